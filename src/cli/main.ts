@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { readRuntimeEnv } from '../config/runtime-env.js';
+import { createLogger } from '../util/log.js';
+import { DistillguardError, errorMessage } from '../util/errors.js';
+import type { CliContext } from './cli-context.js';
+import { registerIngestCommand } from './ingest-command.js';
+import { VERSION } from '../version.js';
+
+export function createProgram(context: CliContext): Command {
+  const program = new Command('distillguard')
+    .description('Find and stop distillation attacks on LLM APIs: coordinated accounts that harvest a model\'s outputs.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
+  registerIngestCommand(program, context);
+  return program;
+}
+
+async function main(): Promise<void> {
+  let context: CliContext;
+  try {
+    const env = readRuntimeEnv();
+    const pretty = env.logFormat === 'pretty' || (env.logFormat === 'auto' && process.stderr.isTTY === true);
+    context = { env, logger: createLogger({ level: env.logLevel, pretty }), stdout: process.stdout, stderr: process.stderr };
+  } catch (error) {
+    process.stderr.write(`distillguard: ${errorMessage(error)}\n`);
+    process.exit(2);
+  }
+  const program = createProgram(context).exitOverride();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (error instanceof DistillguardError && error.operational) {
+      context.stderr.write(`distillguard: ${error.message}\n`);
+      process.exit(error.exitCode);
+    }
+    context.stderr.write(`distillguard: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(70);
+  }
+}
+
+await main();

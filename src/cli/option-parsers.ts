@@ -1,0 +1,33 @@
+import { InvalidArgumentError } from 'commander';
+
+/** `0.01`, `1%` → 0.01. */
+export function parseFraction(text: string): number {
+  const trimmed = text.trim();
+  const value = trimmed.endsWith('%') ? Number(trimmed.slice(0, -1)) / 100 : Number(trimmed);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new InvalidArgumentError('expected a share between 0 and 1, such as 0.01 or 1%');
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1000, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
+
+/** `1048576`, `512KiB`, `1MiB`, `2MB` → bytes. */
+export function parseByteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new InvalidArgumentError('expected a size such as 1048576, 512KiB or 1MiB');
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (bytes < 1) throw new InvalidArgumentError('expected a size of at least 1 byte');
+  return bytes;
+}
+
+export function parseWorkerCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 64) throw new InvalidArgumentError('expected a whole number of threads from 0 to 64');
+  return value;
+}
+
+export function parseNonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return value;
+}

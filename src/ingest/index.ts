@@ -1,0 +1,16 @@
+export { runIngest } from './ingest-pipeline.js';
+export type { IngestOptions, IngestProgress, IngestSummary, SourceSummary } from './ingest-pipeline.js';
+export { parseExchangeLine, validateExchangeRecord } from './exchange-validator.js';
+export type { ValidatedExchange } from './exchange-validator.js';
+export { parseAccountLine } from './account-validator.js';
+export { parseExchangeBatch } from './exchange-batch-parser.js';
+export type { ExchangeBatchInput, ExchangeBatchResult, LineProblem } from './exchange-batch-parser.js';
+export { normalizeRequest, normalizeResponse } from './normalize/index.js';
+export { createQuarantineWriter } from './quarantine-writer.js';
+export type { QuarantineRecord, QuarantineWriter } from './quarantine-writer.js';
+export { QUARANTINE_REASONS } from './record-problem.js';
+export type { ParseResult, QuarantineReason, RecordProblem } from './record-problem.js';
+export { TEXT_POLICIES } from './text-policy.js';
+export type { TextPolicy } from './text-policy.js';
+export { parseRfc3339, formatRfc3339 } from './rfc3339-timestamp.js';
+export { parseIp } from './ip-address.js';

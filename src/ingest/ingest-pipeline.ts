@@ -1,0 +1,492 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
+import type { Key64Set } from '../util/key64-set.js';
+import type { Logger } from '../util/log.js';
+import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
+import { InputError } from '../util/errors.js';
+import { parseAccountLine } from './account-validator.js';
+import { lineProblem, type LineProblem } from './exchange-batch-parser.js';
+import { StagedBatchParser, type StagedBatchInput, type StagedBatchResult } from './staged-batch-parser.js';
+import { isGzipFile, readLineBatches, type LineBatchEvent } from './line-batch-reader.js';
+import { fileIdentity, lastLineOf, lineFingerprint } from './line-fingerprint.js';
+import type { QuarantineRecord, QuarantineWriter } from './quarantine-writer.js';
+import type { QuarantineReason } from './record-problem.js';
+import type { TextPolicy } from './text-policy.js';
+import type { Account } from '../model/account.js';
+
+export interface IngestOptions {
+  store: DuckDbStore;
+  exchangeFiles: readonly string[];
+  accountFiles?: readonly string[];
+  quarantine: QuarantineWriter;
+  textPolicy?: TextPolicy;
+  /** Longest accepted record in bytes (default 1 MiB). */
+  maxRecordBytes?: number;
+  /** How much of a bad line the quarantine keeps (default 4 KiB; 0 with text policy `none`). */
+  rawExcerptBytes?: number;
+  /** Parser threads; 0 parses on the calling thread. */
+  workers?: number;
+  /** Rows per store transaction; a kill loses at most this much work, never consistency. */
+  commitRows?: number;
+  batchBytes?: number;
+  /** Where batch files are staged for an in-memory store (a file store stages beside itself). */
+  stagingDirectory?: string;
+  logger: Logger;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  bytesRead: number;
+  bytesTotal: number;
+  linesRead: number;
+  stored: number;
+  quarantined: number;
+  currentFile: string;
+}
+
+export interface SourceSummary {
+  file: string;
+  kind: 'exchanges' | 'accounts';
+  /** Lines in the file seen by this run, including those skipped as already ingested. */
+  linesRead: number;
+  /** Lines an earlier run had committed, skipped without parsing. */
+  alreadyIngested: number;
+  stored: number;
+  duplicates: number;
+  blank: number;
+  quarantined: number;
+  quarantinedByReason: Partial<Record<QuarantineReason, number>>;
+  /** Set when the file had changed since an earlier run and was read again from the start. */
+  restarted: boolean;
+}
+
+export interface IngestSummary {
+  sources: SourceSummary[];
+  totals: Omit<SourceSummary, 'file' | 'kind' | 'restarted'>;
+  seconds: number;
+  bytesRead: number;
+  /** Quarantined share of the records this run parsed. */
+  badShare: number;
+  quarantinePath: string | null;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * Reads exchange logs and account files into the store: streamed, parsed in worker threads,
+ * deduplicated by id, committed in transactions that carry their own checkpoint, so a killed
+ * run leaves a consistent store and a re-run resumes where the last commit ended.
+ */
+export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const files = [...(options.accountFiles ?? []).map((file) => ({ file, kind: 'accounts' as const })), ...options.exchangeFiles.map((file) => ({ file, kind: 'exchanges' as const }))];
+  const sizes = new Map<string, number>();
+  for (const { file } of files) {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new InputError(`${file} is not a file`);
+      sizes.set(file, info.size);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+  }
+  const bytesTotal = [...sizes.values()].reduce((sum, size) => sum + size, 0);
+  const context: RunContext = {
+    ...options,
+    textPolicy: options.textPolicy ?? 'excerpt',
+    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    rawExcerptBytes: options.rawExcerptBytes ?? (options.textPolicy === 'none' ? 0 : 4096),
+    commitRows: options.commitRows ?? 100_000,
+    batchBytes: options.batchBytes ?? 8 * 1024 * 1024,
+    bytesTotal,
+    bytesDone: 0,
+    linesRead: 0,
+    storedTotal: 0,
+    quarantinedTotal: 0,
+    lastProgressAt: 0,
+  };
+  const summaries: SourceSummary[] = [];
+  let parser: BatchParser | null = null;
+  let ids: Key64Set | null = null;
+  const stagingDirectory = `${options.store.path === ':memory:' ? options.stagingDirectory ?? '.' : options.store.path}.staging`;
+  await rm(stagingDirectory, { recursive: true, force: true });
+  await mkdir(stagingDirectory, { recursive: true });
+  try {
+    for (const { file, kind } of files) {
+      if (kind === 'accounts') {
+        summaries.push(await ingestSource(context, file, 'accounts', (source, progress) => ingestAccounts(context, file, source, progress)));
+      } else {
+        parser ??= await createBatchParser(options.workers ?? Math.max(1, availableParallelism()));
+        ids ??= await options.store.loadIdKeys();
+        const knownIds = ids;
+        const batchParser = parser;
+        summaries.push(
+          await ingestSource(context, file, 'exchanges', (source, progress) => ingestExchanges(context, file, source, progress, knownIds, batchParser, stagingDirectory)),
+        );
+      }
+      context.bytesDone += sizes.get(file) ?? 0;
+    }
+  } finally {
+    await parser?.close();
+    await options.quarantine.close();
+    await rm(stagingDirectory, { recursive: true, force: true });
+  }
+  const checkpointStarted = performance.now();
+  await options.store.checkpoint();
+  options.logger.debug({ ms: Math.round(performance.now() - checkpointStarted) }, 'checkpointed the store');
+
+  const totals = summaries.reduce(
+    (sum, source) => {
+      sum.linesRead += source.linesRead;
+      sum.alreadyIngested += source.alreadyIngested;
+      sum.stored += source.stored;
+      sum.duplicates += source.duplicates;
+      sum.blank += source.blank;
+      sum.quarantined += source.quarantined;
+      for (const [reason, count] of Object.entries(source.quarantinedByReason)) {
+        sum.quarantinedByReason[reason as QuarantineReason] = (sum.quarantinedByReason[reason as QuarantineReason] ?? 0) + count;
+      }
+      return sum;
+    },
+    { linesRead: 0, alreadyIngested: 0, stored: 0, duplicates: 0, blank: 0, quarantined: 0, quarantinedByReason: {} as Partial<Record<QuarantineReason, number>> },
+  );
+  const parsedRecords = totals.stored + totals.duplicates + totals.quarantined;
+  return {
+    sources: summaries,
+    totals,
+    seconds: (performance.now() - started) / 1000,
+    bytesRead: bytesTotal,
+    badShare: parsedRecords === 0 ? 0 : totals.quarantined / parsedRecords,
+    quarantinePath: options.quarantine.written > 0 ? options.quarantine.path : null,
+  };
+}
+
+interface RunContext extends IngestOptions {
+  textPolicy: TextPolicy;
+  maxRecordBytes: number;
+  rawExcerptBytes: number;
+  commitRows: number;
+  batchBytes: number;
+  bytesTotal: number;
+  bytesDone: number;
+  linesRead: number;
+  storedTotal: number;
+  quarantinedTotal: number;
+  lastProgressAt: number;
+}
+
+/** The counts of one source in this run, and the cumulative checkpoint stored with the rows. */
+interface SourceRun {
+  summary: SourceSummary;
+  checkpoint: SourceRecord;
+  quarantineBuffer: QuarantineRecord[];
+  /** Set by the reader when the line at the checkpoint is not the line that was committed. */
+  resumeMismatch: boolean;
+}
+
+type SourceWork = (source: SourceRecord, run: SourceRun) => Promise<void>;
+
+async function ingestSource(context: RunContext, file: string, kind: 'exchanges' | 'accounts', work: SourceWork): Promise<SourceSummary> {
+  const identity = await fileIdentity(file, await isGzipFile(file));
+  const existing = await context.store.findSource(kind, identity);
+  let source = existing ?? (await context.store.createSource(kind, file, identity));
+  const run: SourceRun = { summary: emptySummary(file, kind), checkpoint: { ...source }, quarantineBuffer: [], resumeMismatch: false };
+  if (source.linesDone > 0) {
+    context.logger.info({ file, lines: source.linesDone }, 'resuming after the lines an earlier run committed');
+  }
+  await work(source, run);
+  if (run.resumeMismatch) {
+    context.logger.warn({ file }, 'the file changed since it was last ingested; reading it again from the start (stored exchanges are recognised by id)');
+    source = await context.store.createSource(kind, file, identity);
+    const restarted: SourceRun = { summary: emptySummary(file, kind), checkpoint: { ...source }, quarantineBuffer: [], resumeMismatch: false };
+    restarted.summary.restarted = true;
+    await work(source, restarted);
+    return restarted.summary;
+  }
+  return run.summary;
+}
+
+function emptySummary(file: string, kind: 'exchanges' | 'accounts'): SourceSummary {
+  return { file, kind, linesRead: 0, alreadyIngested: 0, stored: 0, duplicates: 0, blank: 0, quarantined: 0, quarantinedByReason: {}, restarted: false };
+}
+
+function readerFor(context: RunContext, file: string, source: SourceRecord, run: SourceRun): AsyncGenerator<LineBatchEvent> {
+  return readLineBatches(file, {
+    maxRecordBytes: context.maxRecordBytes,
+    batchBytes: context.batchBytes,
+    skipLines: source.linesDone,
+    onBytesRead: (bytes) => reportProgress(context, file, bytes),
+    onSkipEnd: (lastSkipped) => {
+      if (lastSkipped === null || lineFingerprint(lastSkipped) !== source.lastLineHash) run.resumeMismatch = true;
+    },
+  });
+}
+
+function reportProgress(context: RunContext, file: string, fileBytes: number): void {
+  if (!context.onProgress) return;
+  const now = performance.now();
+  if (now - context.lastProgressAt < 100) return;
+  context.lastProgressAt = now;
+  context.onProgress({
+    bytesRead: context.bytesDone + fileBytes,
+    bytesTotal: context.bytesTotal,
+    linesRead: context.linesRead,
+    stored: context.storedTotal,
+    quarantined: context.quarantinedTotal,
+    currentFile: file,
+  });
+}
+
+function recordProblems(context: RunContext, run: SourceRun, problems: readonly LineProblem[]): void {
+  for (const found of problems) {
+    run.summary.quarantined++;
+    run.summary.quarantinedByReason[found.reason] = (run.summary.quarantinedByReason[found.reason] ?? 0) + 1;
+    run.checkpoint.quarantined++;
+    run.checkpoint.quarantineByReason[found.reason] = (run.checkpoint.quarantineByReason[found.reason] ?? 0) + 1;
+    context.quarantinedTotal++;
+    run.quarantineBuffer.push({
+      file: run.summary.file,
+      line: found.line,
+      reason: found.reason,
+      field: found.field,
+      message: found.message,
+      raw: found.raw,
+      raw_bytes: found.rawBytes,
+    });
+  }
+}
+
+/** A reader event that is not a batch of lines becomes one quarantined line. */
+function eventProblem(context: RunContext, event: Exclude<LineBatchEvent, { kind: 'batch' }>): LineProblem {
+  if (event.kind === 'oversize') {
+    return lineProblem(event.line, 'oversize', null, `the record is ${event.size} bytes; the limit is ${context.maxRecordBytes} (--max-record-bytes)`, event.excerpt, context.rawExcerptBytes);
+  }
+  return { ...lineProblem(event.line, 'truncated_gzip', null, event.message, event.excerpt, context.rawExcerptBytes), rawBytes: event.excerpt.length };
+}
+
+async function commit(context: RunContext, run: SourceRun, staged: StagedFile[], complete: boolean): Promise<void> {
+  const started = performance.now();
+  await context.store.insertStagedExchanges(staged);
+  const inserted = performance.now();
+  run.checkpoint.complete = complete;
+  await context.store.updateSource(run.checkpoint.sourceId, run.checkpoint);
+  await context.store.run('COMMIT');
+  context.logger.debug({ files: staged.length, insertMs: Math.round(inserted - started), commitMs: Math.round(performance.now() - inserted) }, 'committed');
+  // Quarantine records are written only once the lines they account for are committed, so a
+  // resumed run never writes them twice.
+  await context.quarantine.write(run.quarantineBuffer);
+  run.quarantineBuffer = [];
+  await Promise.all(staged.splice(0).map((file) => rm(file.path, { force: true })));
+}
+
+/** Parses batches on worker threads, or on this thread when asked for none. */
+interface BatchParser {
+  parse(input: StagedBatchInput): Promise<StagedBatchResult>;
+  readonly parallelism: number;
+  close(): Promise<void>;
+}
+
+async function createBatchParser(workers: number): Promise<BatchParser> {
+  if (workers === 0) {
+    const inline = await StagedBatchParser.create();
+    // One staging database: batches must be staged one after another, as a worker does.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      parse: (input) => {
+        const result = queue.then(() => inline.parse(input));
+        queue = result.catch(() => undefined);
+        return result;
+      },
+      parallelism: 1,
+      close: async () => {
+        await queue;
+        inline.close();
+      },
+    };
+  }
+  const pool: WorkerPool<StagedBatchInput, StagedBatchResult> = createWorkerPool(new URL('./exchange-parse-worker.js', import.meta.url), workers);
+  return { parse: (input) => pool.run(input), parallelism: workers, close: () => pool.close() };
+}
+
+async function ingestExchanges(
+  context: RunContext,
+  file: string,
+  source: SourceRecord,
+  run: SourceRun,
+  ids: Key64Set,
+  parser: BatchParser,
+  stagingDirectory: string,
+): Promise<void> {
+  run.summary.alreadyIngested = source.linesDone;
+  run.summary.linesRead = source.linesDone;
+  const staged: StagedFile[] = [];
+  let batchId = 0;
+  // Parsed batches wait here in file order. The reader keeps submitting while a commit runs, so
+  // the workers stay busy during the store's slowest step; the window bounds memory.
+  const pending: Promise<{ event: LineBatchEvent; parsed: StagedBatchResult | null }>[] = [];
+  const window = Math.max(4, parser.parallelism * 6);
+  let wakeReader: (() => void) | null = null;
+  let wakeConsumer: (() => void) | null = null;
+  let readerDone = false;
+  let uncommittedRows = 0;
+  await context.store.run('BEGIN TRANSACTION');
+  let open = true;
+
+  const consume = async (): Promise<void> => {
+    for (;;) {
+      if (pending.length === 0) {
+        if (readerDone) return;
+        await new Promise<void>((resolve) => (wakeConsumer = resolve));
+        continue;
+      }
+      const { event, parsed } = await pending[0]!;
+      pending.shift();
+      wakeReader?.();
+      if (event.kind === 'batch') {
+        const { rowCount, keyHi, keyLo, stagedPath } = parsed!;
+        const duplicateRows: number[] = [];
+        for (let i = 0; i < rowCount; i++) {
+          if (!ids.addParts(keyHi[i]!, keyLo[i]!)) duplicateRows.push(i);
+        }
+        if (stagedPath !== null) staged.push({ path: stagedPath, duplicateRows });
+        const stored = rowCount - duplicateRows.length;
+        run.summary.duplicates += duplicateRows.length;
+        run.checkpoint.duplicates += duplicateRows.length;
+        run.summary.stored += stored;
+        run.checkpoint.stored += stored;
+        context.storedTotal += stored;
+        uncommittedRows += stored;
+        recordProblems(context, run, parsed!.problems);
+        run.summary.blank += parsed!.blank;
+        run.checkpoint.blank += parsed!.blank;
+        run.summary.linesRead += parsed!.lineCount;
+        context.linesRead += parsed!.lineCount;
+        run.checkpoint.linesDone = event.firstLine + event.lineCount - 1;
+        run.checkpoint.lastLineHash = parsed!.lastLineFingerprint;
+      } else {
+        recordProblems(context, run, [eventProblem(context, event)]);
+        if (event.kind === 'oversize') {
+          run.summary.linesRead++;
+          context.linesRead++;
+          run.checkpoint.linesDone = event.line;
+          run.checkpoint.lastLineHash = lineFingerprint(event.excerpt);
+        }
+      }
+      if (uncommittedRows >= context.commitRows) {
+        await commit(context, run, staged, false);
+        uncommittedRows = 0;
+        await context.store.run('BEGIN TRANSACTION');
+      }
+    }
+  };
+
+  const produce = async (): Promise<void> => {
+    try {
+      for await (const event of readerFor(context, file, source, run)) {
+        if (run.resumeMismatch) break;
+        if (event.kind === 'batch') {
+          const input: StagedBatchInput = {
+            firstLine: event.firstLine,
+            bytes: event.bytes,
+            sourceId: source.sourceId,
+            textPolicy: context.textPolicy,
+            rawExcerptBytes: context.rawExcerptBytes,
+            stagingDirectory,
+            batchId: batchId++,
+          };
+          const parsed = parser.parse(input);
+          const { bytes: _released, ...position } = event;
+          pending.push(parsed.then((result) => ({ event: { ...position, bytes: EMPTY }, parsed: result })));
+        } else {
+          pending.push(Promise.resolve({ event, parsed: null }));
+        }
+        wakeConsumer?.();
+        while (pending.length >= window) await new Promise<void>((resolve) => (wakeReader = resolve));
+      }
+    } finally {
+      readerDone = true;
+      wakeConsumer?.();
+    }
+  };
+
+  try {
+    await Promise.all([produce(), consume()]);
+    if (run.resumeMismatch) {
+      await context.store.run('ROLLBACK');
+      open = false;
+      return;
+    }
+    await commit(context, run, staged, true);
+    open = false;
+  } finally {
+    if (open) await context.store.run('ROLLBACK').catch(() => undefined);
+    await Promise.all(staged.map((file) => rm(file.path, { force: true })));
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+async function ingestAccounts(context: RunContext, file: string, source: SourceRecord, run: SourceRun): Promise<void> {
+  run.summary.alreadyIngested = source.linesDone;
+  run.summary.linesRead = source.linesDone;
+  const hashKey = context.store.hashKey;
+  let accounts: { account: Account; sourceId: number; line: number }[] = [];
+  await context.store.run('BEGIN TRANSACTION');
+  let open = true;
+  try {
+    for await (const event of readerFor(context, file, source, run)) {
+      if (run.resumeMismatch) break;
+      if (event.kind !== 'batch') {
+        recordProblems(context, run, [eventProblem(context, event)]);
+        if (event.kind === 'oversize') run.summary.linesRead++;
+        continue;
+      }
+      const problems: LineProblem[] = [];
+      let line = event.firstLine;
+      let start = 0;
+      const bytes = event.bytes;
+      while (start < bytes.length) {
+        const end = bytes.indexOf(0x0a, start);
+        const lineBytes = bytes.subarray(start, end === -1 ? bytes.length : end);
+        const text = lineBytes.toString('utf8').trim();
+        if (text.length === 0) {
+          run.summary.blank++;
+          run.checkpoint.blank++;
+        } else {
+          const parsed = parseAccountLine(text, hashKey);
+          if (parsed.ok) {
+            accounts.push({ account: parsed.value, sourceId: source.sourceId, line });
+            run.summary.stored++;
+            run.checkpoint.stored++;
+          } else {
+            problems.push(lineProblem(line, parsed.problem.reason, parsed.problem.field, parsed.problem.message, lineBytes, context.rawExcerptBytes));
+          }
+        }
+        line++;
+        start = (end === -1 ? bytes.length : end) + 1;
+      }
+      recordProblems(context, run, problems);
+      run.summary.linesRead += event.lineCount;
+      run.checkpoint.linesDone = event.firstLine + event.lineCount - 1;
+      run.checkpoint.lastLineHash = lineFingerprint(lastLineOf(bytes));
+      if (accounts.length >= 50_000) {
+        await context.store.upsertAccounts(accounts);
+        accounts = [];
+        await commit(context, run, [], false);
+        await context.store.run('BEGIN TRANSACTION');
+      }
+    }
+    if (run.resumeMismatch) {
+      await context.store.run('ROLLBACK');
+      open = false;
+      return;
+    }
+    await context.store.upsertAccounts(accounts);
+    await commit(context, run, [], true);
+    open = false;
+  } finally {
+    if (open) await context.store.run('ROLLBACK').catch(() => undefined);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './exchange.js';
+export * from './account.js';

@@ -1,0 +1,93 @@
+/**
+ * The columns of the `exchanges` table, in the order rows are built and appended. The row
+ * builder (`src/ingest/exchange-row.ts`) and the store's appender both read this list, so a new
+ * column is added here once and nowhere else has to keep a position in step.
+ */
+
+export type ColumnKind = 'varchar' | 'integer' | 'smallint' | 'double' | 'boolean' | 'timestamp_ms' | 'ubigint';
+
+export interface ColumnSpec {
+  name: string;
+  kind: ColumnKind;
+  doc: string;
+}
+
+/** Value types a row carries for each kind (timestamps as epoch ms, ubigint as bigint). */
+export type ColumnValue = string | number | boolean | bigint | null;
+
+export const EXCHANGE_COLUMNS = [
+  { name: 'id', kind: 'varchar', doc: 'request id as logged' },
+  { name: 'id_key', kind: 'ubigint', doc: '64-bit hash of id, the deduplication key' },
+  { name: 'ts', kind: 'timestamp_ms', doc: 'request time (UTC)' },
+  { name: 'account_id', kind: 'varchar', doc: '' },
+  { name: 'org_id', kind: 'varchar', doc: '' },
+  { name: 'api_key_id', kind: 'varchar', doc: '' },
+  { name: 'client_ip', kind: 'varchar', doc: 'IPv4-mapped IPv6 addresses are stored as IPv4' },
+  { name: 'client_subnet', kind: 'varchar', doc: '/24 for IPv4, /48 for IPv6' },
+  { name: 'client_asn', kind: 'integer', doc: '' },
+  { name: 'client_country', kind: 'varchar', doc: 'ISO 3166-1 alpha-2, upper case' },
+  { name: 'user_agent', kind: 'varchar', doc: '' },
+  { name: 'tls_fingerprint', kind: 'varchar', doc: '' },
+  { name: 'api', kind: 'varchar', doc: 'anthropic.messages | openai.chat_completions | openai.responses' },
+  { name: 'status', kind: 'smallint', doc: 'HTTP status' },
+  { name: 'latency_ms', kind: 'integer', doc: '' },
+  { name: 'model', kind: 'varchar', doc: 'model requested' },
+  { name: 'message_count', kind: 'smallint', doc: 'messages sent, system excluded' },
+  { name: 'turn_count', kind: 'smallint', doc: 'user turns sent' },
+  { name: 'system_chars', kind: 'integer', doc: 'length of the system text' },
+  { name: 'prompt_chars', kind: 'integer', doc: 'length of the last user message' },
+  { name: 'tool_count', kind: 'smallint', doc: 'tool definitions sent' },
+  { name: 'tool_names', kind: 'varchar', doc: 'tool names sent, comma-separated, sorted' },
+  { name: 'tool_types', kind: 'varchar', doc: 'server-side tool types sent (computer use, web search, ...), comma-separated' },
+  { name: 'tool_call_count', kind: 'smallint', doc: 'tool calls in the messages sent (agent loops)' },
+  { name: 'tool_result_count', kind: 'smallint', doc: 'tool results in the messages sent' },
+  { name: 'image_count', kind: 'smallint', doc: 'images in the messages sent' },
+  { name: 'max_tokens', kind: 'integer', doc: '' },
+  { name: 'temperature', kind: 'double', doc: '' },
+  { name: 'top_p', kind: 'double', doc: '' },
+  { name: 'n', kind: 'smallint', doc: 'choices requested' },
+  { name: 'thinking_budget', kind: 'integer', doc: 'extended thinking budget in tokens' },
+  { name: 'reasoning_effort', kind: 'varchar', doc: 'minimal | low | medium | high' },
+  { name: 'stream', kind: 'boolean', doc: '' },
+  { name: 'output_chars', kind: 'integer', doc: 'length of the returned text' },
+  { name: 'reasoning_chars', kind: 'integer', doc: 'length of the returned reasoning text' },
+  { name: 'output_tool_calls', kind: 'smallint', doc: 'tool calls in the response' },
+  { name: 'choice_count', kind: 'smallint', doc: 'choices returned' },
+  { name: 'input_tokens', kind: 'integer', doc: '' },
+  { name: 'output_tokens', kind: 'integer', doc: '' },
+  { name: 'reasoning_tokens', kind: 'integer', doc: '' },
+  { name: 'cache_read_tokens', kind: 'integer', doc: '' },
+  { name: 'stop_reason', kind: 'varchar', doc: '' },
+  { name: 'error_type', kind: 'varchar', doc: 'error type from the response body, or http_<status>' },
+  { name: 'system_text', kind: 'varchar', doc: 'kept per the text policy (full, excerpt or none)' },
+  { name: 'prompt_text', kind: 'varchar', doc: 'last user message, kept per the text policy' },
+  { name: 'output_text', kind: 'varchar', doc: 'response text, kept per the text policy' },
+  { name: 'source_id', kind: 'integer', doc: 'the ingest source (file or HTTP batch) the exchange came from' },
+  { name: 'source_line', kind: 'integer', doc: 'line number in that source' },
+] as const satisfies readonly ColumnSpec[];
+
+export type ExchangeColumnName = (typeof EXCHANGE_COLUMNS)[number]['name'];
+
+export const EXCHANGE_COLUMN_INDEX: Readonly<Record<ExchangeColumnName, number>> = Object.fromEntries(
+  EXCHANGE_COLUMNS.map((column, index) => [column.name, index]),
+) as Record<ExchangeColumnName, number>;
+
+export function sqlTypeOf(kind: ColumnKind): string {
+  switch (kind) {
+    case 'varchar':
+      return 'VARCHAR';
+    case 'integer':
+      return 'INTEGER';
+    case 'smallint':
+      return 'SMALLINT';
+    case 'double':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'timestamp_ms':
+      return 'TIMESTAMP';
+    case 'ubigint':
+      return 'UBIGINT';
+  }
+}
+
