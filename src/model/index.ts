@@ -1,2 +1,3 @@
 export * from './exchange.js';
 export * from './account.js';
+export * from './findings.js';
