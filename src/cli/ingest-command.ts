@@ -81,7 +81,8 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
         store.close();
       }
       if (flags.json) {
-        context.stdout.write(JSON.stringify({ db: flags.db, ...summary }, null, 2) + '\n');
+        // Peak RSS covers the parser threads too: they live in this process.
+        context.stdout.write(JSON.stringify({ db: flags.db, ...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024 }, null, 2) + '\n');
       } else {
         context.stdout.write(formatIngestSummary(summary, flags.db));
       }
