@@ -5,6 +5,7 @@ import { createLogger } from '../util/log.js';
 import { DistillguardError, errorMessage } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { registerEvalCommand } from './eval-command.js';
 import { VERSION } from '../version.js';
 
 export function createProgram(context: CliContext): Command {
@@ -14,6 +15,7 @@ export function createProgram(context: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
   registerIngestCommand(program, context);
+  registerEvalCommand(program, context);
   return program;
 }
 

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { evaluateFindings, formatEvaluation, parseFindingsForEvaluation, parseLabels } from '../eval/index.js';
+import { InputError, UsageError } from '../util/errors.js';
+import type { CliContext } from './cli-context.js';
+
+interface EvalFlags {
+  findings: string;
+  labels: string;
+  json: boolean;
+}
+
+export function registerEvalCommand(program: Command, context: CliContext): void {
+  program
+    .command('eval')
+    .summary('measure findings against labelled accounts')
+    .description(
+      'Measure a findings document (from `analyze --json`) against account labels (JSON Lines: account_id, label, campaign, persona).\n' +
+        'Prints account-level precision, recall, F1 and PR-AUC at the findings\' own flags, false-positive rates per benign persona,\n' +
+        'recall per campaign, and cluster purity and adjusted Rand index against the campaigns. Exits non-zero only on bad input.',
+    )
+    .requiredOption('--findings <file>', 'the findings document (JSON, or gzipped JSON)')
+    .requiredOption('--labels <file>', 'account labels (JSON Lines, or gzipped)')
+    .option('--json', 'print the figures as JSON on stdout', false)
+    .action(async (flags: EvalFlags) => {
+      const [findingsText, labelsText] = await Promise.all([readText(flags.findings, '--findings'), readText(flags.labels, '--labels')]);
+      const findings = parseFindingsForEvaluation(findingsText, flags.findings);
+      const labels = parseLabels(labelsText, flags.labels);
+      const evaluation = evaluateFindings(findings, labels);
+      if (flags.json) {
+        for (const warning of evaluation.warnings) context.logger.warn(warning);
+        context.stdout.write(JSON.stringify(evaluation, null, 2) + '\n');
+      } else {
+        context.stdout.write(formatEvaluation(evaluation));
+      }
+    });
+}
+
+/** Reads a whole text file, gunzipping it when it starts with the gzip magic bytes. */
+async function readText(path: string, flag: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, { cause: error });
+  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new InputError(`${flag} ${path}: not a readable gzip file (${(error as Error).message})`, { cause: error });
+    }
+  }
+  return bytes.toString('utf8');
+}

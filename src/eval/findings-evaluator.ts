@@ -1,0 +1,270 @@
+import type { AccountLabel } from './labels-parser.js';
+import type { FindingsForEvaluation } from './findings-reader.js';
+import { adjustedRandIndex, contingencyTable, purity } from './partition-agreement.js';
+import { averagePrecision, binaryMetrics, confusionCounts, ratio } from './ranking-metrics.js';
+
+/**
+ * Benign personas that look like attacks to a naive detector: one template at huge volume,
+ * benchmark prompts in bursts, many IPs and end users, a campus network with a sign-up burst.
+ * Keep in sync with the hard negatives of the simulator (`src/sim/benign-population.ts`).
+ */
+export const HARD_NEGATIVE_PERSONAS: readonly string[] = ['batch_pipeline', 'eval_harness', 'reseller', 'classroom'];
+
+export interface EvaluationOptions {
+  /** Personas whose false-positive rate is also reported together. */
+  hardNegativePersonas?: readonly string[];
+}
+
+export interface PersonaEvaluation {
+  persona: string;
+  label: 'attack' | 'benign';
+  hard_negative: boolean;
+  accounts: number;
+  flagged: number;
+  /** flagged / accounts: the false-positive rate for a benign persona, the recall for an attack one. */
+  flagged_share: number | null;
+}
+
+export interface CampaignEvaluation {
+  campaign: string;
+  /** Personas (campaign kinds) its accounts carry. */
+  personas: string[];
+  accounts: number;
+  flagged: number;
+  recall: number | null;
+  /** Detected clusters that hold at least one of its accounts. */
+  clusters: number;
+  /** Share of its accounts in the one detected cluster that holds most of them. */
+  largest_cluster_share: number | null;
+  /** Its accounts that are in no cluster. */
+  unclustered: number;
+}
+
+/** The measures of DESIGN.md ("Measures", detection) for one findings document against labels. */
+export interface Evaluation {
+  findings: { generated_at: string | null; account_threshold: number | null; cluster_threshold: number | null };
+  counts: {
+    findings_accounts: number;
+    labelled_accounts: number;
+    attack_accounts: number;
+    benign_accounts: number;
+    /** Labelled accounts absent from the findings; they count as not flagged with score 0. */
+    missing_from_findings: number;
+    /** Accounts in the findings without a label; they are left out of every measure. */
+    unlabelled_in_findings: number;
+    flagged_accounts: number;
+  };
+  accounts: {
+    true_positives: number;
+    false_positives: number;
+    false_negatives: number;
+    true_negatives: number;
+    precision: number | null;
+    recall: number | null;
+    f1: number | null;
+    /** Average precision over account scores (ties enter together). */
+    pr_auc: number | null;
+    /** The PR-AUC of a detector that scores at random: the share of attack accounts. */
+    pr_auc_baseline: number | null;
+    false_positive_rate: number | null;
+    hard_negative_false_positive_rate: number | null;
+  };
+  personas: PersonaEvaluation[];
+  campaigns: CampaignEvaluation[];
+  clusters: {
+    detected: number;
+    flagged: number;
+    /** Labelled accounts that sit in some detected cluster (the accounts purity is taken over). */
+    clustered_accounts: number;
+    /** Purity of detected clusters; true classes are the campaigns plus one class `benign`. */
+    purity: number | null;
+    /** The same, over flagged clusters only: how clean what would be acted on is. */
+    flagged_purity: number | null;
+    benign_in_flagged_clusters: number;
+    /** ARI over all labelled accounts: campaigns as classes, each benign account its own class. */
+    ari: number | null;
+    /** ARI over attack accounts only: are campaigns kept whole and apart from each other. */
+    ari_attack_only: number | null;
+  };
+  warnings: string[];
+}
+
+interface Joined {
+  label: AccountLabel;
+  score: number;
+  flagged: boolean;
+  clusterId: string | null;
+}
+
+/**
+ * Scores a findings document against labels. Every labelled account takes part; the operating
+ * threshold is the findings' own `flagged`. Cluster measures, defined to answer two questions:
+ *
+ * - Purity (is what a cluster holds one thing?): over labelled accounts inside a detected cluster,
+ *   true class = the account's campaign, or one shared class `benign` for all benign accounts,
+ *   so a cluster of unrelated legitimate customers counts as pure and a cluster that mixes
+ *   benign accounts into a campaign (or two campaigns) does not.
+ * - Adjusted Rand index (does each campaign come out as one cluster?): over all labelled
+ *   accounts, true class = campaign for attack accounts and a singleton per benign account
+ *   (benign accounts are not a group and should not be clustered together); detected cluster =
+ *   `cluster_id`, or a singleton for an account in no cluster. `ari_attack_only` takes the
+ *   attack accounts alone, isolating how campaigns are split or merged.
+ *
+ * @example const evaluation = evaluateFindings(findings, parseLabels(text, 'labels.jsonl'));
+ */
+export function evaluateFindings(findings: FindingsForEvaluation, labels: readonly AccountLabel[], options: EvaluationOptions = {}): Evaluation {
+  const hardNegatives = new Set(options.hardNegativePersonas ?? HARD_NEGATIVE_PERSONAS);
+  const warnings: string[] = [];
+  const byAccount = new Map<string, FindingsForEvaluation['accounts'][number]>();
+  for (const account of findings.accounts) if (!byAccount.has(account.account_id)) byAccount.set(account.account_id, account);
+
+  const labelled = new Set<string>();
+  const missing: string[] = [];
+  const joined: Joined[] = labels.map((label) => {
+    labelled.add(label.account_id);
+    const account = byAccount.get(label.account_id);
+    if (account === undefined) {
+      missing.push(label.account_id);
+      return { label, score: 0, flagged: false, clusterId: null };
+    }
+    return { label, score: account.score, flagged: account.flagged, clusterId: account.cluster_id };
+  });
+  let unlabelled = 0;
+  for (const id of byAccount.keys()) if (!labelled.has(id)) unlabelled += 1;
+  if (missing.length > 0) {
+    warnings.push(
+      `${missing.length} labelled account${missing.length === 1 ? ' is' : 's are'} missing from the findings (every input account should appear): ` +
+        `${sample(missing)}; counted as not flagged with score 0`,
+    );
+  }
+  if (unlabelled > 0) warnings.push(`${unlabelled} account${unlabelled === 1 ? '' : 's'} in the findings ${unlabelled === 1 ? 'has' : 'have'} no label and ${unlabelled === 1 ? 'is' : 'are'} left out of the measures`);
+  warnings.push(...checkClusterMembership(findings));
+
+  const isAttack = (entry: Joined) => entry.label.label === 'attack';
+  const counts = binaryMetrics(confusionCounts(joined.map((entry) => ({ flagged: entry.flagged, positive: isAttack(entry) }))));
+  const attackAccounts = joined.filter(isAttack).length;
+  const benign = joined.filter((entry) => !isAttack(entry));
+  const hardBenign = benign.filter((entry) => hardNegatives.has(entry.label.persona));
+
+  const flaggedClusters = new Set(findings.clusters.filter((cluster) => cluster.flagged).map((cluster) => cluster.cluster_id));
+  const clustered = joined.filter((entry) => entry.clusterId !== null);
+  const trueClass = (entry: Joined) => (isAttack(entry) ? `campaign:${entry.label.campaign}` : 'benign');
+  const purityTable = (entries: Joined[]) => contingencyTable(entries.map((entry) => ({ truth: trueClass(entry), predicted: entry.clusterId! })));
+  const inFlagged = clustered.filter((entry) => flaggedClusters.has(entry.clusterId!));
+  const randPair = (entry: Joined) => ({
+    truth: isAttack(entry) ? `campaign:${entry.label.campaign}` : `benign:${entry.label.account_id}`,
+    predicted: entry.clusterId === null ? `single:${entry.label.account_id}` : `cluster:${entry.clusterId}`,
+  });
+
+  return {
+    findings: {
+      generated_at: findings.generated_at ?? null,
+      account_threshold: findings.thresholds?.account ?? null,
+      cluster_threshold: findings.thresholds?.cluster ?? null,
+    },
+    counts: {
+      findings_accounts: byAccount.size,
+      labelled_accounts: joined.length,
+      attack_accounts: attackAccounts,
+      benign_accounts: benign.length,
+      missing_from_findings: missing.length,
+      unlabelled_in_findings: unlabelled,
+      flagged_accounts: counts.truePositives + counts.falsePositives,
+    },
+    accounts: {
+      true_positives: counts.truePositives,
+      false_positives: counts.falsePositives,
+      false_negatives: counts.falseNegatives,
+      true_negatives: counts.trueNegatives,
+      precision: counts.precision,
+      recall: counts.recall,
+      f1: counts.f1,
+      pr_auc: averagePrecision(joined.map((entry) => ({ score: entry.score, positive: isAttack(entry) }))),
+      pr_auc_baseline: attackAccounts === 0 ? null : ratio(attackAccounts, joined.length),
+      false_positive_rate: counts.falsePositiveRate,
+      hard_negative_false_positive_rate: ratio(hardBenign.filter((entry) => entry.flagged).length, hardBenign.length),
+    },
+    personas: evaluatePersonas(joined, hardNegatives),
+    campaigns: evaluateCampaigns(joined.filter(isAttack)),
+    clusters: {
+      detected: findings.clusters.length,
+      flagged: flaggedClusters.size,
+      clustered_accounts: clustered.length,
+      purity: purity(purityTable(clustered)),
+      flagged_purity: purity(purityTable(inFlagged)),
+      benign_in_flagged_clusters: inFlagged.filter((entry) => !isAttack(entry)).length,
+      ari: joined.length === 0 ? null : adjustedRandIndex(contingencyTable(joined.map(randPair))),
+      ari_attack_only: attackAccounts === 0 ? null : adjustedRandIndex(contingencyTable(joined.filter(isAttack).map(randPair))),
+    },
+    warnings,
+  };
+}
+
+function evaluatePersonas(joined: Joined[], hardNegatives: Set<string>): PersonaEvaluation[] {
+  const groups = new Map<string, PersonaEvaluation>();
+  for (const { label, flagged } of joined) {
+    const key = `${label.label}\u0000${label.persona}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { persona: label.persona, label: label.label, hard_negative: label.label === 'benign' && hardNegatives.has(label.persona), accounts: 0, flagged: 0, flagged_share: null };
+      groups.set(key, group);
+    }
+    group.accounts += 1;
+    if (flagged) group.flagged += 1;
+  }
+  for (const group of groups.values()) group.flagged_share = ratio(group.flagged, group.accounts);
+  // Benign first (false positives are what the analyst reads first), then attack; by name inside.
+  return [...groups.values()].sort((a, b) => (a.label === b.label ? compareText(a.persona, b.persona) : a.label === 'benign' ? -1 : 1));
+}
+
+function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
+  const groups = new Map<string, { personas: Set<string>; accounts: number; flagged: number; unclustered: number; clusters: Map<string, number> }>();
+  for (const entry of attack) {
+    const name = entry.label.campaign!;
+    let group = groups.get(name);
+    if (group === undefined) groups.set(name, (group = { personas: new Set(), accounts: 0, flagged: 0, unclustered: 0, clusters: new Map() }));
+    group.personas.add(entry.label.persona);
+    group.accounts += 1;
+    if (entry.flagged) group.flagged += 1;
+    if (entry.clusterId === null) group.unclustered += 1;
+    else group.clusters.set(entry.clusterId, (group.clusters.get(entry.clusterId) ?? 0) + 1);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([campaign, group]) => ({
+      campaign,
+      personas: [...group.personas].sort(compareText),
+      accounts: group.accounts,
+      flagged: group.flagged,
+      recall: ratio(group.flagged, group.accounts),
+      clusters: group.clusters.size,
+      largest_cluster_share: group.clusters.size === 0 ? 0 : ratio(Math.max(...group.clusters.values()), group.accounts),
+      unclustered: group.unclustered,
+    }));
+}
+
+/** Accounts' `cluster_id` is what the measures use; a disagreeing cluster member list is worth a warning. */
+function checkClusterMembership(findings: FindingsForEvaluation): string[] {
+  const clusterOf = new Map<string, string | null>();
+  for (const account of findings.accounts) clusterOf.set(account.account_id, account.cluster_id);
+  const known = new Set(findings.clusters.map((cluster) => cluster.cluster_id));
+  let disagreeing = 0;
+  for (const cluster of findings.clusters) {
+    for (const member of cluster.accounts) if (clusterOf.get(member) !== cluster.cluster_id) disagreeing += 1;
+  }
+  let unknown = 0;
+  for (const clusterId of clusterOf.values()) if (clusterId !== null && !known.has(clusterId)) unknown += 1;
+  const warnings: string[] = [];
+  if (disagreeing > 0) warnings.push(`${disagreeing} cluster member${disagreeing === 1 ? '' : 's'} listed under a cluster whose account entry names another cluster (or is missing); the accounts' cluster_id is used`);
+  if (unknown > 0) warnings.push(`${unknown} account${unknown === 1 ? '' : 's'} name a cluster_id that is not in clusters; treated as an unflagged cluster`);
+  return warnings;
+}
+
+function sample(ids: string[]): string {
+  const shown = ids.slice(0, 3).map((id) => JSON.stringify(id)).join(', ');
+  return ids.length > 3 ? `${shown}, …` : shown;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,11 @@
+export { evaluateFindings, HARD_NEGATIVE_PERSONAS } from './findings-evaluator.js';
+export type { Evaluation, EvaluationOptions, PersonaEvaluation, CampaignEvaluation } from './findings-evaluator.js';
+export { formatEvaluation } from './evaluation-formatter.js';
+export { parseLabels, LABEL_VALUES } from './labels-parser.js';
+export type { AccountLabel, LabelValue } from './labels-parser.js';
+export { parseFindingsForEvaluation } from './findings-reader.js';
+export type { FindingsForEvaluation } from './findings-reader.js';
+export { adjustedRandIndex, contingencyTable, purity, randIndex } from './partition-agreement.js';
+export type { ContingencyTable } from './partition-agreement.js';
+export { averagePrecision, binaryMetrics, confusionCounts } from './ranking-metrics.js';
+export type { BinaryMetrics, ConfusionCounts, ScoredOutcome } from './ranking-metrics.js';

@@ -1,0 +1,2 @@
+export { renderReportHtml } from './report-renderer.js';
+export type { ReportOptions } from './report-renderer.js';
