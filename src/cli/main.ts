@@ -5,7 +5,11 @@ import { createLogger } from '../util/log.js';
 import { DistillguardError, errorMessage } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
 import { registerIngestCommand } from './ingest-command.js';
+import { registerSimulateCommand } from './simulate-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerKeysCommand } from './keys-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerAnalyzeCommand } from './analyze-command.js';
 import { VERSION } from '../version.js';
 
 export function createProgram(context: CliContext): Command {
@@ -15,6 +19,10 @@ export function createProgram(context: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
   registerIngestCommand(program, context);
+  registerSimulateCommand(program, context);
+  registerServeCommand(program, context);
+  registerKeysCommand(program, context);
+  registerAnalyzeCommand(program, context);
   registerEvalCommand(program, context);
   return program;
 }

@@ -1,5 +1,7 @@
 import { lastUserText, type Exchange } from '../model/exchange.js';
-import { EXCHANGE_COLUMNS, type ColumnValue } from '../store/exchange-columns.js';
+import { createExchangeFeatureExtractor, type ExchangeFeatures } from '../features/exchange-features.js';
+import type { ExchangeRecord } from '../features/exchange-record.js';
+import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX as C, type ColumnValue } from '../store/exchange-columns.js';
 import { applyTextPolicy, type TextPolicy } from './text-policy.js';
 
 export interface RowContext {
@@ -13,9 +15,13 @@ export interface RowContext {
 const SMALLINT_MAX = 32767;
 const INTEGER_MAX = 2147483647;
 
+// One extractor per thread (this module is loaded once per parser thread); it reuses its buffers.
+const extractFeatures = createExchangeFeatureExtractor();
+
 /** The stored row for one exchange, in `EXCHANGE_COLUMNS` order. */
 export function buildExchangeRow(exchange: Exchange, context: RowContext): ColumnValue[] {
   const request = exchange.request;
+  const features = extractFeatures(exchange);
   const response = exchange.response;
   const prompt = lastUserText(request);
   let toolCallCount = 0;
@@ -82,11 +88,45 @@ export function buildExchangeRow(exchange: Exchange, context: RowContext): Colum
     response === null ? null : applyTextPolicy(response.outputText, context.textPolicy),
     context.sourceId,
     Math.min(context.sourceLine, INTEGER_MAX),
+    ...featureValues(features),
   ];
   if (row.length !== EXCHANGE_COLUMNS.length) {
     throw new Error(`exchange row has ${row.length} values for ${EXCHANGE_COLUMNS.length} columns: exchange-row.ts and exchange-columns.ts are out of step`);
   }
   return row;
+}
+
+// Turns two 32-bit halves into one unsigned 64-bit value through a shared typed array: one
+// BigInt allocation per column instead of the four a shift-and-or expression makes.
+const u64 = new BigUint64Array(1);
+const u64Halves = new Uint32Array(u64.buffer);
+
+function uint64(lo: number, hi: number): bigint {
+  u64Halves[0] = lo;
+  u64Halves[1] = hi;
+  return u64[0]!;
+}
+
+/** The feature columns, in `EXCHANGE_COLUMNS` order (content_flags .. system_shape_4). */
+function featureValues(features: ExchangeFeatures): ColumnValue[] {
+  const { promptSketch: sketch, promptShape: prompt, systemShape: system } = features;
+  return [
+    features.contentFlags,
+    features.capability,
+    uint64(features.promptHashLo, features.promptHashHi),
+    uint64(sketch[0]!, sketch[1]!),
+    uint64(sketch[2]!, sketch[3]!),
+    int(features.promptTokens),
+    uint64(prompt[0]!, prompt[1]!),
+    uint64(prompt[2]!, prompt[3]!),
+    uint64(prompt[4]!, prompt[5]!),
+    uint64(prompt[6]!, prompt[7]!),
+    int(features.systemTokens),
+    uint64(system[0]!, system[1]!),
+    uint64(system[2]!, system[3]!),
+    uint64(system[4]!, system[5]!),
+    uint64(system[6]!, system[7]!),
+  ];
 }
 
 function small(value: number): number {
@@ -104,4 +144,57 @@ function intOrNull(value: number | null): number | null {
 
 function finiteOrNull(value: number | null): number | null {
   return value === null || !Number.isFinite(value) ? null : value;
+}
+
+/**
+ * The detection engine's view of a stored row: its facts and content features, no text. The
+ * live service builds one per committed row (in the ingest worker, from the same row that is
+ * staged for the store), so what the engine observes is exactly what was stored.
+ */
+export function exchangeRecordFromRow(row: readonly ColumnValue[]): ExchangeRecord {
+  const words = (value: ColumnValue) => {
+    const big = BigInt((value as bigint | null) ?? 0n);
+    return [Number(big & 0xffffffffn), Number(big >> 32n)] as const;
+  };
+  const [hashLo, hashHi] = words(row[C.prompt_hash]!);
+  const pairs = (...columns: number[]) => columns.flatMap((column) => words(row[column]!));
+  const optional = (value: ColumnValue) => (value === null || value === undefined ? null : (value as number));
+  return {
+    id: row[C.id] as string,
+    ts: row[C.ts] as number,
+    accountId: row[C.account_id] as string,
+    orgId: row[C.org_id] as string | null,
+    apiKeyId: row[C.api_key_id] as string | null,
+    clientIp: row[C.client_ip] as string | null,
+    clientSubnet: row[C.client_subnet] as string | null,
+    clientAsn: optional(row[C.client_asn]!),
+    clientCountry: row[C.client_country] as string | null,
+    userAgent: row[C.user_agent] as string | null,
+    tlsFingerprint: row[C.tls_fingerprint] as string | null,
+    api: row[C.api] as string,
+    status: row[C.status] as number,
+    model: row[C.model] as string | null,
+    messageCount: row[C.message_count] as number,
+    turnCount: row[C.turn_count] as number,
+    toolCount: row[C.tool_count] as number,
+    toolActivity: (row[C.tool_call_count] as number) + (row[C.tool_result_count] as number) + ((row[C.output_tool_calls] as number | null) ?? 0),
+    imageCount: row[C.image_count] as number,
+    maxTokens: optional(row[C.max_tokens]!),
+    thinkingBudget: optional(row[C.thinking_budget]!),
+    reasoningEffort: row[C.reasoning_effort] as string | null,
+    n: optional(row[C.n]!),
+    outputChars: optional(row[C.output_chars]!),
+    inputTokens: optional(row[C.input_tokens]!),
+    outputTokens: optional(row[C.output_tokens]!),
+    reasoningTokens: optional(row[C.reasoning_tokens]!),
+    contentFlags: row[C.content_flags] as number,
+    capability: row[C.capability] as number,
+    promptHashHi: hashHi,
+    promptHashLo: hashLo,
+    promptSketch: pairs(C.prompt_sketch_1, C.prompt_sketch_2),
+    promptTokens: row[C.prompt_tokens] as number,
+    promptShape: pairs(C.prompt_shape_1, C.prompt_shape_2, C.prompt_shape_3, C.prompt_shape_4),
+    systemTokens: row[C.system_tokens] as number,
+    systemShape: pairs(C.system_shape_1, C.system_shape_2, C.system_shape_3, C.system_shape_4),
+  };
 }

@@ -64,6 +64,23 @@ export const EXCHANGE_COLUMNS = [
   { name: 'output_text', kind: 'varchar', doc: 'response text, kept per the text policy' },
   { name: 'source_id', kind: 'integer', doc: 'the ingest source (file or HTTP batch) the exchange came from' },
   { name: 'source_line', kind: 'integer', doc: 'line number in that source' },
+  // Content features, computed at ingest from the full text whatever the text policy, so that
+  // analysis needs no stored text (src/features/exchange-features.ts says what each one is).
+  { name: 'content_flags', kind: 'integer', doc: 'content signal bits: 1 step-by-step reasoning asked, 2 rubric grading, 4 explain a given answer, 8 safe rewrite, 16 code, ... (CONTENT_FLAG)' },
+  { name: 'capability', kind: 'smallint', doc: '0 chat, 1 coding, 2 math, 3 reasoning, 4 agentic, 5 data_analysis, 6 writing, 7 vision, 8 computer_use' },
+  { name: 'prompt_hash', kind: 'ubigint', doc: 'hash of the last user message as written: equal for verbatim repeats (0 when empty)' },
+  { name: 'prompt_sketch_1', kind: 'ubigint', doc: 'MinHash sketch of the last user message, bins 1-4 (16 bits each)' },
+  { name: 'prompt_sketch_2', kind: 'ubigint', doc: 'MinHash sketch, bins 5-8' },
+  { name: 'prompt_tokens', kind: 'integer', doc: 'estimated words and slots in the last user message' },
+  { name: 'prompt_shape_1', kind: 'ubigint', doc: 'template shape of the last user message: first 8 and last 8 masked tokens, 16 bits each, 4 per column' },
+  { name: 'prompt_shape_2', kind: 'ubigint', doc: '' },
+  { name: 'prompt_shape_3', kind: 'ubigint', doc: '' },
+  { name: 'prompt_shape_4', kind: 'ubigint', doc: '' },
+  { name: 'system_tokens', kind: 'integer', doc: 'estimated words and slots in the system text' },
+  { name: 'system_shape_1', kind: 'ubigint', doc: 'template shape of the system text (as prompt_shape_*)' },
+  { name: 'system_shape_2', kind: 'ubigint', doc: '' },
+  { name: 'system_shape_3', kind: 'ubigint', doc: '' },
+  { name: 'system_shape_4', kind: 'ubigint', doc: '' },
 ] as const satisfies readonly ColumnSpec[];
 
 export type ExchangeColumnName = (typeof EXCHANGE_COLUMNS)[number]['name'];

@@ -1,0 +1,265 @@
+import type { AccountTier } from '../model/account.js';
+import { CAPABILITIES, CONTENT_FLAG } from '../features/content-signals.js';
+import { BottomKSketch } from './bottom-k-sketch.js';
+import { HourSeries, HOUR_MS } from './hour-series.js';
+import { TopKCounter } from './top-k-counter.js';
+
+/**
+ * The per-account accumulator of the behaviour stage: counters, histograms and small sketches
+ * that every exchange of an account is folded into, in a few kilobytes whatever its volume. The
+ * batch analysis and the live service feed the same accumulator, exchange by exchange (or, for
+ * infrastructure, pre-aggregated counts that give the same state); linking and scoring read
+ * only these.
+ */
+
+/** Infrastructure an account's exchanges come from; each kept as a bottom-k sketch. */
+export const EXCHANGE_INDICATORS = ['ip', 'subnet', 'asn', 'country', 'user_agent', 'tls', 'api_key'] as const;
+export type ExchangeIndicator = (typeof EXCHANGE_INDICATORS)[number];
+
+/** Values kept per indicator: enough to see sharing, small enough for 100k+ accounts. */
+export const INDICATOR_SKETCH_SIZE: Readonly<Record<ExchangeIndicator, number>> = {
+  ip: 32,
+  subnet: 16,
+  asn: 8,
+  country: 4,
+  user_agent: 8,
+  tls: 8,
+  api_key: 4,
+};
+
+export const PROMPT_SKETCH_SIZE = 64;
+export const OUTPUT_HISTOGRAM_BUCKETS = 20;
+
+/** What the accounts file says about an account. */
+export interface AccountInfo {
+  orgId: string | null;
+  createdAt: number | null;
+  tier: AccountTier | null;
+  country: string | null;
+  paymentFingerprint: string | null;
+  emailDomain: string | null;
+  emailLocalShape: string | null;
+  signupIp: string | null;
+  verification: readonly string[];
+}
+
+export interface ModelUse {
+  count: number;
+  firstTs: number;
+  /** Exchanges sent within 24 hours of the model's first appearance in the traffic. */
+  early: number;
+}
+
+/** One exchange as the accumulator sees it, after the engine's per-exchange work. */
+export interface ObservedExchange {
+  ts: number;
+  model: number;
+  /** Milliseconds since the model was first seen in any account's traffic. */
+  modelAgeMs: number;
+  status: number;
+  turnCount: number;
+  messageCount: number;
+  toolCount: number;
+  toolActivity: number;
+  imageCount: number;
+  maxedTokens: boolean;
+  thinking: boolean;
+  multiSample: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  contentFlags: number;
+  capability: number;
+  hasSystem: boolean;
+  /** Template ids, -1 for none (or not yet seen twice). */
+  promptTemplate: number;
+  systemTemplate: number;
+  /** 32-bit key of the verbatim prompt, 0 without a prompt. */
+  promptKey: number;
+  /** 0: no earlier near-duplicate; 1: one from this account; 2: one from another account. */
+  nearDuplicate: number;
+  /** A single-turn request whose prompt this account sent verbatim before (-1: not single-turn). */
+  verbatimRepeat: number;
+}
+
+const DAY_MS = 86_400_000;
+const ELICITATION_BITS =
+  CONTENT_FLAG.cotElicitation | CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite | CONTENT_FLAG.systemCot | CONTENT_FLAG.systemRubric;
+const BURST_GAP_MS = 2_000;
+
+export class AccountState {
+  info: AccountInfo | null = null;
+  exchanges = 0;
+  errors = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  reasoningTokens = 0;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  readonly hourOfDay = new Uint32Array(24);
+  readonly series: HourSeries;
+  gaps = 0;
+  logGapSum = 0;
+  logGapSquares = 0;
+  burstGaps = 0;
+  private previousTs = Number.NaN;
+  singleTurn = 0;
+  withSystem = 0;
+  withPrompt = 0;
+  toolUse = 0;
+  images = 0;
+  readonly capabilities = new Uint32Array(CAPABILITIES.length);
+  /** Exchanges with each `CONTENT_FLAG` bit set, by bit position. */
+  readonly flags = new Uint32Array(16);
+  maxedTokens = 0;
+  thinking = 0;
+  multiSample = 0;
+  /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
+  elicited = 0;
+  /** Output tokens in log2 buckets: bucket b holds outputs of [2^(b-1), 2^b) tokens, 0 holds none. */
+  readonly outputHistogram = new Uint32Array(OUTPUT_HISTOGRAM_BUCKETS);
+  readonly models = new Map<number, ModelUse>();
+  readonly promptTemplates = new TopKCounter(16);
+  readonly systemTemplates = new TopKCounter(8);
+  /** Exchanges that fill an established prompt or system template. */
+  templated = 0;
+  readonly prompts = new BottomKSketch(PROMPT_SKETCH_SIZE);
+  nearDuplicates = 0;
+  crossDuplicates = 0;
+  /** Single-turn exchanges with a prompt, and those whose prompt this account had sent verbatim before. */
+  singleTurnPrompts = 0;
+  verbatimRepeats = 0;
+  readonly indicators: Record<ExchangeIndicator, BottomKSketch>;
+
+  constructor(
+    readonly index: number,
+    readonly id: string,
+    maxHours?: number,
+  ) {
+    this.series = new HourSeries(maxHours);
+    this.indicators = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, new BottomKSketch(INDICATOR_SKETCH_SIZE[kind])])) as Record<
+      ExchangeIndicator,
+      BottomKSketch
+    >;
+  }
+
+  observe(x: ObservedExchange): void {
+    this.exchanges++;
+    if (x.status >= 400) this.errors++;
+    this.inputTokens += x.inputTokens;
+    this.outputTokens += x.outputTokens;
+    this.reasoningTokens += x.reasoningTokens;
+    if (x.ts < this.firstTs) this.firstTs = x.ts;
+    if (x.ts > this.lastTs) this.lastTs = x.ts;
+    this.hourOfDay[Math.floor((x.ts % DAY_MS) / HOUR_MS)]!++;
+    this.series.add(x.ts);
+    const previous = this.previousTs;
+    if (!Number.isNaN(previous) && x.ts >= previous) {
+      const gap = x.ts - previous;
+      const logGap = Math.log(1 + gap / 1000);
+      this.gaps++;
+      this.logGapSum += logGap;
+      this.logGapSquares += logGap * logGap;
+      if (gap < BURST_GAP_MS) this.burstGaps++;
+    }
+    this.previousTs = x.ts;
+    if (x.turnCount <= 1 && x.messageCount <= 1) this.singleTurn++;
+    if (x.hasSystem) this.withSystem++;
+    if (x.promptKey !== 0) {
+      this.withPrompt++;
+      this.prompts.add(x.promptKey >>> 0, x.promptKey | 0);
+    }
+    if (x.toolCount > 0 || x.toolActivity > 0) this.toolUse++;
+    if (x.imageCount > 0) this.images++;
+    this.capabilities[x.capability]!++;
+    if (x.contentFlags & ELICITATION_BITS) this.elicited++;
+    let flags = x.contentFlags;
+    for (let bit = 0; flags !== 0 && bit < 16; bit++, flags >>>= 1) if (flags & 1) this.flags[bit]!++;
+    if (x.maxedTokens) this.maxedTokens++;
+    if (x.thinking) this.thinking++;
+    if (x.multiSample) this.multiSample++;
+    this.outputHistogram[outputBucket(x.outputTokens)]!++;
+    if (x.model >= 0) {
+      let use = this.models.get(x.model);
+      if (use === undefined) this.models.set(x.model, (use = { count: 0, firstTs: x.ts, early: 0 }));
+      use.count++;
+      if (x.ts < use.firstTs) use.firstTs = x.ts;
+      if (x.modelAgeMs <= DAY_MS) use.early++;
+    }
+    if (x.promptTemplate >= 0) this.promptTemplates.add(x.promptTemplate);
+    if (x.systemTemplate >= 0) this.systemTemplates.add(x.systemTemplate);
+    if (x.promptTemplate >= 0 || x.systemTemplate >= 0) this.templated++;
+    if (x.nearDuplicate > 0) this.nearDuplicates++;
+    if (x.nearDuplicate === 2) this.crossDuplicates++;
+    if (x.verbatimRepeat >= 0) {
+      this.singleTurnPrompts++;
+      this.verbatimRepeats += x.verbatimRepeat;
+    }
+  }
+
+  /** Records `count` exchanges from one infrastructure value (`hash` of `valueId`). */
+  observeIndicator(kind: ExchangeIndicator, hash: number, valueId: number, count = 1): void {
+    this.indicators[kind].add(hash >>> 0, valueId, count);
+  }
+
+  /**
+   * Folds another accumulator of the same account into this one (shards of one account's
+   * traffic). Counters, histograms and sketches merge exactly; the inter-arrival measures lose
+   * the one gap between the two parts.
+   */
+  merge(other: AccountState): void {
+    this.info ??= other.info;
+    this.exchanges += other.exchanges;
+    this.errors += other.errors;
+    this.inputTokens += other.inputTokens;
+    this.outputTokens += other.outputTokens;
+    this.reasoningTokens += other.reasoningTokens;
+    this.firstTs = Math.min(this.firstTs, other.firstTs);
+    this.lastTs = Math.max(this.lastTs, other.lastTs);
+    addInto(this.hourOfDay, other.hourOfDay);
+    this.series.merge(other.series);
+    this.gaps += other.gaps;
+    this.logGapSum += other.logGapSum;
+    this.logGapSquares += other.logGapSquares;
+    this.burstGaps += other.burstGaps;
+    this.singleTurn += other.singleTurn;
+    this.withSystem += other.withSystem;
+    this.withPrompt += other.withPrompt;
+    this.toolUse += other.toolUse;
+    this.images += other.images;
+    addInto(this.capabilities, other.capabilities);
+    addInto(this.flags, other.flags);
+    this.maxedTokens += other.maxedTokens;
+    this.thinking += other.thinking;
+    this.multiSample += other.multiSample;
+    this.elicited += other.elicited;
+    addInto(this.outputHistogram, other.outputHistogram);
+    for (const [model, use] of other.models) {
+      const mine = this.models.get(model);
+      if (mine === undefined) this.models.set(model, { ...use });
+      else {
+        mine.count += use.count;
+        mine.early += use.early;
+        mine.firstTs = Math.min(mine.firstTs, use.firstTs);
+      }
+    }
+    this.promptTemplates.merge(other.promptTemplates);
+    this.systemTemplates.merge(other.systemTemplates);
+    this.templated += other.templated;
+    this.prompts.merge(other.prompts);
+    this.nearDuplicates += other.nearDuplicates;
+    this.crossDuplicates += other.crossDuplicates;
+    this.singleTurnPrompts += other.singleTurnPrompts;
+    this.verbatimRepeats += other.verbatimRepeats;
+    for (const kind of EXCHANGE_INDICATORS) this.indicators[kind].merge(other.indicators[kind]);
+  }
+}
+
+export function outputBucket(tokens: number): number {
+  if (tokens <= 0) return 0;
+  return Math.min(OUTPUT_HISTOGRAM_BUCKETS - 1, 1 + Math.floor(Math.log2(tokens)));
+}
+
+function addInto(target: Uint32Array, source: Uint32Array): void {
+  for (let i = 0; i < target.length; i++) target[i]! += source[i]!;
+}

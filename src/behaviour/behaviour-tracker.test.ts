@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { hash64 } from '../util/hash64.js';
+import { createBehaviourTracker, type BehaviourTracker } from './behaviour-tracker.js';
+import { batchFromRecords } from './exchange-batch.js';
+import { EXCHANGE_INDICATORS } from './account-state.js';
+import { summarizeAccount, summarizePopulation } from './account-summary.js';
+import { syntheticPopulation, toRecord } from '../scoring/test-support/synthetic-traffic.js';
+
+function snapshot(tracker: BehaviourTracker) {
+  return tracker.accounts.map((state) => ({
+    id: state.id,
+    exchanges: state.exchanges,
+    flags: [...state.flags],
+    capabilities: [...state.capabilities],
+    hourOfDay: [...state.hourOfDay],
+    prompts: state.prompts.entries(),
+    templates: state.promptTemplates.entries(),
+    systemTemplates: state.systemTemplates.entries(),
+    // Dictionary ids depend on the order values were first seen; values, counts and hashes do not.
+    indicators: Object.fromEntries(
+      EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
+    ),
+    verbatim: [state.singleTurnPrompts, state.verbatimRepeats],
+  }));
+}
+
+describe('behaviour tracker', () => {
+  const population = syntheticPopulation({ seed: 4, campaign: 6, benign: 10, perAccount: 40 });
+  const records = population.exchanges.map(toRecord);
+
+  it('builds the same per-account state from records one by one as from a batch plus pre-aggregated infrastructure (the SQL path)', () => {
+    const live = createBehaviourTracker();
+    for (const record of records) live.observeRecords([record]);
+
+    const batchPath = createBehaviourTracker();
+    for (const id of live.accounts.map((state) => state.id)) batchPath.accountIndexOf(id);
+    const counts = new Map<string, number>();
+    for (const r of records) {
+      const account = batchPath.accountIndexOf(r.accountId);
+      for (const [kind, value] of [
+        ['ip', r.clientIp],
+        ['subnet', r.clientSubnet],
+        ['asn', r.clientAsn === null ? null : String(r.clientAsn)],
+        ['country', r.clientCountry],
+        ['user_agent', r.userAgent],
+        ['tls', r.tlsFingerprint],
+        ['api_key', r.apiKeyId],
+      ] as const) {
+        if (value !== null) counts.set(`${account}\u0000${kind}\u0000${value}`, (counts.get(`${account}\u0000${kind}\u0000${value}`) ?? 0) + 1);
+      }
+    }
+    // GROUP BY account, value ORDER BY account, value — as streamIndicatorCounts delivers them.
+    for (const key of [...counts.keys()].sort()) {
+      const [account, kind, value] = key.split('\u0000') as [string, (typeof EXCHANGE_INDICATORS)[number], string];
+      batchPath.observeIndicator(kind, Number(account), value, counts.get(key)!);
+    }
+    batchPath.observeBatch(batchFromRecords(records, (id) => batchPath.accountIndexOf(id), (name) => batchPath.modelIndexOf(name), (id) => hash64(id)));
+    expect(snapshot(batchPath)).toEqual(snapshot(live));
+  });
+
+  it('mines one template for a scripted prompt and counts who fills it', () => {
+    const tracker = createBehaviourTracker();
+    tracker.observeRecords(records);
+    const context = summarizePopulation(tracker);
+    const operator = summarizeAccount(tracker.account('acct_op_0')!, context);
+    expect(operator.shares.templated).toBeGreaterThan(0.9);
+    expect(operator.templates[0]!.otherAccounts).toBe(5);
+    expect(operator.shares.cot).toBeGreaterThan(0.9);
+    expect(operator.shares.maxedTokens).toBe(1);
+    const person = summarizeAccount(tracker.account('acct_person_0')!, context);
+    expect(person.shares.templated).toBe(0);
+    expect(person.shares.verbatimRepeats).toBe(0);
+    const evaluation = summarizeAccount(tracker.account('acct_eval_0')!, context);
+    expect(evaluation.shares.verbatimRepeats).toBeCloseTo(0.75, 2);
+  });
+
+  it('merges two accumulators of one account into the state of both parts', () => {
+    // Shards of one account's traffic, observed under two names in one tracker (so they share
+    // its value dictionaries, as shards of one engine do).
+    const mine = records.filter((r) => r.accountId === 'acct_op_1');
+    const tracker = createBehaviourTracker();
+    tracker.observeRecords(mine.slice(0, 20).map((r) => ({ ...r, accountId: 'shard_a' })));
+    tracker.observeRecords(mine.slice(20).map((r) => ({ ...r, accountId: 'shard_b' })));
+    tracker.observeRecords(mine.map((r) => ({ ...r, accountId: 'whole' })));
+    const merged = tracker.account('shard_a')!;
+    merged.merge(tracker.account('shard_b')!);
+    const expected = tracker.account('whole')!;
+    expect(merged.exchanges).toBe(expected.exchanges);
+    expect([...merged.flags]).toEqual([...expected.flags]);
+    expect([...merged.hourOfDay]).toEqual([...expected.hourOfDay]);
+    expect(merged.prompts.entries()).toEqual(expected.prompts.entries());
+    expect(merged.indicators.ip.entries()).toEqual(expected.indicators.ip.entries());
+    expect(merged.gaps).toBe(expected.gaps - 1);
+  });
+
+  it('stays within a few kilobytes per account whatever its volume', () => {
+    const tracker = createBehaviourTracker();
+    const heavy = records.filter((r) => r.accountId === 'acct_op_0');
+    for (let i = 0; i < 50; i++) tracker.observeRecords(heavy.map((r) => ({ ...r, id: `${r.id}-${i}`, clientIp: `10.${i}.${r.ts % 250}.1`, ts: r.ts + i * 60_000 })));
+    const state = tracker.account('acct_op_0')!;
+    expect(state.exchanges).toBe(heavy.length * 50);
+    for (const kind of EXCHANGE_INDICATORS) expect(state.indicators[kind].length).toBeLessThanOrEqual(32);
+    expect(state.prompts.length).toBeLessThanOrEqual(64);
+    expect(state.promptTemplates.size).toBeLessThanOrEqual(16);
+  });
+});

@@ -1,0 +1,381 @@
+import type { Account } from '../model/account.js';
+import { fmix32, hash64, murmur32 } from '../util/hash64.js';
+import { CONTENT_FLAG } from '../features/content-signals.js';
+import type { ExchangeRecord } from '../features/exchange-record.js';
+import { createTemplateMiner, type TemplateMiner, type TemplateMinerOptions } from '../features/template-miner.js';
+import { SHAPE_POSITIONS, SHAPE_WORDS } from '../features/template-shape.js';
+import { AccountState, EXCHANGE_INDICATORS, type ExchangeIndicator, type ObservedExchange } from './account-state.js';
+import { batchFromRecords, wordAt, type ExchangeBatch } from './exchange-batch.js';
+import { NearDuplicateTable } from './near-duplicate-table.js';
+import { BottomKSketch } from './bottom-k-sketch.js';
+
+/**
+ * The behaviour stage's state for a whole population: one accumulator per account, the two
+ * template miners (system prompts and user prompts), per-template statistics, the models seen
+ * and the near-duplicate table. Fed exchange batches in time order; read by linking and scoring.
+ */
+
+export interface BehaviourOptions {
+  promptTemplates?: TemplateMinerOptions;
+  systemTemplates?: TemplateMinerOptions;
+  /** `max_tokens` at or above this share of the model's output limit counts as maxed. */
+  maxedTokensShare?: number;
+  /** Output limits by model name; others use the largest `max_tokens` seen for the model. */
+  modelOutputLimits?: Readonly<Record<string, number>>;
+  /** A model's limit below this is not believed to be its limit (nobody asked for more). */
+  minModelLimit?: number;
+  /** Reasoning effort (1 minimal .. 4 high) from which a request counts as asking for thinking. */
+  thinkingMinEffort?: number;
+  nearDuplicateMaxEntries?: number;
+  /** Hours of per-account hourly counts kept. */
+  maxHours?: number;
+}
+
+/** Statistics of one mined template (`key`: prompt id × 2, or system id × 2 + 1). */
+export interface TemplateStats {
+  key: number;
+  kind: 'prompt' | 'system';
+  templateId: number;
+  exchanges: number;
+  cot: number;
+  rubric: number;
+  explainAnswer: number;
+  safeRewrite: number;
+  maxedTokens: number;
+  thinking: number;
+  outputTokens: number;
+  firstTs: number;
+  lastTs: number;
+  /** Store `id_key` halves of an exchange that fills it (for its text). */
+  exampleKeyLo: number;
+  exampleKeyHi: number;
+  /** The verbatim prompts it was filled with (prompt templates), to tell a template from a repeated prompt. */
+  fills: BottomKSketch | null;
+}
+
+export interface ModelInfo {
+  name: string;
+  firstSeen: number;
+  exchanges: number;
+  maxTokensSeen: number;
+  configuredLimit: number | null;
+}
+
+interface Dictionary {
+  ids: Map<string, number>;
+  values: string[];
+  hashes: number[];
+}
+
+const TEMPLATE_FILL_SKETCH = 16;
+
+/**
+ * Whether a mined prompt template is a template (filled with different content) rather than one
+ * prompt sent again and again: a benchmark item every evaluation harness sends verbatim, a
+ * popular question, a canned follow-up. System-prompt templates always count: a fixed system
+ * prompt shared across accounts is a trait in its own right.
+ */
+export function isVariedTemplate(stats: TemplateStats, minDistinct: number, minVariety: number): boolean {
+  if (stats.fills === null) return true;
+  const distinct = stats.fills.distinct();
+  return distinct >= minDistinct && distinct >= minVariety * stats.exchanges;
+}
+
+export function templateKey(kind: 'prompt' | 'system', id: number): number {
+  return id * 2 + (kind === 'system' ? 1 : 0);
+}
+
+/**
+ * @example
+ * const tracker = createBehaviourTracker();
+ * tracker.observeRecords(records);          // live: records as committed
+ * tracker.observeBatch(batch);              // batch: columns from the store, in time order
+ * tracker.account('acct_42')?.exchanges;
+ */
+export class BehaviourTracker {
+  readonly accounts: AccountState[] = [];
+  private readonly accountIds = new Map<string, number>();
+  readonly models: ModelInfo[] = [];
+  private readonly modelIds = new Map<string, number>();
+  readonly dictionaries: Record<ExchangeIndicator, Dictionary>;
+  readonly promptMiner: TemplateMiner;
+  readonly systemMiner: TemplateMiner;
+  readonly templates = new Map<number, TemplateStats>();
+  readonly nearDuplicates: NearDuplicateTable;
+  /** (account, verbatim single-turn prompt) pairs seen, to count an account's re-sends. */
+  readonly sentPrompts: NearDuplicateTable;
+  exchanges = 0;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+
+  private readonly maxedShare: number;
+  private readonly minModelLimit: number;
+  private readonly thinkingMinEffort: number;
+  private readonly maxHours: number | undefined;
+  private readonly shape = new Uint16Array(SHAPE_POSITIONS);
+  private readonly observed: ObservedExchange = {
+    ts: 0,
+    model: -1,
+    modelAgeMs: 0,
+    status: 0,
+    turnCount: 0,
+    messageCount: 0,
+    toolCount: 0,
+    toolActivity: 0,
+    imageCount: 0,
+    maxedTokens: false,
+    thinking: false,
+    multiSample: false,
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    contentFlags: 0,
+    capability: 0,
+    hasSystem: false,
+    promptTemplate: -1,
+    systemTemplate: -1,
+    promptKey: 0,
+    nearDuplicate: 0,
+    verbatimRepeat: -1,
+  };
+  private readonly configuredLimits: Readonly<Record<string, number>>;
+
+  constructor(options: BehaviourOptions = {}) {
+    this.promptMiner = createTemplateMiner(options.promptTemplates);
+    this.systemMiner = createTemplateMiner(options.systemTemplates);
+    this.maxedShare = options.maxedTokensShare ?? 0.95;
+    this.minModelLimit = options.minModelLimit ?? 4096;
+    this.thinkingMinEffort = options.thinkingMinEffort ?? 4;
+    this.maxHours = options.maxHours;
+    this.configuredLimits = options.modelOutputLimits ?? {};
+    this.nearDuplicates = new NearDuplicateTable(options.nearDuplicateMaxEntries);
+    this.sentPrompts = new NearDuplicateTable(options.nearDuplicateMaxEntries);
+    this.dictionaries = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, { ids: new Map(), values: [], hashes: [] }])) as unknown as Record<
+      ExchangeIndicator,
+      Dictionary
+    >;
+  }
+
+  /** The account's index, creating its accumulator on first sight. */
+  accountIndexOf(id: string): number {
+    let index = this.accountIds.get(id);
+    if (index === undefined) {
+      index = this.accounts.length;
+      this.accountIds.set(id, index);
+      this.accounts.push(new AccountState(index, id, this.maxHours));
+    }
+    return index;
+  }
+
+  account(id: string): AccountState | undefined {
+    const index = this.accountIds.get(id);
+    return index === undefined ? undefined : this.accounts[index];
+  }
+
+  modelIndexOf(name: string): number {
+    let index = this.modelIds.get(name);
+    if (index === undefined) {
+      index = this.models.length;
+      this.modelIds.set(name, index);
+      this.models.push({ name, firstSeen: Infinity, exchanges: 0, maxTokensSeen: 0, configuredLimit: this.configuredLimits[name] ?? null });
+    }
+    return index;
+  }
+
+  /**
+   * Tells the tracker what a model is before its traffic streams in (the batch analysis knows
+   * every model's first appearance and largest `max_tokens` from one SQL pass), so "maxed" and
+   * "moved to a new model early" mean the same for the first exchange as for the last.
+   */
+  primeModel(name: string, firstSeen: number, maxTokensSeen: number): void {
+    const model = this.models[this.modelIndexOf(name)]!;
+    model.firstSeen = Math.min(model.firstSeen, firstSeen);
+    model.maxTokensSeen = Math.max(model.maxTokensSeen, maxTokensSeen);
+  }
+
+  setAccountInfo(account: Account): void {
+    const state = this.accounts[this.accountIndexOf(account.accountId)]!;
+    state.info = {
+      orgId: account.orgId,
+      createdAt: account.createdAt,
+      tier: account.tier,
+      country: account.country,
+      paymentFingerprint: account.paymentFingerprint,
+      emailDomain: account.emailDomain,
+      emailLocalShape: account.emailLocalShape,
+      signupIp: account.signupIp,
+      verification: account.verification,
+    };
+  }
+
+  /** Records `count` exchanges of an account from one infrastructure value. */
+  observeIndicator(kind: ExchangeIndicator, accountIndex: number, value: string, count = 1): void {
+    const dictionary = this.dictionaries[kind];
+    let id = dictionary.ids.get(value);
+    if (id === undefined) {
+      id = dictionary.values.length;
+      dictionary.ids.set(value, id);
+      dictionary.values.push(value);
+      dictionary.hashes.push(murmur32(value, 0x2b7e1516));
+    }
+    this.accounts[accountIndex]!.observeIndicator(kind, dictionary.hashes[id]!, id, count);
+  }
+
+  indicatorValue(kind: ExchangeIndicator, id: number): string {
+    return this.dictionaries[kind].values[id]!;
+  }
+
+  /** Live path: records as the store committed them, infrastructure included. */
+  observeRecords(records: readonly ExchangeRecord[]): Set<number> {
+    const batch = batchFromRecords(
+      records,
+      (id) => this.accountIndexOf(id),
+      (name) => this.modelIndexOf(name),
+      (id) => hash64(id),
+    );
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const account = batch.account[i]!;
+      if (record.clientIp !== null) this.observeIndicator('ip', account, record.clientIp);
+      if (record.clientSubnet !== null) this.observeIndicator('subnet', account, record.clientSubnet);
+      if (record.clientAsn !== null) this.observeIndicator('asn', account, String(record.clientAsn));
+      if (record.clientCountry !== null) this.observeIndicator('country', account, record.clientCountry);
+      if (record.userAgent !== null) this.observeIndicator('user_agent', account, record.userAgent);
+      if (record.tlsFingerprint !== null) this.observeIndicator('tls', account, record.tlsFingerprint);
+      if (record.apiKeyId !== null) this.observeIndicator('api_key', account, record.apiKeyId);
+    }
+    this.observeBatch(batch);
+    return new Set(batch.account);
+  }
+
+  /** Folds a batch of exchanges (in time order) into the accumulators. */
+  observeBatch(batch: ExchangeBatch): void {
+    const x = this.observed;
+    const shape = this.shape;
+    for (let i = 0; i < batch.length; i++) {
+      const ts = batch.ts[i]!;
+      const accountIndex = batch.account[i]!;
+      const state = this.accounts[accountIndex]!;
+      this.exchanges++;
+      if (ts < this.firstTs) this.firstTs = ts;
+      if (ts > this.lastTs) this.lastTs = ts;
+
+      const model = batch.model[i]!;
+      const maxTokens = batch.maxTokens[i]!;
+      x.maxedTokens = false;
+      x.modelAgeMs = Infinity;
+      if (model >= 0) {
+        const info = this.models[model]!;
+        info.exchanges++;
+        if (ts < info.firstSeen) info.firstSeen = ts;
+        if (maxTokens > info.maxTokensSeen) info.maxTokensSeen = maxTokens;
+        x.modelAgeMs = ts - info.firstSeen;
+        const limit = info.configuredLimit ?? info.maxTokensSeen;
+        x.maxedTokens = maxTokens > 0 && limit >= this.minModelLimit && maxTokens >= this.maxedShare * limit;
+      }
+      x.ts = ts;
+      x.model = model;
+      x.status = batch.status[i]!;
+      x.turnCount = batch.turnCount[i]!;
+      x.messageCount = batch.messageCount[i]!;
+      x.toolCount = batch.toolCount[i]!;
+      x.toolActivity = batch.toolActivity[i]!;
+      x.imageCount = batch.imageCount[i]!;
+      x.thinking = batch.thinkingBudget[i]! > 0 || batch.reasoningEffort[i]! >= this.thinkingMinEffort;
+      const n = batch.n[i]!;
+      x.multiSample = n > 1;
+      x.inputTokens = Math.max(0, batch.inputTokens[i]!);
+      x.outputTokens = Math.max(0, batch.outputTokens[i]!);
+      x.reasoningTokens = Math.max(0, batch.reasoningTokens[i]!);
+      const flags = batch.contentFlags[i]!;
+      x.contentFlags = flags;
+      x.capability = batch.capability[i]!;
+
+      const systemTokens = batch.systemTokens[i]!;
+      x.hasSystem = systemTokens > 0;
+      x.systemTemplate = -1;
+      if (systemTokens > 0) {
+        unpack(batch.systemShape, i, shape);
+        const id = this.systemMiner.add(shape, systemTokens);
+        if (id >= 0 && this.systemMiner.get(id)!.count >= 2) x.systemTemplate = id;
+      }
+      const promptTokens = batch.promptTokens[i]!;
+      x.promptTemplate = -1;
+      if (promptTokens > 0) {
+        unpack(batch.promptShape, i, shape);
+        const id = this.promptMiner.add(shape, promptTokens);
+        if (id >= 0 && this.promptMiner.get(id)!.count >= 2) x.promptTemplate = id;
+      }
+
+      const hashLo = batch.promptHash[2 * i]!;
+      const hashHi = batch.promptHash[2 * i + 1]!;
+      x.promptKey = hashLo === 0 && hashHi === 0 ? 0 : fmix32((hashLo ^ Math.imul(hashHi, 0x9e3779b1)) >>> 0) || 1;
+      x.nearDuplicate = 0;
+      if (promptTokens >= 8) {
+        // Two of the four LSH bands: a near-duplicate at Jaccard 0.8 shares one with p = 0.87.
+        const a = this.nearDuplicates.visit(wordAt(batch.promptSketch, i, 0) ^ 0x5bd1e995, accountIndex);
+        const b = this.nearDuplicates.visit(wordAt(batch.promptSketch, i, 1) ^ 0x1b873593, accountIndex);
+        x.nearDuplicate = Math.max(a, b);
+      }
+      // Re-sending a single-turn prompt verbatim buys the same answer again: what evaluation and
+      // regression runs do, and what a harvester has no reason to pay for.
+      x.verbatimRepeat = -1;
+      if (x.promptKey !== 0 && x.turnCount <= 1 && x.toolActivity === 0) {
+        x.verbatimRepeat = this.sentPrompts.visit(fmix32((x.promptKey ^ Math.imul(accountIndex + 1, 0x9e3779b1)) >>> 0), 0) === 0 ? 0 : 1;
+      }
+      state.observe(x);
+
+      if (x.promptTemplate >= 0) this.countTemplate('prompt', x.promptTemplate, batch, i, flags, x);
+      if (x.systemTemplate >= 0) this.countTemplate('system', x.systemTemplate, batch, i, flags, x);
+    }
+  }
+
+  private countTemplate(kind: 'prompt' | 'system', id: number, batch: ExchangeBatch, i: number, flags: number, x: ObservedExchange): void {
+    const key = templateKey(kind, id);
+    let stats = this.templates.get(key);
+    if (stats === undefined) {
+      stats = {
+        key,
+        kind,
+        templateId: id,
+        exchanges: 0,
+        cot: 0,
+        rubric: 0,
+        explainAnswer: 0,
+        safeRewrite: 0,
+        maxedTokens: 0,
+        thinking: 0,
+        outputTokens: 0,
+        firstTs: x.ts,
+        lastTs: x.ts,
+        exampleKeyLo: batch.idKey[2 * i]!,
+        exampleKeyHi: batch.idKey[2 * i + 1]!,
+        fills: kind === 'prompt' ? new BottomKSketch(TEMPLATE_FILL_SKETCH) : null,
+      };
+      this.templates.set(key, stats);
+    }
+    stats.exchanges++;
+    if (stats.fills !== null && x.promptKey !== 0) stats.fills.add(x.promptKey >>> 0, x.promptKey | 0);
+    if (flags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.systemCot)) stats.cot++;
+    if (flags & (CONTENT_FLAG.rubricGrading | CONTENT_FLAG.systemRubric)) stats.rubric++;
+    if (flags & CONTENT_FLAG.explainAnswer) stats.explainAnswer++;
+    if (flags & CONTENT_FLAG.safeRewrite) stats.safeRewrite++;
+    if (x.maxedTokens) stats.maxedTokens++;
+    if (x.thinking) stats.thinking++;
+    stats.outputTokens += x.outputTokens;
+    if (x.ts < stats.firstTs) stats.firstTs = x.ts;
+    if (x.ts > stats.lastTs) stats.lastTs = x.ts;
+  }
+}
+
+function unpack(columns: readonly Uint32Array[], row: number, out: Uint16Array): void {
+  for (let w = 0; w < SHAPE_WORDS; w++) {
+    const word = columns[w >> 1]![2 * row + (w & 1)]!;
+    out[2 * w] = word & 0xffff;
+    out[2 * w + 1] = word >>> 16;
+  }
+}
+
+export function createBehaviourTracker(options: BehaviourOptions = {}): BehaviourTracker {
+  return new BehaviourTracker(options);
+}

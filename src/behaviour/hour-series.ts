@@ -1,0 +1,80 @@
+const HOUR_MS = 3_600_000;
+
+/**
+ * Exchanges per clock hour over an account's active span, in a typed array that grows as time
+ * goes on: what the timeline chart, the activity-synchronisation link and the rhythm measures
+ * read. Bounded to `maxHours`; older hours fall off the front (the live service runs for months).
+ */
+export class HourSeries {
+  /** Hour index (hours since the epoch) of `counts[0]`, or NaN while empty. */
+  start = Number.NaN;
+  private counts = new Uint32Array(0);
+  private used = 0;
+
+  constructor(readonly maxHours = 24 * 62) {}
+
+  add(ts: number, count = 1): void {
+    this.addHour(Math.floor(ts / HOUR_MS), count);
+  }
+
+  addHour(hour: number, count: number): void {
+    if (Number.isNaN(this.start)) {
+      this.start = hour;
+      this.counts = new Uint32Array(32);
+      this.used = 0;
+    }
+    if (hour < this.start) {
+      const shift = this.start - hour;
+      if (this.used + shift > this.maxHours) return; // older than the window keeps: dropped
+      const grown = new Uint32Array(Math.max(this.counts.length, this.used + shift));
+      grown.set(this.counts.subarray(0, this.used), shift);
+      this.counts = grown;
+      this.used += shift;
+      this.start = hour;
+    }
+    let offset = hour - this.start;
+    if (offset >= this.maxHours) {
+      const drop = offset - this.maxHours + 1;
+      if (drop >= this.used) {
+        this.counts.fill(0);
+        this.used = 0;
+      } else {
+        this.counts.copyWithin(0, drop, this.used);
+        this.counts.fill(0, this.used - drop, this.used);
+        this.used -= drop;
+      }
+      this.start += drop;
+      offset = hour - this.start;
+    }
+    if (offset >= this.counts.length) {
+      const grown = new Uint32Array(Math.min(this.maxHours, Math.max(offset + 1, this.counts.length * 2)));
+      grown.set(this.counts.subarray(0, this.used));
+      this.counts = grown;
+    }
+    this.counts[offset]! += count;
+    if (offset >= this.used) this.used = offset + 1;
+  }
+
+  merge(other: HourSeries): void {
+    other.forEach((hour, count) => this.addHour(hour, count));
+  }
+
+  /** Calls `visit` for each hour with traffic, oldest first. */
+  forEach(visit: (hour: number, count: number) => void): void {
+    for (let i = 0; i < this.used; i++) if (this.counts[i]! > 0) visit(this.start + i, this.counts[i]!);
+  }
+
+  /** Hours with traffic. */
+  activeHours(): number {
+    let active = 0;
+    for (let i = 0; i < this.used; i++) if (this.counts[i]! > 0) active++;
+    return active;
+  }
+
+  countAt(hour: number): number {
+    const offset = hour - this.start;
+    return offset >= 0 && offset < this.used ? this.counts[offset]! : 0;
+  }
+}
+
+export { HOUR_MS };

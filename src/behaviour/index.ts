@@ -1,0 +1,11 @@
+export { AccountState, EXCHANGE_INDICATORS, INDICATOR_SKETCH_SIZE } from './account-state.js';
+export type { AccountInfo, ExchangeIndicator, ModelUse, ObservedExchange } from './account-state.js';
+export { BehaviourTracker, createBehaviourTracker, templateKey } from './behaviour-tracker.js';
+export type { BehaviourOptions, ModelInfo, TemplateStats } from './behaviour-tracker.js';
+export { batchFromRecords, createExchangeBatch, wordAt } from './exchange-batch.js';
+export type { ExchangeBatch } from './exchange-batch.js';
+export { summarizeAccount, summarizePopulation } from './account-summary.js';
+export type { AccountSummary, NewModel, PopulationContext, PopulationOptions, TemplateUse } from './account-summary.js';
+export { BottomKSketch } from './bottom-k-sketch.js';
+export { HourSeries } from './hour-series.js';
+export { TopKCounter } from './top-k-counter.js';

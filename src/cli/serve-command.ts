@@ -1,0 +1,111 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
+import { readServiceConfig } from '../service/service-config.js';
+import { startLiveService } from '../service/live-service.js';
+import type { CliContext } from './cli-context.js';
+import { parseByteSize, parseNonNegativeInteger, parseWorkerCount } from './option-parsers.js';
+
+interface ServeFlags {
+  db: string;
+  host: string;
+  port: number;
+  policy?: string;
+  relinkInterval: number;
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  queueBatches: number;
+  queueBytes: number;
+  workers?: number;
+  text: TextPolicy;
+  memoryLimit: string;
+  quarantine?: string;
+  shutdownTimeout: number;
+}
+
+export function registerServeCommand(program: Command, context: CliContext): void {
+  program
+    .command('serve')
+    .summary('run the live service: HTTP ingest and the decision API for gateways')
+    .description(
+      'Run the live service on a store: POST /v1/exchanges takes exchanges as they happen, POST /v1/decide tells a gateway\n' +
+        'what to do with an account\'s next request. API keys come from `distillguard keys create`. The server holds the\n' +
+        'store while it runs; SIGTERM or Ctrl-C stops it after committing every accepted batch, SIGHUP reloads the policy.',
+    )
+    .requiredOption('--db <path>', 'the store (a DuckDB file; created when missing)')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8080)
+    .option('--policy <file>', 'policy file (YAML): score bands, evidence rules, allow- and deny-lists; reloaded when it changes')
+    .option('--relink-interval <duration>', 're-link accounts into clusters this often (e.g. 15s, 500ms)', parseDuration, 15_000)
+    .option('--max-body-bytes <size>', 'largest request body as sent', parseByteSize, 16 * 1024 * 1024)
+    .option('--max-decompressed-bytes <size>', 'largest exchange batch once gunzipped', parseByteSize, 128 * 1024 * 1024)
+    .option('--queue-batches <n>', 'ingest batches accepted and not yet committed before new ones get 503', parsePositive, 32)
+    .option('--queue-bytes <size>', 'body bytes accepted and not yet committed before new batches get 503', parseByteSize, 256 * 1024 * 1024)
+    .option('--workers <n>', 'ingest parser threads (0 parses on the main thread)', parseWorkerCount)
+    .addOption(new Option('--text <policy>', 'prompt and output text kept in the store: full, excerpt or none').choices(TEXT_POLICIES).default('excerpt'))
+    .option('--memory-limit <size>', "DuckDB's buffer memory limit", '768MB')
+    .option('--quarantine <file>', 'append quarantined HTTP records here too (JSON Lines)')
+    .option('--shutdown-timeout <duration>', 'how long a shutdown waits for accepted batches', parseDuration, 30_000)
+    .action(async (flags: ServeFlags) => {
+      const config = readServiceConfig({
+        db: flags.db,
+        host: flags.host,
+        port: flags.port,
+        policyPath: flags.policy ?? null,
+        relinkIntervalMs: flags.relinkInterval,
+        maxBodyBytes: flags.maxBodyBytes,
+        maxDecompressedBytes: flags.maxDecompressedBytes,
+        maxQueuedBatches: flags.queueBatches,
+        maxQueuedBytes: flags.queueBytes,
+        ...(flags.workers ?? context.env.workers) !== undefined ? { ingestWorkers: flags.workers ?? context.env.workers } : {},
+        textPolicy: flags.text,
+        memoryLimit: flags.memoryLimit,
+        quarantinePath: flags.quarantine ?? null,
+        shutdownTimeoutMs: flags.shutdownTimeout,
+      });
+      const service = await startLiveService(config, context.logger);
+      context.logger.info({ url: service.url, db: config.db, engine: service.core.scoring.engineName }, 'serving');
+      context.stdout.write(`distillguard serve: listening on ${service.url}\n`);
+
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals): void => {
+          if (stopping) {
+            context.logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
+            process.exit(1);
+          }
+          stopping = true;
+          context.logger.info({ signal }, 'shutdown requested');
+          service.close().then(resolve, (error: unknown) => {
+            context.logger.error({ err: error }, 'shutdown failed');
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGHUP', () => void service.core.policy.reload());
+      });
+      context.stdout.write('distillguard serve: stopped\n');
+    });
+}
+
+function parsePort(text: string): number {
+  const value = parseNonNegativeInteger(text);
+  if (value > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return value;
+}
+
+function parsePositive(text: string): number {
+  const value = parseNonNegativeInteger(text);
+  if (value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return value;
+}
+
+/** `15s`, `500ms`, `2m`, or a plain number of seconds → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!match) throw new InvalidArgumentError('expected a duration such as 15s, 500ms or 2m');
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return Math.round(Number(match[1]) * factor);
+}

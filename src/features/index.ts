@@ -1,0 +1,14 @@
+export { createExchangeFeatureExtractor, shapeOfText, PROMPT_SCAN, SYSTEM_SCAN } from './exchange-features.js';
+export type { ExchangeFeatures, ExchangeFeatureExtractor } from './exchange-features.js';
+export { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG, CONTENT_PHRASES, contentFlagNames, createContentSignalDetector } from './content-signals.js';
+export type { Capability, ContentSignals, RequestShape } from './content-signals.js';
+export { createTextScanner, displayTokens, wordHash } from './text-scanner.js';
+export type { TextScan, TextScanner, TextScannerOptions } from './text-scanner.js';
+export { computeMinHashSketch, estimateJaccard, SKETCH_BINS, SKETCH_WORDS } from './minhash-sketch.js';
+export { createLshIndex } from './lsh-index.js';
+export type { LshIndex } from './lsh-index.js';
+export { createTemplateMiner, lengthGroupOf, renderTemplate } from './template-miner.js';
+export type { MinedTemplate, TemplateMiner, TemplateMinerOptions } from './template-miner.js';
+export { packShape, shapeOfScan, unpackShape, SHAPE_POSITIONS, SHAPE_WORDS, WILDCARD } from './template-shape.js';
+export { reasoningEffortCode, REASONING_EFFORTS } from './exchange-record.js';
+export type { ExchangeRecord } from './exchange-record.js';

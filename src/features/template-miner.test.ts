@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { shapeOfText } from './exchange-features.js';
+import { createTemplateMiner, lengthGroupOf, renderTemplate } from './template-miner.js';
+
+interface Golden {
+  texts: { text: string; template: string | null }[];
+  expected_templates: Record<string, string>;
+}
+
+const golden = JSON.parse(readFileSync(new URL('./fixtures/template-golden.json', import.meta.url), 'utf8')) as Golden;
+
+function mine(texts: readonly string[], options = {}) {
+  const miner = createTemplateMiner(options);
+  const ids = texts.map((text) => {
+    const { shape, tokens } = shapeOfText(text);
+    return miner.add(shape, tokens);
+  });
+  return { miner, ids };
+}
+
+describe('template miner', () => {
+  it('puts every fill of a template under one id, and organic prompts under none of them (golden set)', () => {
+    const { ids } = mine(golden.texts.map((entry) => entry.text));
+    const byTemplate = new Map<string, Set<number>>();
+    golden.texts.forEach((entry, i) => {
+      const key = entry.template ?? `organic-${i}`;
+      if (!byTemplate.has(key)) byTemplate.set(key, new Set());
+      byTemplate.get(key)!.add(ids[i]!);
+    });
+    for (const name of Object.keys(golden.expected_templates)) expect(byTemplate.get(name)?.size, name).toBe(1);
+    const templateIds = new Set(Object.keys(golden.expected_templates).map((name) => [...byTemplate.get(name)!][0]));
+    expect(templateIds.size).toBe(Object.keys(golden.expected_templates).length);
+    golden.texts.forEach((entry, i) => {
+      if (entry.template === null) expect(templateIds.has(ids[i]!), entry.text).toBe(false);
+    });
+  });
+
+  it('shows each template with its slots as <*> and masked values as <num>, <quote>', () => {
+    const { miner, ids } = mine(golden.texts.map((entry) => entry.text));
+    for (const [name, expected] of Object.entries(golden.expected_templates)) {
+      const i = golden.texts.findIndex((entry) => entry.template === name);
+      expect(renderTemplate(miner.get(ids[i]!)!, golden.texts[i]!.text), name).toBe(expected);
+    }
+  });
+
+  it('gives the same ids for the same texts in the same order', () => {
+    const texts = golden.texts.map((entry) => entry.text);
+    expect(mine(texts).ids).toEqual(mine(texts).ids);
+  });
+
+  it('gives no template to texts shorter than the minimum', () => {
+    const { ids } = mine(['hello there', 'thanks a lot']);
+    expect(ids).toEqual([-1, -1]);
+  });
+
+  it('keeps a template findable after thousands of unrelated texts, and forgets one-off texts past its cap', () => {
+    const miner = createTemplateMiner({ maxTemplates: 500 });
+    const fill = (i: number) => `You are a meticulous math tutor. Solve the following problem and show every step. Problem number ${i}: what is the remainder of ${i * 7} divided by ${i % 13 + 2}, and why does it not depend on the order?`;
+    const add = (text: string) => {
+      const { shape, tokens } = shapeOfText(text);
+      return miner.add(shape, tokens);
+    };
+    const first = add(fill(1));
+    for (let i = 0; i < 3000; i++) {
+      add(`organic question ${['alpha', 'beta', 'gamma', 'delta'][i % 4]} word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0) % 26)}${String.fromCharCode(97 + ((i / 676) | 0) % 26)} about a topic that nobody else asks about`);
+      if (i % 100 === 0) expect(add(fill(i + 2))).toBe(first);
+    }
+    expect(miner.size).toBeLessThanOrEqual(501);
+  });
+
+  it('groups lengths exactly up to 16 tokens and by half-octaves above', () => {
+    expect(lengthGroupOf(5)).toBe(5);
+    expect(lengthGroupOf(16)).toBe(16);
+    expect(lengthGroupOf(17)).toBe(17);
+    expect(lengthGroupOf(23)).toBe(18);
+    expect(lengthGroupOf(64)).toBe(21);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { parseDetectionConfig } from '../scoring/detection-config.js';
+import { linkAccounts, linkKindsOf, scorePairs, seededRandom } from './account-linker.js';
+import { LINK_KINDS, type LinkInput, type LinkKind } from './link-input.js';
+
+const params = parseDetectionConfig().linking;
+
+/** A link input from `kind → [[account, value], ...]` for `n` accounts. */
+function input(n: number, traits: Partial<Record<LinkKind, [number, number, number?][]>>, overrides: Partial<LinkInput['params']> = {}): LinkInput {
+  return {
+    accountCount: n,
+    params: { ...params, ...overrides },
+    memberships: LINK_KINDS.map((kind) => {
+      const rows = traits[kind] ?? [];
+      return {
+        kind,
+        accounts: Int32Array.from(rows.map((r) => r[0])),
+        values: Float64Array.from(rows.map((r) => r[1])),
+        counts: Float64Array.from(rows.map((r) => r[2] ?? 1)),
+      };
+    }),
+  };
+}
+
+function strength(result: ReturnType<typeof scorePairs>, a: number, b: number): number {
+  const i = result.keys.indexOf(Math.min(a, b) * result.n + Math.max(a, b));
+  return i === -1 ? 0 : result.strengths[i]!;
+}
+
+function candidate(result: ReturnType<typeof scorePairs>, a: number, b: number): number {
+  const key = Math.min(a, b) * result.n + Math.max(a, b);
+  const i = result.candidateKeys.indexOf(key);
+  return i === -1 ? 0 : result.candidateStrengths[i]!;
+}
+
+// 200 accounts so that the shared values below are rare in the population.
+const N = 200;
+
+describe('account linking', () => {
+  it('treats one shared trait as weak evidence and several as strong', () => {
+    const one = scorePairs(input(N, { subnet: [[0, 1], [1, 1]] }));
+    expect(strength(one, 0, 1)).toBe(0);
+    expect(candidate(one, 0, 1)).toBeLessThan(0.12);
+    const several = scorePairs(
+      input(N, {
+        ip: [[0, 7], [1, 7]],
+        subnet: [[0, 1], [1, 1]],
+        payment: [[0, 3], [1, 3]],
+        signup_time: [[0, 5], [1, 5]],
+        system_template: [[0, 11, 40], [1, 11, 50]],
+      }),
+    );
+    expect(strength(several, 0, 1)).toBeGreaterThan(0.75);
+    expect(linkKindsOf(several.kinds[0]!)).toEqual(['ip', 'subnet', 'payment', 'signup_time', 'system_template']);
+  });
+
+  it('counts a value many accounts share for less (a public mail domain, a big ASN)', () => {
+    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }), );
+    const common = scorePairs(input(N, { email_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }));
+    expect(candidate(common, 0, 1)).toBeLessThan(candidate(rare, 0, 1) / 4);
+  });
+
+  it('links two accounts through a template by how much of their use it covers', () => {
+    const script = scorePairs(input(N, { prompt_template: [[0, 5, 90], [1, 5, 80]] }));
+    const boilerplate = scorePairs(input(N, { prompt_template: [[0, 5, 5], [0, 6, 95], [1, 5, 5], [1, 7, 95]] }));
+    expect(candidate(script, 0, 1)).toBeCloseTo(params.kinds.prompt_template.strength, 5);
+    expect(candidate(boilerplate, 0, 1)).toBeLessThan(0.05);
+  });
+
+  it('links a large group with a sample of pairs that keeps it whole', () => {
+    // 150 accounts of one script (two templates) sending through a rotating pool of 60 exits,
+    // four exits each.
+    const members = Array.from({ length: 150 }, (_, a) => [a, 9, 10] as [number, number, number]);
+    const rng = seededRandom(5);
+    const exits = members.flatMap(([a]) => [0, 1, 2, 3].map(() => [a, 1000 + Math.floor(rng() * 60)] as [number, number]));
+    const traits = { prompt_template: members, system_template: members, ip: exits };
+    const result = scorePairs(input(N, traits));
+    expect(result.candidates).toBeLessThan(150 * 149 / 2);
+    const linked = linkAccounts(input(N, traits));
+    expect(linked.clusters.length).toBe(1);
+    expect(linked.clusters[0]!.members.length).toBe(150);
+  });
+
+  it('separates a small group that hangs off a large one by a few template links', () => {
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [] };
+    // A dense group of 40 (shared cards and IPs) and a small group of 8 with its own template mix,
+    // which shares one template with a few members of the large group.
+    const rng = seededRandom(11);
+    for (let a = 0; a < 40; a++) {
+      traits.payment!.push([a, 1000 + (a % 20)]);
+      for (let k = 0; k < 3; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
+      traits.prompt_template!.push([a, 1, 50]);
+    }
+    for (let a = 40; a < 48; a++) {
+      traits.prompt_template!.push([a, 2, 60], [a, 1, 10]);
+      traits.system_template!.push([a, 3, 70]);
+      traits.signup_time = [...(traits.signup_time ?? []), [a, 77]];
+    }
+    // Fingerprints: the two groups behave differently (two dimensions are enough here).
+    const profiles = { dims: 2, data: new Float32Array(N * 2) };
+    for (let a = 0; a < 48; a++) profiles.data[a * 2 + (a < 40 ? 0 : 1)] = 1;
+    const result = linkAccounts({ ...input(N, traits), profiles });
+    const big = result.clusterOf[0];
+    const small = result.clusterOf[40];
+    expect(small).not.toBe(-1);
+    expect(small).not.toBe(big);
+    for (let a = 0; a < 40; a++) expect(result.clusterOf[a]).toBe(big);
+    for (let a = 40; a < 48; a++) expect(result.clusterOf[a]).toBe(small);
+  });
+
+  it('ties an account in by several weak links into one cluster', () => {
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], subnet: [], user_agent: [], signup_time: [] };
+    for (let a = 0; a < 10; a++) {
+      traits.payment!.push([a, 500]);
+      traits.ip!.push([a, 600 + (a % 3)]);
+      traits.signup_time!.push([a, 900]);
+    }
+    // Account 10 shares a subnet with member 1, a rare user agent with member 2 and the user
+    // agent again with member 3: no single edge, one weak link each.
+    traits.subnet!.push([1, 700], [10, 700], [2, 701], [10, 701], [3, 702], [10, 702]);
+    traits.user_agent!.push([2, 800], [3, 800], [10, 800]);
+    const strict = linkAccounts(input(N, traits, { lateAttachment: 1 }));
+    expect(strict.clusterOf[10]).toBe(-1);
+    const late = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
+    expect(late.clusterOf[10]).toBe(late.clusterOf[0]);
+    expect(late.late[10]).toBe(1);
+  });
+
+  it('gives the same clusters for the same input, whatever the order of memberships', () => {
+    const rows = Array.from({ length: 60 }, (_, a) => [a, 10 + (a % 6)] as [number, number]);
+    const first = linkAccounts(input(N, { payment: rows, ip: rows.map(([a]) => [a, 90 + (a % 6)] as [number, number]) }));
+    const second = linkAccounts(input(N, { payment: [...rows].reverse(), ip: rows.map(([a]) => [a, 90 + (a % 6)] as [number, number]).reverse() }));
+    expect(Array.from(second.clusterOf)).toEqual(Array.from(first.clusterOf));
+    expect(second.clusters.map((c) => c.members)).toEqual(first.clusters.map((c) => c.members));
+  });
+});

@@ -1,0 +1,247 @@
+import { fmix32 } from '../util/hash64.js';
+import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
+import { templateKey } from '../behaviour/behaviour-tracker.js';
+import type { AccountState } from '../behaviour/account-state.js';
+import type { AccountSummary, PopulationContext } from '../behaviour/account-summary.js';
+import { buildProfileVectors, type ProfileVectors } from './profile-vector.js';
+
+/**
+ * The traits two accounts can share, each an edge source of the account graph. Infrastructure
+ * and payment come from the exchanges and the accounts file; templates and prompts from the
+ * content features; `signup_time` is the half-hour an account was created in (bursts of
+ * sign-ups); `activity` a MinHash band of the hours an account was active in (synchronised
+ * load-balancing across accounts). `profile` is not a shared value but the similarity of two
+ * already-linked accounts' behavioural fingerprints (`profile-vector.ts`).
+ */
+export const LINK_KINDS = [
+  'ip',
+  'subnet',
+  'asn',
+  'user_agent',
+  'tls',
+  'api_key',
+  'payment',
+  'email_domain',
+  'signup_ip',
+  'signup_time',
+  'org',
+  'prompt_template',
+  'system_template',
+  'prompt',
+  'activity',
+  'profile',
+] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export interface LinkKindParams {
+  /** Strength of one shared value as evidence that two accounts are run together (0..1). */
+  strength: number;
+  /**
+   * How much a common value is discounted: strength × (1 − ln m / ln N)^specificity for a value
+   * m of N accounts share. 0 for traits whose breadth is itself the signal (templates).
+   */
+  specificity: number;
+  /** Values shared by more accounts than this are ignored (a public mail domain, a big ASN). */
+  maxGroup: number;
+  /** Values per account taken into the graph (the account's lowest-hash ones: a consistent sample). */
+  perAccount: number;
+  /** Shared values of this kind a pair needs before the kind counts (an ASN alone is nothing). */
+  minShared: number;
+  /**
+   * `count`: the more values two accounts share, the stronger (up to `repeatCap`), as for IPs.
+   * `overlap`: how much of their use the shared values cover, Σ min(share_a, share_b) with
+   * share = the value's part of the account's uses of this kind, reaching full strength at
+   * `fullOverlap`. For templates: two accounts running one script fill the same templates in
+   * similar proportions, while two unrelated ones share at most a common boilerplate template.
+   */
+  mode: 'count' | 'overlap';
+  fullOverlap: number;
+}
+
+export interface LinkParams {
+  kinds: Record<LinkKind, LinkKindParams>;
+  /** Shared values of one kind beyond the first add to a pair's evidence, up to this many. */
+  repeatCap: number;
+  /** Groups up to this size link every pair; larger ones link each member to `sampledDegree` others. */
+  fullPairsUpTo: number;
+  sampledDegree: number;
+  /** Power of the pairs a sampled pair stands for, applied to its graph weight (0: none, 1: all). */
+  sampleCompensation: number;
+  /** Pairs weaker than this get no edge: one weak shared trait links nobody. */
+  minEdge: number;
+  /** Louvain resolution: above 1 finds smaller communities. */
+  resolution: number;
+  /** Communities whose cross-links reach this share of the smaller one's links are merged... */
+  mergeRatio: number;
+  /** ...as are those linked more than this multiple of what random mixing in the graph gives. */
+  mergeResolution: number;
+  /** Resolution of the second, finer Louvain pass inside each community. */
+  splitResolution: number;
+  /** A sub-community whose conductance to the rest of its community is below this is split off... */
+  splitConductance: number;
+  /** ...and below this multiple of the community's typical piece conductance... */
+  splitRelative: number;
+  /** ...and when its mean fingerprint is less similar than this to the rest's. */
+  splitMaxSimilarity: number;
+  /** A member whose links into its cluster combine to less than this is let go. */
+  minAttachment: number;
+  /** An unclustered account joins a cluster when its `lateLinks` strongest links into it combine to this. */
+  lateAttachment: number;
+  lateLinks: number;
+  minClusterSize: number;
+  /** A template counts for an account when it fills at least this many of its exchanges... */
+  templateMinExchanges: number;
+  /** ...and at least this share of them. */
+  templateMinShare: number;
+  signupBucketMinutes: number;
+  /** A sign-up half-hour counts as a burst from this many accounts... */
+  signupBurstMin: number;
+  /** ...and this many times the typical half-hour. */
+  signupBurstFactor: number;
+  /** Accounts active in fewer hours than this get no activity band (too little to compare). */
+  activityMinHours: number;
+  /** Fingerprint similarity (cosine) from which `profile` adds evidence; full at 1. */
+  profileMinSimilarity: number;
+  /** Accounts with fewer exchanges get no fingerprint (too noisy). */
+  profileMinExchanges: number;
+  seed: number;
+}
+
+/** One kind's memberships: account `accounts[i]` has value `values[i]` (with `counts[i]` uses). */
+export interface KindMemberships {
+  kind: LinkKind;
+  accounts: Int32Array;
+  values: Float64Array;
+  counts: Float64Array;
+}
+
+/** Everything relinking needs, in plain arrays: cheap to send to a worker thread. */
+export interface LinkInput {
+  accountCount: number;
+  memberships: KindMemberships[];
+  /** Behavioural fingerprints, when the caller computed them. */
+  profiles?: ProfileVectors;
+  params: LinkParams;
+}
+
+class MembershipBuilder {
+  accounts: number[] = [];
+  values: number[] = [];
+  counts: number[] = [];
+  constructor(readonly kind: LinkKind) {}
+  add(account: number, value: number, count: number): void {
+    this.accounts.push(account);
+    this.values.push(value);
+    this.counts.push(count);
+  }
+  build(): KindMemberships {
+    return { kind: this.kind, accounts: Int32Array.from(this.accounts), values: Float64Array.from(this.values), counts: Float64Array.from(this.counts) };
+  }
+}
+
+/**
+ * Reads the traits of every account from the behaviour state. Runs on the thread that owns the
+ * state; the result is what `linkAccounts` (pure, possibly in a worker) consumes.
+ */
+export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, population?: { context: PopulationContext; summaries: readonly AccountSummary[] }): LinkInput {
+  const varied = population?.context.variedTemplates;
+  const builders = Object.fromEntries(LINK_KINDS.map((kind) => [kind, new MembershipBuilder(kind)])) as Record<LinkKind, MembershipBuilder>;
+  const strings = new Map<string, number>();
+  const intern = (kind: string, value: string) => {
+    const key = `${kind}\u0000${value}`;
+    let id = strings.get(key);
+    if (id === undefined) strings.set(key, (id = strings.size));
+    return id;
+  };
+  const signupBuckets = signupBurstBuckets(tracker.accounts, params);
+
+  for (const state of tracker.accounts) {
+    const a = state.index;
+    for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
+      const limit = params.kinds[kind].perAccount;
+      const entries = state.indicators[kind].entries();
+      for (let i = 0; i < entries.length && i < limit; i++) builders[kind].add(a, entries[i]!.id, entries[i]!.count);
+    }
+    const info = state.info;
+    if (info !== null) {
+      if (info.paymentFingerprint) builders.payment.add(a, intern('payment', info.paymentFingerprint), 1);
+      if (info.emailDomain) builders.email_domain.add(a, intern('email', info.emailDomain.toLowerCase()), 1);
+      if (info.signupIp) builders.signup_ip.add(a, intern('signup_ip', info.signupIp), 1);
+      if (info.orgId) builders.org.add(a, intern('org', info.orgId), 1);
+      if (info.createdAt !== null) {
+        const bucket = Math.floor(info.createdAt / (params.signupBucketMinutes * 60_000));
+        if (signupBuckets.has(bucket)) builders.signup_time.add(a, bucket, 1);
+      }
+    }
+    if (state.exchanges > 0) {
+      addTemplates(builders.prompt_template, state, 'prompt', params, varied);
+      addTemplates(builders.system_template, state, 'system', params, varied);
+      const prompts = state.prompts.entries();
+      for (let i = 0; i < prompts.length && i < params.kinds.prompt.perAccount; i++) builders.prompt.add(a, prompts[i]!.hash, prompts[i]!.count);
+      if (state.series.activeHours() >= params.activityMinHours) {
+        const bands = activityBands(state);
+        for (let band = 0; band < bands.length && band < params.kinds.activity.perAccount; band++) builders.activity.add(a, band * 2 ** 32 + bands[band]!, 1);
+      }
+    }
+  }
+  const input: LinkInput = { accountCount: tracker.accounts.length, memberships: LINK_KINDS.map((kind) => builders[kind].build()), params };
+  if (population !== undefined && params.kinds.profile.strength > 0) input.profiles = buildProfileVectors(population.summaries, params.profileMinExchanges);
+  return input;
+}
+
+function addTemplates(builder: MembershipBuilder, state: AccountState, kind: 'prompt' | 'system', params: LinkParams, varied: ReadonlySet<number> | undefined): void {
+  const counter = kind === 'prompt' ? state.promptTemplates : state.systemTemplates;
+  let taken = 0;
+  for (const [id, count] of counter.entries()) {
+    if (taken >= params.kinds[builder.kind].perAccount) break;
+    if (varied !== undefined && !varied.has(templateKey(kind, id))) continue;
+    if (count < params.templateMinExchanges || count < params.templateMinShare * state.exchanges) continue;
+    builder.add(state.index, templateKey(kind, id), count);
+    taken++;
+  }
+}
+
+/** The sign-up half-hours with a burst: many more accounts created than in a typical one. */
+function signupBurstBuckets(accounts: readonly AccountState[], params: LinkParams): Set<number> {
+  const counts = new Map<number, number>();
+  for (const state of accounts) {
+    const created = state.info?.createdAt;
+    if (created === null || created === undefined) continue;
+    const bucket = Math.floor(created / (params.signupBucketMinutes * 60_000));
+    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  }
+  const sorted = [...counts.values()].sort((a, b) => a - b);
+  const typical = sorted.length === 0 ? 1 : sorted[Math.floor(sorted.length / 2)]!;
+  const bursts = new Set<number>();
+  for (const [bucket, count] of counts) if (count >= params.signupBurstMin && count >= params.signupBurstFactor * typical) bursts.add(bucket);
+  return bursts;
+}
+
+const ACTIVITY_BINS = 8;
+
+/**
+ * A MinHash (one permutation, 8 bins) of the set of hours the account was active in, as four
+ * band keys: accounts that are active in the same hours share bands.
+ */
+export function activityBands(state: AccountState): number[] {
+  const mins = new Array<number>(ACTIVITY_BINS).fill(0xffffffff);
+  state.series.forEach((hour) => {
+    const h = fmix32((Math.imul(hour, 0x9e3779b1) ^ 0x3243f6a8) >>> 0);
+    const bin = h >>> 29;
+    const value = h & 0x1fffffff;
+    if (value < mins[bin]!) mins[bin] = value;
+  });
+  for (let j = 0; j < ACTIVITY_BINS; j++) {
+    if (mins[j] !== 0xffffffff) continue;
+    for (let step = 1; step < ACTIVITY_BINS; step++) {
+      const source = mins[(j + step) % ACTIVITY_BINS]!;
+      if (source !== 0xffffffff && source <= 0x1fffffff) {
+        mins[j] = (fmix32((source + Math.imul(step, 0x9e3779b9)) >>> 0) & 0x1fffffff) | 0x20000000;
+        break;
+      }
+    }
+  }
+  const bands: number[] = [];
+  for (let b = 0; b < ACTIVITY_BINS / 2; b++) bands.push(fmix32((mins[2 * b]! ^ Math.imul(mins[2 * b + 1]!, 0x85ebca6b)) >>> 0));
+  return bands;
+}

@@ -1,0 +1,250 @@
+import { CAPABILITIES, CONTENT_FLAG } from '../features/content-signals.js';
+import type { AccountState } from '../behaviour/account-state.js';
+import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
+import type { AccountSummary, PopulationContext } from '../behaviour/account-summary.js';
+import { templateKey, type BehaviourTracker } from '../behaviour/behaviour-tracker.js';
+import type { LinkedCluster } from '../linking/account-linker.js';
+
+/**
+ * What a cluster's members have in common and what they did together, aggregated from their
+ * accumulators: the input of the cluster detectors and of the cluster's findings entry.
+ */
+
+export const CLUSTER_INDICATORS = [...EXCHANGE_INDICATORS, 'payment', 'email_domain', 'signup_ip', 'org'] as const;
+export type ClusterIndicatorKind = (typeof CLUSTER_INDICATORS)[number];
+
+export interface SharedValue {
+  value: string;
+  /** Members that use it. */
+  accounts: number;
+  exchanges: number;
+  /** Distinct declared organisations among those members (a member without one counts alone). */
+  orgs: number;
+}
+
+export interface ClusterTemplate {
+  key: number;
+  kind: 'prompt' | 'system';
+  templateId: number;
+  /** Exchanges of members filling it. */
+  exchanges: number;
+  members: number;
+}
+
+export interface ClusterView {
+  index: number;
+  members: AccountState[];
+  summaries: AccountSummary[];
+  link: LinkedCluster;
+  exchanges: number;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  firstTs: number;
+  lastTs: number;
+  /** Values used by at least two members, most-shared first. */
+  shared: Record<ClusterIndicatorKind, SharedValue[]>;
+  /** Members holding at least one value another member holds too. */
+  membersSharing: Record<ClusterIndicatorKind, number>;
+  /** The same, counting only values shared across declared organisations. */
+  membersSharingAcrossOrgs: Record<ClusterIndicatorKind, number>;
+  /** Every value in use per kind (distinct), shared or not. */
+  distinct: Record<ClusterIndicatorKind, number>;
+  createdAts: number[];
+  tiers: Record<string, number>;
+  templates: ClusterTemplate[];
+  /** Member exchanges in templates that at least two members fill. */
+  sharedTemplateExchanges: number;
+  membersInSharedTemplates: number;
+  /** Member exchanges per content-flag bit. */
+  flags: Uint32Array;
+  elicited: number;
+  maxedTokens: number;
+  thinking: number;
+  multiSample: number;
+  capabilities: Record<string, number>;
+  models: Map<string, number>;
+  /** Exchanges and active members per clock hour. */
+  hourly: Map<number, { exchanges: number; members: number }>;
+}
+
+/** Aggregates the members of each linked cluster. */
+export function buildClusterView(index: number, link: LinkedCluster, tracker: BehaviourTracker, summaries: readonly AccountSummary[], context: PopulationContext): ClusterView {
+  const members = link.members.map((a) => tracker.accounts[a]!);
+  const memberSummaries = link.members.map((a) => summaries[a]!);
+  const counts = Object.fromEntries(CLUSTER_INDICATORS.map((kind) => [kind, new Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>()])) as Record<
+    ClusterIndicatorKind,
+    Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>
+  >;
+  let org = '';
+  const note = (kind: ClusterIndicatorKind, value: string, exchanges: number) => {
+    const entry = counts[kind].get(value);
+    if (entry === undefined) counts[kind].set(value, { accounts: 1, exchanges, orgs: new Set([org]) });
+    else {
+      entry.accounts++;
+      entry.exchanges += exchanges;
+      entry.orgs.add(org);
+    }
+  };
+  const flags = new Uint32Array(16);
+  const capabilityCounts = new Uint32Array(CAPABILITIES.length);
+  const tiers: Record<string, number> = {};
+  const createdAts: number[] = [];
+  const templateCounts = new Map<number, ClusterTemplate>();
+  const models = new Map<string, number>();
+  const hourly = new Map<number, { exchanges: number; members: number }>();
+  let exchanges = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let reasoningTokens = 0;
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+  let elicited = 0;
+  let maxedTokens = 0;
+  let thinking = 0;
+  let multiSample = 0;
+
+  for (const state of members) {
+    org = state.info?.orgId ?? `account:${state.id}`;
+    exchanges += state.exchanges;
+    inputTokens += state.inputTokens;
+    outputTokens += state.outputTokens;
+    reasoningTokens += state.reasoningTokens;
+    if (state.exchanges > 0) {
+      firstTs = Math.min(firstTs, state.firstTs);
+      lastTs = Math.max(lastTs, state.lastTs);
+    }
+    elicited += state.elicited;
+    maxedTokens += state.maxedTokens;
+    thinking += state.thinking;
+    multiSample += state.multiSample;
+    for (let b = 0; b < 16; b++) flags[b]! += state.flags[b]!;
+    for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilities[c]!;
+    for (const kind of EXCHANGE_INDICATORS) state.indicators[kind].forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
+    const info = state.info;
+    if (info !== null) {
+      if (info.paymentFingerprint) note('payment', info.paymentFingerprint, state.exchanges);
+      if (info.emailDomain) note('email_domain', info.emailDomain.toLowerCase(), state.exchanges);
+      if (info.signupIp) note('signup_ip', info.signupIp, state.exchanges);
+      if (info.orgId) note('org', info.orgId, state.exchanges);
+      if (info.createdAt !== null) createdAts.push(info.createdAt);
+      const tier = info.tier ?? 'unknown';
+      tiers[tier] = (tiers[tier] ?? 0) + 1;
+    }
+    for (const [kind, counter] of [
+      ['prompt', state.promptTemplates],
+      ['system', state.systemTemplates],
+    ] as const) {
+      for (const [id, count] of counter.entries()) {
+        const key = templateKey(kind, id);
+        if (!context.variedTemplates.has(key)) continue;
+        const entry = templateCounts.get(key);
+        if (entry === undefined) templateCounts.set(key, { key, kind, templateId: id, exchanges: count, members: 1 });
+        else {
+          entry.exchanges += count;
+          entry.members++;
+        }
+      }
+    }
+    for (const [model, use] of state.models) {
+      const name = tracker.models[model]!.name;
+      models.set(name, (models.get(name) ?? 0) + use.count);
+    }
+    state.series.forEach((hour, count) => {
+      const entry = hourly.get(hour);
+      if (entry === undefined) hourly.set(hour, { exchanges: count, members: 1 });
+      else {
+        entry.exchanges += count;
+        entry.members++;
+      }
+    });
+  }
+
+  const shared = {} as Record<ClusterIndicatorKind, SharedValue[]>;
+  const distinct = {} as Record<ClusterIndicatorKind, number>;
+  const membersSharing = {} as Record<ClusterIndicatorKind, number>;
+  const membersSharingAcrossOrgs = {} as Record<ClusterIndicatorKind, number>;
+  for (const kind of CLUSTER_INDICATORS) {
+    const list: SharedValue[] = [];
+    for (const [value, entry] of counts[kind]) if (entry.accounts >= 2) list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: entry.orgs.size });
+    list.sort((a, b) => b.accounts - a.accounts || b.exchanges - a.exchanges || (a.value < b.value ? -1 : 1));
+    shared[kind] = list;
+    distinct[kind] = counts[kind].size;
+    const sharedValues = new Set(list.map((entry) => entry.value));
+    const acrossOrgs = new Set(list.filter((entry) => entry.orgs >= 2).map((entry) => entry.value));
+    let sharing = 0;
+    let sharingAcross = 0;
+    for (const state of members) {
+      const values: string[] = [];
+      if (kind === 'payment') values.push(state.info?.paymentFingerprint ?? '');
+      else if (kind === 'email_domain') values.push(state.info?.emailDomain?.toLowerCase() ?? '');
+      else if (kind === 'signup_ip') values.push(state.info?.signupIp ?? '');
+      else if (kind === 'org') values.push(state.info?.orgId ?? '');
+      else state.indicators[kind].forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+      if (values.some((value) => sharedValues.has(value))) sharing++;
+      if (values.some((value) => acrossOrgs.has(value))) sharingAcross++;
+    }
+    membersSharing[kind] = sharing;
+    membersSharingAcrossOrgs[kind] = sharingAcross;
+  }
+
+  const templates = [...templateCounts.values()].sort((a, b) => b.exchanges - a.exchanges || a.key - b.key);
+  let sharedPrompt = 0;
+  let sharedSystem = 0;
+  const inShared = new Set<number>();
+  for (const template of templates) {
+    if (template.members < 2) continue;
+    if (template.kind === 'prompt') sharedPrompt += template.exchanges;
+    else sharedSystem += template.exchanges;
+  }
+  const sharedKeys = new Set(templates.filter((t) => t.members >= 2).map((t) => t.key));
+  members.forEach((state, i) => {
+    for (const [kind, counter] of [
+      ['prompt', state.promptTemplates],
+      ['system', state.systemTemplates],
+    ] as const) {
+      for (const [id] of counter.entries()) if (sharedKeys.has(templateKey(kind, id))) inShared.add(i);
+    }
+  });
+
+  const capabilities: Record<string, number> = {};
+  CAPABILITIES.forEach((name, code) => {
+    if (capabilityCounts[code]! > 0) capabilities[name] = capabilityCounts[code]! / Math.max(1, exchanges);
+  });
+
+  return {
+    index,
+    members,
+    summaries: memberSummaries,
+    link,
+    exchanges,
+    inputTokens,
+    outputTokens,
+    reasoningTokens,
+    firstTs,
+    lastTs,
+    shared,
+    membersSharing,
+    membersSharingAcrossOrgs,
+    distinct,
+    createdAts: createdAts.sort((a, b) => a - b),
+    tiers,
+    templates,
+    sharedTemplateExchanges: Math.min(exchanges, Math.max(sharedPrompt, sharedSystem)),
+    membersInSharedTemplates: inShared.size,
+    flags,
+    elicited,
+    maxedTokens,
+    thinking,
+    multiSample,
+    capabilities,
+    models,
+    hourly,
+  };
+}
+
+export function flagCount(view: ClusterView, flag: number): number {
+  return view.flags[Math.log2(flag)]!;
+}
+
+export { CONTENT_FLAG };

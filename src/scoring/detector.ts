@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { Evidence } from '../model/findings.js';
+
+/**
+ * The one shape every detector has: `(input, params) => { score, evidence }`. A detector looks
+ * at one account (or one cluster), scores one signal in [0, 1] and says in words what it saw. It
+ * never throws: a failure comes back as `error` with score 0, so one broken detector cannot stop
+ * an analysis (the CLI reports the errors).
+ */
+export interface DetectorResult {
+  score: number;
+  evidence: Evidence[];
+  error?: string;
+}
+
+export type DetectorLevel = 'account' | 'cluster';
+
+/**
+ * How a detector's score is used. For clusters, coordination (the accounts act together) and
+ * value (what they take has training value) are combined so that neither alone flags a cluster,
+ * the way a classroom on one campus network or a batch pipeline with one template is not an
+ * attack. Support signals (maxed outputs, capability focus, volume) raise value but cannot make
+ * it alone: a company of developers whose coding agents ask for long outputs is not harvesting
+ * reasoning. A mitigation is evidence of legitimate use that scales a score down (its evidence
+ * carries a negative weight): re-sending the same prompts verbatim is what evaluation runs do.
+ */
+export type DetectorRole = 'value' | 'support' | 'coordination' | 'mitigation';
+
+export interface DetectorDefinition<Input, Params extends { weight: number }> {
+  /** The evidence `signal` name; also the detector's key in the config file. */
+  signal: string;
+  level: DetectorLevel;
+  role: DetectorRole;
+  description: string;
+  /** Parameters with their defaults; `weight` is the most the detector adds to a score. */
+  params: z.ZodType<Params, z.ZodTypeDef, Partial<Params> | undefined>;
+  detect(input: Input, params: Params): DetectorResult;
+}
+
+/** Runs a detector and turns any exception into a returned error. */
+export function runDetector<Input, Params extends { weight: number }>(definition: DetectorDefinition<Input, Params>, input: Input, params: Params): DetectorResult {
+  try {
+    const result = definition.detect(input, params);
+    if (!Number.isFinite(result.score)) return { score: 0, evidence: [], error: `${definition.signal}: score is not a number` };
+    return { ...result, score: Math.min(1, Math.max(0, result.score)) };
+  } catch (error) {
+    return { score: 0, evidence: [], error: `${definition.signal}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** 0 at or below `low`, 1 at or above `high`, linear in between. */
+export function ramp(value: number, low: number, high: number): number {
+  if (high <= low) return value >= high ? 1 : 0;
+  return Math.min(1, Math.max(0, (value - low) / (high - low)));
+}
+
+/** Combines independent pieces of evidence: 1 − Π(1 − wᵢ). */
+export function noisyOr(weights: Iterable<number>): number {
+  let none = 1;
+  for (const weight of weights) none *= 1 - Math.min(1, Math.max(0, weight));
+  return 1 - none;
+}
+
+/** An evidence item whose weight is the detector's score times its configured weight. */
+export function evidence(signal: string, score: number, weight: number, detail: string, value?: number, examples?: string[]): Evidence {
+  const item: Evidence = { signal, weight: round(score * weight, 4), detail };
+  if (value !== undefined) item.value = round(value, 4);
+  if (examples !== undefined && examples.length > 0) item.examples = examples;
+  return item;
+}
+
+export function round(value: number, digits = 3): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function formatPercent(share: number): string {
+  const percent = share * 100;
+  if (percent > 0 && percent < 1) return '<1%';
+  return `${Math.round(percent)}%`;
+}
+
+/** "412 of 430 requests (96%)". */
+export function formatShare(part: number, whole: number, noun = 'requests'): string {
+  return `${formatCount(part)} of ${formatCount(whole)} ${noun} (${formatPercent(whole === 0 ? 0 : part / whole)})`;
+}
+
+/** Truncates an excerpt for evidence examples (never longer than `max` characters). */
+export function excerpt(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+}

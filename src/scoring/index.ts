@@ -1,0 +1,11 @@
+export { createDetectionEngine, DetectionEngine, templateName } from './detection-engine.js';
+export type { AccountAssessment, ClusterAssessment, PopulationAssessment } from './detection-engine.js';
+export { DetectionConfigError, defaultDetectionConfigFile, detectionConfigSchema, parseDetectionConfig } from './detection-config.js';
+export type { DetectionConfig, DetectionConfigFile } from './detection-config.js';
+export { buildFindings, buildAccountFinding, buildClusterFinding, exampleKey } from './findings-builder.js';
+export type { FindingTexts, FindingsOptions } from './findings-builder.js';
+export { DETECTOR_REGISTRY } from './detector-registry.js';
+export type { RegisteredDetector } from './detector-registry.js';
+export { excerpt, noisyOr, ramp, runDetector } from './detector.js';
+export type { DetectorDefinition, DetectorResult, DetectorLevel, DetectorRole } from './detector.js';
+export { liveEngineModule } from './live-engine-module.js';

@@ -1,0 +1,311 @@
+import { rm } from 'node:fs/promises';
+import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
+import type { QuarantineWriter } from '../ingest/quarantine-writer.js';
+import type { TextPolicy } from '../ingest/text-policy.js';
+import { Key64Set } from '../util/key64-set.js';
+import type { Logger } from '../util/log.js';
+import { InputError, StoreError, errorMessage } from '../util/errors.js';
+import type { ExchangeBodyFormat } from './exchange-body-decoder.js';
+import type { HttpBatchInput, HttpBatchResult, RecordError } from './http-batch-parser.js';
+import { PayloadTooLargeError, RetryLaterError } from './service-errors.js';
+import type { StoreGate } from './store-gate.js';
+
+export interface IngestReceipt {
+  /** Non-blank records in the body. */
+  received: number;
+  stored: number;
+  /** Records whose id was already stored (or came twice): accepted, not stored again. */
+  duplicates: number;
+  quarantined: number;
+  /** The first `MAX_LISTED_ERRORS` quarantined records; `quarantined` counts them all. */
+  errors: RecordError[];
+  errors_truncated: boolean;
+}
+
+/** Bounds the 202 body when a whole batch is bad; the quarantine file keeps every record. */
+export const MAX_LISTED_ERRORS = 1000;
+
+export interface IngestQueueStats {
+  /** Batches accepted and not yet answered (parsing or waiting to commit). */
+  batches: number;
+  bytes: number;
+}
+
+export interface CommittedBatch {
+  /** The engine's observations of the batch's rows, encoded (see `observation-codec.ts`). */
+  observations: Uint8Array;
+  /** Rows of the batch not stored because their id was (duplicates): not to be observed. */
+  skipRows: number[];
+  orgs: [accountId: string, orgId: string][];
+  receipt: IngestReceipt;
+  quarantinedByReason: Record<string, number>;
+}
+
+export interface ExchangeIngestQueueOptions {
+  store: DuckDbStore;
+  gate: StoreGate;
+  /** Ids already stored, loaded once at start-up; the queue adds each id once it is committed. */
+  ids: Key64Set;
+  source: SourceRecord;
+  parse: (input: HttpBatchInput) => Promise<HttpBatchResult>;
+  stagingDirectory: string;
+  textPolicy: TextPolicy;
+  maxDecompressedBytes: number;
+  /** Batches waiting or in progress at once; more get 503 with Retry-After. */
+  maxQueuedBatches: number;
+  /** Body bytes waiting or in progress at once. */
+  maxQueuedBytes: number;
+  /** Batches whose rows are committed in one transaction at most. */
+  maxGroupBatches?: number;
+  /** Rows a commit waits to gather while other batches are still being parsed (default 20,000). */
+  groupRows?: number;
+  /** Longest wait for more parsed batches before committing those ready (default 100 ms). */
+  maxLingerMs?: number;
+  quarantine: QuarantineWriter;
+  logger: Logger;
+  /** Called after each commit with what it stored, before the batches are answered. */
+  onCommitted: (batches: CommittedBatch[], commitSeconds: number) => void;
+}
+
+export interface ExchangeIngestQueue {
+  /** Resolves once the batch's rows are committed; rejects with a problem for the client. */
+  submit(body: Uint8Array, format: ExchangeBodyFormat, gzip: boolean): Promise<IngestReceipt>;
+  stats(): IngestQueueStats;
+  /** Refuses new batches and resolves when every accepted batch is committed and answered. */
+  drain(): Promise<void>;
+}
+
+interface Pending {
+  batchId: number;
+  bytes: number;
+  parsed: HttpBatchResult | null;
+  failure: Error | null;
+  resolve: (receipt: IngestReceipt) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The HTTP ingest path: bounded admission, parsing on worker threads, and group commit. Parsed
+ * batches are committed in arrival order, several per transaction when they queue up, and a
+ * batch is answered only after the transaction holding its rows has committed — so a 202 means
+ * the exchanges are on disk, and a crash before it means the client retries (ids make that safe).
+ */
+export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): ExchangeIngestQueue {
+  const { store, gate, ids, logger } = options;
+  const maxGroup = options.maxGroupBatches ?? 64;
+  const groupRows = options.groupRows ?? 20_000;
+  const maxLingerMs = options.maxLingerMs ?? 100;
+  let lingerSince: number | null = null;
+  let lingerTimer: NodeJS.Timeout | null = null;
+  const queue: Pending[] = [];
+  let queuedBytes = 0;
+  let batchId = 0;
+  let draining = false;
+  let committing = false;
+  const idleWaiters: (() => void)[] = [];
+  const checkpoint: SourceRecord = { ...options.source, quarantineByReason: { ...options.source.quarantineByReason } };
+  // Recent commit pace, to tell a refused client how long to wait.
+  let secondsPerBatch = 0.05;
+
+  // Takes a group out of the queue once, before its clients are answered, so the queue depth
+  // a client sees after its answer never counts its own batch.
+  const released = new WeakSet<Pending>();
+  const release = (group: readonly Pending[]): void => {
+    if (group.length === 0 || released.has(group[0]!)) return;
+    for (const pending of group) {
+      released.add(pending);
+      queuedBytes -= pending.bytes;
+    }
+    queue.splice(0, group.length);
+  };
+
+  const retryAfter = (): number => Math.max(1, Math.ceil(queue.length * secondsPerBatch));
+
+  const pump = (): void => {
+    if (committing) return;
+    const ready: Pending[] = [];
+    let readyRows = 0;
+    for (const pending of queue) {
+      if (pending.parsed === null && pending.failure === null) break;
+      ready.push(pending);
+      readyRows += pending.parsed?.ok ? pending.parsed.rowCount : 0;
+      if (ready.length >= maxGroup) break;
+    }
+    if (ready.length === 0) {
+      lingerSince = null;
+      if (queue.length === 0) for (const wake of idleWaiters.splice(0)) wake();
+      return;
+    }
+    // A commit costs much less per row in large groups, so while more batches are still being
+    // parsed and the group is small, wait a moment for them (never longer than `maxLingerMs`).
+    // With nothing else in flight a batch commits at once.
+    if (ready.length < queue.length && ready.length < maxGroup && readyRows < groupRows && !draining) {
+      const now = performance.now();
+      lingerSince ??= now;
+      const left = maxLingerMs - (now - lingerSince);
+      if (left > 0) {
+        lingerTimer ??= setTimeout(() => {
+          lingerTimer = null;
+          pump();
+        }, left);
+        return;
+      }
+    }
+    lingerSince = null;
+    if (lingerTimer !== null) {
+      clearTimeout(lingerTimer);
+      lingerTimer = null;
+    }
+    committing = true;
+    void commitGroup(ready)
+      .catch((error: unknown) => {
+        // A bug here must not leave clients waiting forever; settled promises ignore this.
+        logger.error({ err: error }, 'unexpected failure in the ingest commit loop');
+        for (const pending of ready) pending.reject(new StoreError('the batch could not be committed', { cause: error }));
+      })
+      .finally(() => {
+        release(ready);
+        committing = false;
+        pump();
+      });
+  };
+
+  const commitGroup = async (group: Pending[]): Promise<void> => {
+    const started = performance.now();
+    const staged: StagedFile[] = [];
+    const groupIds = new Key64Set(1024);
+    const storedHi: number[] = [];
+    const storedLo: number[] = [];
+    const committed: { pending: Pending; batch: CommittedBatch }[] = [];
+    const quarantineRecords: Parameters<QuarantineWriter['write']>[0][number][] = [];
+    const before = { ...checkpoint, quarantineByReason: { ...checkpoint.quarantineByReason } };
+    for (const pending of group) {
+      const parsed = pending.parsed;
+      if (pending.failure !== null || parsed === null) {
+        pending.reject(pending.failure ?? new StoreError('the batch could not be parsed'));
+        continue;
+      }
+      if (!parsed.ok) {
+        pending.reject(parsed.status === 413 ? new PayloadTooLargeError(parsed.message) : new InputError(parsed.message));
+        continue;
+      }
+      const duplicateRows: number[] = [];
+      let storedRows = 0;
+      for (let i = 0; i < parsed.rowCount; i++) {
+        const hi = parsed.keyHi[i]!;
+        const lo = parsed.keyLo[i]!;
+        if (ids.hasParts(hi, lo) || !groupIds.addParts(hi, lo)) {
+          duplicateRows.push(i);
+        } else {
+          storedRows++;
+          storedHi.push(hi);
+          storedLo.push(lo);
+        }
+      }
+      if (parsed.stagedPath !== null) staged.push({ path: parsed.stagedPath, duplicateRows });
+      const quarantinedByReason: Record<string, number> = {};
+      parsed.errors.forEach((error, index) => {
+        quarantinedByReason[error.reason] = (quarantinedByReason[error.reason] ?? 0) + 1;
+        checkpoint.quarantineByReason[error.reason] = (checkpoint.quarantineByReason[error.reason] ?? 0) + 1;
+        quarantineRecords.push({
+          file: `http:${options.source.sourceId}:${pending.batchId}`,
+          line: error.index + 1,
+          reason: error.reason,
+          field: error.field,
+          message: error.message,
+          raw: parsed.rawExcerpts[index] ?? null,
+          raw_bytes: parsed.rawBytes[index] ?? 0,
+        });
+      });
+      const receipt: IngestReceipt = {
+        received: parsed.records,
+        stored: storedRows,
+        duplicates: duplicateRows.length,
+        quarantined: parsed.errors.length,
+        errors: parsed.errors.length > MAX_LISTED_ERRORS ? parsed.errors.slice(0, MAX_LISTED_ERRORS) : parsed.errors,
+        errors_truncated: parsed.errors.length > MAX_LISTED_ERRORS,
+      };
+      checkpoint.linesDone += parsed.records;
+      checkpoint.stored += receipt.stored;
+      checkpoint.duplicates += receipt.duplicates;
+      checkpoint.quarantined += receipt.quarantined;
+      committed.push({ pending, batch: { observations: parsed.observations, skipRows: duplicateRows, orgs: parsed.orgs, receipt, quarantinedByReason } });
+    }
+    if (committed.length === 0) return;
+    try {
+      await gate.run(() =>
+        store.transaction(async () => {
+          await store.insertStagedExchanges(staged);
+          await store.updateSource(checkpoint.sourceId, checkpoint);
+        }),
+      );
+    } catch (error) {
+      Object.assign(checkpoint, before);
+      logger.error({ error: errorMessage(error), batches: committed.length }, 'committing HTTP batches failed; they were not acknowledged');
+      release(group);
+      const failure = new RetryLaterError(`the store failed to commit the batch; nothing of it was acknowledged: ${errorMessage(error)}`, { status: 503, retryAfterSeconds: 2 });
+      for (const { pending } of committed) pending.reject(failure);
+      await removeStaged(staged);
+      return;
+    }
+    // The rows are durable: only now do their ids count as stored.
+    for (let i = 0; i < storedHi.length; i++) ids.addParts(storedHi[i]!, storedLo[i]!);
+    const seconds = (performance.now() - started) / 1000;
+    secondsPerBatch = 0.8 * secondsPerBatch + 0.2 * (seconds / Math.max(1, committed.length));
+    try {
+      options.onCommitted(committed.map(({ batch }) => batch), seconds);
+    } catch (error) {
+      // Scoring must never turn a stored batch into a failed request: the rows are committed.
+      logger.error({ err: error }, 'updating scores after a commit failed');
+    }
+    release(group);
+    for (const { pending, batch } of committed) pending.resolve(batch.receipt);
+    await options.quarantine.write(quarantineRecords).catch((error: unknown) => logger.warn({ error: errorMessage(error) }, 'could not write the quarantine file'));
+    await removeStaged(staged);
+  };
+
+  return {
+    submit(body, format, gzip) {
+      if (draining) return Promise.reject(new RetryLaterError('the server is shutting down; send the batch again to the next instance', { status: 503, retryAfterSeconds: 5 }));
+      if (queue.length >= options.maxQueuedBatches || (queue.length > 0 && queuedBytes + body.byteLength > options.maxQueuedBytes)) {
+        return Promise.reject(
+          new RetryLaterError(`the ingest queue is full (${queue.length} batches, ${queuedBytes} bytes waiting); retry after the delay given`, {
+            status: 503,
+            retryAfterSeconds: retryAfter(),
+          }),
+        );
+      }
+      return new Promise<IngestReceipt>((resolve, reject) => {
+        const pending: Pending = { batchId: batchId++, bytes: body.byteLength, parsed: null, failure: null, resolve, reject };
+        queue.push(pending);
+        queuedBytes += pending.bytes;
+        options
+          .parse({
+            body,
+            format,
+            gzip,
+            maxDecompressedBytes: options.maxDecompressedBytes,
+            sourceId: options.source.sourceId,
+            batchId: pending.batchId,
+            textPolicy: options.textPolicy,
+            stagingDirectory: options.stagingDirectory,
+          })
+          .then(
+            (parsed) => (pending.parsed = parsed),
+            (error: Error) => (pending.failure = error),
+          )
+          .finally(pump);
+      });
+    },
+    stats: () => ({ batches: queue.length, bytes: queuedBytes }),
+    drain() {
+      draining = true;
+      if (queue.length === 0 && !committing) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
+
+async function removeStaged(files: readonly StagedFile[]): Promise<void> {
+  await Promise.all(files.map((file) => rm(file.path, { force: true })));
+}

@@ -1,0 +1,13 @@
+export { createServiceApp } from './service-app.js';
+export type { ServiceAppOptions } from './service-app.js';
+export { createServiceCore } from './service-core.js';
+export type { HealthReport, ServiceCore, ServiceCoreOptions } from './service-core.js';
+export { startLiveService } from './live-service.js';
+export type { LiveService } from './live-service.js';
+export { readServiceConfig, serviceConfigSchema } from './service-config.js';
+export type { ServiceConfig, ServiceConfigInput } from './service-config.js';
+export { generateApiKey, hashApiKey, describeApiKey, API_KEY_PREFIX, DEFAULT_RATE_LIMITS } from './api-keys.js';
+export { parsePolicy, DECISION_ACTIONS, DEFAULT_POLICY_DOCUMENT } from './decision-policy.js';
+export type { DecisionAction, DecisionPolicy, PolicyDocument } from './decision-policy.js';
+export type { Decision, DecisionReason } from './decision-book.js';
+export type { AccountAssessment, LiveEngine, LiveEngineModule } from './live-engine.js';

@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DuckDbStore } from '../store/duckdb-store.js';
+import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
+import { createQuarantineWriter, type QuarantineWriter } from '../ingest/quarantine-writer.js';
+import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+import { createApiKeyRegistry, generateApiKey, type ApiKeyRegistry, type NewApiKey } from './api-keys.js';
+import { DecisionBook } from './decision-book.js';
+import { loadStoredAccounts, replayStoredRows } from './engine-recovery.js';
+import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from './engine-module.js';
+import { createExchangeIngestQueue, type ExchangeIngestQueue } from './exchange-ingest-queue.js';
+import { HttpBatchParser, type HttpBatchInput, type HttpBatchResult } from './http-batch-parser.js';
+import type { LiveEngineModule } from './live-engine.js';
+import { createInlineScoring, type LiveScoring } from './live-scoring.js';
+import { createWorkerScoring } from './worker-scoring.js';
+import { createPolicySource, type PolicySource } from './policy-source.js';
+import { createRelinkScheduler, type RelinkScheduler, type RelinkStatus } from './relink-scheduler.js';
+import type { ServiceConfig } from './service-config.js';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
+import { createStoreGate } from './store-gate.js';
+import { ingestAccounts, type AccountReceipt } from './account-ingest.js';
+import type { ExchangeBodyFormat } from './exchange-body-decoder.js';
+import { RetryLaterError } from './service-errors.js';
+
+export interface ServiceCoreOptions {
+  store: DuckDbStore;
+  config: ServiceConfig;
+  logger: Logger;
+  /** The engine to run; defaults to the one in `engine-module.ts`. Its URL is what a relink worker loads. */
+  engine?: { module: LiveEngineModule; moduleUrl: URL };
+  metrics?: ServiceMetrics;
+  now?: () => number;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'draining';
+  engine: string;
+  accounts: number;
+  exchanges_recovered: number;
+  /** Committed exchanges not yet folded into the scores. */
+  scoring_backlog: number;
+  policy_version: string;
+  ingest_queue: { batches: number; bytes: number };
+  relink: RelinkStatus;
+  uptime_seconds: number;
+}
+
+/**
+ * Everything the service does apart from HTTP: the store and its gate, the keys, the policy,
+ * the engine with its decision book, the ingest queue and the relink schedule. Built once at
+ * start-up, after recovering the state a previous run left in the store.
+ */
+export interface ServiceCore {
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly keys: ApiKeyRegistry;
+  readonly policy: PolicySource;
+  readonly book: DecisionBook;
+  /** The detection engine as the service drives it (on its own thread under `serve`). */
+  readonly scoring: LiveScoring;
+  readonly ingest: ExchangeIngestQueue;
+  readonly relink: RelinkScheduler;
+  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null }): Promise<NewApiKey>;
+  /** Revokes a key; returns its record, or null when there is no such key. */
+  revokeKey(keyId: string): Promise<ApiKeyRecord | null>;
+  /** Stores account records (POST /v1/accounts) and hands them to the engine. */
+  ingestAccounts(body: Uint8Array, format: ExchangeBodyFormat, gzip: boolean): Promise<AccountReceipt>;
+  recordLabel(input: { target: LabelTarget; targetId: string; verdict: LabelVerdict; note: string | null; analyst: string }): Promise<LabelRecord>;
+  labels(): readonly LabelRecord[];
+  /** Resolves when every committed exchange so far is reflected in the decision book. */
+  scoringIdle(): Promise<void>;
+  /** The Prometheus exposition text, gauges brought up to date. */
+  renderMetrics(): Promise<string>;
+  health(): HealthReport;
+  /** Drains accepted batches, stops the schedule and workers, checkpoints and closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createServiceCore(options: ServiceCoreOptions): Promise<ServiceCore> {
+  const { store, config, logger } = options;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const metrics = options.metrics ?? createServiceMetrics();
+  const gate = createStoreGate();
+  const engineChoice = options.engine ?? { module: liveEngineModule, moduleUrl: LIVE_ENGINE_MODULE_URL };
+
+  await gate.run(() => ensureServiceTables(store));
+  const keys = createApiKeyRegistry(await gate.run(() => listApiKeys(store)));
+  const labelHistory = await gate.run(() => listLabels(store));
+  const book = new DecisionBook();
+  for (const label of labelHistory) book.applyLabel(label);
+
+  const policy = await createPolicySource({
+    path: config.policyPath,
+    logger,
+    pollMs: config.policyPollMs,
+    onReload: (outcome) => metrics.policyReloads.inc({ outcome }),
+  });
+
+  const closers: (() => Promise<void> | void)[] = [() => policy.close()];
+  try {
+    const engineModuleUrl = resolveModuleUrl(engineChoice.moduleUrl);
+    const relinkPool = config.relinkInWorker
+      ? createWorkerPool<unknown, unknown>(new URL('./relink-worker.js', import.meta.url), 1, { engineModuleUrl: engineModuleUrl.href })
+      : null;
+    if (relinkPool) closers.push(() => relinkPool.close());
+    const runRelink = relinkPool
+      ? (input: unknown, transfer: ArrayBuffer[]) => relinkPool.run(input, transfer)
+      : async (input: unknown) => engineChoice.module.relink(input);
+    const scoring: LiveScoring = config.scoringInWorker
+      ? await createWorkerScoring({ engineModuleUrl, book, runRelink, logger })
+      : createInlineScoring({
+          module: engineChoice.module,
+          book,
+          runRelink,
+          onError: (error) => logger.error({ error: errorMessage(error) }, 'the engine failed on a committed batch; its accounts keep their previous assessment'),
+        });
+    closers.push(() => scoring.close());
+
+    const recoveryStarted = performance.now();
+    scoring.observeAccounts(await gate.run(() => loadStoredAccounts(store)));
+    const recovered = await gate.run(() =>
+      replayStoredRows(store, async (rows, orgs) => {
+        scoring.observeRows(rows, orgs);
+        // Bounded memory however large the store: read on once the engine has caught up.
+        if (scoring.backlog > 50_000) await scoring.idle();
+      }),
+    );
+    await scoring.relink();
+    logger.info({ exchanges: recovered, accounts: scoring.accountCount, engine: scoring.engineName, seconds: round((performance.now() - recoveryStarted) / 1000) }, 'recovered scores from the store');
+
+    const relink = createRelinkScheduler({
+      intervalMs: config.relinkIntervalMs,
+      relink: () => scoring.relink(),
+      isDirty: () => scoring.dirty,
+      logger,
+      onFinished: (seconds, ok) => {
+        if (ok) {
+          metrics.relinkSeconds.observe(seconds);
+          metrics.relinkLastSuccess.set(Date.now() / 1000);
+        } else {
+          metrics.relinkFailures.inc();
+        }
+      },
+    });
+    closers.unshift(() => relink.stop());
+
+    const ids = await gate.run(() => store.loadIdKeys());
+    const source = await gate.run(() => store.createSource('http', 'http', `http:${new Date(started).toISOString()}:${randomBytes(4).toString('hex')}`));
+    const stagingDirectory = store.path === ':memory:' ? join(tmpdir(), `distillguard-http-${process.pid}-${randomBytes(4).toString('hex')}`) : `${store.path}.http-staging`;
+    // Files left by a killed run belong to batches that were never acknowledged.
+    await rm(stagingDirectory, { recursive: true, force: true });
+    await mkdir(stagingDirectory, { recursive: true });
+    closers.push(() => rm(stagingDirectory, { recursive: true, force: true }));
+    const parser = await createParser(config.ingestWorkers, engineChoice.module, resolveModuleUrl(engineChoice.moduleUrl));
+    closers.push(() => parser.close());
+    const quarantine: QuarantineWriter = createQuarantineWriter(config.quarantinePath);
+    closers.push(() => quarantine.close());
+
+    const ingest = createExchangeIngestQueue({
+      store,
+      gate,
+      ids,
+      source,
+      parse: parser.parse,
+      stagingDirectory,
+      textPolicy: config.textPolicy,
+      maxDecompressedBytes: config.maxDecompressedBytes,
+      maxQueuedBatches: config.maxQueuedBatches,
+      maxQueuedBytes: config.maxQueuedBytes,
+      quarantine,
+      logger,
+      onCommitted: (batches, seconds) => {
+        metrics.ingestCommitSeconds.observe(seconds);
+        for (const batch of batches) {
+          const { receipt, quarantinedByReason, observations } = batch;
+          metrics.ingestBatches.inc({ outcome: 'committed' });
+          metrics.ingestExchanges.inc({ outcome: 'stored' }, receipt.stored);
+          if (receipt.duplicates > 0) metrics.ingestExchanges.inc({ outcome: 'duplicate' }, receipt.duplicates);
+          if (receipt.quarantined > 0) metrics.ingestExchanges.inc({ outcome: 'quarantined' }, receipt.quarantined);
+          for (const [reason, count] of Object.entries(quarantinedByReason)) metrics.ingestQuarantined.inc({ reason }, count);
+          scoring.observeBatch(observations, receipt.stored + receipt.duplicates, batch.skipRows, batch.orgs);
+        }
+        metrics.accountsTracked.set(book.accountCount);
+      },
+    });
+    metrics.accountsTracked.set(book.accountCount);
+    relink.start();
+
+    let draining = false;
+    let closed: Promise<void> | null = null;
+    return {
+      config,
+      logger,
+      metrics,
+      keys,
+      policy,
+      book,
+      scoring,
+      ingest,
+      relink,
+      async createKey(input) {
+        const created = generateApiKey(input, now());
+        await gate.run(() => insertApiKey(store, created.record));
+        keys.put(created.record);
+        return created;
+      },
+      async revokeKey(keyId) {
+        const at = now();
+        const found = await gate.run(() => revokeApiKey(store, keyId, at));
+        if (!found) return null;
+        const record = keys.get(keyId);
+        if (record === undefined) return null;
+        const revoked = { ...record, revokedAt: record.revokedAt ?? at };
+        keys.put(revoked);
+        return revoked;
+      },
+      ingestAccounts(body, format, gzip) {
+        if (draining) return Promise.reject(new RetryLaterError('the server is shutting down', { status: 503, retryAfterSeconds: 5 }));
+        return ingestAccounts(
+          { store, gate, sourceId: source.sourceId, maxDecompressedBytes: config.maxDecompressedBytes, onStored: (accounts) => scoring.observeAccounts(accounts) },
+          body,
+          format,
+          gzip,
+        );
+      },
+      async recordLabel(input) {
+        const label = await gate.run(() => insertLabel(store, { ...input, createdAt: now() }));
+        labelHistory.push(label);
+        book.applyLabel(label);
+        return label;
+      },
+      labels: () => labelHistory,
+      scoringIdle: () => scoring.idle(),
+      async renderMetrics() {
+        const queue = ingest.stats();
+        metrics.ingestQueueBatches.set(queue.batches);
+        metrics.ingestQueueBytes.set(queue.bytes);
+        metrics.accountsTracked.set(book.accountCount);
+        return metrics.registry.metrics();
+      },
+      health: () => ({
+        status: draining ? 'draining' : 'ok',
+        engine: scoring.engineName,
+        accounts: book.accountCount,
+        exchanges_recovered: recovered,
+        scoring_backlog: scoring.backlog,
+        policy_version: policy.current().version,
+        ingest_queue: ingest.stats(),
+        relink: relink.status(),
+        uptime_seconds: Math.round((now() - started) / 1000),
+      }),
+      close() {
+        closed ??= (async () => {
+          draining = true;
+          const drained = await withTimeout(ingest.drain(), config.shutdownTimeoutMs);
+          if (!drained) logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown: accepted batches did not finish in time; unacknowledged ones are lost, acknowledged ones are stored');
+          await runClosers(closers, logger);
+          await gate.run(() => store.checkpoint());
+          store.close();
+          logger.info('store checkpointed and closed');
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await runClosers(closers, logger);
+    throw error;
+  }
+}
+
+interface BatchParserHandle {
+  parse(input: HttpBatchInput): Promise<HttpBatchResult>;
+  close(): Promise<void>;
+}
+
+async function createParser(workers: number, engineModule: LiveEngineModule, engineModuleUrl: URL): Promise<BatchParserHandle> {
+  if (workers === 0) {
+    const inline = await HttpBatchParser.create((row) => engineModule.observationOfRow(row));
+    // One staging database: batches are staged one after another, as on a worker.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      parse(input) {
+        const result = queue.then(() => inline.parse(input));
+        queue = result.catch(() => undefined);
+        return result;
+      },
+      async close() {
+        await queue;
+        inline.close();
+      },
+    };
+  }
+  const pool: WorkerPool<HttpBatchInput, HttpBatchResult> = createWorkerPool(new URL('./http-ingest-worker.js', import.meta.url), workers, {
+    engineModuleUrl: engineModuleUrl.href,
+  });
+  return {
+    parse(input) {
+      const body = input.body;
+      // Hand the body's memory to the worker instead of copying it when the body owns it.
+      const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && !(body.buffer instanceof SharedArrayBuffer);
+      return pool.run(input, owns ? [body.buffer as ArrayBuffer] : []);
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** A module URL that exists: source runs (tests, tsx) have `.ts` where the build has `.js`. */
+function resolveModuleUrl(url: URL): URL {
+  const path = fileURLToPath(url);
+  if (path.endsWith('.js') && !existsSync(path) && existsSync(path.replace(/\.js$/, '.ts'))) return pathToFileURL(path.replace(/\.js$/, '.ts'));
+  return url;
+}
+
+async function withTimeout(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runClosers(closers: readonly (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (error) {
+      logger.warn({ err: error }, 'error while shutting down a service part');
+    }
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,113 @@
+import type { Account } from '../model/account.js';
+import type { AccountFinding, ClusterFinding } from '../model/findings.js';
+import type { ColumnValue } from '../store/exchange-columns.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+import { errorMessage } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { DecisionBook } from './decision-book.js';
+import type { AccountAssessment } from './live-engine.js';
+import { applyAssessments, type LiveScoring, type RunRelink } from './live-scoring.js';
+
+/** What the main thread asks the scoring worker, one at a time. */
+export type ScoringTask =
+  | { op: 'observe'; encoded: Uint8Array; skipRows: readonly number[] }
+  | { op: 'rows'; rows: ColumnValue[][] }
+  | { op: 'accounts'; accounts: readonly Account[] }
+  | { op: 'scoreAll'; accountIds: string[] }
+  | { op: 'linkInput' }
+  | { op: 'applyLinks'; links: unknown }
+  | { op: 'account'; accountId: string }
+  | { op: 'clusters' }
+  | { op: 'name' };
+
+interface ScoredReply {
+  updates: [string, AccountAssessment | null][];
+  accountCount: number;
+  flaggedClusters?: string[];
+}
+
+/**
+ * The engine in a worker thread of its own: observing, scoring, snapshotting for a relink and
+ * applying its links all happen there, so none of them can delay a decision, however large the
+ * engine's state grows. The main thread forwards each committed batch's encoded observations
+ * (transferred, not copied) and applies the assessments that come back to the decision book.
+ * Linking itself runs in the relink worker, so observations keep flowing while it runs.
+ */
+export async function createWorkerScoring({
+  engineModuleUrl,
+  book,
+  runRelink,
+  logger,
+}: {
+  engineModuleUrl: URL;
+  book: DecisionBook;
+  runRelink: RunRelink;
+  logger: Logger;
+}): Promise<LiveScoring> {
+  const pool = createWorkerPool<ScoringTask, unknown>(new URL('./scoring-worker.js', import.meta.url), 1, { engineModuleUrl: engineModuleUrl.href });
+  const engineName = (await pool.run({ op: 'name' })) as string;
+  let accountCount = 0;
+  let dirty = false;
+  let backlog = 0;
+  let last: Promise<unknown> = Promise.resolve();
+
+  const scored = (task: ScoringTask, transfer: ArrayBuffer[] = [], observations = 0): Promise<ScoredReply> => {
+    backlog += observations;
+    const reply = (pool.run(task, transfer) as Promise<ScoredReply>).then((result) => {
+      backlog -= observations;
+      accountCount = result.accountCount;
+      applyAssessments(book, result.updates);
+      if (result.flaggedClusters) book.setFlaggedClusters(result.flaggedClusters);
+      return result;
+    });
+    last = reply.catch(() => undefined);
+    return reply;
+  };
+  // Nobody awaits a batch's scoring: a failure is logged, and decisions go on from the
+  // assessments the book already holds.
+  const quietly = (promise: Promise<unknown>): void =>
+    void promise.catch((error: unknown) => logger.error({ error: errorMessage(error) }, 'the engine failed on a committed batch; its accounts keep their previous assessment'));
+
+  return {
+    engineName,
+    get accountCount() {
+      return accountCount;
+    },
+    observeBatch(encoded, rowCount, skipRows, orgs) {
+      if (rowCount === skipRows.length) return;
+      dirty = true;
+      for (const [accountId, orgId] of orgs) book.setOrg(accountId, orgId);
+      const owns = encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength;
+      quietly(scored({ op: 'observe', encoded, skipRows }, owns ? [encoded.buffer as ArrayBuffer] : [], rowCount - skipRows.length));
+    },
+    observeRows(rows, orgs) {
+      if (rows.length === 0) return;
+      dirty = true;
+      for (const [accountId, orgId] of orgs) book.setOrg(accountId, orgId);
+      quietly(scored({ op: 'rows', rows }, [], rows.length));
+    },
+    observeAccounts(accounts) {
+      if (accounts.length === 0) return;
+      dirty = true;
+      quietly(scored({ op: 'accounts', accounts }));
+    },
+    async relink() {
+      dirty = false;
+      const input = await pool.run({ op: 'linkInput' });
+      const links = await runRelink(input, []);
+      await scored({ op: 'applyLinks', links });
+    },
+    async idle() {
+      await last;
+    },
+    account: (accountId) => pool.run({ op: 'account', accountId }) as Promise<AccountFinding | null>,
+    clusters: () => pool.run({ op: 'clusters' }) as Promise<ClusterFinding[]>,
+    get dirty() {
+      return dirty;
+    },
+    get backlog() {
+      return Math.max(0, backlog);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,228 @@
+import type { ExchangeSpec, RequestSpec, TurnSpec } from './exchange-spec.js';
+import { baseRequest } from './exchange-spec.js';
+import type { CampaignTask, CustomerTask } from './scenario-schema.js';
+import {
+  AGENT_TASK_FRAMES,
+  COT_CLOSES,
+  COT_FRAMES,
+  COT_LEADS,
+  COT_REASONING,
+  COT_SYSTEMS,
+  DATA_ANALYSIS_QUESTIONS,
+  DATA_ANALYST_SYSTEMS,
+  DATA_DIMENSIONS,
+  DATA_METRICS,
+  DATA_VALUES,
+  RUBRIC_CRITERIA,
+  RUBRIC_FRAMES,
+  RUBRIC_SYSTEMS,
+  SAFE_REWRITE_FRAMES,
+  TOOL_AGENT_SYSTEMS,
+  fill,
+} from './prompt-bank.js';
+import { APP_TOOLS, type ToolSpec } from './tool-catalog.js';
+import { languageOf, proseText, stepsText, topicOf } from './response-synthesizer.js';
+import { weightedFromRecord, type Rng, type WeightedTable } from './seeded-rng.js';
+import { customerSession } from './benign-tasks.js';
+import { agentLoop, outputLength, pickPrompt, responseOf, sourceTable, type SessionRequest } from './task-kit.js';
+import type { CampaignRuntime, CampaignSketch, ContentHabits } from './world-model.js';
+
+/**
+ * What distillation accounts send: capability-targeted task sets wrapped in the campaign's
+ * shared sketches (a frame, a system prompt and a few paraphrases of each instruction), with
+ * settings that maximise training value (long outputs, maxed limits, thinking, several samples).
+ */
+const COT_SOURCES = sourceTable([
+  [{ corpus: 'gsm8k_train', style: 'steps' }, 0.33],
+  [{ corpus: 'math_competition', style: 'steps' }, 0.22],
+  [{ corpus: 'flan_cot', style: 'steps' }, 0.3],
+  [{ corpus: 'arena_hard', category: 'math', style: 'steps' }, 0.05],
+  [{ corpus: 'wizardlm_testset', category: 'reasoning', style: 'steps' }, 0.03],
+  [{ corpus: 'alpaca_libre', style: 'steps' }, 0.07],
+]);
+
+const RUBRIC_SOURCES = sourceTable([
+  [{ corpus: 'alpaca_eval', style: 'prose' }, 0.2],
+  [{ corpus: 'arena_hard', style: 'prose' }, 0.15],
+  [{ corpus: 'oasst_prompts', style: 'prose' }, 0.1],
+  [{ corpus: 'sharegpt_sample', style: 'prose' }, 0.1],
+  [{ corpus: 'wizardlm_testset', style: 'prose' }, 0.1],
+  [{ corpus: 'alpaca_instructions', style: 'prose' }, 0.15],
+  [{ corpus: 'gsm8k_train', style: 'steps' }, 0.1],
+  [{ corpus: 'mt_bench', style: 'prose' }, 0.05],
+  [{ corpus: 'gpteacher_roleplay', style: 'prose' }, 0.05],
+]);
+
+const AGENT_TASK_SOURCES = sourceTable([
+  [{ corpus: 'code_alpaca_2k', style: 'code' }, 0.25],
+  [{ corpus: 'gpteacher_codegen', style: 'code' }, 0.3],
+  [{ corpus: 'code_benchmarks', style: 'code' }, 0.1],
+  [{ corpus: 'apibench', style: 'code' }, 0.15],
+  [{ corpus: 'arena_hard', category: 'coding', style: 'code' }, 0.15],
+  [{ corpus: 'awesome_chatgpt_prompts', category: 'coding', style: 'code' }, 0.05],
+]);
+
+const ORCHESTRATION_SOURCES = sourceTable([
+  [{ corpus: 'toolbench_toolalpaca', style: 'prose' }, 0.15],
+  [{ corpus: 'bfcl', style: 'prose' }, 0.3],
+  [{ corpus: 'glaive_toolcall', style: 'prose' }, 0.15],
+  [{ corpus: 'gpteacher_toolformer', style: 'prose' }, 0.25],
+  [{ corpus: 'apibench', style: 'prose' }, 0.15],
+]);
+
+const DATA_TOOLS: readonly ToolSpec[] = APP_TOOLS.filter((tool) => tool.name === 'python' || tool.name === 'sql_query');
+
+interface CampaignTables {
+  tasks: WeightedTable<CampaignTask>;
+  customers: WeightedTable<CustomerTask> | null;
+}
+
+const tables = new WeakMap<CampaignRuntime, CampaignTables>();
+
+function tablesOf(runtime: CampaignRuntime): CampaignTables {
+  let cached = tables.get(runtime);
+  if (cached === undefined) {
+    const config = runtime.config;
+    cached = { tasks: weightedFromRecord(config.content.tasks), customers: config.kind === 'proxy_network' ? weightedFromRecord(config.customer_tasks) : null };
+    tables.set(runtime, cached);
+  }
+  return cached;
+}
+
+function campaignRequest(request: SessionRequest, runtime: CampaignRuntime, messages: TurnSpec[], extra: Partial<RequestSpec>): RequestSpec {
+  const { rng, account, api } = request;
+  const content = runtime.config.content;
+  const reasoning = rng.chance(content.thinking_share) ? 'high' : null;
+  return baseRequest({
+    messages,
+    maxTokens: account.habits.maxTokens,
+    maxedTokens: rng.chance(content.maxed_tokens_share),
+    temperature: account.habits.temperature,
+    stream: rng.chance(account.habits.stream),
+    reasoning,
+    thinkingBudget: reasoning === null ? null : rng.pick([12000, 16000, 24000, 32000]),
+    n: api === 'openai.chat_completions' && rng.chance(content.multi_sample_share) ? rng.range(2, 3) : 1,
+    ...extra,
+  });
+}
+
+function cotPrompt(request: SessionRequest, sketch: CampaignSketch): { system: string | null; text: string; question: string } {
+  const { rng } = request;
+  const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
+  const frame = rng.chance(0.85) ? COT_FRAMES[sketch.cotFrame]! : rng.pick(COT_FRAMES);
+  const text = fill(frame, {
+    lead: COT_LEADS[rng.pick(sketch.leads)]!,
+    reason: COT_REASONING[rng.pick(sketch.reasons)]!,
+    close: COT_CLOSES[rng.pick(sketch.closes)]!,
+    q: question,
+  }).trim();
+  const system = sketch.cotFrame % 2 === 0 ? COT_SYSTEMS[sketch.rubricSystem % COT_SYSTEMS.length]! : null;
+  return { system, text, question };
+}
+
+function rubricPrompt(request: SessionRequest, sketch: CampaignSketch): { text: string; question: string; pairwise: boolean } {
+  const { rng, corpora } = request;
+  const pick = pickPrompt(corpora, RUBRIC_SOURCES, rng);
+  const topic = topicOf(pick.text);
+  // Candidate answers are short model-like answers; the grade is what the campaign harvests.
+  const candidate = () => (pick.style === 'steps' ? stepsText(rng, outputLength(rng, [200, 450]), topic) : proseText(rng, outputLength(rng, [180, 420]), topic, corpora));
+  const criteria = sketch.criteria.map((index, k) => `${k + 1}. ${RUBRIC_CRITERIA[index]}`).join('\n');
+  const frameIndex = rng.chance(0.85) ? sketch.rubricFrame : rng.int(RUBRIC_FRAMES.length);
+  const pairwise = frameIndex === 3;
+  const text = fill(RUBRIC_FRAMES[frameIndex]!, { rubric: criteria, a: candidate(), b: pairwise ? candidate() : '', q: pick.text });
+  return { text, question: pick.text, pairwise };
+}
+
+function dataTable(rng: Rng): { table: string; question: string } {
+  const dim = rng.pick(DATA_DIMENSIONS);
+  const metric = rng.pick(DATA_METRICS);
+  let metric2 = rng.pick(DATA_METRICS);
+  if (metric2 === metric) metric2 = DATA_METRICS[(DATA_METRICS.indexOf(metric) + 1) % DATA_METRICS.length]!;
+  const rows = rng.range(5, 9);
+  let table = `${dim},month,${metric},${metric2}\n`;
+  for (let r = 0; r < rows; r++) table += `${rng.pick(DATA_VALUES)},2025-${String(rng.range(1, 12)).padStart(2, '0')},${rng.range(10, 99999)},${rng.range(1, 9999)}\n`;
+  return { table, question: fill(rng.pick(DATA_ANALYSIS_QUESTIONS), { dim, metric, metric2 }) };
+}
+
+function singleTask(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: CampaignTask): ExchangeSpec {
+  const { rng, account } = request;
+  const length = outputLength(rng, account.habits.outputChars);
+  if (task === 'rubric') {
+    const { text, question, pairwise } = rubricPrompt(request, sketch);
+    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system: RUBRIC_SYSTEMS[sketch.rubricSystem]!, temperature: 0 });
+    const response = responseOf(request, spec, 'grade', topicOf(question), length);
+    if (pairwise) response.texts = response.texts.map((candidate) => candidate.replace(/Overall score: .*$/, `Verdict: [[${rng.pick(['A', 'B', 'tie'])}]]`));
+    return { request: spec, response };
+  }
+  if (task === 'safe_rewrite') {
+    const question = rng.pick(request.corpora.texts('hh_rlhf_harmless_test'));
+    const frame = rng.chance(0.85) ? SAFE_REWRITE_FRAMES[sketch.safeFrame]! : rng.pick(SAFE_REWRITE_FRAMES);
+    const text = fill(frame, { reason: COT_REASONING[rng.pick(sketch.reasons)]!, q: question });
+    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], {});
+    const response = responseOf(request, spec, 'refusal', topicOf(question), Math.round(length * 0.5));
+    response.texts = response.texts.map((refusal) => `${refusal}\n\n**Safe version of the request:** ${topicOf(question)}...\n\n${proseText(rng, Math.round(length * 0.5), topicOf(question), request.corpora)}`);
+    return { request: spec, response };
+  }
+  const { system, text, question } = cotPrompt(request, sketch);
+  const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system });
+  return { request: spec, response: responseOf(request, spec, 'steps', topicOf(question), length) };
+}
+
+function agenticTask(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: CampaignTask): ExchangeSpec[] {
+  const { rng, account } = request;
+  const finalLength = outputLength(rng, account.habits.outputChars);
+  if (task === 'agentic_coding') {
+    const pick = pickPrompt(request.corpora, AGENT_TASK_SOURCES, rng);
+    const frame = rng.chance(0.85) ? AGENT_TASK_FRAMES[sketch.agentFrame]! : rng.pick(AGENT_TASK_FRAMES);
+    const taskText = fill(frame, { language: sketch.agentLanguage, issue: String(rng.range(100, 9999)), q: pick.text });
+    const tools = sketch.tools;
+    return agentLoop(request, {
+      task: taskText,
+      tools,
+      makeSpec: (messages) => campaignRequest(request, runtime, messages, { system: sketch.system, tools, cacheSystem: request.api === 'anthropic.messages' }),
+      narration: [30, 120],
+      finalStyle: 'code',
+      finalLength,
+      language: languageOf(pick.text),
+    });
+  }
+  if (task === 'tool_orchestration') {
+    const pick = pickPrompt(request.corpora, ORCHESTRATION_SOURCES, rng);
+    const system = TOOL_AGENT_SYSTEMS[sketch.toolSystem]!;
+    return agentLoop(request, {
+      task: pick.text,
+      tools: sketch.tools,
+      makeSpec: (messages) => campaignRequest(request, runtime, messages, { system, tools: sketch.tools }),
+      narration: [30, 120],
+      finalStyle: 'prose',
+      finalLength,
+    });
+  }
+  const { table, question } = dataTable(rng);
+  const system = DATA_ANALYST_SYSTEMS[sketch.toolSystem % DATA_ANALYST_SYSTEMS.length]!;
+  return agentLoop(request, {
+    task: `Here is a CSV extract:\n\n${table}\n${question}`,
+    tools: DATA_TOOLS,
+    makeSpec: (messages) => campaignRequest(request, runtime, messages, { system, tools: DATA_TOOLS }),
+    narration: [30, 120],
+    finalStyle: 'steps',
+    finalLength,
+  });
+}
+
+export function campaignSession(request: SessionRequest, habits: Extract<ContentHabits, { kind: 'campaign' }>): ExchangeSpec[] {
+  const { rng, world } = request;
+  const runtime = world.campaigns[habits.campaign]!;
+  const config = runtime.config;
+  const { tasks, customers } = tablesOf(runtime);
+  if (config.kind === 'proxy_network' && customers !== null && !rng.chance(config.distillation_share)) {
+    return customerSession(request, customers.pick(rng));
+  }
+  const sketch = rng.chance(0.8) ? runtime.sketches[habits.sketch]! : rng.pick(runtime.sketches);
+  const task = tasks.pick(rng);
+  if (task === 'agentic_coding' || task === 'tool_orchestration' || task === 'data_analysis') return agenticTask(request, runtime, sketch, task);
+  // Scripted harvesting: a burst of independent single-turn requests.
+  const out: ExchangeSpec[] = [];
+  for (let k = 0; k < request.turns; k++) out.push(singleTask(request, runtime, sketch, k === 0 ? task : tasks.pick(rng)));
+  return out;
+}

@@ -1,0 +1,11 @@
+export { runSimulation, OUTPUT_FILES } from './simulation-runner.js';
+export type { SimulationOptions, SimulationProgress, SimulationSummary, GroupSummary } from './simulation-runner.js';
+export { loadScenario, parseScenarioText, validateScenario, resolveScenarioPath, builtInScenarioPath, packageRoot, BUILT_IN_SCENARIOS } from './scenario-loader.js';
+export type { LoadedScenario } from './scenario-loader.js';
+export { scenarioSchema, PERSONA_NAMES, CAMPAIGN_KINDS } from './scenario-schema.js';
+export type { Scenario, ScenarioInput, CampaignConfig, CampaignKind, PersonaName } from './scenario-schema.js';
+export { describeScenarioKnobs, scenarioKnobTable } from './scenario-docs.js';
+export type { KnobRow } from './scenario-docs.js';
+export { loadPromptCorpora, defaultCorporaDir, CORPUS_NAMES, CORPUS_ROLES } from './corpus-loader.js';
+export type { PromptCorpora, CorpusName } from './corpus-loader.js';
+export { tokensOf, CHARS_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS } from './token-estimator.js';
