@@ -288,6 +288,10 @@ interface BatchParser {
   close(): Promise<void>;
 }
 
+function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+}
+
 async function createBatchParser(workers: number): Promise<BatchParser> {
   if (workers === 0) {
     const inline = await StagedBatchParser.create();
@@ -307,7 +311,13 @@ async function createBatchParser(workers: number): Promise<BatchParser> {
     };
   }
   const pool: WorkerPool<StagedBatchInput, StagedBatchResult> = createWorkerPool(new URL('./exchange-parse-worker.js', import.meta.url), workers);
-  return { parse: (input) => pool.run(input), parallelism: workers, close: () => pool.close() };
+  return {
+    // The batch's bytes are moved to the worker rather than copied when they own their buffer
+    // (the reader's batches do); the producer lets go of them once handed over.
+    parse: (input) => pool.run(input, ownsBuffer(input.bytes) ? [input.bytes.buffer as ArrayBuffer] : []),
+    parallelism: workers,
+    close: () => pool.close(),
+  };
 }
 
 async function ingestExchanges(

@@ -3,17 +3,17 @@ import { StagedBatchWriter } from '../store/staged-batch-writer.js';
 import { parseExchangeBatch, type ExchangeBatchInput, type ExchangeBatchResult } from './exchange-batch-parser.js';
 
 export interface StagedBatchInput extends ExchangeBatchInput {
-  /** Where the batch's Parquet file goes (a staging folder beside the store). */
+  /** Where the batch's staged CSV file goes (a staging folder beside the store). */
   stagingDirectory: string;
   batchId: number;
 }
 
 export interface StagedBatchResult extends ExchangeBatchResult {
-  /** The Parquet file holding the batch's rows in order, or null when it had none. */
+  /** The staged CSV file holding the batch's rows in order, or null when it had none. */
   stagedPath: string | null;
 }
 
-/** Parses a batch and stages its rows as a Parquet file; one per parser thread. */
+/** Parses a batch and stages its rows as a CSV file; one per parser thread. */
 export class StagedBatchParser {
   private constructor(private readonly writer: StagedBatchWriter) {}
 
@@ -24,7 +24,7 @@ export class StagedBatchParser {
   async parse(input: StagedBatchInput): Promise<StagedBatchResult> {
     const result = parseExchangeBatch(input, (row) => this.writer.appendRow(row));
     if (result.rowCount === 0) return { ...result, stagedPath: null };
-    const stagedPath = join(input.stagingDirectory, `batch-${input.sourceId}-${input.batchId}.parquet`);
+    const stagedPath = join(input.stagingDirectory, `batch-${input.sourceId}-${input.batchId}.csv`);
     await this.writer.writeTo(stagedPath);
     return { ...result, stagedPath };
   }

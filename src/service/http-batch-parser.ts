@@ -35,7 +35,7 @@ export type HttpBatchResult =
       keyHi: Uint32Array;
       keyLo: Uint32Array;
       /**
-       * The engine's observation of each row, in row order (the order of the staged Parquet
+       * The engine's observation of each row, in row order (the order of the staged CSV
        * file), v8-serialized: the main thread passes it on to the engine without decoding it.
        */
       observations: Uint8Array;
@@ -51,7 +51,7 @@ export type HttpBatchResult =
 
 /**
  * Parses one HTTP batch exactly as the CLI parses a log: the same validator, normaliser, row
- * builder and Parquet staging, so the store cannot tell an HTTP batch from a file. Runs in an
+ * builder and CSV staging, so the store cannot tell an HTTP batch from a file. Runs in an
  * ingest worker thread (or inline in tests and with `--workers 0`).
  */
 export class HttpBatchParser {
@@ -82,7 +82,7 @@ export class HttpBatchParser {
     );
     let stagedPath: string | null = null;
     if (result.rowCount > 0) {
-      stagedPath = join(input.stagingDirectory, `http-${input.sourceId}-${input.batchId}.parquet`);
+      stagedPath = join(input.stagingDirectory, `http-${input.sourceId}-${input.batchId}.csv`);
       await this.writer.writeTo(stagedPath);
     }
     return {

@@ -5,6 +5,7 @@ import { Key64Set } from '../util/key64-set.js';
 import { StoreError, errorMessage } from '../util/errors.js';
 import { EXCHANGE_COLUMNS, sqlTypeOf, type ColumnKind, type ColumnValue } from './exchange-columns.js';
 import type { Account } from '../model/account.js';
+import { stagedCsvSource } from './staged-batch-writer.js';
 
 /** Bumped whenever a table changes shape; an older store is refused with a clear message. */
 export const STORE_SCHEMA_VERSION = 1;
@@ -184,19 +185,17 @@ export class DuckDbStore {
    */
   async insertStagedExchanges(files: readonly StagedFile[]): Promise<void> {
     if (files.length === 0) return;
-    const list = files.map((file) => `'${file.path.replaceAll("'", "''")}'`).join(', ');
+    const { from, select } = stagedCsvSource(files.map((file) => `'${file.path.replaceAll("'", "''")}'`).join(', '));
     const withDuplicates = files.filter((file) => file.duplicateRows.length > 0);
     if (withDuplicates.length === 0) {
-      await this.run(`INSERT INTO exchanges SELECT * FROM read_parquet([${list}])`);
+      await this.run(`INSERT INTO exchanges SELECT ${select} FROM ${from} AS staged`);
       return;
     }
-    await this.run('CREATE OR REPLACE TEMP TABLE staged_duplicates (filename VARCHAR, file_row_number BIGINT)');
+    await this.run('CREATE OR REPLACE TEMP TABLE staged_duplicates (filename VARCHAR, staged_row BIGINT)');
     const appender = new RowAppender(await this.connection.createAppender('staged_duplicates', 'main', 'temp'), ['varchar', 'integer']);
     for (const file of withDuplicates) for (const row of file.duplicateRows) appender.appendRow([file.path, row]);
     appender.close();
-    await this.run(`INSERT INTO exchanges SELECT * EXCLUDE (filename, file_row_number)
-      FROM read_parquet([${list}], filename = true, file_row_number = true) AS staged
-      ANTI JOIN staged_duplicates USING (filename, file_row_number)`);
+    await this.run(`INSERT INTO exchanges SELECT ${select} FROM ${from} AS staged ANTI JOIN staged_duplicates USING (filename, staged_row)`);
     await this.run('DROP TABLE staged_duplicates');
   }
 

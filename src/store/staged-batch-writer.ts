@@ -1,49 +1,136 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { EXCHANGE_COLUMNS, sqlTypeOf, type ColumnValue } from './exchange-columns.js';
-import { RowAppender } from './duckdb-store.js';
+import { writeFile } from 'node:fs/promises';
+import { EXCHANGE_COLUMNS, sqlTypeOf, type ColumnKind, type ColumnValue } from './exchange-columns.js';
 
 /**
- * Stages parsed exchange rows in a private in-memory DuckDB and writes each batch out as a
- * Parquet file that the store inserts natively. It runs inside each parser thread, so the
- * per-value appender calls are spread over the threads instead of queuing on the one thread
- * that owns the store; that thread only runs one INSERT per commit (`npm run bench:ingest`).
+ * Stages parsed exchange rows as a CSV file per batch, which the store inserts with DuckDB's
+ * native CSV reader (`DuckDbStore.insertStagedExchanges`). It runs inside each parser thread.
+ *
+ * Why CSV and not an appender: the store's thread is the one part of ingest that cannot be
+ * parallelised, and DuckDB's appender costs one native call per value (about 16 µs a row of
+ * 60 columns), which is more than parsing the record. Writing CSV text is plain string work in
+ * the parser threads, and DuckDB parses it back natively in a fraction of that
+ * (`node bench/micro-load.mjs` compares the three ways).
+ *
+ * Every row starts with its position in the file (`staged_row`), so the store can leave out
+ * rows that turned out to be duplicates after the file was written.
  */
 export class StagedBatchWriter {
+  private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private length = 0;
   private rowCount = 0;
-
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-    private readonly appender: RowAppender,
-  ) {}
+  private readonly kinds: readonly ColumnKind[] = EXCHANGE_COLUMNS.map((column) => column.kind);
 
   static async create(): Promise<StagedBatchWriter> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
-    const connection = await instance.connect();
-    const columns = EXCHANGE_COLUMNS.map((column) => `${column.name} ${sqlTypeOf(column.kind)}`).join(', ');
-    await connection.run(`CREATE TABLE staged (${columns})`);
-    const appender = new RowAppender(await connection.createAppender('staged'), EXCHANGE_COLUMNS.map((column) => column.kind));
-    return new StagedBatchWriter(instance, connection, appender);
+    return new StagedBatchWriter();
   }
 
+  /**
+   * Encodes the row straight into the batch's byte buffer: building strings per row and joining
+   * them cost more in garbage collection than the encoding itself.
+   */
   appendRow(row: readonly ColumnValue[]): void {
-    this.appender.appendRow(row);
+    this.writeInteger(this.rowCount);
+    const kinds = this.kinds;
+    for (let i = 0; i < kinds.length; i++) {
+      const value = row[i];
+      if (value === null || value === undefined) {
+        this.writeByte(COMMA);
+      } else if (kinds[i] === 'varchar') {
+        this.writeQuoted(value as string);
+      } else {
+        this.writeByte(COMMA);
+        if (typeof value === 'number' && Number.isSafeInteger(value)) this.writeInteger(value);
+        else this.writeAscii(String(value));
+      }
+    }
+    this.writeByte(NEWLINE);
     this.rowCount++;
   }
 
   /** Writes the staged rows, in append order, to `path` and empties the stage. */
   async writeTo(path: string): Promise<number> {
-    this.appender.flush();
     const rows = this.rowCount;
-    await this.connection.run(`COPY staged TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed)`);
-    await this.connection.run('DELETE FROM staged');
+    await writeFile(path, this.buffer.subarray(0, this.length));
+    this.length = 0;
     this.rowCount = 0;
+    if (this.buffer.length > RETAINED_BYTES) this.buffer = Buffer.allocUnsafe(INITIAL_BYTES);
     return rows;
   }
 
   close(): void {
-    this.appender.close();
-    this.connection.closeSync();
-    this.instance.closeSync();
+    this.buffer = Buffer.alloc(0);
+    this.length = 0;
   }
+
+  /**
+   * Strings are always quoted, so an empty string differs from NULL (an empty unquoted field);
+   * quotes are doubled, and newlines and every other character go through as they are, which
+   * DuckDB's reader accepts inside quotes.
+   */
+  private writeQuoted(text: string): void {
+    this.reserve(text.length * 3 + 3);
+    this.buffer[this.length++] = COMMA;
+    this.buffer[this.length++] = QUOTE;
+    const escaped = text.indexOf('"') === -1 ? text : text.replaceAll('"', '""');
+    this.reserve(escaped.length * 3 + 1);
+    this.length += this.buffer.write(escaped, this.length, 'utf8');
+    this.buffer[this.length++] = QUOTE;
+  }
+
+  /** Most values are small integers; writing their digits here skips a string per value. */
+  private writeInteger(value: number): void {
+    this.reserve(20);
+    const buffer = this.buffer;
+    if (value < 0) {
+      buffer[this.length++] = MINUS;
+      value = -value;
+    }
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let position = this.length + digits;
+    this.length = position;
+    do {
+      buffer[--position] = DIGIT_ZERO + (value % 10);
+      value = Math.floor(value / 10);
+    } while (value > 0);
+  }
+
+  private writeAscii(text: string): void {
+    this.reserve(text.length);
+    this.length += this.buffer.write(text, this.length, 'latin1');
+  }
+
+  private writeByte(byte: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = byte;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+}
+
+const INITIAL_BYTES = 4 << 20;
+// A batch of long texts (--text full) can grow the buffer far past the usual size; one that
+// large is not kept for the next batch.
+const RETAINED_BYTES = 64 << 20;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const DIGIT_ZERO = 0x30;
+
+/**
+ * The `read_csv` call and select list that turn staged files back into `exchanges` rows, in
+ * table order, with `staged_row` and `filename` kept for leaving out duplicates.
+ */
+export function stagedCsvSource(quotedPaths: string): { from: string; select: string } {
+  const columns = [`'staged_row': 'BIGINT'`, ...EXCHANGE_COLUMNS.map((column) => `'${column.name}': '${column.kind === 'timestamp_ms' ? 'BIGINT' : sqlTypeOf(column.kind)}'`)];
+  const from = `read_csv([${quotedPaths}], header = false, delim = ',', quote = '"', escape = '"', nullstr = '',
+    allow_quoted_nulls = false, auto_detect = false, filename = true, columns = {${columns.join(', ')}})`;
+  const select = EXCHANGE_COLUMNS.map((column) => (column.kind === 'timestamp_ms' ? `epoch_ms(staged.${column.name}) AS ${column.name}` : `staged.${column.name}`)).join(', ');
+  return { from, select };
 }

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbStore } from './duckdb-store.js';
+import { EXCHANGE_COLUMNS, type ColumnValue } from './exchange-columns.js';
+import { StagedBatchWriter } from './staged-batch-writer.js';
+
+let directory: string;
+let store: DuckDbStore;
+let fileNumber = 0;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'distillguard-staged-'));
+  store = await DuckDbStore.open({ path: ':memory:', create: true });
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** A row with every column set to a value of its kind, `text` in every text column. */
+function rowWith(id: string, text: string | null, seed: number): ColumnValue[] {
+  return EXCHANGE_COLUMNS.map((column) => {
+    if (column.name === 'id') return id;
+    switch (column.kind) {
+      case 'varchar':
+        return text;
+      case 'integer':
+        return seed % 2 === 0 ? -2147483647 + seed : 2147483647 - seed;
+      case 'smallint':
+        return -32767 + seed;
+      case 'double':
+        return seed === 0 ? 1e-7 : seed / 3;
+      case 'boolean':
+        return seed % 2 === 0;
+      case 'timestamp_ms':
+        return 1_767_225_600_123 + seed;
+      case 'ubigint':
+        return seed === 0 ? 18446744073709551615n : BigInt(seed);
+    }
+  });
+}
+
+async function roundTrip(rows: ColumnValue[][], duplicateRows: number[] = []): Promise<ColumnValue[][]> {
+  const writer = await StagedBatchWriter.create();
+  for (const row of rows) writer.appendRow(row);
+  const path = join(directory, `batch-${fileNumber++}.csv`);
+  expect(await writer.writeTo(path)).toBe(rows.length);
+  writer.close();
+  await store.run('DELETE FROM exchanges');
+  await store.insertStagedExchanges([{ path, duplicateRows }]);
+  const names = EXCHANGE_COLUMNS.map((column) => (column.kind === 'timestamp_ms' ? `epoch_ms(${column.name}) AS ${column.name}` : column.name));
+  const stored = await store.query<Record<string, unknown>>(`SELECT ${names.join(', ')} FROM exchanges ORDER BY id`);
+  return stored.map((row) =>
+    EXCHANGE_COLUMNS.map((column) => {
+      const value = row[column.name];
+      if (value === null || value === undefined) return null;
+      if (column.kind === 'timestamp_ms') return Number(value);
+      return value as ColumnValue;
+    }),
+  );
+}
+
+describe('StagedBatchWriter and insertStagedExchanges', () => {
+  it('stores every kind of value as it was staged, text with quotes, newlines, NUL and emoji included', async () => {
+    const texts = ['plain', 'with "quotes" ""', 'multi\nline\r\nand\rreturns', 'nul\u0000byte', '', 'tab\t, comma', 'emoji 😀 é ß', '\\n backslash', '"', null];
+    const rows = texts.map((text, index) => rowWith(`id-${String(index).padStart(2, '0')}`, text, index));
+    expect(await roundTrip(rows)).toEqual(rows);
+  });
+
+  it('keeps an empty string apart from NULL', async () => {
+    const [empty, missing] = await roundTrip([rowWith('a', '', 1), rowWith('b', null, 2)]);
+    const prompt = EXCHANGE_COLUMNS.findIndex((column) => column.name === 'prompt_text');
+    expect(empty![prompt]).toBe('');
+    expect(missing![prompt]).toBeNull();
+  });
+
+  it('leaves out the rows listed as duplicates, by their position in the file', async () => {
+    const rows = ['a', 'b', 'c', 'd'].map((id, index) => rowWith(id, id, index));
+    const stored = await roundTrip(rows, [1, 3]);
+    expect(stored.map((row) => row[0])).toEqual(['a', 'c']);
+  });
+
+  it('round-trips arbitrary strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 60 }), { minLength: 1, maxLength: 20 }), async (texts) => {
+        const rows = texts.map((text, index) => rowWith(`id-${String(index).padStart(3, '0')}`, text, index));
+        expect(await roundTrip(rows)).toEqual(rows);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
