@@ -14,6 +14,11 @@ import { EXCHANGE_COLUMNS, sqlTypeOf, type ColumnKind, type ColumnValue } from '
  * Every row starts with its position in the file (`staged_row`), so the store can leave out
  * rows that turned out to be duplicates after the file was written.
  */
+// Buffer's own UTF-8 writer, without the argument checks of `Buffer#write` around it (the
+// caller has reserved room for the worst case, three bytes a UTF-16 code unit, doubled quotes
+// included).
+const utf8Write = (Buffer.prototype as unknown as { utf8Write: (this: Buffer, text: string, offset: number) => number }).utf8Write;
+
 export class StagedBatchWriter {
   private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   private length = 0;
@@ -68,13 +73,28 @@ export class StagedBatchWriter {
    * DuckDB's reader accepts inside quotes.
    */
   private writeQuoted(text: string): void {
-    this.reserve(text.length * 3 + 3);
-    this.buffer[this.length++] = COMMA;
-    this.buffer[this.length++] = QUOTE;
-    const escaped = text.indexOf('"') === -1 ? text : text.replaceAll('"', '""');
-    this.reserve(escaped.length * 3 + 1);
-    this.length += this.buffer.write(escaped, this.length, 'utf8');
-    this.buffer[this.length++] = QUOTE;
+    this.reserve(text.length * 6 + 3);
+    const buffer = this.buffer;
+    let length = this.length;
+    buffer[length++] = COMMA;
+    buffer[length++] = QUOTE;
+    // Short ASCII strings (ids, addresses, model names) are most values: copying their code
+    // units here is cheaper than a call into the encoder. Anything else goes to the encoder.
+    let i = 0;
+    if (text.length <= INLINE_ASCII_CHARS) {
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[length++] = code;
+        if (code === QUOTE) buffer[length++] = QUOTE;
+      }
+    }
+    if (i < text.length) {
+      const rest = i === 0 ? text : text.slice(i);
+      length += utf8Write.call(buffer, rest.indexOf('"') === -1 ? rest : rest.replaceAll('"', '""'), length);
+    }
+    buffer[length++] = QUOTE;
+    this.length = length;
   }
 
   /** Most values are small integers; writing their digits here skips a string per value. */
@@ -97,7 +117,8 @@ export class StagedBatchWriter {
 
   private writeAscii(text: string): void {
     this.reserve(text.length);
-    this.length += this.buffer.write(text, this.length, 'latin1');
+    const buffer = this.buffer;
+    for (let i = 0; i < text.length; i++) buffer[this.length++] = text.charCodeAt(i);
   }
 
   private writeByte(byte: number): void {
@@ -120,6 +141,7 @@ const RETAINED_BYTES = 64 << 20;
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
+const INLINE_ASCII_CHARS = 128;
 const MINUS = 0x2d;
 const DIGIT_ZERO = 0x30;
 
