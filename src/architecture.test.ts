@@ -21,9 +21,8 @@ const ALLOWED: Record<string, string[]> = {
   report: ['util', 'model', 'config'],
   eval: ['util', 'model', 'config'],
   sim: ['util', 'model', 'config'],
-  intel: ['util', 'model', 'config', 'features', 'store'],
-  service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'intel'],
-  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'intel'],
+  service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report'],
+  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service'],
 };
 
 const PURE_STAGES = new Set(['model', 'features', 'behaviour', 'linking', 'scoring', 'eval', 'report']);
