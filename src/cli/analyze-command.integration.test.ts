@@ -11,7 +11,7 @@ import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { createDetectionEngine, parseDetectionConfig } from '../scoring/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
-import { loadEngineFromStore } from './analyze-command.js';
+import { loadEngineFromStore, type AnalysisResourceReport } from './analyze-command.js';
 
 // The quality bar of the detection issue, held on a simulator seed no tuning used (README,
 // "Detection": seeds 1-50 tune, 9001 and 9002 are held out). The test reads the labels to
@@ -105,6 +105,20 @@ describe('analyze (smoke scenario, held-out seed)', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('writes stage timings, CPU time and peak RSS for benchmarks with --timings-json', async () => {
+    const timingsFile = join(dir, 'timings.json');
+    const { findings, stdout } = await analyze('excerpt.duckdb', 'timed.json', ['--timings-json', timingsFile]);
+    const report = JSON.parse(readFileSync(timingsFile, 'utf8')) as AnalysisResourceReport;
+    expect(report.exchanges).toBe(findings.input.exchanges);
+    expect(report.accounts).toBe(findings.input.accounts);
+    expect(report.timings).toEqual(findings.timings);
+    expect(Object.keys(report.timings)).toEqual(expect.arrayContaining(['load', 'infrastructure', 'behaviour', 'linking', 'scoring', 'total']));
+    expect(report.cpuSeconds.user).toBeGreaterThan(0);
+    expect(report.cpuSeconds.system).toBeGreaterThanOrEqual(0);
+    expect(report.peakRssBytes).toBeGreaterThan(32 * 2 ** 20);
+    expect(stdout).toContain(`Wrote ${join(dir, 'timed.json')}, ${timingsFile}`);
   });
 
   it('refuses a missing store with the command that makes one, and a bad config with where it is wrong', async () => {

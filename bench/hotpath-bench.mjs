@@ -1,0 +1,324 @@
+// npm run bench:hotpaths — the hand-written hot paths against npm libraries that do the same job:
+// string hashing (src/util/hash64.ts), the prompt MinHash sketch (src/features/minhash-sketch.ts)
+// and the 64-bit key set of id deduplication (src/util/key64-set.ts). Each comparison prints the
+// time per operation of both and whether their results agree where they are comparable.
+// Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createGunzip } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import murmurHash3 from 'murmurhash3js-revisited';
+import xxhash from 'xxhash-wasm';
+import minhashPackage from 'minhash';
+import { machine, simulatedTraffic } from './bench-support.mjs';
+import { fmix32, hash64, key64ToBigInt, key64ToHex, murmur32 } from '../dist/util/hash64.js';
+import { Key64Set } from '../dist/util/key64-set.js';
+import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch, estimateJaccard } from '../dist/features/minhash-sketch.js';
+import { createTextScanner } from '../dist/features/text-scanner.js';
+import { PROMPT_SCAN } from '../dist/features/exchange-features.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '1' },
+    prompts: { type: 'string', default: '20000' },
+    keys: { type: 'string', default: '2000000' },
+  },
+});
+const SECONDS_PER_CASE = Number(values.seconds);
+const { Minhash } = minhashPackage;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+
+/** Runs `pass` (one pass over `items` inputs) until the time is up; returns ns per input. */
+function measure(items, pass) {
+  pass();
+  let passes = 0;
+  const started = process.hrtime.bigint();
+  const budget = BigInt(Math.round(SECONDS_PER_CASE * 1e9));
+  let elapsed = 0n;
+  do {
+    pass();
+    passes++;
+    elapsed = process.hrtime.bigint() - started;
+  } while (elapsed < budget);
+  return Number(elapsed) / (passes * items);
+}
+
+function row(name, nsPerOp, extra = '') {
+  const rate = 1e9 / nsPerOp;
+  const shown = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M/s` : `${(rate / 1e3).toFixed(1)} k/s`;
+  console.log(`  ${name.padEnd(58)} ${nsPerOp.toFixed(nsPerOp < 100 ? 1 : 0).padStart(9)} ns/op ${shown.padStart(11)}${extra ? `  ${extra}` : ''}`);
+}
+
+function lastUserPrompt(request) {
+  const messages = request?.messages ?? request?.input ?? [];
+  if (!Array.isArray(messages)) return typeof messages === 'string' ? messages : '';
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role !== 'user') continue;
+    if (typeof message.content === 'string') return message.content;
+    if (Array.isArray(message.content)) return message.content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
+  }
+  return '';
+}
+
+/** Exchange ids and prompts as the simulator writes them (the `smoke` scenario, seed 7). */
+async function readCorpus(limit) {
+  const traffic = await simulatedTraffic('smoke', 7);
+  const ids = [];
+  const prompts = [];
+  const lines = createInterface({ input: createReadStream(traffic.exchanges).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const exchange = JSON.parse(line);
+    ids.push(exchange.id);
+    const prompt = lastUserPrompt(exchange.request);
+    if (prompt.length > 0) prompts.push(prompt);
+    if (prompts.length >= limit) break;
+  }
+  lines.close();
+  return { ids, prompts };
+}
+
+const corpus = await readCorpus(Number(values.prompts));
+const meanLength = (texts) => texts.reduce((sum, text) => sum + text.length, 0) / texts.length;
+console.log(`machine: ${machine()}; ${SECONDS_PER_CASE} s per case`);
+console.log(
+  `inputs: ${corpus.ids.length.toLocaleString('en-US')} exchange ids (mean ${meanLength(corpus.ids).toFixed(0)} chars) and ` +
+    `${corpus.prompts.length.toLocaleString('en-US')} prompts (mean ${meanLength(corpus.prompts).toFixed(0)} chars) from the smoke scenario\n`,
+);
+
+let sink = 0;
+
+// ---------------------------------------------------------------------------------------------
+// 1. String hashing. Ours hashes UTF-16 code units two to a 32-bit block, so it skips the encoding
+// step a byte-oriented library needs. It is MurmurHash3 x86_32 over the UTF-16LE bytes except
+// for the length word mixed in at the end (code units, not bytes); undoing the library's final
+// mix, swapping that word and mixing again must give our value exactly.
+{
+  console.log('string hashing: murmur32 / hash64 (src/util/hash64.ts)');
+  const xx = await xxhash();
+  const encoder = new TextEncoder();
+  const scratch = new Uint8Array(1 << 20);
+  for (const [label, texts] of [
+    ['exchange ids', corpus.ids],
+    ['prompts', corpus.prompts],
+  ]) {
+    const utf16 = texts.map((text) => new Uint8Array(Buffer.from(text, 'utf16le')));
+    console.log(` ${label}:`);
+    row('ours murmur32 (32-bit, UTF-16 code units)', measure(texts.length, () => {
+      for (const text of texts) sink ^= murmur32(text, 0x9747b28c);
+    }));
+    row('murmurhash3js-revisited x86.hash32, UTF-16LE encode + hash', measure(texts.length, () => {
+      for (const text of texts) sink ^= murmurHash3.x86.hash32(Buffer.from(text, 'utf16le'), 0x9747b28c);
+    }));
+    row('murmurhash3js-revisited x86.hash32, pre-encoded bytes', measure(texts.length, () => {
+      for (const bytes of utf16) sink ^= murmurHash3.x86.hash32(bytes, 0x9747b28c);
+    }));
+    row('ours hash64 (two 32-bit lanes)', measure(texts.length, () => {
+      for (const text of texts) sink ^= hash64(text).lo;
+    }));
+    row('xxhash-wasm h64 (string, bigint result)', measure(texts.length, () => {
+      for (const text of texts) sink ^= Number(xx.h64(text) & 0xffn);
+    }));
+    row('xxhash-wasm h64Raw (UTF-8 encodeInto + hash)', measure(texts.length, () => {
+      for (const text of texts) {
+        const { written } = encoder.encodeInto(text, scratch);
+        sink ^= Number(xx.h64Raw(scratch.subarray(0, written)) & 0xffn);
+      }
+    }));
+    row('murmurhash3js-revisited x64.hash128 (UTF-8, hex result)', measure(texts.length, () => {
+      for (const text of texts) sink ^= murmurHash3.x64.hash128(Buffer.from(text, 'utf8')).length;
+    }));
+
+    let agree = 0;
+    for (let i = 0; i < texts.length; i++) {
+      const reference = murmurHash3.x86.hash32(utf16[i], 0x9747b28c);
+      const corrected = fmix32((unmix32(reference) ^ utf16[i].length ^ texts[i].length) >>> 0);
+      if (corrected === murmur32(texts[i], 0x9747b28c)) agree++;
+    }
+    const distinct = new Set(texts).size;
+    const ourKeys = new Set(texts.map((text) => key64ToHex(hash64(text)))).size;
+    const xxKeys = new Set(texts.map((text) => xx.h64ToString(text))).size;
+    console.log(
+      `  agreement: murmur32 = reference MurmurHash3 x86_32 (length word corrected) on ${agree} of ${texts.length}; ` +
+        `64-bit keys of ${distinct} distinct inputs: ${ourKeys} distinct (ours), ${xxKeys} (xxhash)`,
+    );
+  }
+  console.log();
+}
+
+/** The inverse of MurmurHash3's 32-bit finaliser `fmix32`. */
+function unmix32(value) {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7ed1b41d); // inverse of 0xc2b2ae35 mod 2^32
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243); // inverse of 0x85ebca6b mod 2^32
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The prompt sketch. Ours is one-permutation MinHash: one hash per word 3-shingle, 8 bins of
+// 16 bits, computed from the scanner's token hashes at ingest. The `minhash` package is classic
+// MinHash: for each shingle string, one hash and k permutations (k = 128 by default). Both
+// estimate the Jaccard similarity of two prompts' shingle sets; the check is that each estimate
+// is as close to the exact value as its number of bins allows (standard error √(J(1−J)/k)).
+{
+  console.log('prompt MinHash sketch (src/features/minhash-sketch.ts) against the `minhash` package');
+  const scanner = createTextScanner(PROMPT_SCAN);
+  const out = new Uint32Array(SKETCH_WORDS);
+  const bins = new Uint32Array(SKETCH_BINS);
+  const prompts = corpus.prompts.slice(0, 5000);
+  const scanned = prompts.map((text) => {
+    const scan = scanner.scan(text);
+    return { tokens: scan.tokens.slice(0, scan.count), count: scan.count };
+  });
+  const wordsOf = (text) => text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const shingleStrings = (words) => {
+    if (words.length < 3) return words.length === 0 ? [] : [words.join(' ')];
+    const shingles = [];
+    for (let i = 2; i < words.length; i++) shingles.push(`${words[i - 2]} ${words[i - 1]} ${words[i]}`);
+    return shingles;
+  };
+  const librarySketch = (text, numPerm) => {
+    const sketch = new Minhash({ numPerm });
+    for (const shingle of shingleStrings(wordsOf(text))) sketch.update(shingle);
+    return sketch;
+  };
+  const shingleCount = prompts.reduce((sum, text) => sum + Math.max(1, wordsOf(text).length - 2), 0) / prompts.length;
+  console.log(` ${prompts.length.toLocaleString('en-US')} prompts, ${shingleCount.toFixed(0)} word 3-shingles each on average:`);
+  row('ours, sketch from token hashes (what ingest adds)', measure(scanned.length, () => {
+    for (const scan of scanned) {
+      computeMinHashSketch(scan.tokens, scan.count, out, bins);
+      sink ^= out[0];
+    }
+  }));
+  row('ours, text scan + sketch (128 bits)', measure(prompts.length, () => {
+    for (const text of prompts) {
+      const scan = scanner.scan(text);
+      computeMinHashSketch(scan.tokens, scan.count, out, bins);
+      sink ^= out[0];
+    }
+  }));
+  const slowPrompts = prompts.slice(0, 500);
+  for (const numPerm of [8, 128]) {
+    row(`minhash, words + shingles + ${numPerm} permutations`, measure(slowPrompts.length, () => {
+      for (const text of slowPrompts) sink ^= librarySketch(text, numPerm).hashvalues[0];
+    }));
+  }
+
+  // Pairs of known similarity: each prompt against a copy with a share of its words replaced.
+  const replacementWords = ['amber', 'basalt', 'cobalt', 'delta', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper', 'kelp', 'lumen'];
+  let seed = 12345;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const errors = { ours: [], lib8: [], lib128: [] };
+  const exactOf = (a, b) => {
+    const left = new Set(a);
+    const right = new Set(b);
+    let both = 0;
+    for (const value of left) if (right.has(value)) both++;
+    return both / (left.size + right.size - both);
+  };
+  const tokenShingles = (scan) => {
+    const shingles = [];
+    for (let i = 2; i < scan.count; i++) shingles.push(`${scan.tokens[i - 2]},${scan.tokens[i - 1]},${scan.tokens[i]}`);
+    return shingles;
+  };
+  const pairScanner = createTextScanner(PROMPT_SCAN);
+  const ourA = new Uint32Array(SKETCH_WORDS);
+  const ourB = new Uint32Array(SKETCH_WORDS);
+  let pairs = 0;
+  let exactSum = 0;
+  for (const text of prompts.slice(0, 2000)) {
+    const words = text.split(/\s+/).filter((word) => word.length > 0);
+    if (words.length < 12 || text.length > PROMPT_SCAN.headChars) continue;
+    const share = [0.05, 0.1, 0.2, 0.4][pairs % 4];
+    const variant = words.map((word) => (random() < share ? replacementWords[Math.floor(random() * replacementWords.length)] : word)).join(' ');
+    const scanA = pairScanner.scan(text);
+    const tokensA = tokenShingles(scanA);
+    computeMinHashSketch(scanA.tokens, scanA.count, ourA, bins);
+    const scanB = pairScanner.scan(variant);
+    const tokensB = tokenShingles(scanB);
+    computeMinHashSketch(scanB.tokens, scanB.count, ourB, bins);
+    const ourExact = exactOf(tokensA, tokensB);
+    errors.ours.push(Math.abs(estimateJaccard(ourA, ourB) - ourExact));
+    const libraryExact = exactOf(shingleStrings(wordsOf(text)), shingleStrings(wordsOf(variant)));
+    errors.lib8.push(Math.abs(librarySketch(text, 8).jaccard(librarySketch(variant, 8)) - libraryExact));
+    errors.lib128.push(Math.abs(librarySketch(text, 128).jaccard(librarySketch(variant, 128)) - libraryExact));
+    exactSum += ourExact;
+    pairs++;
+  }
+  const mean = (list) => list.reduce((sum, value) => sum + value, 0) / list.length;
+  console.log(
+    `  agreement with the exact Jaccard similarity over ${pairs} prompt pairs (5-40% of words replaced, mean J ${(exactSum / pairs).toFixed(2)}), ` +
+      `mean absolute error: ours (8 bins) ${mean(errors.ours).toFixed(3)}, minhash 8 permutations ${mean(errors.lib8).toFixed(3)}, ` +
+      `minhash 128 permutations ${mean(errors.lib128).toFixed(3)}\n`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The exchange-id set. Ingest keeps every id seen as a 64-bit key; the alternatives are a JS
+// Set of BigInt or of hex strings. Compared on time per add and per lookup and on memory per key:
+// the JS heap a Set grew by, and the typed array the key set holds (outside the JS heap).
+{
+  const count = Number(values.keys);
+  console.log(`64-bit key set (src/util/key64-set.ts), ${count.toLocaleString('en-US')} distinct keys`);
+  const his = new Uint32Array(count);
+  const los = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = hash64(`req_${i.toString(36)}_${(i * 2654435761) >>> 0}`);
+    his[i] = key.hi;
+    los[i] = key.lo;
+  }
+  const candidates = [
+    {
+      name: 'ours Key64Set (open addressing, one Uint32Array)',
+      make: () => new Key64Set(1024),
+      add: (set, i) => set.addParts(his[i], los[i]),
+      has: (set, i) => set.hasParts(his[i], los[i]),
+      size: (set) => set.size,
+      offHeapBytes: (set) => set.slots.byteLength,
+    },
+    {
+      name: 'Set<bigint>',
+      make: () => new Set(),
+      add: (set, i) => set.add(key64ToBigInt({ hi: his[i], lo: los[i] })),
+      has: (set, i) => set.has(key64ToBigInt({ hi: his[i], lo: los[i] })),
+      size: (set) => set.size,
+    },
+    {
+      name: 'Set<string> (16 hex digits)',
+      make: () => new Set(),
+      add: (set, i) => set.add(key64ToHex({ hi: his[i], lo: los[i] })),
+      has: (set, i) => set.has(key64ToHex({ hi: his[i], lo: los[i] })),
+      size: (set) => set.size,
+    },
+  ];
+  for (const candidate of candidates) {
+    collectGarbage();
+    const before = process.memoryUsage();
+    const started = process.hrtime.bigint();
+    const set = candidate.make();
+    for (let i = 0; i < count; i++) candidate.add(set, i);
+    const addNs = Number(process.hrtime.bigint() - started) / count;
+    collectGarbage();
+    const after = process.memoryUsage();
+    const bytesPerKey = (Math.max(0, after.heapUsed - before.heapUsed) + (candidate.offHeapBytes?.(set) ?? 0)) / count;
+    const hasStarted = process.hrtime.bigint();
+    let found = 0;
+    for (let i = 0; i < count; i++) if (candidate.has(set, (i * 7919) % count)) found++;
+    const hasNs = Number(process.hrtime.bigint() - hasStarted) / count;
+    row(`${candidate.name}: add`, addNs, `${bytesPerKey.toFixed(0)} bytes/key, size ${candidate.size(set).toLocaleString('en-US')}`);
+    row(`${candidate.name}: lookup`, hasNs, `${found.toLocaleString('en-US')} found`);
+    sink ^= found;
+  }
+}
+
+if (sink === 0.5) console.log(sink);
