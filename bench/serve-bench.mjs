@@ -8,9 +8,13 @@
 // loop. Bounded: a fixed number of exchanges and a fixed duration, on 127.0.0.1 only.
 //
 // Options (environment): BENCH_RATE (5000), BENCH_SECONDS (20), BENCH_INGEST_EXCHANGES (200000),
-// BENCH_BATCH (1000), BENCH_CLIENTS (16), BENCH_TRAFFIC (an exchanges .jsonl[.gz] file to replay).
+// BENCH_BATCH (1000), BENCH_CLIENTS (16), BENCH_TRAFFIC (an exchanges .jsonl[.gz] file to replay),
+// BENCH_INGEST_ONLY=1 (skip the decide phases), BENCH_SERVER_NODE_ARGS (extra node flags for the
+// server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for one profile per thread).
+// The ingest phase also reports the server's CPU time per 1,000 exchanges (from /proc, Linux),
+// which on a shared machine compares runs better than the wall-clock rate.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -27,6 +31,8 @@ const SECONDS = Math.min(120, Number(process.env.BENCH_SECONDS ?? 20));
 const INGEST_EXCHANGES = Math.min(2_000_000, Number(process.env.BENCH_INGEST_EXCHANGES ?? 200_000));
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const INGEST_ONLY = process.env.BENCH_INGEST_ONLY === '1';
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const work = mkdtempSync(join(tmpdir(), 'serve-bench-'));
 const db = join(work, 'store.duckdb');
@@ -73,7 +79,7 @@ function syntheticLines(count) {
 
 function startServer(keysNeeded) {
   const keys = Object.fromEntries(keysNeeded.map((role) => [role, run(['keys', 'create', '--role', role, '--rate-limit', '1000000', '--db', db])]));
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--relink-interval', '15s'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, cli, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--relink-interval', '15s'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: 'warn' },
   });
@@ -90,7 +96,44 @@ function startServer(keysNeeded) {
   });
 }
 
-async function ingestPhase(url, key, lines) {
+/** CPU seconds (user + system, all threads) the process has used so far; null off Linux. */
+function processCpuSeconds(pid) {
+  try {
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+    const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds per thread of the process, by thread id (with its name), to see which thread bears the cost. */
+function threadCpuSeconds(pid) {
+  const threads = {};
+  try {
+    const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      threads[`${tid} ${name}`] = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    }
+  } catch {
+    // Not Linux, or the process is gone: no breakdown.
+  }
+  return threads;
+}
+
+function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  } catch {
+    return null;
+  }
+}
+
+async function ingestPhase(url, key, lines, serverPid) {
   const all = [];
   for (let round = 0; all.length < INGEST_EXCHANGES; round++) {
     // Fresh ids per round so every exchange is stored, not recognised as a duplicate.
@@ -104,6 +147,8 @@ async function ingestPhase(url, key, lines) {
   let next = 0;
   let stored = 0;
   let refused = 0;
+  const cpuBefore = processCpuSeconds(serverPid);
+  const threadsBefore = threadCpuSeconds(serverPid);
   const started = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (next < batches.length) {
@@ -122,7 +167,41 @@ async function ingestPhase(url, key, lines) {
     }
   }));
   const seconds = (performance.now() - started) / 1000;
-  return { exchanges: stored, batches: batches.length, batchSize: BATCH, clients: CLIENTS, seconds: round(seconds), exchangesPerSecond: Math.round(stored / seconds), refusedWithRetry: refused };
+  const cpuAfter = processCpuSeconds(serverPid);
+  const serverCpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  // The engine folds committed batches into the scores after they are acknowledged; its
+  // catching up is part of the cost of ingesting them.
+  const scoringStarted = performance.now();
+  while ((await (await fetch(`${url}/healthz`)).json()).scoring_backlog > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  const scoringLagSeconds = (performance.now() - scoringStarted) / 1000;
+  const cpuScored = processCpuSeconds(serverPid);
+  const scoredCpuSeconds = cpuBefore === null || cpuScored === null ? null : cpuScored - cpuBefore;
+  const threadsAfter = threadCpuSeconds(serverPid);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const metric = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  const commits = metric('distillguard_ingest_commit_seconds_count');
+  const busiestThreads = Object.entries(threadsAfter)
+    .map(([thread, seconds]) => [thread, round(seconds - (threadsBefore[thread] ?? 0))])
+    .filter(([, seconds]) => seconds >= 0.1)
+    .sort((a, b) => b[1] - a[1]);
+  return {
+    exchanges: stored,
+    batches: batches.length,
+    batchSize: BATCH,
+    clients: CLIENTS,
+    seconds: round(seconds),
+    exchangesPerSecond: Math.round(stored / seconds),
+    refusedWithRetry: refused,
+    serverCpuSeconds: serverCpuSeconds === null ? null : round(serverCpuSeconds),
+    serverCpuSecondsPer1000: serverCpuSeconds === null ? null : Math.round((serverCpuSeconds / stored) * 1e6) / 1e3,
+    scoringLagSeconds: round(scoringLagSeconds),
+    serverCpuSecondsPer1000WithScoring: scoredCpuSeconds === null ? null : Math.round((scoredCpuSeconds / stored) * 1e6) / 1e3,
+    loadAverage: loadAverage(),
+    commits,
+    exchangesPerCommit: Math.round(stored / commits),
+    commitMsMean: round((metric('distillguard_ingest_commit_seconds_sum') / commits) * 1000),
+    serverThreadCpuSeconds: Object.fromEntries(busiestThreads),
+  };
 }
 
 /**
@@ -224,19 +303,28 @@ const traffic = loadTraffic();
 const accounts = [...new Set(traffic.lines.map((line) => /"account_id":"([^"]+)"/.exec(line)?.[1]).filter(Boolean))];
 const { child, url, keys } = await startServer(['ingest', 'decide']);
 try {
-  const ingest = await ingestPhase(url, keys.ingest, traffic.lines);
-  // Warm-up at the same rate (connections opened, code paths compiled), not measured.
-  await decidePhase(url, keys.decide, accounts, 3);
-  const decide = await decidePhase(url, keys.decide, accounts);
-  const server = await serverDecisionQuantiles(url);
-  const capacity = await capacityPhase(url, keys.decide, accounts);
-  const report = { machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, traffic: traffic.source, accounts: accounts.length, ingest, decide, serverDecisionLatency: server, decideCapacity: capacity };
-  console.log(JSON.stringify(report, null, 2));
-  console.log(
-    `\nserve bench: ingest ${ingest.exchangesPerSecond.toLocaleString('en-US')} exchanges/s (${ingest.exchanges.toLocaleString('en-US')} in batches of ${BATCH}, ${CLIENTS} clients); ` +
-      `decide at a steady ${RATE}/s: p50 ${decide.latencyMs.p50} ms, p99 ${decide.latencyMs.p99} ms (server time p50 ≤ ${server.p50AtMostMs} ms, p99 ≤ ${server.p99AtMostMs} ms); ` +
-      `capacity ${capacity.requestsPerSecond.toLocaleString('en-US')} decisions/s`,
-  );
+  const ingest = await ingestPhase(url, keys.ingest, traffic.lines, child.pid);
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version };
+  const ingestSummary =
+    `ingest ${ingest.exchangesPerSecond.toLocaleString('en-US')} exchanges/s (${ingest.exchanges.toLocaleString('en-US')} in batches of ${BATCH}, ${CLIENTS} clients; ` +
+    `server CPU ${ingest.serverCpuSecondsPer1000} s per 1,000, ${ingest.serverCpuSecondsPer1000WithScoring} s once scored; load average ${ingest.loadAverage?.join(' ')})`;
+  if (INGEST_ONLY) {
+    console.log(JSON.stringify({ machine, traffic: traffic.source, ingest }, null, 2));
+    console.log(`\nserve bench: ${ingestSummary}`);
+  } else {
+    // Warm-up at the same rate (connections opened, code paths compiled), not measured.
+    await decidePhase(url, keys.decide, accounts, 3);
+    const decide = await decidePhase(url, keys.decide, accounts);
+    const server = await serverDecisionQuantiles(url);
+    const capacity = await capacityPhase(url, keys.decide, accounts);
+    const report = { machine, traffic: traffic.source, accounts: accounts.length, ingest, decide, serverDecisionLatency: server, decideCapacity: capacity };
+    console.log(JSON.stringify(report, null, 2));
+    console.log(
+      `\nserve bench: ${ingestSummary}; ` +
+        `decide at a steady ${RATE}/s: p50 ${decide.latencyMs.p50} ms, p99 ${decide.latencyMs.p99} ms (server time p50 ≤ ${server.p50AtMostMs} ms, p99 ≤ ${server.p99AtMostMs} ms); ` +
+        `capacity ${capacity.requestsPerSecond.toLocaleString('en-US')} decisions/s`,
+    );
+  }
 } finally {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -146,18 +146,24 @@ function finiteOrNull(value: number | null): number | null {
   return value === null || !Number.isFinite(value) ? null : value;
 }
 
+/** A 64-bit column's two 32-bit words, low first, through the shared typed array (no BigInt arithmetic). */
+function words(value: ColumnValue): [lo: number, hi: number] {
+  u64[0] = typeof value === 'bigint' ? value : BigInt((value as number | null) ?? 0);
+  return [u64Halves[0]!, u64Halves[1]!];
+}
+
 /**
  * The detection engine's view of a stored row: its facts and content features, no text. The
  * live service builds one per committed row (in the ingest worker, from the same row that is
  * staged for the store), so what the engine observes is exactly what was stored.
  */
 export function exchangeRecordFromRow(row: readonly ColumnValue[]): ExchangeRecord {
-  const words = (value: ColumnValue) => {
-    const big = BigInt((value as bigint | null) ?? 0n);
-    return [Number(big & 0xffffffffn), Number(big >> 32n)] as const;
-  };
   const [hashLo, hashHi] = words(row[C.prompt_hash]!);
-  const pairs = (...columns: number[]) => columns.flatMap((column) => words(row[column]!));
+  const pairs = (...columns: number[]): number[] => {
+    const out: number[] = [];
+    for (const column of columns) out.push(...words(row[column]!));
+    return out;
+  };
   const optional = (value: ColumnValue) => (value === null || value === undefined ? null : (value as number));
   return {
     id: row[C.id] as string,

@@ -30,8 +30,12 @@ function flagged(clusters: readonly ClusterFinding[]): string[] {
 
 function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngine }, task: ScoringTask): { result: unknown; transfer?: ArrayBuffer[] } {
   switch (task.op) {
-    case 'observe':
-      return { result: { updates: scoreAll(engine, engine.observe(decodeObservations(task.encoded, task.skipRows))), accountCount: engine.accountCount } };
+    case 'observe': {
+      // Batches in commit order; each account they touch is re-scored once, after all of them.
+      const touched = new Set<string>();
+      for (const { encoded, skipRows } of task.batches) for (const accountId of engine.observe(decodeObservations(encoded, skipRows))) touched.add(accountId);
+      return { result: { updates: scoreAll(engine, touched), accountCount: engine.accountCount } };
+    }
     case 'rows':
       engine.observe(task.rows.map((row) => module.observationOfRow(row)));
       return { result: { updates: [], accountCount: engine.accountCount } };
