@@ -16,8 +16,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .command('eval')
     .summary('measure findings against labelled accounts')
     .description(
-      'Measure a findings document (from `analyze --json`) against account labels (JSON Lines: account_id, label, campaign, persona).\n' +
-        'Prints account-level precision, recall, F1 and PR-AUC at the findings\' own flags, false-positive rates per benign persona,\n' +
+      'Measure a findings document (from `analyze --json`) against account labels (JSON Lines: account_id, label, campaign, persona). ' +
+        'Prints account-level precision, recall, F1 and PR-AUC at the findings\' own flags, false-positive rates per benign persona, ' +
         'recall per campaign, and cluster purity and adjusted Rand index against the campaigns. Exits non-zero only on bad input.',
     )
     .requiredOption('--findings <file>', 'the findings document (JSON, or gzipped JSON)')

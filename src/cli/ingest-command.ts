@@ -28,8 +28,8 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .command('ingest')
     .summary('load exchange logs (and account files) into a store')
     .description(
-      'Load exchange logs (JSON Lines, .jsonl or .jsonl.gz) and account files into a DuckDB store.\n' +
-        'Bad records are quarantined (file, line, reason, raw excerpt) and counted; the run goes on.\n' +
+      'Load exchange logs (JSON Lines, .jsonl or .jsonl.gz) and account files into a DuckDB store. ' +
+        'Bad records are quarantined (file, line, reason, raw excerpt) and counted; the run goes on. ' +
         'Repeated exchange ids are stored once, and re-running an ingest resumes after the last commit.',
     )
     .argument('[files...]', 'exchange log files (.jsonl or .jsonl.gz)')

@@ -10,8 +10,8 @@ export function registerKeysCommand(program: Command, context: CliContext): void
     .command('keys')
     .summary('make, list and revoke API keys for `distillguard serve`')
     .description(
-      'API keys for the live service. Each key has one role: ingest (POST /v1/exchanges), decide (POST /v1/decide),\n' +
-        'analyst (accounts, clusters, verdicts) or admin (everything, and keys). Only a hash of each key is stored.\n' +
+      'API keys for the live service. Each key has one role: ingest (POST /v1/exchanges), decide (POST /v1/decide), ' +
+        'analyst (accounts, clusters, verdicts) or admin (everything, and keys). Only a hash of each key is stored. ' +
         'While `distillguard serve` runs it holds the store: manage keys through its admin API (/v1/keys) instead.',
     );
 

@@ -27,8 +27,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .command('serve')
     .summary('run the live service: HTTP ingest and the decision API for gateways')
     .description(
-      'Run the live service on a store: POST /v1/exchanges takes exchanges as they happen, POST /v1/decide tells a gateway\n' +
-        'what to do with an account\'s next request. API keys come from `distillguard keys create`. The server holds the\n' +
+      'Run the live service on a store: POST /v1/exchanges takes exchanges as they happen, POST /v1/decide tells a gateway ' +
+        'what to do with an account\'s next request. API keys come from `distillguard keys create`. The server holds the ' +
         'store while it runs; SIGTERM or Ctrl-C stops it after committing every accepted batch, SIGHUP reloads the policy.',
     )
     .requiredOption('--db <path>', 'the store (a DuckDB file; created when missing)')

@@ -1,4 +1,3 @@
-import type { Account } from '../model/account.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
 
@@ -37,23 +36,3 @@ export async function replayStoredRows(
   return total;
 }
 
-/** The accounts file(s) loaded with `distillguard ingest --accounts`, for the engine's linking. */
-export async function loadStoredAccounts(store: DuckDbStore): Promise<Account[]> {
-  const rows = await store.query<Record<string, unknown>>(
-    `SELECT account_id, org_id, epoch_ms(created_at) AS created_at, email_domain, email_local_hash, email_local_shape, tier, country,
-       payment_fingerprint, signup_ip, verification FROM accounts ORDER BY account_id`,
-  );
-  return rows.map((row) => ({
-    accountId: String(row.account_id),
-    orgId: (row.org_id as string | null) ?? null,
-    createdAt: row.created_at === null ? null : Number(row.created_at),
-    emailDomain: (row.email_domain as string | null) ?? null,
-    emailLocalHash: (row.email_local_hash as string | null) ?? null,
-    emailLocalShape: (row.email_local_shape as string | null) ?? null,
-    tier: (row.tier as Account['tier']) ?? null,
-    country: (row.country as string | null) ?? null,
-    paymentFingerprint: (row.payment_fingerprint as string | null) ?? null,
-    signupIp: (row.signup_ip as string | null) ?? null,
-    verification: typeof row.verification === 'string' && row.verification.length > 0 ? row.verification.split(',') : [],
-  }));
-}

@@ -12,7 +12,8 @@ import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { createApiKeyRegistry, generateApiKey, type ApiKeyRegistry, type NewApiKey } from './api-keys.js';
 import { DecisionBook } from './decision-book.js';
-import { loadStoredAccounts, replayStoredRows } from './engine-recovery.js';
+import { replayStoredRows } from './engine-recovery.js';
+import { readAccounts } from '../store/analysis-queries.js';
 import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from './engine-module.js';
 import { createExchangeIngestQueue, type ExchangeIngestQueue } from './exchange-ingest-queue.js';
 import { HttpBatchParser, type HttpBatchInput, type HttpBatchResult } from './http-batch-parser.js';
@@ -125,7 +126,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
     closers.push(() => scoring.close());
 
     const recoveryStarted = performance.now();
-    scoring.observeAccounts(await gate.run(() => loadStoredAccounts(store)));
+    scoring.observeAccounts(await gate.run(() => readAccounts(store)));
     const recovered = await gate.run(() =>
       replayStoredRows(store, async (rows, orgs) => {
         scoring.observeRows(rows, orgs);
