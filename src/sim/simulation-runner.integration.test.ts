@@ -53,6 +53,18 @@ describe('traffic simulator (smoke scenario)', () => {
     expect(readFileSync(join(smokeParallel.dir, OUTPUT_FILES.labels)).equals(readFileSync(join(smoke.dir, OUTPUT_FILES.labels)))).toBe(true);
   });
 
+  it('writes the same bytes and the same summary with one worker, two, or more workers than cores', async () => {
+    const hashed = smokeScenario();
+    hashed.accounts.email_style = 'hashed';
+    const others = await Promise.all([0, 1, 5].map((workers) => simulate({ scale: 0.05, seed: 2, workers, scenario: hashed, forcedApi: 'openai.responses' })));
+    const comparable = ({ seconds, exchangesPerSecond, peakRssBytes, workers, files, ...rest }: SimulationSummary) => rest;
+    for (const other of others) {
+      expect(other.exchangesGz.equals(tiny.exchangesGz)).toBe(true);
+      for (const file of [OUTPUT_FILES.accounts, OUTPUT_FILES.labels]) expect(readFileSync(join(other.dir, file)).equals(readFileSync(join(tiny.dir, file)))).toBe(true);
+      expect(comparable(other.summary)).toEqual(comparable(tiny.summary));
+    }
+  });
+
   it('writes different traffic for a different seed', async () => {
     const other = await simulate({ scale: 0.05, seed: 1, workers: 0 });
     expect(other.lines.slice(0, 50)).not.toEqual(tiny.lines.slice(0, 50));

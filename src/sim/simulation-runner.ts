@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -7,11 +7,12 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ApiKind } from '../model/exchange.js';
 import { UsageError } from '../util/errors.js';
-import { keyedHash } from '../util/keyed-hash.js';
 import type { Scenario } from './scenario-schema.js';
 import type { BlockStats } from './block-generator.js';
-import { createSimulationContext, encodeBlock, type SimulationContext, type SimulationSettings } from './simulation-context.js';
-import type { World } from './world-model.js';
+import { writeAccountFiles, type AccountFilePaths } from './account-files.js';
+import { boundHeapGrowth } from './heap-policy.js';
+import { createSimulationContext, encodeBlock, worldFactsOf, type SimulationContext, type SimulationSettings, type WorldFacts } from './simulation-context.js';
+import type { WorkerSetup } from './simulation-worker.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -69,9 +70,11 @@ export interface SimulationSummary {
 export const OUTPUT_FILES = { exchanges: 'exchanges.jsonl.gz', accounts: 'accounts.jsonl', labels: 'labels.jsonl' } as const;
 
 /**
- * Runs a simulation to `outDir`: accounts and labels first (small), then the exchange log, whose
- * time blocks are generated and gzip-compressed in parallel and written in block order. Memory
- * is bounded by the blocks in flight, not by the volume.
+ * Runs a simulation to `outDir`: accounts and labels (small), and the exchange log, whose time
+ * blocks are generated and gzip-compressed in parallel and written in block order. With workers,
+ * the main thread builds no world: one worker writes the account files while the others already
+ * generate blocks. Memory is bounded by the world per thread and the blocks in flight, not by
+ * the volume.
  *
  * @example
  * const summary = await runSimulation({ scenario, scale: 0.1, seed: 7, outDir: 'out/sim', corporaDir });
@@ -89,37 +92,39 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     gzipLevel: options.gzipLevel ?? 1,
   };
   if (!Number.isInteger(settings.gzipLevel) || settings.gzipLevel < 0 || settings.gzipLevel > 9) throw new UsageError(`gzip level must be an integer 0-9, found ${settings.gzipLevel}`);
-  const { facts, context } = prepareWorld(settings, outDir, options.workers);
-  const workerCount = facts.workers;
-  const totals = { exchanges: 0, rawBytes: 0, compressedBytes: 0 };
-  const perGroup = new Array<number>(facts.groups.length).fill(0);
-  const statuses: Record<string, number> = {};
-  const active = new Uint8Array(facts.accountGroups.length);
+  const workerCount = Math.max(0, options.workers ?? availableParallelism());
+  boundHeapGrowth();
+  const accountFiles: AccountFilePaths = { accounts: join(outDir, OUTPUT_FILES.accounts), labels: join(outDir, OUTPUT_FILES.labels) };
   const out = createWriteStream(join(outDir, OUTPUT_FILES.exchanges));
-  let blocksDone = 0;
+  // Created once a thread reports the world's outline; assigned from the sink's callbacks.
+  let tally = null as BlockTally | null;
   let peakRss = process.memoryUsage.rss();
 
-  const accept = async (stats: BlockStats, data: Uint8Array): Promise<void> => {
-    if (!out.write(data)) await once(out, 'drain');
-    totals.exchanges += stats.exchanges;
-    totals.rawBytes += stats.rawBytes;
-    totals.compressedBytes += data.byteLength;
-    stats.perGroup.forEach((count, group) => (perGroup[group]! += count));
-    for (const [status, count] of Object.entries(stats.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
-    for (const index of stats.activeAccounts) active[index] = 1;
-    blocksDone++;
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    options.onProgress?.({ exchanges: totals.exchanges, expectedExchanges: facts.expectedExchanges, blocksDone, blocks: facts.blocks, compressedBytes: totals.compressedBytes });
+  const sink: BlockSink = {
+    begin: (outline) => {
+      tally = new BlockTally(outline);
+    },
+    accept: async (stats, data) => {
+      if (!out.write(data)) await once(out, 'drain');
+      tally!.add(stats, data.byteLength);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      options.onProgress?.(tally!.progress());
+    },
   };
 
+  let facts: WorldFacts;
   try {
-    if (context !== null) {
+    if (workerCount === 0) {
+      const context = createSimulationContext(settings);
+      writeAccountFiles(context.world, accountFiles);
+      facts = worldFactsOf(context);
+      sink.begin({ blocks: facts.blocks, expectedExchanges: facts.expectedExchanges, accounts: facts.accountGroups.length });
       for (const block of context.blocks) {
         const { stats, data } = encodeBlock(context, block.index);
-        await accept(stats, data);
+        await sink.accept(stats, data);
       }
     } else {
-      await runWithWorkers(settings, workerCount, facts.blocks, accept);
+      facts = await runWithWorkers({ settings, accountFiles }, workerCount, sink);
     }
   } finally {
     out.end();
@@ -128,6 +133,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   const seconds = (performance.now() - started) / 1000;
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  const totals = tally ?? new BlockTally({ blocks: facts.blocks, expectedExchanges: facts.expectedExchanges, accounts: facts.accountGroups.length });
   const groups: GroupSummary[] = facts.groups.map((group, index) => ({
     key: group.key,
     label: group.label,
@@ -135,13 +141,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     campaign: group.campaign,
     accounts: 0,
     activeAccounts: 0,
-    exchanges: perGroup[index]!,
+    exchanges: totals.perGroup[index] ?? 0,
   }));
   let attackAccounts = 0;
   facts.accountGroups.forEach((group, index) => {
     const summary = groups[group]!;
     summary.accounts++;
-    if (active[index] === 1) summary.activeAccounts++;
+    if (totals.active[index] === 1) summary.activeAccounts++;
     if (summary.label === 'attack') attackAccounts++;
   });
   return {
@@ -153,7 +159,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     attackAccounts,
     benignAccounts: facts.accountGroups.length - attackAccounts,
     groups,
-    statuses,
+    statuses: totals.statuses,
     rawBytes: totals.rawBytes,
     compressedBytes: totals.compressedBytes,
     seconds,
@@ -161,39 +167,51 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     peakRssBytes: peakRss,
     blocks: facts.blocks,
     workers: workerCount,
-    files: { exchanges: join(outDir, OUTPUT_FILES.exchanges), accounts: join(outDir, OUTPUT_FILES.accounts), labels: join(outDir, OUTPUT_FILES.labels) },
+    files: { exchanges: join(outDir, OUTPUT_FILES.exchanges), accounts: accountFiles.accounts, labels: accountFiles.labels },
   };
 }
 
-/** What the main thread keeps of the world once the account files are written. */
-interface WorldFacts {
-  scenario: string;
-  groups: World['groups'];
-  /** Group index per account, in world order. */
-  accountGroups: Uint16Array;
-  expectedExchanges: number;
+/** The size of the run, known as soon as any thread has built the world. */
+interface WorldOutline {
   blocks: number;
-  workers: number;
+  expectedExchanges: number;
+  accounts: number;
 }
 
-/**
- * Builds the world, writes accounts and labels, and keeps only a few facts: with workers, the
- * main thread holds no world and no corpora while blocks are generated (each worker has its own).
- */
-function prepareWorld(settings: SimulationSettings, outDir: string, workers: number | undefined): { facts: WorldFacts; context: SimulationContext | null } {
-  const context = createSimulationContext(settings);
-  const { world, blocks } = context;
-  writeAccountFiles(world, outDir);
-  const workerCount = Math.max(0, Math.min(workers ?? availableParallelism(), blocks.length));
-  const facts: WorldFacts = {
-    scenario: world.scenario.name,
-    groups: world.groups,
-    accountGroups: Uint16Array.from(world.accounts, (account) => account.group),
-    expectedExchanges: world.expectedExchanges,
-    blocks: blocks.length,
-    workers: workerCount,
-  };
-  return { facts, context: workerCount === 0 ? context : null };
+/** Where finished blocks go, strictly in block order. */
+interface BlockSink {
+  begin(outline: WorldOutline): void;
+  accept(stats: BlockStats, data: Uint8Array): Promise<void>;
+}
+
+/** Running totals over the written blocks: fixed-size, whatever the volume. */
+class BlockTally {
+  exchanges = 0;
+  rawBytes = 0;
+  compressedBytes = 0;
+  blocksDone = 0;
+  readonly perGroup: number[] = [];
+  readonly statuses: Record<string, number> = {};
+  /** 1 for every account that sent at least one exchange, indexed like the world's accounts. */
+  readonly active: Uint8Array;
+
+  constructor(readonly outline: WorldOutline) {
+    this.active = new Uint8Array(outline.accounts);
+  }
+
+  add(stats: BlockStats, compressedBytes: number): void {
+    this.exchanges += stats.exchanges;
+    this.rawBytes += stats.rawBytes;
+    this.compressedBytes += compressedBytes;
+    stats.perGroup.forEach((count, group) => (this.perGroup[group] = (this.perGroup[group] ?? 0) + count));
+    for (const [status, count] of Object.entries(stats.statuses)) this.statuses[status] = (this.statuses[status] ?? 0) + count;
+    for (const index of stats.activeAccounts) this.active[index] = 1;
+    this.blocksDone++;
+  }
+
+  progress(): SimulationProgress {
+    return { exchanges: this.exchanges, expectedExchanges: this.outline.expectedExchanges, blocksDone: this.blocksDone, blocks: this.outline.blocks, compressedBytes: this.compressedBytes };
+  }
 }
 
 function prepareOutputDir(outDir: string, force: boolean): void {
@@ -205,39 +223,11 @@ function prepareOutputDir(outDir: string, force: boolean): void {
   }
 }
 
-/**
- * Accounts and labels, sorted by account id so that file order reveals nothing about personas
- * or campaigns (ids are random).
- */
-function writeAccountFiles(world: World, outDir: string): void {
-  const sorted = [...world.accounts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const hashed = world.scenario.accounts.email_style === 'hashed';
-  const key = Buffer.from(`distillguard-sim:${world.seed}`, 'utf8');
-  const accountLines: string[] = [];
-  const labelLines: string[] = [];
-  for (const account of sorted) {
-    const email = hashed ? { email_domain: account.emailDomain, email_local_hash: keyedHash(key, account.emailLocal.toLowerCase()) } : { email: `${account.emailLocal}@${account.emailDomain}` };
-    accountLines.push(
-      JSON.stringify({
-        account_id: account.id,
-        org_id: account.orgId,
-        created_at: new Date(account.createdAtMs).toISOString(),
-        ...email,
-        tier: account.tier,
-        country: account.country,
-        payment_fingerprint: account.paymentFingerprint,
-        signup_ip: account.signupIp,
-        verification: account.verification,
-      }),
-    );
-    const group = world.groups[account.group]!;
-    labelLines.push(JSON.stringify({ account_id: account.id, label: group.label, campaign: group.campaign, persona: group.persona }));
-  }
-  writeFileSync(join(outDir, OUTPUT_FILES.accounts), accountLines.join('\n') + '\n');
-  writeFileSync(join(outDir, OUTPUT_FILES.labels), labelLines.join('\n') + '\n');
-}
-
-type WorkerMessage = { ready: true } | { error: string } | { block: number; stats: BlockStats; data: Uint8Array };
+type WorkerMessage =
+  | { ready: true; blocks: number; expectedExchanges: number; accounts: number }
+  | { facts: WorldFacts }
+  | { error: string }
+  | { block: number; stats: BlockStats; data: Uint8Array };
 
 /**
  * The worker entry. From the compiled package it is simulation-worker.js; from the TypeScript
@@ -253,32 +243,58 @@ function workerEntry(): { entry: string | URL; eval: boolean } {
 }
 
 /**
- * Hands out blocks to workers, at most `2 × workers` ahead of the writer, and passes results to
- * `accept` strictly in block order.
+ * Blocks queued per worker: the next block is already waiting when a worker finishes one, so
+ * it never idles for a round trip through a busy (or descheduled) main thread.
  */
-async function runWithWorkers(settings: SimulationSettings, count: number, blockCount: number, accept: (stats: BlockStats, data: Uint8Array) => Promise<void>): Promise<void> {
+export const BLOCKS_QUEUED_PER_WORKER = 2;
+/**
+ * How far (in blocks) generation may run ahead of the writer, per worker. Block sizes follow
+ * the daily rhythm; with too little slack a worker waits whenever its neighbour holds a large
+ * block that the writer needs next. Finished blocks are compressed, so the slack costs little.
+ */
+export const BLOCKS_AHEAD_PER_WORKER = 3;
+
+/**
+ * Starts `count` workers (the first also writes the account files), hands out blocks, and passes
+ * results to the sink strictly in block order. Resolves with the world's facts once every block
+ * is written and the account files are complete.
+ */
+async function runWithWorkers(setup: WorkerSetup, count: number, sink: BlockSink): Promise<WorldFacts> {
   const { entry, eval: evalEntry } = workerEntry();
   const workers: Worker[] = [];
-  const maxAhead = count * 2;
+  const queued = new Map<Worker, number>();
+  const maxAhead = count * BLOCKS_AHEAD_PER_WORKER;
   const done = new Map<number, { stats: BlockStats; data: Uint8Array }>();
+  let blockCount = -1;
+  let facts: WorldFacts | null = null;
   let nextToAssign = 0;
   let nextToWrite = 0;
   let writing = false;
-  const idle: Worker[] = [];
 
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<WorldFacts>((resolve, reject) => {
     let failed = false;
+    let finished = false;
     const fail = (error: unknown) => {
-      if (failed) return;
+      if (failed || finished) return;
       failed = true;
       for (const worker of workers) void worker.terminate();
       reject(error instanceof Error ? error : new Error(String(error)));
     };
     const assign = () => {
-      while (!failed && idle.length > 0 && nextToAssign < blockCount && nextToAssign - nextToWrite < maxAhead) {
-        const worker = idle.pop()!;
-        worker.postMessage({ block: nextToAssign++ });
+      // Fill the emptiest queue first, so that blocks spread over the workers.
+      while (!failed && nextToAssign < blockCount && nextToAssign - nextToWrite < maxAhead) {
+        let target: Worker | null = null;
+        for (const [worker, depth] of queued) if (depth < BLOCKS_QUEUED_PER_WORKER && (target === null || depth < queued.get(target)!)) target = worker;
+        if (target === null) return;
+        queued.set(target, queued.get(target)! + 1);
+        target.postMessage({ block: nextToAssign++ });
       }
+    };
+    const finishIfComplete = async () => {
+      if (failed || finished || blockCount < 0 || nextToWrite < blockCount || facts === null) return;
+      finished = true;
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      resolve(facts);
     };
     const drain = async () => {
       if (writing) return;
@@ -287,7 +303,7 @@ async function runWithWorkers(settings: SimulationSettings, count: number, block
         while (!failed && done.has(nextToWrite)) {
           const result = done.get(nextToWrite)!;
           done.delete(nextToWrite);
-          await accept(result.stats, result.data);
+          await sink.accept(result.stats, result.data);
           nextToWrite++;
           assign();
         }
@@ -296,30 +312,36 @@ async function runWithWorkers(settings: SimulationSettings, count: number, block
       } finally {
         writing = false;
       }
-      if (!failed && nextToWrite === blockCount) {
-        await Promise.all(workers.map((worker) => worker.terminate()));
-        resolve();
-      }
+      await finishIfComplete();
     };
     for (let i = 0; i < count; i++) {
       // A larger young generation: generation allocates many short-lived objects per exchange,
       // and the default semi-space makes scavenges (and their helper threads) eat a fifth of the time.
-      const worker = new Worker(entry, { eval: evalEntry, workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+      const workerSetup: WorkerSetup = { settings: setup.settings, accountFiles: i === 0 ? setup.accountFiles : null };
+      const worker = new Worker(entry, { eval: evalEntry, workerData: workerSetup, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
         if ('error' in message) return fail(new Error(`simulation worker failed: ${message.error}`));
         if ('ready' in message) {
-          idle.push(worker);
+          if (blockCount < 0) {
+            blockCount = message.blocks;
+            sink.begin({ blocks: message.blocks, expectedExchanges: message.expectedExchanges, accounts: message.accounts });
+          }
+          queued.set(worker, 0);
           return assign();
         }
+        if ('facts' in message) {
+          facts = message.facts;
+          return void finishIfComplete();
+        }
         done.set(message.block, { stats: message.stats, data: message.data });
-        idle.push(worker);
+        queued.set(worker, queued.get(worker)! - 1);
         assign();
         void drain();
       });
       worker.on('error', fail);
       worker.on('exit', (code) => {
-        if (code !== 0 && !failed && nextToWrite < blockCount) fail(new Error(`simulation worker exited with code ${code}`));
+        if (!finished) fail(new Error(`simulation worker exited early with code ${code}`));
       });
     }
   });
