@@ -59,14 +59,34 @@ describe('template miner', () => {
     const fill = (i: number) => `You are a meticulous math tutor. Solve the following problem and show every step. Problem number ${i}: what is the remainder of ${i * 7} divided by ${i % 13 + 2}, and why does it not depend on the order?`;
     const add = (text: string) => {
       const { shape, tokens } = shapeOfText(text);
-      return miner.add(shape, tokens);
+      const id = miner.add(shape, tokens);
+      // An id handed out must resolve, also when adding it made the miner forget one-off texts.
+      if (id >= 0) expect(miner.get(id)).toBeDefined();
+      return id;
     };
     const first = add(fill(1));
     for (let i = 0; i < 3000; i++) {
       add(`organic question ${['alpha', 'beta', 'gamma', 'delta'][i % 4]} word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0) % 26)}${String.fromCharCode(97 + ((i / 676) | 0) % 26)} about a topic that nobody else asks about`);
       if (i % 100 === 0) expect(add(fill(i + 2))).toBe(first);
     }
-    expect(miner.size).toBeLessThanOrEqual(501);
+    expect(miner.size).toBeLessThanOrEqual(500);
+  });
+
+  it('hands out only ids it can resolve while it forgets one-off texts past its cap', () => {
+    const miner = createTemplateMiner({ maxTemplates: 50 });
+    let state = 12345;
+    const word = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      // Letters only: digits would be masked as a number slot and every text would look alike.
+      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
+    };
+    for (let i = 0; i < 400; i++) {
+      const { shape, tokens } = shapeOfText(Array.from({ length: 20 }, word).join(' '));
+      const id = miner.add(shape, tokens);
+      expect(id).toBeGreaterThanOrEqual(0);
+      expect(miner.get(id), `text ${i}`).toBeDefined();
+    }
+    expect(miner.size).toBeLessThanOrEqual(50);
   });
 
   it('groups lengths exactly up to 16 tokens and by half-octaves above', () => {

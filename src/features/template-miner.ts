@@ -195,12 +195,14 @@ export function createTemplateMiner({
         }
         touch(template, shape);
       } else {
+        // Sweep before adding, never after: the new template has one use and would be swept
+        // away while its id is being returned.
+        if (templates.size >= maxTemplates) sweep();
         const tokens = new Uint16Array(SHAPE_POSITIONS);
         for (let i = 0; i < SHAPE_POSITIONS; i++) tokens[i] = shape[i]!;
         template = { id: nextId++, tokens, lengthGroup: group, count: 1, wildcards: 0, mark: stamp };
         templates.set(template.id, template);
         insertIntoIndex(template);
-        if (templates.size > maxTemplates) sweep();
       }
       if (exact.size >= maxExact) exact.clear();
       exact.set(h, template.id);
