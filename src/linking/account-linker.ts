@@ -456,7 +456,9 @@ function splitCommunities(
     if (list === undefined) edgesOf.set(community[a]!, (list = []));
     list.push(key);
   }
-  let nextCommunity = Math.max(-1, ...community) + 1;
+  // A loop, not Math.max(...community): spreading 100,000+ arguments overflows the stack.
+  let nextCommunity = 0;
+  for (const c of community) if (c >= nextCommunity) nextCommunity = c + 1;
   let splits = 0;
   for (const [c, nodes] of [...members].sort((x, y) => x[0] - y[0])) {
     if (nodes.length < 2 * params.minClusterSize) continue;
