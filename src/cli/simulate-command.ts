@@ -54,7 +54,7 @@ export function registerSimulateCommand(program: Command, context: CliContext): 
     .addOption(new Option('--api <api>', 'send all traffic through one API instead of the scenario\'s mix').choices([...API_KINDS]))
     .option('--gzip-level <0-9>', 'gzip level of exchanges.jsonl.gz (1: fastest, 9: smallest)', parseGzipLevel, 1)
     .option('--workers <n>', `generator threads (0 generates on the main thread; default: one per core, ${availableParallelism()} here)`, parseWorkerCount)
-    .option('--corpora <dir>', 'prompt corpora directory (default: corpora.dir of the scenario, else ../shared/data/corpora beside the package)')
+    .option('--corpora <dir>', 'prompt corpora directory (default: corpora.dir of the scenario, else data/corpora in the package)')
     .option('--force', 'overwrite the simulation files in a non-empty --out directory', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('--no-progress', 'no progress bar, even on a terminal')

@@ -133,7 +133,7 @@ function harvestSentences(texts: Map<CorpusName, string[]>): string[] {
   return out;
 }
 
-/** The default location: `shared/data/corpora` beside the repository (../shared from the package root). */
+/** The default location: the corpora that ship with the package, `data/corpora` (see its SOURCES.md). */
 export function defaultCorporaDir(packageRoot: string): string {
-  return join(packageRoot, '..', 'shared', 'data', 'corpora');
+  return join(packageRoot, 'data', 'corpora');
 }

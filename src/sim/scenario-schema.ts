@@ -432,7 +432,7 @@ export const scenarioSchema = z
       .default({}),
     corpora: z
       .object({
-        dir: z.string().nullable().default(null).describe('prompt corpora directory (relative to the scenario file); null: `--corpora`, else ../shared/data/corpora next to the package'),
+        dir: z.string().nullable().default(null).describe('prompt corpora directory (relative to the scenario file); null: `--corpora`, else data/corpora in the package'),
         max_prompt_chars: z.number().int().min(200).default(3000).describe('corpus prompts longer than this are not used'),
       })
       .strict()
