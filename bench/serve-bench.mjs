@@ -9,8 +9,9 @@
 //
 // Options (environment): BENCH_RATE (5000), BENCH_SECONDS (20), BENCH_INGEST_EXCHANGES (200000),
 // BENCH_BATCH (1000), BENCH_CLIENTS (16), BENCH_TRAFFIC (an exchanges .jsonl[.gz] file to replay),
-// BENCH_INGEST_ONLY=1 (skip the decide phases), BENCH_SERVER_NODE_ARGS (extra node flags for the
-// server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for one profile per thread).
+// BENCH_INGEST_ONLY=1 (skip the decide phases), BENCH_SERVER_NODE_ARGS (node flags for the server;
+// default the recommended "--max-semi-space-size=64", see README "Live service"; add e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" for one profile per thread, or set "" for Node's defaults).
 // The ingest phase also reports the server's CPU time per 1,000 exchanges (from /proc, Linux),
 // which on a shared machine compares runs better than the wall-clock rate.
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,7 +33,7 @@ const INGEST_EXCHANGES = Math.min(2_000_000, Number(process.env.BENCH_INGEST_EXC
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const INGEST_ONLY = process.env.BENCH_INGEST_ONLY === '1';
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '--max-semi-space-size=64').split(/\s+/).filter(Boolean);
 
 const work = mkdtempSync(join(tmpdir(), 'serve-bench-'));
 const db = join(work, 'store.duckdb');
@@ -304,9 +305,9 @@ const accounts = [...new Set(traffic.lines.map((line) => /"account_id":"([^"]+)"
 const { child, url, keys } = await startServer(['ingest', 'decide']);
 try {
   const ingest = await ingestPhase(url, keys.ingest, traffic.lines, child.pid);
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version };
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, serverNodeArgs: SERVER_NODE_ARGS.join(' ') };
   const ingestSummary =
-    `ingest ${ingest.exchangesPerSecond.toLocaleString('en-US')} exchanges/s (${ingest.exchanges.toLocaleString('en-US')} in batches of ${BATCH}, ${CLIENTS} clients; ` +
+    `server node flags "${SERVER_NODE_ARGS.join(' ')}"; ingest ${ingest.exchangesPerSecond.toLocaleString('en-US')} exchanges/s (${ingest.exchanges.toLocaleString('en-US')} in batches of ${BATCH}, ${CLIENTS} clients; ` +
     `server CPU ${ingest.serverCpuSecondsPer1000} s per 1,000, ${ingest.serverCpuSecondsPer1000WithScoring} s once scored; load average ${ingest.loadAverage?.join(' ')})`;
   if (INGEST_ONLY) {
     console.log(JSON.stringify({ machine, traffic: traffic.source, ingest }, null, 2));
