@@ -48,7 +48,9 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
       if (files.length === 0 && flags.accounts.length === 0) {
         throw new DistillguardError('nothing to ingest: name exchange log files and/or --accounts files', { exitCode: 2 });
       }
-      const store = await DuckDbStore.open({ path: flags.db, create: true, memoryLimit: flags.memoryLimit });
+      // One DuckDB thread: the parser threads already keep the cores busy, and a second DuckDB
+      // thread on the inserts spent about 4 µs more CPU a row coordinating for no gain in time.
+      const store = await DuckDbStore.open({ path: flags.db, create: true, memoryLimit: flags.memoryLimit, threads: 1 });
       const quarantinePath = flags.quarantine ?? `${flags.db}.quarantine.jsonl`;
       const progress = createProgressDisplay({
         label: 'ingest',
