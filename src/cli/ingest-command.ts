@@ -40,7 +40,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .option('--max-bad <share>', 'exit non-zero when more than this share of records is quarantined (e.g. 0.01 or 1%)', parseFraction, 0.01)
     .option('--max-record-bytes <size>', 'longest record accepted (e.g. 1048576, 512KiB, 1MiB)', parseByteSize, 1024 * 1024)
     .option('--workers <n>', `parser threads (0 parses on the main thread; default: one per core, ${availableParallelism()} here)`, parseWorkerCount)
-    .option('--memory-limit <size>', "DuckDB's buffer memory limit (ingest streams, so a small buffer costs no speed)", '384MB')
+    .option('--memory-limit <size>', "DuckDB's buffer memory limit (ingest streams, so a small buffer costs no speed)", '256MB')
     .addOption(new Option('--commit-rows <n>', 'rows per store transaction (a kill loses at most this much work)').argParser(parseNonNegativeInteger).default(100_000).hideHelp())
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('--no-progress', 'no progress bar, even on a terminal')
