@@ -4,7 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import type { Findings } from '../model/findings.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import { renderTemplate } from '../features/template-miner.js';
-import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import {
   readAccounts,
   readExchangeTexts,
@@ -14,7 +13,6 @@ import {
   storeHasText,
   streamExchangeFeatures,
   streamIndicatorCounts,
-  type ExchangeFeatureChunk,
   type StoreOverview,
 } from '../store/analysis-queries.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
@@ -38,10 +36,6 @@ interface AnalyzeFlags {
   timingsJson?: string;
   progress?: boolean;
 }
-
-// The store's chunks and the behaviour stage's batches are the same shape; this line stops the
-// build if they drift apart.
-const sameShape: (chunk: ExchangeFeatureChunk) => ExchangeBatch = (chunk) => chunk;
 
 export function registerAnalyzeCommand(program: Command, context: CliContext): void {
   program
@@ -234,7 +228,7 @@ export async function loadEngineFromStore(
   let seen = 0;
   let lastUpdate = 0;
   await streamExchangeFeatures(store, (chunk) => {
-    engine.observeBatch(sameShape(chunk));
+    engine.observeBatch(chunk);
     seen += chunk.length;
     if (seen - lastUpdate >= 50_000) {
       lastUpdate = seen;

@@ -1,3 +1,4 @@
 export * from './exchange.js';
 export * from './account.js';
 export * from './findings.js';
+export * from './exchange-batch.js';

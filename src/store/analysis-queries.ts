@@ -1,6 +1,7 @@
 import type { DuckDBVector } from '@duckdb/node-api';
 import type { Account, AccountTier } from '../model/account.js';
 import type { DuckDbStore } from './duckdb-store.js';
+import type { ExchangeBatch } from '../model/exchange-batch.js';
 
 /**
  * The queries `analyze` reads a store with. Exchanges stream out in time order as columns of
@@ -74,39 +75,8 @@ export async function registerAnalysisKeys(store: DuckDbStore, accountIds: reado
   modelAppender.closeSync();
 }
 
-/**
- * A chunk of exchanges in columns. Field for field the shape of the behaviour stage's
- * `ExchangeBatch` (the analyze command passes one as the other; the compiler checks they agree).
- * Integers that may be missing hold -1; 64-bit columns are pairs of 32-bit words, low first.
- */
-export interface ExchangeFeatureChunk {
-  length: number;
-  account: Int32Array;
-  ts: Float64Array;
-  model: Int32Array;
-  status: Int32Array;
-  turnCount: Int32Array;
-  messageCount: Int32Array;
-  toolCount: Int32Array;
-  toolActivity: Int32Array;
-  imageCount: Int32Array;
-  maxTokens: Int32Array;
-  thinkingBudget: Int32Array;
-  reasoningEffort: Int32Array;
-  n: Int32Array;
-  inputTokens: Int32Array;
-  outputTokens: Int32Array;
-  reasoningTokens: Int32Array;
-  contentFlags: Int32Array;
-  capability: Int32Array;
-  promptHash: Uint32Array;
-  promptSketch: Uint32Array[];
-  promptTokens: Int32Array;
-  promptShape: Uint32Array[];
-  systemTokens: Int32Array;
-  systemShape: Uint32Array[];
-  idKey: Uint32Array;
-}
+/** A chunk of exchanges in columns, as the behaviour stage consumes them (`src/model/exchange-batch.ts`). */
+export type ExchangeFeatureChunk = ExchangeBatch;
 
 const INT_COLUMNS = [
   ['account', 'a.idx'],
