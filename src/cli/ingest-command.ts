@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_MAX_FILTER_BYTES } from '../ingest/exchange-id-deduplicator.js';
 import { runIngest, type IngestSummary } from '../ingest/ingest-pipeline.js';
 import { createQuarantineWriter } from '../ingest/quarantine-writer.js';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
@@ -18,6 +19,7 @@ interface IngestFlags {
   maxRecordBytes: number;
   workers?: number;
   memoryLimit: string;
+  idFilterSize: number;
   commitRows: number;
   json: boolean;
   progress?: boolean;
@@ -41,6 +43,12 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .option('--max-record-bytes <size>', 'longest record accepted (e.g. 1048576, 512KiB, 1MiB)', parseByteSize, 1024 * 1024)
     .option('--workers <n>', `parser threads (0 parses on the main thread; default: one per core, ${availableParallelism()} here)`, parseWorkerCount)
     .option('--memory-limit <size>', "DuckDB's buffer memory limit (ingest streams, so a small buffer costs no speed)", '256MB')
+    .option(
+      '--id-filter-size <size>',
+      'memory for the filter of stored exchange ids (e.g. 64MiB, 512MiB); it stays exact at any store size, and past about 25M exchanges per 128 MiB it gets slower, not bigger',
+      parseByteSize,
+      DEFAULT_MAX_FILTER_BYTES,
+    )
     .addOption(new Option('--commit-rows <n>', 'rows per store transaction (a kill loses at most this much work)').argParser(parseNonNegativeInteger).default(100_000).hideHelp())
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('--no-progress', 'no progress bar, even on a terminal')
@@ -71,6 +79,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
           maxRecordBytes: flags.maxRecordBytes,
           workers: flags.workers ?? context.env.workers,
           commitRows: Math.max(1, flags.commitRows),
+          idFilterBytes: flags.idFilterSize,
           logger: context.logger,
           onProgress: (state) => {
             progress.setTotal(state.bytesTotal);

@@ -112,6 +112,26 @@ describe('ingest', () => {
     expect(third.totals).toMatchObject({ stored: 0, duplicates: 100 });
   });
 
+  it('stays exact with an id filter far too small for the store, looking the ids up in the store instead', async () => {
+    const dir = workspace();
+    const store = await openStore(join(dir, 'store.duckdb'));
+    const first = join(dir, 'first.jsonl');
+    writeFileSync(first, Array.from({ length: 400 }, (_, i) => validExchangeLine({ id: `s${i % 300}`, fixtureIndex: i })).join('\n') + '\n');
+    const tiny = { idFilterBytes: 64, commitRows: 37 };
+    const one = await ingest(store, [first], null, tiny);
+    expect(one.totals).toMatchObject({ stored: 300, duplicates: 100 });
+    expect(one.deduplication).toMatchObject({ filterBytes: 64 });
+    expect(one.deduplication!.falsePositives).toBeGreaterThan(0);
+
+    const second = join(dir, 'second.jsonl');
+    writeFileSync(second, Array.from({ length: 200 }, (_, i) => validExchangeLine({ id: `s${250 + i}`, fixtureIndex: i })).join('\n') + '\n');
+    const two = await ingest(store, [second], null, tiny);
+    expect(two.totals).toMatchObject({ stored: 150, duplicates: 50 });
+    expect(two.deduplication).toMatchObject({ storedIds: 300 });
+    expect(two.deduplication!.storeLookups).toBeGreaterThan(0);
+    expect(await store.query('SELECT count(*)::INTEGER AS rows, count(DISTINCT id)::INTEGER AS ids FROM exchanges')).toEqual([{ rows: 450, ids: 450 }]);
+  });
+
   it('reads a replaced file again from the start instead of trusting its checkpoint', async () => {
     const dir = workspace();
     const path = join(dir, 'log.jsonl');

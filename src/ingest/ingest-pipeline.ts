@@ -1,13 +1,13 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
-import type { Key64Set } from '../util/key64-set.js';
 import type { Logger } from '../util/log.js';
 import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
 import { InputError } from '../util/errors.js';
 import { parseAccountLine } from './account-validator.js';
 import { lineProblem, type LineProblem } from './exchange-batch-parser.js';
 import { StagedBatchParser, type StagedBatchInput, type StagedBatchResult } from './staged-batch-parser.js';
+import { ExchangeIdDeduplicator, type DeduplicatorStats } from './exchange-id-deduplicator.js';
 import { isGzipFile, readLineBatches, type LineBatchEvent } from './line-batch-reader.js';
 import { fileIdentity, lastLineOf, lineFingerprint } from './line-fingerprint.js';
 import type { QuarantineRecord, QuarantineWriter } from './quarantine-writer.js';
@@ -32,6 +32,8 @@ export interface IngestOptions {
   batchBytes?: number;
   /** Where batch files are staged for an in-memory store (a file store stages beside itself). */
   stagingDirectory?: string;
+  /** Most memory for the filter of stored exchange ids (default 128 MiB); see `ExchangeIdDeduplicator`. */
+  idFilterBytes?: number;
   logger: Logger;
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -69,6 +71,8 @@ export interface IngestSummary {
   /** Quarantined share of the records this run parsed. */
   badShare: number;
   quarantinePath: string | null;
+  /** How exchange ids were deduplicated; null when no exchange file was read. */
+  deduplication: DeduplicatorStats | null;
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
@@ -109,7 +113,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   };
   const summaries: SourceSummary[] = [];
   let parser: BatchParser | null = null;
-  let ids: Key64Set | null = null;
+  let deduplicator: ExchangeIdDeduplicator | null = null;
   const stagingDirectory = `${options.store.path === ':memory:' ? options.stagingDirectory ?? '.' : options.store.path}.staging`;
   await rm(stagingDirectory, { recursive: true, force: true });
   await mkdir(stagingDirectory, { recursive: true });
@@ -119,12 +123,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         summaries.push(await ingestSource(context, file, 'accounts', (source, progress) => ingestAccounts(context, file, source, progress)));
       } else {
         parser ??= await createBatchParser(options.workers ?? Math.max(1, availableParallelism()));
-        ids ??= await options.store.loadIdKeys();
-        const knownIds = ids;
+        deduplicator ??= await ExchangeIdDeduplicator.open(options.store, {
+          maxFilterBytes: options.idFilterBytes,
+          expectedNewIds: await estimateRecords(options.exchangeFiles, sizes),
+        });
+        const ids = deduplicator;
         const batchParser = parser;
-        summaries.push(
-          await ingestSource(context, file, 'exchanges', (source, progress) => ingestExchanges(context, file, source, progress, knownIds, batchParser, stagingDirectory)),
-        );
+        summaries.push(await ingestSource(context, file, 'exchanges', (source, progress) => ingestExchanges(context, file, source, progress, ids, batchParser, stagingDirectory)));
       }
       context.bytesDone += sizes.get(file) ?? 0;
     }
@@ -132,6 +137,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     await parser?.close();
     await options.quarantine.close();
     await rm(stagingDirectory, { recursive: true, force: true });
+  }
+  const deduplication = deduplicator?.stats() ?? null;
+  if (deduplication !== null) {
+    options.logger.debug(deduplication, 'exchange-id deduplication');
+    if (deduplication.expectedFalsePositiveRate > 0.01) {
+      options.logger.warn(
+        { filterBytes: deduplication.filterBytes, expectedFalsePositiveRate: deduplication.expectedFalsePositiveRate },
+        'the exchange-id filter is crowded for a store this size, so more ids are looked up in the store (still exact, slower); a larger --id-filter-size helps',
+      );
+    }
   }
   const checkpointStarted = performance.now();
   await options.store.checkpoint();
@@ -160,7 +175,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     bytesRead: bytesTotal,
     badShare: parsedRecords === 0 ? 0 : totals.quarantined / parsedRecords,
     quarantinePath: options.quarantine.written > 0 ? options.quarantine.path : null,
+    deduplication,
   };
+}
+
+/**
+ * An over-estimate of the records in the exchange files, to size the id filter: no exchange line
+ * is shorter than about 250 bytes, and JSON logs rarely compress more than fourfold.
+ */
+async function estimateRecords(files: readonly string[], sizes: ReadonlyMap<string, number>): Promise<number> {
+  let records = 0;
+  for (const file of files) records += (sizes.get(file) ?? 0) / ((await isGzipFile(file)) ? 64 : 256);
+  return Math.ceil(records);
 }
 
 interface RunContext extends IngestOptions {
@@ -266,13 +292,23 @@ function eventProblem(context: RunContext, event: Exclude<LineBatchEvent, { kind
   return { ...lineProblem(event.line, 'truncated_gzip', null, event.message, event.excerpt, context.rawExcerptBytes), rawBytes: event.excerpt.length };
 }
 
-async function commit(context: RunContext, run: SourceRun, staged: StagedFile[], complete: boolean): Promise<void> {
+async function commit(context: RunContext, run: SourceRun, staged: StagedFile[], complete: boolean, ids: ExchangeIdDeduplicator | null = null): Promise<void> {
   const started = performance.now();
+  if (ids !== null) {
+    // Rows the id filter could not clear were counted as stored; the store has the last word.
+    const late = await ids.confirm();
+    run.summary.duplicates += late;
+    run.checkpoint.duplicates += late;
+    run.summary.stored -= late;
+    run.checkpoint.stored -= late;
+    context.storedTotal -= late;
+  }
   await context.store.insertStagedExchanges(staged);
   const inserted = performance.now();
   run.checkpoint.complete = complete;
   await context.store.updateSource(run.checkpoint.sourceId, run.checkpoint);
   await context.store.run('COMMIT');
+  ids?.settle();
   context.logger.debug({ files: staged.length, insertMs: Math.round(inserted - started), commitMs: Math.round(performance.now() - inserted) }, 'committed');
   // Quarantine records are written only once the lines they account for are committed, so a
   // resumed run never writes them twice.
@@ -325,7 +361,7 @@ async function ingestExchanges(
   file: string,
   source: SourceRecord,
   run: SourceRun,
-  ids: Key64Set,
+  ids: ExchangeIdDeduplicator,
   parser: BatchParser,
   stagingDirectory: string,
 ): Promise<void> {
@@ -360,9 +396,7 @@ async function ingestExchanges(
       if (event.kind === 'batch') {
         const { rowCount, keyHi, keyLo, stagedPath } = parsed!;
         const duplicateRows: number[] = [];
-        for (let i = 0; i < rowCount; i++) {
-          if (!ids.addParts(keyHi[i]!, keyLo[i]!)) duplicateRows.push(i);
-        }
+        ids.screen(keyHi, keyLo, rowCount, duplicateRows);
         if (stagedPath !== null) staged.push({ path: stagedPath, duplicateRows });
         const stored = rowCount - duplicateRows.length;
         run.summary.duplicates += duplicateRows.length;
@@ -388,7 +422,7 @@ async function ingestExchanges(
         }
       }
       if (uncommittedRows >= context.commitRows) {
-        await commit(context, run, staged, false);
+        await commit(context, run, staged, false, ids);
         uncommittedRows = 0;
         await context.store.run('BEGIN TRANSACTION');
       }
@@ -428,13 +462,17 @@ async function ingestExchanges(
     await Promise.all([produce(), consume()]);
     if (run.resumeMismatch) {
       await context.store.run('ROLLBACK');
+      ids.abandon();
       open = false;
       return;
     }
-    await commit(context, run, staged, true);
+    await commit(context, run, staged, true, ids);
     open = false;
   } finally {
-    if (open) await context.store.run('ROLLBACK').catch(() => undefined);
+    if (open) {
+      await context.store.run('ROLLBACK').catch(() => undefined);
+      ids.abandon();
+    }
     await Promise.all(staged.map((file) => rm(file.path, { force: true })));
   }
 }

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
 import type { QuarantineWriter } from '../ingest/quarantine-writer.js';
 import type { TextPolicy } from '../ingest/text-policy.js';
-import { Key64Set } from '../util/key64-set.js';
+import type { ExchangeIdDeduplicator } from '../ingest/exchange-id-deduplicator.js';
 import type { Logger } from '../util/log.js';
 import { InputError, StoreError, errorMessage } from '../util/errors.js';
 import type { ExchangeBodyFormat } from './exchange-body-decoder.js';
@@ -44,8 +44,8 @@ export interface CommittedBatch {
 export interface ExchangeIngestQueueOptions {
   store: DuckDbStore;
   gate: StoreGate;
-  /** Ids already stored, loaded once at start-up; the queue adds each id once it is committed. */
-  ids: Key64Set;
+  /** The store's exchange ids, opened once at start-up; the queue keeps it up to date. */
+  ids: ExchangeIdDeduplicator;
   source: SourceRecord;
   parse: (input: HttpBatchInput) => Promise<HttpBatchResult>;
   stagingDirectory: string;
@@ -170,15 +170,21 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       });
   };
 
+  const failGroup = async (group: Pending[], accepted: readonly Pending[], staged: readonly StagedFile[], error: unknown): Promise<void> => {
+    logger.error({ error: errorMessage(error), batches: accepted.length }, 'committing HTTP batches failed; they were not acknowledged');
+    release(group);
+    const failure = new RetryLaterError(`the store failed to commit the batch; nothing of it was acknowledged: ${errorMessage(error)}`, { status: 503, retryAfterSeconds: 2 });
+    for (const pending of accepted) pending.reject(failure);
+    await removeStaged(staged);
+  };
+
   const commitGroup = async (group: Pending[]): Promise<void> => {
     const started = performance.now();
     const staged: StagedFile[] = [];
-    const groupIds = new Key64Set(1024);
-    const storedHi: number[] = [];
-    const storedLo: number[] = [];
     const committed: { pending: Pending; batch: CommittedBatch }[] = [];
     const quarantineRecords: Parameters<QuarantineWriter['write']>[0][number][] = [];
     const before = { ...checkpoint, quarantineByReason: { ...checkpoint.quarantineByReason } };
+    const screened: { pending: Pending; parsed: Extract<HttpBatchResult, { ok: true }>; duplicateRows: number[] }[] = [];
     for (const pending of group) {
       const parsed = pending.parsed;
       if (pending.failure !== null || parsed === null) {
@@ -190,19 +196,21 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
         continue;
       }
       const duplicateRows: number[] = [];
-      let storedRows = 0;
-      for (let i = 0; i < parsed.rowCount; i++) {
-        const hi = parsed.keyHi[i]!;
-        const lo = parsed.keyLo[i]!;
-        if (ids.hasParts(hi, lo) || !groupIds.addParts(hi, lo)) {
-          duplicateRows.push(i);
-        } else {
-          storedRows++;
-          storedHi.push(hi);
-          storedLo.push(lo);
-        }
-      }
+      ids.screen(parsed.keyHi, parsed.keyLo, parsed.rowCount, duplicateRows);
       if (parsed.stagedPath !== null) staged.push({ path: parsed.stagedPath, duplicateRows });
+      screened.push({ pending, parsed, duplicateRows });
+    }
+    if (screened.length === 0) return;
+    try {
+      // Ids the filter could not clear are looked up before any receipt counts them as stored.
+      await gate.run(() => ids.confirm());
+    } catch (error) {
+      ids.abandon();
+      await failGroup(group, screened.map(({ pending }) => pending), staged, error);
+      return;
+    }
+    for (const { pending, parsed, duplicateRows } of screened) {
+      const storedRows = parsed.rowCount - duplicateRows.length;
       const quarantinedByReason: Record<string, number> = {};
       parsed.errors.forEach((error, index) => {
         quarantinedByReason[error.reason] = (quarantinedByReason[error.reason] ?? 0) + 1;
@@ -231,7 +239,6 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       checkpoint.quarantined += receipt.quarantined;
       committed.push({ pending, batch: { observations: parsed.observations, skipRows: duplicateRows, orgs: parsed.orgs, receipt, quarantinedByReason } });
     }
-    if (committed.length === 0) return;
     try {
       await gate.run(() =>
         store.transaction(async () => {
@@ -241,15 +248,12 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       );
     } catch (error) {
       Object.assign(checkpoint, before);
-      logger.error({ error: errorMessage(error), batches: committed.length }, 'committing HTTP batches failed; they were not acknowledged');
-      release(group);
-      const failure = new RetryLaterError(`the store failed to commit the batch; nothing of it was acknowledged: ${errorMessage(error)}`, { status: 503, retryAfterSeconds: 2 });
-      for (const { pending } of committed) pending.reject(failure);
-      await removeStaged(staged);
+      ids.abandon();
+      await failGroup(group, committed.map(({ pending }) => pending), staged, error);
       return;
     }
-    // The rows are durable: only now do their ids count as stored.
-    for (let i = 0; i < storedHi.length; i++) ids.addParts(storedHi[i]!, storedLo[i]!);
+    // The rows are durable: from now on the store answers for their ids.
+    ids.settle();
     const seconds = (performance.now() - started) / 1000;
     secondsPerBatch = 0.8 * secondsPerBatch + 0.2 * (seconds / Math.max(1, committed.length));
     try {

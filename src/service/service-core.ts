@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ExchangeIdDeduplicator } from '../ingest/exchange-id-deduplicator.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
 import { createQuarantineWriter, type QuarantineWriter } from '../ingest/quarantine-writer.js';
@@ -153,7 +154,8 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
     });
     closers.unshift(() => relink.stop());
 
-    const ids = await gate.run(() => store.loadIdKeys());
+    // Room for a large day of traffic on top of what is stored; the filter caps its own size.
+    const ids = await gate.run(() => ExchangeIdDeduplicator.open(store, { expectedNewIds: 16_000_000 }));
     const source = await gate.run(() => store.createSource('http', 'http', `http:${new Date(started).toISOString()}:${randomBytes(4).toString('hex')}`));
     const stagingDirectory = store.path === ':memory:' ? join(tmpdir(), `distillguard-http-${process.pid}-${randomBytes(4).toString('hex')}`) : `${store.path}.http-staging`;
     // Files left by a killed run belong to batches that were never acknowledged.

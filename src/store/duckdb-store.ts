@@ -109,19 +109,40 @@ export class DuckDbStore {
     return Number(await this.scalar<bigint>('SELECT count(*) FROM exchanges'));
   }
 
-  /** Every stored exchange-id key, to deduplicate what comes next without an index. */
-  async loadIdKeys(): Promise<Key64Set> {
-    const count = await this.countExchanges();
-    const keys = new Key64Set(Math.max(1024, Math.ceil(count * 1.25)));
-    const result = await this.connection.stream('SELECT (id_key >> 32)::UINTEGER AS hi, (id_key & 4294967295)::UINTEGER AS lo FROM exchanges');
+  /** Visits every stored exchange-id key as its two 32-bit halves, streamed. */
+  async forEachIdKey(visit: (hi: number, lo: number) => void): Promise<void> {
+    await this.readIdKeys('SELECT (id_key >> 32)::UINTEGER AS hi, (id_key & 4294967295)::UINTEGER AS lo FROM exchanges', visit);
+  }
+
+  /**
+   * Which of the given id keys are stored (committed, or inserted earlier in the caller's
+   * transaction). One scan of the `id_key` column whatever the number of keys asked.
+   */
+  async findStoredIdKeys(his: ArrayLike<number>, los: ArrayLike<number>): Promise<Key64Set> {
+    const found = new Key64Set(Math.max(16, his.length));
+    if (his.length === 0) return found;
+    await this.run('CREATE OR REPLACE TEMP TABLE asked_id_keys (id_key UBIGINT)');
+    const appender = new RowAppender(await this.connection.createAppender('asked_id_keys', 'main', 'temp'), ['ubigint']);
+    for (let i = 0; i < his.length; i++) appender.appendRow([(BigInt(his[i]! >>> 0) << 32n) | BigInt(los[i]! >>> 0)]);
+    appender.close();
+    await this.readIdKeys(
+      `SELECT DISTINCT (id_key >> 32)::UINTEGER AS hi, (id_key & 4294967295)::UINTEGER AS lo FROM exchanges
+       WHERE id_key IN (SELECT id_key FROM asked_id_keys)`,
+      (hi, lo) => found.addParts(hi, lo),
+    );
+    await this.run('DROP TABLE asked_id_keys');
+    return found;
+  }
+
+  private async readIdKeys(sql: string, visit: (hi: number, lo: number) => void): Promise<void> {
+    const result = await this.connection.stream(sql);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
       const his = chunk.getColumnVector(0);
       const los = chunk.getColumnVector(1);
-      for (let i = 0; i < chunk.rowCount; i++) keys.addParts(his.getItem(i) as number, los.getItem(i) as number);
+      for (let i = 0; i < chunk.rowCount; i++) visit(his.getItem(i) as number, los.getItem(i) as number);
     }
-    return keys;
   }
 
   async findSource(kind: SourceRecord['kind'], identity: string): Promise<SourceRecord | null> {
