@@ -1,6 +1,7 @@
 // npm run bench:hotpaths — the hand-written hot paths against npm libraries that do the same job:
 // string hashing (src/util/hash64.ts), the prompt MinHash sketch (src/features/minhash-sketch.ts)
-// and the 64-bit key set of id deduplication (src/util/key64-set.ts). Each comparison prints the
+// the 64-bit key set of id deduplication (src/util/key64-set.ts) and the fixed-size filter of
+// stored ids in front of it (src/util/key64-filter.ts). Each comparison prints the
 // time per operation of both and whether their results agree where they are comparable.
 // Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
 import { createReadStream } from 'node:fs';
@@ -12,9 +13,11 @@ import { parseArgs } from 'node:util';
 import murmurHash3 from 'murmurhash3js-revisited';
 import xxhash from 'xxhash-wasm';
 import minhashPackage from 'minhash';
+import bloomFilters from 'bloom-filters';
 import { machine, simulatedTraffic } from './bench-support.mjs';
 import { fmix32, hash64, key64ToBigInt, key64ToHex, murmur32 } from '../dist/util/hash64.js';
 import { Key64Set } from '../dist/util/key64-set.js';
+import { Key64Filter } from '../dist/util/key64-filter.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch, estimateJaccard } from '../dist/features/minhash-sketch.js';
 import { createTextScanner } from '../dist/features/text-scanner.js';
 import { PROMPT_SCAN } from '../dist/features/exchange-features.js';
@@ -318,6 +321,45 @@ function unmix32(value) {
     row(`${candidate.name}: add`, addNs, `${bytesPerKey.toFixed(0)} bytes/key, size ${candidate.size(set).toLocaleString('en-US')}`);
     row(`${candidate.name}: lookup`, hasNs, `${found.toLocaleString('en-US')} found`);
     sink ^= found;
+  }
+}
+
+{
+  const count = Number(values.keys);
+  // 32-64 bits a key: what the ingest gives the filter while the store is within its size.
+  const bytes = 2 ** Math.ceil(Math.log2(count * 4));
+  console.log(`Bloom filter of stored ids (src/util/key64-filter.ts), ${count.toLocaleString('en-US')} keys, ${(bytes / 1048576).toFixed(0)} MiB`);
+  const his = new Uint32Array(count * 2);
+  const los = new Uint32Array(count * 2);
+  for (let i = 0; i < count * 2; i++) {
+    const key = hash64(`req_${i.toString(36)}_${(i * 2654435761) >>> 0}`);
+    his[i] = key.hi;
+    los[i] = key.lo;
+  }
+  const ours = new Key64Filter(bytes);
+  const library = bloomFilters.BloomFilter.create(count, 1e-5);
+  const candidates = [
+    { name: 'ours Key64Filter (split-block, one cache line a key)', add: (i) => ours.add(his[i], los[i]), has: (i) => ours.mayContain(his[i], los[i]), bytes: () => ours.byteLength },
+    {
+      name: 'bloom-filters BloomFilter (16 hex digits, error rate 1e-5)',
+      add: (i) => library.add(key64ToHex({ hi: his[i], lo: los[i] })),
+      has: (i) => library.has(key64ToHex({ hi: his[i], lo: los[i] })),
+      bytes: () => Math.ceil(library.size / 8),
+    },
+  ];
+  for (const candidate of candidates) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) candidate.add(i);
+    const addNs = Number(process.hrtime.bigint() - started) / count;
+    const hasStarted = process.hrtime.bigint();
+    let stored = 0;
+    let falsePositives = 0;
+    for (let i = 0; i < count; i++) if (candidate.has(i)) stored++;
+    for (let i = count; i < count * 2; i++) if (candidate.has(i)) falsePositives++;
+    const hasNs = Number(process.hrtime.bigint() - hasStarted) / (count * 2);
+    row(`${candidate.name}: add`, addNs, `${((candidate.bytes() * 8) / count).toFixed(1)} bits/key`);
+    row(`${candidate.name}: lookup`, hasNs, `${stored === count ? 'all stored keys found' : `MISSED ${count - stored} stored keys`}, false positives ${(falsePositives / count).toExponential(1)}`);
+    sink ^= falsePositives;
   }
 }
 
