@@ -203,7 +203,7 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
     if (screened.length === 0) return;
     try {
       // Ids the filter could not clear are looked up before any receipt counts them as stored.
-      await gate.run(() => ids.confirm());
+      if (ids.unconfirmed > 0) await gate.run(() => ids.confirm());
     } catch (error) {
       ids.abandon();
       await failGroup(group, screened.map(({ pending }) => pending), staged, error);
