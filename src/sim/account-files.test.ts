@@ -6,7 +6,7 @@ import { writeAccountFiles, type AccountFilePaths } from './account-files.js';
 import { buildWorld } from './world-builder.js';
 import { smokeScenario, testCorpora } from './test-support/sim-fixtures.js';
 
-const world = buildWorld(smokeScenario(), testCorpora(), { scale: 0.2, seed: 5 });
+const world = buildWorld(smokeScenario(), testCorpora(), { scale: 0.2, seed: 5, accountFiles: true });
 
 function writeTo(linesPerWrite?: number): { accounts: string; labels: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dg-accounts-'));
@@ -21,7 +21,7 @@ describe('account files', () => {
     const accountIds = accounts.trimEnd().split('\n').map((line) => (JSON.parse(line) as { account_id: string }).account_id);
     const labelIds = labels.trimEnd().split('\n').map((line) => (JSON.parse(line) as { account_id: string }).account_id);
     expect(accountIds).toHaveLength(world.accounts.length);
-    expect(accountIds).toEqual([...world.accounts.map((account) => account.id)].sort());
+    expect(accountIds).toEqual(Array.from({ length: world.accounts.length }, (_, index) => world.accounts.idOf(index)).sort());
     expect(labelIds).toEqual(accountIds);
     expect(accounts.endsWith('}\n')).toBe(true);
   });

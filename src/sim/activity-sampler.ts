@@ -10,7 +10,7 @@ import { createRng, seedToUnit, type Rng } from './seeded-rng.js';
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const HALF_HOUR_MS = 1_800_000;
-/** Sessions never last longer than this, so a block only needs to look back one block. */
+/** Sessions never last longer than this: a block looks back this far for sessions that started earlier. */
 export const MAX_SESSION_MS = 30 * 60_000;
 
 interface Profile {
@@ -315,6 +315,11 @@ export interface ScheduleScan {
   multiTurn: Uint8Array;
 }
 
+/** The scan's `mode` of a schedule. */
+export function scanModeOf(schedule: Schedule, dormant: boolean): number {
+  return dormant ? 2 : schedule.windows.length > 0 || schedule.activeDays !== null ? 1 : 0;
+}
+
 export function createScheduleScan(schedules: readonly Schedule[], dormant: (index: number) => boolean): ScheduleScan {
   const n = schedules.length;
   const scan: ScheduleScan = {
@@ -331,7 +336,7 @@ export function createScheduleScan(schedules: readonly Schedule[], dormant: (ind
     scan.rhythmKey[i] = schedule.rhythmKey;
     scan.activeFromMs[i] = schedule.activeFromMs;
     scan.activeToMs[i] = schedule.activeToMs;
-    scan.mode[i] = dormant(i) ? 2 : schedule.windows.length > 0 || schedule.activeDays !== null ? 1 : 0;
+    scan.mode[i] = scanModeOf(schedule, dormant(i));
     scan.multiTurn[i] = schedule.turns[1] > 1 ? 1 : 0;
   }
   return scan;

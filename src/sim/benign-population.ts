@@ -29,7 +29,7 @@ import {
 } from './population-kit.js';
 import { createRng, createWeightedTable, deriveSeed, seedOfText, weightedFromRecord, type Rng } from './seeded-rng.js';
 import { DAY_MS, HOUR_MS, createSchedule } from './activity-sampler.js';
-import { evalTag, type ActivityWindow, type Habits, type NetworkAssignment, type SimAccount } from './world-model.js';
+import { evalTag, type ActivityWindow, type Habits, type NetworkAssignment, type NewAccount } from './world-model.js';
 
 /**
  * The legitimate population, one builder per persona. The last four personas are the hard
@@ -210,7 +210,7 @@ function newCompany(context: PopulationContext, rng: Rng, tier: AccountTier, cou
   return { id: orgId(rng), name, domain: companyDomain(name, rng), country: orgCountry, office: addPool(context, endpoints), card: rng.chance(0.75) ? cardFingerprint(rng) : null, tier };
 }
 
-function addDeveloper(context: PopulationContext, group: number, rng: Rng, company: CompanyOrg | null, volume = 1): SimAccount {
+function addDeveloper(context: PopulationContext, group: number, rng: Rng, company: CompanyOrg | null, volume = 1): NewAccount {
   const config = context.scenario.personas.developer;
   const country = company?.country ?? userCountryTable(config.countries).pick(rng);
   const tier: AccountTier = company?.tier ?? weightedFromRecord(config.tiers).pick(rng);
@@ -335,7 +335,7 @@ function buildBatchPipelines(context: PopulationContext, developerGroup: number)
     const habits = baseHabits(config.output_chars, { kind: 'batch', template: rng.int(1_000_000) });
     habits.maxTokens = rng.pick([16, 32, 64, 128, 256]);
     habits.temperature = rng.pick([0, 0, 0, 0.1]);
-    pushAccount(context, {
+    const pipeline = pushAccount(context, {
       id: accountId(rng),
       orgId: company.id,
       apiKeys: [apiKeyId(rng)],
@@ -371,7 +371,7 @@ function buildBatchPipelines(context: PopulationContext, developerGroup: number)
       dormant: false,
     });
     const developers = rng.range(config.org_developers[0], config.org_developers[1]);
-    if (company.card === null) company.card = context.accounts[context.accounts.length - 1]!.paymentFingerprint;
+    if (company.card === null) company.card = pipeline.paymentFingerprint;
     for (let d = 0; d < developers; d++) addDeveloper(context, developerGroup, rng, company);
   }
 }

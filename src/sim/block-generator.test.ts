@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExchangeLine } from '../ingest/exchange-validator.js';
 import { buildWorld } from './world-builder.js';
-import { generateBlock, planBlocks } from './block-generator.js';
+import { collectExchanges, generateBlock, planBlocks } from './block-generator.js';
 import { smokeScenario, testCorpora } from './test-support/sim-fixtures.js';
 
 const world = buildWorld(smokeScenario(), testCorpora(), { scale: 0.05, seed: 4 });
@@ -55,5 +55,25 @@ describe('block generator', () => {
     expect(Object.keys(record)).toEqual(['id', 'ts', 'account_id', 'org_id', 'api_key_id', 'client_ip', 'client_asn', 'client_country', 'user_agent', 'tls_fingerprint', 'api', 'request', 'response', 'status', 'latency_ms']);
     expect(record.ts).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(record.id).toMatch(/^req_[0-9A-Za-z]{24}$/);
+  });
+
+  it('cuts busy windows into blocks shorter than a session and still finds the turns of sessions that started several blocks back', () => {
+    const scenario = smokeScenario();
+    scenario.output.block_exchanges = 500;
+    const busy = buildWorld(scenario, testCorpora(), { scale: 15, seed: 4 });
+    const short = planBlocks(busy);
+    const blockMs = short[0]!.endMs - short[0]!.startMs;
+    expect(blockMs).toBeLessThan(30 * 60_000);
+    expect((30 * 60_000) % blockMs).toBe(0);
+    // Sessions longer than a block are rare (turns are seconds to minutes apart): look at a day of blocks.
+    let fromTwoBack = 0;
+    for (let index = 2; index < 2 + (24 * 60 * 60_000) / blockMs; index++) {
+      const block = short[index]!;
+      for (const item of collectExchanges(busy, short, block)) {
+        expect(item.ts >= block.startMs && item.ts < block.endMs).toBe(true);
+        if (item.session.timing.startMs < short[index - 1]!.startMs) fromTwoBack++;
+      }
+    }
+    expect(fromTwoBack).toBeGreaterThan(0);
   });
 });

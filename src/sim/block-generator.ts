@@ -22,21 +22,30 @@ export interface BlockPlan {
 }
 
 const BLOCK_MINUTES = [30, 60, 120, 180, 240, 360, 480, 720, 1440];
+/**
+ * Shorter blocks, for volumes where half an hour would hold more than twice the target: a
+ * block's text, its gzip member and its session objects grow with its exchanges, so without
+ * them memory would grow with the scale. They divide half an hour, so that no block straddles a
+ * half hour of the daily rhythm.
+ */
+const SHORT_BLOCK_MINUTES = [15, 10, 6, 5, 3, 2, 1];
 
 /**
- * Cuts the window into blocks of about `output.block_exchanges` expected exchanges. Blocks are
- * at least 30 minutes (the longest session), so a block only looks back one block for sessions
- * that started earlier. Depends on the scenario and scale only, never on the worker count.
+ * Cuts the window into blocks of about `output.block_exchanges` expected exchanges: the longest
+ * of `BLOCK_MINUTES` within the target, or, when even 30 minutes would hold more than twice the
+ * target, the longest of `SHORT_BLOCK_MINUTES` within it. Depends on the scenario and scale
+ * only, never on the worker count.
  */
 export function planBlocks(world: World): BlockPlan[] {
   const windowMs = world.endMs - world.startMs;
   const target = world.scenario.output.block_exchanges;
+  const expectedIn = (minutes: number) => (world.expectedExchanges * minutes * 60_000) / windowMs;
   let minutes = BLOCK_MINUTES[0]!;
   for (const candidate of BLOCK_MINUTES) {
-    if ((world.expectedExchanges * candidate * 60_000) / windowMs <= target) minutes = candidate;
+    if (expectedIn(candidate) <= target) minutes = candidate;
   }
+  if (expectedIn(minutes) > 2 * target) minutes = SHORT_BLOCK_MINUTES.find((candidate) => expectedIn(candidate) <= target) ?? SHORT_BLOCK_MINUTES.at(-1)!;
   const blockMs = minutes * 60_000;
-  if (blockMs < MAX_SESSION_MS) throw new Error('blocks must be at least as long as a session');
   const out: BlockPlan[] = [];
   for (let start = world.startMs, index = 0; start < world.endMs; start += blockMs, index++) {
     out.push({ index, startMs: start, endMs: Math.min(world.endMs, start + blockMs) });
@@ -99,12 +108,15 @@ export function blockSeedOf(world: World, accountIndex: number, blockIndex: numb
 
 export function collectExchanges(world: World, blocks: readonly BlockPlan[], block: BlockPlan): PendingExchange[] {
   const pending: PendingExchange[] = [];
-  const previous = block.index > 0 ? blocks[block.index - 1]! : null;
-  const sources = previous === null ? [block] : [previous, block];
+  // Sessions last less than MAX_SESSION_MS: those that started up to that long before the block
+  // (one block back, or several when blocks are short) can still have turns in it.
+  const lookBack = Math.ceil(MAX_SESSION_MS / (blocks[0]!.endMs - blocks[0]!.startMs));
+  const sources = blocks.slice(Math.max(0, block.index - lookBack), block.index + 1);
   const intensities = sources.map((source) => createBlockIntensity(world.startMs, source.startMs, source.endMs));
   const scan = world.scan;
   const accounts = world.accounts;
   for (let i = 0; i < accounts.length; i++) {
+    let account: SimAccount | undefined;
     // Single-turn sessions never reach into the next block: no look-back for them.
     for (let s = scan.multiTurn[i] === 1 ? 0 : sources.length - 1; s < sources.length; s++) {
       const intensity = intensities[s]!;
@@ -112,11 +124,12 @@ export function collectExchanges(world: World, blocks: readonly BlockPlan[], blo
       if (fast === 0) continue;
       const seed = blockSeedOf(world, i, sources[s]!.index);
       // Most accounts have no session in a given block: decide that from the arrays alone,
-      // without touching the account object.
+      // without unpacking the account.
       if (fast !== null && surelyNoSession(fast, seed)) continue;
-      const account = accounts[i]!;
       const draw = { unitSeed: seed, streamSeed: world.seed ^ STREAM_SAMPLING, account: i, block: sources[s]!.index };
-      const timings = sampleSessions(account.schedule, world.startMs, world.endMs, intensity, draw, fast ?? undefined);
+      const timings = sampleSessions(account?.schedule ?? accounts.scheduleOf(i), world.startMs, world.endMs, intensity, draw, fast ?? undefined);
+      if (timings.length === 0) continue;
+      account ??= accounts.get(i);
       for (const timing of timings) {
         let state: SessionState | null = null;
         for (let turn = 0; turn < timing.offsets.length; turn++) {
@@ -144,13 +157,13 @@ function endpointFor(world: World, network: NetworkAssignment, account: SimAccou
     const u = rng.float();
     return u < 0.78 ? endpoints[0]! : endpoints[1 + rng.int(endpoints.length - 1)]!;
   }
-  const pool = world.pools[network.pool]!.endpoints;
+  const size = world.pools.sizeOf(network.pool);
   if (network.stickyMinutes > 0) {
     // The same exit for `stickyMinutes`, derived from time so blocks need no shared state.
     const slot = Math.floor(ts / (network.stickyMinutes * 60_000));
-    return pool[mix32(deriveSeed(account.index, slot)) % pool.length]!;
+    return world.pools.endpointAt(network.pool, mix32(deriveSeed(account.index, slot)) % size);
   }
-  return pool[rng.int(pool.length)]!;
+  return world.pools.endpointAt(network.pool, rng.int(size));
 }
 
 function errorKindFor(world: World, session: SessionState, ts: number, rng: Rng): ErrorKind | null {
@@ -168,14 +181,7 @@ function errorKindFor(world: World, session: SessionState, ts: number, rng: Rng)
   return u < threshold ? 'rate_limited' : null;
 }
 
-const accountJson = new WeakMap<SimAccount, string>();
 const clientJson = new WeakMap<ClientIdentity, string>();
-
-function accountJsonOf(account: SimAccount): string {
-  let json = accountJson.get(account);
-  if (json === undefined) accountJson.set(account, (json = `,"account_id":${JSON.stringify(account.id)},"org_id":${JSON.stringify(account.orgId)}`));
-  return json;
-}
 
 function clientJsonOf(client: ClientIdentity): string {
   let json = clientJson.get(client);
@@ -242,11 +248,12 @@ export function generateBlock(world: World, corpora: PromptCorpora, blocks: read
     // with random characters to the usual length.
     const [idHi, idLo] = permute64(block.index, exchanges, world.seed);
     const apiKey = keys.length === 1 || rng.chance(0.7) ? keys[0]! : keys[1 + rng.int(keys.length - 1)]!;
-    // The record's fields in the contract's order. Ids, timestamps, addresses, countries and API
-    // names never need escaping; everything else goes through JSON.stringify.
+    // The record's fields in the contract's order. Ids (checked when the world is packed),
+    // timestamps, addresses, countries and API names never need escaping; everything else goes
+    // through JSON.stringify.
     parts.push(
-      '{"id":"req_', base62Of32(idHi), base62Of32(idLo), rng.chars(12, BASE62), '","ts":"', new Date(item.ts).toISOString(), '"', accountJsonOf(account),
-      ',"api_key_id":"', apiKey, '","client_ip":"', endpoint.ip, '","client_asn":', String(endpoint.asn), ',"client_country":"', endpoint.country, '"',
+      '{"id":"req_', base62Of32(idHi), base62Of32(idLo), rng.chars(12, BASE62), '","ts":"', new Date(item.ts).toISOString(), '","account_id":"', account.id, '","org_id":"', account.orgId,
+      '","api_key_id":"', apiKey, '","client_ip":"', endpoint.ip, '","client_asn":', String(endpoint.asn), ',"client_country":"', endpoint.country, '"',
       clientJsonOf(client), ',"api":"', session.api, '","request":',
     );
     const rendered = renderBodyParts(spec, { api: session.api, model: session.model, tsMs: item.ts, rng, cacheWarm: item.turn > 0 || rng.chance(0.5) }, parts, responseParts);

@@ -200,9 +200,22 @@ function parseCidr(cidr: string): ParsedBlock {
   return { base, size: 2 ** (32 - Number(bits)) };
 }
 
-function ipv4(value: number): string {
+export function formatIpv4(value: number): string {
   // join gives a flat string; a template literal would keep a rope alive per address.
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+/** The address as a 32-bit number when `formatIpv4` gives it back unchanged; null otherwise (IPv6). */
+export function packIpv4(ip: string): number | null {
+  const octets = ip.split('.');
+  if (octets.length !== 4) return null;
+  let value = 0;
+  for (const octet of octets) {
+    const byte = Number(octet);
+    if (!/^\d{1,3}$/.test(octet) || byte > 255) return null;
+    value = value * 256 + byte;
+  }
+  return formatIpv4(value) === ip ? value : null;
 }
 
 export function systemsOf(kind: NetworkKind, country?: string): readonly PreparedSystem[] {
@@ -225,7 +238,7 @@ export function addressIn(system: AutonomousSystem, rng: Rng, v6 = false): Endpo
   let value = (block.base + rng.int(block.size)) >>> 0;
   const last = value & 255;
   if (last === 0 || last === 255) value = (value & ~255) | (1 + rng.int(254));
-  return { ip: ipv4(value >>> 0), asn: system.asn, country: system.country };
+  return { ip: formatIpv4(value >>> 0), asn: system.asn, country: system.country };
 }
 
 /** An address in the same /24 as `endpoint` (a second host of one NAT pool or server rack). */

@@ -5,7 +5,9 @@ import type { PromptCorpora } from './corpus-loader.js';
 import type { ClientStackName, Scenario } from './scenario-schema.js';
 import type { Endpoint } from './network-catalog.js';
 import { createWeightedTable, BASE32, BASE62, type Rng, type WeightedTable } from './seeded-rng.js';
-import type { ClassAssignment, EndpointPool, GroupInfo, SimAccount } from './world-model.js';
+import type { ClassAssignment, EndpointPool, GroupInfo, NewAccount } from './world-model.js';
+import type { AccountTable } from './account-table.js';
+import type { AccountFileLines } from './account-files.js';
 
 /**
  * Shared helpers for building the population: ids, scaling, API and model choice, payment and
@@ -21,7 +23,9 @@ export interface PopulationContext {
   endMs: number;
   releaseMs: number;
   corpora: PromptCorpora;
-  accounts: SimAccount[];
+  accounts: AccountTable;
+  /** Set when the account files are to be written from this world. */
+  accountFiles: AccountFileLines | null;
   pools: EndpointPool[];
   groups: GroupInfo[];
   classes: ClassAssignment[];
@@ -170,36 +174,12 @@ export function groupIndex(context: PopulationContext, info: GroupInfo): number 
 }
 
 /**
- * Adds an account, built with one fixed property order. (An object spread here would give every
- * account its own hidden class: 100,000+ maps, a large heap and a megamorphic hot loop.)
+ * Adds an account: its generation fields to the world's table, its sign-up details to the
+ * account-file lines when the world keeps them. Returns what it was given, for builders that
+ * read a field back (an organisation's card).
  */
-export function pushAccount(context: PopulationContext, a: Omit<SimAccount, 'index'>): SimAccount {
-  const account: SimAccount = {
-    index: context.accounts.length,
-    id: a.id,
-    orgId: a.orgId,
-    apiKeys: a.apiKeys,
-    group: a.group,
-    tier: a.tier,
-    country: a.country,
-    createdAtMs: a.createdAtMs,
-    emailLocal: a.emailLocal,
-    emailDomain: a.emailDomain,
-    paymentFingerprint: a.paymentFingerprint,
-    signupIp: a.signupIp,
-    verification: a.verification,
-    api: a.api,
-    modelIndex: a.modelIndex,
-    client: a.client,
-    altClient: a.altClient,
-    network: a.network,
-    offWindowNetwork: a.offWindowNetwork,
-    schedule: a.schedule,
-    newModel: a.newModel,
-    requestRate: a.requestRate,
-    habits: a.habits,
-    dormant: a.dormant,
-  };
-  context.accounts.push(account);
+export function pushAccount(context: PopulationContext, account: NewAccount): NewAccount {
+  context.accounts.append(account);
+  context.accountFiles?.record(account);
   return account;
 }

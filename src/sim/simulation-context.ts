@@ -5,6 +5,7 @@ import type { Scenario } from './scenario-schema.js';
 import { buildWorld } from './world-builder.js';
 import { generateBlock, planBlocks, type BlockPlan, type BlockStats } from './block-generator.js';
 import type { GroupInfo, World } from './world-model.js';
+import { writeAccountFiles, type AccountFilePaths } from './account-files.js';
 
 /**
  * Everything a process needs to generate blocks, rebuilt from plain inputs. The main thread and
@@ -28,9 +29,14 @@ export interface SimulationContext {
   scratch?: Buffer;
 }
 
-export function createSimulationContext(settings: SimulationSettings, corpora?: PromptCorpora): SimulationContext {
+/**
+ * `accountFiles`: the thread that writes accounts.jsonl builds its world with the account-file
+ * lines (and drops them after writing, see `writeAndReleaseAccountFiles`); the others never
+ * hold them.
+ */
+export function createSimulationContext(settings: SimulationSettings, { corpora, accountFiles = false }: { corpora?: PromptCorpora; accountFiles?: boolean } = {}): SimulationContext {
   const loaded = corpora ?? loadPromptCorpora(settings.corporaDir, { maxPromptChars: settings.scenario.corpora.max_prompt_chars });
-  const world = buildWorld(settings.scenario, loaded, { scale: settings.scale, seed: settings.seed, forcedApi: settings.forcedApi });
+  const world = buildWorld(settings.scenario, loaded, { scale: settings.scale, seed: settings.seed, forcedApi: settings.forcedApi, accountFiles });
   return { settings, corpora: loaded, world, blocks: planBlocks(world) };
 }
 
@@ -44,12 +50,18 @@ export interface WorldFacts {
   blocks: number;
 }
 
+/** Writes accounts.jsonl and labels.jsonl, then lets the lines go: generation never needs them. */
+export function writeAndReleaseAccountFiles(context: SimulationContext, paths: AccountFilePaths): void {
+  writeAccountFiles(context.world, paths);
+  context.world.accountFiles = null;
+}
+
 export function worldFactsOf(context: SimulationContext): WorldFacts {
   const { world } = context;
   return {
     scenario: world.scenario.name,
     groups: world.groups,
-    accountGroups: Uint16Array.from(world.accounts, (account) => account.group),
+    accountGroups: Uint16Array.from({ length: world.accounts.length }, (_, index) => world.accounts.groupOf(index)),
     expectedExchanges: world.expectedExchanges,
     blocks: context.blocks.length,
   };

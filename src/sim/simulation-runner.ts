@@ -9,9 +9,9 @@ import type { ApiKind } from '../model/exchange.js';
 import { UsageError } from '../util/errors.js';
 import type { Scenario } from './scenario-schema.js';
 import type { BlockStats } from './block-generator.js';
-import { writeAccountFiles, type AccountFilePaths } from './account-files.js';
+import type { AccountFilePaths } from './account-files.js';
 import { boundHeapGrowth } from './heap-policy.js';
-import { createSimulationContext, encodeBlock, worldFactsOf, type SimulationContext, type SimulationSettings, type WorldFacts } from './simulation-context.js';
+import { createSimulationContext, encodeBlock, worldFactsOf, writeAndReleaseAccountFiles, type SimulationContext, type SimulationSettings, type WorldFacts } from './simulation-context.js';
 import type { WorkerSetup } from './simulation-worker.js';
 
 export interface SimulationOptions {
@@ -115,8 +115,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let facts: WorldFacts;
   try {
     if (workerCount === 0) {
-      const context = createSimulationContext(settings);
-      writeAccountFiles(context.world, accountFiles);
+      const context = createSimulationContext(settings, { accountFiles: true });
+      writeAndReleaseAccountFiles(context, accountFiles);
       facts = worldFactsOf(context);
       sink.begin({ blocks: facts.blocks, expectedExchanges: facts.expectedExchanges, accounts: facts.accountGroups.length });
       for (const block of context.blocks) {

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeAccountFiles, type AccountFilePaths } from './account-files.js';
-import { createSimulationContext, encodeBlock, worldFactsOf, type SimulationSettings } from './simulation-context.js';
+import type { AccountFilePaths } from './account-files.js';
+import { createSimulationContext, encodeBlock, worldFactsOf, writeAndReleaseAccountFiles, type SimulationSettings } from './simulation-context.js';
 
 export interface WorkerSetup {
   settings: SimulationSettings;
@@ -21,7 +21,7 @@ const reportError = (error: unknown) => port.postMessage({ error: error instance
 
 try {
   const setup = workerData as WorkerSetup;
-  const context = createSimulationContext(setup.settings);
+  const context = createSimulationContext(setup.settings, { accountFiles: setup.accountFiles !== null });
   port.on('message', (message: { block: number }) => {
     try {
       const { stats, data } = encodeBlock(context, message.block);
@@ -41,7 +41,7 @@ try {
   // so the other workers start generating at once.
   port.postMessage({ ready: true, blocks: context.blocks.length, expectedExchanges: context.world.expectedExchanges, accounts: context.world.accounts.length });
   if (setup.accountFiles !== null) {
-    writeAccountFiles(context.world, setup.accountFiles);
+    writeAndReleaseAccountFiles(context, setup.accountFiles);
     const facts = worldFactsOf(context);
     port.postMessage({ facts }, [facts.accountGroups.buffer as ArrayBuffer]);
   }

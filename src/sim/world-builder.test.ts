@@ -2,40 +2,40 @@ import { describe, expect, it } from 'vitest';
 import { buildWorld } from './world-builder.js';
 import { CAMPAIGN_KINDS, PERSONA_NAMES } from './scenario-schema.js';
 import { smokeScenario, testCorpora } from './test-support/sim-fixtures.js';
-import type { SimAccount, World } from './world-model.js';
+import type { AccountSignup, SimAccount, World } from './world-model.js';
+import { fullAccountsOf } from './test-support/world-accounts.js';
 
 const scenario = smokeScenario();
-const world = buildWorld(scenario, testCorpora(), { scale: 1, seed: 1 });
+const world = buildWorld(scenario, testCorpora(), { scale: 1, seed: 1, accountFiles: true });
+const worldAccounts = fullAccountsOf(world);
 
-function groupOf(w: World, account: SimAccount) {
-  return w.groups[account.group]!;
-}
+type Account = SimAccount & AccountSignup;
 
-function accountsOf(w: World, predicate: (group: World['groups'][number]) => boolean): SimAccount[] {
-  return w.accounts.filter((account) => predicate(groupOf(w, account)));
+function accountsOf(w: World, predicate: (group: World['groups'][number]) => boolean): Account[] {
+  return (w === world ? worldAccounts : fullAccountsOf(w)).filter((account) => predicate(w.groups[account.group]!));
 }
 
 const family = (userAgent: string) => userAgent.replace(/[\d.]+/g, '#');
 
 describe('world builder', () => {
   it.each([1, 0.05])('has every persona and campaign, with at least min_per_group accounts, at scale %s', (scale) => {
-    const w = scale === 1 ? world : buildWorld(scenario, testCorpora(), { scale, seed: 1 });
+    const w = scale === 1 ? world : buildWorld(scenario, testCorpora(), { scale, seed: 1, accountFiles: true });
     for (const persona of PERSONA_NAMES) expect(accountsOf(w, (group) => group.persona === persona).length).toBeGreaterThanOrEqual(scenario.accounts.min_per_group);
     for (const kind of CAMPAIGN_KINDS) expect(accountsOf(w, (group) => group.persona === kind && group.label === 'attack').length).toBeGreaterThanOrEqual(scenario.accounts.min_per_group);
     expect(w.expectedExchanges).toBeGreaterThan(0);
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const again = buildWorld(scenario, testCorpora(), { scale: 1, seed: 1 });
-    expect(again.accounts.map((account) => account.id)).toEqual(world.accounts.map((account) => account.id));
-    expect(again.accounts.map((account) => `${account.emailLocal}@${account.emailDomain}`)).toEqual(world.accounts.map((account) => `${account.emailLocal}@${account.emailDomain}`));
-    const other = buildWorld(scenario, testCorpora(), { scale: 1, seed: 2 });
-    expect(other.accounts.map((account) => account.id)).not.toEqual(world.accounts.map((account) => account.id));
+    const again = fullAccountsOf(buildWorld(scenario, testCorpora(), { scale: 1, seed: 1, accountFiles: true }));
+    expect(again.map((account) => account.id)).toEqual(worldAccounts.map((account) => account.id));
+    expect(again.map((account) => `${account.emailLocal}@${account.emailDomain}`)).toEqual(worldAccounts.map((account) => `${account.emailLocal}@${account.emailDomain}`));
+    const other = fullAccountsOf(buildWorld(scenario, testCorpora(), { scale: 1, seed: 2, accountFiles: true }));
+    expect(other.map((account) => account.id)).not.toEqual(worldAccounts.map((account) => account.id));
   });
 
   it('gives every account the same kind of identifiers, with nothing that names its role', () => {
     const forbidden = ['attack', 'benign', 'distill', 'campaign', 'persona', 'harvest', 'stealth', 'hydra', 'proxy', 'pipeline', 'classroom', 'reseller', 'eval', ...world.groups.map((group) => group.key.toLowerCase())];
-    for (const account of world.accounts) {
+    for (const account of worldAccounts) {
       expect(account.id).toMatch(/^acct_[a-z2-7]{20}$/);
       expect(account.orgId).toMatch(/^org_[a-z2-7]{20}$/);
       for (const key of account.apiKeys) expect(key).toMatch(/^key_[a-z2-7]{16}$/);
@@ -82,13 +82,14 @@ describe('world builder', () => {
     const resellers = accountsOf(world, (group) => group.persona === 'reseller');
     for (const reseller of resellers) {
       expect(reseller.network.kind).toBe('pool');
-      if (reseller.network.kind === 'pool') expect(world.pools[reseller.network.pool]!.endpoints.length).toBeGreaterThan(3);
+      if (reseller.network.kind === 'pool') expect(world.pools.sizeOf(reseller.network.pool)).toBeGreaterThan(3);
     }
   });
 
   it('uses the forced API for every account when one is given', () => {
     const forced = buildWorld(scenario, testCorpora(), { scale: 0.05, seed: 1, forcedApi: 'openai.responses' });
-    expect(forced.accounts.every((account) => account.api === 'openai.responses')).toBe(true);
-    expect(forced.accounts.some((account) => account.client.userAgent.startsWith('Anthropic/'))).toBe(false);
+    const accounts = Array.from({ length: forced.accounts.length }, (_, index) => forced.accounts.get(index));
+    expect(accounts.every((account) => account.api === 'openai.responses')).toBe(true);
+    expect(accounts.some((account) => account.client.userAgent.startsWith('Anthropic/'))).toBe(false);
   });
 });

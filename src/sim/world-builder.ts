@@ -4,7 +4,10 @@ import type { Scenario } from './scenario-schema.js';
 import { buildBenignPopulation } from './benign-population.js';
 import { buildCampaigns } from './campaign-population.js';
 import { apiTableOf, type PopulationContext } from './population-kit.js';
-import { DAY_MS, createScheduleScan, expectedSessions } from './activity-sampler.js';
+import { DAY_MS, expectedSessions } from './activity-sampler.js';
+import { AccountTable } from './account-table.js';
+import { AccountFileLines } from './account-files.js';
+import { EndpointLists } from './endpoint-lists.js';
 import type { World } from './world-model.js';
 
 export interface WorldOptions {
@@ -12,6 +15,8 @@ export interface WorldOptions {
   seed: number;
   /** `--api`: every account uses this API. */
   forcedApi?: ApiKind | null;
+  /** Keep the accounts.jsonl lines (sign-up details) for `writeAccountFiles`; generating threads do not need them. */
+  accountFiles?: boolean;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface WorldOptions {
  * corpora give the same world in every process, which is what lets workers rebuild it instead
  * of receiving it.
  */
-export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, seed, forcedApi = null }: WorldOptions): World {
+export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, seed, forcedApi = null, accountFiles = false }: WorldOptions): World {
   if (!(scale > 0)) throw new RangeError(`scale must be positive, found ${scale}`);
   const startMs = Date.parse(scenario.window.start);
   const endMs = startMs + scenario.window.days * DAY_MS;
@@ -33,7 +38,8 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
     endMs,
     releaseMs,
     corpora,
-    accounts: [],
+    accounts: new AccountTable(),
+    accountFiles: accountFiles ? new AccountFileLines(scenario, seed >>> 0) : null,
     pools: [],
     groups: [],
     classes: [],
@@ -42,12 +48,16 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
   };
   buildBenignPopulation(context);
   const campaigns = buildCampaigns(context);
+  const accounts = context.accounts.seal();
   let expected = 0;
-  for (const account of context.accounts) {
-    if (account.dormant) continue;
-    const [minTurns, maxTurns] = account.schedule.turns;
-    expected += expectedSessions(account.schedule, startMs, endMs) * ((minTurns + maxTurns) / 2);
+  for (let index = 0; index < accounts.length; index++) {
+    if (accounts.dormant(index)) continue;
+    const schedule = accounts.scheduleOf(index);
+    const [minTurns, maxTurns] = schedule.turns;
+    expected += expectedSessions(schedule, startMs, endMs) * ((minTurns + maxTurns) / 2);
   }
+  const pools = new EndpointLists();
+  for (const pool of context.pools) pools.add(pool.endpoints);
   return {
     scenario,
     scale,
@@ -57,14 +67,12 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
     endMs,
     releaseMs,
     groups: context.groups,
-    accounts: context.accounts,
-    pools: context.pools,
+    accounts,
+    pools: pools.seal(),
+    accountFiles: context.accountFiles,
     campaigns,
     classes: context.classes,
     expectedExchanges: Math.round(expected),
-    scan: createScheduleScan(
-      context.accounts.map((account) => account.schedule),
-      (index) => context.accounts[index]!.dormant,
-    ),
+    scan: accounts.scan,
   };
 }

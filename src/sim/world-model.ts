@@ -5,12 +5,16 @@ import type { ClientIdentity } from './client-catalog.js';
 import type { CampaignConfig, NewModelPolicy, PersonaName, Scenario, CampaignKind } from './scenario-schema.js';
 import type { ToolSpec } from './tool-catalog.js';
 import type { ScheduleScan } from './activity-sampler.js';
+import type { AccountTable } from './account-table.js';
+import type { EndpointLists } from './endpoint-lists.js';
+import type { AccountFileLines } from './account-files.js';
 
 /**
  * The simulated population: accounts with their identity, infrastructure, rhythm and content
  * habits, plus the shared pools (office and campus NATs, proxy exits) and campaign sketches.
  * Built once per process from (scenario, scale, seed) by `buildWorld`; every worker rebuilds
- * the same world, so only the seed crosses thread boundaries.
+ * the same world, so only the seed crosses thread boundaries. Accounts and pools are packed
+ * into typed arrays: a world costs a few hundred bytes per account, outside the JS heap.
  */
 export interface World {
   scenario: Scenario;
@@ -21,8 +25,14 @@ export interface World {
   endMs: number;
   releaseMs: number;
   groups: GroupInfo[];
-  accounts: SimAccount[];
-  pools: EndpointPool[];
+  accounts: AccountTable;
+  /** The shared pools' exits, one list per pool (a `NetworkAssignment`'s `pool` is its list number). */
+  pools: EndpointLists;
+  /**
+   * The accounts.jsonl lines, when the world was built to write the account files; the writer
+   * drops them once written, so that they never stay in a generating thread.
+   */
+  accountFiles: AccountFileLines | null;
   campaigns: CampaignRuntime[];
   classes: ClassAssignment[];
   /** Expected exchanges over the window, for block sizing and progress. */
@@ -39,6 +49,7 @@ export interface GroupInfo {
   campaign: string | null;
 }
 
+/** A shared pool while the population is built; packed into the world's `pools` afterwards. */
 export interface EndpointPool {
   endpoints: Endpoint[];
 }
@@ -79,20 +90,18 @@ export interface Schedule {
   rhythmKey: number;
 }
 
+/**
+ * An account as block generation sees it. Worlds keep accounts in an `AccountTable` and hand
+ * out these objects on demand (one per account with a session in a block), so nothing here is
+ * held for the whole run; sign-up details that only the account file needs are in
+ * `AccountSignup`.
+ */
 export interface SimAccount {
   index: number;
   id: string;
   orgId: string;
   apiKeys: string[];
   group: number;
-  tier: AccountTier;
-  country: string;
-  createdAtMs: number;
-  emailLocal: string;
-  emailDomain: string;
-  paymentFingerprint: string | null;
-  signupIp: string;
-  verification: string[];
   api: ApiKind;
   /** Index into the API's model list: the model this account uses by default. */
   modelIndex: number;
@@ -109,6 +118,21 @@ export interface SimAccount {
   habits: Habits;
   dormant: boolean;
 }
+
+/** What the provider recorded at sign-up: written to accounts.jsonl, never used by generation. */
+export interface AccountSignup {
+  tier: AccountTier;
+  country: string;
+  createdAtMs: number;
+  emailLocal: string;
+  emailDomain: string;
+  paymentFingerprint: string | null;
+  signupIp: string;
+  verification: string[];
+}
+
+/** An account as the population builders describe it: everything, before it is split and packed. */
+export type NewAccount = Omit<SimAccount, 'index'> & AccountSignup;
 
 /** Per-account request habits: how this client fills max_tokens, temperature, streaming ... */
 export interface Habits {
