@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
  * Old-generation growth allowed after a full collection, in percent of the live heap. Block
  * generation promotes a steady trickle of short-lived session data; with V8's default policy
  * on a machine with plenty of memory, each thread lets its old generation grow to about four
- * times its live world before collecting (about 1 GB per worker at seed scale, so 2.9 GB for
- * the process). Half again the live heap keeps a worker near 1.5 times its world, for about
- * one more full collection every ten blocks.
+ * times its live heap before collecting (with the world as JS objects, about 1 GB per worker
+ * at seed scale, 2.9 GB for the process). Half again the live heap keeps a worker near 1.5
+ * times its live data, for about one more full collection every ten blocks.
  */
 export const HEAP_GROWING_PERCENT = 50;
 
