@@ -180,12 +180,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 }
 
 /**
- * An over-estimate of the records in the exchange files, to size the id filter: no exchange line
- * is shorter than about 250 bytes, and JSON logs rarely compress more than fourfold.
+ * About the records in the exchange files, leaning high, to size the id filter: an exchange line
+ * (request and response bodies) is rarely shorter than 512 bytes, or 128 gzipped. Guessing low
+ * costs nothing but a few more look-ups in the store; guessing high costs memory, up to the cap.
  */
 async function estimateRecords(files: readonly string[], sizes: ReadonlyMap<string, number>): Promise<number> {
   let records = 0;
-  for (const file of files) records += (sizes.get(file) ?? 0) / ((await isGzipFile(file)) ? 64 : 256);
+  for (const file of files) records += (sizes.get(file) ?? 0) / ((await isGzipFile(file)) ? 128 : 512);
   return Math.ceil(records);
 }
 
