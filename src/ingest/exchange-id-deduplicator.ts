@@ -78,13 +78,11 @@ export class ExchangeIdDeduplicator {
       const lo = keyLo[row]!;
       if (!this.unit.addParts(hi, lo)) {
         duplicateRows.push(row);
-      } else if (filter.mayContain(hi, lo)) {
+      } else if (filter.add(hi, lo)) {
         this.candidateHi.push(hi);
         this.candidateLo.push(lo);
         this.candidateRow.push(row);
         this.candidateTarget.push(duplicateRows);
-      } else {
-        filter.add(hi, lo);
       }
     }
   }

@@ -50,12 +50,21 @@ export class Key64Filter {
     return rate;
   }
 
-  add(hi: number, lo: number): void {
+  /** Adds the key; returns whether the filter may already have held it (the answer `mayContain` would have given). */
+  add(hi: number, lo: number): boolean {
     const words = this.words;
     const base = this.blockOf(hi, lo) * 8;
     const mixed = bitSource(hi, lo);
-    for (let i = 0; i < 8; i++) words[base + i]! |= 1 << (Math.imul(mixed, SALTS[i]!) >>> 27);
+    let present = true;
+    for (let i = 0; i < 8; i++) {
+      const bit = 1 << (Math.imul(mixed, SALTS[i]!) >>> 27);
+      if ((words[base + i]! & bit) === 0) {
+        present = false;
+        words[base + i]! |= bit;
+      }
+    }
     this.added++;
+    return present;
   }
 
   mayContain(hi: number, lo: number): boolean {
