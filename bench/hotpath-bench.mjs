@@ -2,8 +2,11 @@
 // string hashing (src/util/hash64.ts), the prompt MinHash sketch (src/features/minhash-sketch.ts)
 // the 64-bit key set of id deduplication (src/util/key64-set.ts) and the fixed-size filter of
 // stored ids in front of it (src/util/key64-filter.ts). Each comparison prints the
-// time per operation of both and whether their results agree where they are comparable.
+// time per operation of both and whether their results agree where they are comparable. Last,
+// the content features ingest computes per exchange (src/features), on plain and on obfuscated
+// text, which have no library counterpart.
 // Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
+//        [--only hashing,sketch,keyset,filter,content]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -20,15 +23,18 @@ import { Key64Set } from '../dist/util/key64-set.js';
 import { Key64Filter } from '../dist/util/key64-filter.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch, estimateJaccard } from '../dist/features/minhash-sketch.js';
 import { createTextScanner } from '../dist/features/text-scanner.js';
-import { PROMPT_SCAN } from '../dist/features/exchange-features.js';
+import { PROMPT_SCAN, createExchangeFeatureExtractor } from '../dist/features/exchange-features.js';
+import { parseExchangeLine } from '../dist/ingest/exchange-validator.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' },
     prompts: { type: 'string', default: '20000' },
     keys: { type: 'string', default: '2000000' },
+    only: { type: 'string', default: 'hashing,sketch,keyset,filter,content' },
   },
 });
+const SECTIONS = new Set(values.only.split(','));
 const SECONDS_PER_CASE = Number(values.seconds);
 const { Minhash } = minhashPackage;
 
@@ -68,21 +74,23 @@ function lastUserPrompt(request) {
   return '';
 }
 
-/** Exchange ids and prompts as the simulator writes them (the `smoke` scenario, seed 7). */
+/** Exchange ids, prompts and log lines as the simulator writes them (the `smoke` scenario, seed 7). */
 async function readCorpus(limit) {
   const traffic = await simulatedTraffic('smoke', 7);
   const ids = [];
   const prompts = [];
+  const records = [];
   const lines = createInterface({ input: createReadStream(traffic.exchanges).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of lines) {
     const exchange = JSON.parse(line);
     ids.push(exchange.id);
+    records.push(line);
     const prompt = lastUserPrompt(exchange.request);
     if (prompt.length > 0) prompts.push(prompt);
     if (prompts.length >= limit) break;
   }
   lines.close();
-  return { ids, prompts };
+  return { ids, prompts, records };
 }
 
 const corpus = await readCorpus(Number(values.prompts));
@@ -100,7 +108,7 @@ let sink = 0;
 // step a byte-oriented library needs. It is MurmurHash3 x86_32 over the UTF-16LE bytes except
 // for the length word mixed in at the end (code units, not bytes); undoing the library's final
 // mix, swapping that word and mixing again must give our value exactly.
-{
+if (SECTIONS.has('hashing')) {
   console.log('string hashing: murmur32 / hash64 (src/util/hash64.ts)');
   const xx = await xxhash();
   const encoder = new TextEncoder();
@@ -170,7 +178,7 @@ function unmix32(value) {
 // MinHash: for each shingle string, one hash and k permutations (k = 128 by default). Both
 // estimate the Jaccard similarity of two prompts' shingle sets; the check is that each estimate
 // is as close to the exact value as its number of bins allows (standard error √(J(1−J)/k)).
-{
+if (SECTIONS.has('sketch')) {
   console.log('prompt MinHash sketch (src/features/minhash-sketch.ts) against the `minhash` package');
   const scanner = createTextScanner(PROMPT_SCAN);
   const out = new Uint32Array(SKETCH_WORDS);
@@ -270,7 +278,7 @@ function unmix32(value) {
 // 3. The exchange-id set. Ingest keeps every id seen as a 64-bit key; the alternatives are a JS
 // Set of BigInt or of hex strings. Compared on time per add and per lookup and on memory per key:
 // the JS heap a Set grew by, and the typed array the key set holds (outside the JS heap).
-{
+if (SECTIONS.has('keyset')) {
   const count = Number(values.keys);
   console.log(`64-bit key set (src/util/key64-set.ts), ${count.toLocaleString('en-US')} distinct keys`);
   const his = new Uint32Array(count);
@@ -324,7 +332,7 @@ function unmix32(value) {
   }
 }
 
-{
+if (SECTIONS.has('filter')) {
   const count = Number(values.keys);
   // 32-64 bits a key: what the ingest gives the filter while the store is within its size.
   const bytes = 2 ** Math.ceil(Math.log2(count * 4));
@@ -361,6 +369,59 @@ function unmix32(value) {
     row(`${candidate.name}: lookup`, hasNs, `${stored === count ? 'all stored keys found' : `MISSED ${count - stored} stored keys`}, false positives ${(falsePositives / count).toExponential(1)}`);
     sink ^= falsePositives;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Content features: what ingest computes per exchange from its text. The scanner on the
+// prompts as sent, then on the same prompts written the way an evader writes them (Cyrillic
+// look-alike letters in every fourth word, a zero-width space inside every sixth), which is the
+// path that pays for normalisation; then the whole extraction per exchange, from the normalised
+// exchange to its stored features (every scanned part, content signals, sketch, shapes).
+if (SECTIONS.has('content')) {
+  console.log('content features (src/features), per prompt or exchange');
+  const LOOK_ALIKES = { a: '\u0430', e: '\u0435', o: '\u043e', p: '\u0440', c: '\u0441', x: '\u0445', y: '\u0443' };
+  const obfuscate = (text) =>
+    text
+      .split(' ')
+      .map((word, i) => {
+        let out = i % 4 === 1 ? word.replace(/[aeopcxy]/g, (letter) => LOOK_ALIKES[letter]) : word;
+        if (i % 6 === 2 && out.length > 3) out = `${out.slice(0, 2)}\u200b${out.slice(2)}`;
+        return out;
+      })
+      .join(' ');
+  const prompts = corpus.prompts;
+  const obfuscated = prompts.map(obfuscate);
+  const scanner = createTextScanner(PROMPT_SCAN);
+  row('text scan of the prompt (prompt windows)', measure(prompts.length, () => {
+    for (const text of prompts) sink ^= scanner.scan(text).count;
+  }), `mean ${meanLength(prompts).toFixed(0)} chars`);
+  row('text scan of the prompt, obfuscated', measure(obfuscated.length, () => {
+    for (const text of obfuscated) sink ^= scanner.scan(text).count;
+  }), `mean ${meanLength(obfuscated).toFixed(0)} chars`);
+  const exchanges = [];
+  for (const line of corpus.records) {
+    const parsed = parseExchangeLine(line);
+    if (parsed.ok) exchanges.push(parsed.value.exchange);
+  }
+  const obfuscatedExchanges = exchanges.map((exchange) => ({
+    ...exchange,
+    request: {
+      ...exchange.request,
+      systemText: obfuscate(exchange.request.systemText),
+      messages: exchange.request.messages.map((message) => (message.role === 'user' ? { ...message, text: obfuscate(message.text) } : message)),
+    },
+  }));
+  const extract = createExchangeFeatureExtractor();
+  const partChars = (exchange) =>
+    exchange.request.systemText.length + exchange.request.messages.reduce((sum, message) => sum + message.text.length, 0) +
+    exchange.request.tools.reduce((sum, tool) => sum + tool.description.length, 0);
+  const meanChars = exchanges.reduce((sum, exchange) => sum + partChars(exchange), 0) / exchanges.length;
+  row('feature extraction per exchange', measure(exchanges.length, () => {
+    for (const exchange of exchanges) sink ^= extract(exchange).contentFlags;
+  }), `${exchanges.length.toLocaleString('en-US')} exchanges, mean ${meanChars.toFixed(0)} chars of text`);
+  row('feature extraction per exchange, obfuscated', measure(obfuscatedExchanges.length, () => {
+    for (const exchange of obfuscatedExchanges) sink ^= extract(exchange).contentFlags;
+  }));
 }
 
 if (sink === 0.5) console.log(sink);

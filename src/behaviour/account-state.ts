@@ -1,5 +1,5 @@
 import type { AccountTier } from '../model/account.js';
-import { CAPABILITIES, CONTENT_FLAG } from '../features/content-signals.js';
+import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { BottomKSketch } from './bottom-k-sketch.js';
 import { HourSeries, HOUR_MS } from './hour-series.js';
 import { TopKCounter } from './top-k-counter.js';
@@ -38,6 +38,11 @@ export interface AccountInfo {
   country: string | null;
   paymentFingerprint: string | null;
   emailDomain: string | null;
+  /**
+   * The mail domain in lower case unless it is a public provider's (gmail.com, gmx.de, ...):
+   * the one linking and the shared-domain detector compare, since strangers share the others.
+   */
+  linkableMailDomain: string | null;
   emailLocalShape: string | null;
   signupIp: string | null;
   verification: readonly string[];
@@ -48,6 +53,22 @@ export interface ModelUse {
   firstTs: number;
   /** Exchanges sent within 24 hours of the model's first appearance in the traffic. */
   early: number;
+  /**
+   * log2 of `max_tokens` over the successful requests that set it (sum, sum of squares, count),
+   * and the same of 1 + output tokens over the successful responses that report them: compared
+   * with the model's typical account when the account is summarised, since "a large budget" or
+   * "a long answer" means something different for every model.
+   */
+  maxTokensLog: number;
+  maxTokensLogSquares: number;
+  maxTokensCount: number;
+  outputLog: number;
+  outputLogSquares: number;
+  outputCount: number;
+}
+
+export function emptyModelUse(ts: number): ModelUse {
+  return { count: 0, firstTs: ts, early: 0, maxTokensLog: 0, maxTokensLogSquares: 0, maxTokensCount: 0, outputLog: 0, outputLogSquares: 0, outputCount: 0 };
 }
 
 /** One exchange as the accumulator sees it, after the engine's per-exchange work. */
@@ -62,7 +83,6 @@ export interface ObservedExchange {
   toolCount: number;
   toolActivity: number;
   imageCount: number;
-  maxedTokens: boolean;
   thinking: boolean;
   multiSample: boolean;
   inputTokens: number;
@@ -78,8 +98,14 @@ export interface ObservedExchange {
   promptKey: number;
   /** 0: no earlier near-duplicate; 1: one from this account; 2: one from another account. */
   nearDuplicate: number;
-  /** A single-turn request whose prompt this account sent verbatim before (-1: not single-turn). */
+  /**
+   * A single-turn request's prompt against this account's earlier ones (-1: not single-turn):
+   * 0 new; 1 sent before and sent again deterministically, the way an evaluation re-runs its
+   * items; 2 sent before and sampled again (temperature on or unknown, or n > 1).
+   */
   verbatimRepeat: number;
+  /** Maximum output tokens asked for, -1 when not set. */
+  maxTokens: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -110,8 +136,7 @@ export class AccountState {
   images = 0;
   readonly capabilities = new Uint32Array(CAPABILITIES.length);
   /** Exchanges with each `CONTENT_FLAG` bit set, by bit position. */
-  readonly flags = new Uint32Array(16);
-  maxedTokens = 0;
+  readonly flags = new Uint32Array(CONTENT_FLAG_BITS);
   thinking = 0;
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
@@ -129,6 +154,8 @@ export class AccountState {
   /** Single-turn exchanges with a prompt, and those whose prompt this account had sent verbatim before. */
   singleTurnPrompts = 0;
   verbatimRepeats = 0;
+  /** Of the repeats, those sent again deterministically: how evaluations re-send. */
+  evaluationRepeats = 0;
   readonly indicators: Record<ExchangeIndicator, BottomKSketch>;
 
   constructor(
@@ -174,17 +201,31 @@ export class AccountState {
     this.capabilities[x.capability]!++;
     if (x.contentFlags & ELICITATION_BITS) this.elicited++;
     let flags = x.contentFlags;
-    for (let bit = 0; flags !== 0 && bit < 16; bit++, flags >>>= 1) if (flags & 1) this.flags[bit]!++;
-    if (x.maxedTokens) this.maxedTokens++;
+    for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) this.flags[bit]!++;
     if (x.thinking) this.thinking++;
     if (x.multiSample) this.multiSample++;
     this.outputHistogram[outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
       let use = this.models.get(x.model);
-      if (use === undefined) this.models.set(x.model, (use = { count: 0, firstTs: x.ts, early: 0 }));
+      if (use === undefined) this.models.set(x.model, (use = emptyModelUse(x.ts)));
       use.count++;
       if (x.ts < use.firstTs) use.firstTs = x.ts;
       if (x.modelAgeMs <= DAY_MS) use.early++;
+      // Refused and failed requests say nothing about what an account takes from the model.
+      if (x.status < 400) {
+        if (x.maxTokens > 0) {
+          const log = Math.log2(x.maxTokens);
+          use.maxTokensLog += log;
+          use.maxTokensLogSquares += log * log;
+          use.maxTokensCount++;
+        }
+        if (x.outputTokens > 0) {
+          const log = Math.log2(1 + x.outputTokens);
+          use.outputLog += log;
+          use.outputLogSquares += log * log;
+          use.outputCount++;
+        }
+      }
     }
     if (x.promptTemplate >= 0) this.promptTemplates.add(x.promptTemplate);
     if (x.systemTemplate >= 0) this.systemTemplates.add(x.systemTemplate);
@@ -193,7 +234,8 @@ export class AccountState {
     if (x.nearDuplicate === 2) this.crossDuplicates++;
     if (x.verbatimRepeat >= 0) {
       this.singleTurnPrompts++;
-      this.verbatimRepeats += x.verbatimRepeat;
+      if (x.verbatimRepeat > 0) this.verbatimRepeats++;
+      if (x.verbatimRepeat === 1) this.evaluationRepeats++;
     }
   }
 
@@ -229,7 +271,6 @@ export class AccountState {
     this.images += other.images;
     addInto(this.capabilities, other.capabilities);
     addInto(this.flags, other.flags);
-    this.maxedTokens += other.maxedTokens;
     this.thinking += other.thinking;
     this.multiSample += other.multiSample;
     this.elicited += other.elicited;
@@ -241,6 +282,12 @@ export class AccountState {
         mine.count += use.count;
         mine.early += use.early;
         mine.firstTs = Math.min(mine.firstTs, use.firstTs);
+        mine.maxTokensLog += use.maxTokensLog;
+        mine.maxTokensLogSquares += use.maxTokensLogSquares;
+        mine.maxTokensCount += use.maxTokensCount;
+        mine.outputLog += use.outputLog;
+        mine.outputLogSquares += use.outputLogSquares;
+        mine.outputCount += use.outputCount;
       }
     }
     this.promptTemplates.merge(other.promptTemplates);
@@ -251,6 +298,7 @@ export class AccountState {
     this.crossDuplicates += other.crossDuplicates;
     this.singleTurnPrompts += other.singleTurnPrompts;
     this.verbatimRepeats += other.verbatimRepeats;
+    this.evaluationRepeats += other.evaluationRepeats;
     for (const kind of EXCHANGE_INDICATORS) this.indicators[kind].merge(other.indicators[kind]);
   }
 }

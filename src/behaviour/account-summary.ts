@@ -1,7 +1,8 @@
-import { CAPABILITIES, CONTENT_FLAG } from '../features/content-signals.js';
+import { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG } from '../features/content-signals.js';
 import type { AccountState } from './account-state.js';
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
+import { EMPTY_REFERENCE, ReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
 
 /**
  * Measures read off the accumulators: what the scoring detectors weigh. Two parts: facts about
@@ -17,6 +18,14 @@ export interface NewModel {
   exchanges: number;
 }
 
+/** What the typical account asks of one model: the weighted median of accounts' mean log2 values. */
+export interface ModelReference {
+  /** log2 of max_tokens. */
+  maxTokensLog: number;
+  /** log2 of 1 + output tokens. */
+  outputLog: number;
+}
+
 export interface PopulationContext {
   windowStart: number;
   windowEnd: number;
@@ -27,7 +36,52 @@ export interface PopulationContext {
   templateAccounts: Map<number, number>;
   /** Keys of the mined templates that are templates, not repeated prompts. */
   variedTemplates: Set<number>;
+  /** Per model index: what its typical account asks for and gets. */
+  modelReferences: Map<number, ModelReference>;
+  /** Per measure: the population's centre and spread (see `measureReferences`); empty until set. */
+  references: Record<MeasureName, Reference>;
 }
+
+/**
+ * Measures that are shares of an account's requests (`count` of `total`), compared with the
+ * population as rates.
+ */
+export const SHARE_MEASURES = [
+  'cot',
+  'rubric',
+  'explainAnswer',
+  'safeRewrite',
+  'thinking',
+  'multiSample',
+  'freshSingleTurn',
+  'targetedCapability',
+  'newModelEarly',
+  'evaluationRepeats',
+  'identityVerified',
+] as const;
+/** Measures on a continuous scale, each with its own measurement noise. */
+export const LEVEL_MEASURES = ['maxTokens', 'outputLength', 'volume', 'hourSpread', 'accountAge'] as const;
+export type ShareMeasureName = (typeof SHARE_MEASURES)[number];
+export type LevelMeasureName = (typeof LEVEL_MEASURES)[number];
+export type MeasureName = ShareMeasureName | LevelMeasureName;
+
+export interface ShareMeasure {
+  count: number;
+  total: number;
+}
+
+export interface LevelMeasure {
+  value: number;
+  /** Standard error of `value` for this account (how much it would move with other requests). */
+  noise: number;
+  /** Requests it was measured on. */
+  total: number;
+}
+
+export type Measures = { [K in ShareMeasureName]: ShareMeasure } & { [K in LevelMeasureName]: LevelMeasure | null };
+
+/** The capabilities the public reports name as distillation targets. */
+export const TARGETED_CAPABILITIES = ['coding', 'math', 'reasoning', 'agentic', 'data_analysis', 'computer_use', 'vision'] as const;
 
 export interface PopulationOptions {
   /** A model first seen this long after the window opens is a new release. */
@@ -74,7 +128,55 @@ export function summarizePopulation(
     newModels,
     templateAccounts,
     variedTemplates,
+    modelReferences: modelReferences(tracker),
+    references: emptyReferences(),
   };
+}
+
+function emptyReferences(): Record<MeasureName, Reference> {
+  return Object.fromEntries([...SHARE_MEASURES, ...LEVEL_MEASURES].map((name) => [name, EMPTY_REFERENCE])) as Record<MeasureName, Reference>;
+}
+
+/** Per model: the weighted median over accounts of their mean log2 max_tokens and output. */
+function modelReferences(tracker: BehaviourTracker): Map<number, ModelReference> {
+  const values = new Map<number, { max: number[]; maxWeights: number[]; out: number[]; outWeights: number[] }>();
+  for (const state of tracker.accounts) {
+    for (const [model, use] of state.models) {
+      let entry = values.get(model);
+      if (entry === undefined) values.set(model, (entry = { max: [], maxWeights: [], out: [], outWeights: [] }));
+      if (use.maxTokensCount > 0) {
+        entry.max.push(use.maxTokensLog / use.maxTokensCount);
+        entry.maxWeights.push(referenceWeight(use.maxTokensCount));
+      }
+      if (use.outputCount > 0) {
+        entry.out.push(use.outputLog / use.outputCount);
+        entry.outWeights.push(referenceWeight(use.outputCount));
+      }
+    }
+  }
+  const out = new Map<number, ModelReference>();
+  for (const [model, entry] of values) out.set(model, { maxTokensLog: weightedMedian(entry.max, entry.maxWeights), outputLog: weightedMedian(entry.out, entry.outWeights) });
+  return out;
+}
+
+/**
+ * Fills `context.references` from the accounts' summaries: per measure, the centre and spread
+ * over accounts with at least `minExchanges` exchanges (fewer say too little to shape "usual").
+ */
+export function measureReferences(context: PopulationContext, summaries: readonly AccountSummary[], minExchanges = 5): void {
+  const builders = Object.fromEntries([...SHARE_MEASURES, ...LEVEL_MEASURES].map((name) => [name, new ReferenceBuilder()])) as Record<MeasureName, ReferenceBuilder>;
+  for (const summary of summaries) {
+    if (summary.exchanges < minExchanges) continue;
+    for (const name of SHARE_MEASURES) {
+      const measure = summary.measures[name];
+      if (measure.total > 0) builders[name].add(measure.count / measure.total, measure.total);
+    }
+    for (const name of LEVEL_MEASURES) {
+      const measure = summary.measures[name];
+      if (measure !== null) builders[name].add(measure.value, measure.total);
+    }
+  }
+  for (const name of [...SHARE_MEASURES, ...LEVEL_MEASURES]) context.references[name] = builders[name].build();
 }
 
 function increment(map: Map<number, number>, key: number): void {
@@ -103,7 +205,6 @@ export interface AccountSummary {
     explainAnswer: number;
     safeRewrite: number;
     elicited: number;
-    maxedTokens: number;
     thinking: number;
     multiSample: number;
     longOutputs: number;
@@ -118,9 +219,13 @@ export interface AccountSummary {
     crossDuplicate: number;
     /** Distinct prompts / exchanges with a prompt: near 1 for fresh prompts, low for re-runs. */
     uniquePrompts: number;
-    /** Single-turn prompts the account had already sent verbatim (benchmark and regression re-runs). */
+    /** Single-turn prompts the account had already sent verbatim. */
     verbatimRepeats: number;
+    /** Of the single-turn prompts, those re-sent deterministically, the way an evaluation does. */
+    evaluationRepeats: number;
   };
+  /** The measures compared with the population (`PopulationContext.references`). */
+  measures: Measures;
   singleTurnPrompts: number;
   medianOutputTokens: number;
   /** Share of traffic per capability label. */
@@ -204,6 +309,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
   templates.sort((a, b) => b.exchanges - a.exchanges || a.key - b.key);
 
   let newModel: AccountSummary['newModel'] = null;
+  const newModelCounts: ShareMeasure = { count: 0, total: 0 };
   for (const release of context.newModels) {
     const use = state.models.get(release.model);
     if (use === undefined) continue;
@@ -212,7 +318,11 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
     for (let hour = startHour; hour < startHour + 24; hour++) during += state.series.countAt(hour);
     if (during === 0) continue;
     const share = Math.min(1, use.early / during);
-    if (newModel === null || share > newModel.share) newModel = { name: release.name, share, hoursAfterRelease: Math.max(0, (use.firstTs - release.release) / HOUR_MS) };
+    if (newModel === null || share > newModel.share) {
+      newModel = { name: release.name, share, hoursAfterRelease: Math.max(0, (use.firstTs - release.release) / HOUR_MS) };
+      newModelCounts.count = Math.min(use.early, during);
+      newModelCounts.total = during;
+    }
   }
 
   const createdAt = state.info?.createdAt ?? null;
@@ -230,7 +340,6 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
       explainAnswer: bitShare(state, CONTENT_FLAG.explainAnswer),
       safeRewrite: bitShare(state, CONTENT_FLAG.safeRewrite),
       elicited: state.elicited / n,
-      maxedTokens: state.maxedTokens / n,
       thinking: state.thinking / n,
       multiSample: state.multiSample / n,
       longOutputs: histogramShareFrom(state.outputHistogram, 10) / n,
@@ -243,7 +352,9 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
       crossDuplicate: state.crossDuplicates / Math.max(1, state.withPrompt),
       uniquePrompts: state.withPrompt === 0 ? 1 : Math.min(1, state.prompts.distinct() / state.withPrompt),
       verbatimRepeats: state.singleTurnPrompts === 0 ? 0 : state.verbatimRepeats / state.singleTurnPrompts,
+      evaluationRepeats: state.singleTurnPrompts === 0 ? 0 : state.evaluationRepeats / state.singleTurnPrompts,
     },
+    measures: accountMeasures(state, context, activeDays, newModelCounts),
     singleTurnPrompts: state.singleTurnPrompts,
     medianOutputTokens: histogramMedian(state.outputHistogram),
     capabilities,
@@ -277,4 +388,73 @@ function histogramMedian(histogram: Uint32Array): number {
     if (seen * 2 >= total && total > 0) return b === 0 ? 0 : Math.round(2 ** (b - 0.5));
   }
   return 0;
+}
+
+/** Verification items that check a person's identity, not just an address or a card. */
+const IDENTITY_CHECKS: ReadonlySet<string> = new Set(['id_document', 'identity', 'kyc', 'government_id']);
+
+/** log10 units a Poisson count of n moves by: 0.434 / √n (the smallest volume noise). */
+const LOG10_E = Math.LOG10E;
+/** The least spread assumed between an account's requests, in log2 units (a factor of √2). */
+const MIN_LOG2_SPREAD = 0.5;
+
+function accountMeasures(state: AccountState, context: PopulationContext, activeDays: number, newModel: ShareMeasure): Measures {
+  const n = state.exchanges;
+  const share = (flag: number): ShareMeasure => ({ count: state.flags[Math.log2(flag)]!, total: n });
+  const either = (a: number, b: number): ShareMeasure => ({ count: Math.max(state.flags[Math.log2(a)]!, state.flags[Math.log2(b)]!), total: n });
+  let targeted = 0;
+  for (const name of TARGETED_CAPABILITIES) targeted += state.capabilities[CAPABILITY_CODE[name]]!;
+  let hourEntropy = 0;
+  for (let h = 0; h < 24; h++) {
+    const p = state.hourOfDay[h]! / Math.max(1, n);
+    if (p > 0) hourEntropy -= p * Math.log(p);
+  }
+  return {
+    cot: either(CONTENT_FLAG.cotElicitation, CONTENT_FLAG.systemCot),
+    rubric: either(CONTENT_FLAG.rubricGrading, CONTENT_FLAG.systemRubric),
+    explainAnswer: share(CONTENT_FLAG.explainAnswer),
+    safeRewrite: share(CONTENT_FLAG.safeRewrite),
+    thinking: { count: state.thinking, total: n },
+    multiSample: { count: state.multiSample, total: n },
+    freshSingleTurn: { count: state.singleTurnPrompts - state.verbatimRepeats, total: n },
+    targetedCapability: { count: targeted, total: n },
+    newModelEarly: newModel,
+    evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
+    // Per account, not per request: one of one when an identity document (or KYC) was checked.
+    identityVerified: { count: state.info?.verification.some((item) => IDENTITY_CHECKS.has(item.toLowerCase())) ? 1 : 0, total: state.info === null ? 0 : 1 },
+    maxTokens: modelExcess(state, context, 'maxTokens'),
+    outputLength: modelExcess(state, context, 'output'),
+    volume: n === 0 ? null : { value: Math.log10(n / activeDays), noise: LOG10_E / Math.sqrt(n), total: n },
+    // Normalised entropy of the hour of day; a handful of requests cannot spread over 24 hours,
+    // so its noise is that of a share measured over n requests.
+    hourSpread: n === 0 ? null : { value: hourEntropy / Math.log(24), noise: 0.5 / Math.sqrt(n), total: n },
+    // log2 of 1 + the days between sign-up and first request; known exactly, so no noise of its own.
+    accountAge: n === 0 || state.info?.createdAt == null ? null : { value: Math.log2(1 + Math.max(0, (state.firstTs - state.info.createdAt) / DAY_MS)), noise: 0, total: n },
+  };
+}
+
+/**
+ * How far an account's log2 max_tokens (or output) sits above what the typical account asks of
+ * the same models, averaged over its requests: +1 is twice the usual budget.
+ */
+function modelExcess(state: AccountState, context: PopulationContext, which: 'maxTokens' | 'output'): LevelMeasure | null {
+  let sum = 0;
+  let squares = 0;
+  let count = 0;
+  for (const [model, use] of state.models) {
+    const reference = context.modelReferences.get(model);
+    if (reference === undefined) continue;
+    const ref = which === 'maxTokens' ? reference.maxTokensLog : reference.outputLog;
+    const c = which === 'maxTokens' ? use.maxTokensCount : use.outputCount;
+    if (c === 0) continue;
+    const s = which === 'maxTokens' ? use.maxTokensLog : use.outputLog;
+    const q = which === 'maxTokens' ? use.maxTokensLogSquares : use.outputLogSquares;
+    sum += s - c * ref;
+    squares += q - 2 * ref * s + c * ref * ref;
+    count += c;
+  }
+  if (count === 0) return null;
+  const value = sum / count;
+  const variance = Math.max(MIN_LOG2_SPREAD * MIN_LOG2_SPREAD, squares / count - value * value);
+  return { value, noise: Math.sqrt(variance / count), total: count };
 }

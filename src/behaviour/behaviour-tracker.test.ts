@@ -66,12 +66,15 @@ describe('behaviour tracker', () => {
     expect(operator.shares.templated).toBeGreaterThan(0.9);
     expect(operator.templates[0]!.otherAccounts).toBe(5);
     expect(operator.shares.cot).toBeGreaterThan(0.9);
-    expect(operator.shares.maxedTokens).toBe(1);
+    // 64,000 max_tokens where the typical account asks 1,024 of the same model: 6 doublings.
+    expect(operator.measures.maxTokens!.value).toBeCloseTo(Math.log2(64_000 / 1024), 5);
     const person = summarizeAccount(tracker.account('acct_person_0')!, context);
     expect(person.shares.templated).toBe(0);
     expect(person.shares.verbatimRepeats).toBe(0);
     const evaluation = summarizeAccount(tracker.account('acct_eval_0')!, context);
     expect(evaluation.shares.verbatimRepeats).toBeCloseTo(0.75, 2);
+    // Its re-runs are at temperature 0: all of them are the deterministic re-sends of an evaluation.
+    expect(evaluation.shares.evaluationRepeats).toBeCloseTo(0.75, 2);
   });
 
   it('merges two accumulators of one account into the state of both parts', () => {

@@ -18,17 +18,13 @@ import { BottomKSketch } from './bottom-k-sketch.js';
 export interface BehaviourOptions {
   promptTemplates?: TemplateMinerOptions;
   systemTemplates?: TemplateMinerOptions;
-  /** `max_tokens` at or above this share of the model's output limit counts as maxed. */
-  maxedTokensShare?: number;
-  /** Output limits by model name; others use the largest `max_tokens` seen for the model. */
-  modelOutputLimits?: Readonly<Record<string, number>>;
-  /** A model's limit below this is not believed to be its limit (nobody asked for more). */
-  minModelLimit?: number;
   /** Reasoning effort (1 minimal .. 4 high) from which a request counts as asking for thinking. */
   thinkingMinEffort?: number;
   nearDuplicateMaxEntries?: number;
   /** Hours of per-account hourly counts kept. */
   maxHours?: number;
+  /** Domains of public mail providers (`loadPublicMailDomains`), lower case; none when not given. */
+  publicMailDomains?: ReadonlySet<string>;
 }
 
 /** Statistics of one mined template (`key`: prompt id × 2, or system id × 2 + 1). */
@@ -41,7 +37,6 @@ export interface TemplateStats {
   rubric: number;
   explainAnswer: number;
   safeRewrite: number;
-  maxedTokens: number;
   thinking: number;
   outputTokens: number;
   firstTs: number;
@@ -53,12 +48,11 @@ export interface TemplateStats {
   fills: BottomKSketch | null;
 }
 
+/** A model as the traffic shows it; only successful exchanges count (see `observeBatch`). */
 export interface ModelInfo {
   name: string;
   firstSeen: number;
   exchanges: number;
-  maxTokensSeen: number;
-  configuredLimit: number | null;
 }
 
 interface Dictionary {
@@ -68,6 +62,8 @@ interface Dictionary {
 }
 
 const TEMPLATE_FILL_SKETCH = 16;
+/** Temperatures (thousandths) up to this count as deterministic decoding; providers treat 0-0.2 as near-greedy. */
+const DETERMINISTIC_TEMPERATURE = 200;
 
 /**
  * Whether a mined prompt template is a template (filled with different content) rather than one
@@ -80,6 +76,7 @@ export function isVariedTemplate(stats: TemplateStats, minDistinct: number, minV
   const distinct = stats.fills.distinct();
   return distinct >= minDistinct && distinct >= minVariety * stats.exchanges;
 }
+
 
 export function templateKey(kind: 'prompt' | 'system', id: number): number {
   return id * 2 + (kind === 'system' ? 1 : 0);
@@ -108,10 +105,9 @@ export class BehaviourTracker {
   firstTs = Infinity;
   lastTs = -Infinity;
 
-  private readonly maxedShare: number;
-  private readonly minModelLimit: number;
   private readonly thinkingMinEffort: number;
   private readonly maxHours: number | undefined;
+  private readonly publicMailDomains: ReadonlySet<string>;
   private readonly shape = new Uint16Array(SHAPE_POSITIONS);
   private readonly observed: ObservedExchange = {
     ts: 0,
@@ -123,7 +119,7 @@ export class BehaviourTracker {
     toolCount: 0,
     toolActivity: 0,
     imageCount: 0,
-    maxedTokens: false,
+    maxTokens: -1,
     thinking: false,
     multiSample: false,
     inputTokens: 0,
@@ -138,16 +134,12 @@ export class BehaviourTracker {
     nearDuplicate: 0,
     verbatimRepeat: -1,
   };
-  private readonly configuredLimits: Readonly<Record<string, number>>;
-
   constructor(options: BehaviourOptions = {}) {
     this.promptMiner = createTemplateMiner(options.promptTemplates);
     this.systemMiner = createTemplateMiner(options.systemTemplates);
-    this.maxedShare = options.maxedTokensShare ?? 0.95;
-    this.minModelLimit = options.minModelLimit ?? 4096;
     this.thinkingMinEffort = options.thinkingMinEffort ?? 4;
     this.maxHours = options.maxHours;
-    this.configuredLimits = options.modelOutputLimits ?? {};
+    this.publicMailDomains = options.publicMailDomains ?? new Set();
     this.nearDuplicates = new NearDuplicateTable(options.nearDuplicateMaxEntries);
     this.sentPrompts = new NearDuplicateTable(options.nearDuplicateMaxEntries);
     this.dictionaries = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, { ids: new Map(), values: [], hashes: [] }])) as unknown as Record<
@@ -177,20 +169,19 @@ export class BehaviourTracker {
     if (index === undefined) {
       index = this.models.length;
       this.modelIds.set(name, index);
-      this.models.push({ name, firstSeen: Infinity, exchanges: 0, maxTokensSeen: 0, configuredLimit: this.configuredLimits[name] ?? null });
+      this.models.push({ name, firstSeen: Infinity, exchanges: 0 });
     }
     return index;
   }
 
   /**
-   * Tells the tracker what a model is before its traffic streams in (the batch analysis knows
-   * every model's first appearance and largest `max_tokens` from one SQL pass), so "maxed" and
-   * "moved to a new model early" mean the same for the first exchange as for the last.
+   * Tells the tracker when a model first answered before its traffic streams in (the batch
+   * analysis knows it from one SQL pass), so "moved to a new model early" means the same for
+   * the first exchange as for the last.
    */
-  primeModel(name: string, firstSeen: number, maxTokensSeen: number): void {
+  primeModel(name: string, firstSeen: number): void {
     const model = this.models[this.modelIndexOf(name)]!;
     model.firstSeen = Math.min(model.firstSeen, firstSeen);
-    model.maxTokensSeen = Math.max(model.maxTokensSeen, maxTokensSeen);
   }
 
   setAccountInfo(account: Account): void {
@@ -202,6 +193,7 @@ export class BehaviourTracker {
       country: account.country,
       paymentFingerprint: account.paymentFingerprint,
       emailDomain: account.emailDomain,
+      linkableMailDomain: linkableMailDomain(account.emailDomain, this.publicMailDomains),
       emailLocalShape: account.emailLocalShape,
       signupIp: account.signupIp,
       verification: account.verification,
@@ -261,21 +253,22 @@ export class BehaviourTracker {
       if (ts > this.lastTs) this.lastTs = ts;
 
       const model = batch.model[i]!;
-      const maxTokens = batch.maxTokens[i]!;
-      x.maxedTokens = false;
+      const status = batch.status[i]!;
       x.modelAgeMs = Infinity;
       if (model >= 0) {
         const info = this.models[model]!;
-        info.exchanges++;
-        if (ts < info.firstSeen) info.firstSeen = ts;
-        if (maxTokens > info.maxTokensSeen) info.maxTokensSeen = maxTokens;
+        // Only a model that answered has been released: requests refused for an unknown model
+        // (or any error) must not set its release time for everyone.
+        if (status < 400) {
+          info.exchanges++;
+          if (ts < info.firstSeen) info.firstSeen = ts;
+        }
         x.modelAgeMs = ts - info.firstSeen;
-        const limit = info.configuredLimit ?? info.maxTokensSeen;
-        x.maxedTokens = maxTokens > 0 && limit >= this.minModelLimit && maxTokens >= this.maxedShare * limit;
       }
       x.ts = ts;
       x.model = model;
-      x.status = batch.status[i]!;
+      x.status = status;
+      x.maxTokens = batch.maxTokens[i]!;
       x.turnCount = batch.turnCount[i]!;
       x.messageCount = batch.messageCount[i]!;
       x.toolCount = batch.toolCount[i]!;
@@ -317,11 +310,17 @@ export class BehaviourTracker {
         const b = this.nearDuplicates.visit(wordAt(batch.promptSketch, i, 1) ^ 0x1b873593, accountIndex);
         x.nearDuplicate = Math.max(a, b);
       }
-      // Re-sending a single-turn prompt verbatim buys the same answer again: what evaluation and
-      // regression runs do, and what a harvester has no reason to pay for.
+      // Re-sending a single-turn prompt verbatim and deterministically (temperature 0-0.2, one
+      // completion) buys the same answer again: what evaluation and regression runs do, and what
+      // a harvester gains nothing from. Sampling the same prompt again (temperature on, unset or
+      // n > 1) is how a harvester collects varied answers, so those re-sends are kept apart.
+      // Re-sends to another model are not counted as evaluation: a harvester gains from them.
       x.verbatimRepeat = -1;
       if (x.promptKey !== 0 && x.turnCount <= 1 && x.toolActivity === 0) {
-        x.verbatimRepeat = this.sentPrompts.visit(fmix32((x.promptKey ^ Math.imul(accountIndex + 1, 0x9e3779b1)) >>> 0), 0) === 0 ? 0 : 1;
+        const seen = this.sentPrompts.visit(fmix32((x.promptKey ^ Math.imul(accountIndex + 1, 0x9e3779b1)) >>> 0), 0) !== 0;
+        const temperature = batch.temperature[i]!;
+        const deterministic = temperature >= 0 && temperature <= DETERMINISTIC_TEMPERATURE && n <= 1;
+        x.verbatimRepeat = !seen ? 0 : deterministic ? 1 : 2;
       }
       state.observe(x);
 
@@ -343,7 +342,6 @@ export class BehaviourTracker {
         rubric: 0,
         explainAnswer: 0,
         safeRewrite: 0,
-        maxedTokens: 0,
         thinking: 0,
         outputTokens: 0,
         firstTs: x.ts,
@@ -360,7 +358,6 @@ export class BehaviourTracker {
     if (flags & (CONTENT_FLAG.rubricGrading | CONTENT_FLAG.systemRubric)) stats.rubric++;
     if (flags & CONTENT_FLAG.explainAnswer) stats.explainAnswer++;
     if (flags & CONTENT_FLAG.safeRewrite) stats.safeRewrite++;
-    if (x.maxedTokens) stats.maxedTokens++;
     if (x.thinking) stats.thinking++;
     stats.outputTokens += x.outputTokens;
     if (x.ts < stats.firstTs) stats.firstTs = x.ts;
@@ -378,4 +375,10 @@ function unpack(columns: readonly Uint32Array[], row: number, out: Uint16Array):
 
 export function createBehaviourTracker(options: BehaviourOptions = {}): BehaviourTracker {
   return new BehaviourTracker(options);
+}
+
+function linkableMailDomain(domain: string | null, publicDomains: ReadonlySet<string>): string | null {
+  if (!domain) return null;
+  const lower = domain.toLowerCase();
+  return publicDomains.has(lower) ? null : lower;
 }

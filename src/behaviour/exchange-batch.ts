@@ -27,6 +27,7 @@ export function createExchangeBatch(capacity: number): ExchangeBatch {
     thinkingBudget: ints(),
     reasoningEffort: ints(),
     n: ints(),
+    temperature: ints(),
     inputTokens: ints(),
     outputTokens: ints(),
     reasoningTokens: ints(),
@@ -68,6 +69,7 @@ export function batchFromRecords(
     batch.thinkingBudget[i] = orMinus(r.thinkingBudget);
     batch.reasoningEffort[i] = reasoningEffortCode(r.reasoningEffort);
     batch.n[i] = orMinus(r.n);
+    batch.temperature[i] = r.temperature === null || !Number.isFinite(r.temperature) ? -1 : Math.round(Math.max(0, r.temperature) * 1000);
     batch.inputTokens[i] = orMinus(r.inputTokens);
     batch.outputTokens[i] = orMinus(r.outputTokens);
     batch.reasoningTokens[i] = orMinus(r.reasoningTokens);

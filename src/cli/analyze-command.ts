@@ -1,3 +1,4 @@
+import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -16,7 +17,22 @@ import {
   type StoreOverview,
 } from '../store/analysis-queries.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { buildFindings, createDetectionEngine, DetectionConfigError, exampleKey, excerpt, parseDetectionConfig, type DetectionConfig, type DetectionEngine, type FindingTexts, type PopulationAssessment } from '../scoring/index.js';
+import {
+  buildFindings,
+  createDetectionEngine,
+  DetectionConfigError,
+  exampleKey,
+  excerpt,
+  parseDetectionConfig,
+  parseThresholdChoice,
+  reflag,
+  resolveThreshold,
+  type DetectionConfig,
+  type DetectionEngine,
+  type FindingTexts,
+  type PopulationAssessment,
+  type ThresholdChoice,
+} from '../scoring/index.js';
 import { renderReportHtml } from '../report/index.js';
 import { UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
@@ -29,7 +45,7 @@ interface AnalyzeFlags {
   json?: string;
   report?: string;
   config?: string;
-  threshold?: number;
+  threshold?: ThresholdChoice;
   clusterThreshold?: number;
   memoryLimit: string;
   top: number;
@@ -52,7 +68,11 @@ export function registerAnalyzeCommand(program: Command, context: CliContext): v
     .option('--json <file>', 'write the findings document (JSON) here')
     .option('--report <file>', 'write the HTML report here')
     .option('--config <file>', 'detection config (YAML or JSON) over the defaults of config/detection.yaml')
-    .option('--threshold <score>', 'account flag threshold (0..1); default from the config (0.5)', parseScore)
+    .option(
+      '--threshold <score|auto|rate:P%>',
+      'account flag threshold: a score (0..1; default from the config, 0.5); auto: the outlier rule on this store\'s scores (never below the config\'s); rate:P%: flag at most P% of the accounts. auto and rate set the cluster threshold too',
+      parseThreshold,
+    )
     .option('--cluster-threshold <score>', 'cluster flag threshold (0..1); default from the config (0.5)', parseScore)
     .option('--memory-limit <size>', "DuckDB's buffer memory limit", '2GB')
     .option('--top <n>', 'clusters shown in the summary', (text) => parseCount(text), 5)
@@ -94,6 +114,12 @@ function parseScore(text: string): number {
   return parseFraction(text);
 }
 
+function parseThreshold(text: string): ThresholdChoice {
+  const choice = parseThresholdChoice(text);
+  if (choice === null) throw new InvalidArgumentError('expected a score from 0 to 1, auto, or rate:P% such as rate:1%');
+  return choice;
+}
+
 function parseCount(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
@@ -122,7 +148,7 @@ function loadConfig(flags: AnalyzeFlags): DetectionConfig {
     if (error instanceof DetectionConfigError) throw new UsageError(`${flags.config ?? 'detection config'}: ${error.message}`);
     throw error;
   }
-  if (flags.threshold !== undefined) config.thresholds.account = flags.threshold;
+  if (flags.threshold?.kind === 'score') config.thresholds.account = flags.threshold.score;
   if (flags.clusterThreshold !== undefined) config.thresholds.cluster = flags.clusterThreshold;
   return config;
 }
@@ -164,7 +190,19 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
     context.logger.debug({ ...links.stats, clusters: links.clusters.length }, 'linked accounts');
     stage('linking');
 
-    const assessment = engine.assess();
+    const configuredThreshold = config.thresholds.account;
+    let assessment = engine.assess();
+    let thresholdSource = 'config';
+    const choice = flags.threshold;
+    if (choice !== undefined && choice.kind !== 'score') {
+      const scores = engine.tracker.accounts.filter((state) => state.exchanges > 0).map((state) => assessment.accounts[state.index]!.score);
+      const threshold = resolveThreshold(choice, scores, configuredThreshold);
+      config.thresholds.account = threshold;
+      if (flags.clusterThreshold === undefined) config.thresholds.cluster = threshold;
+      assessment = reflag(assessment, config.thresholds);
+      thresholdSource = choice.kind === 'auto' ? 'auto' : `rate:${choice.rate}`;
+      context.logger.info({ threshold, source: thresholdSource }, 'threshold chosen from the population');
+    }
     for (const error of assessment.errors.slice(0, 20)) context.logger.warn({ error }, 'a detector failed; it scored 0');
     stage('scoring');
 
@@ -180,6 +218,8 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
       timings,
       version: VERSION,
       accountsInput: overview.accounts,
+      thresholdSource,
+      configuredThreshold,
     });
     stage('findings');
     if (flags.json !== undefined) writeFileSync(flags.json, JSON.stringify(findings, null, 2) + '\n');
@@ -210,9 +250,9 @@ export async function loadEngineFromStore(
   { onStage = () => {}, onProgress = () => {} }: { onStage?: (name: string) => void; onProgress?: (seen: number, total: number, seconds: number) => void } = {},
 ): Promise<LoadedStore> {
   const overview = await readStoreOverview(store);
-  const engine = createDetectionEngine(config);
+  const engine = createDetectionEngine(config, { publicMailDomains: loadPublicMailDomains() });
   engine.registerAccounts(overview.accountIds);
-  for (const model of overview.models) engine.tracker.primeModel(model.model, model.firstSeen, model.maxTokens);
+  for (const model of overview.models) engine.tracker.primeModel(model.model, model.firstSeen);
   await registerAnalysisKeys(
     store,
     overview.accountIds,
@@ -251,7 +291,7 @@ const EXAMPLE_SIGNALS: readonly [string, number][] = [
 async function gatherTexts(store: DuckDbStore, engine: DetectionEngine, assessment: PopulationAssessment, config: DetectionConfig): Promise<FindingTexts> {
   const templates = new Map<number, string | null>();
   const examples = new Map<string, string[]>();
-  const reported = assessment.clusters.filter((cluster) => cluster.reported);
+  const reported = assessment.clusters.filter((cluster) => cluster.flagged);
   const wanted: { key: number; kind: 'prompt' | 'system'; id: number; lo: number; hi: number }[] = [];
   for (const cluster of reported) {
     for (const template of cluster.view.templates.slice(0, config.report.maxTemplates)) {
@@ -281,16 +321,23 @@ async function gatherTexts(store: DuckDbStore, engine: DetectionEngine, assessme
     }
   }
   for (const cluster of reported) {
-    const texts: string[] = [];
-    for (const member of cluster.view.members) {
-      const rows = prompts.get(member.index);
-      if (rows === undefined) continue;
-      for (const row of rows) if (texts.length < perEvidence) texts.push(excerpt(row.text));
+    for (const [signal, bits] of EXAMPLE_SIGNALS) {
+      const texts: string[] = [];
+      for (const member of cluster.view.members) {
+        const rows = prompts.get(member.index);
+        if (rows === undefined) continue;
+        for (const row of rows) if (texts.length < perEvidence && (row.flags & bits) !== 0) texts.push(excerpt(row.text));
+      }
+      if (texts.length > 0) examples.set(exampleKey(cluster.clusterId, signal), texts);
     }
-    if (texts.length > 0) examples.set(exampleKey(cluster.clusterId, 'cluster_elicitation'), texts);
-    const top = cluster.view.templates.find((template) => template.members >= 2);
-    const text = top === undefined ? null : templates.get(top.key);
-    if (text) examples.set(exampleKey(cluster.clusterId, 'cluster_templates'), [excerpt(text)]);
+    for (const [signal, kind] of [
+      ['rotated_system_prompts', 'system'],
+      ['shared_prompt_templates', 'prompt'],
+    ] as const) {
+      const top = cluster.view.templates.find((template) => template.kind === kind && template.members >= 2);
+      const text = top === undefined ? null : templates.get(top.key);
+      if (text) examples.set(exampleKey(cluster.clusterId, signal), [excerpt(text)]);
+    }
   }
   return { templates, examples };
 }

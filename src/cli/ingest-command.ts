@@ -1,22 +1,27 @@
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_FILTER_BYTES } from '../ingest/exchange-id-deduplicator.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
+import { EXCHANGE_FORMATS, type ExchangeFormat } from '../ingest/exchange-formats.js';
 import { runIngest, type IngestSummary } from '../ingest/ingest-pipeline.js';
 import { createQuarantineWriter } from '../ingest/quarantine-writer.js';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { DistillguardError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
-import { parseByteSize, parseFraction, parseNonNegativeInteger, parseWorkerCount } from './option-parsers.js';
+import { parseByteSize, parseFraction, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
+import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
 import { createProgressDisplay, formatDuration, formatRate } from './progress-display.js';
 
 interface IngestFlags {
   db: string;
+  format: ExchangeFormat;
   accounts: string[];
   text: TextPolicy;
   quarantine?: string;
   maxBad: number;
   maxRecordBytes: number;
+  tsWindow?: TimestampWindowSpec;
   workers?: number;
   memoryLimit: string;
   idFilterSize: number;
@@ -36,11 +41,17 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     )
     .argument('[files...]', 'exchange log files (.jsonl or .jsonl.gz)')
     .requiredOption('--db <path>', 'the store to create or add to (a DuckDB file)')
+    .addOption(
+      new Option('--format <format>', 'the exchange logs\' format: jsonl (the input contract) or glasswally (events of the Glasswally detector)')
+        .choices(EXCHANGE_FORMATS)
+        .default('jsonl'),
+    )
     .option('--accounts <file>', 'an accounts file (JSON Lines); repeatable', collect, [])
     .addOption(new Option('--text <policy>', 'prompt and output text kept in the store: full, excerpt (first 240 characters of each text) or none').choices(TEXT_POLICIES).default('excerpt'))
     .option('--quarantine <file>', 'where bad records go (JSON Lines, appended)', undefined)
     .option('--max-bad <share>', 'exit non-zero when more than this share of records is quarantined (e.g. 0.01 or 1%)', parseFraction, 0.01)
-    .option('--max-record-bytes <size>', 'longest record accepted (e.g. 1048576, 512KiB, 1MiB)', parseByteSize, 1024 * 1024)
+    .option('--max-record-bytes <size>', 'longest record accepted (e.g. 1048576, 512KiB, 1MiB)', parseByteSize, DEFAULT_MAX_RECORD_BYTES)
+    .option('--ts-window <from..to>', TIMESTAMP_WINDOW_HELP, parseTimestampWindowOption)
     .option('--workers <n>', `parser threads (0 parses on the main thread; default: one per core, ${availableParallelism()} here)`, parseWorkerCount)
     .option('--memory-limit <size>', "DuckDB's buffer memory limit (ingest streams, so a small buffer costs no speed)", '256MB')
     .option(
@@ -73,10 +84,12 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
         summary = await runIngest({
           store,
           exchangeFiles: files,
+          format: flags.format,
           accountFiles: flags.accounts,
           quarantine: createQuarantineWriter(quarantinePath),
           textPolicy: flags.text,
           maxRecordBytes: flags.maxRecordBytes,
+          timestampWindow: flags.tsWindow,
           workers: flags.workers ?? context.env.workers,
           commitRows: Math.max(1, flags.commitRows),
           idFilterBytes: flags.idFilterSize,

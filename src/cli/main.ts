@@ -9,6 +9,7 @@ import { registerSimulateCommand } from './simulate-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerPeerLabelsCommand } from './peer-labels-command.js';
 import { registerAnalyzeCommand } from './analyze-command.js';
 import { VERSION } from '../version.js';
 
@@ -17,13 +18,16 @@ export function createProgram(context: CliContext): Command {
     .description('Find and stop distillation attacks on LLM APIs: coordinated accounts that harvest a model\'s outputs.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) });
+    .configureOutput({ writeOut: (text) => context.stdout.write(text), writeErr: (text) => context.stderr.write(text) })
+    // Before the commands are added, so they inherit it: their usage errors reach main's exit codes.
+    .exitOverride();
   registerIngestCommand(program, context);
   registerSimulateCommand(program, context);
   registerServeCommand(program, context);
   registerKeysCommand(program, context);
   registerAnalyzeCommand(program, context);
   registerEvalCommand(program, context);
+  registerPeerLabelsCommand(program, context);
   return program;
 }
 
@@ -37,11 +41,12 @@ async function main(): Promise<void> {
     process.stderr.write(`distillguard: ${errorMessage(error)}\n`);
     process.exit(2);
   }
-  const program = createProgram(context).exitOverride();
+  const program = createProgram(context);
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
-    if (error instanceof CommanderError) process.exit(error.exitCode);
+    // Commander exits 1 for a bad flag or argument; usage errors are 2 here (0 stays 0: --help, --version).
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     if (error instanceof DistillguardError && error.operational) {
       context.stderr.write(`distillguard: ${error.message}\n`);
       process.exit(error.exitCode);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseTimestampWindow, type TimestampWindowSpec } from '../ingest/timestamp-window.js';
 
 /** `0.01`, `1%` → 0.01. */
 export function parseFraction(text: string): number {
@@ -31,3 +32,16 @@ export function parseNonNegativeInteger(text: string): number {
   if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return value;
 }
+
+/** `2025-01-01..`, `2026-02-01T00:00:00Z..2026-03-01` → a window with defaults for empty ends. */
+export function parseTimestampWindowOption(text: string): TimestampWindowSpec {
+  try {
+    return parseTimestampWindow(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+export const TIMESTAMP_WINDOW_HELP =
+  'exchange times accepted, FROM..TO (RFC 3339 times or dates; an empty end keeps its default); ' +
+  'times outside it are quarantined as bad_timestamp (default 2020-01-01..one day after the start)';

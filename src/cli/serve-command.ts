@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/live-service.js';
 import type { CliContext } from './cli-context.js';
-import { parseByteSize, parseNonNegativeInteger, parseWorkerCount } from './option-parsers.js';
+import { parseByteSize, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
+import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
 
 interface ServeFlags {
   db: string;
@@ -13,10 +15,12 @@ interface ServeFlags {
   relinkInterval: number;
   maxBodyBytes: number;
   maxDecompressedBytes: number;
+  maxRecordBytes: number;
   queueBatches: number;
   queueBytes: number;
   workers?: number;
   text: TextPolicy;
+  tsWindow?: TimestampWindowSpec;
   memoryLimit: string;
   quarantine?: string;
   shutdownTimeout: number;
@@ -38,10 +42,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--relink-interval <duration>', 're-link accounts into clusters this often (e.g. 15s, 500ms)', parseDuration, 15_000)
     .option('--max-body-bytes <size>', 'largest request body as sent', parseByteSize, 16 * 1024 * 1024)
     .option('--max-decompressed-bytes <size>', 'largest exchange batch once gunzipped', parseByteSize, 128 * 1024 * 1024)
+    .option('--max-record-bytes <size>', 'longest record (NDJSON line or array element) accepted, as for ingest; longer ones are quarantined as oversize', parseByteSize, DEFAULT_MAX_RECORD_BYTES)
     .option('--queue-batches <n>', 'ingest batches accepted and not yet committed before new ones get 503', parsePositive, 32)
     .option('--queue-bytes <size>', 'body bytes accepted and not yet committed before new batches get 503', parseByteSize, 256 * 1024 * 1024)
     .option('--workers <n>', 'ingest parser threads (0 parses on the main thread)', parseWorkerCount)
     .addOption(new Option('--text <policy>', 'prompt and output text kept in the store: full, excerpt or none').choices(TEXT_POLICIES).default('excerpt'))
+    .option('--ts-window <from..to>', `${TIMESTAMP_WINDOW_HELP.replace('the start', 'each batch arrives')}`, parseTimestampWindowOption)
     .option('--memory-limit <size>', "DuckDB's buffer memory limit", '768MB')
     .option('--quarantine <file>', 'append quarantined HTTP records here too (JSON Lines)')
     .option('--shutdown-timeout <duration>', 'how long a shutdown waits for accepted batches', parseDuration, 30_000)
@@ -54,10 +60,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         relinkIntervalMs: flags.relinkInterval,
         maxBodyBytes: flags.maxBodyBytes,
         maxDecompressedBytes: flags.maxDecompressedBytes,
+        maxRecordBytes: flags.maxRecordBytes,
         maxQueuedBatches: flags.queueBatches,
         maxQueuedBytes: flags.queueBytes,
         ...(flags.workers ?? context.env.workers) !== undefined ? { ingestWorkers: flags.workers ?? context.env.workers } : {},
         textPolicy: flags.text,
+        ...(flags.tsWindow !== undefined ? { timestampWindow: flags.tsWindow } : {}),
         memoryLimit: flags.memoryLimit,
         quarantinePath: flags.quarantine ?? null,
         shutdownTimeoutMs: flags.shutdownTimeout,

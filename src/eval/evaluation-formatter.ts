@@ -69,8 +69,9 @@ export function formatEvaluation(evaluation: Evaluation): string {
       ['detected', count(c.detected), `${count(c.flagged)} flagged`],
       ['purity', fixed(c.purity), `over ${count(c.clustered_accounts)} labelled accounts in clusters; classes: each campaign, and one class for all benign accounts`],
       ['purity, flagged only', fixed(c.flagged_purity), `${count(c.benign_in_flagged_clusters)} benign accounts sit in flagged clusters`],
-      ['adjusted Rand index', fixed(c.ari), 'all labelled accounts; campaigns as classes, each benign account on its own, unclustered accounts as singletons'],
+      ['adjusted Rand index', fixed(c.ari), 'flagged clusters over all labelled accounts; campaigns as classes, each benign account on its own, accounts outside flagged clusters as singletons'],
       ['  attack accounts only', fixed(c.ari_attack_only), 'are campaigns kept whole and apart from each other'],
+      ['  every linked cluster', fixed(c.ari_all_clusters), 'the same over every cluster, flagged or not'],
     ]),
   );
 

@@ -5,10 +5,13 @@ import { averagePrecision, binaryMetrics, confusionCounts, ratio } from './ranki
 
 /**
  * Benign personas that look like attacks to a naive detector: one template at huge volume,
- * benchmark prompts in bursts, many IPs and end users, a campus network with a sign-up burst.
- * Keep in sync with the hard negatives of the simulator (`src/sim/benign-population.ts`).
+ * benchmark prompts in bursts, many IPs and end users, a campus network with a sign-up burst,
+ * reasoning evaluations with elicitation and big thinking budgets, agent loops relayed for many
+ * end users, a fleet of bot accounts of one org in lockstep, the same prompt sampled many times.
+ * Keep in sync with the hard negatives of the simulator (`src/sim/benign-population.ts` and
+ * `src/sim/hard-negative-population.ts`).
  */
-export const HARD_NEGATIVE_PERSONAS: readonly string[] = ['batch_pipeline', 'eval_harness', 'reseller', 'classroom'];
+export const HARD_NEGATIVE_PERSONAS: readonly string[] = ['batch_pipeline', 'eval_harness', 'reseller', 'classroom', 'research_lab', 'agent_platform', 'support_fleet', 'sampling_benchmark'];
 
 export interface EvaluationOptions {
   /** Personas whose false-positive rate is also reported together. */
@@ -85,6 +88,8 @@ export interface Evaluation {
     ari: number | null;
     /** ARI over attack accounts only: are campaigns kept whole and apart from each other. */
     ari_attack_only: number | null;
+    /** ARI over every linked cluster, flagged or not (`linked_cluster_id`). */
+    ari_all_clusters: number | null;
   };
   warnings: string[];
 }
@@ -93,7 +98,10 @@ interface Joined {
   label: AccountLabel;
   score: number;
   flagged: boolean;
+  /** The account's flagged cluster. */
   clusterId: string | null;
+  /** The account's cluster, flagged or not. */
+  linkedClusterId: string | null;
 }
 
 /**
@@ -107,7 +115,8 @@ interface Joined {
  * - Adjusted Rand index (does each campaign come out as one cluster?): over all labelled
  *   accounts, true class = campaign for attack accounts and a singleton per benign account
  *   (benign accounts are not a group and should not be clustered together); detected cluster =
- *   `cluster_id`, or a singleton for an account in no cluster. `ari_attack_only` takes the
+ *   `cluster_id` (the account's flagged cluster: what would be acted on), or a singleton for an
+ *   account in no flagged cluster. `ari_all_clusters` counts every linked cluster instead. `ari_attack_only` takes the
  *   attack accounts alone, isolating how campaigns are split or merged.
  *
  * @example const evaluation = evaluateFindings(findings, parseLabels(text, 'labels.jsonl'));
@@ -125,9 +134,9 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
     const account = byAccount.get(label.account_id);
     if (account === undefined) {
       missing.push(label.account_id);
-      return { label, score: 0, flagged: false, clusterId: null };
+      return { label, score: 0, flagged: false, clusterId: null, linkedClusterId: null };
     }
-    return { label, score: account.score, flagged: account.flagged, clusterId: account.cluster_id };
+    return { label, score: account.score, flagged: account.flagged, clusterId: account.cluster_id, linkedClusterId: account.cluster_id ?? account.linked_cluster_id ?? null };
   });
   let unlabelled = 0;
   for (const id of byAccount.keys()) if (!labelled.has(id)) unlabelled += 1;
@@ -195,6 +204,12 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
       benign_in_flagged_clusters: inFlagged.filter((entry) => !isAttack(entry)).length,
       ari: joined.length === 0 ? null : adjustedRandIndex(contingencyTable(joined.map(randPair))),
       ari_attack_only: attackAccounts === 0 ? null : adjustedRandIndex(contingencyTable(joined.filter(isAttack).map(randPair))),
+      ari_all_clusters:
+        joined.length === 0
+          ? null
+          : adjustedRandIndex(
+              contingencyTable(joined.map((entry) => ({ ...randPair(entry), predicted: entry.linkedClusterId === null ? `single:${entry.label.account_id}` : `cluster:${entry.linkedClusterId}` }))),
+            ),
     },
     warnings,
   };
@@ -243,10 +258,14 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
     }));
 }
 
-/** Accounts' `cluster_id` is what the measures use; a disagreeing cluster member list is worth a warning. */
+/**
+ * Accounts' `cluster_id` (their flagged cluster) is what the measures use; a member list that
+ * disagrees with the accounts' cluster (`cluster_id`, or `linked_cluster_id` for an unflagged
+ * one) is worth a warning.
+ */
 function checkClusterMembership(findings: FindingsForEvaluation): string[] {
   const clusterOf = new Map<string, string | null>();
-  for (const account of findings.accounts) clusterOf.set(account.account_id, account.cluster_id);
+  for (const account of findings.accounts) clusterOf.set(account.account_id, account.cluster_id ?? account.linked_cluster_id ?? null);
   const known = new Set(findings.clusters.map((cluster) => cluster.cluster_id));
   let disagreeing = 0;
   for (const cluster of findings.clusters) {

@@ -10,7 +10,7 @@ import { InputError } from '../util/errors.js';
 export interface FindingsForEvaluation {
   generated_at?: string;
   thresholds?: Findings['thresholds'];
-  accounts: readonly Pick<AccountFinding, 'account_id' | 'score' | 'flagged' | 'cluster_id'>[];
+  accounts: readonly (Pick<AccountFinding, 'account_id' | 'score' | 'flagged' | 'cluster_id'> & { linked_cluster_id?: string | null })[];
   clusters: readonly Pick<ClusterFinding, 'cluster_id' | 'flagged' | 'accounts'>[];
 }
 
@@ -25,6 +25,7 @@ const findingsSchema = z.object({
       score,
       flagged: z.boolean(),
       cluster_id: z.string().nullable(),
+      linked_cluster_id: z.string().nullable().optional(),
     }),
   ),
   clusters: z.array(

@@ -4,6 +4,8 @@ export { formatEvaluation } from './evaluation-formatter.js';
 export { parseLabels, LABEL_VALUES } from './labels-parser.js';
 export type { AccountLabel, LabelValue } from './labels-parser.js';
 export { parseFindingsForEvaluation } from './findings-reader.js';
+export { createGlasswallyLabelReader, createPeerLabelReader, GLASSWALLY_PERSONAS, PEER_LABEL_FORMATS } from './peer-labels.js';
+export type { PeerLabelFormat, PeerLabelReader } from './peer-labels.js';
 export type { FindingsForEvaluation } from './findings-reader.js';
 export { adjustedRandIndex, contingencyTable, purity, randIndex } from './partition-agreement.js';
 export type { ContingencyTable } from './partition-agreement.js';

@@ -1,15 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, CONTENT_FLAG, contentFlagNames, createContentSignalDetector, type RequestShape } from './content-signals.js';
+import { CAPABILITIES, CONTENT_FLAG, PROMPT_LANGUAGES, contentFlagNames, createContentSignalDetector, partFlags, type RequestShape } from './content-signals.js';
 import { createTextScanner } from './text-scanner.js';
 
-const detect = createContentSignalDetector();
+const detector = createContentSignalDetector();
 const plain: RequestShape = { imageCount: 0, toolCount: 0, toolActivity: 0, toolTypes: [] };
+const promptScanner = createTextScanner({ headChars: 640, tailChars: 240, maxTokens: 512, maxWords: 8192 });
+const systemScanner = createTextScanner({ headChars: 320, tailChars: 120, maxTokens: 256, maxWords: 8192 });
 
 function signals(prompt: string, { system = '', shape = plain }: { system?: string; shape?: RequestShape } = {}) {
-  const promptScan = createTextScanner().scan(prompt);
-  const systemScan = system ? createTextScanner().scan(system) : null;
-  const { flags, capability } = detect(promptScan, systemScan, shape);
-  return { flags: contentFlagNames(flags), capability: CAPABILITIES[capability] };
+  let flags = 0;
+  if (system) flags |= partFlags('system', detector.part(systemScanner.scan(system, 6000)));
+  const scan = promptScanner.scan(prompt, 6000);
+  flags |= partFlags('prompt', detector.part(scan));
+  const { capability, language } = detector.prompt(scan, shape);
+  return { flags: contentFlagNames(flags), capability: CAPABILITIES[capability], language: PROMPT_LANGUAGES[language] };
 }
 
 describe('content signals', () => {
@@ -110,8 +115,125 @@ describe('content signals', () => {
     });
   });
 
-  it('marks prompts that contain code', () => {
-    expect(signals('What does `Array.prototype.flat` do?').flags).toContain('code');
-    expect(CONTENT_FLAG.code).toBe(16);
+  it('keeps the stored bit numbers: verdicts 1, 2, 4, 8, code 16, system asks 2048 and 4096', () => {
+    expect([CONTENT_FLAG.cotElicitation, CONTENT_FLAG.rubricGrading, CONTENT_FLAG.explainAnswer, CONTENT_FLAG.safeRewrite, CONTENT_FLAG.code]).toEqual([1, 2, 4, 8, 16]);
+    expect([CONTENT_FLAG.systemCot, CONTENT_FLAG.systemRubric]).toEqual([2048, 4096]);
+  });
+
+  describe('asks in quotes, in code and after a negation', () => {
+    it('reads an ask inside quotes or a code block as an ask', () => {
+      expect(signals('Answer the question below. "Think step by step."').flags).toContain('cotElicitation');
+      expect(signals('Question: 2+2?\n```\nexplain your reasoning before the final answer\n```').flags).toContain('cotElicitation');
+    });
+    it.each(['Do not explain your reasoning, just give the letter.', 'Answer without showing your work.', "Don't walk me through it, only the result."])(
+      'does not flag a negated ask "%s"',
+      (prompt) => {
+        expect(signals(prompt).flags).not.toContain('cotElicitation');
+      },
+    );
+    it('still flags an ask that follows a negated clause', () => {
+      expect(signals('Do not just answer; explain your reasoning step by step.').flags).toContain('cotElicitation');
+    });
+  });
+});
+
+type ParaphraseSet = Record<'cotElicitation' | 'rubricGrading' | 'explainAnswer' | 'safeRewrite', string[]>;
+
+function readSet(name: string): ParaphraseSet {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as ParaphraseSet;
+}
+
+function hitRate(set: ParaphraseSet): { hits: number; total: number; misses: string[] } {
+  let hits = 0;
+  let total = 0;
+  const misses: string[] = [];
+  for (const [verdict, prompts] of Object.entries(set)) {
+    for (const prompt of prompts) {
+      total++;
+      const { flags } = signals(prompt);
+      if (flags.includes(verdict)) {
+        hits++;
+        // None of these is in a phrase list: the verdict must come from the paraphrase rules.
+        expect(flags, prompt).toContain('paraphrase');
+      } else {
+        misses.push(`${verdict}: ${prompt}`);
+      }
+    }
+  }
+  return { hits, total, misses };
+}
+
+function corpusPrompts(corpus: string, limit = Infinity): string[] {
+  const lines = readFileSync(new URL(`../../data/corpora/${corpus}.jsonl`, import.meta.url), 'utf8').trim().split('\n');
+  return lines.slice(0, limit).map((line) => (JSON.parse(line) as { text: string }).text);
+}
+
+describe('elicitation worded in other ways (paraphrases no phrase list holds)', () => {
+  it('flags at least 85% of the 75 paraphrases the rules were written with', () => {
+    const { hits, total, misses } = hitRate(readSet('elicitation-paraphrases.json'));
+    expect(total).toBe(75);
+    expect(hits / total, misses.join('\n')).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('flags at least half of the 27 paraphrases written after the rules (held out)', () => {
+    const { hits, total, misses } = hitRate(readSet('elicitation-paraphrases-held-out.json'));
+    expect(total).toBe(27);
+    expect(hits / total, misses.join('\n')).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('flags none of 120 ordinary prompts: the first 40 of the oasst, hh-rlhf and alpaca_eval corpora', () => {
+    const prompts = [...corpusPrompts('oasst_prompts', 40), ...corpusPrompts('hh_rlhf_harmless_test', 40), ...corpusPrompts('alpaca_eval', 40)];
+    expect(prompts).toHaveLength(120);
+    const fired = prompts.filter((prompt) => signals(prompt).flags.some((name) => ['cotElicitation', 'rubricGrading', 'explainAnswer', 'safeRewrite'].includes(name)));
+    expect(fired).toEqual([]);
+  });
+
+  it('adds asks by paraphrase to at most 0.5% of the prompts of the chat and question corpora', () => {
+    const corpora = ['oasst_prompts', 'hh_rlhf_harmless_test', 'alpaca_eval', 'alpaca_instructions', 'sharegpt_sample', 'mt_bench', 'gsm8k_train'];
+    let total = 0;
+    let fired = 0;
+    for (const corpus of corpora) {
+      for (const prompt of corpusPrompts(corpus, 1500)) {
+        total++;
+        if (signals(prompt).flags.includes('paraphrase')) fired++;
+      }
+    }
+    expect(total).toBeGreaterThan(5000);
+    expect(fired / total).toBeLessThanOrEqual(0.005);
+  });
+});
+
+describe('asks in other languages', () => {
+  const cases: [string, string, string, string, string, string][] = [
+    // language, reasoning ask, grading ask, safe rewrite ask, ordinary prompt, language code
+    ['Chinese', '请一步一步地解答这道题，并展示你的推理过程。', '请根据评分标准给这个回答打分，1到10分。', '请把下面这个问题改写成安全、无害的版本。', '今天北京的天气怎么样？我想去公园散步。', 'zh'],
+    ['Japanese', 'この問題をステップバイステップで解いて、考え方を説明してください。', '次の回答を採点してください。', 'この質問を安全な内容に書き換えてください。', '東京でおすすめのラーメン屋はどこですか？', 'ja'],
+    ['Korean', '이 문제를 단계별로 풀고 풀이 과정을 보여 주세요.', '다음 답변을 채점하고 1점에서 10점 사이의 점수를 매겨 주세요.', '이 질문을 안전한 내용으로 다시 작성해 주세요.', '서울에서 가볼 만한 카페를 추천해 주세요.', 'ko'],
+    ['Spanish', 'Resuelve el problema paso a paso y muestra tu razonamiento.', 'Califica la respuesta en una escala del 1 al 10.', 'Reescribe esta pregunta para que sea segura e inofensiva.', '¿Cuál es la capital de Argentina y qué lugares puedo visitar?', 'es'],
+    ['French', 'Résous ce problème étape par étape et explique ton raisonnement.', 'Évalue la réponse suivante sur une échelle de 1 à 10.', "Reformule cette question pour qu'elle soit sans danger.", 'Quelle est la meilleure saison pour visiter la Provence ?', 'fr'],
+    ['German', 'Löse die Aufgabe Schritt für Schritt und zeige deinen Rechenweg.', 'Bewerte die Antwort auf einer Skala von 1 bis 10.', 'Schreibe diese Frage um, damit sie harmlos ist.', 'Wie wird das Wetter morgen in Berlin?', 'de'],
+    ['Portuguese', 'Resolva o problema passo a passo e mostre seu raciocínio.', 'Avalie a resposta e dê uma nota de 1 a 10.', 'Reescreva esta pergunta para que seja segura e inofensiva.', 'Qual é a melhor praia do Rio de Janeiro para famílias com crianças?', 'pt'],
+    ['Russian', 'Реши задачу шаг за шагом и покажи ход решения.', 'Оцени ответ по шкале от 1 до 10.', 'Перепиши этот вопрос, чтобы он был безопасным.', 'Какая погода будет завтра в Москве?', 'cyrillic'],
+    ['Arabic', 'حل هذه المسألة خطوة بخطوة واشرح تفكيرك.', 'قيم الإجابة على مقياس من 1 إلى 10.', 'أعد صياغة هذا السؤال ليكون آمنا وغير ضار.', 'ما هي أفضل المطاعم في القاهرة؟', 'arabic'],
+  ];
+  describe.each(cases)('%s', (_language, cot, rubric, rewrite, ordinary, code) => {
+    it('flags a reasoning ask, a grading ask and a safe-rewrite ask, marked as non-English', () => {
+      expect(signals(cot).flags).toEqual(expect.arrayContaining(['cotElicitation', 'nonEnglishAsk']));
+      expect(signals(rubric).flags).toContain('rubricGrading');
+      expect(signals(rewrite).flags).toContain('safeRewrite');
+    });
+    it('flags nothing in an ordinary question and tells the language', () => {
+      const { flags, language } = signals(ordinary);
+      expect(flags.filter((name) => ['cotElicitation', 'rubricGrading', 'explainAnswer', 'safeRewrite'].includes(name))).toEqual([]);
+      expect(language).toBe(code);
+      expect(signals(cot).language).toBe(code);
+    });
+  });
+
+  it('matches a Latin-script phrase with or without its accents, and tells English apart', () => {
+    expect(signals('Evalua la respuesta de 1 a 10, por favor.').flags).toContain('rubricGrading');
+    expect(signals('Resous le probleme etape par etape.').flags).toContain('cotElicitation');
+    expect(signals('What is the capital of France and how big is it?').language).toBe('en');
+    expect(signals('12345 + 678').language).toBe('none');
   });
 });

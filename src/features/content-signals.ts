@@ -1,13 +1,27 @@
+import { LANGUAGE_PHRASES, LATIN_FUNCTION_WORDS, type LanguagePhrases } from './language-phrases.js';
 import { createPhraseMatcher, type PhraseRule } from './phrase-matcher.js';
-import type { TextScan } from './text-scanner.js';
+import { SCRIPTS, type NormalizationStats } from './text-normalizer.js';
+import { SLOT_BREAK, SLOT_SENTENCE, WORD_FIELD, wordHash, type TextScan } from './text-scanner.js';
 
 /**
- * Per-exchange content signals: what a prompt asks the model to do that has training value for
+ * Per-exchange content signals: what a request asks the model to do that has training value for
  * a distiller (spell out its reasoning, grade answers against a rubric, explain a finished
- * answer, rewrite a sensitive question into a "safe" one), and which capability it exercises.
- * They are computed at ingest from token hashes and stored as a bit set and a capability code,
- * so analysis needs no prompt text. A single exchange proves nothing: these become evidence
- * only as shares of an account's or a cluster's traffic.
+ * answer, rewrite a sensitive question into a "safe" one), which capability it exercises and
+ * which language it is written in. They are computed at ingest from token hashes and stored as a
+ * bit set and small codes, so analysis needs no prompt text. A single exchange proves nothing:
+ * these become evidence only as shares of an account's or a cluster's traffic.
+ *
+ * Each part of a request the model reads (the last user turn, the system prompt, an assistant
+ * prefill, earlier user turns, tool descriptions) is judged on its own, by three kinds of rule:
+ * - phrase lists (English, and per language in `language-phrases.ts`);
+ * - paraphrase rules, for asks worded in ways no list holds: an ask verb and a reasoning object
+ *   within a few tokens of each other in either order ("lay out the logic you used"), a
+ *   deliberation verb with a manner or a before-answering clause ("prior to responding,
+ *   deliberate in writing"), a grading verb near a response word with a scale, a rewrite verb
+ *   near a request word with a safety word, and output formats with a rationale field before an
+ *   answer or beside a score (`Reasoning: ... Answer:`, JSON keys `"rationale"`, `"score"`);
+ * - a negation just before an ask ("do not explain your reasoning") cancels it.
+ * All of it is one pass over the part's tokens with a few remembered positions: linear time.
  */
 
 /** Capability labels; the stored code is the index, so only append to this list. */
@@ -16,9 +30,18 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const CAPABILITY_CODE: Readonly<Record<Capability, number>> = Object.fromEntries(CAPABILITIES.map((name, code) => [name, code])) as Record<Capability, number>;
 
 /**
+ * Language (or script, where the script says enough) of the prompt; the stored code is the
+ * index, so only append. Latin-script prompts are told apart by function words; `latin` is a
+ * Latin-script prompt with too few of them, `none` one without letters.
+ */
+export const PROMPT_LANGUAGES = ['none', 'en', 'es', 'fr', 'de', 'pt', 'it', 'latin', 'cyrillic', 'greek', 'arabic', 'hebrew', 'zh', 'ja', 'ko', 'devanagari', 'thai', 'other'] as const;
+export type PromptLanguage = (typeof PROMPT_LANGUAGES)[number];
+export const PROMPT_LANGUAGE_CODE: Readonly<Record<PromptLanguage, number>> = Object.fromEntries(PROMPT_LANGUAGES.map((name, code) => [name, code])) as Record<PromptLanguage, number>;
+
+/**
  * Bits of the stored `content_flags`. The first four are the detector verdicts; the rest are the
- * parts they are made of (kept so a verdict can be re-derived or audited without the text).
- * Stored in the exchanges table: never renumber, only add.
+ * parts they are made of (kept so a verdict can be re-derived or audited without the text) and
+ * where in the request an ask was found. Stored in the exchanges table: never renumber, only add.
  */
 export const CONTENT_FLAG = {
   /** Asks for step-by-step reasoning, a worked solution or the model's thought process. */
@@ -41,10 +64,29 @@ export const CONTENT_FLAG = {
   systemCot: 1 << 11,
   /** The system prompt sets the model up as a grader. */
   systemRubric: 1 << 12,
+  /** An ask was found in a user turn before the last one. */
+  earlierTurn: 1 << 13,
+  /** An ask was found in an assistant prefill (a trailing assistant message the model continues). */
+  prefill: 1 << 14,
+  /** An ask was found in a tool's description or parameter schema. */
+  toolDescription: 1 << 15,
+  /** The text hides invisible characters inside words or mixes look-alike letters into Latin words. */
+  obfuscated: 1 << 16,
+  /** An ask was found only by the paraphrase and format rules, not by a phrase list. */
+  paraphrase: 1 << 17,
+  /** An ask was found by a phrase list of another language than English. */
+  nonEnglishAsk: 1 << 18,
 } as const;
 
-// Phrase tags: 0..15 are CONTENT_FLAG bit positions, 100 + code is a capability keyword.
-const CAPABILITY_TAG = 100;
+/** Bit positions `CONTENT_FLAG` may use: what per-account counters keep one count for. */
+export const CONTENT_FLAG_BITS = 32;
+
+/** The detector verdicts: a request carries an ask when any of these is set. */
+export const VERDICT_FLAGS = CONTENT_FLAG.cotElicitation | CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite;
+/** The parts of a request the detectors read, in the order the scan budget serves them. */
+export const REQUEST_PARTS = ['prompt', 'system', 'prefill', 'earlier_turn', 'tool_description'] as const;
+export type RequestPart = (typeof REQUEST_PARTS)[number];
+
 const bitOf = (flag: number) => Math.log2(flag);
 
 const COT_PHRASES = [
@@ -122,23 +164,217 @@ const CAPABILITY_KEYWORDS: Partial<Record<Capability, string[]>> = {
   ],
 };
 
-function rules(): PhraseRule<number>[] {
+
+// Vocabulary of the paraphrase rules. An ask verb pairs with a reasoning object within
+// `NEAR` tokens; a weak object ("the reasoning", "calculations") only with a strong verb, since
+// "give me a reasoning puzzle" asks for none.
+const STRONG_ASK_VERBS = [
+  'explain', 'explaining', 'show', 'showing', 'shown', 'walk', 'justify', 'justifying', 'spell', 'lay', 'laying', 'detail', 'detailing',
+  'elaborate', 'derive', 'articulate', 'unpack', 'verbalize', 'verbalise', 'narrate', 'expose', 'reveal', 'demonstrate', 'trace',
+  'break', 'outline', 'document', 'take me through', 'go through', 'talk me through', 'make * explicit', 'make * visible',
+];
+const WEAK_ASK_VERBS = [
+  'give', 'provide', 'include', 'write', 'list', 'state', 'tell', 'share', 'output', 'print', 'present', 'add', 'record', 'note',
+  'respond with', 'return', 'display', 'put', 'want', 'need', 'see', 'describe', 'describing',
+];
+const STRONG_REASON_OBJECTS = [
+  'your reasoning', 'your rationale', 'rationale', 'rationales', 'your logic', 'logic you', 'logic behind', 'logic that', 'trail of logic',
+  'your thought process', 'thinking process', 'train of thought', 'line of reasoning', 'chain of reasoning', 'chain of inferences',
+  'chain of logic', 'reasoning trail', 'reasoning path', 'your thinking', 'your working', 'your workings',
+  'derivation', 'derivations', 'your justification', 'your deductions', 'each deduction', 'every deduction', 'your inferences',
+  'each inference', 'every inference',
+  'how you got', 'how you arrived', 'how you reached', 'how you came', 'how you solved', 'how you derived', 'how you figured',
+  'how you worked', 'how you obtained', 'how you computed', 'how you calculated', 'how you determined', 'how you concluded',
+  'how you would solve', 'how you solve', 'how you reason', 'how you think', 'how you thought', 'how you reasoned',
+  'why you chose', 'why you picked', 'why you selected', 'intermediate steps', 'intermediate calculations', 'intermediate calculation',
+  'intermediate results', 'intermediate reasoning', 'each calculation', 'every calculation', 'each move', 'every move', 'logical steps',
+  'logical moves', 'stages of your', 'scratch work', 'scratchwork',
+  'scratchpad', 'scratch pad', 'inner monologue', 'internal monologue', 'internal deliberation', 'deliberation', 'your calculations',
+  'your derivation', 'your problem solving', 'solution process', 'how one gets', 'how to get there', 'how you get', 'how this follows',
+  'how it follows',
+];
+const WEAK_REASON_OBJECTS = ['reasoning', 'the reasoning', 'calculations', 'calculation', 'justification', 'justifications', 'working', 'each step', 'every step'];
+const DELIBERATE_VERBS = ['think', 'reason', 'deliberate', 'reflect', 'ponder', 'figure', 'brainstorm', 'contemplate', 'muse'];
+const DELIBERATE_MANNERS = [
+  'out loud', 'aloud', 'in writing', 'on paper', 'explicitly', 'methodically', 'systematically', 'one stage at a time',
+  'one step at a time', 'a step at a time', 'stage by stage', 'piece by piece', 'bit by bit', 'point by point', 'in stages',
+  'incrementally', 'visibly', 'openly',
+];
+const BEFORE_ANSWERING = [
+  'before responding', 'before you respond', 'before replying', 'before you reply', 'before stating', 'before you state',
+  'before committing', 'before you commit', 'before the final', 'before your final', 'before concluding', 'prior to responding',
+  'prior to answering', 'prior to replying', 'prior to giving', 'first then answer', 'then give the', 'then answer', 'then the answer',
+  'then the conclusion', 'then state', 'then give', 'followed by the answer', 'only then', 'not just the', 'not only the',
+];
+// Step-wise manners that ask for reasoning on their own, whoever the verb.
+const STEPWISE_MANNERS = ['stage by stage', 'one stage at a time', 'one step at a time', 'a step at a time', 'step after step', 'step for step', 'stepwise', 'step wise'];
+
+const GRADE_VERBS = [
+  'grade', 'grading', 'score', 'scoring', 'rate', 'rating', 'judge', 'judging', 'evaluate', 'evaluating', 'assess', 'assessing',
+  'mark', 'critique', 'review', 'reviewer', 'rank', 'compare', 'appraise', 'decide which', 'how good',
+  'how well', 'how accurate', 'how helpful', 'assign', 'award', 'quality', 'judgment', 'judgement',
+];
+const GRADED_OBJECTS = [
+  'response', 'responses', 'reply', 'replies', 'answer', 'answers', 'completion', 'completions', 'output', 'outputs', 'submission',
+  'submissions', 'solution', 'solutions', 'generation', 'generations', 'the assistant', 'assistant s', 'the model', 'model s',
+  'chatbot', 'chatbots', 'candidate response', 'candidate answer',
+];
+const SCALES = [
+  '# to #', 'from # to #', 'between # and #', 'out of #', '# #', 'one and ten', 'one to ten', 'one to five', 'zero to ten', 'scale',
+  'mark', 'marks', 'points', 'stars', 'percent', 'pass or fail', 'pass fail', 'likert', 'numeric', 'numerical', 'number from',
+  'quality number', 'verdict', 'better', 'stronger', 'weaker', 'worse', 'preferred', 'more helpful', 'more accurate', 'which one',
+  'winner', 'tie', 'criteria', 'criterion',
+];
+const REWRITE_VERBS = [
+  'rewrite', 'rephrase', 'reword', 'reformulate', 'paraphrase', 'recast', 'convert', 'transform', 'adjust', 'modify', 'revise', 'edit',
+  'change', 'alter', 'adapt', 'restate', 'redraft', 'rework', 'tone down', 'soften', 'neutralise', 'neutralize', 'sanitize', 'sanitise',
+  'detoxify', 'clean up', 'turn',
+];
+const REWRITE_OBJECTS = ['question', 'questions', 'request', 'requests', 'prompt', 'prompts', 'query', 'queries', 'message', 'instruction', 'instructions', 'ask'];
+const REWRITE_SAFETY_TERMS = [
+  'harm', 'harms', 'toxic', 'non toxic', 'risky', 'offensive', 'allowed', 'permissible', 'answerable', 'family friendly', 'sfw', 'nsfw',
+  'objectionable', 'problematic', 'misuse', 'illegal', 'hazardous', 'red flags', 'content rules', 'usage rules', 'its rules', 'decline',
+  'fine to answer', 'safety', 'safe', 'safer', 'harmless', 'dangerous', 'violating', 'violate', 'policy', 'compliant',
+];
+const NEGATIONS = ['not', 'don t', 'dont', 'do not', 'never', 'without', 'no need to', 'doesn t', 'needn t', 'skip', 'omit', 'nor', 'neither'];
+const RATIONALE_NAMES = ['reasoning', 'rationale', 'explanation', 'justification', 'thoughts', 'thought', 'thinking', 'analysis', 'working', 'derivation', 'chain of thought', 'scratchpad', 'steps'];
+const ANSWER_NAMES = ['answer', 'final answer', 'final_answer', 'result', 'conclusion', 'solution', 'label', 'prediction', 'final'];
+const SCORE_NAMES = ['score', 'rating', 'grade', 'verdict', 'judgment', 'judgement', 'winner', 'preference'];
+const STRUCTURE_WORDS = ['json', 'keys', 'key', 'field', 'fields', 'property', 'properties', 'sections', 'section', 'tags', 'tag', 'schema'];
+const GIVEN_ANSWER_PARAPHRASES = [
+  'the key is', 'right one', 'right choice', 'right option', 'correct choice is', 'ground truth', 'expected output', 'solution given',
+  'the result equals', 'known that', 'gold answer', 'gold label',
+];
+
+// Tags of the elicitation matcher: below 32 a CONTENT_FLAG bit position (phrase lists), from
+// FOREIGN the same for another language's lists, from 64 a paraphrase family.
+const FOREIGN = 32;
+const enum Family {
+  StrongAsk = 64,
+  WeakAsk,
+  StrongObject,
+  WeakObject,
+  Deliberate,
+  Manner,
+  BeforeAnswering,
+  Stepwise,
+  GradeVerb,
+  GradedObject,
+  Scale,
+  RewriteVerb,
+  RewriteObject,
+  RewriteSafety,
+  Negation,
+  RationaleName,
+  RationaleField,
+  AnswerName,
+  AnswerField,
+  ScoreName,
+  ScoreField,
+  Structure,
+  GivenAnswer,
+}
+const NEAR = 6;
+const NEGATION_REACH = 2;
+/** How far a scale from a grading pair, or a safety word from a rewrite pair, may sit (sentence ends allowed). */
+const PAIR_REACH = 14;
+const COT_BIT = bitOf(CONTENT_FLAG.cotElicitation);
+const SAFETY_BIT = bitOf(CONTENT_FLAG.safetyTerm);
+
+function elicitationRules(): PhraseRule<number>[] {
   const out: PhraseRule<number>[] = [];
-  const add = (phrases: string[], flag: number) => {
-    for (const phrase of phrases) out.push({ phrase, tag: bitOf(flag) });
+  const add = (phrases: readonly string[], tag: number) => {
+    for (const phrase of phrases) out.push({ phrase, tag });
   };
-  add(COT_PHRASES, CONTENT_FLAG.cotElicitation);
-  add(STRONG_RUBRIC_PHRASES, CONTENT_FLAG.rubricGrading);
-  add(SCORE_ASK_PHRASES, CONTENT_FLAG.scoreAsk);
-  add(RESPONSE_TERMS, CONTENT_FLAG.responseTerm);
-  add(GIVEN_ANSWER_PHRASES, CONTENT_FLAG.givenAnswer);
-  add(EXPLAIN_ASK_PHRASES, CONTENT_FLAG.explainAsk);
-  add(REWRITE_ASK_PHRASES, CONTENT_FLAG.rewriteAsk);
-  add(SAFETY_TERMS, CONTENT_FLAG.safetyTerm);
+  add(COT_PHRASES, bitOf(CONTENT_FLAG.cotElicitation));
+  add(STRONG_RUBRIC_PHRASES, bitOf(CONTENT_FLAG.rubricGrading));
+  add(SCORE_ASK_PHRASES, bitOf(CONTENT_FLAG.scoreAsk));
+  add(RESPONSE_TERMS, bitOf(CONTENT_FLAG.responseTerm));
+  add(GIVEN_ANSWER_PHRASES, bitOf(CONTENT_FLAG.givenAnswer));
+  add(EXPLAIN_ASK_PHRASES, bitOf(CONTENT_FLAG.explainAsk));
+  add(REWRITE_ASK_PHRASES, bitOf(CONTENT_FLAG.rewriteAsk));
+  add(SAFETY_TERMS, bitOf(CONTENT_FLAG.safetyTerm));
+  const lists: [keyof LanguagePhrases, number][] = [
+    ['cot', CONTENT_FLAG.cotElicitation],
+    ['rubric', CONTENT_FLAG.rubricGrading],
+    ['scoreAsk', CONTENT_FLAG.scoreAsk],
+    ['responseTerms', CONTENT_FLAG.responseTerm],
+    ['givenAnswer', CONTENT_FLAG.givenAnswer],
+    ['explainAsk', CONTENT_FLAG.explainAsk],
+    ['rewriteAsk', CONTENT_FLAG.rewriteAsk],
+    ['safetyTerms', CONTENT_FLAG.safetyTerm],
+  ];
+  for (const phrases of Object.values(LANGUAGE_PHRASES)) {
+    for (const [list, flag] of lists) add(phrases[list], FOREIGN + bitOf(flag));
+  }
+  add(STRONG_ASK_VERBS, Family.StrongAsk);
+  add(WEAK_ASK_VERBS, Family.WeakAsk);
+  add(STRONG_REASON_OBJECTS, Family.StrongObject);
+  add(WEAK_REASON_OBJECTS, Family.WeakObject);
+  add(DELIBERATE_VERBS, Family.Deliberate);
+  add(DELIBERATE_MANNERS, Family.Manner);
+  add(BEFORE_ANSWERING, Family.BeforeAnswering);
+  add(STEPWISE_MANNERS, Family.Stepwise);
+  add(GRADE_VERBS, Family.GradeVerb);
+  add(GRADED_OBJECTS, Family.GradedObject);
+  add(SCALES, Family.Scale);
+  add(REWRITE_VERBS, Family.RewriteVerb);
+  add(REWRITE_OBJECTS, Family.RewriteObject);
+  add(REWRITE_SAFETY_TERMS, Family.RewriteSafety);
+  add(NEGATIONS, Family.Negation);
+  add(RATIONALE_NAMES, Family.RationaleName);
+  add(RATIONALE_NAMES.map(asField), Family.RationaleField);
+  add(ANSWER_NAMES, Family.AnswerName);
+  add(ANSWER_NAMES.map(asField), Family.AnswerField);
+  add(SCORE_NAMES, Family.ScoreName);
+  add(SCORE_NAMES.map(asField), Family.ScoreField);
+  add(STRUCTURE_WORDS, Family.Structure);
+  add(GIVEN_ANSWER_PARAPHRASES, Family.GivenAnswer);
+  return out;
+}
+
+/** `final answer` as a field label: `final answer:`. */
+function asField(name: string): string {
+  return `${name}:`;
+}
+
+// Tags of the prompt matcher (capability keywords, on the template tokens).
+const CAPABILITY_TAG = 100;
+const LATIN_LANGUAGES = Object.keys(LATIN_FUNCTION_WORDS) as PromptLanguage[];
+
+function promptRules(): PhraseRule<number>[] {
+  const out: PhraseRule<number>[] = [];
   for (const [capability, words] of Object.entries(CAPABILITY_KEYWORDS)) {
     for (const phrase of words) out.push({ phrase, tag: CAPABILITY_TAG + CAPABILITY_CODE[capability as Capability] });
   }
   return out;
+}
+
+/**
+ * Function words by token hash, for the language guess: one probe per prompt token, since these
+ * are the commonest words of a text and a phrase look-up for each would cost more than the rest.
+ */
+function createFunctionWordTable(): (token: number) => number {
+  const size = 512;
+  const keys = new Int32Array(size);
+  const languages = new Int8Array(size).fill(-1);
+  LATIN_LANGUAGES.forEach((language, index) => {
+    for (const word of LATIN_FUNCTION_WORDS[language]!) {
+      const hash = wordHash(word);
+      let slot = hash & (size - 1);
+      while (languages[slot] !== -1 && keys[slot] !== hash) slot = (slot + 1) & (size - 1);
+      keys[slot] = hash;
+      languages[slot] = index;
+    }
+  });
+  return (token) => {
+    let slot = token & (size - 1);
+    while (languages[slot] !== -1) {
+      if (keys[slot] === token) return languages[slot]!;
+      slot = (slot + 1) & (size - 1);
+    }
+    return -1;
+  };
 }
 
 /** The phrase lists behind each detector, for the registry and the README. */
@@ -148,6 +384,7 @@ export const CONTENT_PHRASES = {
   explain_answer: { given_answer: GIVEN_ANSWER_PHRASES, explain_ask: EXPLAIN_ASK_PHRASES },
   safe_rewrite: { rewrite_ask: REWRITE_ASK_PHRASES, safety_terms: SAFETY_TERMS },
   capability_keywords: CAPABILITY_KEYWORDS,
+  languages: LANGUAGE_PHRASES,
 } as const;
 
 /** What the structure of the request says, beside its words. */
@@ -160,46 +397,247 @@ export interface RequestShape {
   toolTypes: readonly string[];
 }
 
-export interface ContentSignals {
-  flags: number;
-  capability: number;
-}
-
 /** Order in which keyword ties are broken: the more specific capability first. */
 const KEYWORD_CAPABILITIES: readonly number[] = ['coding', 'data_analysis', 'math', 'reasoning', 'writing'].map((name) => CAPABILITY_CODE[name as Capability]);
+
+export interface ContentSignalDetector {
+  /**
+   * The asks in one part of a request, read from its detection stream: verdict bits, the phrase
+   * parts behind them, and `paraphrase` / `nonEnglishAsk` when those rules found a verdict.
+   */
+  part(scan: TextScan): number;
+  /**
+   * The capability of the request (from the prompt's template tokens and the request's
+   * structure) and the `PROMPT_LANGUAGES` code of the prompt (from the letters normalisation
+   * counted and function words). The object returned is reused by the next call.
+   */
+  prompt(prompt: TextScan, shape: RequestShape): PromptSignals;
+}
+
+export interface PromptSignals {
+  capability: number;
+  language: number;
+}
 
 /**
  * Creates the content detector. Holds its compiled tables and counters; one per thread.
  *
  * @example
- * const detect = createContentSignalDetector();
- * const { flags, capability } = detect(promptScan, systemScan, shape);
- * if (flags & CONTENT_FLAG.cotElicitation) ...
+ * const detector = createContentSignalDetector();
+ * const asks = detector.part(promptScan);
+ * if (asks & CONTENT_FLAG.cotElicitation) ...
  */
-export function createContentSignalDetector(): (prompt: TextScan, system: TextScan | null, shape: RequestShape) => ContentSignals {
-  const matcher = createPhraseMatcher(rules());
+export function createContentSignalDetector(): ContentSignalDetector {
+  const elicitation = createPhraseMatcher(elicitationRules());
+  const promptMatcher = createPhraseMatcher(promptRules());
   const hits = new Int32Array(CAPABILITIES.length);
-  let bits = 0;
-  const onMatch = (tag: number) => {
-    if (tag >= CAPABILITY_TAG) hits[tag - CAPABILITY_TAG]!++;
-    else bits |= 1 << tag;
+  const languageHits = new Int32Array(LATIN_LANGUAGES.length);
+  const promptSignals: PromptSignals = { capability: 0, language: 0 };
+  const functionWord = createFunctionWordTable();
+  const onPromptMatch = (tag: number) => {
+    hits[tag - CAPABILITY_TAG]!++;
   };
-  return (prompt, system, shape) => {
-    hits.fill(0);
-    bits = 0;
-    let systemBits = 0;
-    if (system !== null && system.count > 0) {
-      matcher.match(system.tokens, system.count, onMatch);
-      systemBits = bits;
-      bits = 0;
+  // State of one part's pass: phrase bits, paraphrase verdicts, and the last position of each
+  // family that pairs with another (-1: none yet). Pairs must sit in one sentence.
+  let sentence = new Int32Array(1024);
+  let fieldFlags: Uint8Array = new Uint8Array(0);
+  let bits = 0;
+  let foreign = 0;
+  let paraphrased = 0;
+  let negationEnd = -1;
+  let strongAsk = -1;
+  let weakAsk = -1;
+  let askNegated = false;
+  let strongObject = -1;
+  let weakObject = -1;
+  let deliberate = -1;
+  let manner = -1;
+  let before = -1;
+  let gradeVerb = -1;
+  let gradedObject = -1;
+  let gradePair = -1;
+  let scale = -1;
+  let rewriteVerb = -1;
+  let rewriteObject = -1;
+  let rewritePair = -1;
+  let safety = -1;
+  let rationale = -1;
+  let answerAfterRationale = false;
+  let scoreField = false;
+  let structure = -1;
+  let givenAnswer = false;
+
+  const reset = () => {
+    bits = foreign = paraphrased = 0;
+    negationEnd = strongAsk = weakAsk = strongObject = weakObject = deliberate = manner = before = -1;
+    gradeVerb = gradedObject = gradePair = scale = rewriteVerb = rewriteObject = rewritePair = safety = rationale = structure = -1;
+    askNegated = answerAfterRationale = scoreField = givenAnswer = false;
+  };
+  /** Whether `earlier` (a position seen before) is within `reach` tokens of `at` in the same sentence. */
+  const near = (at: number, earlier: number, reach = NEAR) => earlier >= 0 && at - earlier <= reach && sentence[at] === sentence[earlier];
+  /** The same across sentence ends: a scale or a safety word often follows in the next sentence. */
+  const within = (at: number, earlier: number, reach: number) => earlier >= 0 && at - earlier <= reach;
+  const negated = (position: number) => negationEnd >= 0 && position > negationEnd && near(position, negationEnd, NEGATION_REACH);
+  const reasoningAsk = (position: number) => {
+    if (!negated(position) && !askNegated) paraphrased |= CONTENT_FLAG.cotElicitation;
+  };
+  const isField = (position: number) => (fieldFlags[position]! & WORD_FIELD) !== 0;
+  const rationaleAt = (position: number) => {
+    if (rationale === -1) rationale = position;
+  };
+  const gradePairAt = (position: number) => {
+    gradePair = position;
+    if (within(position, scale, PAIR_REACH)) paraphrased |= CONTENT_FLAG.rubricGrading;
+  };
+  const rewritePairAt = (position: number) => {
+    rewritePair = position;
+    if (within(position, safety, PAIR_REACH)) paraphrased |= CONTENT_FLAG.safeRewrite;
+  };
+  const safetyAt = (position: number, length: number) => {
+    safety = position + length - 1;
+    if (within(position, rewritePair, PAIR_REACH)) paraphrased |= CONTENT_FLAG.safeRewrite;
+  };
+
+  const onMatch = (tag: number, position: number, length: number) => {
+    const end = position + length - 1;
+    if (tag < Family.StrongAsk) {
+      const bit = tag < FOREIGN ? tag : tag - FOREIGN;
+      if (bit === COT_BIT && negated(position)) return;
+      if (bit === SAFETY_BIT) safetyAt(position, length);
+      if (tag < FOREIGN) bits |= 1 << bit;
+      else foreign |= 1 << bit;
+      return;
     }
-    matcher.match(prompt.tokens, prompt.count, onMatch);
-    let flags = verdicts(bits);
-    const systemVerdicts = verdicts(systemBits);
-    if (systemVerdicts & CONTENT_FLAG.cotElicitation) flags |= CONTENT_FLAG.systemCot;
-    if (systemVerdicts & CONTENT_FLAG.rubricGrading) flags |= CONTENT_FLAG.systemRubric;
-    if (prompt.codeBlocks > 0) flags |= CONTENT_FLAG.code;
-    return { flags, capability: capabilityOf(prompt, shape) };
+    switch (tag as Family) {
+      case Family.Negation:
+        negationEnd = end;
+        break;
+      case Family.StrongAsk:
+        if (isField(position)) break;
+        askNegated = negated(position);
+        strongAsk = position;
+        if (near(position, strongObject) || near(position, weakObject)) reasoningAsk(position);
+        break;
+      case Family.WeakAsk:
+        if (isField(position)) break;
+        askNegated = negated(position);
+        weakAsk = position;
+        if (near(position, strongObject)) reasoningAsk(position);
+        break;
+      case Family.StrongObject:
+        if (near(position, strongAsk) || near(position, weakAsk)) reasoningAsk(position);
+        // An object under a negation ("do not explain your reasoning, just give ...") is spent.
+        if (!negated(position) && !(askNegated && (near(position, strongAsk) || near(position, weakAsk)))) strongObject = end;
+        break;
+      case Family.WeakObject:
+        if (near(position, strongAsk)) reasoningAsk(position);
+        if (!negated(position) && !(askNegated && near(position, strongAsk))) weakObject = end;
+        break;
+      case Family.Deliberate:
+        if (isField(position)) break;
+        askNegated = negated(position);
+        deliberate = position;
+        if (near(position, manner) || near(position, before, NEAR + 2)) reasoningAsk(position);
+        break;
+      case Family.Manner:
+        manner = end;
+        if (near(position, deliberate)) reasoningAsk(position);
+        break;
+      case Family.BeforeAnswering:
+        before = end;
+        if (near(position, deliberate, NEAR + 2)) reasoningAsk(position);
+        break;
+      case Family.Stepwise:
+        if (!negated(position)) paraphrased |= CONTENT_FLAG.cotElicitation;
+        break;
+      case Family.GradeVerb:
+        gradeVerb = position;
+        if (near(position, gradedObject)) gradePairAt(position);
+        break;
+      case Family.GradedObject:
+        gradedObject = end;
+        if (near(position, gradeVerb)) gradePairAt(position);
+        break;
+      case Family.Scale:
+        scale = end;
+        if (within(position, gradePair, PAIR_REACH)) paraphrased |= CONTENT_FLAG.rubricGrading;
+        break;
+      case Family.RewriteVerb:
+        rewriteVerb = position;
+        if (near(position, rewriteObject)) rewritePairAt(position);
+        break;
+      case Family.RewriteObject:
+        rewriteObject = end;
+        if (near(position, rewriteVerb)) rewritePairAt(position);
+        break;
+      case Family.RewriteSafety:
+        safetyAt(position, length);
+        break;
+      case Family.RationaleField:
+        rationaleAt(position);
+        break;
+      case Family.RationaleName:
+        if (near(position, structure)) rationaleAt(position);
+        break;
+      case Family.AnswerField:
+        if (rationale !== -1 && position > rationale) answerAfterRationale = true;
+        break;
+      case Family.AnswerName:
+        if (near(position, structure) && rationale !== -1 && position > rationale) answerAfterRationale = true;
+        break;
+      case Family.ScoreField:
+        scoreField = true;
+        break;
+      case Family.ScoreName:
+        if (near(position, structure)) scoreField = true;
+        break;
+      case Family.Structure:
+        structure = position;
+        break;
+      case Family.GivenAnswer:
+        givenAnswer = true;
+        break;
+    }
+  };
+
+  return {
+    part(scan) {
+      reset();
+      const words = scan.words;
+      const count = scan.wordCount;
+      if (sentence.length < count) sentence = new Int32Array(count * 2);
+      let current = 0;
+      for (let i = 0; i < count; i++) {
+        sentence[i] = current;
+        if (words[i] === SLOT_SENTENCE || words[i] === SLOT_BREAK) current++;
+      }
+      fieldFlags = scan.wordFlags;
+      elicitation.match(words, count, onMatch, fieldFlags);
+      if (answerAfterRationale) paraphrased |= CONTENT_FLAG.cotElicitation;
+      if (rationale !== -1 && scoreField) paraphrased |= CONTENT_FLAG.rubricGrading;
+      if (gradePair !== -1 && scoreField) paraphrased |= CONTENT_FLAG.rubricGrading;
+      const phrased = bits | foreign;
+      const given = (phrased & CONTENT_FLAG.givenAnswer) !== 0 || givenAnswer;
+      if (given && (paraphrased & CONTENT_FLAG.cotElicitation || phrased & CONTENT_FLAG.explainAsk)) paraphrased |= CONTENT_FLAG.explainAnswer;
+      const fromPhrases = verdicts(phrased);
+      let flags = fromPhrases | verdicts(phrased | paraphrased) | paraphrased;
+      if ((flags & ~fromPhrases & VERDICT_FLAGS) !== 0) flags |= CONTENT_FLAG.paraphrase;
+      if ((verdicts(foreign) & VERDICT_FLAGS) !== 0 && (verdicts(bits) & VERDICT_FLAGS) === 0) flags |= CONTENT_FLAG.nonEnglishAsk;
+      return flags;
+    },
+    prompt(prompt, shape) {
+      hits.fill(0);
+      languageHits.fill(0);
+      promptMatcher.match(prompt.tokens, prompt.count, onPromptMatch);
+      const tokens = prompt.tokens;
+      for (let i = 0; i < prompt.count; i++) {
+        const language = functionWord(tokens[i]!);
+        if (language !== -1) languageHits[language]!++;
+      }
+      promptSignals.capability = capabilityOf(prompt, shape);
+      promptSignals.language = languageOf(prompt);
+      return promptSignals;
+    },
   };
 
   function capabilityOf(prompt: TextScan, shape: RequestShape): number {
@@ -219,6 +657,43 @@ export function createContentSignalDetector(): (prompt: TextScan, system: TextSc
     if (best === CAPABILITY_CODE.chat && shape.toolCount > 0) return CAPABILITY_CODE.agentic;
     return best;
   }
+
+  function languageOf(prompt: TextScan): number {
+    const scripts = prompt.normalization.scripts;
+    let letters = 0;
+    let topScript = 0;
+    for (let s = 1; s < scripts.length; s++) {
+      letters += scripts[s]!;
+      if (s !== LATIN_SCRIPT && scripts[s]! > scripts[topScript]!) topScript = s;
+    }
+    // Kana make Han text Japanese; otherwise the largest non-Latin script decides once it holds
+    // a fifth of the letters (a Russian prompt quoting English code is still Russian).
+    if (scripts[KANA_SCRIPT]! > 0 && scripts[KANA_SCRIPT]! + scripts[HAN_SCRIPT]! >= letters * 0.2) return PROMPT_LANGUAGE_CODE.ja;
+    if (topScript !== 0 && scripts[topScript]! >= letters * 0.2) return SCRIPT_LANGUAGE[topScript]!;
+    let best = -1;
+    let bestHits = 0;
+    for (let l = 0; l < languageHits.length; l++) {
+      if (languageHits[l]! > bestHits) {
+        best = l;
+        bestHits = languageHits[l]!;
+      }
+    }
+    if (best !== -1 && bestHits >= 2) return PROMPT_LANGUAGE_CODE[LATIN_LANGUAGES[best]!];
+    return hasWord(prompt) ? PROMPT_LANGUAGE_CODE.latin : PROMPT_LANGUAGE_CODE.none;
+  }
+}
+
+const LATIN_SCRIPT = SCRIPTS.indexOf('latin');
+const KANA_SCRIPT = SCRIPTS.indexOf('kana');
+const HAN_SCRIPT = SCRIPTS.indexOf('han');
+const SCRIPT_LANGUAGE: readonly number[] = SCRIPTS.map((script) => {
+  const language = ({ cyrillic: 'cyrillic', greek: 'greek', arabic: 'arabic', hebrew: 'hebrew', han: 'zh', kana: 'ja', hangul: 'ko', devanagari: 'devanagari', thai: 'thai', other: 'other' } as Record<string, PromptLanguage>)[script];
+  return language === undefined ? PROMPT_LANGUAGE_CODE.latin : PROMPT_LANGUAGE_CODE[language];
+});
+
+function hasWord(scan: TextScan): boolean {
+  for (let i = 0; i < scan.count; i++) if (scan.tokens[i]! > SLOT_BREAK) return true;
+  return false;
 }
 
 /** The detector verdicts from the phrase parts found in one text. */
@@ -230,7 +705,39 @@ function verdicts(bits: number): number {
   return flags;
 }
 
-/** The names of the verdict bits set in `flags`, for evidence and tests. */
+/**
+ * Content flags of a request from the asks found in each part: the verdict bits whatever part
+ * carried the ask, the system prompt's reasoning and grading asks as `systemCot` and
+ * `systemRubric` (a system prompt that asks for reasoning is common in benign apps too), and a
+ * bit for where an ask sat when it was not the prompt.
+ */
+export function partFlags(part: RequestPart, asks: number): number {
+  const verdict = asks & VERDICT_FLAGS;
+  const marks = asks & (CONTENT_FLAG.paraphrase | CONTENT_FLAG.nonEnglishAsk);
+  switch (part) {
+    case 'prompt':
+      return asks;
+    case 'system': {
+      let flags = verdict & (CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite);
+      if (verdict & CONTENT_FLAG.cotElicitation) flags |= CONTENT_FLAG.systemCot;
+      if (verdict & CONTENT_FLAG.rubricGrading) flags |= CONTENT_FLAG.systemRubric;
+      return flags | (verdict === 0 ? 0 : marks);
+    }
+    case 'prefill':
+      return verdict === 0 ? 0 : verdict | marks | CONTENT_FLAG.prefill;
+    case 'earlier_turn':
+      return verdict === 0 ? 0 : verdict | marks | CONTENT_FLAG.earlierTurn;
+    case 'tool_description':
+      return verdict === 0 ? 0 : verdict | marks | CONTENT_FLAG.toolDescription;
+  }
+}
+
+/** Whether normalisation found the marks of deliberate obfuscation in a scan. */
+export function isObfuscated(stats: NormalizationStats): boolean {
+  return stats.hiddenInWords > 0 || stats.lookAlikesInWords > 0;
+}
+
+/** The names of the bits set in `flags`, for evidence and tests. */
 export function contentFlagNames(flags: number): string[] {
   return (Object.entries(CONTENT_FLAG) as [string, number][]).filter(([, bit]) => (flags & bit) !== 0).map(([name]) => name);
 }

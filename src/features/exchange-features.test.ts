@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_CODE, CONTENT_FLAG } from './content-signals.js';
+import { CAPABILITY_CODE, CONTENT_FLAG, PROMPT_LANGUAGES } from './content-signals.js';
 import { createExchangeFeatureExtractor, shapeOfText } from './exchange-features.js';
 import { SHAPE_WORDS, packShape } from './template-shape.js';
 import { buildExchange } from './test-support/exchange-builder.js';
@@ -42,5 +42,51 @@ describe('exchange features', () => {
   it('labels an agent loop with tools as agentic', () => {
     const tool = { name: 'read_file', description: '', schema: '{}', type: null };
     expect(extract(buildExchange({ prompt: 'Continue.', tools: [tool], toolResults: 1 })).capability).toBe(CAPABILITY_CODE.agentic);
+  });
+});
+
+describe('exchange features: every part the model reads, within a budget', () => {
+  const extract = createExchangeFeatureExtractor();
+  const filler = (chars: number) => 'The weather report said it would be mild and dry. '.repeat(Math.ceil(chars / 51)).slice(0, chars);
+
+  it('marks prompts that contain code', () => {
+    expect(extract(buildExchange({ prompt: 'What does `Array.prototype.flat` do?' })).contentFlags & CONTENT_FLAG.code).not.toBe(0);
+  });
+
+  it('finds an ask placed past the head and before the tail of a long prompt', () => {
+    const prompt = `${filler(3000)} Explain your reasoning step by step. ${filler(1500)}`;
+    expect(extract(buildExchange({ prompt })).contentFlags & CONTENT_FLAG.cotElicitation).not.toBe(0);
+  });
+
+  it('keeps the template features of the prompt what its head and tail windows give', () => {
+    const prompt = `${filler(3000)} Explain your reasoning step by step. ${filler(1500)}`;
+    const features = extract(buildExchange({ prompt }));
+    const expected = new Uint32Array(SHAPE_WORDS);
+    packShape(shapeOfText(prompt).shape, expected);
+    expect([...features.promptShape]).toEqual([...expected]);
+    expect(features.promptTokens).toBe(shapeOfText(prompt).tokens);
+  });
+
+  it('reads earlier turns, a prefill and tool descriptions, and says where the ask was', () => {
+    const earlier = extract(buildExchange({ prompt: 'And the next one: 17 * 23?', history: [{ role: 'user', text: 'Always show your work.' }, { role: 'assistant', text: 'OK.' }] }));
+    expect(earlier.contentFlags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.earlierTurn)).toBe(CONTENT_FLAG.cotElicitation | CONTENT_FLAG.earlierTurn);
+    const prefill = extract(buildExchange({ prompt: 'What is 17 * 23?', prefill: "Let's think step by step." }));
+    expect(prefill.contentFlags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.prefill)).toBe(CONTENT_FLAG.cotElicitation | CONTENT_FLAG.prefill);
+    const tool = { name: 'answer', description: 'Report the answer. Grade the response on a scale of 1 to 10.', schema: '{}', type: null };
+    const tools = extract(buildExchange({ prompt: 'Here is the response: 391.', tools: [tool] }));
+    expect(tools.contentFlags & (CONTENT_FLAG.rubricGrading | CONTENT_FLAG.toolDescription)).toBe(CONTENT_FLAG.rubricGrading | CONTENT_FLAG.toolDescription);
+  });
+
+  it('reads no more than its budget of a huge conversation, most recent turns first', () => {
+    const history = Array.from({ length: 200 }, (_, i) => ({ role: 'user' as const, text: `${i === 199 ? 'Show your work. ' : ''}${filler(5000)}` }));
+    const small = createExchangeFeatureExtractor({ detectionBudget: 4096 });
+    expect(small(buildExchange({ prompt: 'Next?', history })).contentFlags & CONTENT_FLAG.earlierTurn).not.toBe(0);
+    const oldest = history.map((turn, i) => (i === 0 ? { ...turn, text: `Show your work. ${turn.text}` } : { ...turn, text: filler(5000) }));
+    expect(small(buildExchange({ prompt: 'Next?', history: oldest })).contentFlags & CONTENT_FLAG.earlierTurn).toBe(0);
+  });
+
+  it('stores the language of the prompt', () => {
+    expect(PROMPT_LANGUAGES[extract(buildExchange({ prompt: 'Wie wird das Wetter morgen in Berlin?' })).promptLanguage]).toBe('de');
+    expect(PROMPT_LANGUAGES[extract(buildExchange({ prompt: '请一步一步地解答这道题。' })).promptLanguage]).toBe('zh');
   });
 });

@@ -1,8 +1,8 @@
-import { lastUserText, type Exchange } from '../model/exchange.js';
+import { lastUserText, type Exchange, type Message } from '../model/exchange.js';
 import { fmix32 } from '../util/hash64.js';
-import { createContentSignalDetector, type RequestShape } from './content-signals.js';
+import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, type TextScan, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 
 /**
@@ -14,6 +14,8 @@ export interface ExchangeFeatures {
   contentFlags: number;
   /** Index into `CAPABILITIES`. */
   capability: number;
+  /** Index into `PROMPT_LANGUAGES`. */
+  promptLanguage: number;
   /** Hash of the last user prompt as written (numbers included): equal for verbatim repeats. */
   promptHashHi: number;
   promptHashLo: number;
@@ -29,10 +31,33 @@ export interface ExchangeFeatures {
 
 export type ExchangeFeatureExtractor = (exchange: Exchange) => ExchangeFeatures;
 
-/** How much of each text ingest reads: the instruction of a prompt sits at its head or tail. */
+export interface ExchangeFeatureOptions {
+  /**
+   * Characters of text the elicitation detectors read per exchange, over every part the model
+   * reads. Parts that fit are read whole; longer ones share what is left equally and are read at
+   * their head and tail plus sampled windows of their middle.
+   */
+  detectionBudget?: number;
+  /** Seeds where sampled windows fall; a deployment can set its own so padding cannot aim at the gaps. */
+  sampleSeed?: number;
+}
+
+/** How much of the prompt the template features read: the instruction of a prompt sits at its head or tail. */
 export const PROMPT_SCAN: Readonly<TextScannerOptions> = { headChars: 640, tailChars: 240, maxTokens: 512 };
 /** System prompts are long and fixed: their head and tail carry the template and the framing. */
 export const SYSTEM_SCAN: Readonly<TextScannerOptions> = { headChars: 320, tailChars: 120, maxTokens: 256 };
+/** Default `detectionBudget`. */
+export const DETECTION_BUDGET = 6144;
+/** Head and tail shares of a part read for detection only (earlier turns, prefill, tools). */
+const PART_SCAN: Readonly<TextScannerOptions> = { headChars: 384, tailChars: 192, template: false };
+/** A part with less than this left of the budget is not read. */
+const MIN_PART_CHARS = 48;
+/** What each part gets, in order, when there are too many for an equal share of the budget. */
+const SMALL_SLICE = 192;
+/** An assistant reply at least this long answered the user turn before it. */
+const ANSWERED_CHARS = 200;
+/** Parts considered per exchange; in a longer conversation the most recent turns come first. */
+const MAX_PARTS = 256;
 
 /**
  * The template shape and token count of a text as ingest computes them, for tests and for
@@ -55,12 +80,19 @@ export function shapeOfText(text: string, kind: 'prompt' | 'system' = 'prompt'):
  * const features = extract(exchange);
  * const elicits = (features.contentFlags & CONTENT_FLAG.cotElicitation) !== 0;
  */
-export function createExchangeFeatureExtractor(): ExchangeFeatureExtractor {
-  const promptScanner = createTextScanner(PROMPT_SCAN);
-  const systemScanner = createTextScanner(SYSTEM_SCAN);
-  const detect = createContentSignalDetector();
+export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUDGET, sampleSeed }: ExchangeFeatureOptions = {}): ExchangeFeatureExtractor {
+  const maxWords = detectionBudget + 64;
+  const promptScanner = createTextScanner({ ...PROMPT_SCAN, maxWords, sampleSeed });
+  const systemScanner = createTextScanner({ ...SYSTEM_SCAN, maxWords, sampleSeed });
+  const partScanner = createTextScanner({ ...PART_SCAN, maxWords, sampleSeed });
+  const detector = createContentSignalDetector();
   const shape = new Uint16Array(SHAPE_POSITIONS);
   const binScratch = new Uint32Array(SKETCH_BINS);
+  const plan = createBudgetPlan(detectionBudget);
+  // System prompts, tool descriptions and schemas repeat verbatim across many exchanges (one
+  // app or agent framework sends the same ones on every call): what a text read whole gave is kept.
+  const systemCache = createTextCache<{ flags: number; tokens: number; shape: Uint32Array }>();
+  const partCache = createTextCache<number>();
   const requestShape: { imageCount: number; toolCount: number; toolActivity: number; toolTypes: string[] } = {
     imageCount: 0,
     toolCount: 0,
@@ -70,6 +102,7 @@ export function createExchangeFeatureExtractor(): ExchangeFeatureExtractor {
   const features: ExchangeFeatures = {
     contentFlags: 0,
     capability: 0,
+    promptLanguage: 0,
     promptHashHi: 0,
     promptHashLo: 0,
     promptSketch: new Uint32Array(SKETCH_WORDS),
@@ -81,19 +114,50 @@ export function createExchangeFeatureExtractor(): ExchangeFeatureExtractor {
 
   return (exchange) => {
     const request = exchange.request;
+    const promptText = lastUserText(request);
+    plan.collect(exchange, promptText);
+    let flags = 0;
+
     const systemText = request.systemText;
-    let system: TextScan | null = null;
     if (systemText.length > 0) {
-      system = systemScanner.scan(systemText);
-      shapeOfScan(system, shape);
-      packShape(shape, features.systemShape);
-      features.systemTokens = system.estimatedTokens;
+      const whole = plan.chars[1]! >= systemText.length && systemText.length >= CACHED_CHARS;
+      const cached = whole ? systemCache.get(systemText) : undefined;
+      if (cached !== undefined) {
+        features.systemShape.set(cached.shape);
+        features.systemTokens = cached.tokens;
+        flags |= cached.flags;
+      } else {
+        const system = systemScanner.scan(systemText, plan.chars[1]!);
+        shapeOfScan(system, shape);
+        packShape(shape, features.systemShape);
+        features.systemTokens = system.estimatedTokens;
+        const systemFlags = partFlags('system', detector.part(system)) | (isObfuscated(system.normalization) ? CONTENT_FLAG.obfuscated : 0);
+        flags |= systemFlags;
+        if (whole) systemCache.set(systemText, { flags: systemFlags, tokens: system.estimatedTokens, shape: features.systemShape.slice() });
+      }
     } else {
       features.systemShape.fill(0);
       features.systemTokens = 0;
     }
 
-    const prompt = promptScanner.scan(lastUserText(request));
+    for (let p = 2; p < plan.count; p++) {
+      const text = plan.texts[p]!;
+      const chars = plan.chars[p]!;
+      if (chars < Math.min(MIN_PART_CHARS, text.length)) continue;
+      const whole = chars >= text.length && text.length >= CACHED_CHARS;
+      let asks = whole ? partCache.get(text) : undefined;
+      if (asks === undefined) {
+        const scan = partScanner.scan(text, chars);
+        asks = scan.wordCount === 0 ? 0 : detector.part(scan);
+        if (isObfuscated(scan.normalization)) asks |= CONTENT_FLAG.obfuscated;
+        if (whole) partCache.set(text, asks);
+      }
+      flags |= partFlags(plan.kinds[p]!, asks) | (asks & CONTENT_FLAG.obfuscated);
+    }
+
+    const prompt = promptScanner.scan(promptText, plan.chars[0]!);
+    flags |= partFlags('prompt', detector.part(prompt));
+    if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
     shapeOfScan(prompt, shape);
     packShape(shape, features.promptShape);
     features.promptTokens = prompt.estimatedTokens;
@@ -107,6 +171,7 @@ export function createExchangeFeatureExtractor(): ExchangeFeatureExtractor {
       features.promptHashHi = prompt.rawHash;
       features.promptHashLo = fmix32((h ^ prompt.estimatedTokens) >>> 0);
     }
+    if (prompt.codeBlocks > 0) flags |= CONTENT_FLAG.code;
 
     let toolActivity = exchange.response?.toolCalls.length ?? 0;
     for (const message of request.messages) toolActivity += message.toolCalls.length + message.toolResults.length;
@@ -115,9 +180,143 @@ export function createExchangeFeatureExtractor(): ExchangeFeatureExtractor {
     requestShape.toolActivity = toolActivity;
     requestShape.toolTypes.length = 0;
     for (const tool of request.tools) if (tool.type !== null) requestShape.toolTypes.push(tool.type);
-    const signals = detect(prompt, system, requestShape as RequestShape);
-    features.contentFlags = signals.flags;
+    features.contentFlags = flags;
+    const signals = detector.prompt(prompt, requestShape as RequestShape);
     features.capability = signals.capability;
+    features.promptLanguage = signals.language;
     return features;
   };
+}
+
+/**
+ * Texts shorter than this are read again rather than looked up: they cost little to scan, and
+ * short system prompts are often filled per request (a name, a date), so they would rarely be hit.
+ */
+const CACHED_CHARS = 400;
+/** Characters of text a cache may hold before it starts over (about 8 MB of strings). */
+const CACHE_CHARS = 4_000_000;
+const CACHE_ENTRIES = 4096;
+
+interface TextCache<Value> {
+  get(text: string): Value | undefined;
+  set(text: string, value: Value): void;
+}
+
+/** A map from texts to what they gave, emptied when it holds too many entries or characters. */
+function createTextCache<Value>(): TextCache<Value> {
+  const entries = new Map<string, Value>();
+  let chars = 0;
+  return {
+    get: (text) => entries.get(text),
+    set(text, value) {
+      if (entries.size >= CACHE_ENTRIES || chars + text.length > CACHE_CHARS) {
+        entries.clear();
+        chars = 0;
+      }
+      entries.set(text, value);
+      chars += text.length;
+    },
+  };
+}
+
+interface BudgetPlan {
+  /** Gathers the parts of an exchange and shares the budget among them. Slot 0 is the prompt, 1 the system prompt. */
+  collect(exchange: Exchange, promptText: string): void;
+  count: number;
+  readonly texts: string[];
+  readonly kinds: RequestPart[];
+  /** Characters each part may read for detection. */
+  readonly chars: Int32Array;
+}
+
+/**
+ * The per-exchange scan budget. The prompt's and the system prompt's template windows are always
+ * read (the stored template features need them); what is left goes to every part the model
+ * reads, max-min fair: parts shorter than an equal share are read whole and the rest share the
+ * remainder equally. A padded part therefore costs its share, never more, and an attacker who
+ * moves an ask into an earlier turn, a prefill or a tool description finds it read there too.
+ */
+function createBudgetPlan(budget: number): BudgetPlan {
+  const promptFloor = PROMPT_SCAN.headChars! + PROMPT_SCAN.tailChars!;
+  const systemFloor = SYSTEM_SCAN.headChars! + SYSTEM_SCAN.tailChars!;
+  const lengths = new Float64Array(MAX_PARTS);
+  const floors = new Float64Array(MAX_PARTS);
+  const plan: BudgetPlan = {
+    count: 0,
+    texts: new Array<string>(MAX_PARTS).fill(''),
+    kinds: new Array<RequestPart>(MAX_PARTS).fill('prompt'),
+    chars: new Int32Array(MAX_PARTS),
+    collect(exchange, promptText) {
+      const request = exchange.request;
+      let n = 0;
+      function add(text: string, kind: RequestPart): void {
+        if (n >= MAX_PARTS) return;
+        plan.texts[n] = text;
+        plan.kinds[n] = kind;
+        n++;
+      }
+      add(promptText, 'prompt');
+      add(request.systemText, 'system');
+      const messages = request.messages;
+      const last = messages.length - 1;
+      if (last >= 0 && messages[last]!.role === 'assistant' && messages[last]!.text.length > 0) add(messages[last]!.text, 'prefill');
+      let promptSeen = false;
+      for (let i = last; i >= 0; i--) {
+        const message: Message = messages[i]!;
+        if (message.role !== 'user' || message.text.length === 0) continue;
+        // The prompt is the last user message with text: skip it once.
+        if (!promptSeen && message.text === promptText) {
+          promptSeen = true;
+          continue;
+        }
+        // An earlier ask the model already answered in full is history: every later exchange of
+        // the conversation re-sends it, and counting it again would make any chat that once asked
+        // "can you explain each step?" look like a harvest. A standing ask (no answer, or only an
+        // acknowledgement such as "Understood.") still governs what the model writes next.
+        const reply = messages[i + 1];
+        if (reply !== undefined && reply.role === 'assistant' && reply.text.length >= ANSWERED_CHARS) continue;
+        add(message.text, 'earlier_turn');
+      }
+      for (const tool of request.tools) if (tool.description.length > 0) add(tool.description, 'tool_description');
+      for (const tool of request.tools) if (tool.schema.length > 2) add(tool.schema, 'tool_description');
+      plan.count = n;
+
+      let total = 0;
+      let left = budget;
+      for (let p = 0; p < n; p++) {
+        const length = plan.texts[p]!.length;
+        const floor = p === 0 ? Math.min(length, promptFloor) : p === 1 ? Math.min(length, systemFloor) : 0;
+        floors[p] = floor;
+        lengths[p] = length - floor;
+        total += length - floor;
+        left -= floor;
+      }
+      if (total <= left) {
+        for (let p = 0; p < n; p++) plan.chars[p] = plan.texts[p]!.length;
+        return;
+      }
+      // Max-min fair share of what is left: the largest level x with sum(min(length, x)) <= left.
+      let low = 0;
+      let high = Math.max(0, left);
+      while (high - low > 1) {
+        const level = (low + high) >>> 1;
+        let used = 0;
+        for (let p = 0; p < n; p++) used += Math.min(lengths[p]!, level);
+        if (used <= left) low = level;
+        else high = level;
+      }
+      if (low >= MIN_PART_CHARS) {
+        for (let p = 0; p < n; p++) plan.chars[p] = floors[p]! + Math.min(lengths[p]!, low);
+        return;
+      }
+      // Too many parts for a useful equal share (a long conversation, many tools): serve them in
+      // order (prompt, system, prefill, the most recent turns, tools) a slice each while it lasts.
+      for (let p = 0; p < n; p++) {
+        const slice = Math.min(lengths[p]!, SMALL_SLICE, Math.max(0, left));
+        plan.chars[p] = floors[p]! + slice;
+        left -= slice;
+      }
+    },
+  };
+  return plan;
 }

@@ -30,6 +30,7 @@ export interface ExchangeRecord {
   thinkingBudget: number | null;
   reasoningEffort: string | null;
   n: number | null;
+  temperature: number | null;
   outputChars: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
@@ -45,6 +46,8 @@ export interface ExchangeRecord {
   promptShape: ArrayLike<number>;
   systemTokens: number;
   systemShape: ArrayLike<number>;
+  /** Index into `PROMPT_LANGUAGES` (0 for a store written before the column existed). */
+  promptLanguage: number;
 }
 
 export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;

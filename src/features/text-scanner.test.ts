@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SLOT_CODE, SLOT_NUM, SLOT_QUOTE, SLOT_URL, createTextScanner, displayTokens, wordHash } from './text-scanner.js';
+import { SLOT_BREAK, SLOT_CODE, SLOT_NUM, SLOT_QUOTE, SLOT_SENTENCE, SLOT_URL, WORD_FIELD, createTextScanner, displayTokens, wordHash } from './text-scanner.js';
 
 function tokensOf(text: string, options = {}): number[] {
   const scan = createTextScanner(options).scan(text);
@@ -57,5 +57,95 @@ describe('text scanner', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('text scanner: the detection stream', () => {
+  const wordsOf = (text: string, detectionChars = 0, options = {}) => {
+    const scan = createTextScanner(options).scan(text, detectionChars);
+    return Array.from(scan.words.subarray(0, scan.wordCount));
+  };
+  const hashes = (text: string) => text.split(' ').map((word) => (word === '.' ? SLOT_SENTENCE : word === '|' ? SLOT_BREAK : word === '#' ? SLOT_NUM : wordHash(word)));
+
+  it('reads quoted and code text as words, while the template masks them as slots', () => {
+    const text = 'Please "think step by step" and ```\nexplain your reasoning\n``` or `show work`';
+    expect(displayTokens(text)).toEqual(['please', '<quote>', 'and', '<code>', 'or', '<code>']);
+    expect(wordsOf(text)).toEqual(hashes('please think step by step and . explain your reasoning . or show work'));
+  });
+
+  it('gives an obfuscated text the same words as the clean one', () => {
+    const clean = wordsOf('Think step by step and show your work.');
+    expect(wordsOf('Thі\u200bnk ѕtep by ｓｔｅｐ and s\u00adhow yоur wоrk.')).toEqual(clean);
+    expect(wordsOf('𝐓𝐡𝐢𝐧𝐤 step by step and show your work.')).toEqual(clean);
+  });
+
+  it('keeps the template tokens and verbatim hash of ASCII text whatever the detection budget', () => {
+    const text = `Solve this. ${'filler words here '.repeat(200)} Then "quote" it, see https://x.io/a and end.`;
+    const a = createTextScanner({ headChars: 100, tailChars: 60 }).scan(text);
+    const tokens = Array.from(a.tokens.subarray(0, a.count));
+    const raw = a.rawHash;
+    const b = createTextScanner({ headChars: 100, tailChars: 60 }).scan(text, 2000);
+    expect(Array.from(b.tokens.subarray(0, b.count))).toEqual(tokens);
+    expect(b.rawHash).toBe(raw);
+    expect(b.wordCount).toBeGreaterThan(a.wordCount + 200);
+  });
+
+  it('samples windows of a long middle up to the budget, with breaks between them', () => {
+    const text = `head words ${'x '.repeat(20_000)}tail words`;
+    const scan = createTextScanner({ headChars: 100, tailChars: 50 }).scan(text, 3000);
+    expect(scan.detectionChars).toBeGreaterThan(2500);
+    expect(scan.detectionChars).toBeLessThan(3500);
+    const breaks = Array.from(scan.words.subarray(0, scan.wordCount)).filter((token) => token === SLOT_BREAK).length;
+    expect(breaks).toBeGreaterThanOrEqual(10);
+  });
+
+  it('finds an ask hidden anywhere in a padded middle in some windows, in proportion to the budget', () => {
+    const ask = wordHash('zebracorn');
+    let found = 0;
+    for (let pad = 0; pad < 200; pad++) {
+      const text = `${'a '.repeat(1000 + pad * 37)}zebracorn ${'b '.repeat(5000 - pad * 11)}`;
+      const scan = createTextScanner({ headChars: 100, tailChars: 50 }).scan(text, 2000);
+      if (scan.words.subarray(0, scan.wordCount).includes(ask)) found++;
+    }
+    // About 1,850 of the ~11,000 middle characters are read: expect some, not all.
+    expect(found).toBeGreaterThan(10);
+    expect(found).toBeLessThan(100);
+  });
+
+  it('marks field labels: `Reasoning:`, JSON keys and tags', () => {
+    const scan = createTextScanner().scan('Reasoning: here {"score": 3} <answer>x</answer> time 10:30');
+    const fields = [];
+    for (let i = 0; i < scan.wordCount; i++) if (scan.wordFlags[i]! & WORD_FIELD) fields.push(scan.words[i]);
+    expect(fields).toEqual([wordHash('reasoning'), wordHash('score'), wordHash('answer'), wordHash('answer')]);
+  });
+
+  it('ends sentences at full stops before a space, line ends and question marks, not inside file names', () => {
+    expect(wordsOf('Read file.txt now. Why?\nOk')).toEqual(hashes('read file txt now . why . ok'));
+  });
+
+  it('reads Han, kana and Hangul one character a token, and Latin words as before', () => {
+    expect(displayTokens('请一步一步思考 step by step')).toEqual(['请', '一', '步', '一', '步', '思', '考', 'step', 'by', 'step']);
+    expect(displayTokens('단계별로 설명')).toEqual(['단', '계', '별', '로', '설', '명']);
+    expect(displayTokens('ステップで')).toEqual(['ス', 'テ', 'ッ', 'プ', 'で']);
+  });
+});
+
+describe('text scanner: a text that is one code block', () => {
+  it('reads a text wrapped whole in a fence as its content, and keeps a fence inside other text a slot', () => {
+    expect(displayTokens('```\nThink step by step about x.\n```')).toEqual(['think', 'step', 'by', 'step', 'about', 'x']);
+    expect(displayTokens('  ```text\nSolve it.\n```  ')).toEqual(['solve', 'it']);
+    expect(displayTokens('Fix this:\n```js\nconst x = 1\n```')).toEqual(['fix', 'this', '<code>']);
+    expect(displayTokens('```a``` and ```b```')).toEqual(['<code>', 'and', '<code>']);
+  });
+});
+
+describe('text scanner: a budget that covers the text', () => {
+  it('reads every word of a text no longer than the budget, wherever the windows fall', () => {
+    for (let pad = 0; pad < 120; pad++) {
+      const text = `${'word '.repeat(100 + pad)}zebracorn ${'more '.repeat(80)}`;
+      const scan = createTextScanner({ headChars: 100, tailChars: 50 }).scan(text, text.length);
+      expect(scan.detectionChars).toBe(text.length);
+      expect(scan.words.subarray(0, scan.wordCount).includes(wordHash('zebracorn'))).toBe(true);
+    }
   });
 });

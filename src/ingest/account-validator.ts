@@ -3,22 +3,15 @@ import { keyedHash } from '../util/keyed-hash.js';
 import { parseIp } from './ip-address.js';
 import { describeJsonType, rejected, type ParseResult } from './record-problem.js';
 import { parseRfc3339 } from './rfc3339-timestamp.js';
+import { isRejection, readJsonObject } from './record-field-reader.js';
 
 /**
  * Parses one line of the accounts file. A raw e-mail address is reduced at once to its domain,
  * a keyed hash of the local part and the local part's shape; the address itself is never kept.
  */
 export function parseAccountLine(line: string, hashKey: Buffer): ParseResult<Account> {
-  let record: unknown;
-  try {
-    record = JSON.parse(line);
-  } catch (error) {
-    return rejected('malformed_json', null, `not valid JSON: ${(error as Error).message}`);
-  }
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-    return rejected('not_an_object', null, `expected a JSON object per line, found ${describeJsonType(record)}`);
-  }
-  const r = record as Record<string, unknown>;
+  const r = readJsonObject(line);
+  if (isRejection(r)) return r;
 
   const accountId = r.account_id;
   if (accountId === undefined || accountId === null) return rejected('missing_field', 'account_id', 'account_id is required');

@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { hash64, key64ToBigInt } from '../util/hash64.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
-import { parseExchangeLine } from './exchange-validator.js';
+import { exchangeLineParser, type ExchangeFormat } from './exchange-formats.js';
 import { buildExchangeRow } from './exchange-row.js';
 import { lastLineOf, lineFingerprint } from './line-fingerprint.js';
-import type { QuarantineReason } from './record-problem.js';
+import type { QuarantineReason, RecordProblem } from './record-problem.js';
 import type { TextPolicy } from './text-policy.js';
+import type { TimestampWindow } from './timestamp-window.js';
 
 export interface ExchangeBatchInput {
   firstLine: number;
@@ -15,6 +16,10 @@ export interface ExchangeBatchInput {
   textPolicy: TextPolicy;
   /** How much of a bad line to keep in the quarantine record; 0 keeps none. */
   rawExcerptBytes: number;
+  /** Exchange times outside it are quarantined (`bad_timestamp`). */
+  timestampWindow: TimestampWindow;
+  /** The log's format (`jsonl`, the contract, unless told otherwise). */
+  format: ExchangeFormat;
 }
 
 /** One quarantined line, before the file name is attached. */
@@ -27,8 +32,11 @@ export interface LineProblem {
   rawBytes: number;
 }
 
+/** Takes a good record's row; returns null once the row is kept, or the problem that kept it out. */
+export type RowSink = (row: ColumnValue[]) => RecordProblem | null;
+
 export interface ExchangeBatchResult {
-  /** Rows handed to `onRow`, in order. */
+  /** Rows `onRow` kept, in order. */
   rowCount: number;
   /** The id key of each row, split in halves for the deduplication set. */
   keyHi: Uint32Array;
@@ -41,10 +49,11 @@ export interface ExchangeBatchResult {
 
 /**
  * Validates and normalises a batch of exchange-log lines, handing each good one to `onRow` as a
- * store row and collecting the bad ones as problems. Synchronous and free of I/O, so the parser
- * threads, the inline path and the service's HTTP ingest all share it.
+ * store row and collecting the bad ones, and the rows `onRow` refused, as problems. Synchronous
+ * and free of I/O, so the parser threads, the inline path and the service's HTTP ingest all
+ * share it.
  */
-export function parseExchangeBatch(input: ExchangeBatchInput, onRow: (row: ColumnValue[]) => void): ExchangeBatchResult {
+export function parseExchangeBatch(input: ExchangeBatchInput, onRow: RowSink): ExchangeBatchResult {
   const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   const his: number[] = [];
   const los: number[] = [];
@@ -53,6 +62,8 @@ export function parseExchangeBatch(input: ExchangeBatchInput, onRow: (row: Colum
   let line = input.firstLine;
   let start = 0;
   let lineCount = 0;
+  const parseOptions = { timestampWindow: input.timestampWindow };
+  const parseLine = exchangeLineParser(input.format);
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end === -1) end = bytes.length;
@@ -66,7 +77,7 @@ export function parseExchangeBatch(input: ExchangeBatchInput, onRow: (row: Colum
       problems.push(lineProblem(line, 'invalid_utf8', null, 'the line is not valid UTF-8', lineBytes, input.rawExcerptBytes));
     } else {
       try {
-        const parsed = parseExchangeLine(lineBytes.toString('utf8'));
+        const parsed = parseLine(lineBytes.toString('utf8'), parseOptions);
         if (parsed.ok) {
           const key = hash64(parsed.value.exchange.id);
           const row = buildExchangeRow(parsed.value.exchange, {
@@ -76,9 +87,13 @@ export function parseExchangeBatch(input: ExchangeBatchInput, onRow: (row: Colum
             sourceLine: line,
             textPolicy: input.textPolicy,
           });
-          onRow(row);
-          his.push(key.hi);
-          los.push(key.lo);
+          const refused = onRow(row);
+          if (refused === null) {
+            his.push(key.hi);
+            los.push(key.lo);
+          } else {
+            problems.push(lineProblem(line, refused.reason, refused.field, refused.message, lineBytes, input.rawExcerptBytes));
+          }
         } else {
           const { reason, field, message } = parsed.problem;
           problems.push(lineProblem(line, reason, field, message, lineBytes, input.rawExcerptBytes));
@@ -119,6 +134,11 @@ export function lineProblem(
     raw: rawExcerptBytes > 0 ? lineBytes.subarray(0, rawExcerptBytes).toString('utf8') : null,
     rawBytes: lineBytes.length,
   };
+}
+
+/** A line over the record limit, of which only the head was read, as a quarantined line. */
+export function oversizeLineProblem(line: number, size: number, head: Buffer, maxRecordBytes: number, rawExcerptBytes: number): LineProblem {
+  return lineProblem(line, 'oversize', null, `the record is ${size} bytes; the limit is ${maxRecordBytes} (--max-record-bytes)`, head, rawExcerptBytes);
 }
 
 function isBlank(bytes: Buffer): boolean {

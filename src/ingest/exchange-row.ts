@@ -107,7 +107,7 @@ function uint64(lo: number, hi: number): bigint {
   return u64[0]!;
 }
 
-/** The feature columns, in `EXCHANGE_COLUMNS` order (content_flags .. system_shape_4). */
+/** The feature columns, in `EXCHANGE_COLUMNS` order (content_flags .. system_shape_4, prompt_language). */
 function featureValues(features: ExchangeFeatures): ColumnValue[] {
   const { promptSketch: sketch, promptShape: prompt, systemShape: system } = features;
   return [
@@ -126,6 +126,7 @@ function featureValues(features: ExchangeFeatures): ColumnValue[] {
     uint64(system[2]!, system[3]!),
     uint64(system[4]!, system[5]!),
     uint64(system[6]!, system[7]!),
+    features.promptLanguage,
   ];
 }
 
@@ -189,6 +190,7 @@ export function exchangeRecordFromRow(row: readonly ColumnValue[]): ExchangeReco
     thinkingBudget: optional(row[C.thinking_budget]!),
     reasoningEffort: row[C.reasoning_effort] as string | null,
     n: optional(row[C.n]!),
+    temperature: optional(row[C.temperature]!),
     outputChars: optional(row[C.output_chars]!),
     inputTokens: optional(row[C.input_tokens]!),
     outputTokens: optional(row[C.output_tokens]!),
@@ -202,5 +204,6 @@ export function exchangeRecordFromRow(row: readonly ColumnValue[]): ExchangeReco
     promptShape: pairs(C.prompt_shape_1, C.prompt_shape_2, C.prompt_shape_3, C.prompt_shape_4),
     systemTokens: row[C.system_tokens] as number,
     systemShape: pairs(C.system_shape_1, C.system_shape_2, C.system_shape_3, C.system_shape_4),
+    promptLanguage: optional(row[C.prompt_language]!) ?? 0,
   };
 }

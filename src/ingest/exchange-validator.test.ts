@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExchangeLine } from './exchange-validator.js';
 import { fixtureBodies, validExchangeLine } from './test-support/exchange-lines.js';
+import { resolveTimestampWindow } from './timestamp-window.js';
 
 function withField(field: string, value: unknown): string {
   const record = JSON.parse(validExchangeLine({ id: 'r1' })) as Record<string, unknown>;
@@ -70,6 +71,26 @@ describe('parseExchangeLine', () => {
     expect(parsed.problem.reason).toBe(reason);
     expect(parsed.problem.field).toBe(field);
     expect(parsed.problem.message.length).toBeGreaterThan(10);
+  });
+
+  it('quarantines a time outside the window as bad_timestamp, saying the window and the flag', () => {
+    const timestampWindow = resolveTimestampWindow({ fromMs: null, toMs: null }, Date.UTC(2026, 11, 3));
+    for (const ts of ['2019-12-31T23:59:59.999Z', '0026-02-11T09:14:03.512Z', '2026-12-04T00:00:00.001Z', '2099-01-01T00:00:00Z']) {
+      const parsed = parseExchangeLine(withField('ts', ts), { timestampWindow });
+      expect(parsed.ok, ts).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.problem).toEqual({
+        reason: 'bad_timestamp',
+        field: 'ts',
+        message: `"${ts}" is outside the accepted window 2020-01-01T00:00:00.000Z..2026-12-04T00:00:00.000Z (--ts-window)`,
+      });
+    }
+    expect(parseExchangeLine(withField('ts', '2020-01-01T00:00:00Z'), { timestampWindow }).ok).toBe(true);
+    expect(parseExchangeLine(withField('ts', '2026-12-04T00:00:00Z'), { timestampWindow }).ok).toBe(true);
+    const parsed = parseExchangeLine(withField('ts', '0026-02-11T09:14:03.512Z'), {
+      timestampWindow: { fromMs: Date.parse('0001-01-01T00:00:00Z'), toMs: Date.parse('0100-01-01T00:00:00Z') },
+    });
+    expect(parsed.ok && new Date(parsed.value.exchange.ts).toISOString()).toBe('0026-02-11T09:14:03.512Z');
   });
 
   it('says what it expected for malformed JSON and non-objects', () => {

@@ -1,6 +1,9 @@
 export { runIngest } from './ingest-pipeline.js';
 export type { IngestOptions, IngestProgress, IngestSummary, SourceSummary } from './ingest-pipeline.js';
 export { parseExchangeLine, validateExchangeRecord } from './exchange-validator.js';
+export { EXCHANGE_FORMATS, exchangeLineParser } from './exchange-formats.js';
+export type { ExchangeFormat } from './exchange-formats.js';
+export { parseGlasswallyLine } from './glasswally-event-parser.js';
 export type { ValidatedExchange } from './exchange-validator.js';
 export { parseAccountLine } from './account-validator.js';
 export { parseExchangeBatch } from './exchange-batch-parser.js';
@@ -13,4 +16,6 @@ export type { ParseResult, QuarantineReason, RecordProblem } from './record-prob
 export { TEXT_POLICIES } from './text-policy.js';
 export type { TextPolicy } from './text-policy.js';
 export { parseRfc3339, formatRfc3339 } from './rfc3339-timestamp.js';
+export { parseTimestampWindow, resolveTimestampWindow } from './timestamp-window.js';
+export type { TimestampWindow, TimestampWindowSpec } from './timestamp-window.js';
 export { parseIp } from './ip-address.js';

@@ -89,6 +89,74 @@ describe('ingest', () => {
     expect(await store.countExchanges()).toBe(2 + storedTruncated);
   });
 
+  it('quarantines exchange times outside the window as bad_timestamp, and a wider window takes them', async () => {
+    const dir = workspace();
+    const path = join(dir, 'log.jsonl');
+    const times = ['2026-02-11T09:14:03.512Z', '2019-06-01T00:00:00Z', '0019-06-01T00:00:00Z', '2026-12-05T00:00:00Z', '2020-01-01T00:00:00Z'];
+    writeFileSync(path, times.map((ts, i) => validExchangeLine({ id: `t${i}`, ts })).join('\n') + '\n');
+    const quarantinePath = join(dir, 'q.jsonl');
+    const startedAtMs = Date.UTC(2026, 11, 3, 12);
+    const summary = await ingest(await openStore(join(dir, 'store.duckdb')), [path], quarantinePath, { startedAtMs });
+    expect(summary.totals).toMatchObject({ stored: 2, quarantined: 3, quarantinedByReason: { bad_timestamp: 3 } });
+    expect(summary.timestampWindow).toEqual({ from: '2020-01-01T00:00:00.000Z', to: '2026-12-04T12:00:00.000Z' });
+    expect(readQuarantine(quarantinePath).map((entry) => [entry.line, entry.field, entry.message])).toEqual([
+      [2, 'ts', '"2019-06-01T00:00:00Z" is outside the accepted window 2020-01-01T00:00:00.000Z..2026-12-04T12:00:00.000Z (--ts-window)'],
+      [3, 'ts', expect.stringMatching(/^"0019-06-01T00:00:00Z" is outside/)],
+      [4, 'ts', expect.stringMatching(/^"2026-12-05T00:00:00Z" is outside/)],
+    ]);
+
+    const wide = await openStore(join(dir, 'wide.duckdb'));
+    const widened = await ingest(wide, [path], null, { startedAtMs, timestampWindow: { fromMs: Date.parse('0001-01-01T00:00:00Z'), toMs: Date.UTC(2027, 0, 1) } });
+    expect(widened.totals).toMatchObject({ stored: 5, quarantined: 0 });
+    const stored = await wide.query<{ id: string; ts: string }>("SELECT id, strftime(ts, '%Y-%m-%d') AS ts FROM exchanges WHERE id = 't2'");
+    expect(stored).toEqual([{ id: 't2', ts: '0019-06-01' }]);
+  });
+
+  it('stores a record longer than the staging reader takes by default (--text full, --max-record-bytes 2MiB)', async () => {
+    const dir = workspace();
+    const path = join(dir, 'log.jsonl');
+    const record = JSON.parse(validExchangeLine({ id: 'long' })) as Record<string, unknown>;
+    const prompt = 'word '.repeat(410_000);
+    const long = JSON.stringify({ ...record, request: { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: prompt }] } });
+    expect(long.length).toBeGreaterThan(2_050_000);
+    writeFileSync(path, [validExchangeLine({ id: 'before' }), long, validExchangeLine({ id: 'after' })].join('\n') + '\n');
+    const store = await openStore(join(dir, 'store.duckdb'));
+    // DuckDB's error quotes the whole line; a shorter message keeps a failure readable.
+    const summary = await ingest(store, [path], null, { textPolicy: 'full', maxRecordBytes: 2 * 1024 * 1024 }).catch((error: Error) => {
+      throw new Error(error.message.slice(0, 300));
+    });
+    expect(summary.totals).toMatchObject({ stored: 3, quarantined: 0 });
+    expect(await store.query('SELECT id, length(prompt_text)::INTEGER AS chars FROM exchanges ORDER BY source_line')).toEqual([
+      { id: 'before', chars: expect.any(Number) },
+      { id: 'long', chars: prompt.length },
+      { id: 'after', chars: expect.any(Number) },
+    ]);
+  });
+
+  it('quarantines alone a record whose row is over the staging limit, and stores the rest of its batch', async () => {
+    const dir = workspace();
+    const path = join(dir, 'log.jsonl');
+    const record = JSON.parse(validExchangeLine({ id: 'wide' })) as Record<string, unknown>;
+    const wide = JSON.stringify({ ...record, request: { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(30_000) }] } });
+    const lines = [validExchangeLine({ id: 'a', fixtureIndex: 1 }), wide, validExchangeLine({ id: 'b', fixtureIndex: 2 }), validExchangeLine({ id: 'c', fixtureIndex: 3 })];
+    writeFileSync(path, lines.join('\n') + '\n');
+    const quarantinePath = join(dir, 'q.jsonl');
+    const store = await openStore(join(dir, 'store.duckdb'));
+    const options = { textPolicy: 'full' as const, maxStagedRowBytes: 20_000 };
+    const summary = await ingest(store, [path], quarantinePath, options);
+    expect(summary.totals).toMatchObject({ linesRead: 4, stored: 3, quarantined: 1, quarantinedByReason: { oversize: 1 } });
+    expect(readQuarantine(quarantinePath)).toEqual([
+      expect.objectContaining({ line: 2, reason: 'oversize', field: null, message: expect.stringMatching(/row for the store is \d+ bytes, more than the staging limit of 20000/) }),
+    ]);
+    expect(await store.query('SELECT id, source_line FROM exchanges ORDER BY source_line')).toEqual([
+      { id: 'a', source_line: 1 },
+      { id: 'b', source_line: 3 },
+      { id: 'c', source_line: 4 },
+    ]);
+    const again = await ingest(store, [path], quarantinePath, options);
+    expect(again.totals).toMatchObject({ stored: 0, quarantined: 0, alreadyIngested: 4 });
+  });
+
   it('stores a repeated id once, and a second run of the same ingest changes nothing', async () => {
     const dir = workspace();
     const path = join(dir, 'log.jsonl');
@@ -226,6 +294,15 @@ describe('ingest CLI', () => {
     expect(strict.stdout).toMatch(/stored\s+2/);
     const lenient = await runCli(['ingest', path, '--db', join(dir, 's2.duckdb'), '--max-bad', '60%']);
     expect(lenient.code).toBe(0);
+  });
+
+  it('refuses a malformed --ts-window as a usage error (exit 2)', async () => {
+    const dir = workspace();
+    const path = join(dir, 'log.jsonl');
+    writeFileSync(path, validExchangeLine({ id: 'a' }) + '\n');
+    const result = await runCli(['ingest', path, '--db', join(dir, 's.duckdb'), '--ts-window', '2026-01-01']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--ts-window.*expected FROM\.\.TO/);
   });
 
   it('resumes after being killed mid-run and ends with every exchange stored once', async () => {

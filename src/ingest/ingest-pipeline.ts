@@ -1,28 +1,36 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
+import { stagingRowLimit } from '../store/staged-batch-writer.js';
 import type { Logger } from '../util/log.js';
 import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
 import { InputError } from '../util/errors.js';
 import { parseAccountLine } from './account-validator.js';
-import { lineProblem, type LineProblem } from './exchange-batch-parser.js';
+import { lineProblem, oversizeLineProblem, type LineProblem } from './exchange-batch-parser.js';
 import { StagedBatchParser, type StagedBatchInput, type StagedBatchResult } from './staged-batch-parser.js';
 import { ExchangeIdDeduplicator, type DeduplicatorStats } from './exchange-id-deduplicator.js';
-import { isGzipFile, readLineBatches, type LineBatchEvent } from './line-batch-reader.js';
+import { DEFAULT_MAX_RECORD_BYTES, isGzipFile, readLineBatches, type LineBatchEvent } from './line-batch-reader.js';
 import { fileIdentity, lastLineOf, lineFingerprint } from './line-fingerprint.js';
 import type { QuarantineRecord, QuarantineWriter } from './quarantine-writer.js';
 import type { QuarantineReason } from './record-problem.js';
 import type { TextPolicy } from './text-policy.js';
+import type { ExchangeFormat } from './exchange-formats.js';
+import { DEFAULT_WINDOW_SPEC, resolveTimestampWindow, type TimestampWindow, type TimestampWindowSpec } from './timestamp-window.js';
 import type { Account } from '../model/account.js';
+import { formatRfc3339 } from './rfc3339-timestamp.js';
 
 export interface IngestOptions {
   store: DuckDbStore;
   exchangeFiles: readonly string[];
+  /** The exchange files' format (default `jsonl`, the contract). */
+  format?: ExchangeFormat;
   accountFiles?: readonly string[];
   quarantine: QuarantineWriter;
   textPolicy?: TextPolicy;
   /** Longest accepted record in bytes (default 1 MiB). */
   maxRecordBytes?: number;
+  /** Longest staged row accepted (default `stagingRowLimit(maxRecordBytes)`); set lower only to test the refusal. */
+  maxStagedRowBytes?: number;
   /** How much of a bad line the quarantine keeps (default 4 KiB; 0 with text policy `none`). */
   rawExcerptBytes?: number;
   /** Parser threads; 0 parses on the calling thread. */
@@ -34,6 +42,10 @@ export interface IngestOptions {
   stagingDirectory?: string;
   /** Most memory for the filter of stored exchange ids (default 128 MiB); see `ExchangeIdDeduplicator`. */
   idFilterBytes?: number;
+  /** Exchange times accepted; by default 2020-01-01 to one day after the ingest starts. */
+  timestampWindow?: TimestampWindowSpec;
+  /** The ingest's start time (epoch ms), which the default window ends a day after; now by default. */
+  startedAtMs?: number;
   logger: Logger;
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -73,9 +85,9 @@ export interface IngestSummary {
   quarantinePath: string | null;
   /** How exchange ids were deduplicated; null when no exchange file was read. */
   deduplication: DeduplicatorStats | null;
+  /** The exchange times accepted, RFC 3339. */
+  timestampWindow: { from: string; to: string };
 }
-
-const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * Reads exchange logs and account files into the store: streamed, parsed in worker threads,
@@ -103,6 +115,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     rawExcerptBytes: options.rawExcerptBytes ?? (options.textPolicy === 'none' ? 0 : 4096),
     commitRows: options.commitRows ?? 100_000,
+    timestampWindow: resolveTimestampWindow(options.timestampWindow ?? DEFAULT_WINDOW_SPEC, options.startedAtMs ?? Date.now()),
     batchBytes: options.batchBytes ?? 8 * 1024 * 1024,
     bytesTotal,
     bytesDone: 0,
@@ -176,6 +189,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     badShare: parsedRecords === 0 ? 0 : totals.quarantined / parsedRecords,
     quarantinePath: options.quarantine.written > 0 ? options.quarantine.path : null,
     deduplication,
+    timestampWindow: { from: formatRfc3339(context.timestampWindow.fromMs), to: formatRfc3339(context.timestampWindow.toMs) },
   };
 }
 
@@ -190,8 +204,9 @@ async function estimateRecords(files: readonly string[], sizes: ReadonlyMap<stri
   return Math.ceil(records);
 }
 
-interface RunContext extends IngestOptions {
+interface RunContext extends Omit<IngestOptions, 'timestampWindow'> {
   textPolicy: TextPolicy;
+  timestampWindow: TimestampWindow;
   maxRecordBytes: number;
   rawExcerptBytes: number;
   commitRows: number;
@@ -287,9 +302,7 @@ function recordProblems(context: RunContext, run: SourceRun, problems: readonly 
 
 /** A reader event that is not a batch of lines becomes one quarantined line. */
 function eventProblem(context: RunContext, event: Exclude<LineBatchEvent, { kind: 'batch' }>): LineProblem {
-  if (event.kind === 'oversize') {
-    return lineProblem(event.line, 'oversize', null, `the record is ${event.size} bytes; the limit is ${context.maxRecordBytes} (--max-record-bytes)`, event.excerpt, context.rawExcerptBytes);
-  }
+  if (event.kind === 'oversize') return oversizeLineProblem(event.line, event.size, event.excerpt, context.maxRecordBytes, context.rawExcerptBytes);
   return { ...lineProblem(event.line, 'truncated_gzip', null, event.message, event.excerpt, context.rawExcerptBytes), rawBytes: event.excerpt.length };
 }
 
@@ -395,10 +408,10 @@ async function ingestExchanges(
       pending.shift();
       wakeReader?.();
       if (event.kind === 'batch') {
-        const { rowCount, keyHi, keyLo, stagedPath } = parsed!;
+        const { rowCount, keyHi, keyLo, stagedPath, longestRowBytes } = parsed!;
         const duplicateRows: number[] = [];
         ids.screen(keyHi, keyLo, rowCount, duplicateRows);
-        if (stagedPath !== null) staged.push({ path: stagedPath, duplicateRows });
+        if (stagedPath !== null) staged.push({ path: stagedPath, duplicateRows, longestRowBytes });
         const stored = rowCount - duplicateRows.length;
         run.summary.duplicates += duplicateRows.length;
         run.checkpoint.duplicates += duplicateRows.length;
@@ -441,8 +454,11 @@ async function ingestExchanges(
             sourceId: source.sourceId,
             textPolicy: context.textPolicy,
             rawExcerptBytes: context.rawExcerptBytes,
+            timestampWindow: context.timestampWindow,
+            format: context.format ?? 'jsonl',
             stagingDirectory,
             batchId: batchId++,
+            maxRowBytes: context.maxStagedRowBytes ?? stagingRowLimit(context.maxRecordBytes),
           };
           const parsed = parser.parse(input);
           const { bytes: _released, ...position } = event;

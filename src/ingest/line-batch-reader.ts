@@ -26,6 +26,8 @@ export interface LineBatchReaderOptions {
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 const NEWLINE = 0x0a;
+/** The longest record accepted by default, by `ingest` and by `serve` alike (`--max-record-bytes`). */
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 /** How much of a problem line is kept; also what a resume fingerprint covers. */
 export const LINE_EXCERPT_BYTES = 4096;
 
@@ -47,8 +49,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
  * shows. Batches never span a reported problem line, so each batch is one contiguous run.
  */
 export async function* readLineBatches(path: string, options: LineBatchReaderOptions): AsyncGenerator<LineBatchEvent> {
-  const { maxRecordBytes, batchBytes = 4 * 1024 * 1024, skipLines = 0, onBytesRead, onSkipEnd } = options;
-  const excerptBytes = LINE_EXCERPT_BYTES;
+  const { onBytesRead } = options;
   const gzip = await isGzipFile(path);
   const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
   let fileBytes = 0;
@@ -62,6 +63,18 @@ export async function* readLineBatches(path: string, options: LineBatchReaderOpt
     file.on('error', (error) => gunzip.destroy(error));
     source = file.pipe(gunzip);
   }
+  yield* splitLineBatches(source as AsyncIterable<Buffer>, options);
+}
+
+/**
+ * Cuts a stream of bytes into batches of complete lines with the rules of `readLineBatches`: a
+ * line over `maxRecordBytes` is reported as `oversize` with only its head kept, and an error from
+ * the source (a corrupt or cut-off gzip stream) ends the batches with `truncated`. The file
+ * ingest and the service's HTTP bodies both go through it, so a record is held to one limit.
+ */
+export async function* splitLineBatches(source: AsyncIterable<Buffer> | Iterable<Buffer>, options: Omit<LineBatchReaderOptions, 'onBytesRead'>): AsyncGenerator<LineBatchEvent> {
+  const { maxRecordBytes, batchBytes = 4 * 1024 * 1024, skipLines = 0, onSkipEnd } = options;
+  const excerptBytes = LINE_EXCERPT_BYTES;
 
   // Pieces of the line that is not yet complete.
   let carry: Buffer[] = [];
@@ -99,7 +112,7 @@ export async function* readLineBatches(path: string, options: LineBatchReaderOpt
   };
 
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
       let position = 0;
       while (position < chunk.length) {
         const newline = chunk.indexOf(NEWLINE, position);

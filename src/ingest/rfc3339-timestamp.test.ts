@@ -35,6 +35,15 @@ describe('parseRfc3339', () => {
     expect(parseRfc3339(text)).toBeNull();
   });
 
+  it('reads years 0000-0099 as themselves, not as 1900-1999', () => {
+    expect(parseRfc3339('0099-12-31T23:59:59.999Z')).toBe(Date.parse('0099-12-31T23:59:59.999Z'));
+    expect(parseRfc3339('0000-01-01T00:00:00Z')).toBe(-62_167_219_200_000);
+    expect(parseRfc3339('0026-02-11T09:14:03.512Z')).toBe(Date.parse('0026-02-11T09:14:03.512Z'));
+    expect(new Date(parseRfc3339('0026-02-11T09:14:03.512Z')!).getUTCFullYear()).toBe(26);
+    expect(parseRfc3339('0004-02-29T00:00:00Z')).toBe(Date.parse('0004-02-29T00:00:00Z'));
+    expect(parseRfc3339('0100-01-01T00:00:00+01:00')).toBe(Date.parse('0100-01-01T00:00:00+01:00'));
+  });
+
   it('round-trips through formatRfc3339', () => {
     const epoch = Date.UTC(2026, 1, 11, 9, 14, 3, 512);
     expect(parseRfc3339(formatRfc3339(epoch))).toBe(epoch);

@@ -30,8 +30,13 @@ export function parseRfc3339(text: string): number | null {
     if (offsetHours > 23 || offsetMins > 59) return null;
     offsetMinutes = (offsetHours * 60 + offsetMins) * (match[9] === '-' ? -1 : 1);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  // Date.UTC reads years 0-99 as 1900-1999; the same date 400 years on (a whole Gregorian cycle,
+  // the same weekdays and leap days) is computed instead and the cycle taken off again.
+  const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, millis) - GREGORIAN_CYCLE_MS : Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  return utc - offsetMinutes * 60_000;
 }
+
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 
 /** Epoch milliseconds to RFC 3339 with milliseconds in UTC. */
 export function formatRfc3339(epochMs: number): string {

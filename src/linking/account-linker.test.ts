@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fmix32 } from '../util/hash64.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
 import { linkAccounts, linkKindsOf, scorePairs, seededRandom } from './account-linker.js';
 import { LINK_KINDS, type LinkInput, type LinkKind } from './link-input.js';
@@ -9,6 +10,7 @@ const params = parseDetectionConfig().linking;
 function input(n: number, traits: Partial<Record<LinkKind, [number, number, number?][]>>, overrides: Partial<LinkInput['params']> = {}): LinkInput {
   return {
     accountCount: n,
+    accountKeys: Uint32Array.from({ length: n }, (_, a) => fmix32(a + 1)),
     params: { ...params, ...overrides },
     memberships: LINK_KINDS.map((kind) => {
       const rows = traits[kind] ?? [];
@@ -54,17 +56,52 @@ describe('account linking', () => {
     expect(linkKindsOf(several.kinds[0]!)).toEqual(['ip', 'subnet', 'payment', 'signup_time', 'system_template']);
   });
 
-  it('counts a value many accounts share for less (a public mail domain, a big ASN)', () => {
-    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }), );
+  it('counts a value many accounts share for less (a popular domain, a big ASN)', () => {
+    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }));
     const common = scorePairs(input(N, { email_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }));
     expect(candidate(common, 0, 1)).toBeLessThan(candidate(rare, 0, 1) / 4);
+  });
+
+  it('records a shared identity trait as a tie only when it is specific enough to mean one operator', () => {
+    // Accounts 0 and 1 (pair key 0 × n + 1) share a template; in one store also a domain 20 accounts use (listed in full, no sampling).
+    const template: [number, number, number?][] = [[0, 5, 90], [1, 5, 80]];
+    const kindsOf = (result: ReturnType<typeof scorePairs>) => linkKindsOf(result.candidateKinds[result.candidateKeys.indexOf(1)]!);
+    const common = scorePairs(input(N, { prompt_template: template, email_domain: Array.from({ length: 20 }, (_, a) => [a, 1] as [number, number]) }));
+    const rare = scorePairs(input(N, { prompt_template: template, email_domain: [[0, 1], [1, 1]] }));
+    expect(kindsOf(common)).toEqual(['prompt_template']);
+    expect(kindsOf(rare)).toEqual(['email_domain', 'prompt_template']);
+    // The common domain still adds its little evidence.
+    expect(candidate(common, 0, 1)).toBeGreaterThan(candidate(scorePairs(input(N, { prompt_template: template })), 0, 1));
   });
 
   it('links two accounts through a template by how much of their use it covers', () => {
     const script = scorePairs(input(N, { prompt_template: [[0, 5, 90], [1, 5, 80]] }));
     const boilerplate = scorePairs(input(N, { prompt_template: [[0, 5, 5], [0, 6, 95], [1, 5, 5], [1, 7, 95]] }));
-    expect(candidate(script, 0, 1)).toBeCloseTo(params.kinds.prompt_template.strength, 5);
+    const specific = (1 - Math.log(2) / Math.log(N)) ** params.kinds.prompt_template.specificity;
+    expect(candidate(script, 0, 1)).toBeCloseTo(params.kinds.prompt_template.strength * specific, 5);
     expect(candidate(boilerplate, 0, 1)).toBeLessThan(0.05);
+  });
+
+  it('counts co-use of a set of rare templates as more than one shared template', () => {
+    const one = scorePairs(input(N, { system_template: [[0, 5, 50], [1, 5, 50]] }));
+    // Both accounts rotate through the same five system prompts, a fifth of their requests each.
+    const rotation = [5, 6, 7, 8, 9].flatMap((t) => [[0, t, 10], [1, t, 10]] as [number, number, number][]);
+    const set = scorePairs(input(N, { system_template: rotation }));
+    expect(candidate(set, 0, 1)).toBeGreaterThan(candidate(one, 0, 1));
+    expect(strength(set, 0, 1)).toBeGreaterThan(0);
+  });
+
+  it('never links two accounts by behaviour, shared hours or common client software alone', () => {
+    const profiles = { dims: 2, data: new Float32Array(N * 2) };
+    profiles.data[0] = 1;
+    profiles.data[2] = 1;
+    const backing = scorePairs({ ...input(N, { activity: [[0, 1], [1, 1], [0, 2], [1, 2]], user_agent: [[0, 3], [1, 3]], tls: [[0, 4], [1, 4]], asn: [[0, 5], [1, 5], [0, 6], [1, 6]] }), profiles });
+    expect(candidate(backing, 0, 1)).toBe(0);
+    // With a specific shared trait, the same backing adds up to as much as that trait gives.
+    const withCard = scorePairs({ ...input(N, { payment: [[0, 9], [1, 9]], user_agent: [[0, 3], [1, 3]] }), profiles });
+    const cardOnly = scorePairs(input(N, { payment: [[0, 9], [1, 9]] }));
+    expect(candidate(withCard, 0, 1)).toBeGreaterThan(candidate(cardOnly, 0, 1));
+    expect(1 - candidate(withCard, 0, 1)).toBeGreaterThanOrEqual((1 - candidate(cardOnly, 0, 1)) ** 2 - 1e-9);
   });
 
   it('links a large group with a sample of pairs that keeps it whole', () => {
@@ -74,9 +111,10 @@ describe('account linking', () => {
     const rng = seededRandom(5);
     const exits = members.flatMap(([a]) => [0, 1, 2, 3].map(() => [a, 1000 + Math.floor(rng() * 60)] as [number, number]));
     const traits = { prompt_template: members, system_template: members, ip: exits };
-    const result = scorePairs(input(N, traits));
+    // In a store of 2,000 accounts, so that the group's template is its own and not everyone's.
+    const result = scorePairs(input(2000, traits));
     expect(result.candidates).toBeLessThan(150 * 149 / 2);
-    const linked = linkAccounts(input(N, traits));
+    const linked = linkAccounts(input(2000, traits));
     expect(linked.clusters.length).toBe(1);
     expect(linked.clusters[0]!.members.length).toBe(150);
   });

@@ -53,6 +53,18 @@ export interface LinkResult {
 type Louvain = typeof louvainModule.default;
 const louvain: Louvain = (louvainModule as unknown as { default?: Louvain }).default ?? (louvainModule as unknown as Louvain);
 
+/**
+ * Kinds that only back up a link another trait makes: sharing the hours of activity (every
+ * round-the-clock service does) and common client software or networks say little alone.
+ */
+const BACKING_KINDS: ReadonlySet<LinkKind> = new Set(['activity', 'asn', 'user_agent', 'tls']);
+const BACKING_MASK = [...BACKING_KINDS].reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
+const maskOfKinds = (kinds: readonly LinkKind[]) => kinds.reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
+/** Links through what accounts send (and the backing kinds): a prompt kit can be public. */
+const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_template', 'prompt', 'profile']);
+/** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
+const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'signup_ip', 'signup_time', 'org']);
+
 export function linkKindBit(kind: LinkKind): number {
   return 1 << LINK_KINDS.indexOf(kind);
 }
@@ -108,6 +120,7 @@ export function scorePairs(input: LinkInput): ScoredPairs {
   const lnN = Math.log(Math.max(n, 3));
   const pairIndex = new Map<number, number>();
   let logNot = new Float64Array(1024);
+  let backingLogNot = new Float64Array(1024);
   let masks = new Int32Array(1024);
   let multiplicity = new Float64Array(1024);
   let pairCount = 0;
@@ -118,21 +131,30 @@ export function scorePairs(input: LinkInput): ScoredPairs {
   // with no weak seam for community detection to cut along, unlike one ring of neighbours. The
   // hashes are per account, not per group: groups with the same members link the same pairs, so
   // two accounts sharing several large templates get all of them on one edge.
-  const rank = (account: number, cycle: number) => fmix32((Math.imul(account + 1, 0x9e3779b1) ^ Math.imul(cycle + 1, 0x85ebca6b) ^ params.seed) >>> 0);
+  // Ranked by the account's key (a hash of its id), not its index: the same accounts get the
+  // same links whatever order they were numbered in or whoever else is in the store.
+  const keyOf = input.accountKeys;
+  const rank = (account: number, cycle: number) => fmix32((Math.imul(keyOf[account]! + 1, 0x9e3779b1) ^ Math.imul(cycle + 1, 0x85ebca6b) ^ params.seed) >>> 0);
 
   for (const memberships of input.memberships) {
     const kindParams = params.kinds[memberships.kind];
     if (kindParams.strength <= 0 || memberships.accounts.length === 0) continue;
     const bit = linkKindBit(memberships.kind);
+    const backing = BACKING_KINDS.has(memberships.kind);
+    const identity = (IDENTITY_LINKS & bit) !== 0;
     const overlapMode = kindParams.mode === 'overlap';
     const totals = overlapMode ? usesPerAccount(memberships, n) : null;
     const groups = groupByValue(memberships);
+    // count mode: shared values and the strongest one's strength; overlap mode: each shared
+    // value's evidence (its strength × how much of both accounts' use it covers) combined as
+    // independent evidence, so co-using a set of rare templates counts more than one.
     const shared = new Map<number, number>();
     const best = new Map<number, number>();
     const stands = new Map<number, number>();
     const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
       const key = pairKey(a, b);
-      shared.set(key, (shared.get(key) ?? 0) + amount);
+      if (overlapMode) shared.set(key, (shared.get(key) ?? 0) + Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap)))));
+      else shared.set(key, (shared.get(key) ?? 0) + amount);
       if (s > (best.get(key) ?? 0)) best.set(key, s);
       if (standsFor > (stands.get(key) ?? 1)) stands.set(key, standsFor);
     };
@@ -164,7 +186,7 @@ export function scorePairs(input: LinkInput): ScoredPairs {
       let combined: number;
       const s = best.get(key)!;
       if (overlapMode) {
-        combined = s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap));
+        combined = 1 - Math.exp(amount);
       } else {
         if (amount < kindParams.minShared) continue;
         combined = 1 - (1 - s) ** Math.min(amount - kindParams.minShared + 1, params.repeatCap);
@@ -178,6 +200,9 @@ export function scorePairs(input: LinkInput): ScoredPairs {
           const grownLog = new Float64Array(logNot.length * 2);
           grownLog.set(logNot);
           logNot = grownLog;
+          const grownBacking = new Float64Array(backingLogNot.length * 2);
+          grownBacking.set(backingLogNot);
+          backingLogNot = grownBacking;
           const grownMasks = new Int32Array(masks.length * 2);
           grownMasks.set(masks);
           masks = grownMasks;
@@ -186,13 +211,38 @@ export function scorePairs(input: LinkInput): ScoredPairs {
           multiplicity = grownMultiplicity;
         }
       }
-      logNot[index]! += Math.log(Math.max(1e-9, 1 - combined));
-      masks[index]! |= bit;
+      const log = Math.log(Math.max(1e-9, 1 - combined));
+      logNot[index]! += log;
+      if (backing) backingLogNot[index]! += log;
+      // An identity trait too common to say much (a public mail domain) is kept as evidence but
+      // not recorded as a tie: the merge and split guards read these bits as "one operator".
+      if (!identity || combined >= params.backupMin) masks[index]! |= bit;
       multiplicity[index] = Math.max(multiplicity[index]!, stands.get(key) ?? 1);
     }
   }
 
-  // Behavioural fingerprints: evidence on pairs that already share something, never a link alone.
+  // Backing evidence (the same hours of activity, like behaviour) may strengthen a pair that
+  // shares a specific trait, up to as much as that trait gives, but never make or join a link on
+  // its own: round-the-clock services all share their hours, and scripts of one kind behave alike.
+  const specific = new Float64Array(pairCount);
+  for (let i = 0; i < pairCount; i++) specific[i] = 1 - Math.exp(logNot[i]! - backingLogNot[i]!);
+  // Log-evidence the backing kinds may still add to each pair: as much as its specific traits gave.
+  const budget = new Float64Array(pairCount);
+  for (let i = 0; i < pairCount; i++) budget[i] = specific[i]! >= params.backupMin ? -Math.log(Math.max(1e-9, 1 - specific[i]!)) : 0;
+  const back = (index: number, s: number, bit: number) => {
+    const log = Math.min(budget[index]!, -Math.log(1 - Math.min(0.999, s)));
+    if (log <= 0) return false;
+    budget[index]! -= log;
+    logNot[index]! -= log;
+    masks[index]! |= bit;
+    return true;
+  };
+  for (let i = 0; i < pairCount; i++) {
+    if (backingLogNot[i]! === 0) continue;
+    // Take the backing kinds' own evidence out again and put it back, bounded by the specific part.
+    logNot[i]! -= backingLogNot[i]!;
+    if (!back(i, 1 - Math.exp(backingLogNot[i]!), 0)) masks[i]! &= ~BACKING_MASK;
+  }
   const profileParams = params.kinds.profile;
   if (input.profiles !== undefined && profileParams.strength > 0) {
     const bit = linkKindBit('profile');
@@ -200,9 +250,7 @@ export function scorePairs(input: LinkInput): ScoredPairs {
       const a = Math.floor(key / n);
       const similarity = profileSimilarity(input.profiles, a, key - a * n);
       const s = profileParams.strength * Math.min(1, Math.max(0, (similarity - params.profileMinSimilarity) / Math.max(1e-9, 1 - params.profileMinSimilarity)));
-      if (s <= 0) continue;
-      logNot[index]! += Math.log(1 - Math.min(0.999, s));
-      masks[index]! |= bit;
+      if (s > 0) back(index, s, bit);
     }
   }
 
@@ -237,16 +285,19 @@ export function linkAccounts(input: LinkInput): LinkResult {
   const strengthOf = (key: number) => pairs.strengths[edgeIndex.get(key)!]!;
   const maskOf = (key: number) => pairs.kinds[edgeIndex.get(key)!]!;
 
+  // Nodes and edges go in by the accounts' keys (hashes of their ids), not their numbering, so
+  // community detection sees the same graph whatever order the accounts were numbered in.
+  const byKey = (a: number, b: number) => input.accountKeys[a]! - input.accountKeys[b]! || a - b;
   const graph = new UndirectedGraph({ allowSelfLoops: false });
-  for (const key of edgeKeys) {
+  const ends = edgeKeys.map((key) => {
     const a = Math.floor(key / n);
     const b = key - a * n;
-    const sa = String(a);
-    const sb = String(b);
-    if (!graph.hasNode(sa)) graph.addNode(sa);
-    if (!graph.hasNode(sb)) graph.addNode(sb);
-    graph.addEdge(sa, sb, { weight: weightOf(key) });
-  }
+    return byKey(a, b) <= 0 ? [a, b, key] : [b, a, key];
+  });
+  const nodes = [...new Set(ends.flatMap(([a, b]) => [a!, b!]))].sort(byKey);
+  for (const node of nodes) graph.addNode(String(node));
+  ends.sort((x, y) => byKey(x[0]!, y[0]!) || byKey(x[1]!, y[1]!));
+  for (const [a, b, key] of ends) graph.addEdge(String(a), String(b), { weight: weightOf(key!) });
 
   const community = new Int32Array(n).fill(-1);
   let modularity = 0;
@@ -258,13 +309,24 @@ export function linkAccounts(input: LinkInput): LinkResult {
     for (const [node, c] of Object.entries(detailed.communities)) community[Number(node)] = c as number;
   }
 
-  const merged = mergeCommunities(community, edgeKeys, weightOf, n, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles);
+  const merged = mergeCommunities(community, edgeKeys, weightOf, maskOf, n, params.mergeRatio, params.mergeResolution);
+  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf);
 
-  // Attachment: the account's in-cluster links as evidence it belongs there.
+  // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
+  // account tied to several members belongs more surely than one tied to a single member).
   const attachment = new Float32Array(n);
   const kindsOf = new Int32Array(n);
-  const maxEdge = new Float32Array(n);
+  const topEdges = new Float32Array(n * ATTACHMENT_LINKS);
+  const noteEdge = (a: number, weight: number) => {
+    const base = a * ATTACHMENT_LINKS;
+    for (let k = 0; k < ATTACHMENT_LINKS; k++) {
+      if (weight > topEdges[base + k]!) {
+        for (let j = ATTACHMENT_LINKS - 1; j > k; j--) topEdges[base + j] = topEdges[base + j - 1]!;
+        topEdges[base + k] = weight;
+        return;
+      }
+    }
+  };
   for (const key of edgeKeys) {
     const a = Math.floor(key / n);
     const b = key - a * n;
@@ -273,15 +335,15 @@ export function linkAccounts(input: LinkInput): LinkResult {
     const weight = strengthOf(key);
     kindsOf[a]! |= mask;
     kindsOf[b]! |= mask;
-    if (weight > maxEdge[a]!) maxEdge[a] = weight;
-    if (weight > maxEdge[b]!) maxEdge[b] = weight;
+    noteEdge(a, weight);
+    noteEdge(b, weight);
   }
   let released = 0;
   for (let a = 0; a < n; a++) {
     if (community[a] === -1) continue;
-    let notKinds = 1;
-    for (let k = 0; k < LINK_KINDS.length; k++) if (kindsOf[a]! & (1 << k)) notKinds *= 1 - params.kinds[LINK_KINDS[k]!].strength;
-    attachment[a] = Math.max(maxEdge[a]!, 1 - notKinds);
+    let none = 1;
+    for (let k = 0; k < ATTACHMENT_LINKS; k++) none *= 1 - topEdges[a * ATTACHMENT_LINKS + k]!;
+    attachment[a] = 1 - none;
     if (attachment[a]! < params.minAttachment) {
       community[a] = -1;
       attachment[a] = 0;
@@ -421,6 +483,9 @@ function attachLate(
   return choice.size;
 }
 
+/** Communities with more sub-communities than this are left whole: the conductance search is quadratic in them. */
+const MAX_SPLIT_GROUPS = 400;
+
 /**
  * Louvain at resolution 1 cannot see a small group hanging off a large one (its resolution
  * limit: a stealth campaign of 8 accounts sharing a prompt kit with a proxy network of 30 is
@@ -437,6 +502,8 @@ function splitCommunities(
   n: number,
   params: LinkInput['params'],
   profiles: ProfileVectors | undefined,
+  byKey: (a: number, b: number) => number,
+  maskOf: (key: number) => number,
 ): number {
   if (profiles === undefined) return 0;
   const members = new Map<number, number[]>();
@@ -464,8 +531,8 @@ function splitCommunities(
     if (nodes.length < 2 * params.minClusterSize) continue;
     const keys = edgesOf.get(c) ?? [];
     const graph = new UndirectedGraph({ allowSelfLoops: false });
-    for (const a of nodes) graph.addNode(String(a));
-    for (const key of keys) {
+    for (const a of [...nodes].sort(byKey)) graph.addNode(String(a));
+    for (const key of [...keys].sort((x, y) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n))) {
       const a = Math.floor(key / n);
       graph.addEdge(String(a), String(key - a * n), { weight: weightOf(key) });
     }
@@ -498,11 +565,23 @@ function splitCommunities(
       }
     }
     const members = (pieces: ReadonlySet<number>, inside: boolean) => nodes.filter((a) => pieces.has(groupOf.get(a)!) === inside);
-    // A loosely tied part is split off only if it also behaves differently from the rest: the
-    // parts of one operation look alike, another operation's accounts do not.
+    // A loosely tied part is split off only if it is another operation: it behaves differently
+    // from the rest (the parts of one operation look alike), or all that ties it to the rest is
+    // prompt text while one side is held together by infrastructure, cards or sign-ups (two
+    // operators can use one public prompt kit; they do not share one exit pool or card).
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
-      return centroidSimilarity(profiles, members(set, true), members(set, false)) < params.splitMaxSimilarity;
+      if (centroidSimilarity(profiles, members(set, true), members(set, false)) < params.splitMaxSimilarity) return true;
+      let cross = 0;
+      let held = 0;
+      for (const key of keys) {
+        const a = Math.floor(key / n);
+        const inA = set.has(groupOf.get(a)!);
+        const inB = set.has(groupOf.get(key - a * n)!);
+        if (inA !== inB) cross |= maskOf(key);
+        else held |= maskOf(key);
+      }
+      return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };
     const detached = new Map<number, number>();
     for (const group of loosePieces(between, volume, inside, size, accept, params)) {
@@ -519,7 +598,8 @@ function splitCommunities(
   return splits;
 }
 
-const MAX_SPLIT_GROUPS = 400;
+/** In-cluster links that make up an account's attachment. */
+const ATTACHMENT_LINKS = 3;
 
 /**
  * Finds unions of sub-communities that are loosely tied to the rest of their community: from
@@ -635,9 +715,19 @@ function centroidSimilarity(profiles: ProfileVectors, left: readonly number[], r
  * the whole graph, so `resolution` well below 1 rejoins them. What this merges wrongly, a small
  * campaign hanging off a large one, the split step that follows takes apart again.
  */
-function mergeCommunities(community: Int32Array, edgeKeys: readonly number[], weightOf: (key: number) => number, n: number, ratio: number, resolution: number): number {
+function mergeCommunities(
+  community: Int32Array,
+  edgeKeys: readonly number[],
+  weightOf: (key: number) => number,
+  maskOf: (key: number) => number,
+  n: number,
+  ratio: number,
+  resolution: number,
+): number {
   const volume = new Map<number, number>();
   const cross = new Map<string, number>();
+  const crossKinds = new Map<string, number>();
+  const heldBy = new Map<number, number>();
   let total = 0;
   for (const key of edgeKeys) total += weightOf(key);
   for (const key of edgeKeys) {
@@ -651,7 +741,8 @@ function mergeCommunities(community: Int32Array, edgeKeys: readonly number[], we
     if (ca !== cb) {
       const pair = ca < cb ? `${ca},${cb}` : `${cb},${ca}`;
       cross.set(pair, (cross.get(pair) ?? 0) + w);
-    }
+      crossKinds.set(pair, (crossKinds.get(pair) ?? 0) | maskOf(key));
+    } else heldBy.set(ca, (heldBy.get(ca) ?? 0) | maskOf(key));
   }
   const parent = new Map<number, number>();
   const find = (c: number): number => {
@@ -665,8 +756,11 @@ function mergeCommunities(community: Int32Array, edgeKeys: readonly number[], we
     const [ca, cb] = pair.split(',').map(Number) as [number, number];
     const va = volume.get(ca) ?? 0;
     const vb = volume.get(cb) ?? 0;
-    // Tied strongly for their size, or more than `resolution` times what random mixing gives.
+    // Tied strongly for their size, or more than `resolution` times what random mixing gives;
+    // but never two groups tied only by prompt text when either is held together by exits,
+    // cards or sign-ups: two operators may use one public prompt kit (see `splitCommunities`).
     if (weight < ratio * Math.min(va, vb) && weight < (resolution * va * vb) / (2 * total)) continue;
+    if ((crossKinds.get(pair)! & ~CONTENT_LINKS) === 0 && ((heldBy.get(ca) ?? 0) | (heldBy.get(cb) ?? 0)) & IDENTITY_LINKS) continue;
     const ra = find(ca);
     const rb = find(cb);
     if (ra === rb) continue;

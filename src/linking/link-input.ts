@@ -1,4 +1,4 @@
-import { fmix32 } from '../util/hash64.js';
+import { fmix32, murmur32 } from '../util/hash64.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { templateKey } from '../behaviour/behaviour-tracker.js';
 import type { AccountState } from '../behaviour/account-state.js';
@@ -100,6 +100,8 @@ export interface LinkParams {
   signupBurstFactor: number;
   /** Accounts active in fewer hours than this get no activity band (too little to compare). */
   activityMinHours: number;
+  /** Specific evidence a pair needs before backing kinds (activity, client software, ASN, behaviour) add to it. */
+  backupMin: number;
   /** Fingerprint similarity (cosine) from which `profile` adds evidence; full at 1. */
   profileMinSimilarity: number;
   /** Accounts with fewer exchanges get no fingerprint (too noisy). */
@@ -118,6 +120,8 @@ export interface KindMemberships {
 /** Everything relinking needs, in plain arrays: cheap to send to a worker thread. */
 export interface LinkInput {
   accountCount: number;
+  /** A hash of each account's id: what sampling ranks by, so numbering order changes nothing. */
+  accountKeys: Uint32Array;
   memberships: KindMemberships[];
   /** Behavioural fingerprints, when the caller computed them. */
   profiles?: ProfileVectors;
@@ -165,7 +169,7 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
     const info = state.info;
     if (info !== null) {
       if (info.paymentFingerprint) builders.payment.add(a, intern('payment', info.paymentFingerprint), 1);
-      if (info.emailDomain) builders.email_domain.add(a, intern('email', info.emailDomain.toLowerCase()), 1);
+      if (info.linkableMailDomain) builders.email_domain.add(a, intern('email', info.linkableMailDomain), 1);
       if (info.signupIp) builders.signup_ip.add(a, intern('signup_ip', info.signupIp), 1);
       if (info.orgId) builders.org.add(a, intern('org', info.orgId), 1);
       if (info.createdAt !== null) {
@@ -184,7 +188,8 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
       }
     }
   }
-  const input: LinkInput = { accountCount: tracker.accounts.length, memberships: LINK_KINDS.map((kind) => builders[kind].build()), params };
+  const accountKeys = Uint32Array.from(tracker.accounts, (state) => murmur32(state.id, 0x6c696e6b) >>> 0);
+  const input: LinkInput = { accountCount: tracker.accounts.length, accountKeys, memberships: LINK_KINDS.map((kind) => builders[kind].build()), params };
   if (population !== undefined && params.kinds.profile.strength > 0) input.profiles = buildProfileVectors(population.summaries, params.profileMinExchanges);
   return input;
 }

@@ -1,5 +1,6 @@
 import { CAPABILITIES } from '../features/content-signals.js';
 import type { AccountSummary } from '../behaviour/account-summary.js';
+import { ReferenceBuilder } from '../behaviour/population-reference.js';
 
 /**
  * A behavioural fingerprint of an account: volume, rhythm, request settings, content signals,
@@ -17,12 +18,14 @@ export interface ProfileVectors {
 
 function features(summary: AccountSummary): number[] {
   const s = summary.shares;
+  const m = summary.measures;
   return [
     Math.log10(summary.perActiveDay + 1),
     summary.hourEntropy,
     summary.gapSpread / 3,
     summary.burstShare,
-    s.maxedTokens,
+    m.maxTokens?.value ?? 0,
+    m.outputLength?.value ?? 0,
     s.thinking,
     s.multiSample,
     s.singleTurn,
@@ -33,39 +36,43 @@ function features(summary: AccountSummary): number[] {
     s.explainAnswer,
     s.safeRewrite,
     s.templated,
-    Math.log2(summary.medianOutputTokens + 1) / 10,
     ...CAPABILITIES.map((capability) => summary.capabilities[capability] ?? 0),
   ];
 }
 
+const DIMS = 16 + CAPABILITIES.length;
+
+/**
+ * Standardises each dimension by the population's median and median absolute deviation (with a
+ * floor), so a crowd of bland accounts added to a store cannot shrink or shift the scale other
+ * accounts are compared on.
+ */
 export function buildProfileVectors(summaries: readonly AccountSummary[], minExchanges: number): ProfileVectors {
-  const included = summaries.map((summary) => summary.exchanges >= minExchanges);
-  const raw = summaries.map((summary, i) => (included[i] ? features(summary) : null));
-  const dims = features(summaries[0] ?? emptySummary()).length;
-  const mean = new Float64Array(dims);
-  const square = new Float64Array(dims);
-  let count = 0;
-  for (const vector of raw) {
-    if (vector === null) continue;
-    count++;
-    for (let d = 0; d < dims; d++) {
-      mean[d]! += vector[d]!;
-      square[d]! += vector[d]! * vector[d]!;
-    }
-  }
+  const dims = DIMS;
+  const raw = summaries.map((summary) => (summary.exchanges >= minExchanges ? features(summary) : null));
   const data = new Float32Array(summaries.length * dims);
-  if (count < 2) return { dims, data };
-  const sd = new Float64Array(dims);
+  const included = raw.filter((vector): vector is number[] => vector !== null).length;
+  if (included < 2) return { dims, data };
+  const center = new Float64Array(dims);
+  const scale = new Float64Array(dims);
   for (let d = 0; d < dims; d++) {
-    mean[d]! /= count;
-    sd[d] = Math.sqrt(Math.max(0, square[d]! / count - mean[d]! * mean[d]!)) || 1;
+    const builder = new ReferenceBuilder();
+    raw.forEach((vector, i) => {
+      if (vector !== null) builder.add(vector[d]!, summaries[i]!.exchanges);
+    });
+    const reference = builder.build();
+    center[d] = reference.center;
+    scale[d] = Math.max(reference.spread, MIN_SCALE);
   }
   raw.forEach((vector, i) => {
     if (vector === null) return;
-    for (let d = 0; d < dims; d++) data[i * dims + d] = (vector[d]! - mean[d]!) / sd[d]!;
+    for (let d = 0; d < dims; d++) data[i * dims + d] = (vector[d]! - center[d]!) / scale[d]!;
   });
   return { dims, data };
 }
+
+/** Below this spread a dimension is not spread at all: one tenth of its unit range. */
+const MIN_SCALE = 0.1;
 
 /** Cosine similarity of two accounts' standardised fingerprints (0 when either is empty). */
 export function profileSimilarity(profiles: ProfileVectors, a: number, b: number): number {
@@ -81,31 +88,4 @@ export function profileSimilarity(profiles: ProfileVectors, a: number, b: number
     nb += y * y;
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
-
-function emptySummary(): AccountSummary {
-  return {
-    exchanges: 0,
-    activeDays: 0,
-    activeHours: 0,
-    perActiveDay: 0,
-    spanDays: 0,
-    shares: {
-      cot: 0, systemCot: 0, rubric: 0, explainAnswer: 0, safeRewrite: 0, elicited: 0, maxedTokens: 0, thinking: 0, multiSample: 0, longOutputs: 0,
-      singleTurn: 0, toolUse: 0, errors: 0, templated: 0, sharedTemplate: 0, nearDuplicate: 0, crossDuplicate: 0, uniquePrompts: 1, verbatimRepeats: 0,
-    },
-    singleTurnPrompts: 0,
-    medianOutputTokens: 0,
-    capabilities: {},
-    capabilityEntropy: 0,
-    topCapability: 'chat',
-    topCapabilityShare: 0,
-    hourEntropy: 0,
-    busyHoursOfDay: 0,
-    burstShare: 0,
-    gapSpread: 0,
-    templates: [],
-    newModel: null,
-    ageAtFirstUseDays: null,
-  };
 }

@@ -23,6 +23,8 @@ export interface ExchangeBatch {
   /** 0 none, 1..4 minimal..high. */
   reasoningEffort: Int32Array;
   n: Int32Array;
+  /** Sampling temperature in thousandths, -1 when the request did not set one. */
+  temperature: Int32Array;
   inputTokens: Int32Array;
   outputTokens: Int32Array;
   reasoningTokens: Int32Array;

@@ -4,13 +4,17 @@
  * is read by other tools (DESIGN.md, "Outputs"); every score carries the evidence behind it.
  */
 
-export const FINDINGS_FORMAT_VERSION = 1;
+/** 2: evidence weights are log-odds; every linked cluster is listed, flagged or not. */
+export const FINDINGS_FORMAT_VERSION = 2;
 
 /** One reason behind a score, in words an analyst can check against the logs. */
 export interface Evidence {
   /** Stable signal name from the detector registry, e.g. `shared_template`, `cot_elicitation`. */
   signal: string;
-  /** Contribution to the score (0..1 before combination). */
+  /**
+   * Contribution to the score in log-odds: the score is the logistic of the prior plus the
+   * weights (combined family by family); negative for mitigations.
+   */
   weight: number;
   /** What was seen, how often, with whom, e.g. "412 of 430 requests share template T17 with 388 other accounts". */
   detail: string;
@@ -37,7 +41,10 @@ export interface AccountFinding {
   account_id: string;
   score: number;
   flagged: boolean;
+  /** The flagged cluster the account belongs to, if any: the group an analyst acts on. */
   cluster_id: string | null;
+  /** The cluster the account is linked into, flagged or not. */
+  linked_cluster_id: string | null;
   evidence: Evidence[];
   volume: VolumeSummary;
   /** Share of the account's exchanges per capability label (sums to 1 when there is traffic). */
@@ -104,10 +111,22 @@ export interface Findings {
   /** The operating thresholds the flags were set with. */
   thresholds: { account: number; cluster: number };
   summary: { flagged_accounts: number; flagged_clusters: number; flagged_exchanges: number };
+  /** Score distributions, detector base rates and suggested thresholds (`src/scoring/calibration.ts`). */
+  calibration?: FindingsCalibration;
   /** Seconds spent per analysis stage. */
   timings: Record<string, number>;
   /** Every account that appears in the input, flagged or not, highest score first. */
   accounts: AccountFinding[];
   /** Clusters of linked accounts, highest score first. */
   clusters: ClusterFinding[];
+}
+
+/** See `Calibration` in `src/scoring/calibration.ts`; kept structural here so the model stays free of scoring. */
+export interface FindingsCalibration {
+  accounts: { bins: number[]; total: number; flagged: number; threshold: number };
+  clusters: { bins: number[]; total: number; flagged: number; threshold: number };
+  log_odds_quantiles: Record<string, number>;
+  detectors: { signal: string; level: 'account' | 'cluster'; firing: number; strong: number; share: number }[];
+  suggested: { outlier_rule: number; alert_rates: { rate: number; score: number }[] };
+  threshold_source: string;
 }

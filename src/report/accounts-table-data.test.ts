@@ -7,6 +7,7 @@ const account = (account_id: string, extra: Partial<AccountFinding>): AccountFin
   score: 0.5,
   flagged: false,
   cluster_id: null,
+  linked_cluster_id: null,
   evidence: [],
   volume: { exchanges: 10, input_tokens: 0, output_tokens: 0, reasoning_tokens: 0 },
   capabilities: {},

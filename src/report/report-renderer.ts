@@ -5,6 +5,7 @@ import { renderClusterDetail, renderClusterList, type ClusterViewOptions } from 
 import { jsonForScript } from './html-escape.js';
 import { formatCount, formatScore, formatShare, formatSpan, formatTimestamp } from './report-format.js';
 import { REPORT_SCRIPT } from './report-script.js';
+import { scoreDistributionChart } from './svg-charts.js';
 import { REPORT_CSS } from './report-styles.js';
 import { html, trustedHtml, type SafeHtml } from './safe-html.js';
 
@@ -77,6 +78,7 @@ export function renderReportHtml(
 <nav class="topbar"><span class="brand">distillguard</span><a href="#summary">Summary</a><a href="#clusters">Clusters</a><a href="#accounts">Accounts</a><a href="#how-to-read">How to read this report</a></nav>
 <main>
 ${renderHeader(findings, title, window, clusters.length)}
+${renderCalibration(findings)}
 ${renderHowToRead(findings)}
 <section class="card" id="clusters">
 <div class="section-head"><h2>Clusters ranked by score</h2>
@@ -127,14 +129,34 @@ ${timings.length > 0 ? html`<p class="meta">Analysis took ${seconds.toFixed(1)} 
 </header>`;
 }
 
+/** The score distributions with the threshold marked, the thresholds other rules would pick, and each detector's base rate. */
+function renderCalibration(findings: Findings): SafeHtml {
+  const calibration = findings.calibration;
+  if (calibration === undefined) return html``;
+  const rates = calibration.suggested.alert_rates.map((entry) => html`<li>flag ${formatShare(entry.rate)} of accounts: score ${entry.score.toFixed(2)}</li>`);
+  const detectors = calibration.detectors
+    .filter((detector) => detector.firing > 0)
+    .sort((a, b) => b.share - a.share)
+    .map((detector) => html`<tr><td class="mono">${detector.signal}</td><td>${detector.level}</td><td class="num">${formatCount(detector.firing)}</td><td class="num">${formatCount(detector.strong)}</td><td class="num">${formatShare(detector.share)}</td></tr>`);
+  return html`<section class="card" id="calibration">
+<h2>Scores and thresholds</h2>
+<p class="muted">Threshold ${calibration.accounts.threshold.toFixed(2)} (${calibration.threshold_source}): ${formatCount(calibration.accounts.flagged)} of ${formatCount(calibration.accounts.total)} accounts with traffic and ${formatCount(calibration.clusters.flagged)} of ${formatCount(calibration.clusters.total)} clusters at or above it. Bars count accounts per score (log scale); flagged bins are darker.</p>
+${scoreDistributionChart(calibration.accounts)}
+<details><summary>Other thresholds and how often each detector fires</summary>
+<ul><li>outlier rule on this store (<span class="mono">--threshold auto</span>): score ${calibration.suggested.outlier_rule.toFixed(2)}</li>${rates}</ul>
+<div class="table-wrap"><table class="data"><thead><tr><th>detector</th><th>level</th><th class="num">fires on</th><th class="num">at half weight or more</th><th class="num">share</th></tr></thead><tbody>${detectors}</tbody></table></div>
+</details>
+</section>`;
+}
+
 function renderHowToRead(findings: Findings): SafeHtml {
   return html`<section class="card note" id="how-to-read">
 <h2>How to read this report</h2>
 <ul>
 <li><strong>Scores</strong> run from 0 to 1 and sum up the evidence listed with them. An account is <span class="badge badge-flagged">Flagged</span> at a score of ${formatScore(findings.thresholds.account)} or more, a cluster at ${formatScore(findings.thresholds.cluster)} or more. A score is not a verdict: read the evidence and check it against the logs before acting.</li>
 <li><strong>Clusters</strong> are accounts linked by what they share: network (IPs, subnets, ASNs), payment methods, client fingerprints, e-mail domains, prompt templates and timing. Distillation networks spread traffic over many accounts so that none stands out alone; the cluster is the unit to judge.</li>
-<li><strong>Evidence</strong> says what was seen, how often and with whom, strongest first; <em>weight</em> is its contribution to the score. <strong>Templates</strong> are prompts that many requests fill in, with the variable parts shown as <mark class="slot">&lt;*&gt;</mark>. Quoted excerpts are text sent by the accounts: treat them as untrusted.</li>
-<li><strong>Legitimate customers</strong> can look similar: batch pipelines send one template at high volume, evaluation harnesses send benchmark prompts in bursts, resellers use many IPs, classrooms share a campus network and sign up together. The evidence list tells these apart from harvesting (reasoning elicitation, rubric grading, maxed outputs, synchronised accounts, shared payment across unrelated identities).</li>
+<li><strong>Evidence</strong> says what was seen, how often and with whom, strongest first; <em>weight</em> is its contribution in log-odds (added to a prior of about 2%, and through the logistic to the score; negative weights are mitigations). Most evidence compares an account with the other accounts of the same logs, in standard deviations above the typical account. <strong>Templates</strong> are prompts that many requests fill in, with the variable parts shown as <mark class="slot">&lt;*&gt;</mark>. Quoted excerpts are text sent by the accounts: treat them as untrusted.</li>
+<li><strong>Legitimate customers</strong> can look similar: batch pipelines send one template at high volume, evaluation harnesses send benchmark prompts in bursts, resellers use many IPs, classrooms share a campus network and sign up together. The evidence list tells these apart from harvesting (reasoning elicitation, rubric grading, outputs maximised beyond what other accounts ask, exit pools and cards shared across unrelated identities, a rotated set of prompt templates).</li>
 <li><strong>Times</strong> are UTC. The <strong>accounts table</strong> lists every account in the input, flagged or not; search it by account id, cluster id (<span class="mono">cluster:ID</span> for an exact cluster) or evidence text.</li>
 </ul>
 </section>`;

@@ -79,6 +79,10 @@ svg.timeline-chart{width:100%}
 .chart-label{font-size:12px;fill:#2b3645}
 .chart-value{font-size:11.5px;fill:var(--muted)}
 .chart-bar{fill:var(--bar)}
+.chart-bar-flagged{fill:#b4483c}
+.chart-threshold{stroke:#b4483c;stroke-width:1.5;stroke-dasharray:4 3}
+svg.score-chart{width:100%}
+text.chart-tick{stroke:none;fill:var(--muted);font-size:11px}
 .chart-area{fill:#8fb0d3;stroke:var(--accent);stroke-width:1}
 .chart-gridline{stroke:#e4e8ee;stroke-width:1}
 .chart-tick{stroke:#b9c1cc}

@@ -1,4 +1,4 @@
-import type { TimelinePoint } from '../model/findings.js';
+import type { FindingsCalibration, TimelinePoint } from '../model/findings.js';
 import { formatCompact, formatCount, formatShare, formatTimestamp, topEntries, truncate } from './report-format.js';
 import { html, type SafeHtml } from './safe-html.js';
 
@@ -144,4 +144,33 @@ function describeStep(ms: number): string {
   if (hours < 24) return hours === 1 ? 'hour' : `${hours} hours`;
   const days = Math.round(hours / 24);
   return days === 1 ? 'day' : `${days} days`;
+}
+
+/**
+ * Accounts per score bin on a log scale (most accounts sit near 0 and a campaign far above), with
+ * the threshold in force marked: where an operator sees what a threshold would do on this store.
+ */
+export function scoreDistributionChart(distribution: FindingsCalibration['accounts'], noun = 'accounts'): SafeHtml {
+  const bins = distribution.bins;
+  if (bins.length === 0 || distribution.total === 0) return html`<p class="muted">No scores.</p>`;
+  const width = 560;
+  const height = 170;
+  const left = 46;
+  const right = 8;
+  const top = 10;
+  const bottom = 26;
+  const plotWidth = width - left - right;
+  const plotHeight = height - top - bottom;
+  const largest = Math.max(...bins);
+  const logMax = Math.log10(largest + 1);
+  const barWidth = plotWidth / bins.length;
+  const bars = bins.map((count, i) => {
+    const h = count === 0 ? 0 : Math.max(1.5, (Math.log10(count + 1) / logMax) * plotHeight);
+    const from = i / bins.length;
+    const to = (i + 1) / bins.length;
+    return html`<g><title>${formatCount(count)} ${noun} scored ${from.toFixed(2)}–${to.toFixed(2)}</title><rect class="chart-bar${from >= distribution.threshold ? ' chart-bar-flagged' : ''}" x="${(left + i * barWidth + 1).toFixed(1)}" y="${(top + plotHeight - h).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}"></rect></g>`;
+  });
+  const x = left + distribution.threshold * plotWidth;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((value) => html`<text class="chart-tick" x="${(left + value * plotWidth).toFixed(1)}" y="${height - 8}" text-anchor="middle">${value.toFixed(2)}</text>`);
+  return html`<svg class="chart score-chart" data-chart="scores" data-threshold="${distribution.threshold}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Scores of ${formatCount(distribution.total)} ${noun}; ${formatCount(distribution.flagged)} at or above the threshold ${distribution.threshold.toFixed(2)}">${bars}<line class="chart-threshold" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${top}" y2="${top + plotHeight}"></line><text class="chart-value" x="${(x + 4).toFixed(1)}" y="${top + 10}">threshold ${distribution.threshold.toFixed(2)}</text><text class="chart-tick" x="${left - 6}" y="${top + 8}" text-anchor="end">${formatCompact(largest)}</text><text class="chart-tick" x="${left - 6}" y="${top + plotHeight}" text-anchor="end">0</text>${ticks}</svg>`;
 }

@@ -1,26 +1,36 @@
 import { z } from 'zod';
-import { CONTENT_FLAG } from '../features/content-signals.js';
-import type { ClusterIndicatorKind, ClusterView } from './cluster-view.js';
-import { flagCount } from './cluster-view.js';
+import type { ClusterIndicatorKind, ClusterView, SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, ramp, type DetectorDefinition } from './detector.js';
 
 /**
- * Detectors that read a cluster of linked accounts. Roles: coordination (the accounts are run
- * together: shared cards, networks, sign-up bursts, templates), value (what they ask for has
- * training value: elicited reasoning, graded answers, rationales, safe rewrites), support (what
- * makes that value larger: maxed outputs, thinking budgets, capability focus, a rush to a new
- * model; these add to value but cannot make it alone) and mitigation. A cluster's score needs
- * coordination and value, so a classroom on one campus network (coordinated, little
- * value) and a lone heavy evaluation harness (value, no coordination) stay clean. Measured over
- * the whole cluster, the value signals survive dilution: a proxy network that mixes customers'
- * ordinary requests into each account still shows its distillation traffic in aggregate.
+ * Detectors of how a cluster's accounts are run together. What their traffic takes is read by
+ * the traffic detectors on the pooled requests (`traffic-detectors.ts`); these read what the
+ * members share.
+ *
+ * Two kinds of sharing weigh differently. Hidden coordination has no ordinary explanation:
+ * payment cards shared across accounts that declare no common organisation, a pool of exits
+ * each member rotates through, a set of rare system prompts or templates the members rotate
+ * through together. Shared context has ordinary ones (a campus or office network, a university
+ * mail domain, a sign-up day at the start of term, a class working in the same hour, one
+ * assignment), so it weighs little and cannot flag a cluster alone. Sharing inside one declared
+ * organisation is expected and never counts (`orgs >= 2`). And every kind weighs by how many
+ * accounts it ties together (`groupSize`).
  */
 
 export interface ClusterDetectorInput {
   view: ClusterView;
-  /** Share of all accounts (with the value known) that hold `value`: a public mail domain is common. */
-  popularity(kind: ClusterIndicatorKind, value: string): number;
+  /** Accounts in the whole store holding `value`: how public a value is. */
+  holders(kind: ClusterIndicatorKind, value: string): number;
+  /** Accounts in the whole store with traffic or account details. */
+  population: number;
+  /** Accounts in the whole store filling a template (key: `templateKey`). */
+  templateHolders(key: number): number;
   templateName(template: { kind: 'prompt' | 'system'; templateId: number }): string;
+  /**
+   * How much sharing among `accounts` accounts says (0..1): two or three accounts sharing a card
+   * or a network are a household or a small team, dozens are a network (`scoring.group_accounts`).
+   */
+  groupSize(accounts: number): number;
 }
 
 type ClusterDetector<P extends { weight: number }> = DetectorDefinition<ClusterDetectorInput, P>;
@@ -28,7 +38,7 @@ type RampParams = { weight: number; low: number; high: number };
 
 const rampParams = (weight: number, low: number, high: number) =>
   z
-    .object({ weight: z.number().min(0).max(1).default(weight), low: z.number().min(0).default(low), high: z.number().min(0).default(high) })
+    .object({ weight: z.number().min(0).max(10).default(weight), low: z.number().min(0).default(low), high: z.number().min(0).default(high) })
     .strict()
     .refine((p) => p.low <= p.high, { message: 'low must not exceed high' })
     .default({});
@@ -37,47 +47,76 @@ function short(value: string, max = 24): string {
   return value.length <= max ? value : value.slice(0, max - 1) + '…';
 }
 
+/**
+ * The part of a value's holders that are members: 1 for a value only this cluster uses (its
+ * own card, its own exit), near 0 for a public one (a mail provider, a consumer VPN exit, a
+ * popular app's system prompt) that the cluster happens to share with the world.
+ */
+function insideShare(entry: SharedValue, holders: number): number {
+  return Math.min(1, entry.accounts / Math.max(1, holders));
+}
+
+/**
+ * Rotation across a template set, as a share of what picking at random per request gives: a
+ * fifth is more than several apps each with its own users show; three fifths is a script.
+ */
+const ROTATION_LOW = 0.2;
+const ROTATION_HIGH = 0.6;
+
+/** Addresses from which an account's use reads as rotation whatever its volume, and the share of its requests otherwise. */
+const ROTATING_ADDRESSES = 4;
+const ROTATING_ADDRESS_SHARE = 0.3;
+
+/** The /24 (IPv4) or /48 (IPv6) an address is in, as text. */
+function subnetOf(ip: string): string {
+  if (ip.includes(':')) return ip.split(':').slice(0, 3).join(':');
+  return ip.slice(0, ip.lastIndexOf('.'));
+}
+
+/** Positions of the members holding at least one of `values`. */
+function membersHolding(view: ClusterView, kind: ClusterIndicatorKind, values: ReadonlySet<string>): Set<number> {
+  const holding = new Set<number>();
+  view.memberValues[kind].forEach((member, position) => {
+    if (member.some((value) => values.has(value))) holding.add(position);
+  });
+  return holding;
+}
+
 function memberShareDetector(
   signal: string,
+  family: string,
   kind: ClusterIndicatorKind,
   description: string,
   defaults: [number, number, number],
   noun: string,
-  maxPopularity = 0.02,
-): ClusterDetector<RampParams & { max_popularity: number }> {
+): ClusterDetector<RampParams> {
   return {
     signal,
     level: 'cluster',
     role: 'coordination',
+    family,
     description,
-    params: z
-      .object({
-        weight: z.number().min(0).max(1).default(defaults[0]),
-        low: z.number().min(0).max(1).default(defaults[1]),
-        high: z.number().min(0).max(1).default(defaults[2]),
-        max_popularity: z.number().min(0).max(1).default(maxPopularity),
-      })
-      .strict()
-      .default({}),
-    detect({ view, popularity }, params) {
+    params: rampParams(...defaults),
+    detect({ view, holders, groupSize }, params) {
       const size = view.members.length;
-      // Sharing inside one declared organisation is expected (a company card, the office network).
-      const values = view.shared[kind].filter((entry) => entry.orgs >= 2 && popularity(kind, entry.value) <= params.max_popularity);
+      // Mostly the cluster's own values, shared across declared organisations.
+      const values = view.shared[kind].filter((entry) => entry.orgs >= 2 && insideShare(entry, holders(kind, entry.value)) >= 0.5);
       if (values.length === 0) return { score: 0, evidence: [] };
-      // Account-level kinds: each member holds one value, so the holders of shared values add up.
-      const sharing = Math.min(size, values.reduce((sum, entry) => sum + entry.accounts, 0));
+      const holding = membersHolding(view, kind, new Set(values.map((entry) => entry.value)));
+      const sharing = holding.size;
       const share = sharing / size;
-      const score = ramp(share, params.low, params.high);
+      const score = ramp(share, params.low, params.high) * groupSize(sharing);
       if (score === 0) return { score, evidence: [] };
       const top = values[0]!;
       return {
         score,
+        members: holding,
         evidence: [
           evidence(
             signal,
             score,
             params.weight,
-            `${formatShare(sharing, size, 'accounts')} share ${formatCount(values.length)} ${noun}${values.length === 1 ? '' : 's'} with another member (${short(top.value)} is used by ${formatCount(top.accounts)})`,
+            `${formatShare(sharing, size, 'accounts')} share ${formatCount(values.length)} ${noun}${values.length === 1 ? '' : 's'} with another member (${short(top.value)} is used by ${formatCount(top.accounts)}, ${formatCount(holders(kind, top.value) - top.accounts)} outside the cluster)`,
             share,
           ),
         ],
@@ -86,80 +125,170 @@ function memberShareDetector(
   };
 }
 
+// Weights are log-odds. Hidden coordination: a shared card across organisations is about as
+// strong as evidence of common control gets (LR ~ 12); shared context: LR ~ 2.
 export const sharedPaymentDetector = memberShareDetector(
   'shared_payment',
   'payment',
-  'Members paying with a payment fingerprint another member uses too.',
-  [0.6, 0.15, 0.6],
+  'payment',
+  'Hidden coordination: members paying with a payment fingerprint another member of another organisation uses too, and few accounts outside the cluster use.',
+  [3, 0.02, 0.2],
   'payment fingerprint',
-  // A card is never a public value: only a card shared by a large part of all accounts is ignored.
-  0.25,
 );
 
-export const sharedSignupIpDetector = memberShareDetector('shared_signup_ip', 'signup_ip', 'Members that signed up from the same IP address.', [0.4, 0.15, 0.6], 'sign-up IP');
+export const sharedSignupIpDetector = memberShareDetector(
+  'shared_signup_ip',
+  'context',
+  'signup_ip',
+  'Shared context: members that signed up from the same IP address as members of other organisations (a sign-up script, or one campus or office).',
+  [1, 0.15, 0.6],
+  'sign-up IP',
+);
 
 export const sharedEmailDomainDetector = memberShareDetector(
   'shared_email_domain',
+  'context',
   'email_domain',
-  'Members whose e-mail addresses are at a domain few other accounts use (a private or catch-all domain, not a public mail provider).',
-  [0.25, 0.3, 0.8],
+  'Shared context: members with e-mail addresses at a domain few accounts outside the cluster use (a private, catch-all or institutional domain, not a public mail provider).',
+  [0.7, 0.3, 0.8],
   'e-mail domain',
 );
+
+export interface ExitPoolParams extends RampParams {
+  /** Shared exits a member must rotate through to count as drawing on a pool. */
+  min_exits: number;
+  /**
+   * What makes shared addresses a pool rather than one network (a campus or office NAT, where
+   * many accounts sit behind a few addresses in one subnet): as many exits as there are members
+   * (`exits_per_member_low` → `_high`), or exits spread over many subnets (`subnets_low` → `_high`).
+   */
+  exits_per_member_low: number;
+  exits_per_member_high: number;
+  subnets_low: number;
+  subnets_high: number;
+}
+
+export const exitPoolDetector: ClusterDetector<ExitPoolParams> = {
+  signal: 'exit_pool',
+  level: 'cluster',
+  role: 'coordination',
+  family: 'exit_pool',
+  description:
+    "Hidden coordination: members rotating through a common pool of exit IPs: each sends from several IPs that members of other organisations send from too, and that few accounts outside the cluster use (a proxy service's exits, per request or in sticky sessions).",
+  params: z
+    .object({
+      weight: z.number().min(0).max(10).default(3),
+      // Shares of the cluster's members: a pool may serve part of a cluster that also holds
+      // accounts linked in by other traits; how many accounts it ties counts through groupSize.
+      low: z.number().min(0).max(1).default(0.05),
+      high: z.number().min(0).max(1).default(0.3),
+      min_exits: z.number().int().min(2).default(2),
+      exits_per_member_low: z.number().min(0).default(0.5),
+      exits_per_member_high: z.number().min(0).default(2),
+      subnets_low: z.number().min(0).default(2),
+      subnets_high: z.number().min(0).default(8),
+    })
+    .strict()
+    .default({}),
+  detect({ view, holders, groupSize }, params) {
+    const size = view.members.length;
+    const exits = new Set(view.shared.ip.filter((entry) => entry.orgs >= 2 && insideShare(entry, holders('ip', entry.value)) >= 0.5).map((entry) => entry.value));
+    if (exits.size === 0) return { score: 0, evidence: [] };
+    // A member rotates when it sends from several of the shared exits and changes address as a
+    // proxy client does: many addresses, or a new one every few requests (a person on a cafe's
+    // or an office's network keeps to one or two for all its requests).
+    const members = new Set<number>();
+    view.memberValues.ip.forEach((values, position) => {
+      let used = 0;
+      for (const value of values) if (exits.has(value)) used++;
+      const state = view.members[position]!;
+      const addresses = state.indicators.ip.distinct();
+      const rotates = addresses >= ROTATING_ADDRESSES || addresses >= ROTATING_ADDRESS_SHARE * state.exchanges;
+      if (used >= params.min_exits && rotates) members.add(position);
+    });
+    const rotating = members.size;
+    const share = rotating / size;
+    const perMember = exits.size / size;
+    const subnets = new Set([...exits].map(subnetOf)).size;
+    const spread = Math.max(ramp(perMember, params.exits_per_member_low, params.exits_per_member_high), ramp(subnets, params.subnets_low, params.subnets_high));
+    const score = ramp(share, params.low, params.high) * spread * groupSize(rotating);
+    if (score === 0) return { score, evidence: [] };
+    return {
+      score,
+      members,
+      evidence: [
+        evidence(
+          'exit_pool',
+          score,
+          params.weight,
+          `${formatShare(rotating, size, 'accounts')} rotate through ${params.min_exits}+ of ${formatCount(exits.size)} exit IPs in ${formatCount(subnets)} subnets (${perMember.toFixed(1)} per account) that other members of other organisations use too and few outside accounts do`,
+          share,
+        ),
+      ],
+    };
+  },
+};
 
 export const sharedNetworkDetector: ClusterDetector<RampParams> = {
   signal: 'shared_network',
   level: 'cluster',
   role: 'coordination',
-  description: 'Members sending from client IP addresses (or /24, /48 subnets) that other members send from too.',
-  params: rampParams(0.45, 0.2, 0.7),
-  detect({ view }, params) {
+  family: 'context',
+  description: 'Shared context: members sending from client IP addresses (or /24, /48 subnets) that members of other organisations send from too: one campus, office or home network.',
+  params: rampParams(0.7, 0.2, 0.7),
+  detect({ view, groupSize }, params) {
     const size = view.members.length;
     const ipShare = view.membersSharingAcrossOrgs.ip / size;
     const subnetShare = view.membersSharingAcrossOrgs.subnet / size;
     const share = Math.max(ipShare, subnetShare * 0.6);
-    const score = ramp(share, params.low, params.high);
+    const score = ramp(share, params.low, params.high) * groupSize(Math.max(view.membersSharingAcrossOrgs.ip, view.membersSharingAcrossOrgs.subnet));
     if (score === 0) return { score, evidence: [] };
     const ips = view.shared.ip.filter((entry) => entry.orgs >= 2);
     const subnets = view.shared.subnet.filter((entry) => entry.orgs >= 2);
+    const members = membersHolding(view, 'ip', new Set(ips.map((entry) => entry.value)));
+    for (const position of membersHolding(view, 'subnet', new Set(subnets.map((entry) => entry.value)))) members.add(position);
     const detail =
       ips.length > 0
         ? `${formatShare(view.membersSharingAcrossOrgs.ip, size, 'accounts')} send from ${formatCount(ips.length)} client IPs that members of other organisations also use (${ips[0]!.value} by ${formatCount(ips[0]!.accounts)} accounts); ${formatCount(subnets.length)} shared subnets`
         : `${formatShare(view.membersSharingAcrossOrgs.subnet, size, 'accounts')} send from ${formatCount(subnets.length)} shared subnets (${subnets[0]?.value ?? ''})`;
-    return { score, evidence: [evidence('shared_network', score, params.weight, detail, share)] };
+    return { score, members, evidence: [evidence('shared_network', score, params.weight, detail, share)] };
   },
 };
 
-export const sharedClientDetector: ClusterDetector<RampParams & { max_popularity: number }> = {
+export const sharedClientDetector: ClusterDetector<RampParams> = {
   signal: 'shared_client',
   level: 'cluster',
   role: 'coordination',
-  description: 'Members using the same uncommon TLS fingerprint or user agent.',
-  params: z
-    .object({
-      weight: z.number().min(0).max(1).default(0.1),
-      low: z.number().min(0).max(1).default(0.5),
-      high: z.number().min(0).max(1).default(0.9),
-      max_popularity: z.number().min(0).max(1).default(0.05),
-    })
-    .strict()
-    .default({}),
-  detect({ view, popularity }, params) {
+  family: 'context',
+  description: 'Shared context: members using the same TLS fingerprint or user agent that few accounts outside the cluster use (one tooling build).',
+  params: rampParams(0.7, 0.5, 0.9),
+  detect({ view, holders, groupSize }, params) {
     const size = view.members.length;
-    let best: { kind: ClusterIndicatorKind; value: string; accounts: number } | null = null;
+    let best: { kind: ClusterIndicatorKind; value: string; accounts: number; outside: number } | null = null;
     for (const kind of ['tls', 'user_agent'] as const) {
       for (const entry of view.shared[kind]) {
-        if (popularity(kind, entry.value) > params.max_popularity) continue;
-        if (best === null || entry.accounts > best.accounts) best = { kind, value: entry.value, accounts: entry.accounts };
+        const all = holders(kind, entry.value);
+        if (insideShare(entry, all) < 0.5) continue;
+        if (best === null || entry.accounts > best.accounts) best = { kind, value: entry.value, accounts: entry.accounts, outside: all - entry.accounts };
         break;
       }
     }
     if (best === null) return { score: 0, evidence: [] };
     const share = best.accounts / size;
-    const score = ramp(share, params.low, params.high);
+    const score = ramp(share, params.low, params.high) * groupSize(best.accounts);
     if (score === 0) return { score, evidence: [] };
     return {
       score,
-      evidence: [evidence('shared_client', score, params.weight, `${formatShare(best.accounts, size, 'accounts')} use the uncommon ${best.kind === 'tls' ? 'TLS fingerprint' : 'user agent'} ${short(best.value, 40)}`, share)],
+      members: membersHolding(view, best.kind, new Set([best.value])),
+      evidence: [
+        evidence(
+          'shared_client',
+          score,
+          params.weight,
+          `${formatShare(best.accounts, size, 'accounts')} use the ${best.kind === 'tls' ? 'TLS fingerprint' : 'user agent'} ${short(best.value, 40)}, which ${formatCount(best.outside)} accounts outside the cluster use`,
+          share,
+        ),
+      ],
     };
   },
 };
@@ -168,10 +297,11 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
   signal: 'signup_burst',
   level: 'cluster',
   role: 'coordination',
-  description: 'Members created in bursts: at least `min_burst` sign-ups within `window_minutes` of each other.',
+  family: 'context',
+  description: 'Shared context: members created in bursts, at least `min_burst` sign-ups within `window_minutes` of each other (a script, or the first day of a course).',
   params: z
     .object({
-      weight: z.number().min(0).max(1).default(0.35),
+      weight: z.number().min(0).max(10).default(1),
       low: z.number().min(0).max(1).default(0.2),
       high: z.number().min(0).max(1).default(0.7),
       window_minutes: z.number().min(1).default(60),
@@ -179,30 +309,35 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
     })
     .strict()
     .default({}),
-  detect({ view }, params) {
-    const times = view.createdAts;
+  detect({ view, groupSize }, params) {
+    const times = view.members
+      .map((state, position) => ({ position, at: state.info?.createdAt ?? null }))
+      .filter((entry): entry is { position: number; at: number } => entry.at !== null)
+      .sort((a, b) => a.at - b.at || a.position - b.position);
     if (times.length < params.min_burst) return { score: 0, evidence: [] };
     const window = params.window_minutes * 60_000;
-    let inBursts = 0;
+    const members = new Set<number>();
     let bursts = 0;
     let largest = 0;
     let i = 0;
     while (i < times.length) {
       let j = i;
-      while (j + 1 < times.length && times[j + 1]! - times[j]! <= window) j++;
+      while (j + 1 < times.length && times[j + 1]!.at - times[j]!.at <= window) j++;
       const size = j - i + 1;
       if (size >= params.min_burst) {
-        inBursts += size;
+        for (let k = i; k <= j; k++) members.add(times[k]!.position);
         bursts++;
         largest = Math.max(largest, size);
       }
       i = j + 1;
     }
+    const inBursts = members.size;
     const share = inBursts / view.members.length;
-    const score = ramp(share, params.low, params.high);
+    const score = ramp(share, params.low, params.high) * groupSize(inBursts);
     if (score === 0) return { score, evidence: [] };
     return {
       score,
+      members,
       evidence: [
         evidence(
           'signup_burst',
@@ -216,60 +351,143 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
   },
 };
 
-export const clusterTemplatesDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_templates',
-  level: 'cluster',
-  role: 'coordination',
-  description: "Share of the cluster's traffic that fills prompt or system-prompt templates several members fill: one script behind many accounts.",
-  params: rampParams(0.5, 0.2, 0.6),
-  detect({ view, templateName }, params) {
-    if (view.exchanges === 0) return { score: 0, evidence: [] };
-    const share = view.sharedTemplateExchanges / view.exchanges;
-    const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    const shared = view.templates.filter((template) => template.members >= 2);
-    const top = shared[0]!;
-    return {
-      score,
-      evidence: [
-        evidence(
-          'cluster_templates',
-          score,
-          params.weight,
-          `${formatShare(view.sharedTemplateExchanges, view.exchanges)} fill ${formatCount(shared.length)} template${shared.length === 1 ? '' : 's'} shared by ${formatCount(view.membersInSharedTemplates)} of ${formatCount(view.members.length)} accounts (${templateName(top)}: ${formatCount(top.exchanges)} requests from ${formatCount(top.members)} accounts)`,
-          share,
-        ),
-      ],
-    };
-  },
-};
+export interface HarnessParams {
+  weight: number;
+  /** Share of the cluster's requests through the harness where evidence starts and where it is full. */
+  low: number;
+  high: number;
+  /**
+   * Distinct harness templates in the cluster: at one it is one shared prompt (an in-house app:
+   * no evidence here), at `full_set` a rotated set. Counted over the cluster, not per member: the
+   * thin accounts of a network touch one or two prompts each of a set of dozens.
+   */
+  full_set: number;
+}
+
+const harnessParams = (weight: number) =>
+  z
+    .object({
+      weight: z.number().min(0).max(10).default(weight),
+      // A harness need not carry much of a campaign's traffic (ordinary traffic is mixed in, most
+      // prompts may match no template): a fiftieth of a cluster's requests through a rotated set
+      // of its own templates is more than coincidence, a fifth leaves no doubt.
+      low: z.number().min(0).max(1).default(0.02),
+      high: z.number().min(0).max(1).default(0.2),
+      full_set: z.number().int().min(1).default(3),
+    })
+    .strict()
+    .refine((p) => p.low <= p.high, { message: 'low must not exceed high' })
+    .default({});
+
+function harnessDetector(signal: string, family: string, kind: 'system' | 'prompt', weight: number, description: string): ClusterDetector<HarnessParams> {
+  const noun = kind === 'system' ? 'system prompts' : 'prompt templates';
+  return {
+    signal,
+    level: 'cluster',
+    role: 'coordination',
+    family,
+    description,
+    params: harnessParams(weight),
+    detect({ view, templateHolders, templateName, groupSize }, params) {
+      if (view.exchanges === 0) return { score: 0, evidence: [] };
+      // The cluster's own templates: filled by several members and by few accounts outside it.
+      const harness = view.templates.filter((template) => template.kind === kind && template.members >= 2 && template.members / Math.max(1, templateHolders(template.key)) >= 0.5);
+      if (harness.length === 0) return { score: 0, evidence: [] };
+      let exchanges = 0;
+      for (const template of harness) exchanges += template.exchanges;
+      const share = Math.min(1, exchanges / view.exchanges);
+      const keys = new Set(harness.map((template) => template.key));
+      const set = harness.length;
+      const perMember: number[] = [];
+      const members = new Set<number>();
+      // Rotation: do members spread their requests over the set, as a script picking a prompt
+      // per request does, or does each keep to one (several apps, each with its own users)? A
+      // member with r harness requests drawn from a set of S shows S(1 − (1 − 1/S)^r) distinct
+      // ones on average; the excess over one, observed against expected, is the rotation.
+      let observed = 0;
+      let expected = 0;
+      for (const [position, member] of view.memberTemplates.entries()) {
+        let used = 0;
+        let requests = 0;
+        for (const [key, count] of member) {
+          if (!keys.has(key)) continue;
+          used++;
+          requests += count;
+        }
+        perMember.push(used);
+        if (used > 0) members.add(position);
+        if (requests >= 2 && set >= 2) {
+          observed += used - 1;
+          expected += set * (1 - (1 - 1 / set) ** requests) - 1;
+        }
+      }
+      perMember.sort((a, b) => a - b);
+      const typicalSet = perMember[Math.floor(perMember.length / 2)] ?? 0;
+      const rotation = expected > 0 ? Math.min(1, observed / expected) : 0;
+      // Counted by organisation: one lab's accounts running the same published prompts are one user.
+      const organisations = new Set([...members].map((position) => view.members[position]!.info?.orgId ?? `account:${view.members[position]!.id}`));
+      const score = ramp(share, params.low, params.high) * ramp(set, 1, params.full_set) * ramp(rotation, ROTATION_LOW, ROTATION_HIGH) * groupSize(organisations.size);
+      if (score === 0) return { score, evidence: [] };
+      const top = harness[0]!;
+      return {
+        score,
+        members,
+        evidence: [
+          evidence(
+            signal,
+            score,
+            params.weight,
+            `${formatShare(exchanges, view.exchanges)} from ${formatCount(members.size)} accounts go through ${formatCount(set)} ${noun} that few accounts outside the cluster use, each account spreading its requests over them (${formatPercent(rotation)} of the spread a random pick per request gives; the typical member uses ${formatCount(typicalSet)}; ${templateName(top)}: ${formatCount(top.exchanges)} requests from ${formatCount(top.members)} members)`,
+            share,
+          ),
+        ],
+      };
+    },
+  };
+}
+
+export const rotatedSystemPromptsDetector = harnessDetector(
+  'rotated_system_prompts',
+  'harness',
+  'system',
+  3,
+  "Hidden coordination: members rotating through a set of system prompts that few accounts outside the cluster use: one operator's script varying its expert prompts so that no single one stands out. An application sets one system prompt; rotating a set across many accounts is done to look unrelated. One shared system prompt is no evidence here; a set of `full_set` is the full weight.",
+);
+
+export const sharedPromptTemplatesDetector = harnessDetector(
+  'shared_prompt_templates',
+  'templates',
+  'prompt',
+  1.5,
+  'Members rotating through the same set of prompt templates (instruction frames with the task slotted in) that few accounts outside the cluster use. Weaker than rotated system prompts: a class working through one assignment, or evaluators running the same published prompt formats, fill shared frames too.',
+);
 
 export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_members: number }> = {
   signal: 'synchronised_activity',
   level: 'cluster',
   role: 'coordination',
+  family: 'context',
   description:
-    'Members active in the same hours more than their own activity explains: the ratio of observed to expected co-activity (load balancing, shared shifts).',
+    'Shared context: members active in the same hours more than their own activity explains, the ratio of observed to expected co-activity (load balancing, shared shifts, or a class in session).',
   params: z
     .object({
-      weight: z.number().min(0).max(1).default(0.2),
+      weight: z.number().min(0).max(10).default(0.6),
       low: z.number().min(0).default(1.5),
       high: z.number().min(0).default(4),
       min_members: z.number().int().min(2).default(3),
     })
     .strict()
     .default({}),
-  detect({ view }, params) {
+  detect({ view, groupSize }, params) {
     const size = view.members.length;
     if (size < params.min_members || view.hourly.size === 0) return { score: 0, evidence: [] };
-    let hours = 0;
     let first = Infinity;
     let last = -Infinity;
     for (const hour of view.hourly.keys()) {
       first = Math.min(first, hour);
       last = Math.max(last, hour);
     }
-    hours = last - first + 1;
+    const hours = last - first + 1;
     // Observed: for a member's active hour, the share of the other members active then too.
     // Expected: the share of hours an average other member is active at all.
     let memberHours = 0;
@@ -282,7 +500,7 @@ export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_me
     const observed = together / memberHours / (size - 1);
     const expected = memberHours / size / hours;
     const ratio = expected > 0 ? observed / expected : 0;
-    const score = ramp(ratio, params.low, params.high);
+    const score = ramp(ratio, params.low, params.high) * groupSize(size);
     if (score === 0) return { score, evidence: [] };
     return {
       score,
@@ -299,93 +517,15 @@ export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_me
   },
 };
 
-export const clusterElicitationDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_elicitation',
-  level: 'cluster',
-  role: 'value',
-  description: "Share of the cluster's requests asking for reasoning traces, rubric grading, explanations of given answers or safe rewrites.",
-  params: rampParams(0.6, 0.08, 0.4),
-  detect({ view }, params) {
-    if (view.exchanges === 0) return { score: 0, evidence: [] };
-    const share = view.elicited / view.exchanges;
-    const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    const parts = [
-      // An exchange may ask in both its prompt and its system prompt: count the larger, not the sum.
-      ['step-by-step reasoning', Math.max(flagCount(view, CONTENT_FLAG.cotElicitation), flagCount(view, CONTENT_FLAG.systemCot))],
-      ['rubric grading', Math.max(flagCount(view, CONTENT_FLAG.rubricGrading), flagCount(view, CONTENT_FLAG.systemRubric))],
-      ['explaining given answers', flagCount(view, CONTENT_FLAG.explainAnswer)],
-      ['safe rewrites', flagCount(view, CONTENT_FLAG.safeRewrite)],
-    ] as [string, number][];
-    const mix = parts
-      .filter(([, count]) => count > 0)
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, count]) => `${name} ${formatPercent(count / view.exchanges)}`)
-      .join(', ');
-    return {
-      score,
-      evidence: [evidence('cluster_elicitation', score, params.weight, `${formatShare(view.elicited, view.exchanges)} ask for training-value output: ${mix}`, share)],
-    };
-  },
-};
-
-export const clusterOutputValueDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_output_value',
-  level: 'cluster',
-  role: 'support',
-  description: "Share of the cluster's requests maximising output: max_tokens at the limit, extended thinking, several completions.",
-  params: rampParams(0.35, 0.2, 0.6),
-  detect({ view }, params) {
-    if (view.exchanges === 0) return { score: 0, evidence: [] };
-    const maxed = view.maxedTokens / view.exchanges;
-    const thinking = view.thinking / view.exchanges;
-    const multi = view.multiSample / view.exchanges;
-    const share = Math.max(maxed, thinking, Math.min(1, 2 * multi));
-    const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    return {
-      score,
-      evidence: [
-        evidence(
-          'cluster_output_value',
-          score,
-          params.weight,
-          `max_tokens at the model's limit in ${formatPercent(maxed)}, extended thinking in ${formatPercent(thinking)} and n > 1 in ${formatPercent(multi)} of ${formatCount(view.exchanges)} requests`,
-          share,
-        ),
-      ],
-    };
-  },
-};
-
-const TARGETS = ['coding', 'math', 'reasoning', 'agentic', 'data_analysis', 'computer_use', 'vision'];
-
-export const clusterCapabilityFocusDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_capability_focus',
-  level: 'cluster',
-  role: 'support',
-  description: "Share of the cluster's traffic in the capabilities distillers target (coding, math, reasoning, agentic tool use, data analysis, computer use, vision).",
-  params: rampParams(0.2, 0.6, 0.9),
-  detect({ view }, params) {
-    const targeted = Object.entries(view.capabilities)
-      .filter(([name]) => TARGETS.includes(name))
-      .sort((a, b) => b[1] - a[1]);
-    const share = targeted.reduce((sum, [, s]) => sum + s, 0);
-    const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    const mix = targeted.slice(0, 3).map(([name, s]) => `${name.replace('_', ' ')} ${formatPercent(s)}`).join(', ');
-    return { score, evidence: [evidence('cluster_capability_focus', score, params.weight, `${formatPercent(share)} of the traffic targets ${mix}`, share)] };
-  },
-};
-
 export const newModelWaveDetector: ClusterDetector<RampParams & { member_share: number }> = {
   signal: 'new_model_wave',
   level: 'cluster',
-  role: 'support',
-  description: 'Share of members that moved at least `member_share` of their traffic to a newly released model within 24 hours of its appearance.',
+  role: 'value',
+  family: 'timing',
+  description: 'Share of members that moved at least `member_share` of their traffic to a newly released model within 24 hours of its release.',
   params: z
     .object({
-      weight: z.number().min(0).max(1).default(0.2),
+      weight: z.number().min(0).max(10).default(0.5),
       low: z.number().min(0).max(1).default(0.2),
       high: z.number().min(0).max(1).default(0.6),
       member_share: z.number().min(0).max(1).default(0.4),
@@ -401,7 +541,7 @@ export const newModelWaveDetector: ClusterDetector<RampParams & { member_share: 
     return {
       score,
       evidence: [
-        evidence('new_model_wave', score, params.weight, `${formatShare(movers.length, view.members.length, 'accounts')} moved ${formatPercent(params.member_share)}+ of their traffic to ${names} within 24 hours of its release`, share),
+        evidence('new_model_wave', score, params.weight, `${formatShare(movers.length, view.members.length, 'accounts')} moved ${Math.round(params.member_share * 100)}%+ of their traffic to ${names} within 24 hours of its release`, share),
       ],
     };
   },
@@ -410,11 +550,12 @@ export const newModelWaveDetector: ClusterDetector<RampParams & { member_share: 
 export const programmeAbuseDetector: ClusterDetector<RampParams & { tiers: string[] }> = {
   signal: 'programme_abuse',
   level: 'cluster',
-  role: 'support',
-  description: 'Share of members on programme tiers (education, research, start-up).',
+  role: 'value',
+  family: 'account',
+  description: 'Share of members on programme tiers (education, research, start-up), the pathways the public reports say were abused.',
   params: z
     .object({
-      weight: z.number().min(0).max(1).default(0.1),
+      weight: z.number().min(0).max(10).default(0.3),
       low: z.number().min(0).max(1).default(0.3),
       high: z.number().min(0).max(1).default(0.8),
       tiers: z.array(z.string()).default(['education', 'research', 'startup']),
@@ -435,55 +576,14 @@ export const programmeAbuseDetector: ClusterDetector<RampParams & { tiers: strin
   },
 };
 
-export const clusterVolumeDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_volume',
-  level: 'cluster',
-  role: 'support',
-  description: 'Requests per member per active day across the cluster.',
-  params: rampParams(0.15, 10, 60),
-  detect({ view }, params) {
-    const perMemberDay = view.summaries.reduce((sum, summary) => sum + summary.perActiveDay, 0) / view.members.length;
-    const score = ramp(perMemberDay, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    return {
-      score,
-      evidence: [
-        evidence('cluster_volume', score, params.weight, `${formatCount(view.exchanges)} requests from ${formatCount(view.members.length)} accounts, ${formatCount(perMemberDay)} per account per active day`, perMemberDay),
-      ],
-    };
-  },
-};
-
-export const clusterVerbatimRepeatsDetector: ClusterDetector<RampParams> = {
-  signal: 'cluster_verbatim_repeats',
-  level: 'cluster',
-  role: 'mitigation',
-  description:
-    "Mitigation: share of the members' single-turn prompts re-sent word for word by the same account (benchmark and regression runs, not harvesting).",
-  params: rampParams(0.8, 0.05, 0.25),
-  detect({ view }, params) {
-    let prompts = 0;
-    let repeats = 0;
-    for (const state of view.members) {
-      prompts += state.singleTurnPrompts;
-      repeats += state.verbatimRepeats;
-    }
-    if (prompts === 0) return { score: 0, evidence: [] };
-    const share = repeats / prompts;
-    const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
-    const item = evidence('cluster_verbatim_repeats', score, params.weight, `members re-sent ${formatShare(repeats, prompts, 'single-turn prompts')} word for word, as evaluation and regression runs do`, share);
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
-  },
-};
-
 export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
   signal: 'declared_organisation',
   level: 'cluster',
   role: 'mitigation',
+  family: 'organisation',
   description:
-    "Mitigation: share of members in one declared organisation (the accounts file's org_id). A company's developers share an office network, a corporate card and the same tools; that coordination is declared, not hidden.",
-  params: rampParams(0.6, 0.5, 0.9),
+    "Mitigation: share of members in one declared organisation (the accounts file's org_id). A company's developers share an office network, a corporate card and the same tools; that coordination is declared, not hidden. Holds only for members of that one organisation; what they send is still weighed.",
+  params: rampParams(2, 0.5, 0.9),
   detect({ view }, params) {
     const top = view.shared.org[0];
     if (top === undefined) return { score: 0, evidence: [] };
@@ -503,19 +603,16 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
 
 export const CLUSTER_DETECTORS = [
   sharedPaymentDetector,
+  exitPoolDetector,
   sharedNetworkDetector,
   sharedSignupIpDetector,
+  signupBurstDetector,
   sharedEmailDomainDetector,
   sharedClientDetector,
-  signupBurstDetector,
-  clusterTemplatesDetector,
+  rotatedSystemPromptsDetector,
+  sharedPromptTemplatesDetector,
   synchronisedActivityDetector,
-  clusterElicitationDetector,
-  clusterOutputValueDetector,
-  clusterCapabilityFocusDetector,
   newModelWaveDetector,
   programmeAbuseDetector,
-  clusterVolumeDetector,
-  clusterVerbatimRepeatsDetector,
   declaredOrganisationDetector,
 ] as const;

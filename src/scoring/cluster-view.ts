@@ -1,7 +1,7 @@
-import { CAPABILITIES, CONTENT_FLAG } from '../features/content-signals.js';
+import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import type { AccountState } from '../behaviour/account-state.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
-import type { AccountSummary, PopulationContext } from '../behaviour/account-summary.js';
+import { LEVEL_MEASURES, SHARE_MEASURES, type AccountSummary, type LevelMeasure, type Measures, type PopulationContext } from '../behaviour/account-summary.js';
 import { templateKey, type BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import type { LinkedCluster } from '../linking/account-linker.js';
 
@@ -44,6 +44,10 @@ export interface ClusterView {
   lastTs: number;
   /** Values used by at least two members, most-shared first. */
   shared: Record<ClusterIndicatorKind, SharedValue[]>;
+  /** Per member (in `members` order): the varied templates it fills, key (`templateKey`) to its exchanges. */
+  memberTemplates: Map<number, number>[];
+  /** Per kind, per member (in `members` order): the values it holds. */
+  memberValues: Record<ClusterIndicatorKind, string[][]>;
   /** Members holding at least one value another member holds too. */
   membersSharing: Record<ClusterIndicatorKind, number>;
   /** The same, counting only values shared across declared organisations. */
@@ -59,9 +63,10 @@ export interface ClusterView {
   /** Member exchanges per content-flag bit. */
   flags: Uint32Array;
   elicited: number;
-  maxedTokens: number;
   thinking: number;
   multiSample: number;
+  /** The members' measures pooled: shares summed, levels averaged by requests. */
+  measures: Measures;
   capabilities: Record<string, number>;
   models: Map<string, number>;
   /** Exchanges and active members per clock hour. */
@@ -86,7 +91,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       entry.orgs.add(org);
     }
   };
-  const flags = new Uint32Array(16);
+  const flags = new Uint32Array(CONTENT_FLAG_BITS);
   const capabilityCounts = new Uint32Array(CAPABILITIES.length);
   const tiers: Record<string, number> = {};
   const createdAts: number[] = [];
@@ -100,7 +105,6 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   let firstTs = Infinity;
   let lastTs = -Infinity;
   let elicited = 0;
-  let maxedTokens = 0;
   let thinking = 0;
   let multiSample = 0;
 
@@ -115,10 +119,9 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       lastTs = Math.max(lastTs, state.lastTs);
     }
     elicited += state.elicited;
-    maxedTokens += state.maxedTokens;
     thinking += state.thinking;
     multiSample += state.multiSample;
-    for (let b = 0; b < 16; b++) flags[b]! += state.flags[b]!;
+    for (let b = 0; b < CONTENT_FLAG_BITS; b++) flags[b]! += state.flags[b]!;
     for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilities[c]!;
     for (const kind of EXCHANGE_INDICATORS) state.indicators[kind].forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
     const info = state.info;
@@ -164,6 +167,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   const distinct = {} as Record<ClusterIndicatorKind, number>;
   const membersSharing = {} as Record<ClusterIndicatorKind, number>;
   const membersSharingAcrossOrgs = {} as Record<ClusterIndicatorKind, number>;
+  const memberValues = {} as Record<ClusterIndicatorKind, string[][]>;
   for (const kind of CLUSTER_INDICATORS) {
     const list: SharedValue[] = [];
     for (const [value, entry] of counts[kind]) if (entry.accounts >= 2) list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: entry.orgs.size });
@@ -174,16 +178,22 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     const acrossOrgs = new Set(list.filter((entry) => entry.orgs >= 2).map((entry) => entry.value));
     let sharing = 0;
     let sharingAcross = 0;
+    const perMember: string[][] = [];
     for (const state of members) {
       const values: string[] = [];
-      if (kind === 'payment') values.push(state.info?.paymentFingerprint ?? '');
-      else if (kind === 'email_domain') values.push(state.info?.emailDomain?.toLowerCase() ?? '');
-      else if (kind === 'signup_ip') values.push(state.info?.signupIp ?? '');
-      else if (kind === 'org') values.push(state.info?.orgId ?? '');
+      const add = (value: string | null | undefined) => {
+        if (value) values.push(value);
+      };
+      if (kind === 'payment') add(state.info?.paymentFingerprint);
+      else if (kind === 'email_domain') add(state.info?.linkableMailDomain);
+      else if (kind === 'signup_ip') add(state.info?.signupIp);
+      else if (kind === 'org') add(state.info?.orgId);
       else state.indicators[kind].forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+      perMember.push(values);
       if (values.some((value) => sharedValues.has(value))) sharing++;
       if (values.some((value) => acrossOrgs.has(value))) sharingAcross++;
     }
+    memberValues[kind] = perMember;
     membersSharing[kind] = sharing;
     membersSharingAcrossOrgs[kind] = sharingAcross;
   }
@@ -198,6 +208,16 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     else sharedSystem += template.exchanges;
   }
   const sharedKeys = new Set(templates.filter((t) => t.members >= 2).map((t) => t.key));
+  const memberTemplates = members.map((state) => {
+    const uses = new Map<number, number>();
+    for (const [kind, counter] of [
+      ['prompt', state.promptTemplates],
+      ['system', state.systemTemplates],
+    ] as const) {
+      for (const [id, count] of counter.entries()) if (context.variedTemplates.has(templateKey(kind, id))) uses.set(templateKey(kind, id), count);
+    }
+    return uses;
+  });
   members.forEach((state, i) => {
     for (const [kind, counter] of [
       ['prompt', state.promptTemplates],
@@ -224,6 +244,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     firstTs,
     lastTs,
     shared,
+    memberValues,
+    memberTemplates,
     membersSharing,
     membersSharingAcrossOrgs,
     distinct,
@@ -234,9 +256,9 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     membersInSharedTemplates: inShared.size,
     flags,
     elicited,
-    maxedTokens,
     thinking,
     multiSample,
+    measures: pooledMeasures(memberSummaries),
     capabilities,
     models,
     hourly,
@@ -248,3 +270,69 @@ export function flagCount(view: ClusterView, flag: number): number {
 }
 
 export { CONTENT_FLAG };
+
+/**
+ * A cluster's volume is the operator's: the members' daily rates added up (log10), since the
+ * point of many accounts is to spread one job's volume thin.
+ */
+function pooledVolume(summaries: readonly AccountSummary[]): LevelMeasure | null {
+  let rate = 0;
+  let total = 0;
+  for (const summary of summaries) {
+    const measure = summary.measures.volume;
+    if (measure === null) continue;
+    rate += 10 ** measure.value;
+    total += measure.total;
+  }
+  return total === 0 ? null : { value: Math.log10(rate), noise: Math.LOG10E / Math.sqrt(total), total };
+}
+
+/** The members' measures as one traffic: counts of shares added, levels averaged by requests (volume: added). */
+export function pooledMeasures(summaries: readonly AccountSummary[]): Measures {
+  const pooled = {} as Record<string, unknown>;
+  for (const name of SHARE_MEASURES) {
+    let count = 0;
+    let total = 0;
+    for (const summary of summaries) {
+      count += summary.measures[name].count;
+      total += summary.measures[name].total;
+    }
+    pooled[name] = { count, total };
+  }
+  for (const name of LEVEL_MEASURES) {
+    if (name === 'volume') {
+      pooled[name] = pooledVolume(summaries);
+      continue;
+    }
+    let weighted = 0;
+    let variance = 0;
+    let total = 0;
+    for (const summary of summaries) {
+      const measure = summary.measures[name];
+      if (measure === null) continue;
+      weighted += measure.value * measure.total;
+      variance += (measure.noise * measure.total) ** 2;
+      total += measure.total;
+    }
+    pooled[name] = total === 0 ? null : ({ value: weighted / total, noise: Math.sqrt(variance) / total, total } satisfies LevelMeasure);
+  }
+  return pooled as Measures;
+}
+
+/** Per value of a kind, the accounts in the whole store that hold it: how public the value is. */
+export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKind): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const state of tracker.accounts) {
+    const values: string[] = [];
+    const info = state.info;
+    if (kind === 'payment' && info?.paymentFingerprint) values.push(info.paymentFingerprint);
+    else if (kind === 'email_domain' && info?.linkableMailDomain) values.push(info.linkableMailDomain);
+    else if (kind === 'signup_ip' && info?.signupIp) values.push(info.signupIp);
+    else if (kind === 'org' && info?.orgId) values.push(info.orgId);
+    else if (kind !== 'payment' && kind !== 'email_domain' && kind !== 'signup_ip' && kind !== 'org') {
+      state.indicators[kind].forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+    }
+    for (const value of new Set(values)) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -3,6 +3,7 @@ import { LINK_KINDS, type LinkKind, type LinkParams } from '../linking/link-inpu
 import type { BehaviourOptions } from '../behaviour/behaviour-tracker.js';
 import { ACCOUNT_DETECTORS } from './account-detectors.js';
 import { CLUSTER_DETECTORS } from './cluster-detectors.js';
+import { TRAFFIC_DETECTORS } from './traffic-detectors.js';
 
 /**
  * The detection configuration: every weight and threshold, with its default, validated once at
@@ -27,9 +28,6 @@ const templateMinerSchema = (similarity: number, minTokens: number) =>
 
 const behaviourSchema = z
   .object({
-    maxed_tokens_share: unit().default(0.95),
-    min_model_limit: z.number().int().min(1).default(4096),
-    model_output_limits: z.record(z.string(), z.number().int().positive()).default({}),
     thinking_min_effort: z.enum(['minimal', 'low', 'medium', 'high']).default('high'),
     new_model_after_hours: z.number().min(0).default(24),
     new_model_min_exchanges: z.number().int().min(1).default(50),
@@ -67,7 +65,7 @@ const profileSchema = z
   .default({});
 
 const LINK_KIND_DEFAULTS: Record<Exclude<LinkKind, 'profile'>, ReturnType<typeof kind>> = {
-  ip: kind(0.3, 0.5, 5000, 8),
+  ip: kind(0.3, 0.5, 5000, 16),
   subnet: kind(0.12, 0.5, 5000, 4),
   asn: kind(0.05, 1, 2000, 2, 2),
   user_agent: kind(0.05, 1, 2000, 2),
@@ -78,8 +76,8 @@ const LINK_KIND_DEFAULTS: Record<Exclude<LinkKind, 'profile'>, ReturnType<typeof
   signup_ip: kind(0.45, 0.3, 2000, 1),
   signup_time: kind(0.25, 0.5, 2000, 1),
   org: kind(0.45, 0, 2000, 1),
-  prompt_template: kind(0.2, 0, 50_000, 8, 1, 'overlap', 0.5),
-  system_template: kind(0.15, 0, 50_000, 4, 1, 'overlap', 0.5),
+  prompt_template: kind(0.3, 0.5, 50_000, 8, 1, 'overlap', 0.5),
+  system_template: kind(0.3, 0.5, 50_000, 4, 1, 'overlap', 0.5),
   prompt: kind(0, 0.5, 2000, 16, 2),
   activity: kind(0.1, 0, 50_000, 4, 2),
 };
@@ -99,10 +97,11 @@ const linkingSchema = z
     split_relative: z.number().positive().default(0.6),
     split_max_similarity: z.number().min(-1).max(1).default(0.9),
     min_attachment: unit().default(0.4),
+    backup_min: unit().default(0.1),
     late_attachment: unit().default(0.4),
     late_links: z.number().int().min(1).default(3),
     min_cluster_size: z.number().int().min(2).default(3),
-    template_min_exchanges: z.number().int().min(1).default(3),
+    template_min_exchanges: z.number().int().min(1).default(1),
     template_min_share: unit().default(0.05),
     signup_bucket_minutes: z.number().int().min(1).default(30),
     signup_burst_min: z.number().int().min(2).default(4),
@@ -126,11 +125,14 @@ const detectorSchema = (detectors: readonly { signal: string; params: z.ZodTypeA
 
 const scoringSchema = z
   .object({
-    coordination_exponent: unit().default(0.3),
-    own_score_cap: unit().default(0.45),
+    prior_log_odds: z.number().max(0).default(-4),
+    family_decay: unit().default(0.5),
+    value_decay: unit().default(0.7),
+    bystander_share: unit().default(0.5),
     full_attachment: unit().default(0.6),
-    late_min_own_score: unit().default(0.2),
-    support_cap: unit().default(0.5),
+    late_min_own_log_odds: z.number().min(0).default(2),
+    reference_min_exchanges: z.number().int().min(1).default(5),
+    group_accounts: z.number().int().min(3).default(8),
   })
   .strict()
   .default({});
@@ -149,14 +151,14 @@ const reportSchema = z
 export const detectionConfigSchema = z
   .object({
     thresholds: z
-      .object({ account: unit().default(0.5), cluster: unit().default(0.5), report_cluster: unit().default(0.4) })
+      .object({ account: unit().default(0.5), cluster: unit().default(0.5) })
       .strict()
       .default({}),
     behaviour: behaviourSchema,
     linking: linkingSchema,
     scoring: scoringSchema,
     detectors: z
-      .object({ account: detectorSchema(ACCOUNT_DETECTORS), cluster: detectorSchema(CLUSTER_DETECTORS) })
+      .object({ traffic: detectorSchema(TRAFFIC_DETECTORS), account: detectorSchema(ACCOUNT_DETECTORS), cluster: detectorSchema(CLUSTER_DETECTORS) })
       .strict()
       .default({}),
     report: reportSchema,
@@ -167,12 +169,12 @@ export const detectionConfigSchema = z
 export type DetectionConfigFile = z.infer<typeof detectionConfigSchema>;
 
 export interface DetectionConfig {
-  thresholds: { account: number; cluster: number; reportCluster: number };
+  thresholds: { account: number; cluster: number };
   behaviour: BehaviourOptions & { newModelAfterHours: number; newModelMinExchanges: number; templateMinDistinct: number; templateMinVariety: number };
   linking: LinkParams;
-  scoring: { coordinationExponent: number; ownScoreCap: number; fullAttachment: number; lateMinOwnScore: number; supportCap: number };
+  scoring: { priorLogOdds: number; familyDecay: number; valueDecay: number; bystanderShare: number; fullAttachment: number; lateMinOwnLogOdds: number; referenceMinExchanges: number; groupAccounts: number };
   /** Parameters per detector signal (snake_case as in the file). */
-  detectors: { account: Record<string, { weight: number } & Record<string, unknown>>; cluster: Record<string, { weight: number } & Record<string, unknown>> };
+  detectors: Record<'traffic' | 'account' | 'cluster', Record<string, { weight: number } & Record<string, unknown>>>;
   report: { timelineBucketHours: number; maxTemplates: number; maxIndicators: number; examplesPerEvidence: number; maxEvidence: number };
 }
 
@@ -200,11 +202,8 @@ export function parseDetectionConfig(raw: unknown = {}): DetectionConfig {
   });
   const l = file.linking;
   return {
-    thresholds: { account: file.thresholds.account, cluster: file.thresholds.cluster, reportCluster: file.thresholds.report_cluster },
+    thresholds: { account: file.thresholds.account, cluster: file.thresholds.cluster },
     behaviour: {
-      maxedTokensShare: file.behaviour.maxed_tokens_share,
-      minModelLimit: file.behaviour.min_model_limit,
-      modelOutputLimits: file.behaviour.model_output_limits,
       thinkingMinEffort: effort,
       nearDuplicateMaxEntries: file.behaviour.near_duplicate_max_entries,
       maxHours: file.behaviour.max_hours,
@@ -242,6 +241,7 @@ export function parseDetectionConfig(raw: unknown = {}): DetectionConfig {
       splitRelative: l.split_relative,
       splitMaxSimilarity: l.split_max_similarity,
       minAttachment: l.min_attachment,
+      backupMin: l.backup_min,
       lateAttachment: l.late_attachment,
       lateLinks: l.late_links,
       minClusterSize: l.min_cluster_size,
@@ -256,11 +256,14 @@ export function parseDetectionConfig(raw: unknown = {}): DetectionConfig {
       seed: l.seed,
     },
     scoring: {
-      coordinationExponent: file.scoring.coordination_exponent,
-      ownScoreCap: file.scoring.own_score_cap,
+      priorLogOdds: file.scoring.prior_log_odds,
+      familyDecay: file.scoring.family_decay,
+      valueDecay: file.scoring.value_decay,
+      bystanderShare: file.scoring.bystander_share,
       fullAttachment: file.scoring.full_attachment,
-      lateMinOwnScore: file.scoring.late_min_own_score,
-      supportCap: file.scoring.support_cap,
+      lateMinOwnLogOdds: file.scoring.late_min_own_log_odds,
+      referenceMinExchanges: file.scoring.reference_min_exchanges,
+      groupAccounts: file.scoring.group_accounts,
     },
     detectors: file.detectors as DetectionConfig['detectors'],
     report: {

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Account } from '../model/account.js';
 import { linkAccounts } from '../linking/account-linker.js';
 import { createDetectionEngine } from './detection-engine.js';
 import { buildFindings } from './findings-builder.js';
-import { syntheticPopulation, toRecord } from './test-support/synthetic-traffic.js';
+import { syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
 
 function analyse(seed = 1) {
   const population = syntheticPopulation({ seed });
@@ -28,7 +30,7 @@ describe('detection engine', () => {
     expect(cluster.flagged).toBe(true);
     expect(cluster.accounts.sort()).toEqual([...operators].sort());
     expect(cluster.indicators.payment_fingerprints.length).toBeGreaterThan(0);
-    expect(cluster.evidence.map((e) => e.signal)).toEqual(expect.arrayContaining(['cluster_elicitation', 'cluster_templates', 'shared_network', 'shared_payment', 'signup_burst']));
+    expect(cluster.evidence.map((e) => e.signal)).toEqual(expect.arrayContaining(['cot_elicitation', 'exit_pool', 'shared_payment', 'signup_burst']));
   });
 
   it('lists every account of the input, with traffic or not, highest score first', () => {
@@ -43,11 +45,11 @@ describe('detection engine', () => {
     const { findings } = analyse();
     const operator = findings.accounts.find((a) => a.account_id === 'acct_op_0')!;
     const details = operator.evidence.map((e) => e.detail).join('\n');
-    expect(details).toMatch(/asks for step-by-step reasoning in \d+% of \d+ requests/);
+    expect(details).toMatch(/asks for step-by-step reasoning in \d+ of \d+ requests \(\d+%\) \(typical account \d+%; [\d.]+ SD above\)/);
     expect(details).toMatch(/member of cluster C[0-9a-f]{6}/);
     const evaluation = findings.accounts.find((a) => a.account_id === 'acct_eval_0')!;
-    expect(evaluation.evidence.find((e) => e.signal === 'verbatim_repeats')?.detail).toMatch(/re-sent \d+ of \d+ single-turn prompts \(\d+%\) word for word/);
-    expect(evaluation.evidence.find((e) => e.signal === 'verbatim_repeats')!.weight).toBeLessThan(0);
+    expect(evaluation.evidence.find((e) => e.signal === 'evaluation_repeats')?.detail).toMatch(/re-sent \d+ of \d+ single-turn prompts \(\d+%\) word for word at temperature 0/);
+    expect(evaluation.evidence.find((e) => e.signal === 'evaluation_repeats')!.weight).toBeLessThan(0);
   });
 
   it('gives the same findings for the same traffic (bar the time stamp)', () => {
@@ -60,16 +62,102 @@ describe('detection engine', () => {
     engine.setAccountInfo(population.accounts);
     const touched = engine.observe(population.exchanges.map(toRecord));
     expect(touched.has('acct_op_0')).toBe(true);
-    expect(engine.scoreAccount('acct_op_0')!.flagged).toBe(false);
+    const alone = engine.scoreAccount('acct_op_0')!;
+    expect(alone.clusterId).toBeNull();
     const input = structuredClone(engine.linkInput());
     const changed = engine.applyLinks(linkAccounts(input));
     expect(changed.has('acct_op_0')).toBe(true);
     const assessment = engine.scoreAccount('acct_op_0')!;
     expect(assessment.flagged).toBe(true);
+    // The cluster's coordination (shared cards, a pool of exits, a sign-up burst) adds to what the account showed alone.
+    expect(assessment.score).toBeGreaterThan(alone.score);
     expect(assessment.clusterId).toMatch(/^C[0-9a-f]{6}$/);
     expect(assessment.evidence[0]!.weight).toBeGreaterThan(0);
     expect(engine.scoreAccount('acct_unknown')).toBeNull();
     expect(engine.account('acct_op_0')!.volume.exchanges).toBe(60);
     expect(engine.clusters().some((cluster) => cluster.accounts.includes('acct_op_0'))).toBe(true);
+  });
+});
+
+describe('detection engine: how accounts and clusters combine', () => {
+  function flags(accounts: readonly Account[], exchanges: readonly SyntheticExchange[]): Map<string, boolean> {
+    const engine = createDetectionEngine();
+    engine.setAccountInfo(accounts);
+    const records = exchanges.map(toRecord);
+    for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+    engine.relink();
+    const assessment = engine.assess();
+    return new Map(engine.tracker.accounts.map((state) => [state.id, assessment.accounts[state.index]!.flagged]));
+  }
+
+  it('gives every account the same flag whatever the accounts are called or the order they come in', () => {
+    const population = syntheticPopulation({ seed: 4 });
+    const base = flags(population.accounts, population.exchanges);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), (salt) => {
+        const rename = (id: string) => `acct_${salt}_${id.split('').reverse().join('')}`;
+        const accounts = [...population.accounts].reverse().map((account) => ({ ...account, accountId: rename(account.accountId) }));
+        const exchanges = population.exchanges.map((x) => ({ ...x, spec: { ...x.spec, accountId: rename(x.spec.accountId) } }));
+        const renamed = flags(accounts, exchanges);
+        for (const [id, flagged] of base) expect(renamed.get(rename(id)), id).toBe(flagged);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('changes no other account\'s flag when one unrelated account is added', () => {
+    const population = syntheticPopulation({ seed: 5 });
+    const base = flags(population.accounts, population.exchanges);
+    const extra: Account = { ...population.accounts.find((account) => account.accountId === 'acct_person_0')!, accountId: 'acct_0000_newcomer', paymentFingerprint: 'card_newcomer', orgId: 'org_newcomer' };
+    const one: SyntheticExchange = { spec: { accountId: 'acct_0000_newcomer', ts: Date.UTC(2026, 1, 3), id: 'req_newcomer', prompt: 'What is a good name for a cat?' }, clientIp: '192.0.2.200', subnet: '192.0.2.0/24', userAgent: 'Mozilla/5.0' };
+    const exchanges = [...population.exchanges, one].sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const after = flags([...population.accounts, extra], exchanges);
+    for (const [id, flagged] of base) expect(after.get(id), id).toBe(flagged);
+    expect(after.get('acct_0000_newcomer')).toBe(false);
+  });
+
+  it('lets a cluster\'s traffic speak for a member only where the member shares its hidden coordination', () => {
+    const { population, engine } = analyse(6);
+    // The developers of one company share an office network, a card and a tool with each other:
+    // declared, so their cluster gives them nothing to answer for.
+    for (const [id, campaign] of population.truth) {
+      if (campaign !== null) continue;
+      const assessment = engine.scoreAccount(id);
+      if (assessment === null) continue;
+      const member = assessment.evidence.find((item) => item.signal === 'cluster_member');
+      if (member !== undefined && id.startsWith('acct_dev_')) expect(member.weight, id).toBeLessThanOrEqual(0.5);
+    }
+  });
+});
+
+describe('detection engine: bystanders', () => {
+  it('does not pass an operation\'s traffic or its cards to accounts that only share its network', () => {
+    const population = syntheticPopulation({ seed: 7 });
+    // Three people on one of the proxy exits the operators use, sending a few ordinary questions.
+    const extra: Account[] = ['acct_cafe_0', 'acct_cafe_1', 'acct_cafe_2'].map((id) => ({ ...population.accounts.find((a) => a.accountId === 'acct_person_0')!, accountId: id, orgId: `org_${id}`, paymentFingerprint: `card_${id}` }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    extra.forEach((account, k) => {
+      for (let i = 0; i < 12; i++) {
+        const ip = `203.0.113.${5 + (i % 2)}`;
+        exchanges.push({ spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + (i % 6), 10 + k), id: `req_cafe_${k}_${i}`, prompt: `Where can I find a good bakery near the station, question ${i}?` }, clientIp: ip, subnet: '203.0.113.0/24', userAgent: 'python-httpx/0.27.0' });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const engine = createDetectionEngine();
+    engine.setAccountInfo([...population.accounts, ...extra]);
+    const records = exchanges.map(toRecord);
+    for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+    engine.relink();
+    // They are linked into the operators' cluster (two shared exits, the subnet, the client)...
+    expect(new Set(extra.map((account) => engine.scoreAccount(account.accountId)!.clusterId))).toEqual(new Set([engine.scoreAccount('acct_op_0')!.clusterId]));
+    // ...but rotate through no pool, share no card and send nothing of value: they stay clean.
+    for (const account of extra) {
+      const assessment = engine.scoreAccount(account.accountId)!;
+      expect(assessment.flagged, account.accountId).toBe(false);
+      const member = assessment.evidence.find((item) => item.signal === 'cluster_member')!;
+      const operator = engine.scoreAccount('acct_op_0')!.evidence.find((item) => item.signal === 'cluster_member')!;
+      expect(member.weight, account.accountId).toBeLessThan(operator.weight / 2);
+    }
+    expect(engine.scoreAccount('acct_op_0')!.flagged).toBe(true);
   });
 });

@@ -5,18 +5,25 @@ import type { ExchangeRecord } from '../features/exchange-record.js';
 import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tracker.js';
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
-import { summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
+import { measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import { CLUSTER_DETECTORS, type ClusterDetectorInput } from './cluster-detectors.js';
-import { buildClusterView, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
+import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
-import { evidence as evidenceItem, formatCount, noisyOr, round, runDetector } from './detector.js';
+import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
+import { combineFamily, logistic } from './evidence-scale.js';
+import { TRAFFIC_DETECTORS, type TrafficInput } from './traffic-detectors.js';
 import { buildAccountFinding, buildClusterFinding, type FindingTexts } from './findings-builder.js';
 
 /**
  * The detection engine: one object that the batch analysis and the live service both drive.
+ *
+ * Scores are log-odds (`evidence-scale.ts`): prior + the account's own evidence + what its
+ * cluster shows, through the logistic. Per family of evidence, an account's own and its
+ * cluster's pooled value are two views of one habit, so the stronger counts (scaled by how
+ * firmly the account is tied into the cluster); the cluster's coordination is added on top.
  *
  * - `observe(records)` / `observeBatch(batch)` fold exchanges into per-account state (cheap,
  *   incremental; batches in time order).
@@ -36,7 +43,9 @@ import { buildAccountFinding, buildClusterFinding, type FindingTexts } from './f
 export interface AccountAssessment {
   score: number;
   flagged: boolean;
+  /** The cluster the account is linked into, flagged or not. */
   clusterId: string | null;
+  clusterFlagged: boolean;
   /** Strongest first. */
   evidence: Evidence[];
 }
@@ -46,10 +55,12 @@ export interface ClusterAssessment {
   index: number;
   score: number;
   flagged: boolean;
-  /** Listed in the findings (score at least the report threshold). */
-  reported: boolean;
-  coordination: number;
-  value: number;
+  /** Log-odds of the cluster's evidence per family (prior not included). */
+  families: Map<string, FamilyLogit>;
+  /** Each coordination detector's weight and the members (positions) it is about. */
+  coordination: WeightedSignal[];
+  /** Position of each member (account index) in `view.members`. */
+  positionOf: Map<number, number>;
   evidence: Evidence[];
   view: ClusterView;
 }
@@ -63,12 +74,26 @@ export interface PopulationAssessment {
   errors: string[];
 }
 
+/** One detector's contribution: its family, role, signed weight and, for a cluster, whom it is about. */
+export interface WeightedSignal {
+  signal: string;
+  family: string;
+  role: DetectorRole;
+  weight: number;
+  members?: ReadonlySet<number>;
+}
+
+/** One family's evidence combined (`combineFamily`), and its role. */
+export interface FamilyLogit {
+  role: DetectorRole;
+  logOdds: number;
+}
+
 interface OwnAssessment {
   items: Evidence[];
-  /** Own evidence combined, uncapped (mitigations applied). */
-  raw: number;
-  /** The same capped at `ownScoreCap`: what own evidence alone can reach. */
-  score: number;
+  families: Map<string, FamilyLogit>;
+  /** Own evidence summed (no prior). */
+  logOdds: number;
 }
 
 interface ClusterState {
@@ -82,17 +107,44 @@ interface ClusterState {
   errors: string[];
 }
 
+type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
+
+/**
+ * Coordination that ties an account to one operator: a card shared across organisations, a
+ * rotated set of system prompts. A member tied in by one of these is run by the operator, so
+ * the cluster's traffic speaks for it. A shared pool of exits ties it only with more: sign-ups
+ * with the others, or harvesting in its own traffic (`OPERATED_OWN_VALUE`), since commercial
+ * proxy and VPN providers sell the same rotating exits to ordinary customers. Shared context (a campus, an office, a sign-up day) and
+ * shared prompt templates (an assignment, a published benchmark format) say only that it sits
+ * beside the others.
+ */
+const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
+const EXIT_POOL_FAMILY = 'exit_pool';
+/**
+ * Sign-up evidence that puts a member of an exit pool among the operator's accounts: created in
+ * the same burst, or from the same address, as the others (a provider's ordinary customers are not).
+ */
+const SIGNUP_SIGNALS: ReadonlySet<string> = new Set(['signup_burst', 'shared_signup_ip']);
+/** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
+const OPERATED_OWN_VALUE = 1.5;
+
+/** Reference data the engine compares accounts with, read by the caller (the engine reads no files). */
+export interface DetectionReference {
+  /** Public mail providers' domains (`loadPublicMailDomains()` in `src/config`): not linked on. */
+  publicMailDomains?: ReadonlySet<string>;
+}
+
 export class DetectionEngine {
   readonly name = 'distillguard';
   readonly tracker: BehaviourTracker;
   readonly config: DetectionConfig;
   private links: LinkResult | null = null;
   private clusterCache: ClusterState | null = null;
-  private readonly popularityCache = new Map<string, Map<string, number>>();
+  private readonly holdersCache = new Map<string, Map<string, number>>();
 
-  constructor(config: DetectionConfig = parseDetectionConfig()) {
+  constructor(config: DetectionConfig = parseDetectionConfig(), reference: DetectionReference = {}) {
     this.config = config;
-    this.tracker = new BehaviourTracker(config.behaviour);
+    this.tracker = new BehaviourTracker({ ...config.behaviour, publicMailDomains: reference.publicMailDomains });
   }
 
   get accountCount(): number {
@@ -106,7 +158,7 @@ export class DetectionEngine {
 
   setAccountInfo(accounts: readonly Account[]): void {
     for (const account of accounts) this.tracker.setAccountInfo(account);
-    this.popularityCache.clear();
+    this.holdersCache.clear();
   }
 
   /** Live path: records as committed to the store. Returns the ids of the accounts touched. */
@@ -145,7 +197,7 @@ export class DetectionEngine {
     const before = this.links;
     this.links = links;
     this.clusterCache = null;
-    this.popularityCache.clear();
+    this.holdersCache.clear();
     const changed = new Set<string>();
     for (let a = 0; a < this.tracker.accounts.length; a++) {
       const was = before === null || a >= before.clusterOf.length ? -1 : before.clusterOf[a]!;
@@ -180,11 +232,11 @@ export class DetectionEngine {
     return buildAccountFinding(state, assessment, summarizeAccount(state, this.clusterState().context), this.config);
   }
 
-  /** The reported clusters as of the last relink, highest score first. */
+  /** Every cluster as of the last relink, highest score first. */
   clusters(): ClusterFinding[] {
     const cache = this.clusterState();
     const texts: FindingTexts = { templates: new Map(), examples: new Map() };
-    return cache.clusters.filter((c) => c.reported).map((c) => buildClusterFinding(c, cache.context, this.config, texts));
+    return cache.clusters.map((c) => buildClusterFinding(c, cache.context, this.config, texts));
   }
 
   /** Scores every account and cluster. */
@@ -202,6 +254,7 @@ export class DetectionEngine {
     if (this.clusterCache !== null) return this.clusterCache;
     const context = summarizePopulation(this.tracker, this.populationOptions());
     const summaries = this.tracker.accounts.map((state) => summarizeAccount(state, context));
+    measureReferences(context, summaries, this.config.scoring.referenceMinExchanges);
     const errors: string[] = [];
     const own = this.tracker.accounts.map((state) => this.ownAssessment(state.index, summaries[state.index]!, context, errors));
     const clusters: ClusterAssessment[] = [];
@@ -211,11 +264,11 @@ export class DetectionEngine {
       links.clusters.forEach((link, index) => {
         // An account tied in only by weak links must show some training-value traffic of its own
         // before it counts as a member: its links alone are not enough.
-        const members = link.members.filter((a) => links.late[a] !== 1 || own[a]!.raw >= this.config.scoring.lateMinOwnScore);
+        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(own[a]!) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
         for (const a of members) memberOf[a] = index;
         const view = buildClusterView(index, { ...link, members }, this.tracker, summaries, context);
-        clusters.push(this.assessCluster(view, errors));
+        clusters.push(this.assessCluster(view, context, errors));
       });
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
     }
@@ -223,40 +276,83 @@ export class DetectionEngine {
     return this.clusterCache;
   }
 
-  private assessCluster(view: ClusterView, errors: string[]): ClusterAssessment {
-    const detectorInput: ClusterDetectorInput = {
-      view,
-      popularity: (kind, value) => this.popularity(kind, value),
-      templateName,
-    };
-    const byRole: Record<'coordination' | 'value' | 'support', number[]> = { coordination: [], value: [], support: [] };
-    let kept = 1;
-    const items: Evidence[] = [];
-    for (const detector of CLUSTER_DETECTORS) {
-      const params = this.config.detectors.cluster[detector.signal];
-      if (params === undefined || params.weight <= 0) continue;
-      const result = runDetector(detector as never, detectorInput, params as never);
+  /** Runs detectors; their evidence goes to `items`, their weights to `signals`. */
+  private runDetectors<Input>(
+    detectors: readonly AnyDetector<Input>[],
+    params: Record<string, { weight: number } & Record<string, unknown>>,
+    input: Input,
+    items: Evidence[],
+    errors: string[],
+    signals: WeightedSignal[],
+  ): void {
+    for (const detector of detectors) {
+      const p = params[detector.signal];
+      if (p === undefined || p.weight <= 0) continue;
+      const result = runDetector(detector, input, p);
       if (result.error) errors.push(result.error);
-      const weight = result.score * params.weight;
-      if (detector.role === 'mitigation') kept *= 1 - weight;
-      else byRole[detector.role].push(weight);
+      if (result.score <= 0) continue;
+      const weight = (detector.role === 'mitigation' ? -1 : 1) * result.score * p.weight;
+      signals.push({ signal: detector.signal, family: detector.family, role: detector.role, weight, ...(result.members === undefined ? {} : { members: result.members }) });
       items.push(...result.evidence);
     }
-    const c = noisyOr(byRole.coordination);
-    const primary = noisyOr(byRole.value);
-    const v = primary + (1 - primary) * this.config.scoring.supportCap * noisyOr(byRole.support);
-    const e = this.config.scoring.coordinationExponent;
-    const score = round(c ** e * v ** (1 - e) * kept, 4);
+  }
+
+  /**
+   * The sum of the families: coordination and mitigations add up; value families are views of
+   * one habit (a harvesting script asks for reasoning, maxes its budget and runs round the
+   * clock), so they combine like a family, by `scoring.value_decay`.
+   */
+  private total(families: ReadonlyMap<string, FamilyLogit>): number {
+    const value: number[] = [];
+    let sum = 0;
+    for (const family of families.values()) {
+      if (family.role === 'value') value.push(family.logOdds);
+      else sum += family.logOdds;
+    }
+    return sum + combineFamily(value, this.config.scoring.valueDecay);
+  }
+
+  /** Combines signals family by family (`combineFamily`); `include` picks the ones that count. */
+  private combine(signals: readonly WeightedSignal[], include: (signal: WeightedSignal) => boolean = () => true): Map<string, FamilyLogit> {
+    const grouped = new Map<string, { role: DetectorRole; weights: number[] }>();
+    for (const signal of signals) {
+      if (!include(signal)) continue;
+      let family = grouped.get(signal.family);
+      if (family === undefined) grouped.set(signal.family, (family = { role: signal.role, weights: [] }));
+      family.weights.push(signal.weight);
+    }
+    const out = new Map<string, FamilyLogit>();
+    for (const [name, family] of grouped) out.set(name, { role: family.role, logOdds: combineFamily(family.weights, this.config.scoring.familyDecay) });
+    return out;
+  }
+
+  private assessCluster(view: ClusterView, context: PopulationContext, errors: string[]): ClusterAssessment {
+    const items: Evidence[] = [];
+    const signals: WeightedSignal[] = [];
+    const traffic: TrafficInput = { subject: 'cluster', measures: view.measures, exchanges: view.exchanges, accounts: view.members.length, context };
+    this.runDetectors(TRAFFIC_DETECTORS as unknown as AnyDetector<TrafficInput>[], this.config.detectors.traffic, traffic, items, errors, signals);
+    const input: ClusterDetectorInput = {
+      view,
+      holders: (kind, value) => this.holders(kind, value),
+      population: context.accountsWithTraffic,
+      templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
+      templateName,
+      groupSize: (accounts) => groupSize(accounts, this.config.scoring.groupAccounts),
+    };
+    this.runDetectors(CLUSTER_DETECTORS as unknown as AnyDetector<ClusterDetectorInput>[], this.config.detectors.cluster, input, items, errors, signals);
+    const families = this.combine(signals);
+    const logOdds = this.config.scoring.priorLogOdds + this.total(families);
+    const score = round(logistic(logOdds), 4);
     const anchor = view.members.map((state) => state.id).sort()[0]!;
     items.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal));
     const kinds = linkKindsOf(view.link.kinds).join(', ');
+    const sum = (role: DetectorRole) => [...families.values()].filter((f) => f.role === role).reduce((total, f) => total + f.logOdds, 0);
     items.push(
       evidenceItem(
         'linked_accounts',
         0,
         0,
-        `${formatCount(view.members.length)} accounts linked by shared ${kinds || 'traits'} (${formatCount(view.link.edges)} links); coordination ${c.toFixed(2)}, value ${v.toFixed(2)}` +
-          (kept < 1 ? `, mitigated ×${kept.toFixed(2)}` : ''),
+        `${formatCount(view.members.length)} accounts linked by shared ${kinds || 'traits'} (${formatCount(view.link.edges)} links); log-odds: coordination ${sum('coordination').toFixed(2)}, value ${sum('value').toFixed(2)}, mitigation ${sum('mitigation').toFixed(2)}, prior ${this.config.scoring.priorLogOdds.toFixed(2)}`,
       ),
     );
     return {
@@ -264,96 +360,145 @@ export class DetectionEngine {
       index: view.index,
       score,
       flagged: score >= this.config.thresholds.cluster,
-      reported: score >= this.config.thresholds.reportCluster,
-      coordination: round(c, 4),
-      value: round(v, 4),
+      families,
+      coordination: signals.filter((signal) => signal.role === 'coordination'),
+      positionOf: new Map(view.link.members.map((account, position) => [account, position])),
       evidence: items,
       view,
     };
   }
 
-  /** The account's own evidence: what its traffic shows, before any cluster. */
+  /** The account's own evidence: what its traffic and its account details show, before any cluster. */
   private ownAssessment(index: number, summary: AccountSummary, context: PopulationContext, errors: string[]): OwnAssessment {
     const state = this.tracker.accounts[index]!;
     const items: Evidence[] = [];
-    const weights: number[] = [];
-    let kept = 1;
+    const signals: WeightedSignal[] = [];
     if (state.exchanges > 0) {
+      const traffic: TrafficInput = { subject: 'account', measures: summary.measures, exchanges: state.exchanges, accounts: 1, context };
+      this.runDetectors(TRAFFIC_DETECTORS as unknown as AnyDetector<TrafficInput>[], this.config.detectors.traffic, traffic, items, errors, signals);
       const input: AccountDetectorInput = { accountId: state.id, state, summary, info: state.info, context, templateName };
-      for (const detector of ACCOUNT_DETECTORS) {
-        const params = this.config.detectors.account[detector.signal];
-        if (params === undefined || params.weight <= 0) continue;
-        const result = runDetector(detector as never, input, params as never);
-        if (result.error) errors.push(result.error);
-        if (detector.role === 'mitigation') kept *= 1 - result.score * params.weight;
-        else weights.push(result.score * params.weight);
-        items.push(...result.evidence);
-      }
+      this.runDetectors(ACCOUNT_DETECTORS as unknown as AnyDetector<AccountDetectorInput>[], this.config.detectors.account, input, items, errors, signals);
     }
-    const raw = noisyOr(weights) * kept;
-    return { items, raw, score: Math.min(noisyOr(weights), this.config.scoring.ownScoreCap) * kept };
+    const families = this.combine(signals);
+    return { items, families, logOdds: this.total(families) };
   }
 
-  /** Own evidence plus what membership in a reported cluster passes on. */
+  /** Own evidence plus what membership in a cluster adds, family by family. */
   private finalAssessment(index: number, own: OwnAssessment, cache: ClusterState): AccountAssessment {
     const items = [...own.items];
-    let score = own.score;
+    const prior = this.config.scoring.priorLogOdds;
+    let logOdds = prior + own.logOdds;
     let clusterId: string | null = null;
+    let clusterFlagged = false;
     const links = this.links;
     const clusterIndex = index < cache.memberOf.length ? cache.memberOf[index]! : -1;
     const cluster = clusterIndex >= 0 ? cache.byIndex.get(clusterIndex) : undefined;
-    if (links !== null && cluster !== undefined && cluster.reported) {
+    if (links !== null && cluster !== undefined) {
       clusterId = cluster.clusterId;
+      clusterFlagged = cluster.flagged;
       const attachment = links.attachment[index]!;
-      const inherited = cluster.score * Math.min(1, attachment / Math.max(1e-9, this.config.scoring.fullAttachment));
+      const tie = Math.min(1, attachment / Math.max(1e-9, this.config.scoring.fullAttachment));
+      // A member that takes part in the coordination that ties accounts to one operator (a card,
+      // the rotated prompts; the exit pool with harvesting of its own) is run by the operator: the cluster's traffic speaks for it, and it takes
+      // `scoring.bystander_share` of the coordination it does not itself share in (one of them
+      // need not hold every card). A member tied in by shared context only (a campus or office
+      // network) sits beside the others: it takes the context it shares and nothing more.
+      const position = cluster.positionOf.get(index);
+      const takesPart = (signal: WeightedSignal) => signal.members === undefined || (position !== undefined && signal.members.has(position));
+      const ownValue = valueLogOdds(own);
+      const inPool = cluster.coordination.some((signal) => signal.family === EXIT_POOL_FAMILY && takesPart(signal));
+      const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
+      const operated =
+        cluster.coordination.some((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)) || (inPool && (ownValue >= OPERATED_OWN_VALUE || madeWithThem));
+      const merged = new Map<string, FamilyLogit>();
+      // An exit pool the member rotates through but nothing else ties it to: it may be one of the
+      // provider's ordinary customers; it takes the bystander share of that too.
+      const bystander = (signal: WeightedSignal) => ({ ...signal, weight: signal.weight * this.config.scoring.bystanderShare });
+      const shared = this.combine(
+        cluster.coordination.flatMap((signal) => {
+          if (takesPart(signal)) return [!operated && signal.family === EXIT_POOL_FAMILY ? bystander(signal) : signal];
+          return operated ? [bystander(signal)] : [];
+        }),
+      );
+      for (const [name, family] of shared) merged.set(name, { role: family.role, logOdds: tie * family.logOdds });
+      // Value and mitigation: the account's own and, for a member the operator runs, its
+      // cluster's pooled traffic are two views of one habit; the stronger counts.
+      for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
+        const mine = own.families.get(name);
+        const theirs = cluster.families.get(name);
+        if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
+          if (mine !== undefined) merged.set(name, mine);
+          continue;
+        }
+        const a = mine?.logOdds ?? 0;
+        const b = tie * theirs.logOdds;
+        merged.set(name, { role: theirs.role, logOdds: theirs.role === 'mitigation' ? Math.min(a, b) : Math.max(a, b) });
+      }
+      const combined = prior + this.total(merged);
+      const added = combined - logOdds;
+      logOdds = combined;
       const kinds = linkKindsOf(links.kindsOf[index]!).join(', ');
       items.push(
         evidenceItem(
           'cluster_member',
           1,
-          round(inherited, 4),
+          round(added, 4),
           `member of cluster ${cluster.clusterId} (score ${cluster.score.toFixed(2)}, ${formatCount(cluster.view.members.length)} accounts), linked to it by shared ${kinds}` +
-            (links.late[index] === 1 ? ' (several weak links)' : ''),
+            (links.late[index] === 1 ? ' (several weak links)' : '') +
+            `; its evidence adds ${added >= 0 ? '+' : ''}${added.toFixed(2)} log-odds`,
           attachment,
         ),
       );
-      score = Math.max(score, inherited);
     }
     items.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal));
-    score = round(score, 4);
-    return { score, flagged: score >= this.config.thresholds.account, clusterId, evidence: items };
+    const score = round(logistic(logOdds), 4);
+    return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items };
   }
 
-  /** Share of accounts (with the attribute known) holding a value: how common it is. */
-  private popularity(kind: ClusterIndicatorKind, value: string): number {
-    let counts = this.popularityCache.get(kind);
-    if (counts === undefined) {
-      counts = new Map();
-      let total = 0;
-      for (const state of this.tracker.accounts) {
-        const values: string[] = [];
-        const info = state.info;
-        if (kind === 'payment' && info?.paymentFingerprint) values.push(info.paymentFingerprint);
-        else if (kind === 'email_domain' && info?.emailDomain) values.push(info.emailDomain.toLowerCase());
-        else if (kind === 'signup_ip' && info?.signupIp) values.push(info.signupIp);
-        else if (kind === 'org' && info?.orgId) values.push(info.orgId);
-        else if (kind !== 'payment' && kind !== 'email_domain' && kind !== 'signup_ip' && kind !== 'org') {
-          state.indicators[kind].forEach((id) => values.push(this.tracker.indicatorValue(kind, id)));
-        }
-        if (values.length > 0) total++;
-        for (const v of new Set(values)) counts.set(v, (counts.get(v) ?? 0) + 1);
-      }
-      for (const [v, count] of counts) counts.set(v, count / Math.max(1, total));
-      this.popularityCache.set(kind, counts);
-    }
+  /** Accounts (with the attribute known) holding a value: how public it is. */
+  private holders(kind: ClusterIndicatorKind, value: string): number {
+    let counts = this.holdersCache.get(kind);
+    if (counts === undefined) this.holdersCache.set(kind, (counts = holderCounts(this.tracker, kind)));
     return counts.get(value) ?? 0;
   }
+}
+
+/**
+ * The same assessment judged at other thresholds: flags recomputed, scores and evidence
+ * unchanged (`analyze --threshold auto` picks a threshold from the scores themselves).
+ */
+export function reflag(assessment: PopulationAssessment, thresholds: { account: number; cluster: number }): PopulationAssessment {
+  const clusters = assessment.clusters.map((cluster) => ({ ...cluster, flagged: cluster.score >= thresholds.cluster }));
+  const flaggedIds = new Set(clusters.filter((cluster) => cluster.flagged).map((cluster) => cluster.clusterId));
+  const accounts = assessment.accounts.map((account) => ({
+    ...account,
+    flagged: account.score >= thresholds.account,
+    clusterFlagged: account.clusterId !== null && flaggedIds.has(account.clusterId),
+  }));
+  return { ...assessment, accounts, clusters };
+}
+
+/**
+ * 0 for two accounts, 1 from `full` up, logarithmic between: each doubling of the accounts that
+ * share something says about as much more.
+ */
+export function groupSize(accounts: number, full: number): number {
+  if (accounts <= 2) return 0;
+  if (accounts >= full) return 1;
+  return Math.log(accounts / 2) / Math.log(full / 2);
+}
+
+/** The value families of an account's own evidence, summed: what its traffic alone shows. */
+function valueLogOdds(own: OwnAssessment): number {
+  let total = 0;
+  for (const family of own.families.values()) if (family.role === 'value') total += family.logOdds;
+  return total;
 }
 
 export function templateName(template: { kind: 'prompt' | 'system'; templateId: number }): string {
   return `${template.kind === 'system' ? 'S' : 'P'}${template.templateId}`;
 }
 
-export function createDetectionEngine(config?: DetectionConfig): DetectionEngine {
-  return new DetectionEngine(config);
+export function createDetectionEngine(config?: DetectionConfig, reference?: DetectionReference): DetectionEngine {
+  return new DetectionEngine(config, reference);
 }

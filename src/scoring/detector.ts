@@ -11,28 +11,41 @@ export interface DetectorResult {
   score: number;
   evidence: Evidence[];
   error?: string;
+  /**
+   * For a cluster detector, the members the evidence is about (positions in the cluster's
+   * member list): a member inherits a cluster's coordination evidence only for what it takes
+   * part in (the card it shares, the exits it rotates through). Absent: every member.
+   */
+  members?: ReadonlySet<number>;
 }
 
-export type DetectorLevel = 'account' | 'cluster';
+/** `traffic` detectors read requests and run on accounts and on clusters' pooled requests alike. */
+export type DetectorLevel = 'traffic' | 'account' | 'cluster';
 
 /**
- * How a detector's score is used. For clusters, coordination (the accounts act together) and
- * value (what they take has training value) are combined so that neither alone flags a cluster,
- * the way a classroom on one campus network or a batch pipeline with one template is not an
- * attack. Support signals (maxed outputs, capability focus, volume) raise value but cannot make
- * it alone: a company of developers whose coding agents ask for long outputs is not harvesting
- * reasoning. A mitigation is evidence of legitimate use that scales a score down (its evidence
- * carries a negative weight): re-sending the same prompts verbatim is what evaluation runs do.
+ * How a detector's evidence is read. Value: what the traffic takes has training value
+ * (elicited reasoning, graded answers, outputs maximised, dataset-like breadth, volume).
+ * Coordination: accounts presented as unrelated are run together (shared cards, exit pools,
+ * sign-up bursts, a shared harness). Mitigation: evidence of legitimate use, with a negative
+ * weight (an evaluation re-sending its items deterministically). All three add up on one
+ * log-odds scale (`evidence-scale.ts`); none is a veto.
  */
-export type DetectorRole = 'value' | 'support' | 'coordination' | 'mitigation';
+export type DetectorRole = 'value' | 'coordination' | 'mitigation';
 
 export interface DetectorDefinition<Input, Params extends { weight: number }> {
   /** The evidence `signal` name; also the detector's key in the config file. */
   signal: string;
   level: DetectorLevel;
   role: DetectorRole;
+  /**
+   * Detectors of one family measure one habit and are not independent evidence: inside a
+   * family the strongest counts fully, the next less (`scoring.family_decay`). An account's
+   * family and its cluster's family of the same name are two views of the same thing, so the
+   * stronger one counts.
+   */
+  family: string;
   description: string;
-  /** Parameters with their defaults; `weight` is the most the detector adds to a score. */
+  /** Parameters with their defaults; `weight` is the most the detector adds to a score, in log-odds. */
   params: z.ZodType<Params, z.ZodTypeDef, Partial<Params> | undefined>;
   detect(input: Input, params: Params): DetectorResult;
 }
@@ -61,7 +74,7 @@ export function noisyOr(weights: Iterable<number>): number {
   return 1 - none;
 }
 
-/** An evidence item whose weight is the detector's score times its configured weight. */
+/** An evidence item whose weight (log-odds) is the detector's score times its configured weight. */
 export function evidence(signal: string, score: number, weight: number, detail: string, value?: number, examples?: string[]): Evidence {
   const item: Evidence = { signal, weight: round(score * weight, 4), detail };
   if (value !== undefined) item.value = round(value, 4);

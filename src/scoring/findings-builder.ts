@@ -7,6 +7,8 @@ import type { ClusterIndicatorKind } from './cluster-view.js';
 import type { DetectionConfig } from './detection-config.js';
 import type { AccountAssessment, ClusterAssessment, PopulationAssessment } from './detection-engine.js';
 import { round } from './detector.js';
+import { calibrate } from './calibration.js';
+import { DETECTOR_REGISTRY } from './detector-registry.js';
 
 /**
  * Renders assessments as the findings document of `src/model/findings.ts`: every account of the
@@ -58,7 +60,8 @@ export function buildAccountFinding(
     account_id: state.id,
     score: assessment.score,
     flagged: assessment.flagged,
-    cluster_id: assessment.clusterId,
+    cluster_id: assessment.clusterFlagged ? assessment.clusterId : null,
+    linked_cluster_id: assessment.clusterId,
     evidence: withExamples(assessment.evidence, state.id, texts, config.report.maxEvidence),
     volume: { exchanges: state.exchanges, input_tokens: state.inputTokens, output_tokens: state.outputTokens, reasoning_tokens: state.reasoningTokens },
     capabilities: state.exchanges === 0 ? {} : shares(summary.capabilities),
@@ -140,13 +143,28 @@ export interface FindingsOptions {
   version: string;
   /** Rows in the accounts table (accounts may exist there without traffic). */
   accountsInput?: number;
+  /** Where the thresholds in force came from: `config` (default), `auto` or `rate:P`. */
+  thresholdSource?: string;
+  /** The account threshold of the config before `--threshold` changed it (the outlier rule's floor). */
+  configuredThreshold?: number;
 }
 
 /** The whole findings document. Same state, same config → same document (bar `generated_at`, `timings`). */
-export function buildFindings({ assessment, tracker, config, texts = { templates: new Map(), examples: new Map() }, generatedAt, timings, version, accountsInput }: FindingsOptions): Findings {
+export function buildFindings({
+  assessment,
+  tracker,
+  config,
+  texts = { templates: new Map(), examples: new Map() },
+  generatedAt,
+  timings,
+  version,
+  accountsInput,
+  thresholdSource = 'config',
+  configuredThreshold = config.thresholds.account,
+}: FindingsOptions): Findings {
   const accounts = tracker.accounts.map((state) => buildAccountFinding(state, assessment.accounts[state.index]!, assessment.summaries[state.index]!, config, texts));
   accounts.sort((a, b) => b.score - a.score || (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
-  const clusters = assessment.clusters.filter((cluster) => cluster.reported).map((cluster) => buildClusterFinding(cluster, assessment.context, config, texts));
+  const clusters = assessment.clusters.map((cluster) => buildClusterFinding(cluster, assessment.context, config, texts));
   let flaggedExchanges = 0;
   let flaggedAccounts = 0;
   for (const account of accounts) {
@@ -168,8 +186,23 @@ export function buildFindings({ assessment, tracker, config, texts = { templates
     },
     thresholds: { account: config.thresholds.account, cluster: config.thresholds.cluster },
     summary: { flagged_accounts: flaggedAccounts, flagged_clusters: clusters.filter((cluster) => cluster.flagged).length, flagged_exchanges: flaggedExchanges },
+    calibration: calibrationOf(assessment, tracker, config, thresholdSource, configuredThreshold),
     timings,
     accounts,
     clusters,
   };
+}
+
+function calibrationOf(assessment: PopulationAssessment, tracker: BehaviourTracker, config: DetectionConfig, thresholdSource: string, configuredThreshold: number) {
+  const weights = (levels: readonly string[]) =>
+    new Map(DETECTOR_REGISTRY.filter((detector) => levels.includes(detector.level)).map((detector) => [detector.signal, config.detectors[detector.level][detector.signal]?.weight ?? 0]));
+  return calibrate({
+    accounts: tracker.accounts.filter((state) => state.exchanges > 0).map((state) => assessment.accounts[state.index]!),
+    clusters: assessment.clusters,
+    thresholds: config.thresholds,
+    accountDetectors: weights(['traffic', 'account']),
+    clusterDetectors: weights(['traffic', 'cluster']),
+    thresholdSource,
+    configuredThreshold,
+  });
 }

@@ -1,5 +1,7 @@
-export { createDetectionEngine, DetectionEngine, templateName } from './detection-engine.js';
-export type { AccountAssessment, ClusterAssessment, PopulationAssessment } from './detection-engine.js';
+export { createDetectionEngine, DetectionEngine, reflag, templateName } from './detection-engine.js';
+export { calibrate, parseThresholdChoice, resolveThreshold } from './calibration.js';
+export type { Calibration, ThresholdChoice } from './calibration.js';
+export type { AccountAssessment, ClusterAssessment, DetectionReference, PopulationAssessment } from './detection-engine.js';
 export { DetectionConfigError, defaultDetectionConfigFile, detectionConfigSchema, parseDetectionConfig } from './detection-config.js';
 export type { DetectionConfig, DetectionConfigFile } from './detection-config.js';
 export { buildFindings, buildAccountFinding, buildClusterFinding, exampleKey } from './findings-builder.js';
@@ -8,4 +10,3 @@ export { DETECTOR_REGISTRY } from './detector-registry.js';
 export type { RegisteredDetector } from './detector-registry.js';
 export { excerpt, noisyOr, ramp, runDetector } from './detector.js';
 export type { DetectorDefinition, DetectorResult, DetectorLevel, DetectorRole } from './detector.js';
-export { liveEngineModule } from './live-engine-module.js';

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Account } from '../model/account.js';
 import { parseAccountLine } from '../ingest/account-validator.js';
+import { oversizeLineProblem } from '../ingest/exchange-batch-parser.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { InputError } from '../util/errors.js';
 import { decodeExchangeBody, type ExchangeBodyFormat } from './exchange-body-decoder.js';
@@ -22,33 +23,47 @@ export interface AccountReceipt {
  * rare next to exchanges, so they are parsed on the main thread.
  */
 export async function ingestAccounts(
-  { store, gate, sourceId, maxDecompressedBytes, onStored }: { store: DuckDbStore; gate: StoreGate; sourceId: number; maxDecompressedBytes: number; onStored: (accounts: Account[]) => void },
+  {
+    store,
+    gate,
+    sourceId,
+    maxDecompressedBytes,
+    maxRecordBytes,
+    onStored,
+  }: { store: DuckDbStore; gate: StoreGate; sourceId: number; maxDecompressedBytes: number; maxRecordBytes: number; onStored: (accounts: Account[]) => void },
   body: Uint8Array,
   format: ExchangeBodyFormat,
   gzip: boolean,
 ): Promise<AccountReceipt> {
-  const decoded = decodeExchangeBody(body, { format, gzip, maxDecompressedBytes });
-  if (!decoded.ok) throw decoded.status === 413 ? new PayloadTooLargeError(decoded.message) : new InputError(decoded.message.replace('exchanges', 'accounts'));
   const accounts: { account: Account; sourceId: number; line: number }[] = [];
   const errors: RecordError[] = [];
   let received = 0;
-  const bytes = decoded.lines;
-  let start = 0;
-  for (let index = 0; start < bytes.length; index++) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end === -1) end = bytes.length;
-    const line = bytes.subarray(start, end);
-    start = end + 1;
-    const text = isUtf8(line) ? line.toString('utf8').trim() : null;
-    if (text === '') continue;
-    received++;
-    if (text === null) {
-      errors.push({ index, reason: 'invalid_utf8', field: null, message: 'the record is not valid UTF-8' });
+  for await (const event of decodeExchangeBody(body, { format, gzip, maxDecompressedBytes, maxRecordBytes })) {
+    if (event.kind === 'refused') throw event.status === 413 ? new PayloadTooLargeError(event.message) : new InputError(event.message.replace('exchanges', 'accounts'));
+    if (event.kind === 'oversize') {
+      received++;
+      const { reason, field, message } = oversizeLineProblem(event.line, event.size, event.excerpt, maxRecordBytes, 0);
+      errors.push({ index: event.line - 1, reason, field, message });
       continue;
     }
-    const parsed = parseAccountLine(text, store.hashKey);
-    if (parsed.ok) accounts.push({ account: parsed.value, sourceId, line: index + 1 });
-    else errors.push({ index, ...parsed.problem });
+    const bytes = event.bytes;
+    let start = 0;
+    for (let line = event.firstLine; start < bytes.length; line++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end === -1) end = bytes.length;
+      const record = bytes.subarray(start, end);
+      start = end + 1;
+      const text = isUtf8(record) ? record.toString('utf8').trim() : null;
+      if (text === '') continue;
+      received++;
+      if (text === null) {
+        errors.push({ index: line - 1, reason: 'invalid_utf8', field: null, message: 'the record is not valid UTF-8' });
+        continue;
+      }
+      const parsed = parseAccountLine(text, store.hashKey);
+      if (parsed.ok) accounts.push({ account: parsed.value, sourceId, line });
+      else errors.push({ index: line - 1, ...parsed.problem });
+    }
   }
   if (accounts.length > 0) await gate.run(() => store.transaction(() => store.upsertAccounts(accounts)));
   onStored(accounts.map((entry) => entry.account));

@@ -28,8 +28,8 @@ const rule = z
     name: z.string().min(1),
     /** Evidence signal that must be present (e.g. `cot_elicitation`). */
     signal: z.string().min(1).optional(),
-    /** Smallest weight that evidence must carry. */
-    min_weight: z.number().min(0).max(1).default(0),
+    /** Smallest weight (log-odds) that evidence must carry. */
+    min_weight: z.number().min(0).default(0),
     min_score: z.number().min(0).max(1).optional(),
     /** The model flags the account: its score is at least the engine's operating threshold. */
     flagged: z.boolean().optional(),

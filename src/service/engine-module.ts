@@ -1,3 +1,4 @@
+import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
 import { exchangeRecordFromRow } from '../ingest/exchange-row.js';
 import { linkAccounts, type LinkInput, type LinkResult } from '../linking/index.js';
@@ -6,7 +7,7 @@ import type { LiveEngine, LiveEngineModule } from './live-engine.js';
 
 /** The detection engine (`src/scoring`, the code `analyze` runs) behind the service's engine interface. */
 export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInput, LinkResult> {
-  const engine = createDetectionEngine();
+  const engine = createDetectionEngine(undefined, { publicMailDomains: loadPublicMailDomains() });
   return {
     name: engine.name,
     observeAccounts: (accounts) => engine.setAccountInfo(accounts),

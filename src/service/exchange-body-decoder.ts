@@ -1,12 +1,25 @@
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { splitLineBatches, type LineBatchEvent } from '../ingest/line-batch-reader.js';
 
 export type ExchangeBodyFormat = 'json' | 'ndjson';
 
-export type DecodedBody = { ok: true; lines: Buffer } | { ok: false; status: 400 | 413; message: string };
+/** A batch of the body's records or one record over the limit, as a log file yields them; or the body refused whole. */
+export type BodyEvent = Exclude<LineBatchEvent, { kind: 'truncated' }> | { kind: 'refused'; status: 400 | 413; message: string };
+
+export interface BodyDecodeOptions {
+  format: ExchangeBodyFormat;
+  gzip: boolean;
+  maxDecompressedBytes: number;
+  /** Longest record accepted: a longer one is reported `oversize` and never held whole. */
+  maxRecordBytes: number;
+  /** Target size of one batch of records (default 4 MiB). */
+  batchBytes?: number;
+}
 
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
 const SPACE = 0x20;
+const TAB = 0x09;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -17,115 +30,198 @@ const CLOSE_OBJECT = 0x7d;
 // Stands in for a raw line break inside a JSON string: such a record is invalid JSON either way,
 // and keeping it on one line keeps every later record at its own index.
 const CONTROL_MARK = 0x01;
+// Pieces of 1 MiB bound what a long record holds while it streams by; smaller ones cost more in
+// hops between the zlib thread and this one.
+const GUNZIP_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Turns a request body into newline-delimited records for the ingest's line parser: gunzips
- * (bounded, so a small bomb cannot expand past `maxDecompressedBytes`) and, for a JSON array,
- * cuts the array into one line per element without parsing it twice. Elements keep their
- * position, so per-record errors name the element's index. Only the body's outer structure is
- * checked here (an array, closed, no empty elements); each element's JSON is checked by the
- * same validator as a log line.
+ * Streams a request body as batches of newline-delimited records, the way a log file is read:
+ * gunzips as it goes (a small bomb cannot expand past `maxDecompressedBytes`), cuts a JSON array
+ * into one line per element without parsing it twice, and holds each record to `maxRecordBytes`
+ * with the file ingest's own splitter, so an oversize record is reported while it streams by and
+ * never held whole. Elements keep their position, so per-record problems name the element's
+ * index (line N is element N - 1). Only the body's outer structure is checked here (an array,
+ * closed, no empty elements); each record is checked by the same validator as a log line. Ends
+ * with a `refused` event, after which nothing of the body may be kept, when the body is not
+ * acceptable as a whole.
  */
-export function decodeExchangeBody(body: Uint8Array, { format, gzip, maxDecompressedBytes }: { format: ExchangeBodyFormat; gzip: boolean; maxDecompressedBytes: number }): DecodedBody {
-  let bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (gzip) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: maxDecompressedBytes });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-        return { ok: false, status: 413, message: `the body decompresses to more than ${maxDecompressedBytes} bytes (--max-decompressed-bytes)` };
+export async function* decodeExchangeBody(body: Uint8Array, options: BodyDecodeOptions): AsyncGenerator<BodyEvent> {
+  const { format, gzip, maxDecompressedBytes, maxRecordBytes, batchBytes } = options;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!gzip && bytes.length > maxDecompressedBytes) {
+    yield { kind: 'refused', status: 413, message: `the body is larger than ${maxDecompressedBytes} bytes (--max-decompressed-bytes)` };
+    return;
+  }
+  let refusal: Extract<BodyEvent, { kind: 'refused' }> | null = null;
+  const refuse = (status: 400 | 413, message: string): void => {
+    refusal ??= { kind: 'refused', status, message };
+  };
+  let source: AsyncIterable<Buffer> | Iterable<Buffer> = gzip ? gunzipBounded(bytes, maxDecompressedBytes, refuse) : [bytes];
+  if (format === 'json') source = jsonArrayAsLines(source, refuse);
+  for await (const event of splitLineBatches(source, { maxRecordBytes, batchBytes })) {
+    if (refusal !== null) break;
+    if (event.kind === 'truncated') {
+      refuse(400, `Content-Encoding is gzip but the body is not valid gzip: ${event.message}`);
+      break;
+    }
+    yield event;
+  }
+  if (refusal !== null) yield refusal;
+}
+
+async function* gunzipBounded(bytes: Buffer, maxBytes: number, refuse: (status: 413, message: string) => void): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  gunzip.end(bytes);
+  let total = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        refuse(413, `the body decompresses to more than ${maxBytes} bytes (--max-decompressed-bytes)`);
+        return;
       }
-      return { ok: false, status: 400, message: `Content-Encoding is gzip but the body is not valid gzip: ${(error as Error).message}` };
+      yield chunk;
     }
-  } else if (bytes.length > maxDecompressedBytes) {
-    return { ok: false, status: 413, message: `the body is larger than ${maxDecompressedBytes} bytes (--max-decompressed-bytes)` };
-  }
-  if (format === 'ndjson') {
-    return { ok: true, lines: bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE ? bytes : Buffer.concat([bytes, Buffer.from('\n')]) };
-  }
-  return jsonArrayToLines(bytes);
-}
-
-function jsonArrayToLines(bytes: Buffer): DecodedBody {
-  let i = skipSpace(bytes, 0);
-  if (i === bytes.length) return { ok: false, status: 400, message: 'the body is empty; expected a JSON array of exchanges' };
-  if (bytes[i] === OPEN_OBJECT) {
-    // A single exchange object is taken as an array of one.
-    const out = Buffer.allocUnsafe(bytes.length - i + 1);
-    const end = copyElement(bytes, i, out, 0);
-    if (end.next !== bytes.length || end.terminator !== -1) return { ok: false, status: 400, message: 'expected a JSON array of exchanges (or one exchange object); found more after the object' };
-    out[end.written] = NEWLINE;
-    return { ok: true, lines: out.subarray(0, end.written + 1) };
-  }
-  if (bytes[i] !== OPEN_ARRAY) return { ok: false, status: 400, message: 'expected a JSON array of exchanges; the body does not start with [' };
-  i = skipSpace(bytes, i + 1);
-  const out = Buffer.allocUnsafe(bytes.length + 1);
-  let written = 0;
-  if (bytes[i] === CLOSE_ARRAY) {
-    i = skipSpace(bytes, i + 1);
-    if (i !== bytes.length) return { ok: false, status: 400, message: 'unexpected content after the closing ] of the array' };
-    return { ok: true, lines: out.subarray(0, 0) };
-  }
-  for (let index = 0; ; index++) {
-    i = skipSpace(bytes, i);
-    if (i === bytes.length) return { ok: false, status: 400, message: 'the JSON array is not closed (missing ])' };
-    const element = copyElement(bytes, i, out, written);
-    if (element.written === written) return { ok: false, status: 400, message: `element ${index} of the JSON array is empty (a stray comma?)` };
-    written = element.written;
-    out[written++] = NEWLINE;
-    if (element.terminator === CLOSE_ARRAY) {
-      i = skipSpace(bytes, element.next);
-      if (i !== bytes.length) return { ok: false, status: 400, message: 'unexpected content after the closing ] of the array' };
-      return { ok: true, lines: out.subarray(0, written) };
-    }
-    if (element.terminator === -1) return { ok: false, status: 400, message: 'the JSON array is not closed (missing ])' };
-    i = element.next;
+  } finally {
+    gunzip.destroy();
   }
 }
 
 /**
- * Copies one array element from `start` up to the `,` or `]` that ends it at depth 0, with
- * line breaks outside strings turned into spaces and trailing space dropped. Returns where
- * the copy ended, the terminator found (-1 at the end of the input) and the index after it.
+ * Rewrites a JSON array (or a single object, taken as an array of one) as one element per line,
+ * chunk by chunk: line breaks outside strings become spaces, whitespace between elements and at
+ * their ends is dropped, and a line break inside a string becomes a control mark.
  */
-function copyElement(bytes: Buffer, start: number, out: Buffer, at: number): { written: number; terminator: number; next: number } {
-  let depth = 0;
-  let inString = false;
-  let written = at;
-  let lastNonSpace = at;
-  for (let i = start; i < bytes.length; i++) {
-    let byte = bytes[i]!;
-    if (inString) {
-      if (byte === BACKSLASH && i + 1 < bytes.length) {
+async function* jsonArrayAsLines(source: AsyncIterable<Buffer> | Iterable<Buffer>, refuse: (status: 400, message: string) => void): AsyncGenerator<Buffer> {
+  const cutter = new JsonArrayCutter();
+  for await (const chunk of source) {
+    const out = cutter.push(chunk);
+    if (cutter.error !== null) break;
+    if (out.length > 0) yield out;
+  }
+  const last = cutter.end();
+  if (cutter.error !== null) {
+    refuse(400, cutter.error);
+    return;
+  }
+  if (last.length > 0) yield last;
+}
+
+type CutterState = 'start' | 'before_element' | 'element' | 'after_array' | 'single_object';
+
+/**
+ * The JSON array's outer structure as a state machine over bytes, so the body can be cut into
+ * lines one chunk at a time. A run of whitespace between the tokens of an element becomes one
+ * space, so pretty-printing neither counts against the record limit nor holds memory.
+ */
+class JsonArrayCutter {
+  error: string | null = null;
+  private state: CutterState = 'start';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private index = 0;
+  /** Whitespace seen inside an element, written as one space only if more of the element follows. */
+  private pendingSpace = false;
+  private elementEmpty = true;
+
+  push(chunk: Buffer): Buffer {
+    // Each byte read writes at most one, and a space held back from the last chunk one more.
+    const out = Buffer.allocUnsafe(chunk.length + 1);
+    let written = 0;
+    for (let i = 0; i < chunk.length && this.error === null; i++) {
+      let byte = chunk[i]!;
+      switch (this.state) {
+        case 'start':
+          if (isSpace(byte)) continue;
+          if (byte === OPEN_ARRAY) {
+            this.state = 'before_element';
+          } else if (byte === OPEN_OBJECT) {
+            this.state = 'single_object';
+            this.depth = 1;
+            this.elementEmpty = false;
+            out[written++] = byte;
+          } else {
+            this.error = 'expected a JSON array of exchanges; the body does not start with [';
+          }
+          continue;
+        case 'after_array':
+          if (!isSpace(byte)) this.error = 'unexpected content after the closing ] of the array';
+          continue;
+        case 'before_element':
+          if (isSpace(byte)) continue;
+          if (byte === CLOSE_ARRAY && this.index === 0) {
+            this.state = 'after_array';
+            continue;
+          }
+          this.state = 'element';
+          this.elementEmpty = true;
+          break;
+      }
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          if (byte === NEWLINE || byte === RETURN) byte = CONTROL_MARK;
+        } else if (byte === BACKSLASH) {
+          this.escaped = true;
+        } else if (byte === QUOTE) {
+          this.inString = false;
+        } else if (byte === NEWLINE || byte === RETURN) {
+          byte = CONTROL_MARK;
+        }
         out[written++] = byte;
-        byte = bytes[++i]!;
-        if (byte === NEWLINE || byte === RETURN) byte = CONTROL_MARK;
-      } else if (byte === QUOTE) {
-        inString = false;
-      } else if (byte === NEWLINE || byte === RETURN) {
-        byte = CONTROL_MARK;
+        continue;
       }
+      if (this.depth === 0 && (byte === COMMA || byte === CLOSE_ARRAY)) {
+        if (this.state === 'single_object') {
+          this.error = 'expected a JSON array of exchanges (or one exchange object); found more after the object';
+        } else if (this.elementEmpty) {
+          this.error = `element ${this.index} of the JSON array is empty (a stray comma?)`;
+        } else {
+          out[written++] = NEWLINE;
+          this.pendingSpace = false;
+          this.index++;
+          this.state = byte === COMMA ? 'before_element' : 'after_array';
+        }
+        continue;
+      }
+      if (isSpace(byte)) {
+        this.pendingSpace = !this.elementEmpty;
+        continue;
+      }
+      if (this.pendingSpace) {
+        out[written++] = SPACE;
+        this.pendingSpace = false;
+      }
+      if (byte === QUOTE) this.inString = true;
+      else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) this.depth++;
+      else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) this.depth--;
+      this.elementEmpty = false;
       out[written++] = byte;
-      lastNonSpace = written;
-      continue;
     }
-    if (depth === 0 && (byte === COMMA || byte === CLOSE_ARRAY)) return { written: lastNonSpace, terminator: byte, next: i + 1 };
-    if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
-    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) depth--;
-    if (byte === NEWLINE || byte === RETURN) byte = SPACE;
-    out[written++] = byte;
-    if (byte !== SPACE && byte !== 0x09) lastNonSpace = written;
+    return out.subarray(0, written);
   }
-  return { written: lastNonSpace, terminator: -1, next: bytes.length };
+
+  /** What the end of the body adds: the line end of a single object, or the error of an unclosed array. */
+  end(): Buffer {
+    if (this.error !== null) return EMPTY;
+    switch (this.state) {
+      case 'start':
+        this.error = 'the body is empty; expected a JSON array of exchanges';
+        return EMPTY;
+      case 'single_object':
+        return Buffer.from([NEWLINE]);
+      case 'after_array':
+        return EMPTY;
+      default:
+        this.error = 'the JSON array is not closed (missing ])';
+        return EMPTY;
+    }
+  }
 }
 
-function skipSpace(bytes: Buffer, from: number): number {
-  let i = from;
-  while (i < bytes.length) {
-    const byte = bytes[i];
-    if (byte !== SPACE && byte !== NEWLINE && byte !== RETURN && byte !== 0x09) break;
-    i++;
-  }
-  return i;
+const EMPTY = Buffer.alloc(0);
+
+function isSpace(byte: number): boolean {
+  return byte === SPACE || byte === NEWLINE || byte === RETURN || byte === TAB;
 }

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
 import type { QuarantineWriter } from '../ingest/quarantine-writer.js';
 import type { TextPolicy } from '../ingest/text-policy.js';
+import { resolveTimestampWindow, type TimestampWindowSpec } from '../ingest/timestamp-window.js';
 import type { ExchangeIdDeduplicator } from '../ingest/exchange-id-deduplicator.js';
 import type { Logger } from '../util/log.js';
 import { InputError, StoreError, errorMessage } from '../util/errors.js';
@@ -50,7 +51,13 @@ export interface ExchangeIngestQueueOptions {
   parse: (input: HttpBatchInput) => Promise<HttpBatchResult>;
   stagingDirectory: string;
   textPolicy: TextPolicy;
+  /** The exchange times accepted; each batch gets the window of a file ingest starting when it arrives. */
+  timestampWindow: TimestampWindowSpec;
+  /** The clock a batch's arrival is read from (default `Date.now`). */
+  now?: () => number;
   maxDecompressedBytes: number;
+  /** Longest record accepted, as `ingest --max-record-bytes`; a longer one is quarantined (`oversize`). */
+  maxRecordBytes: number;
   /** Batches waiting or in progress at once; more get 503 with Retry-After. */
   maxQueuedBatches: number;
   /** Body bytes waiting or in progress at once. */
@@ -197,7 +204,7 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       }
       const duplicateRows: number[] = [];
       ids.screen(parsed.keyHi, parsed.keyLo, parsed.rowCount, duplicateRows);
-      if (parsed.stagedPath !== null) staged.push({ path: parsed.stagedPath, duplicateRows });
+      if (parsed.stagedPath !== null) staged.push({ path: parsed.stagedPath, duplicateRows, longestRowBytes: parsed.longestRowBytes });
       screened.push({ pending, parsed, duplicateRows });
     }
     if (screened.length === 0) return;
@@ -289,9 +296,11 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
             format,
             gzip,
             maxDecompressedBytes: options.maxDecompressedBytes,
+            maxRecordBytes: options.maxRecordBytes,
             sourceId: options.source.sourceId,
             batchId: pending.batchId,
             textPolicy: options.textPolicy,
+            timestampWindow: resolveTimestampWindow(options.timestampWindow, (options.now ?? Date.now)()),
             stagingDirectory: options.stagingDirectory,
           })
           .then(

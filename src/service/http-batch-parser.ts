@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { encodeObservations } from './observation-codec.js';
-import { parseExchangeBatch } from '../ingest/exchange-batch-parser.js';
+import { oversizeLineProblem, parseExchangeBatch, type LineProblem, type RowSink } from '../ingest/exchange-batch-parser.js';
+import { stageRowsOf } from '../ingest/staged-batch-parser.js';
 import type { QuarantineReason } from '../ingest/record-problem.js';
 import type { TextPolicy } from '../ingest/text-policy.js';
-import { StagedBatchWriter } from '../store/staged-batch-writer.js';
+import type { TimestampWindow } from '../ingest/timestamp-window.js';
+import { StagedBatchWriter, stagingRowLimit } from '../store/staged-batch-writer.js';
 import { decodeExchangeBody, type ExchangeBodyFormat } from './exchange-body-decoder.js';
 import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
 
@@ -12,9 +14,13 @@ export interface HttpBatchInput {
   format: ExchangeBodyFormat;
   gzip: boolean;
   maxDecompressedBytes: number;
+  /** Longest record accepted, as `ingest --max-record-bytes`. */
+  maxRecordBytes: number;
   sourceId: number;
   batchId: number;
   textPolicy: TextPolicy;
+  /** Exchange times accepted, as for a file ingest starting when the batch arrived. */
+  timestampWindow: TimestampWindow;
   stagingDirectory: string;
 }
 
@@ -46,12 +52,15 @@ export type HttpBatchResult =
       rawExcerpts: (string | null)[];
       rawBytes: number[];
       stagedPath: string | null;
+      /** The longest row in the staged file, in bytes. */
+      longestRowBytes: number;
     }
   | { ok: false; status: 400 | 413; message: string };
 
 /**
- * Parses one HTTP batch exactly as the CLI parses a log: the same validator, normaliser, row
- * builder and CSV staging, so the store cannot tell an HTTP batch from a file. Runs in an
+ * Parses one HTTP batch exactly as the CLI parses a log: the same line splitter and record
+ * limit, validator, normaliser, row builder and CSV staging, so the store cannot tell an HTTP
+ * batch from a file. Runs in an
  * ingest worker thread (or inline in tests and with `--workers 0`).
  */
 export class HttpBatchParser {
@@ -65,44 +74,87 @@ export class HttpBatchParser {
   }
 
   async parse(input: HttpBatchInput, rawExcerptBytes = 4096): Promise<HttpBatchResult> {
-    const decoded = decodeExchangeBody(input.body, input);
-    if (!decoded.ok) return decoded;
+    const excerptBytes = input.textPolicy === 'none' ? 0 : rawExcerptBytes;
     const observations: unknown[] = [];
     const orgs = new Map<string, string>();
-    // Lines are numbered from 1 in the stored `source_line`, as in a log file; errors report
-    // the 0-based index of the record in the body.
-    const result = parseExchangeBatch(
-      { firstLine: 1, bytes: decoded.lines, sourceId: input.sourceId, textPolicy: input.textPolicy, rawExcerptBytes: input.textPolicy === 'none' ? 0 : rawExcerptBytes },
-      (row) => {
-        this.writer.appendRow(row);
-        observations.push(this.observationOfRow(row));
-        const orgId = row[ORG_ID];
-        if (typeof orgId === 'string') orgs.set(row[ACCOUNT_ID] as string, orgId);
-      },
-    );
+    const stage = stageRowsOf(this.writer, stagingRowLimit(input.maxRecordBytes));
+    const onRow: RowSink = (row) => {
+      const refused = stage(row);
+      if (refused !== null) return refused;
+      observations.push(this.observationOfRow(row));
+      const orgId = row[ORG_ID];
+      if (typeof orgId === 'string') orgs.set(row[ACCOUNT_ID] as string, orgId);
+      return null;
+    };
+    const keys: { hi: Uint32Array; lo: Uint32Array }[] = [];
+    const problems: LineProblem[] = [];
+    let records = 0;
+    let rowCount = 0;
+    // Records are numbered from 1 in the stored `source_line`, as the lines of a log file;
+    // errors report the 0-based index of the record in the body.
+    for await (const event of decodeExchangeBody(input.body, input)) {
+      if (event.kind === 'refused') {
+        this.writer.discard();
+        return { ok: false, status: event.status, message: event.message };
+      }
+      if (event.kind === 'oversize') {
+        records++;
+        problems.push(oversizeLineProblem(event.line, event.size, event.excerpt, input.maxRecordBytes, excerptBytes));
+        continue;
+      }
+      const batch = parseExchangeBatch(
+        {
+          firstLine: event.firstLine,
+          bytes: event.bytes,
+          sourceId: input.sourceId,
+          textPolicy: input.textPolicy,
+          rawExcerptBytes: excerptBytes,
+          timestampWindow: input.timestampWindow,
+          format: 'jsonl',
+        },
+        onRow,
+      );
+      records += batch.lineCount - batch.blank;
+      rowCount += batch.rowCount;
+      keys.push({ hi: batch.keyHi, lo: batch.keyLo });
+      problems.push(...batch.problems);
+    }
     let stagedPath: string | null = null;
-    if (result.rowCount > 0) {
+    let longestRowBytes = 0;
+    if (rowCount > 0) {
       stagedPath = join(input.stagingDirectory, `http-${input.sourceId}-${input.batchId}.csv`);
-      await this.writer.writeTo(stagedPath);
+      ({ longestRowBytes } = await this.writer.writeTo(stagedPath));
     }
     return {
       ok: true,
-      records: result.lineCount - result.blank,
-      rowCount: result.rowCount,
-      keyHi: result.keyHi,
-      keyLo: result.keyLo,
+      records,
+      rowCount,
+      keyHi: concatKeys(keys.map((key) => key.hi), rowCount),
+      keyLo: concatKeys(keys.map((key) => key.lo), rowCount),
       observations: encodeObservations(observations),
       orgs: [...orgs],
-      errors: result.problems.map((problem) => ({ index: problem.line - 1, reason: problem.reason, field: problem.field, message: problem.message })),
-      rawExcerpts: result.problems.map((problem) => problem.raw),
-      rawBytes: result.problems.map((problem) => problem.rawBytes),
+      errors: problems.map((problem) => ({ index: problem.line - 1, reason: problem.reason, field: problem.field, message: problem.message })),
+      rawExcerpts: problems.map((problem) => problem.raw),
+      rawBytes: problems.map((problem) => problem.rawBytes),
       stagedPath,
+      longestRowBytes,
     };
   }
 
   close(): void {
     this.writer.close();
   }
+}
+
+function concatKeys(parts: readonly Uint32Array[], length: number): Uint32Array {
+  if (parts.length === 1) return parts[0]!;
+  const keys = new Uint32Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    keys.set(part, offset);
+    offset += part.length;
+  }
+  return keys;
 }
 
 const ACCOUNT_ID = EXCHANGE_COLUMN_INDEX.account_id;

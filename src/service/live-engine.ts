@@ -120,6 +120,7 @@ export function createTrafficOnlyEngine(): LiveEngine<RowObservation, null, null
         score: 0,
         flagged: false,
         cluster_id: null,
+        linked_cluster_id: null,
         evidence: [],
         volume: { exchanges: state.exchanges, input_tokens: state.inputTokens, output_tokens: state.outputTokens, reasoning_tokens: state.reasoningTokens },
         capabilities: {},

@@ -6,6 +6,7 @@ import { validExchangeLine } from '../ingest/test-support/exchange-lines.js';
 import type { ApiKeyRole } from '../store/service-tables.js';
 import { clusterFinding } from './test-support/scripted-engine.js';
 import { createTestService, type TestService, type TestServiceOptions } from './test-support/service-fixture.js';
+import { gzipInPieces } from './test-support/gzip-in-pieces.js';
 
 const services: TestService[] = [];
 afterEach(async () => {
@@ -115,6 +116,63 @@ describe('POST /v1/exchanges', () => {
     const service = await start();
     const response = await postExchanges(service, lines(1)[0]!, { 'content-type': 'application/json' });
     expect(response.json()).toMatchObject({ received: 1, stored: 1 });
+  });
+
+  it('quarantines exchange times outside the window as ingest does, and takes them when the window is widened', async () => {
+    const inTwoDays = new Date(Date.now() + 2 * 24 * 3600_000).toISOString();
+    const body = [
+      validExchangeLine({ id: 'now', ts: new Date().toISOString() }),
+      validExchangeLine({ id: 'old', ts: '2019-12-31T23:59:59Z' }),
+      validExchangeLine({ id: 'year-19', ts: '0019-06-01T00:00:00Z' }),
+      validExchangeLine({ id: 'ahead', ts: inTwoDays }),
+    ].join('\n');
+    const service = await start();
+    const receipt = (await postExchanges(service, body)).json();
+    expect(receipt).toMatchObject({ received: 4, stored: 1, quarantined: 3 });
+    expect(receipt.errors.map((error: { index: number; reason: string; field: string }) => [error.index, error.reason, error.field])).toEqual([
+      [1, 'bad_timestamp', 'ts'],
+      [2, 'bad_timestamp', 'ts'],
+      [3, 'bad_timestamp', 'ts'],
+    ]);
+    expect(receipt.errors[0].message).toMatch(/^"2019-12-31T23:59:59Z" is outside the accepted window 2020-01-01T00:00:00\.000Z\.\.\S+ \(--ts-window\)$/);
+
+    const widened = await start({ config: { timestampWindow: { fromMs: Date.parse('0001-01-01T00:00:00Z'), toMs: Date.now() + 7 * 24 * 3600_000 } } });
+    expect((await postExchanges(widened, body)).json()).toMatchObject({ received: 4, stored: 4, quarantined: 0 });
+  });
+
+  it('quarantines a record over the ingest record limit (1 MiB by default) as oversize, as ingest does, and stores the rest', async () => {
+    const service = await start();
+    const record = JSON.parse(lines(1)[0]!) as Record<string, unknown>;
+    const big = JSON.stringify({ ...record, id: 'big', request: { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(2 * 1024 * 1024) }] } });
+    const [first, second] = lines(2);
+    for (const [format, body] of [
+      ['application/x-ndjson', [first, big, second].join('\n')],
+      ['application/json', `[${first},\n${big},\n${second}]`],
+    ] as const) {
+      const receipt = (await postExchanges(service, body, { 'content-type': format })).json();
+      expect(receipt, format).toMatchObject({ received: 3, quarantined: 1 });
+      expect(receipt.errors, format).toEqual([{ index: 1, reason: 'oversize', field: null, message: `the record is ${big.length} bytes; the limit is 1048576 (--max-record-bytes)` }]);
+    }
+    expect(await service.store.countExchanges()).toBe(2);
+    const ids = await service.store.query<{ id: string }>('SELECT id FROM exchanges ORDER BY id');
+    expect(ids.map((row) => row.id)).not.toContain('big');
+  });
+
+  it('holds records and accounts to a configured limit, and passes a gzipped 120 MiB record by while it streams', async () => {
+    const service = await start({ config: { maxRecordBytes: 4096 } });
+    const record = JSON.parse(lines(1)[0]!) as Record<string, unknown>;
+    const wide = JSON.stringify({ ...record, id: 'wide', pad: 'p'.repeat(5000) });
+    const receipt = (await postExchanges(service, gzipSync([wide, ...lines(2)].join('\n')), { 'content-encoding': 'gzip' })).json();
+    expect(receipt).toMatchObject({ received: 3, stored: 2, quarantined: 1, errors: [{ index: 0, reason: 'oversize', message: expect.stringMatching(/limit is 4096 \(--max-record-bytes\)$/) }] });
+
+    const accounts = [JSON.stringify({ account_id: 'acct_wide', email_domain: 'x'.repeat(5000) }), JSON.stringify({ account_id: 'acct_ok' })].join('\n');
+    const accountResponse = await service.app.inject({ method: 'POST', url: '/v1/accounts', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: accounts });
+    expect(accountResponse.json()).toMatchObject({ received: 2, stored: 1, quarantined: 1, errors: [{ index: 0, reason: 'oversize' }] });
+
+    const huge = await gzipInPieces([`${lines(1, { prefix: 'before' })[0]}\n{"id":"huge","pad":"`, ...Array<string>(120).fill('x'.repeat(1024 * 1024)), `"}\n${lines(1, { prefix: 'after' })[0]}\n`]);
+    const hugeReceipt = (await postExchanges(service, huge, { 'content-encoding': 'gzip' })).json();
+    expect(hugeReceipt).toMatchObject({ received: 3, stored: 2, quarantined: 1, errors: [{ index: 1, reason: 'oversize' }] });
+    expect(await service.store.countExchanges()).toBe(4);
   });
 
   it('answers 400 for a body that is not a JSON array, an unclosed array, bad gzip, or nothing', async () => {

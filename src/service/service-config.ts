@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { TEXT_POLICIES } from '../ingest/text-policy.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { UsageError } from '../util/errors.js';
 
 const MiB = 1024 * 1024;
@@ -23,6 +24,8 @@ export const serviceConfigSchema = z
     maxBodyBytes: z.number().int().min(1024).max(1024 * MiB).default(16 * MiB),
     /** Largest exchange batch once gunzipped. */
     maxDecompressedBytes: z.number().int().min(1024).max(4096 * MiB).default(128 * MiB),
+    /** Longest record (NDJSON line or array element), as `ingest --max-record-bytes`; longer ones are quarantined. */
+    maxRecordBytes: z.number().int().min(1).max(1024 * MiB).default(DEFAULT_MAX_RECORD_BYTES),
     maxQueuedBatches: z.number().int().min(1).max(10_000).default(32),
     maxQueuedBytes: z.number().int().min(1024).max(8192 * MiB).default(256 * MiB),
     /** Threads parsing ingest batches; 0 parses on the main thread (slower decisions under ingest). */
@@ -32,6 +35,11 @@ export const serviceConfigSchema = z
     /** Keep the engine's state on a worker thread (the default) or on the main thread in slices (tests). */
     scoringInWorker: z.boolean().default(true),
     textPolicy: z.enum(TEXT_POLICIES).default('excerpt'),
+    /** Exchange times accepted (epoch ms); a null end keeps the default, as in `ingest --ts-window`. */
+    timestampWindow: z
+      .object({ fromMs: z.number().int().nullable(), toMs: z.number().int().nullable() })
+      .strict()
+      .default({ fromMs: null, toMs: null }),
     memoryLimit: z.string().min(1).default('768MB'),
     /** Where quarantined HTTP records are appended; null keeps them only in the responses. */
     quarantinePath: z.string().min(1).nullable().default(null),

@@ -175,7 +175,10 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       parse: parser.parse,
       stagingDirectory,
       textPolicy: config.textPolicy,
+      timestampWindow: config.timestampWindow,
+      now,
       maxDecompressedBytes: config.maxDecompressedBytes,
+      maxRecordBytes: config.maxRecordBytes,
       maxQueuedBatches: config.maxQueuedBatches,
       maxQueuedBytes: config.maxQueuedBytes,
       quarantine,
@@ -228,7 +231,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       ingestAccounts(body, format, gzip) {
         if (draining) return Promise.reject(new RetryLaterError('the server is shutting down', { status: 503, retryAfterSeconds: 5 }));
         return ingestAccounts(
-          { store, gate, sourceId: source.sourceId, maxDecompressedBytes: config.maxDecompressedBytes, onStored: (accounts) => scoring.observeAccounts(accounts) },
+          { store, gate, sourceId: source.sourceId, maxDecompressedBytes: config.maxDecompressedBytes, maxRecordBytes: config.maxRecordBytes, onStored: (accounts) => scoring.observeAccounts(accounts) },
           body,
           format,
           gzip,

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HARD_NEGATIVE_PERSONAS } from '../eval/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { liveEngineModule } from './engine-module.js';
 import { createKey, startServe, type ServeProcess } from './test-support/serve-process.js';
 
-const HARD_NEGATIVES = new Set(['batch_pipeline', 'eval_harness', 'reseller', 'classroom']);
+const HARD_NEGATIVES = new Set(HARD_NEGATIVE_PERSONAS);
 const SCENARIO = new URL('../../scenarios/smoke.yaml', import.meta.url).pathname;
 
 const running: ServeProcess[] = [];

@@ -9,7 +9,7 @@ import type { ActivityWindow, ContentHabits, Habits, NetworkAssignment, ProfileN
 
 const PROFILES: readonly ProfileName[] = ['personal', 'work', 'student', 'global', 'flat'];
 const REASONING_LEVELS: readonly Habits['reasoningLevel'][] = ['low', 'medium', 'high'];
-const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign'];
+const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling'];
 
 /** `offWindowNetwork` of accounts that have none. */
 const NO_NETWORK = 0x7fffffff;
@@ -70,6 +70,7 @@ export class AccountTable {
   private readonly contentA = new GrowingColumn(Float64Array);
   private readonly contentB = new GrowingColumn(Float64Array);
   private readonly contentC = new GrowingColumn(Float64Array);
+  private readonly contentD = new GrowingColumn(Float64Array);
   private readonly contentText = new GrowingColumn(Uint32Array);
 
   private readonly clients = new InternTable<ClientIdentity>((client) => `${client.userAgent}\n${client.tlsFingerprint}`);
@@ -149,6 +150,7 @@ export class AccountTable {
     let a = 0;
     let b = 0;
     let c = 0;
+    let d = 0;
     let text: string | null = null;
     switch (content.kind) {
       case 'chat':
@@ -172,10 +174,23 @@ export class AccountTable {
       case 'campaign':
         [a, b] = [content.campaign, content.sketch];
         break;
+      case 'lab':
+        [a, b, c, d] = [content.elicitShare, content.judgeShare, content.maxedShare, content.thinkingBudget];
+        break;
+      case 'platform':
+        [a, b, c, d] = [content.endUsers, content.userSeed, content.maxedShare, content.passUser ? 1 : 0];
+        break;
+      case 'fleet':
+        [a, b] = [content.template, content.fleetSeed];
+        break;
+      case 'sampling':
+        [a, b, c, d] = [content.samplesMin, content.samplesMax, content.multiSample ? 1 : 0, content.temperature];
+        break;
     }
     this.contentA.push(a);
     this.contentB.push(b);
     this.contentC.push(c);
+    this.contentD.push(d);
     this.contentText.push(this.texts.idOf(text));
   }
 
@@ -279,6 +294,7 @@ export class AccountTable {
     const a = this.contentA.values[index]!;
     const b = this.contentB.values[index]!;
     const c = this.contentC.values[index]!;
+    const d = this.contentD.values[index]!;
     switch (CONTENT_KINDS[this.contentKind.values[index]!]!) {
       case 'chat':
         return { kind: 'chat', distillShare: a, elicitShare: b, casual: c };
@@ -294,6 +310,14 @@ export class AccountTable {
         return { kind: 'classroom', classIndex: a, casual: b };
       case 'campaign':
         return { kind: 'campaign', campaign: a, sketch: b };
+      case 'lab':
+        return { kind: 'lab', elicitShare: a, judgeShare: b, maxedShare: c, thinkingBudget: d };
+      case 'platform':
+        return { kind: 'platform', endUsers: a, userSeed: b, maxedShare: c, passUser: d === 1 };
+      case 'fleet':
+        return { kind: 'fleet', template: a, fleetSeed: b };
+      case 'sampling':
+        return { kind: 'sampling', samplesMin: a, samplesMax: b, multiSample: c === 1, temperature: d };
     }
   }
 }

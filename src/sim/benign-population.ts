@@ -1,10 +1,9 @@
 import type { AccountTier } from '../model/account.js';
-import type { ApiKind } from '../model/exchange.js';
 import { BENCHMARKS } from './scenario-schema.js';
 import type { ClientStackName } from './scenario-schema.js';
 import { pickClientIdentity, sdkStackFor } from './client-catalog.js';
-import { addressIn, endpointOfKind, homeEndpoint, neighbourOf, systemsOf, userCountryTable, utcOffsetFor, countryInfo, type Endpoint } from './network-catalog.js';
-import { cheapDomain, companyDomain, companyName, personName, personalLocalPart, vanityDomain, UNIVERSITIES, APP_BRANDS, type University } from './identity-bank.js';
+import { endpointOfKind, homeEndpoint, neighbourOf, userCountryTable, utcOffsetFor, type Endpoint } from './network-catalog.js';
+import { personName, UNIVERSITIES, APP_BRANDS } from './identity-bank.js';
 import { APP_SYSTEM_TEMPLATES, CODING_TOOL_SYSTEMS, EVAL_FORMATS, fill } from './prompt-bank.js';
 import { AGENT_TOOLS, APP_TOOLS, pickToolset } from './tool-catalog.js';
 import {
@@ -21,15 +20,15 @@ import {
   pickModelIndex,
   pushAccount,
   scaledCount,
-  sharedPool,
   volumeFactor,
   tierPays,
   verificationFor,
   type PopulationContext,
 } from './population-kit.js';
-import { createRng, createWeightedTable, deriveSeed, seedOfText, weightedFromRecord, type Rng } from './seeded-rng.js';
+import { createWeightedTable, weightedFromRecord, type Rng } from './seeded-rng.js';
 import { DAY_MS, HOUR_MS, createSchedule } from './activity-sampler.js';
-import { evalTag, type ActivityWindow, type Habits, type NetworkAssignment, type NewAccount } from './world-model.js';
+import { evalTag, type ActivityWindow, type NetworkAssignment, type NewAccount } from './world-model.js';
+import { baseHabits, cloudEgress, groupRng, homeEndpoints, maxTokensHabit, newCompany, personalEmail, temperatureHabit, tierTable, universityPool, vpnPool, type CompanyOrg } from './benign-kit.js';
 
 /**
  * The legitimate population, one builder per persona. The last four personas are the hard
@@ -45,76 +44,6 @@ export function buildBenignPopulation(context: PopulationContext): void {
   buildEvalHarnesses(context);
   buildResellers(context);
   buildClassrooms(context);
-}
-
-function groupRng(context: PopulationContext, key: string): Rng {
-  return createRng(deriveSeed(context.seed, seedOfText(`group:${key}`)));
-}
-
-function homeEndpoints(context: PopulationContext, country: string, rng: Rng): Endpoint[] {
-  const v6 = context.scenario.traffic.ipv6_share;
-  const home = homeEndpoint(country, rng, v6, 0.1);
-  const out = [home];
-  if (rng.chance(0.45)) out.push(homeEndpoint(country, rng, v6, 0.9));
-  if (rng.chance(0.25)) out.push(homeEndpoint(country, rng, v6, 0));
-  return out;
-}
-
-function vpnPool(context: PopulationContext): number {
-  return sharedPool(context, 'consumer-vpn', () => {
-    const rng = groupRng(context, 'consumer-vpn');
-    const endpoints: Endpoint[] = [];
-    const count = Math.max(24, Math.round(180 * Math.sqrt(context.scale)));
-    for (let i = 0; i < count; i++) endpoints.push(endpointOfKind('vpn', rng));
-    return endpoints;
-  });
-}
-
-function universityPool(context: PopulationContext, university: University): number {
-  return sharedPool(context, `campus:${university.domain}`, () => {
-    const rng = groupRng(context, `campus:${university.domain}`);
-    const system = systemsOf('university').find((candidate) => candidate.asn === university.asn && candidate.country === university.country) ?? systemsOf('university')[0]!;
-    const first = addressIn(system, rng);
-    const endpoints = [first];
-    const extra = rng.range(1, 3);
-    for (let i = 0; i < extra; i++) endpoints.push(neighbourOf(first, rng));
-    return endpoints;
-  });
-}
-
-function cloudEgress(rng: Rng, count: number, country?: string): Endpoint[] {
-  const first = endpointOfKind('datacenter', rng, country);
-  const out = [first];
-  for (let i = 1; i < count; i++) out.push(rng.chance(0.7) ? neighbourOf(first, rng) : endpointOfKind('datacenter', rng, first.country));
-  return out;
-}
-
-function maxTokensHabit(api: ApiKind, rng: Rng, choices: number[] = [1024, 2048, 4096, 8192]): number | null {
-  // The Anthropic API requires max_tokens; OpenAI clients usually leave it out.
-  if (api !== 'anthropic.messages' && rng.chance(0.6)) return null;
-  return rng.pick(choices);
-}
-
-function temperatureHabit(rng: Rng): number | null {
-  return rng.pick([null, null, 0.7, 1, 0.2, 0.5]);
-}
-
-function tierTable(record: Partial<Record<AccountTier, number>>) {
-  return weightedFromRecord(record);
-}
-
-function personalEmail(rng: Rng, country: string): { local: string; domain: string } {
-  const { first, last } = personName(rng);
-  const local = personalLocalPart(rng, first, last);
-  if (rng.chance(0.06)) return { local: first, domain: vanityDomain(last, rng) };
-  // Small mail providers and odd registrations exist among real users too, so a cheap-looking
-  // domain is evidence only when many sign-ups share it.
-  if (rng.chance(0.01)) return { local, domain: cheapDomain(rng) };
-  return { local, domain: rng.pick(countryInfo(country).freeMailDomains) };
-}
-
-function baseHabits(outputChars: readonly [number, number], content: Habits['content']): Habits {
-  return { maxTokens: null, temperature: null, stream: 0, reasoningShare: 0, reasoningLevel: 'medium', systemPrompt: null, tools: null, outputChars, content };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +71,10 @@ function buildChatUsers(context: PopulationContext): void {
     // A household shares a card now and then: benign accounts sharing a payment fingerprint.
     const card: string | null = tierPays(tier) ? (previousCard !== null && rng.chance(0.02) ? previousCard : cardFingerprint(rng)) : null;
     if (card !== null) previousCard = card;
-    const habits = baseHabits(config.output_chars, { kind: 'chat', distillShare: config.distillation_prompt_share, elicitShare: config.elicitation_share, casual: rng.float() });
+    // Drawn only when some users have the habit, so that scenarios without it keep their bytes.
+    const habitual = config.habitual_elicitation_share > 0 && rng.chance(config.habitual_elicitation_share);
+    const elicitShare = habitual ? Math.max(config.elicitation_share, rng.uniform(0.5, 0.9)) : config.elicitation_share;
+    const habits = baseHabits(config.output_chars, { kind: 'chat', distillShare: config.distillation_prompt_share, elicitShare, casual: rng.float() });
     habits.maxTokens = maxTokensHabit(api, rng);
     habits.temperature = temperatureHabit(rng);
     habits.stream = frontEnd ? 0.95 : context.scenario.traffic.stream_share;
@@ -190,26 +122,6 @@ function buildChatUsers(context: PopulationContext): void {
 
 // ---------------------------------------------------------------------------------------------
 
-interface CompanyOrg {
-  id: string;
-  name: string;
-  domain: string;
-  country: string;
-  office: number;
-  card: string | null;
-  tier: AccountTier;
-}
-
-function newCompany(context: PopulationContext, rng: Rng, tier: AccountTier, country?: string): CompanyOrg {
-  const name = companyName(rng);
-  const orgCountry = country ?? userCountryTable().pick(rng);
-  const businessSystems = systemsOf('business', orgCountry);
-  const office = businessSystems.length > 0 && rng.chance(0.7) ? addressIn(rng.pick(businessSystems), rng) : homeEndpoint(orgCountry, rng, 0, 0);
-  const endpoints = [office];
-  if (rng.chance(0.4)) endpoints.push(neighbourOf(office, rng));
-  return { id: orgId(rng), name, domain: companyDomain(name, rng), country: orgCountry, office: addPool(context, endpoints), card: rng.chance(0.75) ? cardFingerprint(rng) : null, tier };
-}
-
 function addDeveloper(context: PopulationContext, group: number, rng: Rng, company: CompanyOrg | null, volume = 1): NewAccount {
   const config = context.scenario.personas.developer;
   const country = company?.country ?? userCountryTable(config.countries).pick(rng);
@@ -232,7 +144,7 @@ function addDeveloper(context: PopulationContext, group: number, rng: Rng, compa
     benchmarkShare: config.benchmark_prompt_share,
     agentSystem: agent ? rng.pick(CODING_TOOL_SYSTEMS) : null,
   });
-  habits.maxTokens = agent ? (rng.chance(0.3) ? 64000 : rng.pick([8192, 16384, 32000])) : maxTokensHabit(api, rng, [1024, 2048, 4096, 8192, 8192]);
+  habits.maxTokens = agent ? (rng.chance(config.agent_maxed_share) ? 64000 : rng.pick([8192, 16384, 32000])) : maxTokensHabit(api, rng, [1024, 2048, 4096, 8192, 8192]);
   habits.temperature = agent ? null : rng.pick([null, 0, 0.2, 0.7]);
   habits.stream = agent ? 0.9 : context.scenario.traffic.stream_share;
   habits.reasoningShare = agent ? 0.45 : 0.1;

@@ -86,7 +86,7 @@ const BATCH_DOCUMENTS = sourceTable([
   [{ corpus: 'alpaca_libre', style: 'label' }, 0.2],
 ]);
 
-const BENCHMARK_CORPUS: Record<BenchmarkName, { corpus: CorpusName; style: ResponseStyle }> = {
+export const BENCHMARK_CORPUS: Record<BenchmarkName, { corpus: CorpusName; style: ResponseStyle }> = {
   gsm8k: { corpus: 'gsm8k_train', style: 'steps' },
   math: { corpus: 'math_competition', style: 'steps' },
   humaneval_mbpp: { corpus: 'code_benchmarks', style: 'code' },

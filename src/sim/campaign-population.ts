@@ -1,7 +1,8 @@
 import type { AccountTier } from '../model/account.js';
-import type { CampaignConfig, ClientStackName } from './scenario-schema.js';
+import type { CampaignConfig, CampaignTask, ClientStackName } from './scenario-schema.js';
+import { CAMPAIGN_TASKS } from './scenario-schema.js';
 import { pickClientIdentity, type ClientIdentity } from './client-catalog.js';
-import { countryInfo, endpointOfKind, homeEndpoint, neighbourOf, proxyCountryTable, utcOffsetFor, type Endpoint } from './network-catalog.js';
+import { countryInfo, homeEndpoint, proxyCountryTable, utcOffsetFor, type Endpoint } from './network-catalog.js';
 import { cheapDomain, personName, personalLocalPart, UNIVERSITIES } from './identity-bank.js';
 import {
   AGENT_LANGUAGES,
@@ -20,6 +21,9 @@ import {
   fill,
 } from './prompt-bank.js';
 import { AGENT_TOOLS, APP_TOOLS, pickToolset } from './tool-catalog.js';
+import { drawSketchWording } from './instruction-wording.js';
+import { exitEndpoints, exitNetworkOf, providerNamed, providerPool, scaledPoolSize } from './exit-pools.js';
+import { composeSystemPrompts } from './system-prompt-composer.js';
 import {
   accountId,
   addPool,
@@ -63,31 +67,14 @@ const EMAIL_PATTERNS: ReadonlyArray<(first: string, last: string, rng: Rng) => s
 
 function exitPool(context: PopulationContext, config: CampaignConfig, rng: Rng): Endpoint[] {
   const infra = config.infrastructure;
-  const size = Math.max(30, Math.round(infra.pool_size * context.scale));
-  const countries = proxyCountryTable(infra.countries);
-  const v6 = context.scenario.traffic.ipv6_share * 0.5;
-  const residential = () => homeEndpoint(countries.pick(rng), rng, v6, 0.3);
-  // Datacenter exits come in rented blocks: many hosts in the same few /24s.
-  let block: Endpoint | null = null;
-  const datacenter = (kind: 'datacenter' | 'vpn') => {
-    if (block === null || rng.chance(0.08)) block = endpointOfKind(kind, rng);
-    return neighbourOf(block, rng);
-  };
-  const out: Endpoint[] = [];
-  for (let i = 0; i < size; i++) {
-    if (infra.network === 'residential_proxy') out.push(residential());
-    else if (infra.network === 'datacenter_proxy') out.push(datacenter(rng.chance(0.7) ? 'datacenter' : 'vpn'));
-    else {
-      const u = rng.float();
-      // Proxy networks also spread traffic over third-party clouds.
-      out.push(u < 0.5 ? residential() : u < 0.85 ? datacenter(rng.chance(0.5) ? 'datacenter' : 'vpn') : endpointOfKind('datacenter', rng));
-    }
-  }
-  return out;
+  return exitEndpoints(context, exitNetworkOf(infra.network), scaledPoolSize(infra.pool_size, context.scale), infra.countries, rng);
 }
 
-function makeSketches(config: CampaignConfig, rng: Rng): CampaignSketch[] {
+function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number): CampaignSketch[] {
   const out: CampaignSketch[] = [];
+  // Wordings come from a stream of their own, so that campaigns without prompt styles draw
+  // exactly what they drew before the styles existed.
+  const wordingRng = config.content.prompt_styles === null ? null : createRng(wordingSeed);
   const language = rng.pick(AGENT_LANGUAGES);
   for (let i = 0; i < config.content.templates; i++) {
     const pool = (size: number, count: number) => {
@@ -109,6 +96,7 @@ function makeSketches(config: CampaignConfig, rng: Rng): CampaignSketch[] {
       agentLanguage,
       tools: rng.chance(0.6) ? pickToolset(AGENT_TOOLS, rng, 2, 3) : [...pickToolset(AGENT_TOOLS, rng, 1, 2), ...pickToolset(APP_TOOLS, rng, 1, 2)],
       toolSystem: rng.int(TOOL_AGENT_SYSTEMS.length),
+      wording: wordingRng === null ? null : drawSketchWording(wordingRng),
     });
   }
   return out;
@@ -119,9 +107,35 @@ function studentLikeLocal(rng: Rng): string {
   return rng.chance(0.5) ? `${letters[rng.int(26)]}${letters[rng.int(26)]}${rng.range(1000, 99999)}` : `s${rng.range(1_000_000, 9_999_999)}`;
 }
 
+function composedSystemPrompts(config: CampaignConfig, seed: number): CampaignRuntime['systemPrompts'] {
+  const count = config.content.system_prompts;
+  if (count === null) return null;
+  const out: Partial<Record<CampaignTask, string[]>> = {};
+  if (count === 0) return out;
+  for (const task of CAMPAIGN_TASKS) if ((config.content.tasks[task] ?? 0) > 0) out[task] = composeSystemPrompts(task, count, seed);
+  return out;
+}
+
+/** Burst windows over [fromMs, toMs): `perDay` bursts a day at random times, each `minutes` long. */
+function burstWindows(fromMs: number, toMs: number, perDay: number, minutes: number, ratePerHour: number, rng: Rng): ActivityWindow[] {
+  const out: ActivityWindow[] = [];
+  const lengthMs = minutes * 60_000;
+  for (let day = Math.floor(fromMs / DAY_MS); day * DAY_MS < toMs; day++) {
+    const count = rng.poisson(perDay);
+    for (let b = 0; b < count; b++) {
+      const start = day * DAY_MS + Math.floor(rng.float() * (DAY_MS - lengthMs));
+      const from = Math.max(start, fromMs);
+      const to = Math.min(start + lengthMs, toMs);
+      if (from < to) out.push({ startMs: from, endMs: to, ratePerHour, tag: -1 });
+    }
+  }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
 function buildCampaign(context: PopulationContext, config: CampaignConfig, campaignIndex: number): CampaignRuntime {
   const group = groupIndex(context, { key: config.name, label: 'attack', persona: config.kind, campaign: config.name });
-  const rng = createRng(deriveSeed(context.seed, seedOfText(`campaign:${config.name}`), campaignIndex));
+  const campaignSeed = deriveSeed(context.seed, seedOfText(`campaign:${config.name}`), campaignIndex);
+  const rng = createRng(campaignSeed);
   const infra = config.infrastructure;
   const count = scaledCount(context, config.accounts);
   const factor = volumeFactor(context, config.accounts);
@@ -129,7 +143,8 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
   const startMs = context.startMs + config.start_day * DAY_MS;
   const endMs = context.startMs + (config.end_day ?? windowDays) * DAY_MS;
 
-  const pool = infra.network === 'distinct_residential' ? -1 : addPool(context, exitPool(context, config, rng));
+  const pool =
+    infra.network === 'distinct_residential' ? -1 : infra.exit_provider !== null ? providerPool(context, providerNamed(context, infra.exit_provider)) : addPool(context, exitPool(context, config, rng));
   const cards = infra.payment_cards > 0 ? Array.from({ length: Math.max(1, Math.round(infra.payment_cards * context.scale)) }, () => cardFingerprint(rng)) : null;
   const catchalls = Array.from({ length: Math.max(2, Math.round(count / 120)) }, () => cheapDomain(rng));
   const universities = Array.from({ length: rng.range(2, 5) }, () => rng.pick(UNIVERSITIES));
@@ -139,13 +154,15 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
   // The campaign's tooling: one build per stack, reused by most of its accounts.
   const tooling = new Map<ClientStackName, ClientIdentity>();
   for (const stack of stacks.items) tooling.set(stack, pickClientIdentity(stack, rng));
-  const sketches = makeSketches(config, rng);
+  const sketches = makeSketches(config, rng, deriveSeed(campaignSeed, 0x3011d));
+  const toolingShare = infra.shared_tooling_share ?? 0.85;
+  const maxTokensChoices = config.content.max_tokens_choices ?? [4096, 8192, 8192, 16384];
   const emailPattern = rng.int(1_000_000);
 
   const [minSteps, maxSteps] = config.content.agent_steps;
   const meanTurns = (minSteps + maxSteps) / 2;
   const shiftWindows: ActivityWindow[] = [];
-  if (config.schedule === 'shifts' && config.kind === 'agentic_coding') {
+  if (config.schedule === 'shifts') {
     const perDay = config.shifts_per_day;
     const hours = config.shift_hours;
     const firstHour = rng.uniform(0, 24 / perDay);
@@ -161,6 +178,12 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
     }
     shiftWindows.sort((a, b) => a.startMs - b.startMs);
   }
+  const burstRng = createRng(deriveSeed(campaignSeed, 0xb0257));
+  const burstHours = (config.bursts_per_day * config.burst_minutes) / 60;
+  const sharedBursts =
+    config.schedule === 'bursts' && config.burst_sync
+      ? burstWindows(startMs, endMs, config.bursts_per_day, config.burst_minutes, (config.requests_per_account_day * factor) / burstHours / meanTurns, burstRng)
+      : null;
 
   // Activation: rotation gives each account a stretch of days; otherwise all run the whole campaign.
   interface Plan {
@@ -197,7 +220,7 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
     const api = apiForStack(context, stack, rng);
     const aligned = alignStack(stack, api);
     const stealth = infra.network === 'distinct_residential';
-    const client = !stealth && tooling.has(aligned) && rng.chance(0.85) ? tooling.get(aligned)! : pickClientIdentity(aligned, rng);
+    const client = !stealth && tooling.has(aligned) && rng.chance(toolingShare) ? tooling.get(aligned)! : pickClientIdentity(aligned, rng);
 
     let local: string;
     let domain: string;
@@ -233,11 +256,13 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
     const createdAtMs =
       bursts > 0 ? burstTimes[Math.min(bursts - 1, Math.floor((i * bursts) / count))]! + rng.int(Math.max(1, Math.floor(infra.signup_burst_minutes * 60_000))) : organicSignup(rng, plan.fromMs - 3 * DAY_MS, 420);
     const card = tierPays(tier) ? (cards !== null ? rng.pick(cards) : cardFingerprint(rng)) : null;
-    const requestRate = rng.logNormal(config.requests_per_account_day, stealth ? 0.5 : 0.25) * factor;
-    const schedule =
-      config.schedule === 'shifts'
-        ? { sessionsPerDay: 0, profile: 'flat' as const, windows: shiftWindows }
-        : { sessionsPerDay: requestRate / meanTurns, profile: config.schedule === 'diurnal' ? rng.pick(['personal', 'work'] as const) : ('flat' as const), windows: [] as ActivityWindow[] };
+    const requestRate = rng.logNormal(config.requests_per_account_day, config.volume_spread ?? (stealth ? 0.5 : 0.25)) * factor;
+    let schedule: { sessionsPerDay: number; profile: 'flat' | 'personal' | 'work'; windows: ActivityWindow[] };
+    if (config.schedule === 'shifts') schedule = { sessionsPerDay: 0, profile: 'flat', windows: shiftWindows };
+    else if (config.schedule === 'bursts') {
+      const windows = sharedBursts ?? burstWindows(plan.fromMs, plan.toMs, config.bursts_per_day, config.burst_minutes, requestRate / burstHours / meanTurns, burstRng);
+      schedule = { sessionsPerDay: 0, profile: 'flat', windows };
+    } else schedule = { sessionsPerDay: requestRate / meanTurns, profile: config.schedule === 'diurnal' ? rng.pick(['personal', 'work'] as const) : 'flat', windows: [] };
     pushAccount(context, {
       id: accountId(rng),
       orgId: orgId(rng),
@@ -269,7 +294,7 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
       newModel: config.new_model,
       requestRate,
       habits: {
-        maxTokens: rng.pick([4096, 8192, 8192, 16384]),
+        maxTokens: rng.pick(maxTokensChoices),
         temperature: rng.pick([null, 0.7, 1, 0.8]),
         stream: stealth ? context.scenario.traffic.stream_share : 0.2,
         reasoningShare: config.content.thinking_share,
@@ -282,5 +307,5 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
       dormant: false,
     });
   }
-  return { config, group, sketches };
+  return { config, group, sketches, systemPrompts: composedSystemPrompts(config, deriveSeed(campaignSeed, 0x5e5)) };
 }

@@ -1,6 +1,6 @@
 import type { ExchangeSpec, RequestSpec, TurnSpec } from './exchange-spec.js';
 import { baseRequest } from './exchange-spec.js';
-import type { CampaignTask, CustomerTask } from './scenario-schema.js';
+import { CAMPAIGN_TASKS, type CampaignTask, type CustomerTask, type PromptStyle } from './scenario-schema.js';
 import {
   AGENT_TASK_FRAMES,
   COT_CLOSES,
@@ -22,7 +22,8 @@ import {
 } from './prompt-bank.js';
 import { APP_TOOLS, type ToolSpec } from './tool-catalog.js';
 import { languageOf, proseText, stepsText, topicOf } from './response-synthesizer.js';
-import { weightedFromRecord, type Rng, type WeightedTable } from './seeded-rng.js';
+import { mix32, weightedFromRecord, type Rng, type WeightedTable } from './seeded-rng.js';
+import { PLAIN_AGENT_FRAMES, PLAIN_GRADING_FRAMES, PLAIN_QUESTION_FRAMES, PLAIN_REWRITE_FRAMES, withInstruction, type SketchWording } from './instruction-wording.js';
 import { customerSession } from './benign-tasks.js';
 import { agentLoop, outputLength, pickPrompt, responseOf, sourceTable, type SessionRequest } from './task-kit.js';
 import type { CampaignRuntime, CampaignSketch, ContentHabits } from './world-model.js';
@@ -74,7 +75,8 @@ const DATA_TOOLS: readonly ToolSpec[] = APP_TOOLS.filter((tool) => tool.name ===
 
 interface CampaignTables {
   tasks: WeightedTable<CampaignTask>;
-  customers: WeightedTable<CustomerTask> | null;
+  customers: WeightedTable<CustomerTask>;
+  styles: WeightedTable<PromptStyle> | null;
 }
 
 const tables = new WeakMap<CampaignRuntime, CampaignTables>();
@@ -83,7 +85,11 @@ function tablesOf(runtime: CampaignRuntime): CampaignTables {
   let cached = tables.get(runtime);
   if (cached === undefined) {
     const config = runtime.config;
-    cached = { tasks: weightedFromRecord(config.content.tasks), customers: config.kind === 'proxy_network' ? weightedFromRecord(config.customer_tasks) : null };
+    cached = {
+      tasks: weightedFromRecord(config.content.tasks),
+      customers: weightedFromRecord(config.customer_tasks),
+      styles: config.content.prompt_styles === null ? null : weightedFromRecord(config.content.prompt_styles),
+    };
     tables.set(runtime, cached);
   }
   return cached;
@@ -104,6 +110,25 @@ function campaignRequest(request: SessionRequest, runtime: CampaignRuntime, mess
     n: api === 'openai.chat_completions' && rng.chance(content.multi_sample_share) ? rng.range(2, 3) : 1,
     ...extra,
   });
+}
+
+/**
+ * The system prompt of a request when the campaign composes its own: most requests of an
+ * account use its usual one, the rest any of the campaign's. `undefined` keeps the sketch's.
+ */
+function composedSystem(request: SessionRequest, runtime: CampaignRuntime, task: CampaignTask): string | null | undefined {
+  if (runtime.systemPrompts === null) return undefined;
+  const prompts = runtime.systemPrompts[task];
+  if (prompts === undefined || prompts.length === 0) return null;
+  const { rng, account } = request;
+  return rng.chance(0.6) ? prompts[mix32(account.index * CAMPAIGN_TASKS.length + CAMPAIGN_TASKS.indexOf(task)) % prompts.length]! : rng.pick(prompts);
+}
+
+/** The wording style of one request; null keeps the sketch's frames (campaigns without styles). */
+function styleOf(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch): { style: PromptStyle; wording: SketchWording } | null {
+  const styles = tablesOf(runtime).styles;
+  if (styles === null || sketch.wording === null) return null;
+  return { style: styles.pick(request.rng), wording: sketch.wording };
 }
 
 function cotPrompt(request: SessionRequest, sketch: CampaignSketch): { system: string | null; text: string; question: string } {
@@ -147,39 +172,83 @@ function dataTable(rng: Rng): { table: string; question: string } {
 function singleTask(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: CampaignTask): ExchangeSpec {
   const { rng, account } = request;
   const length = outputLength(rng, account.habits.outputChars);
+  const styled = styleOf(request, runtime, sketch);
+  const system = composedSystem(request, runtime, task);
   if (task === 'rubric') {
-    const { text, question, pairwise } = rubricPrompt(request, sketch);
-    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system: RUBRIC_SYSTEMS[sketch.rubricSystem]!, temperature: 0 });
+    const { text, question, pairwise } = styled === null || styled.style === 'elicit' ? rubricPrompt(request, sketch) : styledRubricPrompt(request, sketch, styled.style, styled.wording);
+    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system: system === undefined ? RUBRIC_SYSTEMS[sketch.rubricSystem]! : system, temperature: 0 });
     const response = responseOf(request, spec, 'grade', topicOf(question), length);
     if (pairwise) response.texts = response.texts.map((candidate) => candidate.replace(/Overall score: .*$/, `Verdict: [[${rng.pick(['A', 'B', 'tie'])}]]`));
     return { request: spec, response };
   }
   if (task === 'safe_rewrite') {
     const question = rng.pick(request.corpora.texts('hh_rlhf_harmless_test'));
-    const frame = rng.chance(0.85) ? SAFE_REWRITE_FRAMES[sketch.safeFrame]! : rng.pick(SAFE_REWRITE_FRAMES);
-    const text = fill(frame, { reason: COT_REASONING[rng.pick(sketch.reasons)]!, q: question });
-    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], {});
+    let text: string;
+    if (styled === null || styled.style === 'elicit') {
+      const frame = rng.chance(0.85) ? SAFE_REWRITE_FRAMES[sketch.safeFrame]! : rng.pick(SAFE_REWRITE_FRAMES);
+      text = fill(frame, { reason: COT_REASONING[rng.pick(sketch.reasons)]!, q: question });
+    } else if (styled.style === 'plain') {
+      text = fill(PLAIN_REWRITE_FRAMES[styled.wording.plainRewrite]!, { q: question });
+    } else {
+      text = withInstruction(question, rng.pick(styled.wording.rewrite), styled.wording.requestFirst);
+    }
+    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], system === undefined ? {} : { system });
     const response = responseOf(request, spec, 'refusal', topicOf(question), Math.round(length * 0.5));
     response.texts = response.texts.map((refusal) => `${refusal}\n\n**Safe version of the request:** ${topicOf(question)}...\n\n${proseText(rng, Math.round(length * 0.5), topicOf(question), request.corpora)}`);
     return { request: spec, response };
   }
-  const { system, text, question } = cotPrompt(request, sketch);
-  const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system });
-  return { request: spec, response: responseOf(request, spec, 'steps', topicOf(question), length) };
+  if (styled !== null && styled.style !== 'elicit') {
+    const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
+    const text =
+      styled.style === 'plain'
+        ? fill(PLAIN_QUESTION_FRAMES[rng.pick(styled.wording.plainQuestion)]!, { q: question })
+        : withInstruction(question, rng.pick(styled.wording.reasoning), styled.wording.requestFirst);
+    const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system: system ?? null });
+    return { request: spec, response: responseOf(request, spec, 'steps', topicOf(question), length) };
+  }
+  const cot = cotPrompt(request, sketch);
+  const spec = campaignRequest(request, runtime, [{ role: 'user', text: cot.text }], { system: system === undefined ? cot.system : system });
+  return { request: spec, response: responseOf(request, spec, 'steps', topicOf(cot.question), length) };
+}
+
+/** Grading in the plain style (a bare score) or in a paraphrased wording with the sketch's criteria. */
+function styledRubricPrompt(request: SessionRequest, sketch: CampaignSketch, style: PromptStyle, wording: SketchWording): { text: string; question: string; pairwise: boolean } {
+  const { rng, corpora } = request;
+  const pick = pickPrompt(corpora, RUBRIC_SOURCES, rng);
+  const topic = topicOf(pick.text);
+  const answer = pick.style === 'steps' ? stepsText(rng, outputLength(rng, [200, 450]), topic) : proseText(rng, outputLength(rng, [180, 420]), topic, corpora);
+  if (style === 'plain') return { text: fill(PLAIN_GRADING_FRAMES[wording.plainGrading]!, { a: answer, q: pick.text }), question: pick.text, pairwise: false };
+  const criteria = rng.chance(0.6) ? `\n\nCriteria:\n${sketch.criteria.map((index) => `- ${RUBRIC_CRITERIA[index]}`).join('\n')}` : '';
+  const instruction = rng.pick(wording.grading);
+  const body = `Question:\n${pick.text}\n\nAnswer:\n${answer}${criteria}`;
+  return { text: wording.requestFirst ? `${instruction}\n\n${body}` : `${body}\n\n${instruction}`, question: pick.text, pairwise: false };
+}
+
+/** The task text of an agent session in the request's style. */
+function agentTaskText(request: SessionRequest, sketch: CampaignSketch, styled: { style: PromptStyle; wording: SketchWording } | null, question: string): string {
+  const { rng } = request;
+  // The frame is drawn before the issue number: the order the sketches' frames always drew in.
+  const frame = styled === null || styled.style === 'elicit' ? (rng.chance(0.85) ? AGENT_TASK_FRAMES[sketch.agentFrame]! : rng.pick(AGENT_TASK_FRAMES)) : PLAIN_AGENT_FRAMES[styled.wording.plainAgent]!;
+  const text = fill(frame, { language: sketch.agentLanguage, issue: String(rng.range(100, 9999)), q: question });
+  if (styled === null || styled.style === 'elicit') return text;
+  const plain = text;
+  return styled.style === 'plain' ? plain : `${plain}\n\n${rng.pick(styled.wording.reasoning)}`;
 }
 
 function agenticTask(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: CampaignTask): ExchangeSpec[] {
   const { rng, account } = request;
   const finalLength = outputLength(rng, account.habits.outputChars);
+  const styled = styleOf(request, runtime, sketch);
+  const composed = composedSystem(request, runtime, task);
   if (task === 'agentic_coding') {
     const pick = pickPrompt(request.corpora, AGENT_TASK_SOURCES, rng);
-    const frame = rng.chance(0.85) ? AGENT_TASK_FRAMES[sketch.agentFrame]! : rng.pick(AGENT_TASK_FRAMES);
-    const taskText = fill(frame, { language: sketch.agentLanguage, issue: String(rng.range(100, 9999)), q: pick.text });
+    const taskText = agentTaskText(request, sketch, styled, pick.text);
     const tools = sketch.tools;
+    const system = composed === undefined ? sketch.system : composed;
     return agentLoop(request, {
       task: taskText,
       tools,
-      makeSpec: (messages) => campaignRequest(request, runtime, messages, { system: sketch.system, tools, cacheSystem: request.api === 'anthropic.messages' }),
+      makeSpec: (messages) => campaignRequest(request, runtime, messages, { system, tools, cacheSystem: request.api === 'anthropic.messages' && system !== null }),
       narration: [30, 120],
       finalStyle: 'code',
       finalLength,
@@ -188,9 +257,10 @@ function agenticTask(request: SessionRequest, runtime: CampaignRuntime, sketch: 
   }
   if (task === 'tool_orchestration') {
     const pick = pickPrompt(request.corpora, ORCHESTRATION_SOURCES, rng);
-    const system = TOOL_AGENT_SYSTEMS[sketch.toolSystem]!;
+    const system = composed === undefined ? TOOL_AGENT_SYSTEMS[sketch.toolSystem]! : composed;
+    const taskText = styled === null || styled.style !== 'paraphrase' ? pick.text : `${pick.text}\n\n${rng.pick(styled.wording.reasoning)}`;
     return agentLoop(request, {
-      task: pick.text,
+      task: taskText,
       tools: sketch.tools,
       makeSpec: (messages) => campaignRequest(request, runtime, messages, { system, tools: sketch.tools }),
       narration: [30, 120],
@@ -199,9 +269,10 @@ function agenticTask(request: SessionRequest, runtime: CampaignRuntime, sketch: 
     });
   }
   const { table, question } = dataTable(rng);
-  const system = DATA_ANALYST_SYSTEMS[sketch.toolSystem % DATA_ANALYST_SYSTEMS.length]!;
+  const system = composed === undefined ? DATA_ANALYST_SYSTEMS[sketch.toolSystem % DATA_ANALYST_SYSTEMS.length]! : composed;
+  const ask = styled === null || styled.style === 'elicit' ? question : styled.style === 'plain' ? question.replace(/ (Show|Explain) .*$/, '') : `${question.replace(/ (Show|Explain) .*$/, '')} ${rng.pick(styled.wording.reasoning)}`;
   return agentLoop(request, {
-    task: `Here is a CSV extract:\n\n${table}\n${question}`,
+    task: `Here is a CSV extract:\n\n${table}\n${ask}`,
     tools: DATA_TOOLS,
     makeSpec: (messages) => campaignRequest(request, runtime, messages, { system, tools: DATA_TOOLS }),
     narration: [30, 120],
@@ -215,9 +286,8 @@ export function campaignSession(request: SessionRequest, habits: Extract<Content
   const runtime = world.campaigns[habits.campaign]!;
   const config = runtime.config;
   const { tasks, customers } = tablesOf(runtime);
-  if (config.kind === 'proxy_network' && customers !== null && !rng.chance(config.distillation_share)) {
-    return customerSession(request, customers.pick(rng));
-  }
+  // Campaigns with no mixed-in traffic draw nothing here, as before the share applied to every kind.
+  if (config.distillation_share < 1 && !rng.chance(config.distillation_share)) return customerSession(request, customers.pick(rng));
   const sketch = rng.chance(0.8) ? runtime.sketches[habits.sketch]! : rng.pick(runtime.sketches);
   const task = tasks.pick(rng);
   if (task === 'agentic_coding' || task === 'tool_orchestration' || task === 'data_analysis') return agenticTask(request, runtime, sketch, task);

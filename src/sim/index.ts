@@ -9,3 +9,5 @@ export type { KnobRow } from './scenario-docs.js';
 export { loadPromptCorpora, defaultCorporaDir, CORPUS_NAMES, CORPUS_ROLES } from './corpus-loader.js';
 export type { PromptCorpora, CorpusName } from './corpus-loader.js';
 export { tokensOf, CHARS_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS } from './token-estimator.js';
+export { drawRandomWorld } from './world-randomizer.js';
+export type { RandomWorld } from './world-randomizer.js';

@@ -236,3 +236,59 @@ export const DATA_ANALYST_SYSTEMS = [
   'You are a senior data analyst. Use the python tool to compute results; never guess numbers. Explain your reasoning and the method behind each step.',
   'You are an analytics agent with access to a Python sandbox and a SQL warehouse. Plan the analysis, run code, check results, and explain the findings clearly.',
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Research labs: published evaluation prompts (chain-of-thought ones included) and judge
+// templates, as evaluation suites and papers print them.
+
+export const RESEARCH_EVAL_FRAMES = {
+  /** Frames that ask for the reasoning, as chain-of-thought evaluation prompts do. */
+  reasoning: [
+    'Solve the following math problem step by step. The last line of your response should be of the form Answer: $ANSWER (without quotes) where $ANSWER is the answer to the problem.\n\n{q}\n\nRemember to put your answer on its own line after "Answer:".',
+    '{q}\nPlease reason step by step, and put your final answer within \\boxed{}.',
+    'Q: {q}\nA: Let\'s think step by step.',
+    'Answer the following question. Think step by step before answering, and end with "The answer is X".\n\n{q}',
+    'Question: {q}\nWork through the problem carefully, showing your reasoning, then give the final answer.',
+  ],
+  /** Frames that ask for the answer only (direct-answer baselines). */
+  direct: ['{q}\nAnswer with the final answer only.', 'Question: {q}\nAnswer:', '{q}\n\nRespond with just the final answer.', '{q}'],
+};
+
+export const JUDGE_FRAMES = [
+  '[Instruction]\nPlease act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question displayed below. Your evaluation should consider factors such as the helpfulness, relevance, accuracy, depth, creativity, and level of detail of the response. Begin your evaluation by providing a short explanation. Be as objective as possible. After providing your explanation, you must rate the response on a scale of 1 to 10 by strictly following this format: "[[rating]]", for example: "Rating: [[5]]".\n\n[Question]\n{q}\n\n[The Start of Assistant\'s Answer]\n{a}\n[The End of Assistant\'s Answer]',
+  'You are grading a model\'s answer for a research study. Compare it with the reference solution and decide whether the final answer is correct. Explain your judgement briefly, then output CORRECT or INCORRECT.\n\nProblem: {q}\n\nModel answer: {a}',
+  'Please act as an impartial judge and evaluate the response below to the user prompt. Identify any mistakes or missing information, then give a verdict from 1 (very poor) to 5 (excellent) as "Score: N".\n\n<|User Prompt|>\n{q}\n\n<|The Assistant\'s Answer|>\n{a}',
+];
+
+export const RESEARCH_FOLLOW_UPS = [
+  'Now solve it again without looking at your previous answer.', 'Where exactly does the argument go wrong, if anywhere?', 'Give the same answer in a JSON object with the fields answer and confidence.',
+  'Try a different method and check that both agree.', 'Rewrite the solution for a grader who only reads the final line.', 'Is there an ambiguity in the problem statement?',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Agent platforms and support fleets.
+
+export const PLATFORM_AGENT_SYSTEMS = [
+  'You are {brand} Agent, an autonomous assistant that completes tasks for {brand} users. You can browse, run code in a sandbox, read and write files in the user\'s workspace and call the connected apps. Plan before acting, call one tool at a time, check every result, and keep going until the task is done. Never claim to have done something you did not do. Finish with a clear summary of what you did and what the user should check.',
+  'You are the {brand} assistant. Users delegate multi-step jobs to you: research, data work, coding and operations. Use the tools provided; prefer reading over guessing. When a tool fails, try an alternative. Keep the user informed with short status notes between steps. The final answer must be complete and self-contained. Current date: {date}.',
+  '# {brand} task runner\nYou execute user tasks end to end with the tools available (shell, python, web search, files, HTTP). Rules:\n- Think about the plan, then act.\n- Do not ask the user questions unless the task is impossible without an answer.\n- Respect the user\'s workspace: never delete files you did not create.\n- Report results with evidence (command output, file paths).',
+];
+
+export const SUPPORT_SYSTEM_TEMPLATES = [
+  'You are the virtual support agent for {brand}{line}. Answer customers politely and briefly, using only the policy and account details provided. Never promise refunds above the policy limit; offer escalation to a human agent for billing disputes, legal threats or safety issues. Sign off as "{brand} Support".',
+  'You are {brand}\'s customer care assistant{line}. Tone: warm, concise, professional. Always: greet the customer by name, restate the problem in one sentence, give the next step, and close with a question. Do not discuss competitors. Escalate when the customer asks for a manager twice.',
+  'Role: tier-1 support bot for {brand}{line}.\nKnowledge: the help-centre articles and the ticket fields below.\nConstraints: no medical, legal or financial advice; no internal information; answer in the customer\'s language; at most 120 words.',
+];
+
+export const SUPPORT_LINES = ['', '', ' (billing)', ' (shipping and returns)', ' (technical support)', ' (EMEA)', ' (APAC)', ' (enterprise accounts)', ' (mobile app)'];
+
+export const SUPPORT_TEMPLATES = [
+  'Customer name: {name}\nPlan: {plan}\nOpen orders: {orders}\nChannel: {channel}\n\nCustomer message:\n{q}\n\nWrite the reply.',
+  'Ticket #{ticket} ({channel}, {plan} plan)\nFrom: {name}\n\n{q}\n\nRespond following the support policy.',
+  '<ticket id="{ticket}" channel="{channel}" plan="{plan}">\n<customer>{name}</customer>\n<message>{q}</message>\n</ticket>\nDraft the agent response.',
+];
+
+export const SUPPORT_FOLLOW_UPS = [
+  'That didn\'t work, I still can\'t log in.', 'Ok thanks. How long will the refund take?', 'Can I speak to a human please?', 'I already tried that twice.',
+  'My order number is 48213, can you check it?', 'Great, that fixed it. Thank you!', 'Why was I charged twice this month?', 'Can you send me the invoice by email?',
+];

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeScenarioKnobs, scenarioKnobTable } from './scenario-docs.js';
 import { packageRoot } from './scenario-loader.js';
 
-const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('<!-- section:simulate -->'), readme.indexOf('<!-- /section:simulate -->'));
+const guide = readFileSync(join(packageRoot(), 'docs', 'simulator.md'), 'utf8');
 
 describe('scenario documentation', () => {
   it('describes every knob', () => {
@@ -15,8 +14,8 @@ describe('scenario documentation', () => {
     }
   });
 
-  it('is what the README shows (regenerate the table with scenarioKnobTable() when the schema changes)', () => {
-    expect(section).toContain(scenarioKnobTable());
+  it('is what docs/simulator.md shows (regenerate the table with scenarioKnobTable() when the schema changes)', () => {
+    expect(guide).toContain(scenarioKnobTable());
   });
 
   it('is commented in the built-in scenario files for every persona and campaign knob they set', () => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { scenarioSchema } from './scenario-schema.js';
+import { CAMPAIGN_KINDS, scenarioSchema } from './scenario-schema.js';
 
 /**
  * The scenario knobs as documentation rows, read from the schema itself (types, defaults and
- * `.describe()` texts), so the README table cannot drift from what the loader accepts: a test
- * checks that the README names every knob listed here.
+ * `.describe()` texts), so the table in docs/simulator.md cannot drift from what the loader accepts:
+ * a test checks that the guide shows exactly this table.
  */
 export interface KnobRow {
   /** Dotted path as written in a scenario file, e.g. `personas.chat_user.turns`; `campaigns[]` for list items. */
@@ -82,6 +82,13 @@ function walk(schema: z.ZodTypeAny, path: string, rows: Map<string, KnobRow & { 
     }
     return;
   }
+  if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodTypeAny).schema instanceof z.ZodObject) {
+    // A list of objects: one row for the list, then one per field of its items.
+    const value = info.hasDefault ? JSON.stringify(info.defaultValue) : '(required)';
+    if (!rows.has(path)) rows.set(path, { path, type: 'list', defaultValue: value, description: info.description, defaults: new Map([[kind ?? '', value]]) });
+    walk(inner.element as z.ZodTypeAny, `${path}[]`, rows, kind);
+    return;
+  }
   let type = typeName(inner);
   if (info.nullable) type += ' or null';
   const value = info.hasDefault ? JSON.stringify(info.defaultValue) : info.optional ? '(built-in)' : '(required)';
@@ -102,12 +109,12 @@ export function describeScenarioKnobs(): KnobRow[] {
     let defaultValue = values.length <= 1 ? row.defaultValue : [...defaults].map(([kind, value]) => `${kind}=${value}`).join('; ');
     if (row.path === 'models' || row.path === 'release.models') defaultValue = 'see `scenarios/default.yaml`';
     const kinds = [...defaults.keys()].filter((kind) => kind !== '');
-    const onlySome = row.path.startsWith('campaigns[]') && kinds.length > 0 && kinds.length < 4 ? ` (${kinds.join(', ')} only)` : '';
+    const onlySome = row.path.startsWith('campaigns[]') && kinds.length > 0 && kinds.length < CAMPAIGN_KINDS.length ? ` (${kinds.join(', ')} only)` : '';
     return { ...row, defaultValue, description: row.description + onlySome };
   });
 }
 
-/** The knob table in Markdown, as the README shows it. */
+/** The knob table in Markdown, as docs/simulator.md shows it. */
 export function scenarioKnobTable(): string {
   const escape = (text: string) => text.replace(/\|/g, '\\|');
   const lines = ['| knob | type | default | meaning |', '|---|---|---|---|'];

@@ -63,7 +63,13 @@ describe('scenario loader', () => {
   it('checks fields against each other', () => {
     expect(problemOf({ ...minimal, window: { days: 5 }, release: { at_day: 6 } })).toMatch(/release\.at_day: expected a day inside the window/);
     expect(problemOf({ name: 'x', campaigns: [{ kind: 'stealth', name: 'a', accounts: 1 }, { kind: 'cot_extraction', name: 'a', accounts: 1 }] })).toMatch(/campaigns\[1\]\.name: expected a unique name/);
-    expect(problemOf({ name: 'x', campaigns: [{ kind: 'stealth', name: 'a', accounts: 1, schedule: 'shifts' }] })).toMatch(/campaigns\[0\]\.schedule/);
+    expect(problemOf({ name: 'x', campaigns: [{ kind: 'stealth', name: 'a', accounts: 1, schedule: 'shifts', shifts_per_day: 4, shift_hours: 7 }] })).toMatch(/campaigns\[0\]\.shift_hours: expected shifts_per_day × shift_hours <= 24/);
+    expect(problemOf({ name: 'x', campaigns: [{ kind: 'stealth', name: 'a', accounts: 1, schedule: 'bursts', bursts_per_day: 30, burst_minutes: 60 }] })).toMatch(/campaigns\[0\]\.burst_minutes/);
+    expect(problemOf({ name: 'x', campaigns: [{ kind: 'cot_extraction', name: 'a', accounts: 1, infrastructure: { exit_provider: 'nobody' } }] })).toMatch(
+      /campaigns\[0\]\.infrastructure\.exit_provider: expected the name of an exit_providers entry \(none defined\), found "nobody"/,
+    );
+    expect(problemOf({ ...minimal, exit_providers: [{ name: 'p', network: 'mixed', pool_size: 5 }], campaigns: [{ kind: 'stealth', name: 'a', accounts: 1, infrastructure: { exit_provider: 'p' } }] })).toMatch(/distinct_residential/);
+    expect(problemOf({ ...minimal, personas: { chat_user: { vpn_provider: 'p' } } })).toMatch(/personas\.chat_user\.vpn_provider/);
     expect(problemOf({ name: 'x', campaigns: [{ kind: 'stealth', name: 'a', accounts: 1, start_day: 9, end_day: 3 }] })).toMatch(/campaigns\[0\]\.start_day/);
     expect(problemOf({ ...minimal, personas: { chat_user: { turns: [4, 2] } } })).toMatch(/personas\.chat_user\.turns: expected \[min, max\] with min <= max/);
   });

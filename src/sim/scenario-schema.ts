@@ -5,7 +5,7 @@ import { ACCOUNT_TIERS } from '../model/account.js';
 /**
  * The scenario file: every knob of a simulation, with defaults, so that a user can copy a
  * built-in scenario and model a campaign they have seen. Field names are snake_case like the
- * files; `.describe()` texts are the documentation (the README table is generated from them by
+ * files; `.describe()` texts are the documentation (the table in docs/simulator.md is generated from them by
  * `describeScenarioKnobs`, and a test keeps the two in step).
  *
  * Counts of accounts are at scale 1; `--scale` multiplies them (and so the volume), never the
@@ -15,6 +15,7 @@ import { ACCOUNT_TIERS } from '../model/account.js';
 const weight = z.number().min(0);
 const positive = z.number().positive();
 const count = z.number().int().min(0);
+const providerName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" and "_"');
 
 function range(description: string, min = 0) {
   return z
@@ -63,7 +64,10 @@ export const BENCHMARKS = ['gsm8k', 'math', 'humaneval_mbpp', 'mt_bench', 'arena
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export const NETWORK_KINDS = ['residential_proxy', 'datacenter_proxy', 'mixed_proxy', 'distinct_residential'] as const;
-export const SCHEDULE_KINDS = ['flat', 'diurnal', 'shifts'] as const;
+export const PROVIDER_NETWORKS = ['residential', 'datacenter', 'mixed'] as const;
+export const SCHEDULE_KINDS = ['flat', 'diurnal', 'shifts', 'bursts'] as const;
+export const PROMPT_STYLES = ['plain', 'elicit', 'paraphrase'] as const;
+export type PromptStyle = (typeof PROMPT_STYLES)[number];
 export const EMAIL_KINDS = ['personal', 'catchall', 'edu'] as const;
 
 const newModel = (defaults: { share: number; within_hours: number; delay_hours: number }) =>
@@ -101,8 +105,13 @@ const chatUser = z
     output_chars: range('length of a response in characters').default([100, 500]),
     distillation_prompt_share: z.number().min(0).max(1).default(0.1).describe('share of prompts from distillation-style corpora (homework problems, alpaca-like tasks)'),
     elicitation_share: z.number().min(0).max(1).default(0.06).describe('share of prompts that ask for step-by-step reasoning'),
+    habitual_elicitation_share: z.number().min(0).max(1).default(0).describe('chat users (students, careful learners) who ask for step-by-step reasoning in most of their prompts'),
     front_end_share: z.number().min(0).max(1).default(0.45).describe('accounts using a browser chat front-end (browser UA) rather than an SDK'),
     vpn_share: z.number().min(0).max(1).default(0.05).describe('accounts whose traffic leaves through a consumer VPN (datacenter ASN)'),
+    vpn_provider: providerName
+      .nullable()
+      .default(null)
+      .describe('name of an entry of `exit_providers` whose exits the VPN users share (with any campaign renting the same pool); null: a consumer VPN of their own'),
     tiers: tierWeights({ free: 0.62, standard: 0.38 }),
     countries: countryWeights.optional().describe('country weights; default: the built-in distribution of API users'),
     new_model: newModel({ share: 0.25, within_hours: 96, delay_hours: 0 }),
@@ -117,6 +126,7 @@ const developer = z
     turns: range('turns (or agent steps) per session').default([1, 6]),
     output_chars: range('length of a response in characters').default([150, 650]),
     coding_agent_share: z.number().min(0).max(1).default(0.3).describe('developers whose traffic comes from an agentic coding tool (one long shared system prompt, tools, many steps)'),
+    agent_maxed_share: z.number().min(0).max(1).default(0.3).describe('coding-agent users whose tool always sends a max_tokens of 64000 (the model\'s limit on most models)'),
     tool_builder_share: z.number().min(0).max(1).default(0.25).describe('developers building tool-calling apps (function definitions, tool calls)'),
     benchmark_prompt_share: z.number().min(0).max(1).default(0.08).describe('share of coding prompts taken from benchmark and self-instruct sets (code_alpaca-like questions)'),
     org_share: z.number().min(0).max(1).default(0.5).describe('developers who belong to a company org (shared office IP, corporate payment card)'),
@@ -180,6 +190,67 @@ const classroom = z
   })
   .strict();
 
+const researchLab = z
+  .object({
+    labs: count.default(1).describe('research labs at scale 1 (each one organisation: a university group or a company lab)'),
+    researchers_per_lab: range('researcher accounts per lab', 1).default([2, 5]),
+    runs_per_day: z.number().min(0).default(0.5).describe('scheduled reasoning-evaluation runs per account per day (mostly at night, from the lab\'s cluster)'),
+    prompts_per_run: range('prompts per run', 1).default([60, 240]),
+    run_hours: range('duration of a run in hours').default([0.5, 2.5]),
+    office_sessions_per_day: z.number().min(0).default(3).describe('median interactive sessions per researcher per working day (trying prompts by hand)'),
+    thinking_budget: range('thinking budget (tokens) a researcher\'s evaluation requests use', 1024).default([16000, 64000]),
+    maxed_tokens_share: z.number().min(0).max(1).default(0.7).describe('evaluation requests whose max_tokens is the model\'s output limit'),
+    elicitation_share: z.number().min(0).max(1).default(0.6).describe('evaluation prompts that ask for step-by-step reasoning, as published chain-of-thought prompts do'),
+    judge_share: z.number().min(0).max(1).default(0.2).describe('requests that use the model as a judge: grading another model\'s answer against a rubric'),
+    output_chars: range('length of a response in characters').default([600, 1600]),
+    new_model: newModel({ share: 0.7, within_hours: 12, delay_hours: 0 }),
+  })
+  .strict();
+
+const agentPlatform = z
+  .object({
+    platforms: count.default(2).describe('agent platforms at scale 1 (each a company running its end users\' agent sessions)'),
+    accounts_per_platform: range('API accounts a platform sends through', 1).default([1, 3]),
+    sessions_per_day: positive.default(60).describe('median agent sessions per account per day (each an end user\'s task)'),
+    activity_spread: z.number().min(0).default(0.6).describe('log-normal sigma of per-account volume'),
+    agent_steps: range('requests per agent session (tool calls and the final answer)', 1).default([3, 14]),
+    end_users: range('end users served by one platform', 1).default([200, 5000]),
+    server_ips: range('egress IPs of the platform\'s workers (several cloud regions)', 1).default([8, 60]),
+    end_user_id_share: z.number().min(0).max(1).default(0.5).describe('platforms that pass their end users\' ids (`user` / `metadata.user_id`)'),
+    maxed_tokens_share: z.number().min(0).max(1).default(0.35).describe('platforms whose agent framework sends the model\'s output limit as max_tokens'),
+    thinking_share: z.number().min(0).max(1).default(0.3).describe('agent requests with a thinking budget / high reasoning effort'),
+    output_chars: range('length of a final answer in characters').default([600, 1800]),
+    new_model: newModel({ share: 0.6, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
+const supportFleet = z
+  .object({
+    fleets: count.default(1).describe('organisations running a fleet of support bots at scale 1'),
+    bots_per_fleet: range('bot accounts per fleet (one per product line, region or channel)', 1).default([6, 14]),
+    requests_per_bot_day: positive.default(80).describe('median requests per bot per business day'),
+    business_hours: range('local hours the fleet is staffed; every bot runs in the same hours').default([8, 20]),
+    system_prompts: range('support system prompts a fleet shares (its bots use one each)', 1).default([1, 3]),
+    turns: range('turns per customer conversation', 1).default([1, 4]),
+    output_chars: range('length of a reply in characters').default([150, 600]),
+    new_model: newModel({ share: 0, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
+const samplingBenchmark = z
+  .object({
+    accounts: count.default(2).describe('accounts at scale 1 running sampled benchmark evaluations (pass@k, self-consistency)'),
+    runs_per_day: z.number().min(0).default(0.5).describe('runs per account per day'),
+    prompts_per_run: range('benchmark prompts per run', 1).default([40, 150]),
+    run_hours: range('duration of a run in hours').default([0.3, 2]),
+    samples_per_prompt: range('completions per prompt: the same request re-sent, or n on chat completions', 2).default([4, 16]),
+    temperature: range('sampling temperature').default([0.6, 1]),
+    multi_sample_share: z.number().min(0).max(1).default(0.5).describe('chat-completions accounts that ask for all samples in one request (n > 1) instead of re-sending'),
+    benchmarks: weights(BENCHMARKS, 'benchmarks a run picks from').default({ gsm8k: 3, math: 3, humaneval_mbpp: 3, flan_cot: 1 }),
+    new_model: newModel({ share: 0.5, within_hours: 12, delay_hours: 0 }),
+  })
+  .strict();
+
 const personas = z
   .object({
     chat_user: chatUser.default({}),
@@ -188,6 +259,10 @@ const personas = z
     eval_harness: evalHarness.default({}),
     reseller: reseller.default({}),
     classroom: classroom.default({}),
+    research_lab: researchLab.default({}),
+    agent_platform: agentPlatform.default({}),
+    support_fleet: supportFleet.default({}),
+    sampling_benchmark: samplingBenchmark.default({}),
   })
   .strict();
 
@@ -213,24 +288,46 @@ interface CampaignDefaults {
   maxedShare: number;
   thinkingShare: number;
   multiSampleShare: number;
+  /** Share of sessions that are distillation; the rest is ordinary customer-like traffic. */
+  distillationShare?: number;
 }
 
-function campaign<K extends string, E extends z.ZodRawShape = {}>(kind: K, d: CampaignDefaults, extra: E = {} as E) {
+function campaign<K extends string>(kind: K, d: CampaignDefaults) {
   return z
     .object({
       kind: z.literal(kind).describe('campaign kind: cot_extraction, agentic_coding, proxy_network or stealth'),
       name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" and "_"').describe('campaign id written to labels.jsonl'),
       accounts: count.describe('accounts at scale 1'),
       requests_per_account_day: positive.default(d.requests).describe('mean requests per account per active day'),
+      volume_spread: z.number().min(0).nullable().default(null).describe('log-normal sigma of the accounts\' volumes around `requests_per_account_day` (null: 0.25, or 0.5 for distinct_residential)'),
       account_active_days: range('each account is used for this many days and then rotated out (null: the whole window)').nullable().default(d.activeDays),
       start_day: z.number().min(0).default(0).describe('day of the window the campaign starts'),
       end_day: z.number().positive().nullable().default(null).describe('day of the window the campaign stops (null: the end)'),
-      schedule: z.enum(SCHEDULE_KINDS).default(d.schedule).describe('flat: round the clock; diurnal: a human working day in the account\'s time zone; shifts: synchronised windows shared by all accounts (load balancing)'),
+      schedule: z
+        .enum(SCHEDULE_KINDS)
+        .default(d.schedule)
+        .describe('flat: round the clock; diurnal: a human working day in the account\'s time zone; shifts: synchronised windows shared by all accounts (load balancing); bursts: short bursts of requests (see `bursts_per_day`)'),
+      shifts_per_day: z.number().int().min(1).max(12).default(3).describe('synchronised shifts per day (schedule: shifts)'),
+      shift_hours: positive.default(6.5).describe('length of one shift in hours (schedule: shifts)'),
+      bursts_per_day: positive.default(4).describe('bursts per account per day (schedule: bursts)'),
+      burst_minutes: positive.default(15).describe('length of one burst in minutes (schedule: bursts)'),
+      burst_sync: z.boolean().default(false).describe('true: every account bursts at the same times (a scheduler driving the whole campaign); false: each account at its own times (schedule: bursts)'),
+      distillation_share: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(d.distillationShare ?? 1)
+        .describe('share of each account\'s sessions that are distillation; the rest is ordinary customer-like traffic mixed in (relayed customers, cover traffic)'),
+      customer_tasks: weights(CUSTOMER_TASKS, 'what the ordinary traffic mixed into the accounts is').default({ chat: 0.6, coding_help: 0.3, tool_app: 0.1 }),
       new_model: newModel(d.newModel),
       infrastructure: z
         .object({
           network: z.enum(NETWORK_KINDS).default(d.network).describe('residential_proxy / datacenter_proxy / mixed_proxy: a rotating exit pool shared by the campaign; distinct_residential: one home connection per account, nothing shared'),
           pool_size: z.number().int().min(1).default(d.poolSize).describe('exit IPs in the proxy pool at scale 1 (scaled with the accounts)'),
+          exit_provider: providerName
+            .nullable()
+            .default(null)
+            .describe('name of an entry of `exit_providers`: the campaign rents its exits from that shared pool (with other campaigns and VPN users naming it) instead of its own; `network` and `pool_size` are then the provider\'s'),
           sticky_minutes: z.number().min(0).default(d.stickyMinutes).describe('minutes an exit IP is kept (0: a new exit per request)'),
           countries: countryWeights.optional().describe('exit and account countries; default: the built-in proxy-exit distribution'),
           payment_cards: count.default(d.paymentCards).describe('payment fingerprints shared by the campaign\'s paying accounts at scale 1 (0: a distinct card per account)'),
@@ -240,6 +337,13 @@ function campaign<K extends string, E extends z.ZodRawShape = {}>(kind: K, d: Ca
           email: z.enum(EMAIL_KINDS).default(d.email).describe('personal: free-mail name+digits addresses; catchall: a few cheap domains with many addresses; edu: university addresses (programme abuse)'),
           tiers: tierWeights(d.tiers),
           clients: weights(CLIENT_STACKS, 'client stacks (user agent and TLS fingerprint) the campaign\'s tooling uses').default(d.clients),
+          shared_tooling_share: z
+            .number()
+            .min(0)
+            .max(1)
+            .nullable()
+            .default(null)
+            .describe('accounts that run the campaign\'s one build of each client stack; the others each have their own build (null: 0.85, or 0 for distinct_residential)'),
         })
         .strict()
         .default({}),
@@ -247,15 +351,31 @@ function campaign<K extends string, E extends z.ZodRawShape = {}>(kind: K, d: Ca
         .object({
           tasks: weights(CAMPAIGN_TASKS, 'distillation task families and their weights').default(d.tasks),
           templates: z.number().int().min(1).default(d.templates).describe('shared prompt sketches (system prompt + instruction frame) the campaign rotates through'),
+          system_prompts: z
+            .number()
+            .int()
+            .min(0)
+            .max(500)
+            .nullable()
+            .default(null)
+            .describe('system prompts the campaign rotates through per task family (0: it sends none; null: the sketches\' built-in ones)'),
+          prompt_styles: weights(PROMPT_STYLES, 'how instructions are worded: plain (the bare question or "Solve:", no reasoning request), elicit (explicit requests for reasoning, the sketches\' frames), paraphrase (reasoning, rationale, grading and rewrite requests in varied new wordings and output formats)')
+            .nullable()
+            .default(null),
           output_chars: range('length of a response in characters').default(d.outputChars),
           maxed_tokens_share: z.number().min(0).max(1).default(d.maxedShare).describe('requests whose max_tokens is the model\'s output limit'),
+          max_tokens_choices: z
+            .array(z.number().int().positive().nullable())
+            .min(1)
+            .nullable()
+            .default(null)
+            .describe('max_tokens values an account picks its habit from when not maxed; null in the list: left out where the API allows (null: [4096, 8192, 8192, 16384])'),
           thinking_share: z.number().min(0).max(1).default(d.thinkingShare).describe('requests with a thinking budget / high reasoning effort on reasoning models'),
           multi_sample_share: z.number().min(0).max(1).default(d.multiSampleShare).describe('chat-completions requests with n > 1'),
           agent_steps: range('requests per session: the steps of an agent loop, or a scripted burst of single-turn requests', 1).default([2, 10]),
         })
         .strict()
         .default({}),
-      ...extra,
     })
     .strict();
 }
@@ -281,61 +401,48 @@ const cotExtraction = campaign('cot_extraction', {
   multiSampleShare: 0.3,
 });
 
-const agenticCoding = campaign(
-  'agentic_coding',
-  {
-    requests: 100,
-    activeDays: null,
-    schedule: 'shifts',
-    network: 'datacenter_proxy',
-    poolSize: 600,
-    stickyMinutes: 20,
-    paymentCards: 30,
-    signupBursts: 10,
-    email: 'personal',
-    tiers: { startup: 0.5, standard: 0.5 },
-    clients: { 'anthropic-python': 0.5, 'openai-python': 0.35, 'python-httpx': 0.15 },
-    tasks: { agentic_coding: 0.6, tool_orchestration: 0.25, data_analysis: 0.15 },
-    outputChars: [400, 1000],
-    newModel: { share: 0.5, within_hours: 24, delay_hours: 0 },
-    templates: 3,
-    maxedShare: 0.6,
-    thinkingShare: 0.3,
-    multiSampleShare: 0.05,
-  },
-  {
-    shifts_per_day: z.number().int().min(1).max(12).default(3).describe('synchronised shifts per day (schedule: shifts)'),
-    shift_hours: positive.default(6.5).describe('length of one shift in hours (schedule: shifts)'),
-  },
-);
+const agenticCoding = campaign('agentic_coding', {
+  requests: 100,
+  activeDays: null,
+  schedule: 'shifts',
+  network: 'datacenter_proxy',
+  poolSize: 600,
+  stickyMinutes: 20,
+  paymentCards: 30,
+  signupBursts: 10,
+  email: 'personal',
+  tiers: { startup: 0.5, standard: 0.5 },
+  clients: { 'anthropic-python': 0.5, 'openai-python': 0.35, 'python-httpx': 0.15 },
+  tasks: { agentic_coding: 0.6, tool_orchestration: 0.25, data_analysis: 0.15 },
+  outputChars: [400, 1000],
+  newModel: { share: 0.5, within_hours: 24, delay_hours: 0 },
+  templates: 3,
+  maxedShare: 0.6,
+  thinkingShare: 0.3,
+  multiSampleShare: 0.05,
+});
 
-const proxyNetwork = campaign(
-  'proxy_network',
-  {
-    requests: 11,
-    activeDays: [4, 14],
-    schedule: 'flat',
-    network: 'mixed_proxy',
-    poolSize: 8000,
-    stickyMinutes: 10,
-    paymentCards: 300,
-    signupBursts: 40,
-    email: 'catchall',
-    tiers: { standard: 0.7, free: 0.2, startup: 0.1 },
-    clients: { 'openai-python': 0.3, 'go-http': 0.25, 'openai-node': 0.2, 'anthropic-python': 0.15, 'python-httpx': 0.1 },
-    tasks: { cot: 0.3, agentic_coding: 0.3, tool_orchestration: 0.2, rubric: 0.1, data_analysis: 0.1 },
-    outputChars: [400, 1100],
-    newModel: { share: 0.3, within_hours: 72, delay_hours: 6 },
-    templates: 8,
-    maxedShare: 0.5,
-    thinkingShare: 0.35,
-    multiSampleShare: 0.15,
-  },
-  {
-    distillation_share: z.number().min(0).max(1).default(0.45).describe('share of each account\'s traffic that is distillation; the rest is relayed customers\' ordinary traffic'),
-    customer_tasks: weights(CUSTOMER_TASKS, 'what the relayed customers send').default({ chat: 0.6, coding_help: 0.3, tool_app: 0.1 }),
-  },
-);
+const proxyNetwork = campaign('proxy_network', {
+  requests: 11,
+  activeDays: [4, 14],
+  schedule: 'flat',
+  network: 'mixed_proxy',
+  poolSize: 8000,
+  stickyMinutes: 10,
+  paymentCards: 300,
+  signupBursts: 40,
+  email: 'catchall',
+  tiers: { standard: 0.7, free: 0.2, startup: 0.1 },
+  clients: { 'openai-python': 0.3, 'go-http': 0.25, 'openai-node': 0.2, 'anthropic-python': 0.15, 'python-httpx': 0.1 },
+  tasks: { cot: 0.3, agentic_coding: 0.3, tool_orchestration: 0.2, rubric: 0.1, data_analysis: 0.1 },
+  outputChars: [400, 1100],
+  newModel: { share: 0.3, within_hours: 72, delay_hours: 6 },
+  templates: 8,
+  maxedShare: 0.5,
+  thinkingShare: 0.35,
+  multiSampleShare: 0.15,
+  distillationShare: 0.45,
+});
 
 const stealth = campaign('stealth', {
   requests: 15,
@@ -443,6 +550,19 @@ export const scenarioSchema = z
       })
       .strict()
       .default({}),
+    exit_providers: z
+      .array(
+        z
+          .object({
+            name: providerName.describe('what campaigns (`infrastructure.exit_provider`) and VPN users (`personas.chat_user.vpn_provider`) call it'),
+            network: z.enum(PROVIDER_NETWORKS).describe('residential: home and mobile exits; datacenter: rented hosting and VPN blocks; mixed: both plus third-party clouds'),
+            pool_size: z.number().int().min(1).describe('exit IPs at scale 1 (scaled like a campaign pool)'),
+            countries: countryWeights.optional().describe('exit countries; default: the built-in proxy-exit distribution'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('commercial proxy and VPN exit pools that several campaigns (and VPN users) rent from at once'),
     personas: personas.default({}),
     campaigns: z.array(campaignSchema).min(1).describe('distillation campaigns'),
   })
@@ -451,6 +571,11 @@ export const scenarioSchema = z
     if (scenario.release.at_day >= scenario.window.days) {
       context.addIssue({ code: z.ZodIssueCode.custom, path: ['release', 'at_day'], message: `expected a day inside the window (< window.days = ${scenario.window.days})` });
     }
+    const providers = new Set<string>();
+    scenario.exit_providers.forEach((provider, index) => {
+      if (providers.has(provider.name)) context.addIssue({ code: z.ZodIssueCode.custom, path: ['exit_providers', index, 'name'], message: `expected a unique name; "${provider.name}" is used twice` });
+      providers.add(provider.name);
+    });
     const names = new Set<string>();
     scenario.campaigns.forEach((entry, index) => {
       if (names.has(entry.name)) context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'name'], message: `expected a unique name; "${entry.name}" is used twice` });
@@ -459,14 +584,24 @@ export const scenarioSchema = z
       if (end > scenario.window.days) context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'end_day'], message: `expected at most window.days (${scenario.window.days})` });
       if (entry.start_day >= end) context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'start_day'], message: `expected a day before end_day (${end})` });
       if (entry.accounts < 1) context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'accounts'], message: 'expected at least 1 account' });
-      if (entry.schedule === 'shifts' && entry.kind !== 'agentic_coding') {
-        // Only agentic_coding carries shift knobs; the others would silently get defaults.
-        context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'schedule'], message: 'expected flat or diurnal (shifts needs shifts_per_day and shift_hours, which only agentic_coding has)' });
-      }
-      if (entry.kind === 'agentic_coding' && entry.shifts_per_day * entry.shift_hours > 24) {
+      if (entry.shifts_per_day * entry.shift_hours > 24) {
         context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'shift_hours'], message: `expected shifts_per_day × shift_hours <= 24 (found ${entry.shifts_per_day} × ${entry.shift_hours})` });
       }
+      if (entry.bursts_per_day * entry.burst_minutes > 24 * 60) {
+        context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'burst_minutes'], message: `expected bursts_per_day × burst_minutes <= 1440 (found ${entry.bursts_per_day} × ${entry.burst_minutes})` });
+      }
+      const provider = entry.infrastructure.exit_provider;
+      if (provider !== null && !providers.has(provider)) {
+        context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'infrastructure', 'exit_provider'], message: `expected the name of an exit_providers entry (${[...providers].join(', ') || 'none defined'}), found "${provider}"` });
+      }
+      if (provider !== null && entry.infrastructure.network === 'distinct_residential') {
+        context.addIssue({ code: z.ZodIssueCode.custom, path: ['campaigns', index, 'infrastructure', 'exit_provider'], message: 'expected null with network distinct_residential (home connections rent no exits)' });
+      }
     });
+    const vpn = scenario.personas.chat_user.vpn_provider;
+    if (vpn !== null && !providers.has(vpn)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'chat_user', 'vpn_provider'], message: `expected the name of an exit_providers entry (${[...providers].join(', ') || 'none defined'}), found "${vpn}"` });
+    }
     for (const api of API_KINDS) {
       const weightOfApi = scenario.apis[api] ?? 0;
       if (weightOfApi > 0 && !scenario.models[api].some((model) => model.weight > 0)) {
@@ -475,6 +610,8 @@ export const scenarioSchema = z
     }
     const job = scenario.personas.batch_pipeline.job_hours;
     if (job[1] > 24) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'batch_pipeline', 'job_hours'], message: 'expected local hours within [0, 24]' });
+    const hours = scenario.personas.support_fleet.business_hours;
+    if (hours[1] > 24 || hours[0] === hours[1]) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'support_fleet', 'business_hours'], message: 'expected local hours within [0, 24] with start < end' });
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -485,8 +622,20 @@ export type ModelSpec = z.infer<typeof modelSpec>;
 export type NewModelPolicy = Scenario['personas']['chat_user']['new_model'];
 export type PersonaConfigs = Scenario['personas'];
 export type PersonaName = keyof PersonaConfigs;
+export type ExitProvider = Scenario['exit_providers'][number];
 
-export const PERSONA_NAMES = ['chat_user', 'developer', 'batch_pipeline', 'eval_harness', 'reseller', 'classroom'] as const satisfies readonly PersonaName[];
+export const PERSONA_NAMES = [
+  'chat_user',
+  'developer',
+  'batch_pipeline',
+  'eval_harness',
+  'reseller',
+  'classroom',
+  'research_lab',
+  'agent_platform',
+  'support_fleet',
+  'sampling_benchmark',
+] as const satisfies readonly PersonaName[];
 export const CAMPAIGN_KINDS = ['cot_extraction', 'agentic_coding', 'proxy_network', 'stealth'] as const satisfies readonly CampaignKind[];
 
 export function modelsOf(scenario: Scenario, api: ApiKind): ModelSpec[] {

@@ -5,6 +5,7 @@ import type { Rng } from './seeded-rng.js';
 import { HOUR_MS } from './activity-sampler.js';
 import { batchSession, chatSession, classroomSession, developerSession, evalSession, resellerSession } from './benign-tasks.js';
 import { campaignSession } from './campaign-tasks.js';
+import { fleetSession, labSession, platformSession, samplingSession } from './hard-negative-tasks.js';
 import type { SessionRequest } from './task-kit.js';
 import { decodeEvalTag, type SimAccount, type World } from './world-model.js';
 
@@ -26,6 +27,14 @@ export function generateSession(request: SessionRequest): ExchangeSpec[] {
       return classroomSession(request, content);
     case 'campaign':
       return campaignSession(request, content);
+    case 'lab':
+      return labSession(request, content);
+    case 'platform':
+      return platformSession(request, content);
+    case 'fleet':
+      return fleetSession(request, content);
+    case 'sampling':
+      return samplingSession(request, content);
   }
 }
 

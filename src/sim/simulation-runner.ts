@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,11 @@ export interface SimulationOptions {
   workers?: number;
   /** Overwrite the output files in a non-empty directory. */
   force?: boolean;
+  /**
+   * The scenario as a file, written to `outDir` as scenario.yaml beside the traffic (a drawn
+   * world, so that it can be simulated again). It must be the text `scenario` was parsed from.
+   */
+  scenarioText?: string;
   onProgress?: (progress: SimulationProgress) => void;
 }
 
@@ -64,10 +69,10 @@ export interface SimulationSummary {
   peakRssBytes: number;
   blocks: number;
   workers: number;
-  files: { exchanges: string; accounts: string; labels: string };
+  files: { exchanges: string; accounts: string; labels: string; scenario?: string };
 }
 
-export const OUTPUT_FILES = { exchanges: 'exchanges.jsonl.gz', accounts: 'accounts.jsonl', labels: 'labels.jsonl' } as const;
+export const OUTPUT_FILES = { exchanges: 'exchanges.jsonl.gz', accounts: 'accounts.jsonl', labels: 'labels.jsonl', scenario: 'scenario.yaml' } as const;
 
 /**
  * Runs a simulation to `outDir`: accounts and labels (small), and the exchange log, whose time
@@ -83,6 +88,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const started = performance.now();
   const { outDir, force = false } = options;
   prepareOutputDir(outDir, force);
+  const scenarioFile = options.scenarioText === undefined ? undefined : join(outDir, OUTPUT_FILES.scenario);
+  if (scenarioFile !== undefined) writeFileSync(scenarioFile, options.scenarioText!);
   const settings: SimulationSettings = {
     scenario: options.scenario,
     scale: options.scale,
@@ -158,7 +165,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     accounts: facts.accountGroups.length,
     attackAccounts,
     benignAccounts: facts.accountGroups.length - attackAccounts,
-    groups,
+    // Personas first, then campaigns, whatever order the world built them in.
+    groups: [...groups.filter((group) => group.label === 'benign'), ...groups.filter((group) => group.label === 'attack')],
     statuses: totals.statuses,
     rawBytes: totals.rawBytes,
     compressedBytes: totals.compressedBytes,
@@ -167,7 +175,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     peakRssBytes: peakRss,
     blocks: facts.blocks,
     workers: workerCount,
-    files: { exchanges: join(outDir, OUTPUT_FILES.exchanges), accounts: accountFiles.accounts, labels: accountFiles.labels },
+    files: { exchanges: join(outDir, OUTPUT_FILES.exchanges), accounts: accountFiles.accounts, labels: accountFiles.labels, ...(scenarioFile === undefined ? {} : { scenario: scenarioFile }) },
   };
 }
 

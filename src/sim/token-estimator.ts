@@ -10,7 +10,7 @@
  * - OpenAI reasoning tokens are hidden (only a summary, if any, is visible): they are added to
  *   the output count and reported in `reasoning_tokens`, never less than the summary's tokens.
  *
- * Detectors and tests may rely on this rule; keep the README ("Simulated traffic") in step.
+ * Detectors and tests may rely on this rule; keep docs/simulator.md ("How the content is built") in step.
  */
 export const CHARS_PER_TOKEN = 4;
 export const MESSAGE_OVERHEAD_TOKENS = 3;

@@ -3,6 +3,7 @@ import type { PromptCorpora } from './corpus-loader.js';
 import type { Scenario } from './scenario-schema.js';
 import { buildBenignPopulation } from './benign-population.js';
 import { buildCampaigns } from './campaign-population.js';
+import { buildHardNegatives } from './hard-negative-population.js';
 import { apiTableOf, type PopulationContext } from './population-kit.js';
 import { DAY_MS, expectedSessions } from './activity-sampler.js';
 import { AccountTable } from './account-table.js';
@@ -48,6 +49,7 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
   };
   buildBenignPopulation(context);
   const campaigns = buildCampaigns(context);
+  buildHardNegatives(context);
   const accounts = context.accounts.seal();
   let expected = 0;
   for (let index = 0; index < accounts.length; index++) {

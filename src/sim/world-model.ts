@@ -2,7 +2,8 @@ import type { ApiKind } from '../model/exchange.js';
 import type { AccountTier } from '../model/account.js';
 import type { Endpoint } from './network-catalog.js';
 import type { ClientIdentity } from './client-catalog.js';
-import type { CampaignConfig, NewModelPolicy, PersonaName, Scenario, CampaignKind } from './scenario-schema.js';
+import type { CampaignConfig, CampaignTask, NewModelPolicy, PersonaName, Scenario, CampaignKind } from './scenario-schema.js';
+import type { SketchWording } from './instruction-wording.js';
 import type { ToolSpec } from './tool-catalog.js';
 import type { ScheduleScan } from './activity-sampler.js';
 import type { AccountTable } from './account-table.js';
@@ -156,7 +157,11 @@ export type ContentHabits =
   | { kind: 'eval'; passAtK: number }
   | { kind: 'reseller'; endUsers: number; distillShare: number; userSeed: number }
   | { kind: 'classroom'; classIndex: number; casual: number }
-  | { kind: 'campaign'; campaign: number; sketch: number };
+  | { kind: 'campaign'; campaign: number; sketch: number }
+  | { kind: 'lab'; elicitShare: number; judgeShare: number; maxedShare: number; thinkingBudget: number }
+  | { kind: 'platform'; endUsers: number; userSeed: number; maxedShare: number; passUser: boolean }
+  | { kind: 'fleet'; template: number; fleetSeed: number }
+  | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number };
 
 /** One shared prompt sketch of a campaign: the frame and phrasing pools its accounts reuse. */
 export interface CampaignSketch {
@@ -173,12 +178,19 @@ export interface CampaignSketch {
   agentLanguage: string;
   tools: readonly ToolSpec[];
   toolSystem: number;
+  /** Plain and paraphrased wordings, when the campaign mixes prompt styles. */
+  wording: SketchWording | null;
 }
 
 export interface CampaignRuntime {
   config: CampaignConfig;
   group: number;
   sketches: CampaignSketch[];
+  /**
+   * Composed system prompts per task family when the campaign sets `system_prompts`: an empty
+   * record sends none; null keeps the sketches' built-in ones.
+   */
+  systemPrompts: Partial<Record<CampaignTask, string[]>> | null;
 }
 
 /** Eval-run windows carry their benchmark and model in `tag`: benchmark * 4 + model flag * 2 + pass@k. */

@@ -39,7 +39,7 @@ export async function readStoreOverview(store: DuckDbStore): Promise<StoreOvervi
   const accountRows = Number(await store.scalar<bigint>('SELECT count(*) FROM accounts'));
   const models = await store.query<{ model: string; exchanges: bigint; first_seen: number; max_tokens: number | null }>(
     `SELECT model, count(*) AS exchanges, epoch_ms(min(ts))::DOUBLE AS first_seen, max(max_tokens) AS max_tokens
-     FROM exchanges WHERE model IS NOT NULL GROUP BY model ORDER BY model`,
+     FROM exchanges WHERE model IS NOT NULL AND status < 400 GROUP BY model ORDER BY model`,
   );
   return {
     exchanges: Number(totals.exchanges),
@@ -91,6 +91,8 @@ const INT_COLUMNS = [
   ['thinkingBudget', 'coalesce(e.thinking_budget, -1)'],
   ['reasoningEffort', "CASE e.reasoning_effort WHEN 'minimal' THEN 1 WHEN 'low' THEN 2 WHEN 'medium' THEN 3 WHEN 'high' THEN 4 ELSE 0 END"],
   ['n', 'coalesce(e.n, -1)'],
+  // greatest() skips NULL in DuckDB, so an unset temperature is kept apart before clamping.
+  ['temperature', 'CASE WHEN e.temperature IS NULL THEN -1 ELSE round(greatest(e.temperature, 0) * 1000) END'],
   ['inputTokens', 'coalesce(e.input_tokens, -1)'],
   ['outputTokens', 'coalesce(e.output_tokens, -1)'],
   ['reasoningTokens', 'coalesce(e.reasoning_tokens, -1)'],

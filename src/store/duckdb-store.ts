@@ -8,7 +8,7 @@ import type { Account } from '../model/account.js';
 import { stagedCsvSource } from './staged-batch-writer.js';
 
 /** Bumped whenever a table changes shape; an older store is refused with a clear message. */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 export interface DuckDbStoreOptions {
   path: string;
@@ -39,6 +39,8 @@ export interface StagedFile {
   path: string;
   /** Row positions in the file (0-based) that are already stored and must be left out. */
   duplicateRows: number[];
+  /** The file's longest row in bytes, which the reader must accept (`StagedRows`). */
+  longestRowBytes: number;
 }
 
 export type SourceProgress = Pick<SourceRecord, 'linesDone' | 'lastLineHash' | 'stored' | 'duplicates' | 'quarantined' | 'blank' | 'quarantineByReason' | 'complete'>;
@@ -206,7 +208,8 @@ export class DuckDbStore {
    */
   async insertStagedExchanges(files: readonly StagedFile[]): Promise<void> {
     if (files.length === 0) return;
-    const { from, select } = stagedCsvSource(files.map((file) => `'${file.path.replaceAll("'", "''")}'`).join(', '));
+    const longestRowBytes = files.reduce((longest, file) => Math.max(longest, file.longestRowBytes), 0);
+    const { from, select } = stagedCsvSource(files.map((file) => `'${file.path.replaceAll("'", "''")}'`).join(', '), longestRowBytes);
     const withDuplicates = files.filter((file) => file.duplicateRows.length > 0);
     if (withDuplicates.length === 0) {
       await this.run(`INSERT INTO exchanges SELECT ${select} FROM ${from} AS staged`);
@@ -290,7 +293,13 @@ const ACCOUNT_COLUMN_KINDS = ACCOUNT_COLUMNS.map(([, kind]) => kind);
 
 async function createSchema(connection: DuckDBConnection): Promise<void> {
   await connection.run('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
-  const version = (await connection.runAndReadAll("SELECT value FROM meta WHERE key = 'schema_version'")).getRowsJS()[0]?.[0];
+  let version = (await connection.runAndReadAll("SELECT value FROM meta WHERE key = 'schema_version'")).getRowsJS()[0]?.[0];
+  if (version !== undefined && Number(version) === 1) {
+    // Version 2 added one feature column at the end of the table: old rows read it as null.
+    await connection.run('ALTER TABLE exchanges ADD COLUMN IF NOT EXISTS prompt_language SMALLINT');
+    await connection.run("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    version = '2';
+  }
   if (version !== undefined && Number(version) !== STORE_SCHEMA_VERSION) {
     throw new StoreError(
       `this store has schema version ${String(version)} and this distillguard expects ${STORE_SCHEMA_VERSION}: ingest the logs into a new store`,

@@ -66,7 +66,7 @@ export const EXCHANGE_COLUMNS = [
   { name: 'source_line', kind: 'integer', doc: 'line number in that source' },
   // Content features, computed at ingest from the full text whatever the text policy, so that
   // analysis needs no stored text (src/features/exchange-features.ts says what each one is).
-  { name: 'content_flags', kind: 'integer', doc: 'content signal bits: 1 step-by-step reasoning asked, 2 rubric grading, 4 explain a given answer, 8 safe rewrite, 16 code, ... (CONTENT_FLAG)' },
+  { name: 'content_flags', kind: 'integer', doc: 'content signal bits: 1 step-by-step reasoning asked, 2 rubric grading, 4 explain a given answer, 8 safe rewrite, 16 code, ..., 8192 ask in an earlier turn, 16384 in a prefill, 32768 in a tool description, 65536 obfuscated text (CONTENT_FLAG)' },
   { name: 'capability', kind: 'smallint', doc: '0 chat, 1 coding, 2 math, 3 reasoning, 4 agentic, 5 data_analysis, 6 writing, 7 vision, 8 computer_use' },
   { name: 'prompt_hash', kind: 'ubigint', doc: 'hash of the last user message as written: equal for verbatim repeats (0 when empty)' },
   { name: 'prompt_sketch_1', kind: 'ubigint', doc: 'MinHash sketch of the last user message, bins 1-4 (16 bits each)' },
@@ -81,6 +81,8 @@ export const EXCHANGE_COLUMNS = [
   { name: 'system_shape_2', kind: 'ubigint', doc: '' },
   { name: 'system_shape_3', kind: 'ubigint', doc: '' },
   { name: 'system_shape_4', kind: 'ubigint', doc: '' },
+  // Added in schema version 2; a version-1 store gains it when opened (null on its old rows).
+  { name: 'prompt_language', kind: 'smallint', doc: 'language or script of the last user message (PROMPT_LANGUAGES: 0 none, 1 en, 2 es, 3 fr, 4 de, 5 pt, 6 it, 7 latin, 8 cyrillic, ..., 12 zh, 13 ja, 14 ko)' },
 ] as const satisfies readonly ColumnSpec[];
 
 export type ExchangeColumnName = (typeof EXCHANGE_COLUMNS)[number]['name'];

@@ -48,10 +48,11 @@ async function roundTrip(rows: ColumnValue[][], duplicateRows: number[] = []): P
   const writer = await StagedBatchWriter.create();
   for (const row of rows) writer.appendRow(row);
   const path = join(directory, `batch-${fileNumber++}.csv`);
-  expect(await writer.writeTo(path)).toBe(rows.length);
+  const staged = await writer.writeTo(path);
+  expect(staged.rows).toBe(rows.length);
   writer.close();
   await store.run('DELETE FROM exchanges');
-  await store.insertStagedExchanges([{ path, duplicateRows }]);
+  await store.insertStagedExchanges([{ path, duplicateRows, longestRowBytes: staged.longestRowBytes }]);
   const names = EXCHANGE_COLUMNS.map((column) => (column.kind === 'timestamp_ms' ? `epoch_ms(${column.name}) AS ${column.name}` : column.name));
   const stored = await store.query<Record<string, unknown>>(`SELECT ${names.join(', ')} FROM exchanges ORDER BY id`);
   return stored.map((row) =>
@@ -82,6 +83,38 @@ describe('StagedBatchWriter and insertStagedExchanges', () => {
     const rows = ['a', 'b', 'c', 'd'].map((id, index) => rowWith(id, id, index));
     const stored = await roundTrip(rows, [1, 3]);
     expect(stored.map((row) => row[0])).toEqual(['a', 'c']);
+  });
+
+  it("reads back a row longer than DuckDB's default line limit, counted in bytes", async () => {
+    const prompt = EXCHANGE_COLUMNS.findIndex((column) => column.name === 'prompt_text');
+    const long = rowWith('b-long', 'short', 2);
+    // 1.1 million characters, 2.2 MB of UTF-8: over the reader's default of 2,000,000 bytes.
+    long[prompt] = 'é'.repeat(1_100_000);
+    const rows = [rowWith('a', 'x', 1), long, rowWith('c', 'y', 3)];
+    // DuckDB's error quotes the whole line; a shorter message keeps a failure readable.
+    const stored = await roundTrip(rows).catch((error: Error) => {
+      throw new Error(error.message.slice(0, 300));
+    });
+    expect(stored.map((row) => row[0])).toEqual(['a', 'b-long', 'c']);
+    expect((stored[1]![prompt] as string).length).toBe(1_100_000);
+  });
+
+  it('takes a row longer than the given limit out again, and keeps the rows around it in order', async () => {
+    const writer = await StagedBatchWriter.create();
+    const prompt = EXCHANGE_COLUMNS.findIndex((column) => column.name === 'prompt_text');
+    const long = rowWith('b', 'x', 2);
+    long[prompt] = 'z'.repeat(10_000);
+    expect(writer.appendRow(rowWith('a', 'x', 1), 5000)).toBeLessThanOrEqual(5000);
+    expect(writer.appendRow(long, 5000)).toBeGreaterThan(10_000);
+    expect(writer.appendRow(rowWith('c', 'x', 3), 5000)).toBeLessThanOrEqual(5000);
+    const path = join(directory, `batch-${fileNumber++}.csv`);
+    const staged = await writer.writeTo(path);
+    expect(staged.rows).toBe(2);
+    expect(staged.longestRowBytes).toBeLessThanOrEqual(5000);
+    await store.run('DELETE FROM exchanges');
+    // Row positions stay contiguous: leaving out position 1 leaves out 'c', the second row kept.
+    await store.insertStagedExchanges([{ path, duplicateRows: [1], longestRowBytes: staged.longestRowBytes }]);
+    expect(await store.query('SELECT id FROM exchanges')).toEqual([{ id: 'a' }]);
   });
 
   it('round-trips arbitrary strings', async () => {

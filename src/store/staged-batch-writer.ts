@@ -19,10 +19,17 @@ import { EXCHANGE_COLUMNS, sqlTypeOf, type ColumnKind, type ColumnValue } from '
 // included).
 const utf8Write = (Buffer.prototype as unknown as { utf8Write: (this: Buffer, text: string, offset: number) => number }).utf8Write;
 
+export interface StagedRows {
+  rows: number;
+  /** The longest row written, newline included: the staging reader's line limit follows it. */
+  longestRowBytes: number;
+}
+
 export class StagedBatchWriter {
   private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   private length = 0;
   private rowCount = 0;
+  private longestRow = 0;
   private readonly kinds: readonly ColumnKind[] = EXCHANGE_COLUMNS.map((column) => column.kind);
 
   static async create(): Promise<StagedBatchWriter> {
@@ -30,10 +37,12 @@ export class StagedBatchWriter {
   }
 
   /**
-   * Encodes the row straight into the batch's byte buffer: building strings per row and joining
-   * them cost more in garbage collection than the encoding itself.
+   * Encodes the row straight into the batch's byte buffer (building strings per row and joining
+   * them cost more in garbage collection than the encoding itself) and returns its length in
+   * bytes. A row longer than `maxRowBytes` is taken out again: the caller quarantines its record.
    */
-  appendRow(row: readonly ColumnValue[]): void {
+  appendRow(row: readonly ColumnValue[], maxRowBytes = Number.POSITIVE_INFINITY): number {
+    const start = this.length;
     this.writeInteger(this.rowCount);
     const kinds = this.kinds;
     for (let i = 0; i < kinds.length; i++) {
@@ -49,17 +58,32 @@ export class StagedBatchWriter {
       }
     }
     this.writeByte(NEWLINE);
+    const bytes = this.length - start;
+    if (bytes > maxRowBytes) {
+      this.length = start;
+      return bytes;
+    }
+    if (bytes > this.longestRow) this.longestRow = bytes;
     this.rowCount++;
+    return bytes;
   }
 
   /** Writes the staged rows, in append order, to `path` and empties the stage. */
-  async writeTo(path: string): Promise<number> {
-    const rows = this.rowCount;
+  async writeTo(path: string): Promise<StagedRows> {
+    const staged = { rows: this.rowCount, longestRowBytes: this.longestRow };
     await writeFile(path, this.buffer.subarray(0, this.length));
     this.length = 0;
     this.rowCount = 0;
+    this.longestRow = 0;
     if (this.buffer.length > RETAINED_BYTES) this.buffer = Buffer.allocUnsafe(INITIAL_BYTES);
-    return rows;
+    return staged;
+  }
+
+  /** Empties the stage without writing it (a batch refused after some of its rows were staged). */
+  discard(): void {
+    this.length = 0;
+    this.rowCount = 0;
+    this.longestRow = 0;
   }
 
   close(): void {
@@ -146,13 +170,34 @@ const MINUS = 0x2d;
 const DIGIT_ZERO = 0x30;
 
 /**
- * The `read_csv` call and select list that turn staged files back into `exchanges` rows, in
- * table order, with `staged_row` and `filename` kept for leaving out duplicates.
+ * The longest staged row a record of at most `maxRecordBytes` may make. A row holds the record's
+ * texts at most once each, and a JSON string is never shorter than its CSV form (escapes shrink,
+ * `\"` becomes `""`), so a row is about its record's size plus the fixed columns; twice the
+ * record and 64 KiB leave room for what that reckoning misses. A longer row is quarantined alone.
  */
-export function stagedCsvSource(quotedPaths: string): { from: string; select: string } {
+export function stagingRowLimit(maxRecordBytes: number): number {
+  return 2 * maxRecordBytes + 64 * 1024;
+}
+
+/** DuckDB's own `read_csv` line limit; rows within it are read with the reader's defaults. */
+const DUCKDB_DEFAULT_MAX_LINE_BYTES = 2_000_000;
+const DUCKDB_DEFAULT_BUFFER_BYTES = 16 * DUCKDB_DEFAULT_MAX_LINE_BYTES;
+
+/**
+ * The `read_csv` call and select list that turn staged files back into `exchanges` rows, in
+ * table order, with `staged_row` and `filename` kept for leaving out duplicates. The reader's
+ * line limit covers the longest row staged (`StagedRows.longestRowBytes`), so every row that was
+ * staged can be read back.
+ */
+export function stagedCsvSource(quotedPaths: string, longestRowBytes = 0): { from: string; select: string } {
   const columns = [`'staged_row': 'BIGINT'`, ...EXCHANGE_COLUMNS.map((column) => `'${column.name}': '${column.kind === 'timestamp_ms' ? 'BIGINT' : sqlTypeOf(column.kind)}'`)];
+  // DuckDB wants a line shorter than max_line_size, and a read buffer larger than it (by default
+  // sixteen times as large, which for long rows would be more memory than needed).
+  const maxLineBytes = longestRowBytes + 1024;
+  const lineLimit =
+    maxLineBytes <= DUCKDB_DEFAULT_MAX_LINE_BYTES ? '' : `, max_line_size = ${maxLineBytes}, buffer_size = ${Math.max(DUCKDB_DEFAULT_BUFFER_BYTES, 2 * maxLineBytes)}`;
   const from = `read_csv([${quotedPaths}], header = false, delim = ',', quote = '"', escape = '"', nullstr = '',
-    allow_quoted_nulls = false, auto_detect = false, filename = true, columns = {${columns.join(', ')}})`;
+    allow_quoted_nulls = false, auto_detect = false, filename = true${lineLimit}, columns = {${columns.join(', ')}})`;
   const select = EXCHANGE_COLUMNS.map((column) => (column.kind === 'timestamp_ms' ? `epoch_ms(staged.${column.name}) AS ${column.name}` : `staged.${column.name}`)).join(', ');
   return { from, select };
 }

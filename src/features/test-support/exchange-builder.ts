@@ -13,8 +13,17 @@ export interface ExchangeSpec {
   maxTokens?: number | null;
   thinkingBudget?: number | null;
   n?: number | null;
+  temperature?: number | null;
   outputText?: string;
   outputTokens?: number | null;
+  /** Messages sent before the prompt (earlier turns), oldest first. */
+  history?: { role: 'user' | 'assistant'; text: string }[];
+  /** A trailing assistant message the model is to continue. */
+  prefill?: string;
+}
+
+function message(role: Message['role'], text: string): Message {
+  return { role, text, toolCalls: [], toolResults: [], imageCount: 0, reasoningText: '' };
 }
 
 /** A normalised exchange with only what a test cares about set. */
@@ -38,11 +47,11 @@ export function buildExchange(spec: ExchangeSpec = {}): Exchange {
     request: {
       model: spec.model === undefined ? 'claude-sonnet-4-5-20250929' : spec.model,
       systemText: spec.system ?? '',
-      messages: [user],
+      messages: [...(spec.history ?? []).map((turn) => message(turn.role, turn.text)), user, ...(spec.prefill === undefined ? [] : [message('assistant', spec.prefill)])],
       tools: spec.tools ?? [],
-      sampling: { maxTokens: spec.maxTokens ?? 1024, temperature: null, topP: null, n: spec.n ?? null, thinkingBudget: spec.thinkingBudget ?? null, reasoningEffort: null, stream: false },
+      sampling: { maxTokens: spec.maxTokens ?? 1024, temperature: spec.temperature ?? null, topP: null, n: spec.n ?? null, thinkingBudget: spec.thinkingBudget ?? null, reasoningEffort: null, stream: false },
       imageCount: spec.imageCount ?? 0,
-      turnCount: 1,
+      turnCount: 1 + (spec.history ?? []).filter((turn) => turn.role === 'user').length,
     },
     response: {
       model: null,

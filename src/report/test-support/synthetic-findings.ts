@@ -167,7 +167,8 @@ export function buildSyntheticFindings(options: SyntheticFindingsOptions = {}): 
           account_id: id,
           score,
           flagged: score >= ACCOUNT_THRESHOLD && clusterScore >= CLUSTER_THRESHOLD,
-          cluster_id: clusterId,
+          cluster_id: clusterScore >= CLUSTER_THRESHOLD ? clusterId : null,
+          linked_cluster_id: clusterId,
           evidence: attackEvidence(rng, plan, templates[0]!.template_id, size, exchanges),
           volume: volumeOf(rng, exchanges, 2.5),
           capabilities: jitter(rng, plan.capabilities),
@@ -226,7 +227,8 @@ export function buildSyntheticFindings(options: SyntheticFindingsOptions = {}): 
         account_id: id,
         score,
         flagged: score >= ACCOUNT_THRESHOLD,
-        cluster_id: clusterId,
+        cluster_id: clusterScore >= CLUSTER_THRESHOLD ? clusterId : null,
+        linked_cluster_id: clusterId,
         evidence: benignEvidence(rng, persona, exchanges, size),
         volume: volumeOf(rng, exchanges, pipeline ? 0.05 : 1),
         capabilities: jitter(rng, capabilities),
@@ -288,6 +290,7 @@ export function buildSyntheticFindings(options: SyntheticFindingsOptions = {}): 
       score,
       flagged: score >= ACCOUNT_THRESHOLD,
       cluster_id: null,
+      linked_cluster_id: null,
       evidence: benignEvidence(rng, persona, exchanges, 1),
       volume: volumeOf(rng, exchanges, 1),
       capabilities: persona === 'chat_user' ? jitter(rng, { chat: 0.6, writing: 0.25, reasoning_trace: 0.05, coding: 0.1 }) : jitter(rng, { coding: 0.6, tool_use: 0.2, chat: 0.2 }),
@@ -305,7 +308,7 @@ export function buildSyntheticFindings(options: SyntheticFindingsOptions = {}): 
   const exchanges = accounts.reduce((sum, account) => sum + account.volume.exchanges, 0);
   return {
     findings: {
-      format_version: 1,
+      format_version: 2,
       generated_at: isoHour(hours + 2),
       tool: { name: 'distillguard', version: '0.1.0' },
       input: { exchanges, accounts: accounts.length, accounts_with_traffic: accounts.length, first_ts: isoHour(0), last_ts: new Date(START_MS + hours * HOUR_MS - 1).toISOString() },

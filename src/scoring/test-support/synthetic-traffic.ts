@@ -144,7 +144,7 @@ export function syntheticPopulation({ seed = 1, campaign = 12, benign = 40, perA
     for (let run = 0; run < 4; run++) {
       const runStart = START + run * DAY + a * 3_600_000;
       benchmark.forEach((item, i) => {
-        push(id, runStart + i * 1500, { prompt: `Q: ${item}? A: Let's think step by step.`, maxTokens: 1024, outputTokens: 200 }, `100.64.${a}.5`, 'lm-eval/0.4');
+        push(id, runStart + i * 1500, { prompt: `Q: ${item}? A: Let's think step by step.`, maxTokens: 1024, temperature: 0, outputTokens: 200 }, `100.64.${a}.5`, 'lm-eval/0.4');
       });
     }
   }

@@ -1,0 +1,93 @@
+// node --import tsx bench/evasion-bench.mjs — detection when attack traffic is written to evade it.
+// Simulates a scenario, rewrites every request of the attack accounts (from the labels file; the
+// detector never sees it) with one obfuscation of src/features/test-support/obfuscation.ts, then
+// ingests, analyses and evaluates each variant, and prints the attack accounts flagged and the
+// benign accounts flagged per variant. `--cli` runs another build (e.g. an older dist/cli/main.js)
+// on the same rewritten logs, for a before/after comparison.
+// Usage: node --import tsx bench/evasion-bench.mjs [--scenario smoke] [--seed 5] [--cli dist/cli/main.js]
+//        [--variants clean,zero_width,look_alikes,quoted,padded]
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { createGunzip, createGzip } from 'node:zlib';
+import { BENCH_DATA, CLI, machine, simulatedTraffic } from './bench-support.mjs';
+import { obfuscateRequestBody, padding } from '../src/features/test-support/obfuscation.ts';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'smoke' },
+    seed: { type: 'string', default: '5' },
+    cli: { type: 'string', default: CLI },
+    variants: { type: 'string', default: 'clean,zero_width,look_alikes,full_width,quoted,code_fenced,padded' },
+  },
+});
+const cli = resolve(values.cli);
+
+function run(args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DISTILLGUARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(`${args[0]} exited with ${code}`))));
+  });
+}
+
+/** The user texts of a request body (any of the three APIs), padded before and after. */
+function padBody(api, body, seed) {
+  const pad = (text) => (typeof text === 'string' && text.length > 0 ? `${padding(1500, seed)}\n\n${text}\n\n${padding(400, seed + 1)}` : text);
+  const padMessages = (messages) =>
+    Array.isArray(messages)
+      ? messages.map((message) => {
+          if (message?.role !== 'user') return message;
+          if (typeof message.content === 'string') return { ...message, content: pad(message.content) };
+          if (Array.isArray(message.content)) return { ...message, content: message.content.map((part) => (typeof part?.text === 'string' ? { ...part, text: pad(part.text) } : part)) };
+          return message;
+        })
+      : messages;
+  if (api === 'openai.responses') return { ...body, input: typeof body.input === 'string' ? pad(body.input) : padMessages(body.input) };
+  return { ...body, messages: padMessages(body.messages) };
+}
+
+async function rewrite(source, target, attackAccounts, variant) {
+  const lines = createInterface({ input: createReadStream(source).pipe(createGunzip()), crlfDelay: Infinity });
+  const gzip = createGzip();
+  const done = pipeline(gzip, createWriteStream(target));
+  let index = 0;
+  for await (const line of lines) {
+    index++;
+    const exchange = JSON.parse(line);
+    if (variant !== 'clean' && attackAccounts.has(exchange.account_id) && exchange.request !== null && typeof exchange.request === 'object') {
+      exchange.request = variant === 'padded' ? padBody(exchange.api, exchange.request, index) : obfuscateRequestBody(exchange.api, exchange.request, variant, index);
+    }
+    if (!gzip.write(`${JSON.stringify(exchange)}\n`)) await new Promise((resolveDrain) => gzip.once('drain', resolveDrain));
+  }
+  gzip.end();
+  await done;
+}
+
+const traffic = await simulatedTraffic(values.scenario, Number(values.seed));
+const labels = readFileSync(traffic.labels, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const attackAccounts = new Set(labels.filter((label) => label.label === 'attack').map((label) => label.account_id));
+const dir = join(BENCH_DATA, `evasion-${values.scenario}-seed${values.seed}`);
+mkdirSync(dir, { recursive: true });
+console.log(`machine: ${machine()}\n${values.scenario} seed ${values.seed}: ${attackAccounts.size} attack and ${labels.length - attackAccounts.size} benign accounts; build ${cli}\n`);
+console.log(`  ${'variant'.padEnd(14)} ${'attack flagged'.padStart(15)} ${'benign flagged'.padStart(15)}`);
+for (const variant of values.variants.split(',')) {
+  const log = join(dir, `${variant}.jsonl.gz`);
+  await rewrite(traffic.exchanges, log, attackAccounts, variant);
+  const db = join(dir, `${variant}.duckdb`);
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  await run(['ingest', log, '--accounts', traffic.accounts, '--db', db, '--no-progress']);
+  const findings = join(dir, `${variant}-findings.json`);
+  await run(['analyze', '--db', db, '--json', findings, '--no-progress']);
+  const evaluation = JSON.parse(await run(['eval', '--findings', findings, '--labels', traffic.labels, '--json']));
+  const flagged = new Set(JSON.parse(readFileSync(findings, 'utf8')).accounts.filter((account) => account.flagged).map((account) => account.account_id));
+  const attacks = [...attackAccounts].filter((account) => flagged.has(account)).length;
+  const benign = [...flagged].filter((account) => !attackAccounts.has(account)).length;
+  console.log(`  ${variant.padEnd(14)} ${`${attacks} / ${attackAccounts.size}`.padStart(15)} ${String(benign).padStart(15)}   recall ${evaluation.accounts?.recall?.toFixed?.(3) ?? '?'}`);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ReferenceBuilder, robustReference, weightedMedian } from './population-reference.js';
+
+describe('population reference', () => {
+  it('takes the weighted median, so heavy weight pulls the centre and one outlier does not', () => {
+    expect(weightedMedian([1, 2, 100], [1, 1, 1])).toBe(2);
+    expect(weightedMedian([1, 2, 100], [1, 1, 5])).toBe(100);
+    expect(weightedMedian([], [])).toBe(0);
+  });
+
+  it('measures spread as the scaled median absolute deviation, zero where most accounts agree', () => {
+    const normalish = robustReference([8, 9, 10, 11, 12], [1, 1, 1, 1, 1]);
+    expect(normalish.center).toBe(10);
+    expect(normalish.spread).toBeCloseTo(1.4826, 4);
+    // Three accounts in four never ask: the spread is 0 and the centre stays at 0 whatever the fourth does.
+    const sparse = robustReference([0, 0, 0, 1], [1, 1, 1, 1]);
+    expect(sparse).toEqual({ center: 0, spread: 0, accounts: 4 });
+  });
+
+  it('stays put when a campaign is a large minority of the accounts', () => {
+    const builder = new ReferenceBuilder();
+    for (let i = 0; i < 600; i++) builder.add(0.02 + (i % 10) / 1000, 50);
+    for (let i = 0; i < 400; i++) builder.add(1, 50);
+    const reference = builder.build();
+    expect(reference.center).toBeLessThan(0.03);
+    expect(reference.spread).toBeLessThan(0.02);
+  });
+
+  it('weighs an account by the square root of its volume, so a flood of tiny accounts moves the centre less than its count', () => {
+    const ordinary = () => {
+      const builder = new ReferenceBuilder();
+      for (let i = 0; i < 100; i++) builder.add(0.05, 400);
+      return builder;
+    };
+    const flooded = ordinary();
+    // 150 one-exchange accounts that all ask: by count a majority, by weight a fifth.
+    for (let i = 0; i < 150; i++) flooded.add(1, 1);
+    expect(flooded.build().center).toBe(0.05);
+    expect(ordinary().build().center).toBe(0.05);
+  });
+
+  it('ignores values that are not numbers and accounts without traffic', () => {
+    const builder = new ReferenceBuilder();
+    builder.add(Number.NaN, 10);
+    builder.add(3, 0);
+    builder.add(5, 10);
+    expect(builder.build()).toEqual({ center: 5, spread: 0, accounts: 1 });
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Robust statistics of a store's own population: what "usual" means for a measure, so that
+ * evidence says how far an account stands from the accounts around it rather than whether it
+ * crosses a constant that fits one simulated world.
+ *
+ * Two choices make them hard to push around. The centre is a weighted median and the spread a
+ * weighted median absolute deviation, which hold while less than half of the weight is unusual
+ * (a campaign of thousands of accounts does not become "usual" unless it is most of the store).
+ * Each account weighs the square root of its exchanges: a flood of tiny junk accounts moves the
+ * reference no more than a few ordinary ones, and one huge account does not own it.
+ */
+
+export interface Reference {
+  /** Weighted median of the measure. */
+  center: number;
+  /** 1.4826 × the weighted median absolute deviation: the standard deviation, were the bulk normal. */
+  spread: number;
+  /** Accounts that took part. */
+  accounts: number;
+}
+
+export const EMPTY_REFERENCE: Reference = { center: 0, spread: 0, accounts: 0 };
+
+/**
+ * The weighted median of `values` (ties between the two middle values resolved low). Sorts a
+ * copy of the indexes; O(n log n).
+ *
+ * @example weightedMedian([1, 2, 100], [1, 1, 1]) // 2
+ */
+export function weightedMedian(values: ArrayLike<number>, weights: ArrayLike<number>): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i]!;
+  if (total <= 0) return values[order[Math.floor((n - 1) / 2)]!]!;
+  let seen = 0;
+  for (const i of order) {
+    seen += weights[i]!;
+    if (seen * 2 >= total) return values[i]!;
+  }
+  return values[order[n - 1]!]!;
+}
+
+/** Median and scaled median absolute deviation of `values` under `weights`. */
+export function robustReference(values: ArrayLike<number>, weights: ArrayLike<number>): Reference {
+  const n = values.length;
+  if (n === 0) return EMPTY_REFERENCE;
+  const center = weightedMedian(values, weights);
+  const deviations = new Float64Array(n);
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs(values[i]! - center);
+  return { center, spread: 1.4826 * weightedMedian(deviations, weights), accounts: n };
+}
+
+/** How much an account of `exchanges` counts in a reference: the square root of its volume. */
+export function referenceWeight(exchanges: number): number {
+  return Math.sqrt(Math.max(0, exchanges));
+}
+
+/**
+ * Collects one measure over accounts and reduces it to a reference.
+ *
+ * @example
+ * const builder = new ReferenceBuilder();
+ * for (const summary of summaries) builder.add(summary.volume.value, summary.exchanges);
+ * builder.build(); // { center, spread, accounts }
+ */
+export class ReferenceBuilder {
+  private values: number[] = [];
+  private weights: number[] = [];
+
+  add(value: number, exchanges: number): void {
+    if (!Number.isFinite(value) || exchanges <= 0) return;
+    this.values.push(value);
+    this.weights.push(referenceWeight(exchanges));
+  }
+
+  build(): Reference {
+    return robustReference(this.values, this.weights);
+  }
+}

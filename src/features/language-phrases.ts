@@ -1,0 +1,130 @@
+/**
+ * Elicitation phrases in languages other than English, one list per detector part, and the
+ * function words that tell the Latin-script languages apart. Phrases are written as a native
+ * speaker writes them, accents included: the scanner normalises them exactly like the prompts
+ * (accents on Latin letters dropped, Arabic vowel signs removed, Han, kana and Hangul read one
+ * character a token), so a phrase matches with or without its accents and inside a run of CJK
+ * text. Several inflected forms are listed where the language inflects the key word.
+ */
+
+export interface LanguagePhrases {
+  /** Asks for step-by-step reasoning, the thought process or a worked solution. */
+  cot: readonly string[];
+  /** Unambiguous grading asks. */
+  rubric: readonly string[];
+  /** Score scales (`on a scale of # to #`), a rubric only together with a response term. */
+  scoreAsk: readonly string[];
+  responseTerms: readonly string[];
+  /** A finished answer stated in the prompt. */
+  givenAnswer: readonly string[];
+  /** Asks for the reasoning behind something. */
+  explainAsk: readonly string[];
+  rewriteAsk: readonly string[];
+  safetyTerms: readonly string[];
+}
+
+export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
+  zh: {
+    cot: ['一步一步', '一步步', '逐步', '分步', '思考过程', '思考過程', '推理过程', '推理過程', '解题过程', '解題過程', '详细步骤', '詳細步驟', '思维链', '思維鏈', '展示你的推理', '解释你的推理', '解釋你的推理', '写出推理', '寫出推理', '展示解题步骤', '每一步', '仔细思考', '仔細思考', '先思考再回答'],
+    rubric: ['评分标准', '評分標準', '打分', '评分', '評分', '哪个回答更好', '哪個回答更好', '哪个答案更好', '哪個答案更好', '评估回答', '評估回答', '评判', '評判'],
+    scoreAsk: ['# 到 # 分', '# 分 到 # 分', '满分 #', '滿分 #', '# 分制'],
+    responseTerms: ['回答', '答案', '回复', '回覆'],
+    givenAnswer: ['正确答案是', '正確答案是', '答案是', '标准答案', '標準答案'],
+    explainAsk: ['解释为什么', '解釋為什麼', '说明理由', '說明理由', '推导过程', '推導過程', '为什么是', '為什麼是', '给出理由', '給出理由'],
+    rewriteAsk: ['改写', '改寫', '重写', '重寫', '改述', '改成', '重新表述'],
+    safetyTerms: ['安全', '无害', '無害', '合规', '合規', '敏感', '有害', '违规', '違規', '政策'],
+  },
+  ja: {
+    cot: ['ステップバイステップ', '段階的に', '順を追って', '一歩ずつ', '思考過程', '推論過程', '考え方を説明', '考えを説明', '途中式', '解き方を説明', '推論を示', '理由を順に', '思考の連鎖', 'よく考えて', '手順を示'],
+    rubric: ['採点', '評価基準', '点数をつけ', 'どちらの回答が良い', 'どちらの回答がよい', 'どちらの答えが良い', '回答を評価', '答えを評価'],
+    scoreAsk: ['# から # で', '# 点満点', '# 段階で評価', '# 点から # 点'],
+    responseTerms: ['回答', '答え', '応答'],
+    givenAnswer: ['正解は', '答えは', '正しい答えは'],
+    explainAsk: ['理由を説明', 'なぜそうなるのか', '根拠を説明', '導き方'],
+    rewriteAsk: ['書き換え', '言い換え', '書き直'],
+    safetyTerms: ['安全', '無害', '有害', '不適切', 'ポリシー', '危険'],
+  },
+  ko: {
+    cot: ['단계별', '차근차근', '한 단계씩', '사고 과정', '추론 과정', '풀이 과정', '생각의 흐름', '추론을 보여', '풀이를 보여', '과정을 설명', '단계를 설명', '신중하게 생각'],
+    rubric: ['채점', '평가 기준', '점수를 매겨', '점수를 매기', '어느 답변이 더 나은', '어떤 답변이 더 나은', '답변을 평가', '응답을 평가'],
+    scoreAsk: ['# 점에서 # 점', '# 점 만점', '# 점 척도'],
+    responseTerms: ['답변', '응답', '대답'],
+    givenAnswer: ['정답은', '답은', '올바른 답은'],
+    explainAsk: ['이유를 설명', '왜 그런지', '근거를 설명', '도출 과정'],
+    rewriteAsk: ['다시 작성', '바꿔 써', '재작성', '고쳐 써', '바꿔 쓰', '고쳐 쓰'],
+    safetyTerms: ['안전', '무해', '유해', '부적절', '정책', '위험'],
+  },
+  es: {
+    cot: ['paso a paso', 'muestra tu razonamiento', 'muestre su razonamiento', 'explica tu razonamiento', 'explique su razonamiento', 'muestra tu trabajo', 'muestra todos los pasos', 'muestra cada paso', 'explica cada paso', 'proceso de pensamiento', 'cadena de pensamiento', 'razona con cuidado', 'piensa detenidamente', 'piensa con cuidado', 'razonamiento detallado', 'antes de responder', 'muestra el procedimiento', 'desarrollo completo', 'pasos intermedios'],
+    rubric: ['califica la respuesta', 'califique la respuesta', 'evalúa la respuesta', 'evalúe la respuesta', 'puntúa la respuesta', 'qué respuesta es mejor', 'cuál respuesta es mejor', 'cuál de las respuestas es mejor', 'criterios de evaluación', 'rúbrica', 'juez imparcial'],
+    scoreAsk: ['escala del # al #', 'escala de # a #', 'del # al #', 'puntuación de # a #', 'una puntuación', 'una calificación'],
+    responseTerms: ['respuesta', 'respuestas'],
+    givenAnswer: ['la respuesta correcta es', 'la respuesta es', 'la solución es', 'respuesta correcta'],
+    explainAsk: ['explica por qué', 'explique por qué', 'justifica', 'justifique', 'el razonamiento detrás', 'cómo se llega', 'cómo llegar'],
+    rewriteAsk: ['reescribe', 'reescriba', 'reformula', 'reformule', 'parafrasea', 'reescribir', 'reformular'],
+    safetyTerms: ['segura', 'seguro', 'inofensiva', 'inofensivo', 'dañino', 'dañina', 'políticas', 'política', 'apropiada', 'apropiado', 'sensible', 'peligroso', 'peligrosa'],
+  },
+  fr: {
+    cot: ['étape par étape', 'pas à pas', 'montre ton raisonnement', 'montrez votre raisonnement', 'explique ton raisonnement', 'expliquez votre raisonnement', 'détaille chaque étape', 'détaillez chaque étape', 'processus de réflexion', 'chaîne de pensée', 'réfléchis bien', 'réfléchissez bien', 'raisonnement détaillé', 'avant de répondre', 'montre ton travail', 'montrez votre travail', 'étapes intermédiaires'],
+    rubric: ['évalue la réponse', 'évaluez la réponse', 'note la réponse', 'notez la réponse', 'quelle réponse est meilleure', 'quelle réponse est la meilleure', "critères d'évaluation", "grille d'évaluation", 'barème', 'juge impartial'],
+    scoreAsk: ['échelle de # à #', 'de # à #', 'une note', 'sur #'],
+    responseTerms: ['réponse', 'réponses'],
+    givenAnswer: ['la bonne réponse est', 'la réponse est', 'la solution est', 'bonne réponse'],
+    explainAsk: ['explique pourquoi', 'expliquez pourquoi', 'justifie', 'justifiez', 'le raisonnement derrière', 'comment arriver'],
+    rewriteAsk: ['réécris', 'réécrivez', 'reformule', 'reformulez', 'paraphrase', 'réécrire', 'reformuler'],
+    safetyTerms: ['sûre', 'sûr', 'sans danger', 'inoffensive', 'inoffensif', 'nuisible', 'dangereux', 'dangereuse', 'politique', 'appropriée', 'approprié', 'sensible'],
+  },
+  de: {
+    cot: ['schritt für schritt', 'schrittweise', 'zeige deinen lösungsweg', 'zeig deinen lösungsweg', 'zeige deinen rechenweg', 'zeig deinen rechenweg', 'zeigen sie ihren rechenweg', 'zeigen sie ihren lösungsweg', 'mit rechenweg', 'mit lösungsweg', 'erkläre deine überlegungen', 'erklären sie ihre überlegungen', 'erkläre deinen gedankengang', 'denk sorgfältig nach', 'denke sorgfältig nach', 'gedankengang', 'denkprozess', 'gedankenkette', 'begründe jeden schritt', 'bevor du antwortest', 'zwischenschritte'],
+    rubric: ['bewerte die antwort', 'bewerten sie die antwort', 'welche antwort ist besser', 'bewertungskriterien', 'bewertungsschema', 'unparteiischer richter'],
+    scoreAsk: ['skala von # bis #', 'von # bis #', 'punktzahl', 'eine note'],
+    responseTerms: ['antwort', 'antworten'],
+    givenAnswer: ['die richtige antwort ist', 'die antwort ist', 'die lösung ist', 'richtige antwort'],
+    explainAsk: ['erkläre warum', 'erklären sie warum', 'begründe', 'begründen sie', 'wie man darauf kommt'],
+    rewriteAsk: ['umschreiben', 'umformulieren', 'formuliere um', 'schreibe * um', 'schreibe * * um', 'schreibe * * * um', 'schreib * um', 'schreib * * um', 'formuliere * um', 'formuliere * * um', 'formuliere * * * um'],
+    safetyTerms: ['sicher', 'sichere', 'sicheren', 'harmlos', 'harmlose', 'unbedenklich', 'schädlich', 'schädliche', 'richtlinien', 'angemessen', 'gefährlich'],
+  },
+  pt: {
+    cot: ['passo a passo', 'mostre seu raciocínio', 'mostre o seu raciocínio', 'explique seu raciocínio', 'explique o seu raciocínio', 'mostre seu trabalho', 'mostre todos os passos', 'mostre cada passo', 'processo de pensamento', 'cadeia de pensamento', 'pense com cuidado', 'raciocínio detalhado', 'antes de responder', 'cada etapa', 'passos intermediários'],
+    rubric: ['avalie a resposta', 'dê uma nota', 'atribua uma nota', 'qual resposta é melhor', 'qual das respostas é melhor', 'critérios de avaliação', 'juiz imparcial'],
+    scoreAsk: ['escala de # a #', 'de # a #', 'uma nota', 'uma pontuação'],
+    responseTerms: ['resposta', 'respostas'],
+    givenAnswer: ['a resposta correta é', 'a resposta é', 'a solução é', 'resposta correta'],
+    explainAsk: ['explique por que', 'explique porque', 'justifique', 'o raciocínio por trás', 'como chegar'],
+    rewriteAsk: ['reescreva', 'reformule', 'parafraseie', 'reescrever', 'reformular'],
+    safetyTerms: ['segura', 'seguro', 'inofensiva', 'inofensivo', 'prejudicial', 'políticas', 'política', 'apropriada', 'apropriado', 'sensível', 'perigoso', 'perigosa'],
+  },
+  ru: {
+    cot: ['шаг за шагом', 'пошагово', 'поэтапно', 'покажи ход решения', 'покажите ход решения', 'ход решения', 'ход рассуждений', 'ход рассуждения', 'ход мыслей', 'объясни своё рассуждение', 'объясни свои рассуждения', 'объясните свои рассуждения', 'объясните ваше рассуждение', 'покажи своё решение', 'цепочка рассуждений', 'подумай внимательно', 'подумайте внимательно', 'процесс мышления', 'подробное решение', 'прежде чем ответить', 'перед ответом', 'промежуточные шаги'],
+    rubric: ['оцени ответ', 'оцените ответ', 'какой ответ лучше', 'критерии оценки', 'поставь оценку', 'поставьте оценку', 'выставь балл', 'беспристрастный судья'],
+    scoreAsk: ['по шкале от # до #', 'от # до #', 'баллов', 'балл'],
+    responseTerms: ['ответ', 'ответа', 'ответы', 'ответов'],
+    givenAnswer: ['правильный ответ', 'верный ответ', 'ответ равен', 'ответ:'],
+    explainAsk: ['объясни почему', 'объясните почему', 'обоснуй', 'обоснуйте', 'как получить'],
+    rewriteAsk: ['перепиши', 'перепишите', 'перефразируй', 'перефразируйте', 'переформулируй', 'переформулируйте'],
+    safetyTerms: ['безопасный', 'безопасным', 'безопасной', 'безопасную', 'безопасно', 'безвредный', 'безвредным', 'безвредной', 'вредный', 'вредным', 'вредные', 'недопустимый', 'политике', 'политики', 'правилам', 'опасный', 'опасным'],
+  },
+  ar: {
+    cot: ['خطوة بخطوة', 'اشرح تفكيرك', 'اشرح منطقك', 'اشرح استدلالك', 'وضح خطوات', 'أظهر خطوات', 'اعرض خطوات', 'اعرض طريقة الحل', 'عملية التفكير', 'سلسلة التفكير', 'فكر بعناية', 'قبل الإجابة', 'الخطوات الوسيطة'],
+    rubric: ['قيم الإجابة', 'قيّم الإجابة', 'أي إجابة أفضل', 'أي الإجابتين أفضل', 'معايير التقييم', 'أعط درجة', 'حكم محايد'],
+    scoreAsk: ['مقياس من # إلى #', 'من # إلى #', 'درجة من'],
+    responseTerms: ['الإجابة', 'إجابة', 'الجواب', 'الرد'],
+    givenAnswer: ['الإجابة الصحيحة هي', 'الجواب الصحيح', 'الحل هو'],
+    explainAsk: ['اشرح لماذا', 'برر', 'علل', 'وضح السبب'],
+    rewriteAsk: ['أعد صياغة', 'اعد صياغة', 'أعد كتابة', 'اعد كتابة'],
+    safetyTerms: ['آمن', 'آمنة', 'غير ضار', 'ضار', 'ضارة', 'السياسات', 'مناسب', 'مناسبة', 'خطير'],
+  },
+};
+
+/**
+ * Function words that only one of the Latin-script languages uses often, for telling them apart
+ * (the language code of a prompt). Accents are dropped by normalisation, so `não` is `nao`.
+ */
+export const LATIN_FUNCTION_WORDS: Readonly<Record<string, readonly string[]>> = {
+  en: ['the', 'and', 'is', 'are', 'what', 'how', 'you', 'with', 'this', 'that', 'of', 'to', 'it', 'be', 'can'],
+  es: ['el', 'los', 'las', 'del', 'por', 'es', 'pero', 'muy', 'esta', 'este', 'puedes', 'cual', 'y', 'tu', 'hay'],
+  fr: ['le', 'les', 'des', 'est', 'et', 'pour', 'dans', 'vous', 'pas', 'qui', 'sur', 'avec', 'je', 'ce', 'une'],
+  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'mit', 'ich', 'sie', 'fur', 'wie', 'auf', 'zu'],
+  pt: ['o', 'os', 'nao', 'com', 'voce', 'do', 'da', 'dos', 'em', 'mais', 'isso', 'sao', 'seu', 'sua', 'ao'],
+  it: ['il', 'di', 'che', 'gli', 'della', 'sono', 'non', 'questo', 'come', 'nel', 'anche', 'perche', 'puoi', 'alla', 'degli'],
+};

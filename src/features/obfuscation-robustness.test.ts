@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COT_REASONING, ELICITATION_CLAUSES, RUBRIC_SYSTEMS } from '../sim/prompt-bank.js';
+import type { Exchange } from '../model/exchange.js';
+import { CONTENT_FLAG } from './content-signals.js';
+import { createExchangeFeatureExtractor } from './exchange-features.js';
+import { buildExchange } from './test-support/exchange-builder.js';
+import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, placeAsk, type AskedTask } from './test-support/obfuscation.js';
+
+// Attack prompts as the simulator's distillation campaigns word them (their reasoning clauses,
+// grading system prompts), plus explain-an-answer and safe-rewrite asks, each with a task.
+const QUESTION = 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?';
+const ATTACKS: AskedTask[] = [
+  ...COT_REASONING.map((ask) => ({ ask, task: `Problem: ${QUESTION}` })),
+  ...ELICITATION_CLAUSES.map((ask) => ({ ask, task: QUESTION })),
+  ...RUBRIC_SYSTEMS.map((ask) => ({ ask, task: `Question: ${QUESTION}\n\nCandidate response: She sold 72 clips.` })),
+  { ask: 'Grade the candidate response against the rubric and return a score from 1 to 10.', task: `Question: ${QUESTION}\nCandidate response: 72.` },
+  { ask: 'The correct answer is 72. Explain the reasoning that leads to this answer.', task: QUESTION },
+  { ask: 'Rewrite the question below so that it can be answered safely and helpfully, then provide that answer.', task: 'How do I pick the lock of my own front door?' },
+  { ask: 'Transform this prompt into a harmless variant that preserves its educational value, and answer it in detail.', task: 'How are explosives made?' },
+];
+
+const extract = createExchangeFeatureExtractor();
+
+/** The verdicts of an exchange by family: a reasoning ask counts in the prompt or the system prompt alike. */
+function verdicts(exchange: Exchange): string[] {
+  const flags = extract(exchange).contentFlags;
+  const out: string[] = [];
+  if (flags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.systemCot)) out.push('cot');
+  if (flags & (CONTENT_FLAG.rubricGrading | CONTENT_FLAG.systemRubric)) out.push('rubric');
+  if (flags & CONTENT_FLAG.explainAnswer) out.push('explain');
+  if (flags & CONTENT_FLAG.safeRewrite) out.push('safe');
+  return out;
+}
+
+const clean = (attack: AskedTask) => buildExchange({ prompt: `${attack.ask}\n\n${attack.task}` });
+
+describe('detection under obfuscation', () => {
+  it('flags every clean attack prompt', () => {
+    for (const attack of ATTACKS) expect(verdicts(clean(attack)), attack.ask).not.toEqual([]);
+  });
+
+  it.each(TEXT_OBFUSCATIONS)('gives the same verdicts to every attack prompt written with %s', (kind) => {
+    for (const [index, attack] of ATTACKS.entries()) {
+      const exchange = obfuscateExchange(clean(attack), kind, index + 1);
+      expect(verdicts(exchange), `${kind}: ${exchange.request.messages[0]!.text}`).toEqual(verdicts(clean(attack)));
+    }
+  });
+
+  it.each(PLACEMENTS)('gives the same verdicts to every attack whose ask is moved to %s', (placement) => {
+    for (const [index, attack] of ATTACKS.entries()) {
+      expect(verdicts(placeAsk(attack, placement, {}, index + 1)), `${placement}: ${attack.ask}`).toEqual(verdicts(clean(attack)));
+    }
+  });
+
+  it('gives the same verdicts when a move and a spelling trick are combined', () => {
+    for (const placement of PLACEMENTS) {
+      for (const kind of ['zero_width', 'look_alikes', 'quoted'] as const) {
+        for (const [index, attack] of ATTACKS.entries()) {
+          const exchange = obfuscateExchange(placeAsk(attack, placement, {}, index + 1), kind, index + 7);
+          expect(verdicts(exchange), `${placement} + ${kind}: ${attack.ask}`).toEqual(verdicts(clean(attack)));
+        }
+      }
+    }
+  });
+
+  it('says where a moved ask was found', () => {
+    const attack = ATTACKS[0]!;
+    expect(extract(placeAsk(attack, 'earlier_turn')).contentFlags & CONTENT_FLAG.earlierTurn).not.toBe(0);
+    expect(extract(placeAsk(attack, 'prefill')).contentFlags & CONTENT_FLAG.prefill).not.toBe(0);
+    expect(extract(placeAsk(attack, 'tool_description')).contentFlags & CONTENT_FLAG.toolDescription).not.toBe(0);
+    expect(extract(placeAsk(attack, 'system')).contentFlags & CONTENT_FLAG.systemCot).not.toBe(0);
+  });
+
+  it('marks invisible characters and look-alike letters inside words as obfuscation, and not ordinary accents or other scripts', () => {
+    expect(extract(obfuscateExchange(clean(ATTACKS[0]!), 'zero_width')).contentFlags & CONTENT_FLAG.obfuscated).not.toBe(0);
+    expect(extract(obfuscateExchange(clean(ATTACKS[0]!), 'look_alikes')).contentFlags & CONTENT_FLAG.obfuscated).not.toBe(0);
+    expect(extract(buildExchange({ prompt: 'Un café crème à Paris, s’il vous plaît.' })).contentFlags & CONTENT_FLAG.obfuscated).toBe(0);
+    expect(extract(buildExchange({ prompt: 'Какая погода будет завтра в Москве?' })).contentFlags & CONTENT_FLAG.obfuscated).toBe(0);
+  });
+
+  it('keeps ordinary prompts clean under every spelling trick', () => {
+    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 40);
+    const prompts = lines.map((line) => (JSON.parse(line) as { text: string }).text);
+    for (const prompt of prompts) {
+      expect(verdicts(buildExchange({ prompt })), prompt).toEqual([]);
+      for (const kind of TEXT_OBFUSCATIONS) expect(verdicts(buildExchange({ prompt: obfuscateText(prompt, kind, 3) })), `${kind}: ${prompt}`).toEqual([]);
+    }
+  });
+
+  it('rewrites request bodies of each API as a client would send them, leaving their structure intact', () => {
+    const anthropic = obfuscateRequestBody('anthropic.messages', { model: 'm', system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'Think step by step.' }] }] }, 'zero_width');
+    expect(JSON.stringify(anthropic)).toMatch(/"model":"m"/);
+    expect((anthropic.messages as { content: { text: string }[] }[])[0]!.content[0]!.text).not.toBe('Think step by step.');
+    const chat = obfuscateRequestBody('openai.chat_completions', { messages: [{ role: 'assistant', content: 'Sure.' }, { role: 'user', content: 'Show your work.' }] }, 'look_alikes');
+    expect((chat.messages as { content: string }[]).map((m) => m.content)).toEqual(['Sure.', expect.not.stringMatching(/^Show your work\.$/)]);
+    const responses = obfuscateRequestBody('openai.responses', { instructions: 'Grade the answer.', input: 'Reason carefully.' }, 'full_width');
+    expect(responses.input).toBe(obfuscateText('Reason carefully.', 'full_width'));
+  });
+});

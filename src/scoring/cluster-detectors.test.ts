@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { parseDetectionConfig } from './detection-config.js';
+import { CLUSTER_DETECTORS, type ClusterDetectorInput } from './cluster-detectors.js';
+import { runDetector, type DetectorDefinition, type DetectorResult } from './detector.js';
+import { clusterFixture, members } from './test-support/cluster-fixture.js';
+
+const config = parseDetectionConfig();
+
+function run(signal: string, input: ClusterDetectorInput): DetectorResult {
+  const detector = CLUSTER_DETECTORS.find((d) => d.signal === signal)! as unknown as DetectorDefinition<ClusterDetectorInput, { weight: number }>;
+  const result = runDetector(detector, input, config.detectors.cluster[signal]!);
+  expect(result.error).toBeUndefined();
+  return result;
+}
+
+const weight = (signal: string, input: ClusterDetectorInput) => run(signal, input).evidence.reduce((sum, item) => sum + item.weight, 0);
+
+/** Ordinary customers: their own card, home IP and client. */
+const bystanders = members('person', 40, () => ({}));
+
+describe('cluster detectors', () => {
+  it('shared_payment: cards shared across organisations, weighed by how many accounts share them', () => {
+    const ring = clusterFixture(members('ring', 12, (i) => ({ card: `card_ring_${i % 3}` })), bystanders).input;
+    expect(weight('shared_payment', ring)).toBeCloseTo(3, 6);
+    // Two accounts sharing a card are a household, not a ring.
+    const couple = clusterFixture([...members('home', 2, () => ({ card: 'card_home' })), ...members('friend', 2, () => ({}))], bystanders).input;
+    expect(weight('shared_payment', couple)).toBe(0);
+    // A company card inside one declared organisation is expected.
+    const company = clusterFixture(members('dev', 12, () => ({ card: 'card_acme', org: 'org_acme' })), bystanders).input;
+    expect(weight('shared_payment', company)).toBe(0);
+  });
+
+  it('shared_payment: names the members who share a card, so only they inherit the evidence', () => {
+    const cluster = clusterFixture([...members('ring', 10, (i) => ({ card: `card_ring_${i % 2}` })), ...members('loose', 5, () => ({}))], bystanders);
+    const result = run('shared_payment', cluster.input);
+    expect(result.members?.size).toBe(10);
+    for (const position of result.members!) expect(cluster.view.members[position]!.id).toMatch(/^ring/);
+  });
+
+  it('exit_pool: accounts rotating through exits spread over many subnets, not a campus behind a few addresses', () => {
+    const pool = Array.from({ length: 60 }, (_, i) => `203.${i % 20}.${i}.${(i * 13) % 250}`);
+    const proxy = clusterFixture(members('proxy', 12, (i) => ({ ips: pool.slice((i * 5) % 50, ((i * 5) % 50) + 10) })), bystanders).input;
+    expect(weight('exit_pool', proxy)).toBeCloseTo(config.detectors.cluster.exit_pool!.weight, 6);
+    const campus = clusterFixture(members('student', 25, () => ({ ips: ['128.40.1.10', '128.40.1.11', '128.40.1.12'] })), bystanders).input;
+    expect(weight('exit_pool', campus)).toBe(0);
+    expect(weight('shared_network', campus)).toBeGreaterThan(0);
+  });
+
+  it('exit_pool: a consumer VPN exit that many outside accounts use is no pool of the cluster\'s', () => {
+    const vpn = ['185.1.1.1', '185.2.2.2', '185.3.3.3', '185.4.4.4'];
+    const users = members('vpnuser', 30, () => ({ ips: vpn }));
+    const cluster = clusterFixture(users.slice(0, 10), [...users.slice(10), ...bystanders]).input;
+    expect(weight('exit_pool', cluster)).toBe(0);
+  });
+
+  it('rotated_system_prompts: a set of rare system prompts rotated across many accounts, not one app prompt', () => {
+    const systems = [
+      'You are a meticulous mathematics professor. Derive every result from first principles and show all intermediate algebra before the final answer.',
+      'Act as a senior software architect reviewing designs; list trade-offs, failure modes and a recommended plan with concrete steps.',
+      'You are an expert grader. Compare candidate answers against the reference and justify a numeric score for each criterion.',
+      'Respond as a patient physics tutor who explains the intuition first, then the formal derivation, then a worked numeric example.',
+      'You are a legal analyst. Identify the governing rules, apply them to the facts in order, and state the likely outcome with caveats.',
+    ];
+    const rotation = clusterFixture(members('op', 10, () => ({ systems })), bystanders).input;
+    expect(weight('rotated_system_prompts', rotation)).toBeGreaterThan(2);
+    const app = ['You are HelpBot, the friendly assistant of the Acme online store. Answer shoppers politely and briefly.'];
+    const oneApp = clusterFixture(members('shop', 10, () => ({ systems: app })), bystanders).input;
+    expect(weight('rotated_system_prompts', oneApp)).toBe(0);
+  });
+
+  it('rotated_system_prompts: several apps, each with its own users, are no rotated set', () => {
+    const apps = [
+      'You are CodePilot, an interactive coding agent working in the user repository with shell and editor tools.',
+      'You are Shopwise, the assistant of an online store; answer shoppers about orders, returns and sizes.',
+      'You are LexiDraft, a contract drafting helper for small law firms; keep clauses short and cite the template.',
+      'You are Triage, an on-call assistant that reads alerts and suggests the first three checks to run.',
+      'You are Cookbook, a recipe assistant that adapts dishes to what is in the fridge and to allergies.',
+    ];
+    // Every account keeps to its app's one prompt, many requests each.
+    const users = clusterFixture(members('user', 15, (i) => ({ systems: [apps[i % 5]!], requests: 40 })), bystanders).input;
+    expect(weight('rotated_system_prompts', users)).toBe(0);
+    // Thin accounts of a network, three requests each, picking one of the five per request.
+    const thin = clusterFixture(members('thin', 30, () => ({ systems: apps, requests: 3 })), bystanders).input;
+    expect(weight('rotated_system_prompts', thin)).toBeGreaterThan(1.5);
+  });
+
+  it('rotated_system_prompts: a prompt set that many accounts outside the cluster use too is nobody\'s harness', () => {
+    const systems = Array.from({ length: 4 }, (_, k) => `You are coding agent release ${'wxyz'[k]} working inside the repository; use the tools to read, edit and test files before you answer.`);
+    const users = members('agent', 40, () => ({ systems }));
+    const cluster = clusterFixture(users.slice(0, 8), [...users.slice(8), ...bystanders]).input;
+    expect(weight('rotated_system_prompts', cluster)).toBe(0);
+  });
+
+  it('shared_prompt_templates: weaker than rotated system prompts, and counted by organisation', () => {
+    const frames = ['Work out the following exercise {} and box the final result', 'Grade this candidate solution {} on a ten point scale with reasons'];
+    const many = clusterFixture(members('op', 10, (i) => ({ frame: frames[i % 2], requests: 40 })), bystanders).input;
+    expect(weight('shared_prompt_templates', many)).toBeLessThanOrEqual(1.5);
+    // The same accounts declared as two organisations count as two users of the frames.
+    const twoLabs = clusterFixture(members('lab', 10, (i) => ({ frame: frames[i % 2], requests: 40, org: `org_lab_${i % 2}` })), bystanders).input;
+    expect(weight('shared_prompt_templates', twoLabs)).toBe(0);
+  });
+
+  it('signup_burst: accounts created minutes apart, as a script makes them', () => {
+    const t = Date.UTC(2026, 0, 10);
+    const burst = clusterFixture(members('new', 10, (i) => ({ createdAt: t + i * 60_000 })), bystanders).input;
+    expect(weight('signup_burst', burst)).toBeCloseTo(1, 6);
+    const spread = clusterFixture(members('old', 10, (i) => ({ createdAt: t - i * 9 * 86_400_000 })), bystanders).input;
+    expect(weight('signup_burst', spread)).toBe(0);
+  });
+
+  it('shared_email_domain and shared_client: rare values only, never a public mail provider or a common SDK', () => {
+    const rare = clusterFixture(members('c', 10, () => ({ emailDomain: 'cheapmail-42.shop', userAgent: 'harvester/0.1' })), bystanders).input;
+    expect(weight('shared_email_domain', rare)).toBeGreaterThan(0);
+    expect(weight('shared_client', rare)).toBeGreaterThan(0);
+    const common = members('g', 60, () => ({ emailDomain: 'gmail.com', userAgent: 'openai-python/1.40.0' }));
+    const publicValues = clusterFixture(common.slice(0, 10), common.slice(10)).input;
+    expect(weight('shared_email_domain', publicValues)).toBe(0);
+    expect(weight('shared_client', publicValues)).toBe(0);
+  });
+
+  it('declared_organisation: a mitigation when most members are one declared organisation', () => {
+    const company = clusterFixture(members('dev', 10, () => ({ org: 'org_acme' })), bystanders).input;
+    expect(weight('declared_organisation', company)).toBeCloseTo(-2, 6);
+    const ring = clusterFixture(members('ring', 10, () => ({})), bystanders).input;
+    expect(weight('declared_organisation', ring)).toBe(0);
+  });
+
+  it('programme_abuse: a weak signal from programme tiers', () => {
+    const students = clusterFixture(members('s', 10, () => ({ tier: 'education' })), bystanders).input;
+    expect(weight('programme_abuse', students)).toBeCloseTo(0.3, 6);
+    expect(weight('programme_abuse', clusterFixture(members('p', 10, () => ({})), bystanders).input)).toBe(0);
+  });
+});
