@@ -1,7 +1,7 @@
-import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import type { Findings } from '../model/findings.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import { renderTemplate } from '../features/template-miner.js';
@@ -35,6 +35,7 @@ import {
 } from '../scoring/index.js';
 import { renderReportHtml } from '../report/index.js';
 import { UsageError } from '../util/errors.js';
+import { writeJsonFile } from '../util/json-file-writer.js';
 import { VERSION } from '../version.js';
 import type { CliContext } from './cli-context.js';
 import { parseFraction } from './option-parsers.js';
@@ -222,12 +223,12 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
       configuredThreshold,
     });
     stage('findings');
-    if (flags.json !== undefined) writeFileSync(flags.json, JSON.stringify(findings, null, 2) + '\n');
+    if (flags.json !== undefined) await writeJsonFile(flags.json, findings);
     if (flags.report !== undefined) writeFileSync(flags.report, renderReportHtml(findings));
     stage('output');
     timings.total = Math.round((performance.now() - started) / 10) / 100;
     // The files hold the timings as of writing them; re-write with the final total when it matters.
-    if (flags.json !== undefined) writeFileSync(flags.json, JSON.stringify(findings, null, 2) + '\n');
+    if (flags.json !== undefined) await writeJsonFile(flags.json, findings);
     context.logger.info({ timings, peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024) }, 'analysis finished');
     return findings;
   } finally {

@@ -89,6 +89,36 @@ describe('template miner', () => {
     expect(miner.size).toBeLessThanOrEqual(50);
   });
 
+  it('stays within its cap when every text is sent twice, freeing a quarter of the room at a time, and keeps a busy template', () => {
+    const maxTemplates = 100;
+    const miner = createTemplateMiner({ maxTemplates });
+    let state = 777;
+    const word = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
+    };
+    const busy = shapeOfText('You are a careful grader. Read the answer below and give it a score from one to ten with reasons.');
+    const busyId = miner.add(busy.shape, busy.tokens);
+    let sweeps = 0;
+    const distinctTexts = 2000;
+    for (let i = 0; i < distinctTexts; i++) {
+      const { shape, tokens } = shapeOfText(Array.from({ length: 20 }, word).join(' '));
+      const before = miner.size;
+      miner.add(shape, tokens);
+      miner.add(shape, tokens);
+      miner.add(busy.shape, busy.tokens);
+      if (miner.size < before) {
+        sweeps++;
+        expect(miner.size).toBeLessThanOrEqual(maxTemplates * 0.75 + 1);
+      }
+      expect(miner.size).toBeLessThanOrEqual(maxTemplates);
+    }
+    // One sweep per quarter of the room filled, not one per new template.
+    expect(sweeps).toBeGreaterThan(0);
+    expect(sweeps).toBeLessThanOrEqual(Math.ceil(distinctTexts / (maxTemplates / 4)) + 1);
+    expect(miner.add(busy.shape, busy.tokens)).toBe(busyId);
+  });
+
   it('groups lengths exactly up to 16 tokens and by half-octaves above', () => {
     expect(lengthGroupOf(5)).toBe(5);
     expect(lengthGroupOf(16)).toBe(16);

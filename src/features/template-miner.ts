@@ -25,7 +25,10 @@ export interface TemplateMinerOptions {
   minTokens?: number;
   /** Templates kept per index entry; the least recently matched fall out first. */
   maxCandidates?: number;
-  /** When more templates than this exist, those filled only once are forgotten. */
+  /**
+   * When this many templates exist, the least used are forgotten (those filled once first, then
+   * the least often and least recently filled) until a quarter of the room is free again.
+   */
   maxTemplates?: number;
   /**
    * How far apart (in half-octaves of length) two texts of more than 16 tokens may be and still
@@ -64,6 +67,8 @@ interface Template extends MinedTemplate {
   wildcards: number;
   /** The search that last looked at this template (a template sits in up to four lists). */
   mark: number;
+  /** The add() that last filled it: recency breaks ties between equally used templates. */
+  lastFilled: number;
 }
 
 /** Short texts must match in length exactly; longer ones may differ by `tolerance` groups. */
@@ -134,8 +139,16 @@ export function createTemplateMiner({
     return same / length;
   };
 
+  // Freeing a quarter of the room per sweep keeps eviction amortised O(log n) per new template
+  // whatever the traffic: a flood of distinct prompts each sent twice leaves no template filled
+  // only once, and forgetting just those would rescan every template for each new one.
+  const keepAfterSweep = Math.floor(maxTemplates * 0.75);
   const sweep = () => {
     for (const [id, template] of templates) if (template.count <= 1) templates.delete(id);
+    if (templates.size > keepAfterSweep) {
+      const byUse = [...templates.values()].sort((a, b) => a.count - b.count || a.lastFilled - b.lastFilled);
+      for (let i = 0; i < byUse.length - keepAfterSweep; i++) templates.delete(byUse[i]!.id);
+    }
     for (const [key, list] of index) {
       const kept = list.filter((template) => templates.has(template.id));
       if (kept.length === 0) index.delete(key);
@@ -145,6 +158,7 @@ export function createTemplateMiner({
   };
 
   let stamp = 0;
+  let filled = 0;
 
   return {
     add(shape, tokenCount) {
@@ -158,6 +172,7 @@ export function createTemplateMiner({
         const template = templates.get(cached);
         if (template !== undefined && groupsCompatible(template.lengthGroup, group, lengthTolerance) && score(template, shape, length) >= similarity) {
           template.count++;
+          template.lastFilled = ++filled;
           return template.id;
         }
       }
@@ -186,6 +201,7 @@ export function createTemplateMiner({
       if (best !== null && bestScore >= similarity) {
         template = best;
         template.count++;
+        template.lastFilled = ++filled;
         for (let i = 0; i < SHAPE_POSITIONS; i++) {
           const token = template.tokens[i]!;
           if (token !== WILDCARD && token !== shape[i]) {
@@ -200,7 +216,7 @@ export function createTemplateMiner({
         if (templates.size >= maxTemplates) sweep();
         const tokens = new Uint16Array(SHAPE_POSITIONS);
         for (let i = 0; i < SHAPE_POSITIONS; i++) tokens[i] = shape[i]!;
-        template = { id: nextId++, tokens, lengthGroup: group, count: 1, wildcards: 0, mark: stamp };
+        template = { id: nextId++, tokens, lengthGroup: group, count: 1, wildcards: 0, mark: stamp, lastFilled: ++filled };
         templates.set(template.id, template);
         insertIntoIndex(template);
       }
