@@ -5,12 +5,11 @@
 // the CLI's own reports otherwise.
 // Usage: node bench/analyze-bench.mjs [--scenario default] [--seed 7] [--scale 1] [--traffic DIR]
 //        [--text excerpt] [--workers N] [--keep]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DATA, CLI, formatNumber, machine, simulatedTraffic } from './bench-support.mjs';
+import { BENCH_DATA, formatNumber, machine, runMeasured, simulatedTraffic } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +27,6 @@ const TARGETS = {
   default: { seconds: 60, peakRssBytes: undefined, label: '1M exchanges in ≤ 60 s' },
   'seed-scale': { seconds: 15 * 60, peakRssBytes: 8 * 2 ** 30, label: '16M exchanges in ≤ 15 min, peak RSS ≤ 8 GB' },
 };
-const GNU_TIME = '/usr/bin/time';
 
 const traffic = values.traffic === undefined ? await simulatedTraffic(values.scenario, Number(values.seed), Number(values.scale)) : existingTraffic(values.traffic);
 const name = values.traffic === undefined ? `${values.scenario}-seed${values.seed}-scale${values.scale}` : 'traffic';
@@ -43,7 +41,7 @@ console.log(`input: ${traffic.exchanges}`);
 const ingestArgs = ['ingest', traffic.exchanges, '--db', db, '--json', '--no-progress', '--text', values.text];
 if (existsSync(traffic.accounts)) ingestArgs.push('--accounts', traffic.accounts);
 if (values.workers !== undefined) ingestArgs.push('--workers', values.workers);
-const ingest = await runMeasured(ingestArgs);
+const ingest = await runMeasured(ingestArgs, work);
 if (ingest.code !== 0) throw new Error(`ingest failed with exit code ${ingest.code}`);
 const ingestSummary = JSON.parse(ingest.stdout);
 const stored = ingestSummary.sources.filter((source) => source.kind === 'exchanges').reduce((sum, source) => sum + source.stored, 0);
@@ -56,7 +54,7 @@ console.log(
 const timingsFile = join(work, 'timings.json');
 const analyze = await runMeasured([
   'analyze', '--db', db, '--json', join(work, 'findings.json'), '--report', join(work, 'report.html'), '--timings-json', timingsFile, '--no-progress',
-]);
+], work);
 if (analyze.code !== 0) throw new Error(`analyze failed with exit code ${analyze.code}`);
 const report = JSON.parse(readFileSync(timingsFile, 'utf8'));
 const analyzePeak = analyze.resources?.peakRssBytes ?? report.peakRssBytes;
@@ -86,37 +84,6 @@ function existingTraffic(dir) {
   const exchanges = resolve(dir, 'exchanges.jsonl.gz');
   if (!existsSync(exchanges)) throw new Error(`no exchanges.jsonl.gz in ${dir}`);
   return { dir, exchanges, accounts: resolve(dir, 'accounts.jsonl') };
-}
-
-/**
- * Runs the built CLI, under GNU time when there is one so the CPU time and peak RSS of the whole
- * process tree are known; resolves with stdout, wall seconds, exit code and resources.
- */
-function runMeasured(args) {
-  const timeFile = join(work, 'time.txt');
-  const measured = existsSync(GNU_TIME);
-  const command = measured ? GNU_TIME : process.execPath;
-  const commandArgs = measured ? ['-f', '%U %S %M', '-o', timeFile, process.execPath, CLI, ...args] : [CLI, ...args];
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, commandArgs, {
-      env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      let resources;
-      if (measured && existsSync(timeFile)) {
-        const [user, system, maxKilobytes] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
-        resources = { userSeconds: user, systemSeconds: system, peakRssBytes: maxKilobytes * 1024 };
-        rmSync(timeFile);
-      }
-      resolvePromise({ code, stdout, seconds, resources });
-    });
-  });
 }
 
 function cpuText(resources) {

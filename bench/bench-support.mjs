@@ -1,6 +1,6 @@
 // Shared pieces of the benchmark scripts: where data lives, running the built CLI, machine facts.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,35 @@ export async function simulatedTraffic(scenario, seed, scale = 1) {
 
 export function formatNumber(value) {
   return Math.round(value).toLocaleString('en-US');
+}
+
+/**
+ * Runs the built CLI, under GNU time when there is one so the CPU time and peak RSS of the whole
+ * process tree are known; resolves with stdout, wall seconds, exit code and resources.
+ */
+export function runMeasured(args, work) {
+  const timeFile = join(work, `time-${process.pid}.txt`);
+  const measured = existsSync('/usr/bin/time');
+  const command = measured ? '/usr/bin/time' : process.execPath;
+  const commandArgs = measured ? ['-f', '%U %S %M', '-o', timeFile, process.execPath, CLI, ...args] : [CLI, ...args];
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(command, commandArgs, {
+      env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      let resources;
+      if (measured && existsSync(timeFile)) {
+        const [user, system, maxKilobytes] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+        resources = { userSeconds: user, systemSeconds: system, peakRssBytes: maxKilobytes * 1024 };
+        rmSync(timeFile);
+      }
+      resolvePromise({ code, stdout, seconds, resources });
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, machine } from './bench-support.mjs';
 
-const benchmarks = ['simulate-bench.mjs', 'ingest-bench.mjs', 'analyze-bench.mjs', 'hotpath-bench.mjs', 'serve-bench.mjs'];
+const benchmarks = ['simulate-bench.mjs', 'ingest-bench.mjs', 'analyze-bench.mjs', 'hotpath-bench.mjs', 'serve-bench.mjs', 'adversarial-bench.mjs'];
 console.log(`machine: ${machine()}\n`);
 let failed = 0;
 for (const name of benchmarks) {

@@ -62,6 +62,19 @@ describe('account linking', () => {
     expect(candidate(common, 0, 1)).toBeLessThan(candidate(rare, 0, 1) / 4);
   });
 
+  it('measures a value\'s rarity against the linking population, not the raw number of accounts', () => {
+    const shared: [number, number][] = Array.from({ length: 6 }, (_, a) => [a, 7] as [number, number]);
+    const active = scorePairs(input(400, { ip: shared }));
+    // The same 400 accounts plus 3,000 one-request accounts: the population grows by about 286.
+    const flooded = scorePairs({ ...input(3_400, { ip: shared }), population: 400 + 3_000 * (1 - Math.exp(-0.1)) });
+    const rawCount = scorePairs(input(3_400, { ip: shared }));
+    // Counted raw, the flood makes the shared IP look rarer; weighted, it moves a third as far.
+    const gainRaw = candidate(rawCount, 0, 1) - candidate(active, 0, 1);
+    const gainWeighted = candidate(flooded, 0, 1) - candidate(active, 0, 1);
+    expect(gainRaw).toBeGreaterThan(0.01);
+    expect(gainWeighted).toBeLessThan(gainRaw / 2.5);
+  });
+
   it('records a shared identity trait as a tie only when it is specific enough to mean one operator', () => {
     // Accounts 0 and 1 (pair key 0 × n + 1) share a template; in one store also a domain 20 accounts use (listed in full, no sampling).
     const template: [number, number, number?][] = [[0, 5, 90], [1, 5, 80]];

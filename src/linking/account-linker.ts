@@ -117,7 +117,7 @@ export interface ScoredPairs {
 export function scorePairs(input: LinkInput): ScoredPairs {
   const { params } = input;
   const n = input.accountCount;
-  const lnN = Math.log(Math.max(n, 3));
+  const lnN = Math.log(Math.max(input.population ?? n, 3));
   const pairIndex = new Map<number, number>();
   let logNot = new Float64Array(1024);
   let backingLogNot = new Float64Array(1024);

@@ -3,7 +3,7 @@ import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { createBehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
 import type { Account } from '../model/account.js';
-import { buildLinkInput } from './link-input.js';
+import { buildLinkInput, linkingPopulation } from './link-input.js';
 
 function account(accountId: string, emailDomain: string): Account {
   return {
@@ -46,5 +46,23 @@ describe('link input', () => {
     const tracker = createBehaviourTracker();
     tracker.setAccountInfo(account('a0', 'Gmail.com'));
     expect(tracker.accounts[0]!.info?.linkableMailDomain).toBe('gmail.com');
+  });
+});
+
+describe('linking population', () => {
+  it('counts an account with a session of traffic almost fully and a one-request account about a tenth', () => {
+    expect(linkingPopulation([{ exchanges: 200 }])).toBeCloseTo(1, 6);
+    expect(linkingPopulation([{ exchanges: 1 }])).toBeCloseTo(1 - Math.exp(-0.1), 6);
+    // A dormant sign-up counts as a one-request account.
+    expect(linkingPopulation([{ exchanges: 0 }])).toBeCloseTo(1 - Math.exp(-0.1), 6);
+  });
+
+  it('grows by a tenth of the flood when a thousand one-request accounts join four hundred active ones', () => {
+    const active = Array.from({ length: 400 }, () => ({ exchanges: 120 }));
+    const flood = Array.from({ length: 1_000 }, () => ({ exchanges: 1 }));
+    const before = linkingPopulation(active);
+    const after = linkingPopulation([...active, ...flood]);
+    expect(after - before).toBeCloseTo(1_000 * (1 - Math.exp(-0.1)), 3);
+    expect(after).toBeLessThan(before * 1.25);
   });
 });

@@ -109,6 +109,26 @@ export interface LinkParams {
   seed: number;
 }
 
+/**
+ * Exchanges after which an account counts fully in the linking population: about a session's
+ * worth, enough to show the clients, networks and prompts it habitually uses.
+ */
+const HABIT_EXCHANGES = 10;
+
+/**
+ * The population a shared value's rarity is measured against: each account counts
+ * 1 − e^(−exchanges / 10), so an account with a session of traffic counts almost fully and one
+ * with a single request about a tenth. Rarity grows with the population (1 − ln m / ln N), and
+ * a flood of one-request accounts would otherwise make every shared value look rare and merge
+ * unrelated campaigns. An account known only from its record (no traffic yet) counts as one with
+ * a single request: stores hold many dormant sign-ups, and they must not dilute rarity either.
+ */
+export function linkingPopulation(accounts: readonly { exchanges: number }[]): number {
+  let population = 0;
+  for (const account of accounts) population += 1 - Math.exp(-Math.max(1, account.exchanges) / HABIT_EXCHANGES);
+  return population;
+}
+
 /** One kind's memberships: account `accounts[i]` has value `values[i]` (with `counts[i]` uses). */
 export interface KindMemberships {
   kind: LinkKind;
@@ -120,6 +140,11 @@ export interface KindMemberships {
 /** Everything relinking needs, in plain arrays: cheap to send to a worker thread. */
 export interface LinkInput {
   accountCount: number;
+  /**
+   * The population a shared value's rarity is measured against: accounts weighted by how much
+   * traffic they had to share anything with (`linkingPopulation`). Defaults to `accountCount`.
+   */
+  population?: number;
   /** A hash of each account's id: what sampling ranks by, so numbering order changes nothing. */
   accountKeys: Uint32Array;
   memberships: KindMemberships[];
@@ -189,7 +214,13 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
     }
   }
   const accountKeys = Uint32Array.from(tracker.accounts, (state) => murmur32(state.id, 0x6c696e6b) >>> 0);
-  const input: LinkInput = { accountCount: tracker.accounts.length, accountKeys, memberships: LINK_KINDS.map((kind) => builders[kind].build()), params };
+  const input: LinkInput = {
+    accountCount: tracker.accounts.length,
+    population: linkingPopulation(tracker.accounts),
+    accountKeys,
+    memberships: LINK_KINDS.map((kind) => builders[kind].build()),
+    params,
+  };
   if (population !== undefined && params.kinds.profile.strength > 0) input.profiles = buildProfileVectors(population.summaries, params.profileMinExchanges);
   return input;
 }
