@@ -10,7 +10,7 @@
 // Options (environment): BENCH_RATE (5000), BENCH_SECONDS (20), BENCH_INGEST_EXCHANGES (200000),
 // BENCH_BATCH (1000), BENCH_CLIENTS (16), BENCH_TRAFFIC (an exchanges .jsonl[.gz] file to replay),
 // BENCH_INGEST_ONLY=1 (skip the decide phases), BENCH_SERVER_NODE_ARGS (node flags for the server;
-// default the recommended "--max-semi-space-size=64", see README "Live service"; add e.g.
+// default the recommended "--max-semi-space-size=64", see docs/service.md; add e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof" for one profile per thread, or set "" for Node's defaults).
 // The ingest phase also reports the server's CPU time per 1,000 exchanges (from /proc, Linux),
 // which on a shared machine compares runs better than the wall-clock rate.

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The import rules of the architecture (README, "Architecture"): stages depend only on the stages
+ * The import rules of the architecture (docs/architecture.md): stages depend only on the stages
  * before them in the data flow, the pure stages touch no database, network or file system, and
  * no module imports itself back through a cycle. Tests and test support are exempt.
  */

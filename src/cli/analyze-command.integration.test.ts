@@ -129,7 +129,7 @@ describe('analyze (smoke scenario, held-out seed)', () => {
 
   it('refuses a missing store with the command that makes one, and a bad config with where it is wrong', async () => {
     const missing = await runCli(['analyze', '--db', join(dir, 'nope.duckdb')]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no store at .*nope\.duckdb: run `distillguard ingest/);
     writeFileSync(join(dir, 'bad.yaml'), 'thresholds:\n  acount: 0.4\n');
     const bad = await runCli(['analyze', '--db', join(dir, 'excerpt.duckdb'), '--config', join(dir, 'bad.yaml')]);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import type { Findings } from '../model/findings.js';
@@ -163,6 +163,7 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
     timings[name] = Math.round((now - mark) / 10) / 100;
     mark = now;
   };
+  if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
   const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
   try {
     const progress = createProgressDisplay({

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { accessSync, constants } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_FILTER_BYTES } from '../ingest/exchange-id-deduplicator.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
@@ -7,7 +8,7 @@ import { runIngest, type IngestSummary } from '../ingest/ingest-pipeline.js';
 import { createQuarantineWriter } from '../ingest/quarantine-writer.js';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { DistillguardError } from '../util/errors.js';
+import { DistillguardError, UsageError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseFraction, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
 import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
@@ -66,6 +67,14 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .action(async (files: string[], flags: IngestFlags) => {
       if (files.length === 0 && flags.accounts.length === 0) {
         throw new DistillguardError('nothing to ingest: name exchange log files and/or --accounts files', { exitCode: 2 });
+      }
+      // Every input is checked before the store is opened, so a typo leaves no empty store behind.
+      for (const file of [...files, ...flags.accounts]) {
+        try {
+          accessSync(file, constants.R_OK);
+        } catch (error) {
+          throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+        }
       }
       // One DuckDB thread: the parser threads already keep the cores busy, and a second DuckDB
       // thread on the inserts spent about 4 µs more CPU a row coordinating for no gain in time.

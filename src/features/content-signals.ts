@@ -377,7 +377,7 @@ function createFunctionWordTable(): (token: number) => number {
   };
 }
 
-/** The phrase lists behind each detector, for the registry and the README. */
+/** The phrase lists behind each detector, for the registry and docs/detection.md. */
 export const CONTENT_PHRASES = {
   cot_elicitation: COT_PHRASES,
   rubric_grading: { strong: STRONG_RUBRIC_PHRASES, score_ask: SCORE_ASK_PHRASES, response_terms: RESPONSE_TERMS },

@@ -3,8 +3,8 @@ import { parseGlasswallyLine } from './glasswally-event-parser.js';
 import type { ParseResult } from './record-problem.js';
 
 /**
- * The exchange-log formats ingest reads: `jsonl`, the project's own contract (README, "Input
- * formats"), and `glasswally`, the events of the Glasswally detector. Every format parses a
+ * The exchange-log formats ingest reads: `jsonl`, the project's own contract
+ * (docs/input-formats.md), and `glasswally`, the events of the Glasswally detector. Every format parses a
  * line onto the same internal exchange, so everything after the parser is shared.
  */
 export const EXCHANGE_FORMATS = ['jsonl', 'glasswally'] as const;

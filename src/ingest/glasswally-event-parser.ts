@@ -17,7 +17,7 @@ import { describeJsonType, rejected, type ParseResult } from './record-problem.j
 /** The field of a Glasswally event that holds its ground truth; it is never read into an exchange. */
 export const GLASSWALLY_LABEL_FIELD = 'campaign_label';
 
-/** Glasswally events record the request only; it is rebuilt in this API's shape (README, "Input formats"). */
+/** Glasswally events record the request only; it is rebuilt in this API's shape (docs/input-formats.md). */
 const API = 'openai.chat_completions';
 
 /**

@@ -45,7 +45,7 @@ const evidenceSchema = {
 
 const exchangeRecordSchema = {
   type: 'object',
-  description: 'One exchange in the input contract (README, "Input formats")',
+  description: 'One exchange in the input contract (docs/input-formats.md)',
   required: ['id', 'ts', 'account_id', 'api', 'request', 'status'],
   properties: {
     id: { type: 'string' },
@@ -108,7 +108,7 @@ export const ingestSchema = {
 export const accountsIngestSchema = {
   summary: 'Store account records (sign-ups, changed payment methods) for linking',
   description:
-    'A JSON array of account records or NDJSON, as the accounts file of `distillguard ingest --accounts` (README, "Input formats"), optionally gzipped. ' +
+    'A JSON array of account records or NDJSON, as the accounts file of `distillguard ingest --accounts` (docs/input-formats.md), optionally gzipped. ' +
     'A later record for an account replaces the earlier one; raw e-mail addresses are never stored. Answered 202 once committed.',
   tags: ['ingest'],
   security: [{ bearer: [] }],
