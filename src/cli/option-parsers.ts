@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { parseTimestampWindow, type TimestampWindowSpec } from '../ingest/timestamp-window.js';
 
 /** `0.01`, `1%` → 0.01. */
@@ -45,3 +45,41 @@ export function parseTimestampWindowOption(text: string): TimestampWindowSpec {
 export const TIMESTAMP_WINDOW_HELP =
   'exchange times accepted, FROM..TO (RFC 3339 times or dates; an empty end keeps its default); ' +
   'times outside it are quarantined as bad_timestamp (default 2020-01-01..one day after the start)';
+
+/** `15s`, `500ms`, `2m`, or a plain number of seconds → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!match) throw new InvalidArgumentError('expected a duration such as 15s, 500ms or 2m');
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** 1048576 → `1MiB`, 1500 → `1500B`: a size as a user would write it. */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
+/** 15000 → `15s`, 500 → `500ms`, 120000 → `2m`: milliseconds as a user would write them. */
+export function formatMilliseconds(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/**
+ * Shows the defaults of size and duration options in `--help` the way the docs write them
+ * (`16MiB`, `15s`) instead of as raw numbers.
+ */
+export function describeUnitDefaults(command: Command): Command {
+  for (const option of command.options) {
+    if (typeof option.defaultValue !== 'number' || option.defaultValueDescription !== undefined) continue;
+    if (option.parseArg === parseByteSize) option.defaultValueDescription = formatByteSize(option.defaultValue);
+    else if (option.parseArg === parseDuration) option.defaultValueDescription = formatMilliseconds(option.defaultValue);
+  }
+  return command;
+}

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/live-service.js';
 import type { CliContext } from './cli-context.js';
-import { parseByteSize, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
+import { parseByteSize, parseDuration, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
 import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
 
 interface ServeFlags {
@@ -107,13 +107,4 @@ function parsePositive(text: string): number {
   const value = parseNonNegativeInteger(text);
   if (value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return value;
-}
-
-/** `15s`, `500ms`, `2m`, or a plain number of seconds → milliseconds. */
-export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!match) throw new InvalidArgumentError('expected a duration such as 15s, 500ms or 2m');
-  const unit = (match[2] ?? 's').toLowerCase();
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return Math.round(Number(match[1]) * factor);
 }
