@@ -50,19 +50,19 @@ describe('link input', () => {
 });
 
 describe('linking population', () => {
-  it('counts an account with a session of traffic almost fully and a one-request account about a tenth', () => {
-    expect(linkingPopulation([{ exchanges: 200 }])).toBeCloseTo(1, 6);
-    expect(linkingPopulation([{ exchanges: 1 }])).toBeCloseTo(1 - Math.exp(-0.1), 6);
-    // A dormant sign-up counts as a one-request account.
-    expect(linkingPopulation([{ exchanges: 0 }])).toBeCloseTo(1 - Math.exp(-0.1), 6);
+  const habit = (exchanges: number) => 1 - Math.exp(-Math.max(1, exchanges) / 10);
+
+  it('is the number of accounts while light accounts stay within twice the habitual population', () => {
+    const store = [...Array.from({ length: 300 }, () => ({ exchanges: 120 })), ...Array.from({ length: 100 }, () => ({ exchanges: 1 })), { exchanges: 0 }];
+    expect(linkingPopulation(store)).toBe(401);
   });
 
-  it('grows by a tenth of the flood when a thousand one-request accounts join four hundred active ones', () => {
+  it('does not count a flood of one-request accounts past twice the habitual population', () => {
     const active = Array.from({ length: 400 }, () => ({ exchanges: 120 }));
-    const flood = Array.from({ length: 1_000 }, () => ({ exchanges: 1 }));
-    const before = linkingPopulation(active);
-    const after = linkingPopulation([...active, ...flood]);
-    expect(after - before).toBeCloseTo(1_000 * (1 - Math.exp(-0.1)), 3);
-    expect(after).toBeLessThan(before * 1.25);
+    const flood = Array.from({ length: 3_000 }, () => ({ exchanges: 1 }));
+    const flooded = linkingPopulation([...active, ...flood]);
+    expect(flooded).toBeCloseTo(2 * (400 * habit(120) + 3_000 * habit(1)), 6);
+    // 3,400 accounts counted raw; about 1,370 here.
+    expect(flooded).toBeLessThan(3_400 * 0.45);
   });
 });
