@@ -21,8 +21,9 @@ const ALLOWED: Record<string, string[]> = {
   report: ['util', 'model', 'config'],
   eval: ['util', 'model', 'config'],
   sim: ['util', 'model', 'config'],
-  service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report'],
-  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service'],
+  analysis: ['util', 'model', 'config', 'store', 'features', 'behaviour', 'linking', 'scoring'],
+  service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'analysis'],
+  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'analysis'],
 };
 
 const PURE_STAGES = new Set(['model', 'features', 'behaviour', 'linking', 'scoring', 'eval', 'report']);

@@ -39,6 +39,17 @@ describe('population reference', () => {
     expect(ordinary().build().center).toBe(0.05);
   });
 
+  it('caps an account\'s weight at a thousand exchanges, so a few accounts of huge junk volume do not become the usual', () => {
+    const builder = new ReferenceBuilder();
+    // 300 ordinary customers of 120 exchanges each; 40 accounts of 20,000 junk requests each.
+    for (let i = 0; i < 300; i++) builder.add(0.05 + (i % 10) * 0.01, 120);
+    for (let i = 0; i < 40; i++) builder.add(0, 20_000);
+    const reference = builder.build();
+    // Uncapped, the 40 would hold 63% of the weight and the centre would be 0.
+    expect(reference.center).toBeGreaterThanOrEqual(0.05);
+    expect(reference.spread).toBeGreaterThan(0);
+  });
+
   it('ignores values that are not numbers and accounts without traffic', () => {
     const builder = new ReferenceBuilder();
     builder.add(Number.NaN, 10);

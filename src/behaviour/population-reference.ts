@@ -6,8 +6,9 @@
  * Two choices make them hard to push around. The centre is a weighted median and the spread a
  * weighted median absolute deviation, which hold while less than half of the weight is unusual
  * (a campaign of thousands of accounts does not become "usual" unless it is most of the store).
- * Each account weighs the square root of its exchanges: a flood of tiny junk accounts moves the
- * reference no more than a few ordinary ones, and one huge account does not own it.
+ * Each account weighs the square root of its exchanges, up to a thousand: a flood of tiny junk
+ * accounts moves the reference no more than a few ordinary ones, and a few huge accounts do not
+ * own it.
  */
 
 export interface Reference {
@@ -52,9 +53,20 @@ export function robustReference(values: ArrayLike<number>, weights: ArrayLike<nu
   return { center, spread: 1.4826 * weightedMedian(deviations, weights), accounts: n };
 }
 
-/** How much an account of `exchanges` counts in a reference: the square root of its volume. */
+/**
+ * Exchanges past which an account's measured shares are as precise as they need to be: the
+ * standard error of a share is at most 0.5 / √n, 1.6 points at a thousand, below the spread
+ * between ordinary accounts, so more volume adds no information about what is usual.
+ */
+const PRECISE_EXCHANGES = 1_000;
+
+/**
+ * How much an account of `exchanges` counts in a reference: the square root of its volume, up to
+ * a thousand exchanges. Without the cap, forty accounts sending 20,000 junk requests each would
+ * outweigh a store of three hundred ordinary customers and become "usual".
+ */
 export function referenceWeight(exchanges: number): number {
-  return Math.sqrt(Math.max(0, exchanges));
+  return Math.sqrt(Math.min(PRECISE_EXCHANGES, Math.max(0, exchanges)));
 }
 
 /**

@@ -12,7 +12,8 @@ import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { createDetectionEngine, parseDetectionConfig } from '../scoring/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
-import { loadEngineFromStore, type AnalysisResourceReport } from './analyze-command.js';
+import { loadEngineFromStore } from '../analysis/index.js';
+import type { AnalysisResourceReport } from './analyze-command.js';
 
 // A regression floor on a simulator seed no tuning looks at (docs/detection.md, "Quality":
 // seeds 1-99 are for development, 9001 and 101 up are held out). The seed gives precision 1.0,

@@ -1,42 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { loadPublicMailDomains } from '../config/public-mail-domains.js';
+import { analyzeStore } from '../analysis/index.js';
 import type { Findings } from '../model/findings.js';
-import { CONTENT_FLAG } from '../features/content-signals.js';
-import { renderTemplate } from '../features/template-miner.js';
-import {
-  readAccounts,
-  readExchangeTexts,
-  readFlaggedPrompts,
-  readStoreOverview,
-  registerAnalysisKeys,
-  storeHasText,
-  streamExchangeFeatures,
-  streamIndicatorCounts,
-  type StoreOverview,
-} from '../store/analysis-queries.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import {
-  buildFindings,
-  createDetectionEngine,
-  DetectionConfigError,
-  exampleKey,
-  excerpt,
-  parseDetectionConfig,
-  parseThresholdChoice,
-  reflag,
-  resolveThreshold,
-  type DetectionConfig,
-  type DetectionEngine,
-  type FindingTexts,
-  type PopulationAssessment,
-  type ThresholdChoice,
-} from '../scoring/index.js';
+import { DetectionConfigError, parseDetectionConfig, parseThresholdChoice, type DetectionConfig, type ThresholdChoice } from '../scoring/index.js';
 import { renderReportHtml } from '../report/index.js';
 import { UsageError } from '../util/errors.js';
 import { writeJsonFile } from '../util/json-file-writer.js';
-import { VERSION } from '../version.js';
 import type { CliContext } from './cli-context.js';
 import { parseFraction } from './option-parsers.js';
 import { createProgressDisplay, formatDuration, formatRate } from './progress-display.js';
@@ -155,14 +126,7 @@ function loadConfig(flags: AnalyzeFlags): DetectionConfig {
 }
 
 async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context: CliContext): Promise<Findings> {
-  const timings: Record<string, number> = {};
   const started = performance.now();
-  let mark = started;
-  const stage = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round((now - mark) / 10) / 100;
-    mark = now;
-  };
   if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
   const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
   try {
@@ -174,174 +138,36 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
       stream: context.stderr,
       enabled: flags.progress === false ? false : undefined,
     });
-    let loaded: LoadedStore;
+    let findings: Findings;
     try {
-      loaded = await loadEngineFromStore(store, config, {
-        onStage: stage,
+      ({ findings } = await analyzeStore(store, {
+        config,
+        threshold: flags.threshold,
+        clusterThresholdGiven: flags.clusterThreshold !== undefined,
+        logger: context.logger,
         onProgress: (seen, total, seconds) => {
           progress.setTotal(total);
           progress.update(seen, { rate: formatRate(seen, seconds) });
         },
-      });
+        onStage: (name) => {
+          if (name === 'behaviour') progress.stop();
+        },
+      }));
     } finally {
       progress.stop();
     }
-    const { engine, overview } = loaded;
-
-    const links = engine.relink();
-    context.logger.debug({ ...links.stats, clusters: links.clusters.length }, 'linked accounts');
-    stage('linking');
-
-    const configuredThreshold = config.thresholds.account;
-    let assessment = engine.assess();
-    let thresholdSource = 'config';
-    const choice = flags.threshold;
-    if (choice !== undefined && choice.kind !== 'score') {
-      const scores = engine.tracker.accounts.filter((state) => state.exchanges > 0).map((state) => assessment.accounts[state.index]!.score);
-      const threshold = resolveThreshold(choice, scores, configuredThreshold);
-      config.thresholds.account = threshold;
-      if (flags.clusterThreshold === undefined) config.thresholds.cluster = threshold;
-      assessment = reflag(assessment, config.thresholds);
-      thresholdSource = choice.kind === 'auto' ? 'auto' : `rate:${choice.rate}`;
-      context.logger.info({ threshold, source: thresholdSource }, 'threshold chosen from the population');
-    }
-    for (const error of assessment.errors.slice(0, 20)) context.logger.warn({ error }, 'a detector failed; it scored 0');
-    stage('scoring');
-
-    const texts = (await storeHasText(store)) ? await gatherTexts(store, engine, assessment, config) : undefined;
-    stage('examples');
-
-    const findings = buildFindings({
-      assessment,
-      tracker: engine.tracker,
-      config,
-      texts,
-      generatedAt: new Date().toISOString(),
-      timings,
-      version: VERSION,
-      accountsInput: overview.accounts,
-      thresholdSource,
-      configuredThreshold,
-    });
-    stage('findings');
+    const outputStarted = performance.now();
     if (flags.json !== undefined) await writeJsonFile(flags.json, findings);
     if (flags.report !== undefined) writeFileSync(flags.report, renderReportHtml(findings));
-    stage('output');
-    timings.total = Math.round((performance.now() - started) / 10) / 100;
+    findings.timings.output = Math.round((performance.now() - outputStarted) / 10) / 100;
+    findings.timings.total = Math.round((performance.now() - started) / 10) / 100;
     // The files hold the timings as of writing them; re-write with the final total when it matters.
     if (flags.json !== undefined) await writeJsonFile(flags.json, findings);
-    context.logger.info({ timings, peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024) }, 'analysis finished');
+    context.logger.info({ timings: findings.timings, peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024) }, 'analysis finished');
     return findings;
   } finally {
     store.close();
   }
-}
-
-export interface LoadedStore {
-  engine: DetectionEngine;
-  overview: StoreOverview;
-}
-
-/**
- * Reads a store into a fresh engine: accounts and models first (so indexes match the SQL
- * numbering), then infrastructure counts, then every exchange in time order.
- */
-export async function loadEngineFromStore(
-  store: DuckDbStore,
-  config: DetectionConfig,
-  { onStage = () => {}, onProgress = () => {} }: { onStage?: (name: string) => void; onProgress?: (seen: number, total: number, seconds: number) => void } = {},
-): Promise<LoadedStore> {
-  const overview = await readStoreOverview(store);
-  const engine = createDetectionEngine(config, { publicMailDomains: loadPublicMailDomains() });
-  engine.registerAccounts(overview.accountIds);
-  for (const model of overview.models) engine.tracker.primeModel(model.model, model.firstSeen);
-  await registerAnalysisKeys(
-    store,
-    overview.accountIds,
-    engine.tracker.models.map((model) => model.name),
-  );
-  engine.setAccountInfo(await readAccounts(store));
-  onStage('load');
-
-  await streamIndicatorCounts(store, (kind, account, value, count) => engine.observeIndicator(kind, account, value, count));
-  onStage('infrastructure');
-
-  const started = performance.now();
-  let seen = 0;
-  let lastUpdate = 0;
-  await streamExchangeFeatures(store, (chunk) => {
-    engine.observeBatch(chunk);
-    seen += chunk.length;
-    if (seen - lastUpdate >= 50_000) {
-      lastUpdate = seen;
-      onProgress(seen, overview.exchanges, (performance.now() - started) / 1000);
-    }
-  });
-  onProgress(seen, overview.exchanges, (performance.now() - started) / 1000);
-  onStage('behaviour');
-  return { engine, overview };
-}
-
-const EXAMPLE_SIGNALS: readonly [string, number][] = [
-  ['cot_elicitation', CONTENT_FLAG.cotElicitation | CONTENT_FLAG.systemCot],
-  ['rubric_grading', CONTENT_FLAG.rubricGrading | CONTENT_FLAG.systemRubric],
-  ['explain_answer', CONTENT_FLAG.explainAnswer],
-  ['safe_rewrite', CONTENT_FLAG.safeRewrite],
-];
-
-/** Template texts and evidence examples from the stored text (excerpts, at most 160 characters). */
-async function gatherTexts(store: DuckDbStore, engine: DetectionEngine, assessment: PopulationAssessment, config: DetectionConfig): Promise<FindingTexts> {
-  const templates = new Map<number, string | null>();
-  const examples = new Map<string, string[]>();
-  const reported = assessment.clusters.filter((cluster) => cluster.flagged);
-  const wanted: { key: number; kind: 'prompt' | 'system'; id: number; lo: number; hi: number }[] = [];
-  for (const cluster of reported) {
-    for (const template of cluster.view.templates.slice(0, config.report.maxTemplates)) {
-      const stats = engine.templateStats(template.kind, template.templateId);
-      if (stats !== undefined && !wanted.some((w) => w.key === template.key)) {
-        wanted.push({ key: template.key, kind: template.kind, id: template.templateId, lo: stats.exampleKeyLo, hi: stats.exampleKeyHi });
-      }
-    }
-  }
-  const stored = await readExchangeTexts(store, wanted);
-  for (const w of wanted) {
-    const text = stored.get(((BigInt(w.hi >>> 0) << 32n) | BigInt(w.lo >>> 0)).toString());
-    const miner = w.kind === 'system' ? engine.tracker.systemMiner : engine.tracker.promptMiner;
-    const template = miner.get(w.id);
-    templates.set(w.key, template === undefined || text === undefined ? null : renderTemplate(template, w.kind === 'system' ? text.system : text.prompt));
-  }
-
-  const perEvidence = config.report.examplesPerEvidence;
-  const flagged = assessment.accounts.flatMap((account, index) => (account.flagged ? [index] : []));
-  const mask = EXAMPLE_SIGNALS.reduce((all, [, bits]) => all | bits, 0);
-  const prompts = await readFlaggedPrompts(store, flagged, mask, perEvidence);
-  for (const [index, rows] of prompts) {
-    const id = engine.tracker.accounts[index]!.id;
-    for (const [signal, bits] of EXAMPLE_SIGNALS) {
-      const texts = rows.filter((row) => (row.flags & bits) !== 0).slice(0, perEvidence).map((row) => excerpt(row.text));
-      if (texts.length > 0) examples.set(exampleKey(id, signal), texts);
-    }
-  }
-  for (const cluster of reported) {
-    for (const [signal, bits] of EXAMPLE_SIGNALS) {
-      const texts: string[] = [];
-      for (const member of cluster.view.members) {
-        const rows = prompts.get(member.index);
-        if (rows === undefined) continue;
-        for (const row of rows) if (texts.length < perEvidence && (row.flags & bits) !== 0) texts.push(excerpt(row.text));
-      }
-      if (texts.length > 0) examples.set(exampleKey(cluster.clusterId, signal), texts);
-    }
-    for (const [signal, kind] of [
-      ['rotated_system_prompts', 'system'],
-      ['shared_prompt_templates', 'prompt'],
-    ] as const) {
-      const top = cluster.view.templates.find((template) => template.kind === kind && template.members >= 2);
-      const text = top === undefined ? null : templates.get(top.key);
-      if (text) examples.set(exampleKey(cluster.clusterId, signal), [excerpt(text)]);
-    }
-  }
-  return { templates, examples };
 }
 
 /** The readable summary printed after an analysis. */

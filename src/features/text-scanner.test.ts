@@ -139,6 +139,23 @@ describe('text scanner: a text that is one code block', () => {
   });
 });
 
+describe('text scanner: a text that is one quotation', () => {
+  it('reads a text wrapped whole in quotes as its content, and keeps quotations inside other text slots', () => {
+    expect(displayTokens('"Think step by step about the answer."')).toEqual(['think', 'step', 'by', 'step', 'about', 'the', 'answer']);
+    expect(displayTokens(' \u201cSolve it carefully.\u201d ')).toEqual(['solve', 'it', 'carefully']);
+    expect(displayTokens('\u00abExplique pas à pas.\u00bb')).toEqual(['explique', 'pas', 'a', 'pas']);
+    expect(displayTokens('Translate "good morning" now')).toEqual(['translate', '<quote>', 'now']);
+    expect(displayTokens('"a" and "b"')).toEqual(['<quote>', 'and', '<quote>']);
+  });
+
+  it('gives a prompt in quotes the template shape of the same prompt without them', () => {
+    const plain = createTextScanner({}).scan('You are a tutor. Solve the problem below and show every step of the work.');
+    const shape = Array.from(plain.tokens.subarray(0, plain.count));
+    const quoted = createTextScanner({}).scan('"You are a tutor. Solve the problem below and show every step of the work."');
+    expect(Array.from(quoted.tokens.subarray(0, quoted.count))).toEqual(shape);
+  });
+});
+
 describe('text scanner: a budget that covers the text', () => {
   it('reads every word of a text no longer than the budget, wherever the windows fall', () => {
     for (let pad = 0; pad < 120; pad++) {

@@ -178,7 +178,8 @@ export function createTextScanner({
     maxWords,
     normalized: false,
     scan(whole: string, detectionChars = 0): TextScan {
-      const text = unwrapWholeFence(whole);
+      const unfenced = unwrapWholeFence(whole);
+      const text = unwrapWholeQuote(unfenced);
       state.count = 0;
       state.headCount = 0;
       state.mathChars = 0;
@@ -207,13 +208,41 @@ export function createTextScanner({
         state.detectionChars += end - start;
         previousEnd = end;
       }
-      if (text !== whole) state.codeBlocks++;
+      if (unfenced !== whole) state.codeBlocks++;
       state.rawHash = fmix32((state.raw ^ length) >>> 0);
       state.estimatedTokens = seen > 0 ? Math.round((state.scannedTokens * length) / seen) : 0;
       return state;
     },
   };
   return state;
+}
+
+/** Opening and closing marks of a quotation that may wrap a whole text. */
+const WHOLE_QUOTES: readonly (readonly [number, number])[] = [
+  [0x22, 0x22], // "…"
+  [0x201c, 0x201d], // “…”
+  [0xab, 0xbb], // «…»
+];
+
+/**
+ * A text that is nothing but one quotation is read as its content, for the reason a whole code
+ * block is: masked as a `<quote>` slot, a prompt sent in quotes would have no template and no
+ * sketch. A quotation inside other text stays a slot.
+ */
+function unwrapWholeQuote(text: string): string {
+  let start = 0;
+  while (start < text.length && isSpace(text.charCodeAt(start))) start++;
+  let end = text.length;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end - start < 3) return text;
+  const open = text.charCodeAt(start);
+  const close = text.charCodeAt(end - 1);
+  for (const [opening, closing] of WHOLE_QUOTES) {
+    if (open !== opening || close !== closing) continue;
+    // Only when the closing mark is the first one after the opening: "a" and "b" is two quotations.
+    return text.indexOf(String.fromCharCode(closing), start + 1) === end - 1 ? text.slice(start + 1, end - 1) : text;
+  }
+  return text;
 }
 
 /**
