@@ -141,7 +141,9 @@ function percent(share: number): string {
 
 export function formatIngestSummary(summary: IngestSummary, db: string): string {
   const n = (value: number) => value.toLocaleString('en-US');
-  const exchangesStored = summary.sources.filter((s) => s.kind === 'exchanges').reduce((sum, s) => sum + s.stored, 0);
+  const storedOf = (kind: string) => summary.sources.filter((s) => s.kind === kind).reduce((sum, s) => sum + s.stored, 0);
+  const exchangesStored = storedOf('exchanges');
+  const hasAccounts = summary.sources.some((s) => s.kind !== 'exchanges');
   const lines: string[] = [];
   lines.push(
     `Ingested ${summary.sources.length} file${summary.sources.length === 1 ? '' : 's'} into ${db} in ${formatDuration(summary.seconds)} ` +
@@ -150,7 +152,9 @@ export function formatIngestSummary(summary: IngestSummary, db: string): string 
   const rows: [string, string][] = [
     ['lines read', n(summary.totals.linesRead)],
     ['already ingested', n(summary.totals.alreadyIngested)],
-    ['stored', n(summary.totals.stored)],
+    // Exchanges and account records are counted apart: one sum of both reads as neither.
+    ['exchanges stored', n(exchangesStored)],
+    ...(hasAccounts ? [['account records stored', n(summary.totals.stored - exchangesStored)] as [string, string]] : []),
     ['duplicates', n(summary.totals.duplicates)],
     ['blank', n(summary.totals.blank)],
     ['quarantined', `${n(summary.totals.quarantined)} (${percent(summary.badShare)} of records)`],
