@@ -515,6 +515,16 @@ describe('analyst routes', () => {
     expect(account).toMatchObject({ account: { account_id: 'acct_v', volume: { exchanges: 3 } }, decision: { action: 'allow' }, verdict: null });
     expectProblem(await service.app.inject({ method: 'GET', url: '/v1/accounts/ghost', headers: service.auth('analyst') }), 404);
   });
+
+  it('serves an account id as long as ingest accepts, percent-encoded or not', async () => {
+    const service = await start();
+    const longId = `acct_${'x'.repeat(400)}_ü`;
+    await postExchanges(service, lines(2, { accountId: longId }).join('\n'));
+    const response = await service.app.inject({ method: 'GET', url: `/v1/accounts/${encodeURIComponent(longId)}`, headers: service.auth('analyst') });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ account: { account_id: longId, volume: { exchanges: 2 } } });
+    expectProblem(await service.app.inject({ method: 'GET', url: `/v1/accounts/${'y'.repeat(450)}`, headers: service.auth('analyst') }), 404);
+  });
 });
 
 describe('system routes', () => {

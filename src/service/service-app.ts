@@ -8,6 +8,7 @@ import { problemSchema } from './api-schemas.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerAnalystRoutes } from './analyst-routes.js';
 import { registerDecisionRoutes } from './decision-routes.js';
+import { MAX_ID_LENGTH } from '../ingest/record-field-reader.js';
 import { registerIngestRoutes } from './ingest-routes.js';
 import { installProblemHandlers } from './problem-details.js';
 import { ForbiddenError, RetryLaterError, UnauthorizedError } from './service-errors.js';
@@ -45,6 +46,9 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
     // requests are logged where they happen instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: maxJsonBodyBytes,
+    // Ids in paths may be as long as ingest accepts them (Fastify's default stops at 100 with a
+    // 414 that skips auth, metrics and the problem+json shape).
+    maxParamLength: MAX_ID_LENGTH * 3,
     // Connections from a gateway are long-lived; close idle ones on shutdown, keep serving
     // in-flight requests to their end.
     forceCloseConnections: 'idle',
