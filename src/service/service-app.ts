@@ -84,7 +84,7 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
     if (role === undefined) return;
     request.apiKey = authenticate(core, request);
     if (!roleAllows(request.apiKey.role, role)) {
-      throw new ForbiddenError(`this operation needs an API key with the role ${role} (or admin); the key ${request.apiKey.keyId} has the role ${request.apiKey.role}`);
+      throw new ForbiddenError(`this operation needs an API key with the role ${role === 'admin' ? 'admin' : `${role} or admin`}; the key ${request.apiKey.keyId} has the role ${request.apiKey.role}`);
     }
   });
 
