@@ -562,6 +562,8 @@ describe('system routes', () => {
     const service = await start();
     const health = (await service.app.inject({ method: 'GET', url: '/healthz' })).json();
     expect(health).toMatchObject({ status: 'ok', engine: 'scripted', ingest_queue: { batches: 0 } });
+    // The start-up relink counts like any other.
+    expect(health.relink).toMatchObject({ runs: 1, failures: 0 });
 
     // Shut down the moment the batch has been accepted, before it is committed.
     const ingest = service.core.ingest;

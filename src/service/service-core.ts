@@ -126,18 +126,6 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
         });
     closers.push(() => scoring.close());
 
-    const recoveryStarted = performance.now();
-    scoring.observeAccounts(await gate.run(() => readAccounts(store)));
-    const recovered = await gate.run(() =>
-      replayStoredRows(store, async (rows, orgs) => {
-        scoring.observeRows(rows, orgs);
-        // Bounded memory however large the store: read on once the engine has caught up.
-        if (scoring.backlog > 50_000) await scoring.idle();
-      }),
-    );
-    await scoring.relink();
-    logger.info({ exchanges: recovered, accounts: scoring.accountCount, engine: scoring.engineName, seconds: round((performance.now() - recoveryStarted) / 1000) }, 'recovered scores from the store');
-
     const relink = createRelinkScheduler({
       intervalMs: config.relinkIntervalMs,
       relink: () => scoring.relink(),
@@ -153,6 +141,20 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       },
     });
     closers.unshift(() => relink.stop());
+
+    const recoveryStarted = performance.now();
+    scoring.observeAccounts(await gate.run(() => readAccounts(store)));
+    const recovered = await gate.run(() =>
+      replayStoredRows(store, async (rows, orgs) => {
+        scoring.observeRows(rows, orgs);
+        // Bounded memory however large the store: read on once the engine has caught up.
+        if (scoring.backlog > 50_000) await scoring.idle();
+      }),
+    );
+    // Through the scheduler, so /healthz counts the start-up relink like every other.
+    await relink.runNow();
+    logger.info({ exchanges: recovered, accounts: scoring.accountCount, engine: scoring.engineName, seconds: round((performance.now() - recoveryStarted) / 1000) }, 'recovered scores from the store');
+
 
     // Room for a large day of traffic on top of what is stored; the filter caps its own size.
     const ids = await gate.run(() => ExchangeIdDeduplicator.open(store, { expectedNewIds: 16_000_000 }));
