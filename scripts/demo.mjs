@@ -14,7 +14,8 @@ const shown = (path) => relative(process.cwd(), path) || '.';
 
 function step(title, args) {
   console.log(`\n== ${title}\n$ distillguard ${args.map((arg) => (arg.startsWith('/') ? shown(arg) : arg)).join(' ')}`);
-  const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
+  // Each command prints its own summary; its info log would repeat it as a JSON line (no terminal).
+  const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env: { DISTILLGUARD_LOG_LEVEL: 'warn', ...process.env } });
   if (result.status !== 0) {
     console.error(`\ndemo stopped: \`distillguard ${args[0]}\` exited with status ${result.status ?? result.signal}`);
     process.exit(result.status ?? 1);
