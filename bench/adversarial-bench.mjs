@@ -30,14 +30,10 @@ if (!existsSync(built)) {
   console.error('dist/ is missing: run `npm run build` first (npm run bench:adversarial does).');
   process.exit(2);
 }
-const { ADVERSARIAL_CASES } = await import(built);
+const { ADVERSARIAL_CASES, adversarialCase } = await import(built);
 const { readLogSpan, writeAdversarialLog } = await import(join(ROOT, 'dist', 'sim', 'adversarial-log.js'));
 
-const cases = values.cases === undefined ? ADVERSARIAL_CASES : values.cases.split(',').map((name) => {
-  const found = ADVERSARIAL_CASES.find((candidate) => candidate.name === name.trim());
-  if (found === undefined) throw new Error(`--cases: unknown case "${name}" (known: ${ADVERSARIAL_CASES.map((c) => c.name).join(', ')})`);
-  return found;
-});
+const cases = values.cases === undefined ? ADVERSARIAL_CASES : values.cases.split(',').map((name) => adversarialCase(name.trim()));
 const volume = Number(values.volume);
 const seed = Number(values.seed);
 const work = join(BENCH_DATA, `bench-adversarial-${values.scenario}-seed${seed}`);
@@ -90,14 +86,14 @@ console.log(`clean: analyze ${seconds(clean.analyze.seconds)}, peak RSS ${mb(cle
 const header = ['case', 'added', 'ingest', 'analyze', 'peak RSS', 'clean same size', 'time ×', 'RSS ×', 'attacks kept', 'benign gained', 'quarantined'];
 console.log(header.join(' | '));
 let failures = 0;
-for (const adversarialCase of cases) {
-  const log = join(work, `${adversarialCase.name}.jsonl.gz`);
-  const added = await writeAdversarialLog({ base: traffic.exchanges, out: log, adversarialCase, context: { startMs: span.startMs, endMs: span.endMs, models: span.models, volume, seed: 11 } });
-  const result = await run(adversarialCase.name, log, traffic.accounts, adversarialCase.ingestFlags ?? []);
+for (const chosen of cases) {
+  const log = join(work, `${chosen.name}.jsonl.gz`);
+  const added = await writeAdversarialLog({ base: traffic.exchanges, out: log, adversarialCase: chosen, context: { startMs: span.startMs, endMs: span.endMs, models: span.models, volume, seed: 11 } });
+  const result = await run(chosen.name, log, traffic.accounts, chosen.ingestFlags ?? []);
   if (!values.keep) rmSync(log, { force: true });
   if (result.failed) {
     failures++;
-    console.log(`${adversarialCase.name} | ${formatNumber(added)} | FAILED: ${result.failed}`);
+    console.log(`${chosen.name} | ${formatNumber(added)} | FAILED: ${result.failed}`);
     continue;
   }
   const stored = result.summary.sources.find((source) => source.kind === 'exchanges');
@@ -111,7 +107,7 @@ for (const adversarialCase of cases) {
   if (bad) failures++;
   console.log(
     [
-      adversarialCase.name,
+      chosen.name,
       formatNumber(added),
       seconds(result.ingest.seconds),
       seconds(result.analyze.seconds),
