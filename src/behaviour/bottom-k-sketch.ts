@@ -8,21 +8,22 @@
  *
  * Counts are exact for the values kept: a value in the final sketch was kept from its first
  * observation on (the admission threshold only falls).
+ *
+ * Every account holds eight of these, so their footprint sets the memory cost of an account
+ * (docs/performance.md): the kept values live in one array of (hash, id, count) triples,
+ * allocated on the first value and grown by doubling, rather than three arrays from the start.
  */
+const SLOT = 3;
+const INITIAL_CAPACITY = 2;
+
 export class BottomKSketch {
-  private hashes: Uint32Array;
-  private ids: Int32Array;
-  private counts: Float64Array;
+  /** (hash, id, count) per kept value; null until the first value. */
+  private slots: Float64Array | null = null;
   private size = 0;
   /** Total weight observed, kept values or not. */
   total = 0;
 
-  constructor(readonly k: number) {
-    const initial = Math.min(k, 4);
-    this.hashes = new Uint32Array(initial);
-    this.ids = new Int32Array(initial);
-    this.counts = new Float64Array(initial);
-  }
+  constructor(readonly k: number) {}
 
   get length(): number {
     return this.size;
@@ -32,35 +33,39 @@ export class BottomKSketch {
   add(hash: number, id: number, count = 1): void {
     this.total += count;
     const size = this.size;
-    const hashes = this.hashes;
-    for (let i = 0; i < size; i++) {
-      if (hashes[i] === hash && this.ids[i] === id) {
-        this.counts[i]! += count;
-        return;
+    let slots = this.slots;
+    if (slots !== null) {
+      for (let at = 0; at < size * SLOT; at += SLOT) {
+        if (slots[at] === hash && slots[at + 1] === id) {
+          slots[at + 2]! += count;
+          return;
+        }
       }
     }
     if (size < this.k) {
-      if (size === hashes.length) this.grow();
-      this.hashes[size] = hash;
-      this.ids[size] = id;
-      this.counts[size] = count;
+      if (slots === null || size * SLOT === slots.length) slots = this.grow();
+      const at = size * SLOT;
+      slots[at] = hash;
+      slots[at + 1] = id;
+      slots[at + 2] = count;
       this.size = size + 1;
       return;
     }
     // Full: replace the largest hash when this one is smaller.
+    slots = slots!;
     let maxAt = 0;
-    for (let i = 1; i < size; i++) if (hashes[i]! > hashes[maxAt]!) maxAt = i;
-    if (hash < hashes[maxAt]! || (hash === hashes[maxAt] && id < this.ids[maxAt]!)) {
-      hashes[maxAt] = hash;
-      this.ids[maxAt] = id;
-      this.counts[maxAt] = count;
+    for (let at = SLOT; at < size * SLOT; at += SLOT) if (slots[at]! > slots[maxAt]!) maxAt = at;
+    if (hash < slots[maxAt]! || (hash === slots[maxAt] && id < slots[maxAt + 1]!)) {
+      slots[maxAt] = hash;
+      slots[maxAt + 1] = id;
+      slots[maxAt + 2] = count;
     }
   }
 
   /** Folds another sketch into this one; the result equals a sketch of both inputs. */
   merge(other: BottomKSketch): void {
     const total = this.total + other.total;
-    for (let i = 0; i < other.size; i++) this.add(other.hashes[i]!, other.ids[i]!, other.counts[i]!);
+    other.forEach((id, count, hash) => this.add(hash, id, count));
     this.total = total;
   }
 
@@ -68,13 +73,17 @@ export class BottomKSketch {
   distinct(): number {
     if (this.size < this.k) return this.size;
     let max = 0;
-    for (let i = 0; i < this.size; i++) if (this.hashes[i]! > max) max = this.hashes[i]!;
+    this.forEach((_id, _count, hash) => {
+      if (hash > max) max = hash;
+    });
     return max === 0 ? this.size : ((this.k - 1) * 2 ** 32) / max;
   }
 
   /** Calls `visit` for each kept value. */
   forEach(visit: (id: number, count: number, hash: number) => void): void {
-    for (let i = 0; i < this.size; i++) visit(this.ids[i]!, this.counts[i]!, this.hashes[i]!);
+    const slots = this.slots;
+    if (slots === null) return;
+    for (let at = 0; at < this.size * SLOT; at += SLOT) visit(slots[at + 1]!, slots[at + 2]!, slots[at]!);
   }
 
   /** The kept values, smallest hash first (a canonical order for snapshots and tests). */
@@ -84,16 +93,11 @@ export class BottomKSketch {
     return out.sort((a, b) => a.hash - b.hash || a.id - b.id);
   }
 
-  private grow(): void {
-    const capacity = Math.min(this.k, this.hashes.length * 2);
-    const hashes = new Uint32Array(capacity);
-    const ids = new Int32Array(capacity);
-    const counts = new Float64Array(capacity);
-    hashes.set(this.hashes);
-    ids.set(this.ids);
-    counts.set(this.counts);
-    this.hashes = hashes;
-    this.ids = ids;
-    this.counts = counts;
+  private grow(): Float64Array {
+    const capacity = this.slots === null ? Math.min(this.k, INITIAL_CAPACITY) : Math.min(this.k, (this.slots.length / SLOT) * 2);
+    const grown = new Float64Array(capacity * SLOT);
+    if (this.slots !== null) grown.set(this.slots);
+    this.slots = grown;
+    return grown;
   }
 }

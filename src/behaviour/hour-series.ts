@@ -1,4 +1,6 @@
 const HOUR_MS = 3_600_000;
+/** Starts small and doubles: anyone can open many accounts active for an hour or two, and each should cost little. */
+const INITIAL_HOURS = 8;
 
 /**
  * Exchanges per clock hour over an account's active span, in a typed array that grows as time
@@ -20,7 +22,7 @@ export class HourSeries {
   addHour(hour: number, count: number): void {
     if (Number.isNaN(this.start)) {
       this.start = hour;
-      this.counts = new Uint32Array(32);
+      this.counts = new Uint32Array(INITIAL_HOURS);
       this.used = 0;
     }
     if (hour < this.start) {

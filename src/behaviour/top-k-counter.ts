@@ -4,11 +4,13 @@
  * over-estimate. Exact while an account uses at most `k` templates, which is the common case.
  */
 export class TopKCounter {
-  private readonly counts = new Map<number, number>();
+  /** Null until the first key: most accounts fill no template, and every account holds two counters. */
+  private counts: Map<number, number> | null = null;
 
   constructor(readonly k: number) {}
 
   add(key: number, count = 1): void {
+    this.counts ??= new Map();
     const current = this.counts.get(key);
     if (current !== undefined) {
       this.counts.set(key, current + count);
@@ -31,15 +33,16 @@ export class TopKCounter {
   }
 
   merge(other: TopKCounter): void {
-    for (const [key, count] of other.counts) this.add(key, count);
+    if (other.counts !== null) for (const [key, count] of other.counts) this.add(key, count);
   }
 
   get size(): number {
-    return this.counts.size;
+    return this.counts?.size ?? 0;
   }
 
   /** Keys by count, largest first (ties by key). */
   entries(): [number, number][] {
+    if (this.counts === null) return [];
     return [...this.counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   }
 }
