@@ -1,3 +1,4 @@
+import { PairTable } from './pair-table.js';
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
@@ -118,13 +119,22 @@ export function scorePairs(input: LinkInput): ScoredPairs {
   const { params } = input;
   const n = input.accountCount;
   const lnN = Math.log(Math.max(input.population ?? n, 3));
-  const pairIndex = new Map<number, number>();
+  // Pairs get a number when they first gain evidence; `pairKeys` holds each one's a × n + b.
+  const pairIndex = new PairTable(1024);
+  let pairKeys = new Float64Array(1024);
   let logNot = new Float64Array(1024);
   let backingLogNot = new Float64Array(1024);
   let masks = new Int32Array(1024);
   let multiplicity = new Float64Array(1024);
   let pairCount = 0;
-  const pairKey = (a: number, b: number) => (a < b ? a * n + b : b * n + a);
+  // One kind's pairs while it is scored: a slot per pair touched, reused kind after kind.
+  const touched = new PairTable(1024);
+  let touchedLow = new Int32Array(1024);
+  let touchedHigh = new Int32Array(1024);
+  let shared = new Float64Array(1024);
+  let best = new Float64Array(1024);
+  let stands = new Float64Array(1024);
+  let touchedCount = 0;
 
   // A large group is linked through a few random cycles over its members (each cycle orders
   // them by its own hash): their union is an expander, so the sample holds the group together
@@ -148,15 +158,29 @@ export function scorePairs(input: LinkInput): ScoredPairs {
     // count mode: shared values and the strongest one's strength; overlap mode: each shared
     // value's evidence (its strength × how much of both accounts' use it covers) combined as
     // independent evidence, so co-using a set of rare templates counts more than one.
-    const shared = new Map<number, number>();
-    const best = new Map<number, number>();
-    const stands = new Map<number, number>();
+    touched.clear();
+    touchedCount = 0;
     const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
-      const key = pairKey(a, b);
-      if (overlapMode) shared.set(key, (shared.get(key) ?? 0) + Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap)))));
-      else shared.set(key, (shared.get(key) ?? 0) + amount);
-      if (s > (best.get(key) ?? 0)) best.set(key, s);
-      if (standsFor > (stands.get(key) ?? 1)) stands.set(key, standsFor);
+      let slot = touched.getOrSet(a, b, touchedCount);
+      if (slot < 0) {
+        slot = touchedCount++;
+        if (slot === shared.length) {
+          touchedLow = grownInt(touchedLow);
+          touchedHigh = grownInt(touchedHigh);
+          shared = grownFloat(shared);
+          best = grownFloat(best);
+          stands = grownFloat(stands);
+        }
+        touchedLow[slot] = a < b ? a : b;
+        touchedHigh[slot] = a < b ? b : a;
+        shared[slot] = 0;
+        best[slot] = 0;
+        stands[slot] = 1;
+      }
+      if (overlapMode) shared[slot]! += Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap))));
+      else shared[slot]! += amount;
+      if (s > best[slot]!) best[slot] = s;
+      if (standsFor > stands[slot]!) stands[slot] = standsFor;
     };
     for (const members of groups.values()) {
       const m = members.length;
@@ -182,9 +206,10 @@ export function scorePairs(input: LinkInput): ScoredPairs {
         }
       }
     }
-    for (const [key, amount] of shared) {
+    for (let slot = 0; slot < touchedCount; slot++) {
+      const amount = shared[slot]!;
       let combined: number;
-      const s = best.get(key)!;
+      const s = best[slot]!;
       if (overlapMode) {
         combined = 1 - Math.exp(amount);
       } else {
@@ -192,24 +217,19 @@ export function scorePairs(input: LinkInput): ScoredPairs {
         combined = 1 - (1 - s) ** Math.min(amount - kindParams.minShared + 1, params.repeatCap);
       }
       if (combined <= 0) continue;
-      let index = pairIndex.get(key);
-      if (index === undefined) {
+      const low = touchedLow[slot]!;
+      const high = touchedHigh[slot]!;
+      let index = pairIndex.getOrSet(low, high, pairCount);
+      if (index < 0) {
         index = pairCount++;
-        pairIndex.set(key, index);
-        if (index >= logNot.length) {
-          const grownLog = new Float64Array(logNot.length * 2);
-          grownLog.set(logNot);
-          logNot = grownLog;
-          const grownBacking = new Float64Array(backingLogNot.length * 2);
-          grownBacking.set(backingLogNot);
-          backingLogNot = grownBacking;
-          const grownMasks = new Int32Array(masks.length * 2);
-          grownMasks.set(masks);
-          masks = grownMasks;
-          const grownMultiplicity = new Float64Array(multiplicity.length * 2);
-          grownMultiplicity.set(multiplicity);
-          multiplicity = grownMultiplicity;
+        if (index === logNot.length) {
+          pairKeys = grownFloat(pairKeys);
+          logNot = grownFloat(logNot);
+          backingLogNot = grownFloat(backingLogNot);
+          masks = grownInt(masks);
+          multiplicity = grownFloat(multiplicity);
         }
+        pairKeys[index] = low * n + high;
       }
       const log = Math.log(Math.max(1e-9, 1 - combined));
       logNot[index]! += log;
@@ -217,7 +237,7 @@ export function scorePairs(input: LinkInput): ScoredPairs {
       // An identity trait too common to say much (a public mail domain) is kept as evidence but
       // not recorded as a tie: the merge and split guards read these bits as "one operator".
       if (!identity || combined >= params.backupMin) masks[index]! |= bit;
-      multiplicity[index] = Math.max(multiplicity[index]!, stands.get(key) ?? 1);
+      multiplicity[index] = Math.max(multiplicity[index]!, stands[slot]!);
     }
   }
 
@@ -246,7 +266,8 @@ export function scorePairs(input: LinkInput): ScoredPairs {
   const profileParams = params.kinds.profile;
   if (input.profiles !== undefined && profileParams.strength > 0) {
     const bit = linkKindBit('profile');
-    for (const [key, index] of pairIndex) {
+    for (let index = 0; index < pairCount; index++) {
+      const key = pairKeys[index]!;
       const a = Math.floor(key / n);
       const similarity = profileSimilarity(input.profiles, a, key - a * n);
       const s = profileParams.strength * Math.min(1, Math.max(0, (similarity - params.profileMinSimilarity) / Math.max(1e-9, 1 - params.profileMinSimilarity)));
@@ -256,20 +277,19 @@ export function scorePairs(input: LinkInput): ScoredPairs {
 
   // Edges in a canonical order (by pair key) so graph construction, and with it Louvain, is
   // deterministic whatever order the memberships came in.
-  const keys: number[] = [];
-  for (const [key, index] of pairIndex) if (1 - Math.exp(logNot[index]!) >= params.minEdge) keys.push(key);
-  keys.sort((a, b) => a - b);
+  const edgeIndexes: number[] = [];
+  for (let index = 0; index < pairCount; index++) if (1 - Math.exp(logNot[index]!) >= params.minEdge) edgeIndexes.push(index);
+  edgeIndexes.sort((x, y) => pairKeys[x]! - pairKeys[y]!);
+  const keys = edgeIndexes.map((index) => pairKeys[index]!);
   const strengths = new Float64Array(keys.length);
   const weights = new Float64Array(keys.length);
   const kinds = new Int32Array(keys.length);
-  keys.forEach((key, i) => {
-    const index = pairIndex.get(key)!;
+  edgeIndexes.forEach((index, i) => {
     strengths[i] = 1 - Math.exp(logNot[index]!);
     weights[i] = strengths[i]! * Math.max(1, multiplicity[index]!) ** params.sampleCompensation;
     kinds[i] = masks[index]!;
   });
-  const candidateKeys = new Float64Array(pairCount);
-  for (const [key, index] of pairIndex) candidateKeys[index] = key;
+  const candidateKeys = pairKeys.slice(0, pairCount);
   const candidateStrengths = new Float64Array(pairCount);
   for (let i = 0; i < pairCount; i++) candidateStrengths[i] = 1 - Math.exp(logNot[i]!);
   return { n, keys, strengths, weights, kinds, candidates: pairCount, candidateKeys, candidateStrengths, candidateKinds: masks.slice(0, pairCount) };
@@ -399,6 +419,18 @@ export function linkAccounts(input: LinkInput): LinkResult {
 interface Member {
   account: number;
   count: number;
+}
+
+function grownFloat(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(values.length * 2);
+  grown.set(values);
+  return grown;
+}
+
+function grownInt(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(values.length * 2);
+  grown.set(values);
+  return grown;
 }
 
 function groupByValue(memberships: LinkInput['memberships'][number]): Map<number, Member[]> {

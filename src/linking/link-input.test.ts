@@ -50,19 +50,18 @@ describe('link input', () => {
 });
 
 describe('linking population', () => {
-  const habit = (exchanges: number) => 1 - Math.exp(-Math.max(1, exchanges) / 10);
+  const accounts = (count: number, exchanges: number) => Array.from({ length: count }, () => ({ exchanges }));
 
-  it('is the number of accounts while light accounts stay within twice the habitual population', () => {
-    const store = [...Array.from({ length: 300 }, () => ({ exchanges: 120 })), ...Array.from({ length: 100 }, () => ({ exchanges: 1 })), { exchanges: 0 }];
-    expect(linkingPopulation(store)).toBe(401);
+  it('is the number of accounts while light accounts stay within twice those with a session of traffic', () => {
+    expect(linkingPopulation([...accounts(300, 120), ...accounts(100, 1), { exchanges: 0 }])).toBe(401);
+    expect(linkingPopulation([...accounts(300, 10), ...accounts(300, 9)])).toBe(600);
   });
 
-  it('does not count a flood of one-request accounts past twice the habitual population', () => {
-    const active = Array.from({ length: 400 }, () => ({ exchanges: 120 }));
-    const flood = Array.from({ length: 3_000 }, () => ({ exchanges: 1 }));
-    const flooded = linkingPopulation([...active, ...flood]);
-    expect(flooded).toBeCloseTo(2 * (400 * habit(120) + 3_000 * habit(1)), 6);
-    // 3,400 accounts counted raw; about 1,370 here.
-    expect(flooded).toBeLessThan(3_400 * 0.45);
+  it('does not grow with a flood of accounts below a session of traffic, whatever its size', () => {
+    const active = accounts(400, 120);
+    expect(linkingPopulation([...active, ...accounts(3_000, 1)])).toBe(800);
+    expect(linkingPopulation([...active, ...accounts(300_000, 9)])).toBe(800);
+    // Each account that does move it costs a session of traffic.
+    expect(linkingPopulation([...active, ...accounts(3_000, 1), ...accounts(100, 10)])).toBe(1_000);
   });
 });

@@ -110,24 +110,25 @@ export interface LinkParams {
 }
 
 /**
- * Exchanges after which an account counts fully in the linking population: about a session's
- * worth, enough to show the clients, networks and prompts it habitually uses.
+ * Exchanges from which an account counts in the linking population: about a session's worth,
+ * enough to show the clients, networks and prompts it habitually uses.
  */
 const HABIT_EXCHANGES = 10;
 
 /**
  * The population a shared value's rarity (1 − ln m / ln N) is measured against: the number of
- * accounts, but at most twice the *habitual* population, in which each account counts
- * 1 − e^(−exchanges / 10) (a session of traffic almost fully, a single request or a dormant
- * sign-up about a tenth). Light accounts are part of any real store and count in full while they
- * stay within that bound (in the simulated stores measured, the account count is 1.2-1.3 times the habitual
- * population); a flood of one-request accounts past it would make every shared value look rarer
- * and merge unrelated campaigns, so the surplus is not counted. To move N by a factor, junk must
- * grow the habitual population by that factor too, which costs a session of traffic per account.
+ * accounts, but at most twice the number with a session of traffic (10 exchanges or more).
+ * Light accounts are part of any real store and count in full while they stay within that bound
+ * (in the simulated stores measured, there are 1.4 accounts per account with a session); a flood
+ * of one-request accounts past it would make every shared value look rarer and merge unrelated
+ * campaigns, so the surplus is not counted. An account below a session adds nothing to the
+ * bound, so moving N costs a session of traffic per account added; since N enters through its
+ * logarithm, a store with more light accounts than the bound loses little (three light accounts
+ * per active one lowers ln N by ln 2).
  */
 export function linkingPopulation(accounts: readonly { exchanges: number }[]): number {
   let habitual = 0;
-  for (const account of accounts) habitual += 1 - Math.exp(-Math.max(1, account.exchanges) / HABIT_EXCHANGES);
+  for (const account of accounts) if (account.exchanges >= HABIT_EXCHANGES) habitual++;
   return Math.min(accounts.length, 2 * habitual);
 }
 
