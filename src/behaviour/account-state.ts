@@ -112,6 +112,7 @@ const DAY_MS = 86_400_000;
 const ELICITATION_BITS =
   CONTENT_FLAG.cotElicitation | CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite | CONTENT_FLAG.systemCot | CONTENT_FLAG.systemRubric;
 const BURST_GAP_MS = 2_000;
+const COUNTER_LENGTH = 24 + CAPABILITIES.length + CONTENT_FLAG_BITS + OUTPUT_HISTOGRAM_BUCKETS;
 
 export class AccountState {
   info: AccountInfo | null = null;
@@ -122,7 +123,8 @@ export class AccountState {
   reasoningTokens = 0;
   firstTs = Infinity;
   lastTs = -Infinity;
-  readonly hourOfDay = new Uint32Array(24);
+  /** Exchanges by UTC hour of day. */
+  readonly hourOfDay: Uint32Array;
   readonly series: HourSeries;
   gaps = 0;
   logGapSum = 0;
@@ -134,15 +136,15 @@ export class AccountState {
   withPrompt = 0;
   toolUse = 0;
   images = 0;
-  readonly capabilities = new Uint32Array(CAPABILITIES.length);
+  readonly capabilities: Uint32Array;
   /** Exchanges with each `CONTENT_FLAG` bit set, by bit position. */
-  readonly flags = new Uint32Array(CONTENT_FLAG_BITS);
+  readonly flags: Uint32Array;
   thinking = 0;
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
   elicited = 0;
   /** Output tokens in log2 buckets: bucket b holds outputs of [2^(b-1), 2^b) tokens, 0 holds none. */
-  readonly outputHistogram = new Uint32Array(OUTPUT_HISTOGRAM_BUCKETS);
+  readonly outputHistogram: Uint32Array;
   readonly models = new Map<number, ModelUse>();
   readonly promptTemplates = new TopKCounter(16);
   readonly systemTemplates = new TopKCounter(8);
@@ -164,6 +166,14 @@ export class AccountState {
     maxHours?: number,
   ) {
     this.series = new HourSeries(maxHours);
+    // The four histograms share one buffer: an array's own overhead is about what 50 counters cost.
+    const counters = new Uint32Array(COUNTER_LENGTH);
+    let at = 0;
+    const take = (length: number) => counters.subarray(at, (at += length));
+    this.hourOfDay = take(24);
+    this.capabilities = take(CAPABILITIES.length);
+    this.flags = take(CONTENT_FLAG_BITS);
+    this.outputHistogram = take(OUTPUT_HISTOGRAM_BUCKETS);
     this.indicators = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, new BottomKSketch(INDICATOR_SKETCH_SIZE[kind])])) as Record<
       ExchangeIndicator,
       BottomKSketch

@@ -10,16 +10,20 @@
  * observation on (the admission threshold only falls).
  *
  * Every account holds eight of these, so their footprint sets the memory cost of an account
- * (docs/performance.md): the kept values live in one array of (hash, id, count) triples,
- * allocated on the first value and grown by doubling, rather than three arrays from the start.
+ * (docs/performance.md): a first value is kept in fields, and only a second one allocates an
+ * array of (hash, id, count) triples, grown by doubling; an account of one request, the unit of
+ * a flood of throwaway accounts, allocates none.
  */
 const SLOT = 3;
 const INITIAL_CAPACITY = 2;
 
 export class BottomKSketch {
-  /** (hash, id, count) per kept value; null until the first value. */
+  /** (hash, id, count) per kept value; null while at most one value is kept (in the fields below). */
   private slots: Float64Array | null = null;
   private size = 0;
+  private firstHash = 0;
+  private firstId = 0;
+  private firstCount = 0;
   /** Total weight observed, kept values or not. */
   total = 0;
 
@@ -34,6 +38,20 @@ export class BottomKSketch {
     this.total += count;
     const size = this.size;
     let slots = this.slots;
+    if (slots === null && size <= 1 && this.k > 1) {
+      if (size === 0) {
+        this.firstHash = hash;
+        this.firstId = id;
+        this.firstCount = count;
+        this.size = 1;
+        return;
+      }
+      if (this.firstHash === hash && this.firstId === id) {
+        this.firstCount += count;
+        return;
+      }
+      slots = this.grow();
+    }
     if (slots !== null) {
       for (let at = 0; at < size * SLOT; at += SLOT) {
         if (slots[at] === hash && slots[at + 1] === id) {
@@ -82,7 +100,10 @@ export class BottomKSketch {
   /** Calls `visit` for each kept value. */
   forEach(visit: (id: number, count: number, hash: number) => void): void {
     const slots = this.slots;
-    if (slots === null) return;
+    if (slots === null) {
+      if (this.size === 1) visit(this.firstId, this.firstCount, this.firstHash);
+      return;
+    }
     for (let at = 0; at < this.size * SLOT; at += SLOT) visit(slots[at + 1]!, slots[at + 2]!, slots[at]!);
   }
 
@@ -97,6 +118,11 @@ export class BottomKSketch {
     const capacity = this.slots === null ? Math.min(this.k, INITIAL_CAPACITY) : Math.min(this.k, (this.slots.length / SLOT) * 2);
     const grown = new Float64Array(capacity * SLOT);
     if (this.slots !== null) grown.set(this.slots);
+    else if (this.size === 1) {
+      grown[0] = this.firstHash;
+      grown[1] = this.firstId;
+      grown[2] = this.firstCount;
+    }
     this.slots = grown;
     return grown;
   }
