@@ -58,6 +58,7 @@ export const SHARE_MEASURES = [
   'newModelEarly',
   'evaluationRepeats',
   'identityVerified',
+  'followUpProbes',
 ] as const;
 /** Measures on a continuous scale, each with its own measurement noise. */
 export const LEVEL_MEASURES = ['maxTokens', 'outputLength', 'volume', 'hourSpread', 'accountAge'] as const;
@@ -418,6 +419,8 @@ function accountMeasures(state: AccountState, context: PopulationContext, active
     multiSample: { count: state.multiSample, total: n },
     freshSingleTurn: { count: state.singleTurnPrompts - state.verbatimRepeats, total: n },
     targetedCapability: { count: targeted, total: n },
+    // Of the requests that carry a conversation, those whose last turn probes the answer before it.
+    followUpProbes: { count: state.flags[Math.log2(CONTENT_FLAG.followUpProbe)]!, total: n - state.singleTurn },
     newModelEarly: newModel,
     evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
     // Per account, not per request: one of one when an identity document (or KYC) was checked.

@@ -237,3 +237,24 @@ describe('asks in other languages', () => {
     expect(signals('12345 + 678').language).toBe('none');
   });
 });
+
+describe('probes of an answer', () => {
+  // A follow-up a student or a harvesting script sends after an answer, per language; and a
+  // first question of the same language with no probe in it.
+  const cases: [string, string, string][] = [
+    ['English', 'Are you sure? Solve it with a different method.', 'Plan a three-day trip to Lisbon for two people.'],
+    ['Chinese', '你确定吗？换一种方法再做一遍。', '今天北京的天气怎么样？我想去公园散步。'],
+    ['Japanese', 'なぜそうなるのですか？別の方法でも解いてください。', '東京でおすすめのラーメン屋はどこですか？'],
+    ['Korean', '왜 그렇게 되나요? 다른 방법으로도 풀어 주세요.', '서울에서 가볼 만한 카페를 추천해 주세요.'],
+    ['Spanish', '¿Por qué? Resuélvelo de otra forma.', '¿Cuál es la capital de Argentina y qué lugares puedo visitar?'],
+    ['French', 'Pourquoi ? Fais-le avec une autre méthode.', 'Quelle est la meilleure saison pour visiter la Provence ?'],
+    ['German', 'Warum? Löse es auf eine andere Weise.', 'Wie wird das Wetter morgen in Berlin?'],
+    ['Portuguese', 'Por que? Resolva de outra forma.', 'Qual é a melhor praia do Rio de Janeiro para famílias com crianças?'],
+    ['Russian', 'Почему? Реши другим способом.', 'Какая погода будет завтра в Москве?'],
+    ['Arabic', 'لماذا؟ حلها بطريقة أخرى.', 'ما هي أفضل المطاعم في القاهرة؟'],
+  ];
+  it.each(cases)('%s: finds the probe, and none in an ordinary question', (_language, probe, ordinary) => {
+    expect(signals(probe).flags).toContain('probeAsk');
+    expect(signals(ordinary).flags).not.toContain('probeAsk');
+  });
+});

@@ -76,6 +76,14 @@ export const CONTENT_FLAG = {
   paraphrase: 1 << 17,
   /** An ask was found by a phrase list of another language than English. */
   nonEnglishAsk: 1 << 18,
+  /** The prompt probes an answer: why, justify it, another method, a harder variant, the assumptions, are you sure. */
+  probeAsk: 1 << 19,
+  /**
+   * A short last user turn, after an answer of the model in the same request, that probes that
+   * answer (`probeAsk`): the generic follow-up that makes a model re-explain, justify and vary
+   * its reasoning, one conversation at a time.
+   */
+  followUpProbe: 1 << 20,
 } as const;
 
 /** Bit positions `CONTENT_FLAG` may use: what per-account counters keep one count for. */
@@ -125,6 +133,21 @@ const EXPLAIN_ASK_PHRASES = [
   'explain why', 'explain how', 'explain the reasoning', 'explain * reasoning', 'reasoning behind', 'reasoning that', 'justify', 'justification',
   'rationale', 'derive', 'how to arrive', 'how * arrive', 'arrive at', 'leads to', 'led to', 'lead to', 'work backwards', 'working backwards',
   'reconstruct', 'why this is correct', 'why it is correct', 'why * is correct', 'explain * steps', 'steps that', 'explanation for',
+];
+/**
+ * Generic probes of an answer, as students, reviewers and harvesting scripts word them. Only read
+ * as a probe in a short turn that follows an answer (`followUpProbe`): alone, "why" or "what if"
+ * open ordinary questions.
+ */
+const PROBE_PHRASES = [
+  'why', 'how so', 'how come', 'justify', 'explain that', 'explain this', 'explain step', 'explain the step', 'explain your', 'elaborate',
+  'more detail', 'break it down', 'break that down', 'walk me through', 'how did you get', 'how did you arrive', 'where did * come from',
+  'how do you know', 'are you sure', 'double check', 'check again', 'check your', 'verify', 'prove it', 'prove that', 'another way',
+  'another method', 'another approach', 'different way', 'different method', 'different approach', 'alternative', 'other way',
+  'other method', 'harder', 'more difficult', 'more challenging', 'variant', 'variation', 'similar problem', 'similar question',
+  'assumption', 'assumptions', 'what if', 'what would happen', 'what would change', 'suppose', 'generalize', 'generalise', 'edge case',
+  'edge cases', 'counterexample', 'mistake', 'wrong', 'don t understand', 'don t get', 'do not understand', 'confused', 'simpler',
+  'intuition', 'step #',
 ];
 const REWRITE_ASK_PHRASES = ['rewrite', 'rephrase', 'reword', 'reformulate', 'paraphrase', 'transform the question', 'transform this question', 'convert * question', 'make * safe', 'sanitize', 'sanitise', 'turn * into', 'recast'];
 const SAFETY_TERMS = [
@@ -294,6 +317,7 @@ function elicitationRules(): PhraseRule<number>[] {
   add(EXPLAIN_ASK_PHRASES, bitOf(CONTENT_FLAG.explainAsk));
   add(REWRITE_ASK_PHRASES, bitOf(CONTENT_FLAG.rewriteAsk));
   add(SAFETY_TERMS, bitOf(CONTENT_FLAG.safetyTerm));
+  add(PROBE_PHRASES, bitOf(CONTENT_FLAG.probeAsk));
   const lists: [keyof LanguagePhrases, number][] = [
     ['cot', CONTENT_FLAG.cotElicitation],
     ['rubric', CONTENT_FLAG.rubricGrading],
@@ -303,6 +327,7 @@ function elicitationRules(): PhraseRule<number>[] {
     ['explainAsk', CONTENT_FLAG.explainAsk],
     ['rewriteAsk', CONTENT_FLAG.rewriteAsk],
     ['safetyTerms', CONTENT_FLAG.safetyTerm],
+    ['probe', CONTENT_FLAG.probeAsk],
   ];
   for (const phrases of Object.values(LANGUAGE_PHRASES)) {
     for (const [list, flag] of lists) add(phrases[list], FOREIGN + bitOf(flag));
@@ -383,6 +408,7 @@ export const CONTENT_PHRASES = {
   rubric_grading: { strong: STRONG_RUBRIC_PHRASES, score_ask: SCORE_ASK_PHRASES, response_terms: RESPONSE_TERMS },
   explain_answer: { given_answer: GIVEN_ANSWER_PHRASES, explain_ask: EXPLAIN_ASK_PHRASES },
   safe_rewrite: { rewrite_ask: REWRITE_ASK_PHRASES, safety_terms: SAFETY_TERMS },
+  follow_up_probes: PROBE_PHRASES,
   capability_keywords: CAPABILITY_KEYWORDS,
   languages: LANGUAGE_PHRASES,
 } as const;

@@ -90,3 +90,24 @@ describe('exchange features: every part the model reads, within a budget', () =>
     expect(PROMPT_LANGUAGES[extract(buildExchange({ prompt: '请一步一步地解答这道题。' })).promptLanguage]).toBe('zh');
   });
 });
+
+describe('exchange features: follow-up probes', () => {
+  const extract = createExchangeFeatureExtractor();
+  const history = [
+    { role: 'user' as const, text: 'A train leaves at 3 pm at 60 km/h; a second at 4 pm at 90 km/h. When does the second catch up?' },
+    { role: 'assistant' as const, text: 'The second train catches up at 6 pm, 180 km from the station.' },
+  ];
+  const probed = (spec: Parameters<typeof buildExchange>[0]) => (extract(buildExchange(spec)).contentFlags & CONTENT_FLAG.followUpProbe) !== 0;
+
+  it('marks a short turn that probes the answer before it', () => {
+    expect(probed({ history, prompt: 'Why? Justify each step and list the assumptions you made.' })).toBe(true);
+    expect(probed({ history, prompt: 'Are you sure? Try a different method.' })).toBe(true);
+  });
+
+  it('does not mark the same words without an answer before them, or in a turn that brings a task of its own', () => {
+    expect(probed({ prompt: 'Why is the sky blue?' })).toBe(false);
+    expect(probed({ history: [history[0]!], prompt: 'Why? Justify each step.' })).toBe(false);
+    const newTask = `Thanks. Now a different problem: ${'a tank holds 500 litres and drains at 12 litres a minute while a pump adds 5 litres a minute; '.repeat(3)}why does it empty when it does?`;
+    expect(probed({ history, prompt: newTask })).toBe(false);
+  });
+});

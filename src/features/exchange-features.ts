@@ -156,7 +156,9 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     }
 
     const prompt = promptScanner.scan(promptText, plan.chars[0]!);
-    flags |= partFlags('prompt', detector.part(prompt));
+    const promptAsks = detector.part(prompt);
+    flags |= partFlags('prompt', promptAsks);
+    if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
     shapeOfScan(prompt, shape);
     packShape(shape, features.promptShape);
@@ -186,6 +188,21 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     features.promptLanguage = signals.language;
     return features;
   };
+}
+
+/**
+ * Words a follow-up may have and still read as a probe of the answer before it: a question or
+ * two about that answer. A longer turn brings material of its own, a new task that happens to
+ * contain "why" or "what if".
+ */
+const PROBE_MAX_WORDS = 40;
+
+/** Whether the last user turn with text comes after an answer of the model (text, not only tool calls). */
+function followsAnAnswer(messages: readonly Message[]): boolean {
+  let last = messages.length - 1;
+  while (last >= 0 && !(messages[last]!.role === 'user' && messages[last]!.text.length > 0)) last--;
+  for (let i = last - 1; i >= 0; i--) if (messages[i]!.role === 'assistant' && messages[i]!.text.length > 0) return true;
+  return false;
 }
 
 /**

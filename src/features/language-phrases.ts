@@ -21,6 +21,8 @@ export interface LanguagePhrases {
   explainAsk: readonly string[];
   rewriteAsk: readonly string[];
   safetyTerms: readonly string[];
+  /** Generic probes of an answer (why, are you sure, another method, harder, assumptions, I don't get it). */
+  probe: readonly string[];
 }
 
 export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
@@ -33,6 +35,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['解释为什么', '解釋為什麼', '说明理由', '說明理由', '推导过程', '推導過程', '为什么是', '為什麼是', '给出理由', '給出理由'],
     rewriteAsk: ['改写', '改寫', '重写', '重寫', '改述', '改成', '重新表述'],
     safetyTerms: ['安全', '无害', '無害', '合规', '合規', '敏感', '有害', '违规', '違規', '政策'],
+    probe: ['为什么', '為什麼', '为何', '為何', '你确定', '你確定', '换一种方法', '換一種方法', '另一种方法', '另一種方法', '其他方法', '更难', '更難', '假设', '假設', '详细解释', '詳細解釋', '再检查', '再檢查', '验证一下', '驗證一下', '没看懂', '沒看懂', '不明白', '不懂'],
   },
   ja: {
     cot: ['ステップバイステップ', '段階的に', '順を追って', '一歩ずつ', '思考過程', '推論過程', '考え方を説明', '考えを説明', '途中式', '解き方を説明', '推論を示', '理由を順に', '思考の連鎖', 'よく考えて', '手順を示'],
@@ -43,6 +46,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['理由を説明', 'なぜそうなるのか', '根拠を説明', '導き方'],
     rewriteAsk: ['書き換え', '言い換え', '書き直'],
     safetyTerms: ['安全', '無害', '有害', '不適切', 'ポリシー', '危険'],
+    probe: ['なぜ', 'どうして', '本当に', '別の方法', '別のやり方', 'もっと難しい', '難しい問題', '前提', '仮定', '詳しく', 'もう一度確認', '確認して', 'わからない', '分からない'],
   },
   ko: {
     cot: ['단계별', '차근차근', '한 단계씩', '사고 과정', '추론 과정', '풀이 과정', '생각의 흐름', '추론을 보여', '풀이를 보여', '과정을 설명', '단계를 설명', '신중하게 생각'],
@@ -53,6 +57,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['이유를 설명', '왜 그런지', '근거를 설명', '도출 과정'],
     rewriteAsk: ['다시 작성', '바꿔 써', '재작성', '고쳐 써', '바꿔 쓰', '고쳐 쓰'],
     safetyTerms: ['안전', '무해', '유해', '부적절', '정책', '위험'],
+    probe: ['왜', '확실해', '확실합니까', '다른 방법', '더 어려운', '가정', '자세히', '다시 확인', '검증해', '이해가 안', '모르겠'],
   },
   es: {
     cot: ['paso a paso', 'muestra tu razonamiento', 'muestre su razonamiento', 'explica tu razonamiento', 'explique su razonamiento', 'muestra tu trabajo', 'muestra todos los pasos', 'muestra cada paso', 'explica cada paso', 'proceso de pensamiento', 'cadena de pensamiento', 'razona con cuidado', 'piensa detenidamente', 'piensa con cuidado', 'razonamiento detallado', 'antes de responder', 'muestra el procedimiento', 'desarrollo completo', 'pasos intermedios'],
@@ -63,6 +68,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['explica por qué', 'explique por qué', 'justifica', 'justifique', 'el razonamiento detrás', 'cómo se llega', 'cómo llegar'],
     rewriteAsk: ['reescribe', 'reescriba', 'reformula', 'reformule', 'parafrasea', 'reescribir', 'reformular'],
     safetyTerms: ['segura', 'seguro', 'inofensiva', 'inofensivo', 'dañino', 'dañina', 'políticas', 'política', 'apropiada', 'apropiado', 'sensible', 'peligroso', 'peligrosa'],
+    probe: ['por qué', 'estás seguro', 'está seguro', 'otra forma', 'otra manera', 'otro método', 'método diferente', 'más difícil', 'supuestos', 'suposiciones', 'qué pasaría si', 'más detalle', 'verifica', 'comprueba', 'no entiendo', 'justifica'],
   },
   fr: {
     cot: ['étape par étape', 'pas à pas', 'montre ton raisonnement', 'montrez votre raisonnement', 'explique ton raisonnement', 'expliquez votre raisonnement', 'détaille chaque étape', 'détaillez chaque étape', 'processus de réflexion', 'chaîne de pensée', 'réfléchis bien', 'réfléchissez bien', 'raisonnement détaillé', 'avant de répondre', 'montre ton travail', 'montrez votre travail', 'étapes intermédiaires'],
@@ -73,6 +79,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['explique pourquoi', 'expliquez pourquoi', 'justifie', 'justifiez', 'le raisonnement derrière', 'comment arriver'],
     rewriteAsk: ['réécris', 'réécrivez', 'reformule', 'reformulez', 'paraphrase', 'réécrire', 'reformuler'],
     safetyTerms: ['sûre', 'sûr', 'sans danger', 'inoffensive', 'inoffensif', 'nuisible', 'dangereux', 'dangereuse', 'politique', 'appropriée', 'approprié', 'sensible'],
+    probe: ['pourquoi', 'es tu sûr', 'êtes vous sûr', 'autre méthode', 'autre façon', 'autre manière', 'plus difficile', 'hypothèses', 'que se passerait il', 'plus de détails', 'vérifie', 'vérifiez', 'je ne comprends pas', 'justifie'],
   },
   de: {
     cot: ['schritt für schritt', 'schrittweise', 'zeige deinen lösungsweg', 'zeig deinen lösungsweg', 'zeige deinen rechenweg', 'zeig deinen rechenweg', 'zeigen sie ihren rechenweg', 'zeigen sie ihren lösungsweg', 'mit rechenweg', 'mit lösungsweg', 'erkläre deine überlegungen', 'erklären sie ihre überlegungen', 'erkläre deinen gedankengang', 'denk sorgfältig nach', 'denke sorgfältig nach', 'gedankengang', 'denkprozess', 'gedankenkette', 'begründe jeden schritt', 'bevor du antwortest', 'zwischenschritte'],
@@ -83,6 +90,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['erkläre warum', 'erklären sie warum', 'begründe', 'begründen sie', 'wie man darauf kommt'],
     rewriteAsk: ['umschreiben', 'umformulieren', 'formuliere um', 'schreibe * um', 'schreibe * * um', 'schreibe * * * um', 'schreib * um', 'schreib * * um', 'formuliere * um', 'formuliere * * um', 'formuliere * * * um'],
     safetyTerms: ['sicher', 'sichere', 'sicheren', 'harmlos', 'harmlose', 'unbedenklich', 'schädlich', 'schädliche', 'richtlinien', 'angemessen', 'gefährlich'],
+    probe: ['warum', 'wieso', 'bist du sicher', 'sind sie sicher', 'andere methode', 'anderen weg', 'andere weise', 'schwierigere', 'schwerere', 'annahmen', 'was wäre wenn', 'genauer', 'überprüfe', 'prüfe nochmal', 'verstehe ich nicht', 'verstehe nicht', 'begründe'],
   },
   pt: {
     cot: ['passo a passo', 'mostre seu raciocínio', 'mostre o seu raciocínio', 'explique seu raciocínio', 'explique o seu raciocínio', 'mostre seu trabalho', 'mostre todos os passos', 'mostre cada passo', 'processo de pensamento', 'cadeia de pensamento', 'pense com cuidado', 'raciocínio detalhado', 'antes de responder', 'cada etapa', 'passos intermediários'],
@@ -93,6 +101,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['explique por que', 'explique porque', 'justifique', 'o raciocínio por trás', 'como chegar'],
     rewriteAsk: ['reescreva', 'reformule', 'parafraseie', 'reescrever', 'reformular'],
     safetyTerms: ['segura', 'seguro', 'inofensiva', 'inofensivo', 'prejudicial', 'políticas', 'política', 'apropriada', 'apropriado', 'sensível', 'perigoso', 'perigosa'],
+    probe: ['por que', 'porquê', 'tem certeza', 'outra forma', 'outro método', 'outra maneira', 'mais difícil', 'suposições', 'pressupostos', 'o que aconteceria se', 'mais detalhes', 'verifique', 'não entendi', 'não entendo', 'justifique'],
   },
   ru: {
     cot: ['шаг за шагом', 'пошагово', 'поэтапно', 'покажи ход решения', 'покажите ход решения', 'ход решения', 'ход рассуждений', 'ход рассуждения', 'ход мыслей', 'объясни своё рассуждение', 'объясни свои рассуждения', 'объясните свои рассуждения', 'объясните ваше рассуждение', 'покажи своё решение', 'цепочка рассуждений', 'подумай внимательно', 'подумайте внимательно', 'процесс мышления', 'подробное решение', 'прежде чем ответить', 'перед ответом', 'промежуточные шаги'],
@@ -103,6 +112,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['объясни почему', 'объясните почему', 'обоснуй', 'обоснуйте', 'как получить'],
     rewriteAsk: ['перепиши', 'перепишите', 'перефразируй', 'перефразируйте', 'переформулируй', 'переформулируйте'],
     safetyTerms: ['безопасный', 'безопасным', 'безопасной', 'безопасную', 'безопасно', 'безвредный', 'безвредным', 'безвредной', 'вредный', 'вредным', 'вредные', 'недопустимый', 'политике', 'политики', 'правилам', 'опасный', 'опасным'],
+    probe: ['почему', 'ты уверен', 'вы уверены', 'другим способом', 'другой способ', 'другой метод', 'сложнее', 'более сложную', 'допущения', 'предположения', 'что если', 'подробнее', 'проверь', 'проверьте', 'не понимаю', 'не понял', 'обоснуй'],
   },
   ar: {
     cot: ['خطوة بخطوة', 'اشرح تفكيرك', 'اشرح منطقك', 'اشرح استدلالك', 'وضح خطوات', 'أظهر خطوات', 'اعرض خطوات', 'اعرض طريقة الحل', 'عملية التفكير', 'سلسلة التفكير', 'فكر بعناية', 'قبل الإجابة', 'الخطوات الوسيطة'],
@@ -113,6 +123,7 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     explainAsk: ['اشرح لماذا', 'برر', 'علل', 'وضح السبب'],
     rewriteAsk: ['أعد صياغة', 'اعد صياغة', 'أعد كتابة', 'اعد كتابة'],
     safetyTerms: ['آمن', 'آمنة', 'غير ضار', 'ضار', 'ضارة', 'السياسات', 'مناسب', 'مناسبة', 'خطير'],
+    probe: ['لماذا', 'هل أنت متأكد', 'طريقة أخرى', 'أصعب', 'الافتراضات', 'ماذا لو', 'بالتفصيل', 'تحقق', 'لا أفهم', 'برر'],
   },
 };
 

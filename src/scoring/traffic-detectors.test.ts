@@ -48,6 +48,7 @@ describe('traffic detectors', () => {
     ['rubric_grading', 'rubric'],
     ['explain_answer', 'explainAnswer'],
     ['safe_rewrite', 'safeRewrite'],
+    ['follow_up_probes', 'followUpProbes'],
     ['thinking_budget', 'thinking'],
     ['multi_sample', 'multiSample'],
     ['dataset_like', 'freshSingleTurn'],

@@ -160,6 +160,15 @@ export const safeRewriteDetector = shareDetector(
   (input, count, total) => `asks for "safe" rewrites of sensitive questions in ${requestsOf(input, count, total)}`,
 );
 
+export const followUpProbesDetector = shareDetector(
+  'follow_up_probes',
+  'elicitation',
+  'followUpProbes',
+  'Conversations whose follow-ups probe the answer before them (why, justify it, another method, a harder variant, the assumptions, are you sure): reasoning harvested one conversation at a time, against the population\'s rate among requests that carry a conversation.',
+  2,
+  (input, count, total) => `follows an answer with a probe of it (why, another method, a harder variant) in ${formatShare(count, total, 'conversation requests')}${whose(input)}`,
+);
+
 export const highMaxTokensDetector = levelDetector(
   'high_max_tokens',
   'output',
@@ -339,6 +348,7 @@ export const TRAFFIC_DETECTORS = [
   rubricGradingDetector,
   explainAnswerDetector,
   safeRewriteDetector,
+  followUpProbesDetector,
   highMaxTokensDetector,
   longOutputsDetector,
   thinkingBudgetDetector,
