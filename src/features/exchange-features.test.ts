@@ -111,3 +111,19 @@ describe('exchange features: follow-up probes', () => {
     expect(probed({ history, prompt: newTask })).toBe(false);
   });
 });
+
+describe('exchange features: images are part of the prompt', () => {
+  const extract = createExchangeFeatureExtractor();
+  const key = (spec: Parameters<typeof buildExchange>[0]) => {
+    const features = extract(buildExchange(spec));
+    return [features.promptHashHi, features.promptHashLo];
+  };
+
+  it('tells one instruction over two pictures apart, and sees the same picture sent again as a repeat', () => {
+    const prompt = 'Describe this image in detail.';
+    expect(key({ prompt, imageCount: 1, imageKey: 11 })).not.toEqual(key({ prompt, imageCount: 1, imageKey: 12 }));
+    expect(key({ prompt, imageCount: 1, imageKey: 11 })).toEqual(key({ prompt, imageCount: 1, imageKey: 11 }));
+    expect(key({ prompt })).not.toEqual(key({ prompt, imageCount: 1, imageKey: 11 }));
+    expect(key({ prompt: '', imageCount: 1, imageKey: 11 })).not.toEqual([0, 0]);
+  });
+});

@@ -164,14 +164,17 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     packShape(shape, features.promptShape);
     features.promptTokens = prompt.estimatedTokens;
     computeMinHashSketch(prompt.tokens, prompt.count, features.promptSketch, binScratch);
-    if (prompt.length === 0) {
+    // The images sent are part of the prompt: one instruction over many pictures is many
+    // prompts, and the same picture with the same instruction is a repeat.
+    const imageKey = request.imageKey ?? 0;
+    if (prompt.length === 0 && imageKey === 0) {
       features.promptHashHi = 0;
       features.promptHashLo = 0;
     } else {
       let h = 0x3c6ef372;
       for (let i = 0; i < prompt.count; i++) h = Math.imul(h ^ prompt.tokens[i]!, 0x85ebca6b);
       features.promptHashHi = prompt.rawHash;
-      features.promptHashLo = fmix32((h ^ prompt.estimatedTokens) >>> 0);
+      features.promptHashLo = fmix32((h ^ prompt.estimatedTokens ^ Math.imul(imageKey, 0x27d4eb2f)) >>> 0);
     }
     if (prompt.codeBlocks > 0) flags |= CONTENT_FLAG.code;
 

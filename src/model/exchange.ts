@@ -32,6 +32,8 @@ export interface Message {
   toolCalls: ToolCall[];
   toolResults: ToolResult[];
   imageCount: number;
+  /** The message's images' identities combined (see the ingest's `imageSourceKey`); absent when it names none. */
+  imageKey?: number;
   /** Reasoning the caller sent back in a prior assistant turn (thinking blocks, reasoning items). */
   reasoningText: string;
 }
@@ -66,6 +68,8 @@ export interface NormalizedRequest {
   tools: ToolDefinition[];
   sampling: SamplingParams;
   imageCount: number;
+  /** The request's images' identities combined, in order; absent when it names none. */
+  imageKey?: number;
   /** Number of user turns in the conversation sent. */
   turnCount: number;
 }

@@ -10,6 +10,8 @@ export interface ExchangeSpec {
   tools?: ToolDefinition[];
   toolResults?: number;
   imageCount?: number;
+  /** The images' identity, as ingest keys them. */
+  imageKey?: number;
   maxTokens?: number | null;
   thinkingBudget?: number | null;
   n?: number | null;
@@ -51,6 +53,7 @@ export function buildExchange(spec: ExchangeSpec = {}): Exchange {
       tools: spec.tools ?? [],
       sampling: { maxTokens: spec.maxTokens ?? 1024, temperature: spec.temperature ?? null, topP: null, n: spec.n ?? null, thinkingBudget: spec.thinkingBudget ?? null, reasoningEffort: null, stream: false },
       imageCount: spec.imageCount ?? 0,
+      ...(spec.imageKey === undefined ? {} : { imageKey: spec.imageKey }),
       turnCount: 1 + (spec.history ?? []).filter((turn) => turn.role === 'user').length,
     },
     response: {

@@ -107,6 +107,7 @@ describe('Anthropic Messages normaliser', () => {
       ],
       imageCount: 1,
       reasoningText: '',
+      imageKey: expect.any(Number),
     });
     expect(secondAssistant!.toolCalls).toEqual([
       { id: 'toolu_01C3nVq8sLm2xR6tYb9KdE1f', name: 'bash', arguments: '{"command":"cat packages/parser/src/dates.py"}' },

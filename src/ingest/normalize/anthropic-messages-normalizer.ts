@@ -1,6 +1,6 @@
 import type { Message, NormalizedRequest, NormalizedResponse, ToolCall, ToolDefinition, ToolResult } from '../../model/exchange.js';
 import { emptyUsage } from '../../model/exchange.js';
-import { readContentText } from './content-text-reader.js';
+import { readContentText, tallyImage } from './content-text-reader.js';
 import { isRecord, readCount, readFiniteNumber, readNonEmptyString, readString, toJsonText, type JsonRecord } from './json-value-reader.js';
 import { MessageBuilder } from './message-builder.js';
 import {
@@ -123,7 +123,7 @@ function readBlockMessage(role: 'user' | 'assistant', content: unknown): Message
         builder.addText(block.text);
         break;
       case 'image':
-        builder.imageCount++;
+        tallyImage(builder, block);
         break;
       case 'thinking':
         builder.addReasoning(block.thinking);

@@ -15,8 +15,8 @@ function fail(path: string, value: unknown): never {
   throw new Error(`${path} breaks the model's type: ${JSON.stringify(value)}`);
 }
 
-function checkKeys(path: string, value: object, keys: string[]): void {
-  const actual = Object.keys(value).sort();
+function checkKeys(path: string, value: object, keys: string[], optional: string[] = []): void {
+  const actual = Object.keys(value).filter((key) => !optional.includes(key)).sort();
   if (actual.join(',') !== [...keys].sort().join(',')) fail(`${path} keys`, actual);
 }
 
@@ -56,7 +56,8 @@ function checkToolCalls(path: string, calls: unknown): void {
 }
 
 function checkMessage(path: string, message: Message): void {
-  checkKeys(path, message, ['role', 'text', 'toolCalls', 'toolResults', 'imageCount', 'reasoningText']);
+  checkKeys(path, message, ['role', 'text', 'toolCalls', 'toolResults', 'imageCount', 'reasoningText'], ['imageKey']);
+  if (message.imageKey !== undefined && (!Number.isInteger(message.imageKey) || message.imageKey <= 0 || message.imageCount === 0)) fail(`${path}.imageKey`, message.imageKey);
   if (!ROLES.has(message.role)) fail(`${path}.role`, message.role);
   checkString(`${path}.text`, message.text);
   checkString(`${path}.reasoningText`, message.reasoningText);
@@ -72,7 +73,8 @@ function checkMessage(path: string, message: Message): void {
 }
 
 function checkRequest(request: NormalizedRequest): void {
-  checkKeys('request', request, ['model', 'systemText', 'messages', 'tools', 'sampling', 'imageCount', 'turnCount']);
+  checkKeys('request', request, ['model', 'systemText', 'messages', 'tools', 'sampling', 'imageCount', 'turnCount'], ['imageKey']);
+  if (request.imageKey !== undefined && (!Number.isInteger(request.imageKey) || request.imageKey <= 0 || request.imageCount === 0)) fail('request.imageKey', request.imageKey);
   checkNullableString('request.model', request.model);
   checkString('request.systemText', request.systemText);
   checkArray('request.messages', request.messages);

@@ -9,6 +9,7 @@ export class MessageBuilder {
   readonly toolCalls: ToolCall[] = [];
   readonly toolResults: ToolResult[] = [];
   imageCount = 0;
+  imageKey: number | undefined = undefined;
   /** Non-empty texts only, so that the join leaves no stray separators. */
   readonly reasoningParts: string[] = [];
   private readonly textParts: string[] = [];
@@ -27,7 +28,7 @@ export class MessageBuilder {
   }
 
   build(): Message {
-    return {
+    const message: Message = {
       role: this.role,
       text: this.textParts.join('\n'),
       toolCalls: this.toolCalls,
@@ -35,5 +36,7 @@ export class MessageBuilder {
       imageCount: this.imageCount,
       reasoningText: this.reasoningParts.join('\n'),
     };
+    if (this.imageKey !== undefined) message.imageKey = this.imageKey;
+    return message;
   }
 }

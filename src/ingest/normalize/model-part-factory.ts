@@ -11,6 +11,7 @@ import type {
   ToolResult,
   Usage,
 } from '../../model/exchange.js';
+import { combineImageKeys } from './content-text-reader.js';
 import { emptyUsage } from '../../model/exchange.js';
 
 // Every normaliser builds the model's objects through these factories so that each kind of
@@ -61,13 +62,17 @@ export function createRequest(
   sampling: SamplingParams,
 ): NormalizedRequest {
   let imageCount = 0;
+  let imageKey = 0;
   let turnCount = 0;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     imageCount += message.imageCount;
+    if (message.imageKey !== undefined) imageKey = combineImageKeys(imageKey, message.imageKey);
     if (message.role === 'user' && (message.text.length > 0 || (message.imageCount > 0 && message.toolResults.length === 0))) turnCount++;
   }
-  return { model, systemText, messages, tools, sampling, imageCount, turnCount };
+  const request: NormalizedRequest = { model, systemText, messages, tools, sampling, imageCount, turnCount };
+  if (imageKey !== 0) request.imageKey = imageKey;
+  return request;
 }
 
 export function createEmptyRequest(): NormalizedRequest {

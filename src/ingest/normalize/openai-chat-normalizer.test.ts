@@ -173,6 +173,7 @@ describe('OpenAI Chat Completions normaliser', () => {
       toolResults: [],
       imageCount: 2,
       reasoningText: '',
+      imageKey: expect.any(Number),
     });
     expect(request.imageCount).toBe(2);
     expect(request.turnCount).toBe(1);

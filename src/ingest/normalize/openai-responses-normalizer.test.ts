@@ -155,6 +155,7 @@ describe('OpenAI Responses normaliser', () => {
         toolResults: [],
         imageCount: 1,
         reasoningText: '',
+        imageKey: expect.any(Number),
       },
       {
         role: 'assistant',
@@ -171,6 +172,7 @@ describe('OpenAI Responses normaliser', () => {
         toolResults: [{ toolCallId: 'call_zw3QJkd5GEWa3bE9XnCnL0pr', text: '', isError: false }],
         imageCount: 1,
         reasoningText: '',
+        imageKey: expect.any(Number),
       },
     ]);
     expect(request.imageCount).toBe(2);

@@ -1,6 +1,6 @@
 import type { Message, NormalizedRequest, NormalizedResponse, ToolCall, ToolDefinition, Usage } from '../../model/exchange.js';
 import { emptyUsage } from '../../model/exchange.js';
-import { isImagePartType, readContentText } from './content-text-reader.js';
+import { isImagePartType, readContentText, tallyImage } from './content-text-reader.js';
 import { isRecord, readCount, readFiniteNumber, readNonEmptyString, readString, toJsonText, type JsonRecord } from './json-value-reader.js';
 import { MessageBuilder } from './message-builder.js';
 import {
@@ -162,7 +162,7 @@ function readCallOutputItem(item: JsonRecord): Message {
   let text = '';
   if (isRecord(output)) {
     // computer_call_output returns its screenshot as a single `computer_screenshot` object.
-    if (isImagePartType(output.type)) message.imageCount++;
+    if (isImagePartType(output.type)) tallyImage(message, output);
   } else {
     text = readContentText(output, '\n', message);
   }
