@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import { renderTemplate } from '../features/template-miner.js';
@@ -73,7 +74,11 @@ export async function analyzeStore(store: DuckDbStore, options: AnalysisOptions)
     options.onStage?.(name, timings[name]!);
   };
 
-  const { engine, overview } = await loadEngineFromStore(store, config, { onStage: stage, onProgress: options.onProgress });
+  const { engine, overview } = await loadEngineFromStore(store, config, {
+    onStage: stage,
+    onProgress: options.onProgress,
+    onOverview: (overview) => warnOfHeap(overview, options.logger),
+  });
   const links = engine.relink();
   options.logger?.debug({ ...links.stats, clusters: links.clusters.length }, 'linked accounts');
   stage('linking');
@@ -125,9 +130,14 @@ export interface LoadedStore {
 export async function loadEngineFromStore(
   store: DuckDbStore,
   config: DetectionConfig,
-  { onStage = () => {}, onProgress = () => {} }: { onStage?: (name: string) => void; onProgress?: (seen: number, total: number, seconds: number) => void } = {},
+  {
+    onStage = () => {},
+    onProgress = () => {},
+    onOverview = () => {},
+  }: { onStage?: (name: string) => void; onProgress?: (seen: number, total: number, seconds: number) => void; onOverview?: (overview: StoreOverview) => void } = {},
 ): Promise<LoadedStore> {
   const overview = await readStoreOverview(store);
+  onOverview(overview);
   const engine = createDetectionEngine(config, { publicMailDomains: loadPublicMailDomains() });
   engine.registerAccounts(overview.accountIds);
   for (const model of overview.models) engine.tracker.primeModel(model.model, model.firstSeen);
@@ -156,6 +166,28 @@ export async function loadEngineFromStore(
   onProgress(seen, overview.exchanges, (performance.now() - started) / 1000);
   onStage('behaviour');
   return { engine, overview };
+}
+
+/**
+ * JavaScript heap an analysis holds per account, rounded up from the measured 5.3 KB
+ * (docs/performance.md, "Memory per account"): per-account state, summaries and assessments.
+ */
+export const HEAP_BYTES_PER_ACCOUNT = 6_000;
+const HEAP_BASE_BYTES = 300 * 2 ** 20;
+
+/**
+ * Node's default heap (about 4 GB) holds some 600,000 accounts; a larger store fails late with an
+ * out-of-memory crash unless the heap is raised, so say so before the work starts.
+ */
+function warnOfHeap(overview: StoreOverview, logger: AnalysisOptions['logger']): void {
+  const needed = HEAP_BASE_BYTES + overview.accounts * HEAP_BYTES_PER_ACCOUNT;
+  const limit = getHeapStatistics().heap_size_limit;
+  if (needed <= limit * 0.9) return;
+  const megabytes = Math.ceil((needed * 1.25) / 2 ** 30) * 1024;
+  logger?.warn(
+    { accounts: overview.accounts, neededMegabytes: Math.round(needed / 2 ** 20), heapLimitMegabytes: Math.round(limit / 2 ** 20) },
+    `${overview.accounts.toLocaleString('en-US')} accounts need about ${Math.round(needed / 2 ** 20).toLocaleString('en-US')} MB of JavaScript heap, more than this process has (${Math.round(limit / 2 ** 20).toLocaleString('en-US')} MB): run with NODE_OPTIONS=--max-old-space-size=${megabytes}`,
+  );
 }
 
 const EXAMPLE_SIGNALS: readonly [string, number][] = [
