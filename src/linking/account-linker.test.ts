@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fmix32 } from '../util/hash64.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
-import { linkAccounts, linkKindsOf, scorePairs, seededRandom } from './account-linker.js';
+import { linkAccounts, linkKindsOf, scorePairs } from './account-linker.js';
+import { seededRandom } from '../util/seeded-random.js';
 import { LINK_KINDS, linkingPopulation, type LinkInput, type LinkKind } from './link-input.js';
 
 const params = parseDetectionConfig().linking;

@@ -1,4 +1,5 @@
 import { PairTable } from './pair-table.js';
+import { seededRandom } from '../util/seeded-random.js';
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
@@ -74,17 +75,6 @@ export function linkKindsOf(mask: number): LinkKind[] {
   return LINK_KINDS.filter((_, i) => (mask & (1 << i)) !== 0);
 }
 
-/** A small seeded generator (mulberry32) for Louvain's tie-breaking and node order. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Account pairs with a combined strength of at least `minEdge`, in canonical (pair-key) order. */
 export interface ScoredPairs {

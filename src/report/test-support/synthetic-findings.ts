@@ -1,3 +1,4 @@
+import { seededRandom } from '../../util/seeded-random.js';
 import type { AccountFinding, ClusterFinding, Evidence, Findings, TemplateSummary, TimelinePoint } from '../../model/findings.js';
 
 /**
@@ -492,17 +493,7 @@ function round(value: number): number {
 
 type Rng = () => number;
 
-/** mulberry32: small, fast and good enough for fixtures. */
-function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const createRng: (seed: number) => Rng = seededRandom;
 
 function uniform(rng: Rng, min: number, max: number): number {
   return min + rng() * (max - min);

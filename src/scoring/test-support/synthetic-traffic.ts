@@ -1,21 +1,13 @@
 import type { Account } from '../../model/account.js';
 import type { Exchange } from '../../model/exchange.js';
 import type { ExchangeRecord } from '../../features/exchange-record.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { buildExchangeRow, exchangeRecordFromRow } from '../../ingest/exchange-row.js';
 import { hash64, key64ToBigInt } from '../../util/hash64.js';
 import { buildExchange, type ExchangeSpec } from '../../features/test-support/exchange-builder.js';
 
-/** A deterministic generator (mulberry32) so synthetic traffic is the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator so synthetic traffic is the same on every run. */
+export const random = seededRandom;
 
 const WORDS =
   'river stone market letter garden window engine paper silver planet coffee morning history problem method system value energy reason signal theory family doctor winter summer island mountain bridge castle forest ocean desert valley harbor station library museum theatre kitchen bottle pencil camera mirror ladder blanket candle basket pocket wallet jacket'.split(' ');
