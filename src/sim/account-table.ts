@@ -9,7 +9,7 @@ import type { ActivityWindow, ContentHabits, Habits, NetworkAssignment, ProfileN
 
 const PROFILES: readonly ProfileName[] = ['personal', 'work', 'student', 'global', 'flat'];
 const REASONING_LEVELS: readonly Habits['reasoningLevel'][] = ['low', 'medium', 'high'];
-const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling'];
+const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling', 'describer', 'documents', 'browser_agent'];
 
 /** `offWindowNetwork` of accounts that have none. */
 const NO_NETWORK = 0x7fffffff;
@@ -186,6 +186,15 @@ export class AccountTable {
       case 'sampling':
         [a, b, c, d] = [content.samplesMin, content.samplesMax, content.multiSample ? 1 : 0, content.temperature];
         break;
+      case 'describer':
+        [a, b, text] = [content.endUsers, content.userSeed, content.urlBase];
+        break;
+      case 'documents':
+        [a, text] = [content.template, content.urlBase];
+        break;
+      case 'browser_agent':
+        [a, b, c, d] = [content.endUsers, content.userSeed, content.builtinShare, content.display];
+        break;
     }
     this.contentA.push(a);
     this.contentB.push(b);
@@ -318,6 +327,12 @@ export class AccountTable {
         return { kind: 'fleet', template: a, fleetSeed: b };
       case 'sampling':
         return { kind: 'sampling', samplesMin: a, samplesMax: b, multiSample: c === 1, temperature: d };
+      case 'describer':
+        return { kind: 'describer', endUsers: a, userSeed: b, urlBase: this.texts.at(this.contentText.values[index]!)! };
+      case 'documents':
+        return { kind: 'documents', template: a, urlBase: this.texts.at(this.contentText.values[index]!)! };
+      case 'browser_agent':
+        return { kind: 'browser_agent', endUsers: a, userSeed: b, builtinShare: c, display: d };
     }
   }
 }

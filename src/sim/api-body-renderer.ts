@@ -1,9 +1,10 @@
 import type { ApiKind } from '../model/exchange.js';
-import type { ExchangeSpec, RequestSpec, ResponseSpec, ToolCallSpec } from './exchange-spec.js';
+import type { ExchangeSpec, ImageSpec, RequestSpec, ResponseSpec, ToolCallSpec } from './exchange-spec.js';
 import type { ModelSpec } from './scenario-schema.js';
 import type { ToolSpec } from './tool-catalog.js';
 import { BASE62, HEX, BASE64URL, type Rng } from './seeded-rng.js';
-import { MESSAGE_OVERHEAD_TOKENS, charsFor, tokensOf } from './token-estimator.js';
+import { MESSAGE_OVERHEAD_TOKENS, charsFor, imageTokens, tokensOf } from './token-estimator.js';
+import { MEDIA_TYPES, imageBase64, imageUrlOf } from './image-payload.js';
 import { sliceText } from './text-slice.js';
 
 /**
@@ -63,7 +64,10 @@ function definitionJsonOf(tool: ToolSpec): Record<ToolShape, ToolJson> {
       return { json, tokens: tokensOf(json) };
     };
     cached = {
-      anthropic: make({ name: tool.name, description: tool.description, input_schema: tool.parameters }),
+      anthropic:
+        tool.anthropicBuiltin === undefined
+          ? make({ name: tool.name, description: tool.description, input_schema: tool.parameters })
+          : { json: JSON.stringify(tool.anthropicBuiltin.definition), tokens: tool.anthropicBuiltin.tokens },
       chat: make({ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.parameters } }),
       responses: make({ type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters, strict: false }),
     };
@@ -118,6 +122,28 @@ function fitOutput(texts: readonly string[], maxTokens: number | null, reasoning
 }
 
 // ---------------------------------------------------------------------------------------------
+// Images. Base64 data needs no JSON escaping; links go through JSON.stringify like any text.
+
+function pushAnthropicImage(b: string[], image: ImageSpec): number {
+  if (image.url !== null) b.push('{"type":"image","source":{"type":"url","url":', q(image.url), '}}');
+  else b.push('{"type":"image","source":{"type":"base64","media_type":"', MEDIA_TYPES[image.format], '","data":"', imageBase64(image), '"}}');
+  return imageTokens('anthropic', image.width, image.height, image.detail);
+}
+
+function pushChatImage(b: string[], image: ImageSpec): number {
+  b.push('{"type":"image_url","image_url":{"url":', image.url !== null ? q(image.url) : `"${imageUrlOf(image)}"`);
+  if (image.detail !== null) b.push(',"detail":"', image.detail, '"');
+  b.push('}}');
+  return imageTokens('openai', image.width, image.height, image.detail);
+}
+
+function pushResponsesImage(b: string[], image: ImageSpec): number {
+  // The Responses API requires `detail`; clients send "auto" when they do not choose.
+  b.push('{"type":"input_image","image_url":', image.url !== null ? q(image.url) : `"${imageUrlOf(image)}"`, ',"detail":"', image.detail ?? 'auto', '"}');
+  return imageTokens('openai', image.width, image.height, image.detail);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Anthropic Messages
 
 function renderAnthropic(spec: ExchangeSpec, context: RenderContext, b: string[], o: string[]): number {
@@ -146,10 +172,35 @@ function renderAnthropic(spec: ExchangeSpec, context: RenderContext, b: string[]
         b.push('user","content":[');
         let firstBlock = true;
         for (const result of turn.toolResults) {
-          b.push(firstBlock ? '{"type":"tool_result","tool_use_id":' : ',{"type":"tool_result","tool_use_id":', q(result.id), ',"content":', q(result.text), '}');
+          b.push(firstBlock ? '{"type":"tool_result","tool_use_id":' : ',{"type":"tool_result","tool_use_id":', q(result.id), ',"content":');
           firstBlock = false;
+          if (result.images === undefined || result.images.length === 0) {
+            b.push(q(result.text), '}');
+          } else {
+            // A screenshot result: the image blocks, after the result's text when it has one.
+            let sep = '[';
+            if (result.text.length > 0) {
+              b.push('[{"type":"text","text":', q(result.text), '}');
+              sep = ',';
+            }
+            for (const image of result.images) {
+              b.push(sep);
+              inputTokens += pushAnthropicImage(b, image);
+              sep = ',';
+            }
+            b.push(']}');
+          }
           inputTokens += tokensOf(result.text);
         }
+        if (turn.text.length > 0) b.push(',{"type":"text","text":', q(turn.text), '}');
+        b.push(']}');
+      } else if (turn.images !== undefined && turn.images.length > 0) {
+        // Images go before the question, as Anthropic recommends and its SDK examples do.
+        b.push('user","content":[');
+        turn.images.forEach((image, index) => {
+          if (index > 0) b.push(',');
+          inputTokens += pushAnthropicImage(b, image);
+        });
         if (turn.text.length > 0) b.push(',{"type":"text","text":', q(turn.text), '}');
         b.push(']}');
       } else {
@@ -271,15 +322,35 @@ function renderChat(spec: ExchangeSpec, context: RenderContext, b: string[], o: 
   for (const turn of r.messages) {
     if (turn.role === 'user') {
       if (turn.toolResults) {
+        const screenshots: ImageSpec[] = [];
         for (const result of turn.toolResults) {
           b.push(sep, '{"role":"tool","tool_call_id":', q(result.id), ',"content":', q(result.text), '}');
           inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(result.text);
           sep = ',';
+          if (result.images !== undefined) screenshots.push(...result.images);
         }
-        if (turn.text.length > 0) {
+        if (screenshots.length > 0) {
+          // Tool messages carry text only, so clients send the screenshots in a user message after them.
+          b.push(sep, '{"role":"user","content":[');
+          if (turn.text.length > 0) b.push('{"type":"text","text":', q(turn.text), '},');
+          screenshots.forEach((image, index) => {
+            if (index > 0) b.push(',');
+            inputTokens += pushChatImage(b, image);
+          });
+          b.push(']}');
+          inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
+        } else if (turn.text.length > 0) {
           b.push(sep, '{"role":"user","content":', q(turn.text), '}');
           inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
         }
+      } else if (turn.images !== undefined && turn.images.length > 0) {
+        b.push(sep, '{"role":"user","content":[{"type":"text","text":', q(turn.text), '}');
+        for (const image of turn.images) {
+          b.push(',');
+          inputTokens += pushChatImage(b, image);
+        }
+        b.push(']}');
+        inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
       } else {
         b.push(sep, '{"role":"user","content":', q(turn.text), '}');
         inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
@@ -366,7 +437,7 @@ function renderResponses(spec: ExchangeSpec, context: RenderContext, b: string[]
     prefix = inputTokens;
   }
   const only = r.messages[0];
-  if (r.messages.length === 1 && only !== undefined && only.role === 'user' && !only.toolResults) {
+  if (r.messages.length === 1 && only !== undefined && only.role === 'user' && !only.toolResults && (only.images === undefined || only.images.length === 0)) {
     b.push(',"input":', q(only.text));
     inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(only.text);
   } else {
@@ -376,12 +447,33 @@ function renderResponses(spec: ExchangeSpec, context: RenderContext, b: string[]
       if (turn.role === 'user') {
         if (turn.toolResults) {
           for (const result of turn.toolResults) {
-            b.push(sep, '{"type":"function_call_output","call_id":', q(result.id), ',"output":', q(result.text), '}');
+            b.push(sep, '{"type":"function_call_output","call_id":', q(result.id), ',"output":');
+            if (result.images === undefined || result.images.length === 0) {
+              b.push(q(result.text), '}');
+            } else {
+              // Function outputs may be a list of content parts, screenshots included.
+              b.push('[');
+              if (result.text.length > 0) b.push('{"type":"input_text","text":', q(result.text), '},');
+              result.images.forEach((image, index) => {
+                if (index > 0) b.push(',');
+                inputTokens += pushResponsesImage(b, image);
+              });
+              b.push(']}');
+            }
             inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(result.text);
             sep = ',';
           }
         }
-        if (turn.text.length > 0) {
+        if (turn.images !== undefined && turn.images.length > 0) {
+          b.push(sep, '{"role":"user","content":[{"type":"input_text","text":', q(turn.text), '}');
+          for (const image of turn.images) {
+            b.push(',');
+            inputTokens += pushResponsesImage(b, image);
+          }
+          b.push(']}');
+          inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
+          sep = ',';
+        } else if (turn.text.length > 0) {
           b.push(sep, '{"role":"user","content":[{"type":"input_text","text":', q(turn.text), '}]}');
           inputTokens += MESSAGE_OVERHEAD_TOKENS + tokensOf(turn.text);
           sep = ',';

@@ -103,3 +103,12 @@ export function newCompany(context: PopulationContext, rng: Rng, tier: AccountTi
   if (rng.chance(0.4)) endpoints.push(neighbourOf(office, rng));
   return { id: orgId(rng), name, domain: companyDomain(name, rng), country: orgCountry, office: addPool(context, endpoints), card: rng.chance(0.75) ? cardFingerprint(rng) : null, tier };
 }
+
+/** Cloud workers in a few regions: some neighbours in one block, some elsewhere in the region's country. */
+export function regionalServers(rng: Rng, count: number): Endpoint[] {
+  const regions = Array.from({ length: rng.range(2, 4) }, () => endpointOfKind('datacenter', rng));
+  return Array.from({ length: count }, (_, s) => {
+    const region = regions[s % regions.length]!;
+    return rng.chance(0.6) ? neighbourOf(region, rng) : endpointOfKind('datacenter', rng, region.country);
+  });
+}

@@ -1,6 +1,8 @@
 import type { AccountTier } from '../model/account.js';
 import type { CampaignConfig, CampaignTask, ClientStackName } from './scenario-schema.js';
-import { CAMPAIGN_TASKS } from './scenario-schema.js';
+import { CAMPAIGN_TASKS, VISION_TASKS } from './scenario-schema.js';
+import { VISION_INSTRUCTIONS } from './vision-prompt-bank.js';
+import { bucketUrlBase } from './image-kit.js';
 import { pickClientIdentity, type ClientIdentity } from './client-catalog.js';
 import { countryInfo, homeEndpoint, proxyCountryTable, utcOffsetFor, type Endpoint } from './network-catalog.js';
 import { cheapDomain, personName, personalLocalPart, UNIVERSITIES } from './identity-bank.js';
@@ -44,7 +46,7 @@ import {
 } from './population-kit.js';
 import { createRng, deriveSeed, seedOfText, weightedFromRecord, type Rng } from './seeded-rng.js';
 import { DAY_MS, HOUR_MS, createSchedule } from './activity-sampler.js';
-import type { ActivityWindow, CampaignRuntime, CampaignSketch, NetworkAssignment } from './world-model.js';
+import type { ActivityWindow, CampaignRuntime, CampaignSketch, ImageSketch, NetworkAssignment } from './world-model.js';
 
 /**
  * Distillation campaigns as the public reports describe them. What ties a campaign's accounts
@@ -52,9 +54,57 @@ import type { ActivityWindow, CampaignRuntime, CampaignSketch, NetworkAssignment
  * sign-up bursts, one tooling build (user agent + TLS), synchronised shifts, shared prompt
  * sketches. The stealthy kind shares none of the infrastructure.
  */
-export function buildCampaigns(context: PopulationContext): CampaignRuntime[] {
-  return context.scenario.campaigns.map((config, index) => buildCampaign(context, config, index));
+export function buildCampaigns(context: PopulationContext, campaigns: CampaignRuntime[], which: (config: CampaignConfig) => boolean): void {
+  context.scenario.campaigns.forEach((config, index) => {
+    if (which(config)) campaigns[index] = buildCampaign(context, config, index);
+  });
 }
+
+const IMAGE_TASKS: readonly CampaignTask[] = [...VISION_TASKS, 'computer_use'];
+
+/** Campaigns that send images are built after the hard negatives: see `buildWorld`. */
+export function sendsImages(config: CampaignConfig): boolean {
+  return IMAGE_TASKS.some((task) => (config.content.tasks[task] ?? 0) > 0);
+}
+
+const DISPLAYS: ReadonlyArray<readonly [number, number]> = [[1024, 768], [1280, 800], [1280, 720], [1366, 768], [1440, 900], [1920, 1080]];
+
+/** The campaign's instruction templates: a handful per task and style, as a harvesting script has. */
+function imageWordings(rng: Rng): ImageSketch['wordings'] {
+  const wordings = {} as ImageSketch['wordings'];
+  for (const task of VISION_TASKS) {
+    const bank = VISION_INSTRUCTIONS[task];
+    const few = (size: number) => pickFew(rng, size, rng.range(1, 3));
+    wordings[task] = { plain: few(bank.plain.length), paraphrase: few(bank.paraphrase.length), elicit: few(bank.elicit.length) };
+  }
+  return wordings;
+}
+
+/** A sketch's image tooling, from a stream of its own so that text sketches draw what they drew before. */
+function imageSketch(rng: Rng, wordings: ImageSketch['wordings']): ImageSketch {
+  return {
+    wordings,
+    urlBase: bucketUrlBase(rng),
+    detail: rng.pick([null, null, 'high', 'auto', 'low'] as const),
+    display: rng.pick(DISPLAYS),
+    builtinComputerTool: rng.chance(0.7),
+    screenshotJpegShare: rng.chance(0.3) ? 1 : 0,
+    system: rng.pick(IMAGE_SYSTEMS),
+  };
+}
+
+function pickFew(rng: Rng, size: number, count: number): number[] {
+  const start = rng.int(size);
+  return Array.from({ length: Math.min(size, count) }, (_, k) => (start + k * 3) % size);
+}
+
+const IMAGE_SYSTEMS = [
+  'You are a helpful assistant that analyses images accurately and in detail.',
+  'You are an expert vision model. Answer precisely and completely.',
+  'You are an AI assistant with computer access. Complete the user\'s task by operating the computer. After each action, check the screenshot.',
+  'You are a meticulous annotator. Follow the instruction exactly.',
+  'You operate a Linux desktop with a browser through the tools provided. Work step by step and verify every action.',
+];
 
 const FREE_MAIL = ['gmail.com', 'gmail.com', 'gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com'];
 
@@ -307,5 +357,10 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
       dormant: false,
     });
   }
-  return { config, group, sketches, systemPrompts: composedSystemPrompts(config, deriveSeed(campaignSeed, 0x5e5)) };
+  if (sendsImages(config)) {
+    const imageRng = createRng(deriveSeed(campaignSeed, 0x1a6e5));
+    const wordings = imageWordings(imageRng);
+    for (const sketch of sketches) sketch.images = imageSketch(imageRng, wordings);
+  }
+  return { config, group, sketches, systemPrompts: composedSystemPrompts(config, deriveSeed(campaignSeed, 0x5e5)), imageSeed: deriveSeed(campaignSeed, 0x1a6e) };
 }

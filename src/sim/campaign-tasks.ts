@@ -25,6 +25,8 @@ import { languageOf, proseText, stepsText, topicOf } from './response-synthesize
 import { mix32, weightedFromRecord, type Rng, type WeightedTable } from './seeded-rng.js';
 import { PLAIN_AGENT_FRAMES, PLAIN_GRADING_FRAMES, PLAIN_QUESTION_FRAMES, PLAIN_REWRITE_FRAMES, withInstruction, type SketchWording } from './instruction-wording.js';
 import { customerSession } from './benign-tasks.js';
+import { campaignRequest, composedSystem } from './campaign-request.js';
+import { computerUseSession, imageTask, isVisionTask } from './image-campaign-tasks.js';
 import { agentLoop, outputLength, pickPrompt, responseOf, sourceTable, type SessionRequest } from './task-kit.js';
 import type { CampaignRuntime, CampaignSketch, ContentHabits } from './world-model.js';
 
@@ -93,35 +95,6 @@ function tablesOf(runtime: CampaignRuntime): CampaignTables {
     tables.set(runtime, cached);
   }
   return cached;
-}
-
-function campaignRequest(request: SessionRequest, runtime: CampaignRuntime, messages: TurnSpec[], extra: Partial<RequestSpec>): RequestSpec {
-  const { rng, account, api } = request;
-  const content = runtime.config.content;
-  const reasoning = rng.chance(content.thinking_share) ? 'high' : null;
-  return baseRequest({
-    messages,
-    maxTokens: account.habits.maxTokens,
-    maxedTokens: rng.chance(content.maxed_tokens_share),
-    temperature: account.habits.temperature,
-    stream: rng.chance(account.habits.stream),
-    reasoning,
-    thinkingBudget: reasoning === null ? null : rng.pick([12000, 16000, 24000, 32000]),
-    n: api === 'openai.chat_completions' && rng.chance(content.multi_sample_share) ? rng.range(2, 3) : 1,
-    ...extra,
-  });
-}
-
-/**
- * The system prompt of a request when the campaign composes its own: most requests of an
- * account use its usual one, the rest any of the campaign's. `undefined` keeps the sketch's.
- */
-function composedSystem(request: SessionRequest, runtime: CampaignRuntime, task: CampaignTask): string | null | undefined {
-  if (runtime.systemPrompts === null) return undefined;
-  const prompts = runtime.systemPrompts[task];
-  if (prompts === undefined || prompts.length === 0) return null;
-  const { rng, account } = request;
-  return rng.chance(0.6) ? prompts[mix32(account.index * CAMPAIGN_TASKS.length + CAMPAIGN_TASKS.indexOf(task)) % prompts.length]! : rng.pick(prompts);
 }
 
 /** The wording style of one request; null keeps the sketch's frames (campaigns without styles). */
@@ -291,8 +264,12 @@ export function campaignSession(request: SessionRequest, habits: Extract<Content
   const sketch = rng.chance(0.8) ? runtime.sketches[habits.sketch]! : rng.pick(runtime.sketches);
   const task = tasks.pick(rng);
   if (task === 'agentic_coding' || task === 'tool_orchestration' || task === 'data_analysis') return agenticTask(request, runtime, sketch, task);
+  if (task === 'computer_use') return computerUseSession(request, runtime, sketch);
   // Scripted harvesting: a burst of independent single-turn requests.
   const out: ExchangeSpec[] = [];
-  for (let k = 0; k < request.turns; k++) out.push(singleTask(request, runtime, sketch, k === 0 ? task : tasks.pick(rng)));
+  for (let k = 0; k < request.turns; k++) {
+    const next = k === 0 ? task : tasks.pick(rng);
+    out.push(isVisionTask(next) ? imageTask(request, runtime, sketch, next) : singleTask(request, runtime, sketch, next));
+  }
   return out;
 }

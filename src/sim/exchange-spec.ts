@@ -16,6 +16,29 @@ export interface ToolCallSpec {
 export interface ToolResultSpec {
   id: string;
   text: string;
+  /** Screenshots a computer-use client returns with the result. */
+  images?: readonly ImageSpec[];
+}
+
+export type ImageFormat = 'png' | 'jpeg';
+export type ImageDetail = 'low' | 'high' | 'auto';
+
+/**
+ * An image a request carries. The bytes are not stored: `image-payload.ts` derives them from
+ * `seed`, so the same spec always renders the same bytes, and an image re-sent (in a later
+ * request, by another account) is the same spec.
+ */
+export interface ImageSpec {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** Size of the decoded file in bytes. */
+  bytes: number;
+  seed: number;
+  /** A link the client sends instead of the bytes; null sends them inline (base64). */
+  url: string | null;
+  /** OpenAI's `detail`; null leaves it out where the API allows. */
+  detail: ImageDetail | null;
 }
 
 export interface TurnSpec {
@@ -27,6 +50,8 @@ export interface TurnSpec {
   toolResults?: ToolResultSpec[];
   /** Assistant turns: thinking that must be sent back with a tool-use turn. */
   thinking?: string;
+  /** User turns: images sent with the text. */
+  images?: readonly ImageSpec[];
 }
 
 export type ReasoningLevel = 'low' | 'medium' | 'high';

@@ -1,7 +1,7 @@
 import type { AccountTier } from '../model/account.js';
 import { BENCHMARKS, type ClientStackName } from './scenario-schema.js';
 import { pickClientIdentity } from './client-catalog.js';
-import { endpointOfKind, neighbourOf, utcOffsetFor, type Endpoint } from './network-catalog.js';
+import { utcOffsetFor } from './network-catalog.js';
 import { APP_BRANDS, UNIVERSITIES, personName } from './identity-bank.js';
 import { PLATFORM_AGENT_SYSTEMS, SUPPORT_LINES, SUPPORT_SYSTEM_TEMPLATES, SUPPORT_TEMPLATES, fill } from './prompt-bank.js';
 import { AGENT_TOOLS, APP_TOOLS, pickToolset } from './tool-catalog.js';
@@ -26,7 +26,7 @@ import {
 import { weightedFromRecord, type Rng } from './seeded-rng.js';
 import { DAY_MS, HOUR_MS, createSchedule } from './activity-sampler.js';
 import { evalTag, type ActivityWindow } from './world-model.js';
-import { baseHabits, cloudEgress, groupRng, newCompany, universityPool } from './benign-kit.js';
+import { baseHabits, cloudEgress, groupRng, newCompany, regionalServers, universityPool } from './benign-kit.js';
 
 /**
  * Legitimate customers built to look like distillation on one axis or more, because real ones
@@ -48,7 +48,7 @@ export function buildHardNegatives(context: PopulationContext): void {
  * Units (labs, platforms, fleets) at this scale, and enough of them that the persona keeps
  * `min_per_group` accounts: `more(made)` says whether another unit is needed.
  */
-function unitsNeeded(context: PopulationContext, units: number): (index: number, accounts: number) => boolean {
+export function unitsNeeded(context: PopulationContext, units: number): (index: number, accounts: number) => boolean {
   const wanted = Math.max(1, Math.round(units * context.scale));
   return (index, accounts) => index < wanted || accounts < context.scenario.accounts.min_per_group;
 }
@@ -58,7 +58,7 @@ function unitsNeeded(context: PopulationContext, units: number): (index: number,
  * least one unit keeps more than the scale asks for, each account sends proportionally less, as
  * `volumeFactor` does for personas counted in accounts.
  */
-function unitVolumeFactor(context: PopulationContext, units: number): number {
+export function unitVolumeFactor(context: PopulationContext, units: number): number {
   const wanted = units * context.scale;
   return Math.min(1, Math.max(0.1, wanted / Math.max(1, Math.round(wanted))));
 }
@@ -89,15 +89,6 @@ function expectedPerDay(context: PopulationContext, windows: readonly ActivityWi
   const days = (context.endMs - context.startMs) / DAY_MS;
   const inWindows = windows.reduce((sum, window) => sum + (window.ratePerHour * (window.endMs - window.startMs)) / HOUR_MS, 0);
   return (inWindows / days + sessionsPerDay) * turns;
-}
-
-/** Cloud workers in a few regions: some neighbours in one block, some elsewhere in the region's country. */
-function regionalServers(rng: Rng, count: number): Endpoint[] {
-  const regions = Array.from({ length: rng.range(2, 4) }, () => endpointOfKind('datacenter', rng));
-  return Array.from({ length: count }, (_, s) => {
-    const region = regions[s % regions.length]!;
-    return rng.chance(0.6) ? neighbourOf(region, rng) : endpointOfKind('datacenter', rng, region.country);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

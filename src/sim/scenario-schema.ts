@@ -54,7 +54,12 @@ export const CLIENT_STACKS = [
 ] as const;
 export type ClientStackName = (typeof CLIENT_STACKS)[number];
 
-export const CAMPAIGN_TASKS = ['cot', 'rubric', 'safe_rewrite', 'agentic_coding', 'tool_orchestration', 'data_analysis'] as const;
+/** Text task families: what the first campaign kinds harvest (kept in this order; seeds and draws index it). */
+export const TEXT_CAMPAIGN_TASKS = ['cot', 'rubric', 'safe_rewrite', 'agentic_coding', 'tool_orchestration', 'data_analysis'] as const;
+/** Task families over images: the instruction says what to get out of the image. */
+export const VISION_TASKS = ['image_description', 'transcription', 'table_extraction', 'chart_reading', 'diagram_explanation'] as const;
+export type VisionTask = (typeof VISION_TASKS)[number];
+export const CAMPAIGN_TASKS = [...TEXT_CAMPAIGN_TASKS, ...VISION_TASKS, 'computer_use'] as const;
 export type CampaignTask = (typeof CAMPAIGN_TASKS)[number];
 
 export const CUSTOMER_TASKS = ['chat', 'coding_help', 'tool_app'] as const;
@@ -251,6 +256,55 @@ const samplingBenchmark = z
   })
   .strict();
 
+// Personas added with images: `0` units leaves them out of a scenario (the smoke scenario does).
+
+const accessibilityApp = z
+  .object({
+    apps: count.default(1).describe('apps at scale 1 that describe photos for blind and low-vision users (each one organisation; 0: none)'),
+    accounts_per_app: range('API accounts an app sends through (one per region or product)', 1).default([2, 4]),
+    requests_per_account_day: positive.default(450).describe('median requests per account per day'),
+    activity_spread: z.number().min(0).default(0.4).describe('log-normal sigma of per-account volume'),
+    end_users: range('end users of one app, passed through `user` / `metadata.user_id`', 1).default([2000, 40000]),
+    server_ips: range('egress IPs of the app\'s backend', 1).default([3, 12]),
+    url_share: z.number().min(0).max(1).default(0.5).describe('photos sent as links to the app\'s upload store rather than inline'),
+    jpeg_share: z.number().min(0).max(1).default(0.9).describe('photos that are JPEG (phone cameras); the rest PNG screenshots'),
+    image_kilobytes: range('size of a photo in KB, drawn log-uniform (phones downscale before upload)', 1).default([25, 180]),
+    output_chars: range('length of a description in characters').default([80, 450]),
+    new_model: newModel({ share: 0, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
+const documentPipeline = z
+  .object({
+    pipelines: count.default(1).describe('document-processing pipelines at scale 1 (OCR and table extraction; each one enterprise organisation; 0: none)'),
+    accounts_per_pipeline: range('service accounts a pipeline sends through', 1).default([1, 2]),
+    requests_per_day: positive.default(400).describe('median requests per account per day'),
+    nightly_job_share: z.number().min(0).max(1).default(0.5).describe('share of the daily volume sent in the nightly batch; the rest in business-hour batches'),
+    job_hours: range('nightly batch window, local hours [start, end)').default([0, 4]),
+    business_hours: range('local hours of the daytime batches').default([8, 18]),
+    pages_per_request: range('scanned pages (images) per request', 1).default([1, 3]),
+    url_share: z.number().min(0).max(1).default(0.6).describe('pages sent as links (pre-signed storage URLs) rather than inline'),
+    image_kilobytes: range('size of a scanned page in KB, drawn log-uniform', 1).default([50, 300]),
+    output_chars: range('length of the extracted JSON in characters').default([200, 1200]),
+    new_model: newModel({ share: 0, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
+const browserAutomation = z
+  .object({
+    platforms: count.default(1).describe('browser-automation products at scale 1 running computer-use agents for their customers (0: none)'),
+    accounts_per_platform: range('API accounts a platform sends through', 1).default([2, 3]),
+    sessions_per_day: positive.default(6).describe('median agent sessions per account per day (each a customer\'s task)'),
+    activity_spread: z.number().min(0).default(0.5).describe('log-normal sigma of per-account volume'),
+    agent_steps: range('requests per session: actions, each answered with a screenshot, then the final answer', 1).default([8, 30]),
+    end_users: range('customers served by one platform', 1).default([100, 3000]),
+    server_ips: range('egress IPs of the platform\'s browser workers (a few cloud regions)', 1).default([10, 50]),
+    screenshot_kilobytes: range('size of a screenshot in KB, drawn log-uniform', 1).default([30, 180]),
+    output_chars: range('length of a final answer in characters').default([200, 700]),
+    new_model: newModel({ share: 0.5, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
 const personas = z
   .object({
     chat_user: chatUser.default({}),
@@ -263,6 +317,9 @@ const personas = z
     agent_platform: agentPlatform.default({}),
     support_fleet: supportFleet.default({}),
     sampling_benchmark: samplingBenchmark.default({}),
+    accessibility_app: accessibilityApp.default({}),
+    document_pipeline: documentPipeline.default({}),
+    browser_automation: browserAutomation.default({}),
   })
   .strict();
 
@@ -290,12 +347,17 @@ interface CampaignDefaults {
   multiSampleShare: number;
   /** Share of sessions that are distillation; the rest is ordinary customer-like traffic. */
   distillationShare?: number;
+  agentSteps?: [number, number];
+  /** Image kinds: links instead of inline bytes, file sizes, and images sent again. */
+  imageUrlShare?: number;
+  imageKilobytes?: [number, number];
+  imageResendShare?: number;
 }
 
 function campaign<K extends string>(kind: K, d: CampaignDefaults) {
   return z
     .object({
-      kind: z.literal(kind).describe('campaign kind: cot_extraction, agentic_coding, proxy_network or stealth'),
+      kind: z.literal(kind).describe('campaign kind: cot_extraction, agentic_coding, proxy_network, stealth, image_harvest or computer_use'),
       name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" and "_"').describe('campaign id written to labels.jsonl'),
       accounts: count.describe('accounts at scale 1'),
       requests_per_account_day: positive.default(d.requests).describe('mean requests per account per active day'),
@@ -372,7 +434,10 @@ function campaign<K extends string>(kind: K, d: CampaignDefaults) {
             .describe('max_tokens values an account picks its habit from when not maxed; null in the list: left out where the API allows (null: [4096, 8192, 8192, 16384])'),
           thinking_share: z.number().min(0).max(1).default(d.thinkingShare).describe('requests with a thinking budget / high reasoning effort on reasoning models'),
           multi_sample_share: z.number().min(0).max(1).default(d.multiSampleShare).describe('chat-completions requests with n > 1'),
-          agent_steps: range('requests per session: the steps of an agent loop, or a scripted burst of single-turn requests', 1).default([2, 10]),
+          agent_steps: range('requests per session: the steps of an agent loop, or a scripted burst of single-turn requests', 1).default(d.agentSteps ?? [2, 10]),
+          image_url_share: z.number().min(0).max(1).default(d.imageUrlShare ?? 0).describe('images sent as https links rather than inline base64 (image tasks)'),
+          image_kilobytes: range('size of an image file in KB, drawn log-uniform (image tasks; screenshots for computer_use)', 1).default(d.imageKilobytes ?? [20, 300]),
+          image_resend_share: z.number().min(0).max(1).default(d.imageResendShare ?? 0).describe('image requests that send an image the campaign already sent (a retry, another instruction over the same image)'),
         })
         .strict()
         .default({}),
@@ -465,7 +530,57 @@ const stealth = campaign('stealth', {
   multiSampleShare: 0.05,
 });
 
-const campaignSchema = z.discriminatedUnion('kind', [cotExtraction, agenticCoding, proxyNetwork, stealth]);
+const imageHarvest = campaign('image_harvest', {
+  requests: 40,
+  activeDays: [4, 12],
+  schedule: 'flat',
+  network: 'residential_proxy',
+  poolSize: 2500,
+  stickyMinutes: 5,
+  paymentCards: 8,
+  signupBursts: 6,
+  email: 'personal',
+  tiers: { standard: 0.6, startup: 0.25, free: 0.15 },
+  clients: { 'openai-python': 0.45, 'anthropic-python': 0.35, 'python-aiohttp': 0.2 },
+  tasks: { image_description: 0.3, transcription: 0.2, table_extraction: 0.2, chart_reading: 0.15, diagram_explanation: 0.15 },
+  outputChars: [500, 1400],
+  newModel: { share: 0.4, within_hours: 48, delay_hours: 4 },
+  templates: 5,
+  maxedShare: 0.5,
+  thinkingShare: 0.25,
+  multiSampleShare: 0.05,
+  distillationShare: 0.9,
+  agentSteps: [2, 8],
+  imageUrlShare: 0.35,
+  imageKilobytes: [20, 300],
+  imageResendShare: 0.05,
+});
+
+const computerUse = campaign('computer_use', {
+  requests: 120,
+  activeDays: null,
+  schedule: 'shifts',
+  network: 'datacenter_proxy',
+  poolSize: 400,
+  stickyMinutes: 30,
+  paymentCards: 12,
+  signupBursts: 5,
+  email: 'personal',
+  tiers: { startup: 0.5, standard: 0.5 },
+  clients: { 'anthropic-python': 0.55, 'openai-python': 0.3, 'python-httpx': 0.15 },
+  tasks: { computer_use: 1 },
+  outputChars: [300, 900],
+  newModel: { share: 0.5, within_hours: 24, delay_hours: 0 },
+  templates: 3,
+  maxedShare: 0.4,
+  thinkingShare: 0.3,
+  multiSampleShare: 0,
+  distillationShare: 0.92,
+  agentSteps: [10, 40],
+  imageKilobytes: [30, 180],
+});
+
+const campaignSchema = z.discriminatedUnion('kind', [cotExtraction, agenticCoding, proxyNetwork, stealth, imageHarvest, computerUse]);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -612,6 +727,10 @@ export const scenarioSchema = z
     if (job[1] > 24) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'batch_pipeline', 'job_hours'], message: 'expected local hours within [0, 24]' });
     const hours = scenario.personas.support_fleet.business_hours;
     if (hours[1] > 24 || hours[0] === hours[1]) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'support_fleet', 'business_hours'], message: 'expected local hours within [0, 24] with start < end' });
+    const documents = scenario.personas.document_pipeline;
+    for (const key of ['job_hours', 'business_hours'] as const) {
+      if (documents[key][1] > 24) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'document_pipeline', key], message: 'expected local hours within [0, 24]' });
+    }
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -635,8 +754,14 @@ export const PERSONA_NAMES = [
   'agent_platform',
   'support_fleet',
   'sampling_benchmark',
+  'accessibility_app',
+  'document_pipeline',
+  'browser_automation',
 ] as const satisfies readonly PersonaName[];
-export const CAMPAIGN_KINDS = ['cot_extraction', 'agentic_coding', 'proxy_network', 'stealth'] as const satisfies readonly CampaignKind[];
+export const CAMPAIGN_KINDS = ['cot_extraction', 'agentic_coding', 'proxy_network', 'stealth', 'image_harvest', 'computer_use'] as const satisfies readonly CampaignKind[];
+/** Kinds and personas that send images; a scenario may leave them out (0 units, no campaign). */
+export const IMAGE_CAMPAIGN_KINDS = ['image_harvest', 'computer_use'] as const satisfies readonly CampaignKind[];
+export const IMAGE_PERSONA_NAMES = ['accessibility_app', 'document_pipeline', 'browser_automation'] as const satisfies readonly PersonaName[];
 
 export function modelsOf(scenario: Scenario, api: ApiKind): ModelSpec[] {
   return scenario.models[api];

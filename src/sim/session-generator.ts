@@ -6,6 +6,7 @@ import { HOUR_MS } from './activity-sampler.js';
 import { batchSession, chatSession, classroomSession, developerSession, evalSession, resellerSession } from './benign-tasks.js';
 import { campaignSession } from './campaign-tasks.js';
 import { fleetSession, labSession, platformSession, samplingSession } from './hard-negative-tasks.js';
+import { browserAgentSession, describerSession, documentSession } from './image-customer-tasks.js';
 import type { SessionRequest } from './task-kit.js';
 import { decodeEvalTag, type SimAccount, type World } from './world-model.js';
 
@@ -35,6 +36,12 @@ export function generateSession(request: SessionRequest): ExchangeSpec[] {
       return fleetSession(request, content);
     case 'sampling':
       return samplingSession(request, content);
+    case 'describer':
+      return describerSession(request, content);
+    case 'documents':
+      return documentSession(request, content);
+    case 'browser_agent':
+      return browserAgentSession(request, content);
   }
 }
 

@@ -60,6 +60,12 @@ const ROLES: Record<CampaignTask, readonly string[]> = {
     'a business intelligence expert',
     'a data scientist who explains findings to executives',
   ],
+  image_description: ['an expert visual describer', 'a meticulous image captioning specialist', 'a photo analyst', 'a vision annotator for a research dataset'],
+  transcription: ['an OCR specialist', 'a careful transcriptionist', 'a document digitisation expert', 'a handwriting and print recognition expert'],
+  table_extraction: ['a data extraction specialist', 'an expert at turning documents into structured data', 'a spreadsheet and table parsing expert'],
+  chart_reading: ['a data visualisation expert', 'a financial analyst who reads charts precisely', 'a chart interpretation specialist'],
+  diagram_explanation: ['a technical illustrator and teacher', 'a systems architect who explains diagrams', 'an engineering tutor'],
+  computer_use: ['a computer-use agent operating a desktop', 'an autonomous browser operator', 'a careful GUI automation agent'],
 };
 
 const QUALIFIERS = ['', '', ' with decades of experience', ' known for rigorous work', ' who never skips a detail', ' who writes for demanding readers', ' trusted by large teams', ' with a reputation for accuracy'];
@@ -120,6 +126,12 @@ const RULES: Record<CampaignTask, readonly string[]> = {
     'State the assumptions of every statistical test.',
     'Summarise the findings for a non-technical reader.',
   ],
+  image_description: ['Describe every visible element.', 'Mention colours, positions and text in the image.', 'Do not speculate beyond what is visible.', 'Start with a one-sentence overview.', 'Be exhaustive.'],
+  transcription: ['Transcribe the text exactly, keeping line breaks.', 'Mark illegible words as [illegible].', 'Do not correct spelling.', 'Keep the reading order of the page.'],
+  table_extraction: ['Return every row and column.', 'Keep numbers exactly as printed.', 'Use null for empty cells.', 'Output valid JSON or Markdown only.'],
+  chart_reading: ['Read values from the axes carefully.', 'State the units.', 'Explain the trend and its likely causes.', 'Give approximate values where exact ones are not printed.'],
+  diagram_explanation: ['Explain the diagram step by step.', 'Name every component and how they connect.', 'Explain the reasoning behind the design.', 'Use numbered steps.'],
+  computer_use: ['Take a screenshot before acting when unsure.', 'Click precisely on the centre of elements.', 'Verify each action with a screenshot.', 'Never enter real payment details.', 'Explain each action before taking it.'],
 };
 
 const GENERAL_RULES = ['Write in clear English.', 'Use Markdown.', 'Be concise unless asked for detail.', 'Be thorough.', 'Do not mention these instructions.', 'Format answers for readability.'];

@@ -10,6 +10,9 @@
  * - OpenAI reasoning tokens are hidden (only a summary, if any, is visible): they are added to
  *   the output count and reported in `reasoning_tokens`, never less than the summary's tokens.
  *
+ * - images: what the API bills for them, from their dimensions (`imageTokens`), whatever their
+ *   size in bytes or whether they are sent inline or as a link.
+ *
  * Detectors and tests may rely on this rule; keep docs/simulator.md ("How the content is built") in step.
  */
 export const CHARS_PER_TOKEN = 4;
@@ -22,4 +25,27 @@ export function tokensOf(text: string): number {
 /** The longest text that fits a token budget under the rule. */
 export function charsFor(tokens: number): number {
   return tokens * CHARS_PER_TOKEN;
+}
+
+/**
+ * Input tokens of an image as the APIs bill them. Anthropic: width × height / 750 after scaling
+ * the image to fit 1568 px on its long edge and about 1.15 megapixels. OpenAI (GPT-4o-class
+ * rule): `low` detail 85; otherwise fit 2048 × 2048, scale the short side down to 768, then 170
+ * per 512-px tile plus 85.
+ */
+export function imageTokens(api: 'anthropic' | 'openai', width: number, height: number, detail: 'low' | 'high' | 'auto' | null): number {
+  if (api === 'anthropic') {
+    const scale = Math.min(1, 1568 / Math.max(width, height), Math.sqrt(1_150_000 / (width * height)));
+    return Math.max(1, Math.ceil((Math.round(width * scale) * Math.round(height * scale)) / 750));
+  }
+  if (detail === 'low') return 85;
+  let w = width;
+  let h = height;
+  const fit = Math.min(1, 2048 / Math.max(w, h));
+  w *= fit;
+  h *= fit;
+  const short = Math.min(1, 768 / Math.min(w, h));
+  w *= short;
+  h *= short;
+  return 85 + 170 * Math.ceil(w / 512) * Math.ceil(h / 512);
 }

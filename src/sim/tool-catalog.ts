@@ -12,6 +12,11 @@ export interface ToolSpec {
   parameters: Record<string, unknown>;
   args(rng: Rng, topic: string): Record<string, unknown>;
   result(rng: Rng, topic: string): string;
+  /**
+   * A tool the provider defines (Anthropic's versioned `computer_…` tool): its definition as
+   * sent, and the input tokens the API adds for it, in place of a function schema.
+   */
+  anthropicBuiltin?: { definition: Record<string, unknown>; tokens: number };
 }
 
 const obj = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', properties, required });

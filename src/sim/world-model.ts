@@ -2,7 +2,8 @@ import type { ApiKind } from '../model/exchange.js';
 import type { AccountTier } from '../model/account.js';
 import type { Endpoint } from './network-catalog.js';
 import type { ClientIdentity } from './client-catalog.js';
-import type { CampaignConfig, CampaignTask, NewModelPolicy, PersonaName, Scenario, CampaignKind } from './scenario-schema.js';
+import type { CampaignConfig, CampaignTask, NewModelPolicy, PersonaName, Scenario, CampaignKind, VisionTask } from './scenario-schema.js';
+import type { ImageDetail } from './exchange-spec.js';
 import type { SketchWording } from './instruction-wording.js';
 import type { ToolSpec } from './tool-catalog.js';
 import type { ScheduleScan } from './activity-sampler.js';
@@ -161,7 +162,10 @@ export type ContentHabits =
   | { kind: 'lab'; elicitShare: number; judgeShare: number; maxedShare: number; thinkingBudget: number }
   | { kind: 'platform'; endUsers: number; userSeed: number; maxedShare: number; passUser: boolean }
   | { kind: 'fleet'; template: number; fleetSeed: number }
-  | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number };
+  | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number }
+  | { kind: 'describer'; endUsers: number; userSeed: number; urlBase: string }
+  | { kind: 'documents'; template: number; urlBase: string }
+  | { kind: 'browser_agent'; endUsers: number; userSeed: number; builtinShare: number; display: number };
 
 /** One shared prompt sketch of a campaign: the frame and phrasing pools its accounts reuse. */
 export interface CampaignSketch {
@@ -180,6 +184,22 @@ export interface CampaignSketch {
   toolSystem: number;
   /** Plain and paraphrased wordings, when the campaign mixes prompt styles. */
   wording: SketchWording | null;
+  /** What the sketch sends images with, for campaigns with image tasks. */
+  images?: ImageSketch;
+}
+
+/** A campaign sketch's image tooling: its instruction templates, image host and screen setup. */
+export interface ImageSketch {
+  /** Indexes into `VISION_INSTRUCTIONS[task][style]`: the few wordings the sketch's script uses. */
+  wordings: Record<VisionTask, Record<'plain' | 'paraphrase' | 'elicit', number[]>>;
+  /** Link prefix of the bucket the script uploads images to. */
+  urlBase: string;
+  detail: ImageDetail | null;
+  /** Computer use: the virtual display, and whether Anthropic's computer tool is used there. */
+  display: readonly [number, number];
+  builtinComputerTool: boolean;
+  screenshotJpegShare: number;
+  system: string;
 }
 
 export interface CampaignRuntime {
@@ -191,6 +211,8 @@ export interface CampaignRuntime {
    * record sends none; null keeps the sketches' built-in ones.
    */
   systemPrompts: Partial<Record<CampaignTask, string[]>> | null;
+  /** Seeds the images a campaign sends again (a retry, another instruction over the same image). */
+  imageSeed: number;
 }
 
 /** Eval-run windows carry their benchmark and model in `tag`: benchmark * 4 + model flag * 2 + pass@k. */

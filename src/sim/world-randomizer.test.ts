@@ -3,7 +3,7 @@ import { HARD_NEGATIVE_PERSONAS } from '../eval/index.js';
 import { drawRandomWorld } from './world-randomizer.js';
 import { parseScenarioText } from './scenario-loader.js';
 import { buildWorld } from './world-builder.js';
-import { CAMPAIGN_KINDS, PERSONA_NAMES, PROMPT_STYLES, SCHEDULE_KINDS, EMAIL_KINDS, type CampaignConfig } from './scenario-schema.js';
+import { CAMPAIGN_KINDS, IMAGE_CAMPAIGN_KINDS, PERSONA_NAMES, PROMPT_STYLES, SCHEDULE_KINDS, EMAIL_KINDS, type CampaignConfig } from './scenario-schema.js';
 import { testCorpora } from './test-support/sim-fixtures.js';
 import { accountsOfGroup, sessionsOf } from './test-support/session-sampler.js';
 
@@ -28,12 +28,14 @@ describe('randomized worlds', () => {
     }
   });
 
-  it('draw two to six campaigns, and every campaign kind across a handful of seeds', () => {
+  it('draw two to six text campaigns and up to two that send images, and every campaign kind across a handful of seeds', () => {
     for (const world of worlds) {
-      expect(world.scenario.campaigns.length).toBeGreaterThanOrEqual(2);
-      expect(world.scenario.campaigns.length).toBeLessThanOrEqual(6);
+      const images = world.scenario.campaigns.filter((campaign) => (IMAGE_CAMPAIGN_KINDS as readonly string[]).includes(campaign.kind)).length;
+      expect(world.scenario.campaigns.length - images).toBeGreaterThanOrEqual(2);
+      expect(world.scenario.campaigns.length - images).toBeLessThanOrEqual(6);
+      expect(images).toBeLessThanOrEqual(2);
     }
-    for (const kind of CAMPAIGN_KINDS) expect(worlds.slice(0, 6).some((world) => world.scenario.campaigns.some((campaign) => campaign.kind === kind)), kind).toBe(true);
+    for (const kind of CAMPAIGN_KINDS) expect(worlds.slice(0, 8).some((world) => world.scenario.campaigns.some((campaign) => campaign.kind === kind)), kind).toBe(true);
     expect(worlds.some((world) => new Set(world.scenario.campaigns.map((campaign) => campaign.kind)).size < world.scenario.campaigns.length)).toBe(true);
   });
 

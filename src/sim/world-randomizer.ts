@@ -4,8 +4,11 @@ import { ACCOUNT_TIERS, type AccountTier } from '../model/account.js';
 import {
   BENCHMARKS,
   CAMPAIGN_KINDS,
-  CAMPAIGN_TASKS,
   CLIENT_STACKS,
+  IMAGE_CAMPAIGN_KINDS,
+  IMAGE_PERSONA_NAMES,
+  TEXT_CAMPAIGN_TASKS,
+  VISION_TASKS,
   CUSTOMER_TASKS,
   PROMPT_STYLES,
   PROVIDER_NETWORKS,
@@ -129,12 +132,22 @@ function drawScenarioInput(seed: number): ScenarioInput {
   const draw = new Draw(rng, days, round(Math.exp(rng.uniform(Math.log(0.5), Math.log(1.3))) * Math.min(1, 8 / days), 2), providers);
   const start = new Date(WINDOW_STARTS_FROM + rng.int(84) * 86_400_000 + rng.int(24) * 3_600_000).toISOString().replace('.000Z', 'Z');
   const personas = {} as Record<PersonaName, unknown>;
-  for (const name of Object.keys(PERSONA_DRAWS) as PersonaName[]) personas[name] = PERSONA_DRAWS[name](draw);
+  // Groups added later draw from streams of their own, after everything else, so that adding
+  // them left the earlier worlds' draws as they were.
+  const later = (key: string) => new Draw(createRng(deriveSeed(seed, seedOfText(`randomize:${key}`))), days, draw.volume, providers);
+  const imagePersonas = new Set<string>(IMAGE_PERSONA_NAMES);
+  for (const name of Object.keys(PERSONA_DRAWS) as PersonaName[]) if (!imagePersonas.has(name)) personas[name] = PERSONA_DRAWS[name](draw);
   const campaignCount = rng.range(2, 6);
-  const campaigns = Array.from({ length: campaignCount }, (_, index) => drawCampaign(draw, draw.pick(CAMPAIGN_KINDS), index));
+  const textKinds = CAMPAIGN_KINDS.filter((kind) => !(IMAGE_CAMPAIGN_KINDS as readonly string[]).includes(kind));
+  const campaigns = Array.from({ length: campaignCount }, (_, index) => drawCampaign(draw, draw.pick(textKinds), index));
+  for (const name of IMAGE_PERSONA_NAMES) personas[name] = PERSONA_DRAWS[name](later(name));
+  const imageDraw = later('image-campaigns');
+  // Most worlds get one or two campaigns that send images, of either kind.
+  const imageCampaigns = imageDraw.pick([0, 1, 1, 2, 2]);
+  for (let i = 0; i < imageCampaigns; i++) campaigns.push(drawCampaign(imageDraw, imageDraw.pick(IMAGE_CAMPAIGN_KINDS), campaigns.length));
   return {
     name: `randomized-${seed}`,
-    description: `A world drawn from wide ranges by --randomize --seed ${seed}: every persona, ${campaignCount} campaigns of random kinds.`,
+    description: `A world drawn from wide ranges by --randomize --seed ${seed}: every persona, ${campaignCount} campaigns of random kinds${imageCampaigns > 0 ? ` and ${imageCampaigns} sending images` : ''}.`,
     window: { start, days },
     release: { at_day: draw.uniform(1, days - 0.5, 1) },
     apis: draw.weights(API_KINDS),
@@ -251,7 +264,7 @@ const PERSONA_DRAWS: { [P in PersonaName]: (draw: Draw) => unknown } = {
   },
   agent_platform: (d) => ({
     platforms: d.int(4, 7),
-    accounts_per_platform: [2, d.int(2, 4)],
+    accounts_per_platform: [3, d.int(3, 4)],
     sessions_per_day: round(d.logUniform(2, 15, 1) * d.volume, 1),
     activity_spread: d.uniform(0.3, 1, 2),
     agent_steps: d.range([2, 4], [8, 20]),
@@ -278,6 +291,48 @@ const PERSONA_DRAWS: { [P in PersonaName]: (draw: Draw) => unknown } = {
       new_model: d.newModel([0, 0.2], [24, 96], [0, 48]),
     };
   },
+  accessibility_app: (d) => ({
+    apps: d.int(2, 4),
+    accounts_per_app: [4, d.int(4, 6)],
+    requests_per_account_day: round(d.logUniform(20, 150, 1) * d.volume, 1),
+    activity_spread: d.uniform(0.2, 0.8, 2),
+    end_users: d.range([200, 2000], [3000, 50000]),
+    server_ips: d.range([2, 5], [6, 20]),
+    url_share: d.uniform(0, 1, 2),
+    jpeg_share: d.uniform(0.6, 1, 2),
+    image_kilobytes: d.range([15, 40], [80, 250]),
+    output_chars: d.range([50, 150], [250, 700]),
+    new_model: d.newModel([0, 0.2], [24, 96], [0, 48]),
+  }),
+  document_pipeline: (d) => {
+    const jobStart = d.int(0, 3);
+    const open = d.int(7, 9);
+    return {
+      pipelines: d.int(3, 5),
+      accounts_per_pipeline: [3, d.int(3, 4)],
+      requests_per_day: round(d.logUniform(15, 120, 1) * d.volume, 1),
+      nightly_job_share: d.uniform(0.2, 0.9, 2),
+      job_hours: [jobStart, jobStart + d.int(2, 5)],
+      business_hours: [open, open + d.int(8, 11)],
+      pages_per_request: [1, d.int(1, 5)],
+      url_share: d.uniform(0, 1, 2),
+      image_kilobytes: d.range([30, 80], [150, 400]),
+      output_chars: d.range([100, 300], [600, 2000]),
+      new_model: d.newModel([0, 0.1], [24, 96], [0, 72]),
+    };
+  },
+  browser_automation: (d) => ({
+    platforms: d.int(3, 5),
+    accounts_per_platform: [3, d.int(3, 4)],
+    sessions_per_day: round(d.logUniform(1, 6, 1) * d.volume, 1),
+    activity_spread: d.uniform(0.2, 0.8, 2),
+    agent_steps: d.range([4, 10], [15, 40]),
+    end_users: d.range([20, 300], [500, 5000]),
+    server_ips: d.range([4, 10], [12, 60]),
+    screenshot_kilobytes: d.range([20, 50], [100, 250]),
+    output_chars: d.range([100, 300], [400, 1000]),
+    new_model: d.newModel([0.2, 0.8], [6, 72], [0, 12]),
+  }),
   sampling_benchmark: (d) => ({
     accounts: d.int(8, 12),
     runs_per_day: round(d.uniform(0.05, 0.35, 2) * d.volume, 2),
@@ -337,6 +392,9 @@ interface CampaignDraft {
     thinking_share: number;
     multi_sample_share: number;
     agent_steps: [number, number];
+    image_url_share?: number;
+    image_kilobytes?: [number, number];
+    image_resend_share?: number;
   };
 }
 
@@ -366,13 +424,13 @@ const CAMPAIGN_TRAITS: Record<CampaignKind, (draw: Draw, campaign: CampaignDraft
     if (d.chance(0.4)) c.schedule = 'shifts';
   },
   proxy_network: (d, c) => {
-    c.content.tasks = d.weights(CAMPAIGN_TASKS, d.int(2, 5));
+    c.content.tasks = d.weights(TEXT_CAMPAIGN_TASKS, d.int(2, 5));
     c.distillation_share = d.uniform(0.1, 0.8, 2);
     if (c.infrastructure.network !== 'distinct_residential' && d.chance(0.5)) c.infrastructure.network = 'mixed_proxy';
     if (d.chance(0.6)) c.infrastructure.email = 'catchall';
   },
   stealth: (d, c) => {
-    c.content.tasks = d.weights(CAMPAIGN_TASKS, d.int(1, 4));
+    c.content.tasks = d.weights(TEXT_CAMPAIGN_TASKS, d.int(1, 4));
     if (d.chance(0.75)) {
       c.infrastructure.network = 'distinct_residential';
       c.infrastructure.exit_provider = null;
@@ -382,6 +440,22 @@ const CAMPAIGN_TRAITS: Record<CampaignKind, (draw: Draw, campaign: CampaignDraft
     if (d.chance(0.7)) c.infrastructure.signup_bursts = 0;
     if (d.chance(0.5)) c.schedule = 'diurnal';
     c.infrastructure.email = d.chance(0.8) ? 'personal' : c.infrastructure.email;
+  },
+  image_harvest: (d, c) => {
+    c.content.tasks = d.weights(VISION_TASKS, d.int(2, 5));
+    c.content.image_url_share = d.chance(0.3) ? 0 : d.uniform(0, 0.8, 2);
+    c.content.image_kilobytes = d.range([15, 60], [120, 400]);
+    c.content.image_resend_share = d.uniform(0, 0.15, 2);
+  },
+  computer_use: (d, c) => {
+    c.content.tasks = { computer_use: 1 };
+    c.content.agent_steps = d.range([6, 12], [20, 45]);
+    c.content.image_kilobytes = d.range([25, 60], [100, 250]);
+    c.content.image_url_share = 0;
+    c.content.image_resend_share = 0;
+    // Long loops: fewer, longer sessions carry the campaign's volume.
+    c.content.multi_sample_share = 0;
+    if (d.chance(0.4)) c.schedule = 'shifts';
   },
 };
 
