@@ -9,7 +9,7 @@ import type { ActivityWindow, ContentHabits, Habits, NetworkAssignment, ProfileN
 
 const PROFILES: readonly ProfileName[] = ['personal', 'work', 'student', 'global', 'flat'];
 const REASONING_LEVELS: readonly Habits['reasoningLevel'][] = ['low', 'medium', 'high'];
-const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling'];
+const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling', 'tutoring', 'translation', 'synthetic'];
 
 /** `offWindowNetwork` of accounts that have none. */
 const NO_NETWORK = 0x7fffffff;
@@ -186,6 +186,15 @@ export class AccountTable {
       case 'sampling':
         [a, b, c, d] = [content.samplesMin, content.samplesMax, content.multiSample ? 1 : 0, content.temperature];
         break;
+      case 'tutoring':
+        [a, b, c] = [content.endUsers, content.userSeed, content.passUser ? 1 : 0];
+        break;
+      case 'translation':
+        [a, b, c, d] = [content.languageMask, content.agencySeed, content.chunkMin, content.chunkMax];
+        break;
+      case 'synthetic':
+        [a, b] = [content.templateSeed, content.templates];
+        break;
     }
     this.contentA.push(a);
     this.contentB.push(b);
@@ -318,6 +327,12 @@ export class AccountTable {
         return { kind: 'fleet', template: a, fleetSeed: b };
       case 'sampling':
         return { kind: 'sampling', samplesMin: a, samplesMax: b, multiSample: c === 1, temperature: d };
+      case 'tutoring':
+        return { kind: 'tutoring', endUsers: a, userSeed: b, passUser: c === 1 };
+      case 'translation':
+        return { kind: 'translation', languageMask: a, agencySeed: b, chunkMin: c, chunkMax: d };
+      case 'synthetic':
+        return { kind: 'synthetic', templateSeed: a, templates: b };
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { AccountTier } from '../model/account.js';
-import type { CampaignConfig, CampaignTask, ClientStackName } from './scenario-schema.js';
+import type { CampaignConfig, CampaignKind, CampaignTask, ClientStackName } from './scenario-schema.js';
 import { CAMPAIGN_TASKS } from './scenario-schema.js';
 import { pickClientIdentity, type ClientIdentity } from './client-catalog.js';
 import { countryInfo, homeEndpoint, proxyCountryTable, utcOffsetFor, type Endpoint } from './network-catalog.js';
@@ -22,6 +22,7 @@ import {
 } from './prompt-bank.js';
 import { AGENT_TOOLS, APP_TOOLS, pickToolset } from './tool-catalog.js';
 import { drawSketchWording } from './instruction-wording.js';
+import { drawProbeWordings } from './probe-bank.js';
 import { exitEndpoints, exitNetworkOf, providerNamed, providerPool, scaledPoolSize } from './exit-pools.js';
 import { composeSystemPrompts } from './system-prompt-composer.js';
 import {
@@ -52,8 +53,10 @@ import type { ActivityWindow, CampaignRuntime, CampaignSketch, NetworkAssignment
  * sign-up bursts, one tooling build (user agent + TLS), synchronised shifts, shared prompt
  * sketches. The stealthy kind shares none of the infrastructure.
  */
-export function buildCampaigns(context: PopulationContext): CampaignRuntime[] {
-  return context.scenario.campaigns.map((config, index) => buildCampaign(context, config, index));
+export function buildCampaigns(context: PopulationContext, into: CampaignRuntime[], include: (kind: CampaignKind) => boolean): void {
+  context.scenario.campaigns.forEach((config, index) => {
+    if (include(config.kind)) into[index] = buildCampaign(context, config, index);
+  });
 }
 
 const FREE_MAIL = ['gmail.com', 'gmail.com', 'gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com'];
@@ -70,11 +73,13 @@ function exitPool(context: PopulationContext, config: CampaignConfig, rng: Rng):
   return exitEndpoints(context, exitNetworkOf(infra.network), scaledPoolSize(infra.pool_size, context.scale), infra.countries, rng);
 }
 
-function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number): CampaignSketch[] {
+function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number, laterSeed: number): CampaignSketch[] {
   const out: CampaignSketch[] = [];
   // Wordings come from a stream of their own, so that campaigns without prompt styles draw
   // exactly what they drew before the styles existed.
   const wordingRng = config.content.prompt_styles === null ? null : createRng(wordingSeed);
+  // What only the later kinds need comes from another stream, for the same reason.
+  const laterRng = createRng(laterSeed);
   const language = rng.pick(AGENT_LANGUAGES);
   for (let i = 0; i < config.content.templates; i++) {
     const pool = (size: number, count: number) => {
@@ -97,6 +102,8 @@ function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number): Ca
       tools: rng.chance(0.6) ? pickToolset(AGENT_TOOLS, rng, 2, 3) : [...pickToolset(AGENT_TOOLS, rng, 1, 2), ...pickToolset(APP_TOOLS, rng, 1, 2)],
       toolSystem: rng.int(TOOL_AGENT_SYSTEMS.length),
       wording: wordingRng === null ? null : drawSketchWording(wordingRng),
+      probes: config.kind === 'conversational_probing' ? drawProbeWordings(laterRng, laterRng.range(config.content.probe_wordings[0], config.content.probe_wordings[1])) : null,
+      wordingSeed: config.kind === 'multilingual_harvest' ? laterRng.u32() : 0,
     });
   }
   return out;
@@ -154,13 +161,14 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
   // The campaign's tooling: one build per stack, reused by most of its accounts.
   const tooling = new Map<ClientStackName, ClientIdentity>();
   for (const stack of stacks.items) tooling.set(stack, pickClientIdentity(stack, rng));
-  const sketches = makeSketches(config, rng, deriveSeed(campaignSeed, 0x3011d));
+  const sketches = makeSketches(config, rng, deriveSeed(campaignSeed, 0x3011d), deriveSeed(campaignSeed, 0x9b0be));
   const toolingShare = infra.shared_tooling_share ?? 0.85;
   const maxTokensChoices = config.content.max_tokens_choices ?? [4096, 8192, 8192, 16384];
   const emailPattern = rng.int(1_000_000);
 
-  const [minSteps, maxSteps] = config.content.agent_steps;
-  const meanTurns = (minSteps + maxSteps) / 2;
+  // A probing session is its seed question and the follow-ups; other kinds' sessions are scripted bursts or agent loops.
+  const sessionTurns: readonly [number, number] = config.kind === 'conversational_probing' ? [1 + config.content.follow_ups[0], 1 + config.content.follow_ups[1]] : config.content.agent_steps;
+  const meanTurns = (sessionTurns[0] + sessionTurns[1]) / 2;
   const shiftWindows: ActivityWindow[] = [];
   if (config.schedule === 'shifts') {
     const perDay = config.shifts_per_day;
@@ -288,7 +296,7 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
         activeFromMs: plan.fromMs,
         activeToMs: plan.toMs,
         activeDays: null,
-        turns: config.content.agent_steps,
+        turns: sessionTurns,
         gapSeconds: [2, 35],
       }),
       newModel: config.new_model,

@@ -1,15 +1,16 @@
 import type { ApiKind } from '../model/exchange.js';
 import type { PromptCorpora } from './corpus-loader.js';
-import type { Scenario } from './scenario-schema.js';
+import { LATER_CAMPAIGN_KINDS, type CampaignKind, type Scenario } from './scenario-schema.js';
 import { buildBenignPopulation } from './benign-population.js';
 import { buildCampaigns } from './campaign-population.js';
 import { buildHardNegatives } from './hard-negative-population.js';
+import { buildProductCustomers } from './product-customer-population.js';
 import { apiTableOf, type PopulationContext } from './population-kit.js';
 import { DAY_MS, expectedSessions } from './activity-sampler.js';
 import { AccountTable } from './account-table.js';
 import { AccountFileLines } from './account-files.js';
 import { EndpointLists } from './endpoint-lists.js';
-import type { World } from './world-model.js';
+import type { CampaignRuntime, World } from './world-model.js';
 
 export interface WorldOptions {
   scale: number;
@@ -47,9 +48,15 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
     apiTable: apiTableOf(scenario),
     sharedPools: new Map(),
   };
+  // Groups are built in the order they were added to the simulator, each from seeds of its own,
+  // so that adding a group left every earlier account's index, and so its traffic, as it was.
+  const later = (kind: CampaignKind) => LATER_CAMPAIGN_KINDS.includes(kind);
+  const campaigns: CampaignRuntime[] = [];
   buildBenignPopulation(context);
-  const campaigns = buildCampaigns(context);
+  buildCampaigns(context, campaigns, (kind) => !later(kind));
   buildHardNegatives(context);
+  buildProductCustomers(context);
+  buildCampaigns(context, campaigns, later);
   const accounts = context.accounts.seal();
   let expected = 0;
   for (let index = 0; index < accounts.length; index++) {

@@ -161,7 +161,11 @@ export type ContentHabits =
   | { kind: 'lab'; elicitShare: number; judgeShare: number; maxedShare: number; thinkingBudget: number }
   | { kind: 'platform'; endUsers: number; userSeed: number; maxedShare: number; passUser: boolean }
   | { kind: 'fleet'; template: number; fleetSeed: number }
-  | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number };
+  | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number }
+  | { kind: 'tutoring'; endUsers: number; userSeed: number; passUser: boolean }
+  /** `languageMask`: bit i set when the agency works in `TRANSLATION_LANGUAGES[i]`. */
+  | { kind: 'translation'; languageMask: number; agencySeed: number; chunkMin: number; chunkMax: number }
+  | { kind: 'synthetic'; templateSeed: number; templates: number };
 
 /** One shared prompt sketch of a campaign: the frame and phrasing pools its accounts reuse. */
 export interface CampaignSketch {
@@ -180,6 +184,10 @@ export interface CampaignSketch {
   toolSystem: number;
   /** Plain and paraphrased wordings, when the campaign mixes prompt styles. */
   wording: SketchWording | null;
+  /** The follow-up probe wordings the sketch repeats (conversational probing); null for other kinds. */
+  probes: readonly string[] | null;
+  /** Picks the sketch's usual instruction wording in each language (multilingual harvests); 0 for other kinds. */
+  wordingSeed: number;
 }
 
 export interface CampaignRuntime {
