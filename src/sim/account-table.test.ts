@@ -29,7 +29,7 @@ describe('account table', () => {
       built.forEach((account, index) => expect(world.accounts.get(index)).toEqual(generationView(account, index)));
       // Every shape of what is packed occurs: own and pooled networks, IPv6 homes, alternative clients, windows.
       const unpacked = built.map((_, index) => world.accounts.get(index));
-      expect(new Set(unpacked.map((account) => account.habits.content.kind)).size).toBe(11);
+      expect(new Set(unpacked.map((account) => account.habits.content.kind)).size).toBe(14);
       expect(unpacked.some((account) => account.network.kind === 'own' && account.network.endpoints.some((endpoint) => endpoint.ip.includes(':')))).toBe(true);
       expect(unpacked.some((account) => account.offWindowNetwork !== null && account.altClient === null)).toBe(true);
       expect(unpacked.some((account) => account.altClient !== null && account.schedule.windows.length === 0)).toBe(true);

@@ -265,7 +265,7 @@ const tutoringApp = z
     students: range('students (end users) of one app', 1).default([500, 20000]),
     end_user_id_share: z.number().min(0).max(1).default(0.8).describe('apps that pass their students\' ids (`user` / `metadata.user_id`)'),
     follow_ups: range('follow-up questions a student asks about one problem ("why?", "I don\'t get step 2")').default([1, 5]),
-    output_chars: range('length of a reply in characters').default([250, 900]),
+    output_chars: range('length of a reply in characters').default([200, 700]),
     new_model: newModel({ share: 0.2, within_hours: 72, delay_hours: 24 }),
   })
   .strict();
@@ -276,7 +276,7 @@ const translationAgency = z
     accounts_per_agency: range('API accounts an agency sends through (one per team or tool)', 1).default([2, 4]),
     requests_per_account_day: positive.default(100).describe('median requests per account per working day'),
     languages: range('target languages an agency works in', 1).default([5, 12]),
-    chunk_chars: range('length of a document chunk sent for translation, in characters', 100).default([800, 3000]),
+    chunk_chars: range('length of a document chunk sent for translation, in characters', 100).default([400, 1500]),
     office_hours: range('local hours the agency works; every account in the same hours').default([8, 19]),
     new_model: newModel({ share: 0.1, within_hours: 96, delay_hours: 48 }),
   })
@@ -290,7 +290,7 @@ const syntheticDataTeam = z
     prompts_per_job: range('requests per job', 1).default([100, 400]),
     job_hours: range('nightly job window, local hours [start, end)').default([0, 6]),
     templates: range('prompt templates a team fills (one per label set or data type)', 1).default([2, 6]),
-    output_chars: range('length of a generated batch in characters', 100).default([1500, 4000]),
+    output_chars: range('length of a generated batch in characters', 100).default([800, 2500]),
     temperature: range('sampling temperature (high, for diverse data)').default([0.8, 1.1]),
     new_model: newModel({ share: 0, within_hours: 24, delay_hours: 0 }),
   })

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HARD_NEGATIVE_PERSONAS } from '../eval/index.js';
 import { drawRandomWorld } from './world-randomizer.js';
 import { parseScenarioText } from './scenario-loader.js';
 import { buildWorld } from './world-builder.js';
-import { CAMPAIGN_KINDS, PERSONA_NAMES, PROMPT_STYLES, SCHEDULE_KINDS, EMAIL_KINDS, type CampaignConfig } from './scenario-schema.js';
+import { CAMPAIGN_KINDS, LATER_CAMPAIGN_KINDS, PERSONA_NAMES, PROMPT_STYLES, SCHEDULE_KINDS, EMAIL_KINDS, type CampaignConfig } from './scenario-schema.js';
 import { testCorpora } from './test-support/sim-fixtures.js';
 import { accountsOfGroup, sessionsOf } from './test-support/session-sampler.js';
 
@@ -28,13 +29,26 @@ describe('randomized worlds', () => {
     }
   });
 
-  it('draw two to six campaigns, and every campaign kind across a handful of seeds', () => {
+  it('draw two to six campaigns of the first kinds and one or two of the later kinds, and every campaign kind across a handful of seeds', () => {
     for (const world of worlds) {
-      expect(world.scenario.campaigns.length).toBeGreaterThanOrEqual(2);
-      expect(world.scenario.campaigns.length).toBeLessThanOrEqual(6);
+      const later = world.scenario.campaigns.filter((campaign) => LATER_CAMPAIGN_KINDS.includes(campaign.kind)).length;
+      expect(world.scenario.campaigns.length - later).toBeGreaterThanOrEqual(2);
+      expect(world.scenario.campaigns.length - later).toBeLessThanOrEqual(6);
+      expect(later).toBeGreaterThanOrEqual(1);
+      expect(later).toBeLessThanOrEqual(2);
     }
     for (const kind of CAMPAIGN_KINDS) expect(worlds.slice(0, 6).some((world) => world.scenario.campaigns.some((campaign) => campaign.kind === kind)), kind).toBe(true);
     expect(worlds.some((world) => new Set(world.scenario.campaigns.map((campaign) => campaign.kind)).size < world.scenario.campaigns.length)).toBe(true);
+  });
+
+  it('keep every earlier draw when groups are added: the later personas and kinds draw from a stream of their own', () => {
+    const { description, personas, campaigns: drawn, ...rest } = drawRandomWorld(1001).scenario;
+    const earlierPersonas: Record<string, unknown> = { ...personas };
+    for (const persona of ['tutoring_app', 'translation_agency', 'synthetic_data_team']) delete earlierPersonas[persona];
+    const earlier = JSON.stringify({ ...rest, personas: earlierPersonas, campaigns: drawn.filter((campaign) => !LATER_CAMPAIGN_KINDS.includes(campaign.kind)) });
+    expect(description).toContain('--seed 1001');
+    // The hash of seed 1001's world as drawn before the later groups existed; a new knob with a default changes it (update it then).
+    expect(createHash('sha256').update(earlier).digest('hex')).toBe('0655fe2e22864dde0fd1a64572893ca0375e747ac76152e34e0f57309b26bf74');
   });
 
   it('build worlds of a few hundred to 1,500 accounts and 20,000-130,000 expected exchanges, with every persona and at least eight accounts per hard negative', () => {
