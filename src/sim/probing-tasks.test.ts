@@ -49,6 +49,14 @@ describe('conversational probing campaigns', () => {
     expect(followUps).toBeGreaterThan(sessions.length * 2);
   });
 
+  it('run through different probes in a conversation before repeating one, as a script does', () => {
+    for (const session of sessions) {
+      const asked = session.at(-1)!.request.messages.slice(1).filter((turn) => turn.role === 'user').map((turn) => turn.text);
+      // Every sketch has at least three probe wordings.
+      expect(new Set(asked.slice(0, 3)).size).toBe(Math.min(3, asked.length));
+    }
+  });
+
   it('repeat a handful of wordings per sketch, different from one campaign or world to the next', () => {
     for (const sketch of runtime.sketches) {
       expect(sketch.probes!.length).toBeGreaterThanOrEqual(3);

@@ -18,18 +18,22 @@ export function probingSession(request: SessionRequest, habits: Extract<ContentH
   if (task !== 'cot' && task !== 'rubric') return campaignTaskSession(request, runtime, sketch, task);
   const { rng, account } = request;
   const seed = seedRequest(request, runtime, sketch, task);
-  // What-if probes get their change once per session: a script fills its template per conversation.
-  const probes = (sketch.probes ?? []).map((probe) => fillProbe(probe, rng));
+  // A script runs through its probes in an order of its own per conversation, repeating one only
+  // when the conversation outlasts them; what-if probes get their change once per conversation.
+  const probes = (sketch.probes !== null && sketch.probes.length > 0 ? sketch.probes : ['Why?']).map((probe) => fillProbe(probe, rng));
+  for (let i = probes.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [probes[i], probes[j]] = [probes[j]!, probes[i]!];
+  }
   const temperature = task === 'rubric' ? { temperature: 0 } : {};
   return conversation(
     request,
     seed.text,
     seed.style,
-    probes.length > 0 ? probes : ['Why?'],
+    (turn) => probes[(turn - 1) % probes.length]!,
     (messages) => campaignRequest(request, runtime, messages, { system: seed.system, ...temperature }),
     () => outputLength(rng, account.habits.outputChars),
     undefined,
     'whole',
   );
 }
-

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorld } from './world-builder.js';
-import { smokeScenario, testCorpora } from './test-support/sim-fixtures.js';
+import { loadScenario } from './scenario-loader.js';
+import { testCorpora } from './test-support/sim-fixtures.js';
 import { fullAccountsOf } from './test-support/world-accounts.js';
 import { accountsOfGroup, sessionsOf } from './test-support/session-sampler.js';
 import { LANGUAGE_NAMES, SYNTHETIC_DATA_TEMPLATES, TRANSLATION_INSTRUCTIONS, TUTORING_FOLLOW_UPS } from './prompt-bank.js';
@@ -9,7 +10,7 @@ import { agencyLanguages } from './product-customer-tasks.js';
 import type { ExchangeSpec } from './exchange-spec.js';
 
 const corpora = testCorpora();
-const world = buildWorld(smokeScenario(), corpora, { scale: 1, seed: 6, accountFiles: true });
+const world = buildWorld(loadScenario('default').scenario, corpora, { scale: 0.05, seed: 6, accountFiles: true });
 const accounts = fullAccountsOf(world);
 const ofPersona = (persona: string) => accounts.filter((account) => world.groups[account.group]!.persona === persona);
 const sessionsOfPersona = (persona: string, count: number): ExchangeSpec[][] => accountsOfGroup(world, persona).flatMap((index) => sessionsOf(world, corpora, index, count, 11));

@@ -17,7 +17,9 @@ import { expectedPerDay, officeHourWindows, unitVolumeFactor, unitsNeeded } from
  * agencies sending long documents in many languages and scripts (like a multilingual harvest),
  * and enterprise teams generating synthetic training data for their own classifiers
  * (templated prompts, long outputs, nightly jobs). They are built after every earlier group,
- * each from its own seed, so that adding them left every earlier account as it was.
+ * each from its own seed, so that adding them left every earlier account as it was. Unlike the
+ * earlier personas, a count of 0 leaves one out of a scenario (smoke does, until detection of
+ * what they resemble exists).
  */
 export function buildProductCustomers(context: PopulationContext): void {
   buildTutoringApps(context);
@@ -28,6 +30,7 @@ export function buildProductCustomers(context: PopulationContext): void {
 function buildTutoringApps(context: PopulationContext): void {
   const config = context.scenario.personas.tutoring_app;
   const group = groupIndex(context, { key: 'tutoring_app', label: 'benign', persona: 'tutoring_app', campaign: null });
+  if (config.apps === 0) return;
   const rng = groupRng(context, 'tutoring_app');
   const factor = unitVolumeFactor(context, config.apps);
   const more = unitsNeeded(context, config.apps);
@@ -107,6 +110,7 @@ function languageMask(rng: Rng, count: number): number {
 function buildTranslationAgencies(context: PopulationContext): void {
   const config = context.scenario.personas.translation_agency;
   const group = groupIndex(context, { key: 'translation_agency', label: 'benign', persona: 'translation_agency', campaign: null });
+  if (config.agencies === 0) return;
   const rng = groupRng(context, 'translation_agency');
   const factor = unitVolumeFactor(context, config.agencies);
   const more = unitsNeeded(context, config.agencies);
@@ -192,6 +196,7 @@ function nightlyJobs(context: PopulationContext, rng: Rng, perDay: number, hours
 function buildSyntheticDataTeams(context: PopulationContext): void {
   const config = context.scenario.personas.synthetic_data_team;
   const group = groupIndex(context, { key: 'synthetic_data_team', label: 'benign', persona: 'synthetic_data_team', campaign: null });
+  if (config.teams === 0) return;
   const rng = groupRng(context, 'synthetic_data_team');
   const factor = unitVolumeFactor(context, config.teams);
   const more = unitsNeeded(context, config.teams);

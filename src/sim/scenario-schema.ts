@@ -258,7 +258,7 @@ const samplingBenchmark = z
 
 const tutoringApp = z
   .object({
-    apps: count.default(1).describe('tutoring products at scale 1 (each one company whose students ask homework questions through it)'),
+    apps: count.default(1).describe('tutoring products at scale 1 (each one company whose students ask homework questions through it; 0: none)'),
     accounts_per_app: range('API accounts an app sends through (production, staging, a second region)', 1).default([2, 4]),
     sessions_per_day: positive.default(25).describe('median student sessions per account per day'),
     activity_spread: z.number().min(0).default(0.5).describe('log-normal sigma of per-account volume'),
@@ -272,7 +272,7 @@ const tutoringApp = z
 
 const translationAgency = z
   .object({
-    agencies: count.default(1).describe('translation and localisation companies at scale 1'),
+    agencies: count.default(1).describe('translation and localisation companies at scale 1 (0: none)'),
     accounts_per_agency: range('API accounts an agency sends through (one per team or tool)', 1).default([2, 4]),
     requests_per_account_day: positive.default(100).describe('median requests per account per working day'),
     languages: range('target languages an agency works in', 1).default([5, 12]),
@@ -284,7 +284,7 @@ const translationAgency = z
 
 const syntheticDataTeam = z
   .object({
-    teams: count.default(1).describe('enterprise teams generating synthetic training data for their own classifiers at scale 1'),
+    teams: count.default(1).describe('enterprise teams generating synthetic training data for their own classifiers at scale 1 (0: none)'),
     accounts_per_team: range('service accounts a team runs its jobs through', 1).default([2, 4]),
     jobs_per_day: z.number().min(0).default(0.4).describe('nightly generation jobs per account per day'),
     prompts_per_job: range('requests per job', 1).default([100, 400]),

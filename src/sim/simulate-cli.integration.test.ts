@@ -7,7 +7,7 @@ import { registerSimulateCommand } from '../cli/simulate-command.js';
 import type { CliContext } from '../cli/cli-context.js';
 import { createSilentLogger } from '../util/log.js';
 import { UsageError } from '../util/errors.js';
-import { CORPORA_DIR, smokeScenario } from './test-support/sim-fixtures.js';
+import { CORPORA_DIR, personasOf, smokeScenario } from './test-support/sim-fixtures.js';
 import { PERSONA_NAMES } from './scenario-schema.js';
 
 function program(): { run: (...args: string[]) => Promise<string> } {
@@ -34,7 +34,7 @@ describe('distillguard simulate', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dg-cli-')), 'sim');
     const text = await program().run('--scenario', 'smoke', '--scale', '0.05', '--seed', '5', '--out', out, ...base);
     expect(text).toMatch(/^Simulated scenario smoke \(scale 0\.05, seed 5\)/);
-    for (const group of [...PERSONA_NAMES, ...smokeKinds]) expect(text).toContain(group);
+    for (const group of [...personasOf(smokeScenario()), ...smokeKinds]) expect(text).toContain(group);
     expect(readFileSync(join(out, 'labels.jsonl'), 'utf8').length).toBeGreaterThan(0);
   });
 

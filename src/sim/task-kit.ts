@@ -114,7 +114,8 @@ function reasoningLength(request: SessionRequest, spec: RequestSpec): number {
 /**
  * A conversation of `turns` exchanges. Exchange k sends the opening request, the previous reply
  * and the new message (front-ends trim context; the simulator trims hard to keep lines small)
- * and receives reply k; the replies it sends back are exactly the earlier replies. With
+ * and receives reply k; the replies it sends back are exactly the earlier replies. Follow-ups
+ * are drawn from a list, or come in the order a function gives (a script's sequence). With
  * `history: 'whole'` every request carries the whole conversation so far, as API clients that
  * keep the full chat do (tutoring apps, probing scripts).
  */
@@ -122,7 +123,7 @@ export function conversation(
   request: SessionRequest,
   first: string,
   style: ResponseStyle,
-  followUps: readonly string[],
+  followUps: readonly string[] | ((turn: number) => string),
   makeSpec: (messages: TurnSpec[]) => RequestSpec,
   length: () => number,
   language?: string,
@@ -133,7 +134,7 @@ export function conversation(
   const out: ExchangeSpec[] = [];
   const topic = topicOf(first);
   for (let k = 0; k < request.turns; k++) {
-    const userText = k === 0 ? first : rng.pick(followUps);
+    const userText = k === 0 ? first : typeof followUps === 'function' ? followUps(k) : rng.pick(followUps);
     turns.push({ role: 'user', text: userText });
     // The opening request stays (it says what the conversation is about), then the last reply.
     const kept = history === 'trimmed' && turns.length > 3 ? [turns[0]!, ...turns.slice(turns.length - 2)] : turns.slice();
