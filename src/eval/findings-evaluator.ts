@@ -11,7 +11,22 @@ import { averagePrecision, binaryMetrics, confusionCounts, ratio } from './ranki
  * Keep in sync with the hard negatives of the simulator (`src/sim/benign-population.ts` and
  * `src/sim/hard-negative-population.ts`).
  */
-export const HARD_NEGATIVE_PERSONAS: readonly string[] = ['batch_pipeline', 'eval_harness', 'reseller', 'classroom', 'research_lab', 'agent_platform', 'support_fleet', 'sampling_benchmark', 'accessibility_app', 'document_pipeline', 'browser_automation'];
+export const HARD_NEGATIVE_PERSONAS: readonly string[] = [
+  'batch_pipeline',
+  'eval_harness',
+  'reseller',
+  'classroom',
+  'research_lab',
+  'agent_platform',
+  'support_fleet',
+  'sampling_benchmark',
+  'accessibility_app',
+  'document_pipeline',
+  'browser_automation',
+  'tutoring_app',
+  'translation_agency',
+  'synthetic_data_team',
+];
 
 export interface EvaluationOptions {
   /** Personas whose false-positive rate is also reported together. */

@@ -23,13 +23,16 @@ describe('account table', () => {
   it('gives back every account of a world as the population builders made it, minus the sign-up details', () => {
     const append = vi.spyOn(AccountTable.prototype, 'append');
     try {
-      const world = buildWorld(smokeScenario(), testCorpora(), { scale: 1, seed: 3 });
+      const smoke = smokeScenario();
+      // Smoke leaves the product customers out; their content kinds are packed too.
+      const scenario = { ...smoke, personas: { ...smoke.personas, tutoring_app: { ...smoke.personas.tutoring_app, apps: 1 }, translation_agency: { ...smoke.personas.translation_agency, agencies: 1 }, synthetic_data_team: { ...smoke.personas.synthetic_data_team, teams: 1 } } };
+      const world = buildWorld(scenario, testCorpora(), { scale: 1, seed: 3 });
       const built = append.mock.calls.map(([account]) => account as NewAccount);
       expect(world.accounts.length).toBe(built.length);
       built.forEach((account, index) => expect(world.accounts.get(index)).toEqual(generationView(account, index)));
       // Every shape of what is packed occurs: own and pooled networks, IPv6 homes, alternative clients, windows.
       const unpacked = built.map((_, index) => world.accounts.get(index));
-      expect(new Set(unpacked.map((account) => account.habits.content.kind)).size).toBe(11);
+      expect(new Set(unpacked.map((account) => account.habits.content.kind)).size).toBe(14);
       expect(unpacked.some((account) => account.network.kind === 'own' && account.network.endpoints.some((endpoint) => endpoint.ip.includes(':')))).toBe(true);
       expect(unpacked.some((account) => account.offWindowNetwork !== null && account.altClient === null)).toBe(true);
       expect(unpacked.some((account) => account.altClient !== null && account.schedule.windows.length === 0)).toBe(true);

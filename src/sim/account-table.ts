@@ -9,7 +9,25 @@ import type { ActivityWindow, ContentHabits, Habits, NetworkAssignment, ProfileN
 
 const PROFILES: readonly ProfileName[] = ['personal', 'work', 'student', 'global', 'flat'];
 const REASONING_LEVELS: readonly Habits['reasoningLevel'][] = ['low', 'medium', 'high'];
-const CONTENT_KINDS: readonly ContentHabits['kind'][] = ['chat', 'developer', 'batch', 'eval', 'reseller', 'classroom', 'campaign', 'lab', 'platform', 'fleet', 'sampling', 'describer', 'documents', 'browser_agent'];
+const CONTENT_KINDS: readonly ContentHabits['kind'][] = [
+  'chat',
+  'developer',
+  'batch',
+  'eval',
+  'reseller',
+  'classroom',
+  'campaign',
+  'lab',
+  'platform',
+  'fleet',
+  'sampling',
+  'describer',
+  'documents',
+  'browser_agent',
+  'tutoring',
+  'translation',
+  'synthetic',
+];
 
 /** `offWindowNetwork` of accounts that have none. */
 const NO_NETWORK = 0x7fffffff;
@@ -195,6 +213,15 @@ export class AccountTable {
       case 'browser_agent':
         [a, b, c, d] = [content.endUsers, content.userSeed, content.builtinShare, content.display];
         break;
+      case 'tutoring':
+        [a, b, c] = [content.endUsers, content.userSeed, content.passUser ? 1 : 0];
+        break;
+      case 'translation':
+        [a, b, c, d] = [content.languageMask, content.agencySeed, content.chunkMin, content.chunkMax];
+        break;
+      case 'synthetic':
+        [a, b] = [content.templateSeed, content.templates];
+        break;
     }
     this.contentA.push(a);
     this.contentB.push(b);
@@ -333,6 +360,12 @@ export class AccountTable {
         return { kind: 'documents', template: a, urlBase: this.texts.at(this.contentText.values[index]!)! };
       case 'browser_agent':
         return { kind: 'browser_agent', endUsers: a, userSeed: b, builtinShare: c, display: d };
+      case 'tutoring':
+        return { kind: 'tutoring', endUsers: a, userSeed: b, passUser: c === 1 };
+      case 'translation':
+        return { kind: 'translation', languageMask: a, agencySeed: b, chunkMin: c, chunkMax: d };
+      case 'synthetic':
+        return { kind: 'synthetic', templateSeed: a, templates: b };
     }
   }
 }

@@ -24,6 +24,7 @@ import {
 } from './prompt-bank.js';
 import { AGENT_TOOLS, APP_TOOLS, pickToolset } from './tool-catalog.js';
 import { drawSketchWording } from './instruction-wording.js';
+import { drawProbeWordings } from './probe-bank.js';
 import { exitEndpoints, exitNetworkOf, providerNamed, providerPool, scaledPoolSize } from './exit-pools.js';
 import { composeSystemPrompts } from './system-prompt-composer.js';
 import {
@@ -120,11 +121,13 @@ function exitPool(context: PopulationContext, config: CampaignConfig, rng: Rng):
   return exitEndpoints(context, exitNetworkOf(infra.network), scaledPoolSize(infra.pool_size, context.scale), infra.countries, rng);
 }
 
-function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number): CampaignSketch[] {
+function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number, laterSeed: number): CampaignSketch[] {
   const out: CampaignSketch[] = [];
   // Wordings come from a stream of their own, so that campaigns without prompt styles draw
   // exactly what they drew before the styles existed.
   const wordingRng = config.content.prompt_styles === null ? null : createRng(wordingSeed);
+  // What only the later kinds need comes from another stream, for the same reason.
+  const laterRng = createRng(laterSeed);
   const language = rng.pick(AGENT_LANGUAGES);
   for (let i = 0; i < config.content.templates; i++) {
     const pool = (size: number, count: number) => {
@@ -147,6 +150,8 @@ function makeSketches(config: CampaignConfig, rng: Rng, wordingSeed: number): Ca
       tools: rng.chance(0.6) ? pickToolset(AGENT_TOOLS, rng, 2, 3) : [...pickToolset(AGENT_TOOLS, rng, 1, 2), ...pickToolset(APP_TOOLS, rng, 1, 2)],
       toolSystem: rng.int(TOOL_AGENT_SYSTEMS.length),
       wording: wordingRng === null ? null : drawSketchWording(wordingRng),
+      probes: config.kind === 'conversational_probing' ? drawProbeWordings(laterRng, laterRng.range(config.content.probe_wordings[0], config.content.probe_wordings[1])) : null,
+      wordingSeed: config.kind === 'multilingual_harvest' ? laterRng.u32() : 0,
     });
   }
   return out;
@@ -204,13 +209,14 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
   // The campaign's tooling: one build per stack, reused by most of its accounts.
   const tooling = new Map<ClientStackName, ClientIdentity>();
   for (const stack of stacks.items) tooling.set(stack, pickClientIdentity(stack, rng));
-  const sketches = makeSketches(config, rng, deriveSeed(campaignSeed, 0x3011d));
+  const sketches = makeSketches(config, rng, deriveSeed(campaignSeed, 0x3011d), deriveSeed(campaignSeed, 0x9b0be));
   const toolingShare = infra.shared_tooling_share ?? 0.85;
   const maxTokensChoices = config.content.max_tokens_choices ?? [4096, 8192, 8192, 16384];
   const emailPattern = rng.int(1_000_000);
 
-  const [minSteps, maxSteps] = config.content.agent_steps;
-  const meanTurns = (minSteps + maxSteps) / 2;
+  // A probing session is its seed question and the follow-ups; other kinds' sessions are scripted bursts or agent loops.
+  const sessionTurns: readonly [number, number] = config.kind === 'conversational_probing' ? [1 + config.content.follow_ups[0], 1 + config.content.follow_ups[1]] : config.content.agent_steps;
+  const meanTurns = (sessionTurns[0] + sessionTurns[1]) / 2;
   const shiftWindows: ActivityWindow[] = [];
   if (config.schedule === 'shifts') {
     const perDay = config.shifts_per_day;
@@ -338,7 +344,7 @@ function buildCampaign(context: PopulationContext, config: CampaignConfig, campa
         activeFromMs: plan.fromMs,
         activeToMs: plan.toMs,
         activeDays: null,
-        turns: config.content.agent_steps,
+        turns: sessionTurns,
         gapSeconds: [2, 35],
       }),
       newModel: config.new_model,

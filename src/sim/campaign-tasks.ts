@@ -75,7 +75,7 @@ const ORCHESTRATION_SOURCES = sourceTable([
 
 const DATA_TOOLS: readonly ToolSpec[] = APP_TOOLS.filter((tool) => tool.name === 'python' || tool.name === 'sql_query');
 
-interface CampaignTables {
+export interface CampaignTables {
   tasks: WeightedTable<CampaignTask>;
   customers: WeightedTable<CustomerTask>;
   styles: WeightedTable<PromptStyle> | null;
@@ -83,7 +83,7 @@ interface CampaignTables {
 
 const tables = new WeakMap<CampaignRuntime, CampaignTables>();
 
-function tablesOf(runtime: CampaignRuntime): CampaignTables {
+export function tablesOf(runtime: CampaignRuntime): CampaignTables {
   let cached = tables.get(runtime);
   if (cached === undefined) {
     const config = runtime.config;
@@ -98,7 +98,7 @@ function tablesOf(runtime: CampaignRuntime): CampaignTables {
 }
 
 /** The wording style of one request; null keeps the sketch's frames (campaigns without styles). */
-function styleOf(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch): { style: PromptStyle; wording: SketchWording } | null {
+export function styleOf(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch): { style: PromptStyle; wording: SketchWording } | null {
   const styles = tablesOf(runtime).styles;
   if (styles === null || sketch.wording === null) return null;
   return { style: styles.pick(request.rng), wording: sketch.wording };
@@ -255,21 +255,63 @@ function agenticTask(request: SessionRequest, runtime: CampaignRuntime, sketch: 
 }
 
 export function campaignSession(request: SessionRequest, habits: Extract<ContentHabits, { kind: 'campaign' }>): ExchangeSpec[] {
+  const drawn = drawCampaignSession(request, habits);
+  return drawn.kind === 'customer' ? drawn.exchanges : campaignTaskSession(request, drawn.runtime, drawn.sketch, drawn.task);
+}
+
+export type DrawnCampaignSession =
+  | { kind: 'customer'; exchanges: ExchangeSpec[] }
+  | { kind: 'distillation'; runtime: CampaignRuntime; sketch: CampaignSketch; task: CampaignTask };
+
+/**
+ * What a campaign session is: ordinary customer traffic (already generated), or distillation
+ * with its sketch and task family. Every kind draws these the same way, in the same order.
+ */
+export function drawCampaignSession(request: SessionRequest, habits: Extract<ContentHabits, { kind: 'campaign' }>): DrawnCampaignSession {
   const { rng, world } = request;
   const runtime = world.campaigns[habits.campaign]!;
   const config = runtime.config;
   const { tasks, customers } = tablesOf(runtime);
   // Campaigns with no mixed-in traffic draw nothing here, as before the share applied to every kind.
-  if (config.distillation_share < 1 && !rng.chance(config.distillation_share)) return customerSession(request, customers.pick(rng));
+  if (config.distillation_share < 1 && !rng.chance(config.distillation_share)) return { kind: 'customer', exchanges: customerSession(request, customers.pick(rng)) };
   const sketch = rng.chance(0.8) ? runtime.sketches[habits.sketch]! : rng.pick(runtime.sketches);
-  const task = tasks.pick(rng);
+  return { kind: 'distillation', runtime, sketch, task: tasks.pick(rng) };
+}
+
+/** A distillation session of one task family, as the first campaign kinds send it. */
+export function campaignTaskSession(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: CampaignTask): ExchangeSpec[] {
   if (task === 'agentic_coding' || task === 'tool_orchestration' || task === 'data_analysis') return agenticTask(request, runtime, sketch, task);
   if (task === 'computer_use') return computerUseSession(request, runtime, sketch);
   // Scripted harvesting: a burst of independent single-turn requests.
+  const { tasks } = tablesOf(runtime);
   const out: ExchangeSpec[] = [];
   for (let k = 0; k < request.turns; k++) {
-    const next = k === 0 ? task : tasks.pick(rng);
+    const next = k === 0 ? task : tasks.pick(request.rng);
     out.push(isVisionTask(next) ? imageTask(request, runtime, sketch, next) : singleTask(request, runtime, sketch, next));
   }
   return out;
+}
+
+/**
+ * The opening request of a harvesting conversation: a reasoning problem (or a grading request)
+ * worded in the sketch's styles as single requests are, with its system prompt.
+ */
+export function seedRequest(request: SessionRequest, runtime: CampaignRuntime, sketch: CampaignSketch, task: 'cot' | 'rubric'): { text: string; question: string; system: string | null; style: 'steps' | 'grade' } {
+  const { rng } = request;
+  const styled = styleOf(request, runtime, sketch);
+  const system = composedSystem(request, runtime, task);
+  if (task === 'rubric') {
+    const { text, question } = styled === null || styled.style === 'elicit' ? rubricPrompt(request, sketch) : styledRubricPrompt(request, sketch, styled.style, styled.wording);
+    return { text, question, system: system === undefined ? RUBRIC_SYSTEMS[sketch.rubricSystem]! : system, style: 'grade' };
+  }
+  if (styled !== null && styled.style !== 'elicit') {
+    const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
+    const text =
+      styled.style === 'plain'
+        ? fill(PLAIN_QUESTION_FRAMES[rng.pick(styled.wording.plainQuestion)]!, { q: question })
+        : withInstruction(question, rng.pick(styled.wording.reasoning), styled.wording.requestFirst);
+    return { text, question, system: system ?? null, style: 'steps' };
+  }
+  const cot = cotPrompt(request, sketch);
+  return { text: cot.text, question: cot.question, system: system === undefined ? cot.system : system, style: 'steps' };
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 
 /**
- * The public prompt corpora (one `<name>.jsonl` per corpus, lines `{id, text, category, source}`;
- * see SOURCES.md in the corpora directory). They are read once per process, from disk only:
- * the simulator never downloads anything.
+ * The public prompt corpora (one `<name>.jsonl` per corpus, lines `{id, text, category, source}`,
+ * plus `language` in multilingual corpora; see SOURCES.md in the corpora directory). They are
+ * read once per process, from disk only: the simulator never downloads anything.
  */
 export const CORPUS_ROLES = {
   hh_rlhf_harmless_test: 'benign',
@@ -30,6 +30,7 @@ export const CORPUS_ROLES = {
   flan_cot: 'distillation-style',
   math_competition: 'distillation-style',
   code_benchmarks: 'distillation-style',
+  mgsm: 'distillation-style',
 } as const;
 
 export type CorpusName = keyof typeof CORPUS_ROLES;
@@ -46,6 +47,12 @@ export interface PromptCorpora {
   texts(name: CorpusName): readonly string[];
   /** Texts of a corpus in one category (e.g. arena_hard `coding`). */
   textsIn(name: CorpusName, category: string): readonly string[];
+  /**
+   * Texts of a multilingual corpus in one language (ISO 639-1, e.g. mgsm `ja`), in file order;
+   * empty when the corpus has none. A parallel corpus's lists line up item by item as long as
+   * `maxPromptChars` drops none of them.
+   */
+  textsInLanguage(name: CorpusName, language: string): readonly string[];
   /** Declarative sentences harvested from the corpora, to recombine into response prose. */
   readonly sentences: readonly string[];
   /** Rows read per corpus (before the length filter), for summaries and tests. */
@@ -62,6 +69,7 @@ export function loadPromptCorpora(dir: string, { maxPromptChars = 3000 }: Corpus
   }
   const texts = new Map<CorpusName, string[]>();
   const categories = new Map<string, string[]>();
+  const languages = new Map<string, string[]>();
   const rowCounts = {} as Record<CorpusName, number>;
   for (const name of CORPUS_NAMES) {
     const file = join(dir, `${name}.jsonl`);
@@ -70,9 +78,9 @@ export function loadPromptCorpora(dir: string, { maxPromptChars = 3000 }: Corpus
     let rows = 0;
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (line.length === 0) continue;
-      let row: { text?: unknown; category?: unknown };
+      let row: { text?: unknown; category?: unknown; language?: unknown };
       try {
-        row = JSON.parse(line) as { text?: unknown; category?: unknown };
+        row = JSON.parse(line) as { text?: unknown; category?: unknown; language?: unknown };
       } catch (error) {
         throw new UsageError(`prompt corpus ${file} line ${rows + 1}: not valid JSON`, { cause: error });
       }
@@ -83,6 +91,12 @@ export function loadPromptCorpora(dir: string, { maxPromptChars = 3000 }: Corpus
       let list = categories.get(key);
       if (list === undefined) categories.set(key, (list = []));
       list.push(row.text);
+      if (typeof row.language === 'string') {
+        const languageKey = `${name}\u0000${row.language}`;
+        let inLanguage = languages.get(languageKey);
+        if (inLanguage === undefined) languages.set(languageKey, (inLanguage = []));
+        inLanguage.push(row.text);
+      }
     }
     if (kept.length === 0) throw new UsageError(`prompt corpus ${file} has no usable rows`);
     texts.set(name, kept);
@@ -93,6 +107,7 @@ export function loadPromptCorpora(dir: string, { maxPromptChars = 3000 }: Corpus
     dir,
     texts: (name) => texts.get(name)!,
     textsIn: (name, category) => categories.get(`${name}\u0000${category}`) ?? texts.get(name)!,
+    textsInLanguage: (name, language) => languages.get(`${name}\u0000${language}`) ?? [],
     sentences,
     rowCounts,
   };

@@ -85,11 +85,30 @@ function windowsOfRuns(context: PopulationContext, rng: Rng, options: { runsPerD
   return windows.sort((a, b) => a.startMs - b.startMs);
 }
 
-function expectedPerDay(context: PopulationContext, windows: readonly ActivityWindow[], sessionsPerDay: number, turns: number): number {
+export function expectedPerDay(context: PopulationContext, windows: readonly ActivityWindow[], sessionsPerDay: number, turns: number): number {
   const days = (context.endMs - context.startMs) / DAY_MS;
   const inWindows = windows.reduce((sum, window) => sum + (window.ratePerHour * (window.endMs - window.startMs)) / HOUR_MS, 0);
   return (inWindows / days + sessionsPerDay) * turns;
 }
+
+/**
+ * The same local office hours every day of the window, quieter at weekends by `weekendShare`:
+ * what an organisation's staffed hours look like from the API.
+ */
+export function officeHourWindows(context: PopulationContext, hoursOfDay: readonly [number, number], utcOffset: number, ratePerHour: number, weekendShare: number): ActivityWindow[] {
+  const days = Math.ceil((context.endMs - context.startMs) / DAY_MS);
+  const [open, close] = hoursOfDay;
+  const windows: ActivityWindow[] = [];
+  for (let day = -1; day <= days; day++) {
+    const dayStart = context.startMs + day * DAY_MS;
+    const weekday = (Math.floor((dayStart + utcOffset * HOUR_MS) / DAY_MS) + 4) % 7;
+    const weekend = weekday === 0 || weekday === 6;
+    const startMs = dayStart + (open - utcOffset) * HOUR_MS;
+    windows.push({ startMs, endMs: startMs + (close - open) * HOUR_MS, ratePerHour: weekend ? ratePerHour * weekendShare : ratePerHour, tag: -1 });
+  }
+  return windows.sort((a, b) => a.startMs - b.startMs);
+}
+
 
 // ---------------------------------------------------------------------------------------------
 
@@ -254,7 +273,6 @@ function buildSupportFleets(context: PopulationContext): void {
   const rng = groupRng(context, 'support_fleet');
   const factor = unitVolumeFactor(context, config.fleets);
   const more = unitsNeeded(context, config.fleets);
-  const days = Math.ceil((context.endMs - context.startMs) / DAY_MS);
   const [open, close] = config.business_hours;
   const hours = close - open;
   const meanTurns = (config.turns[0] + config.turns[1]) / 2;
@@ -271,15 +289,7 @@ function buildSupportFleets(context: PopulationContext): void {
     const utcOffset = utcOffsetFor(company.country, rng);
     const ratePerHour = (config.requests_per_bot_day * factor) / hours / meanTurns;
     // Business hours, the same for every bot of the fleet: tickets are balanced across them.
-    const windows: ActivityWindow[] = [];
-    for (let day = -1; day <= days; day++) {
-      const dayStart = context.startMs + day * DAY_MS;
-      const weekday = (Math.floor((dayStart + utcOffset * HOUR_MS) / DAY_MS) + 4) % 7;
-      const weekend = weekday === 0 || weekday === 6;
-      const startMs = dayStart + (open - utcOffset) * HOUR_MS;
-      windows.push({ startMs, endMs: startMs + hours * HOUR_MS, ratePerHour: weekend ? ratePerHour * 0.35 : ratePerHour, tag: -1 });
-    }
-    windows.sort((a, b) => a.startMs - b.startMs);
+    const windows = officeHourWindows(context, [open, close], utcOffset, ratePerHour, 0.35);
     const provisionedMs = organicSignup(rng, context.startMs - 3 * DAY_MS, 300);
     const maxTokens = rng.pick([512, 1024, 1024, 2048]);
     const temperature = rng.pick([0.2, 0.3, 0.5, 0]);

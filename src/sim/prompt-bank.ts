@@ -292,3 +292,73 @@ export const SUPPORT_FOLLOW_UPS = [
   'That didn\'t work, I still can\'t log in.', 'Ok thanks. How long will the refund take?', 'Can I speak to a human please?', 'I already tried that twice.',
   'My order number is 48213, can you check it?', 'Great, that fixed it. Thank you!', 'Why was I charged twice this month?', 'Can you send me the invoice by email?',
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Tutoring apps, translation agencies and synthetic-data teams.
+
+export const TUTOR_SYSTEM_TEMPLATES = [
+  'You are {brand}, a friendly homework tutor for students in grades {grades}. Help the student understand, do not just hand over answers: explain each step in simple words, check what the student already knows, and encourage them. If the student asks why, explain the idea behind the step. Never write essays for students. Keep replies short and use the notation their school uses.',
+  'You are the {brand} learning assistant. The user is a school student (grades {grades}) working on homework. Guide them through the problem with hints and worked steps, ask them to try the next step themselves when they can, and show another method when they are stuck. Be patient and positive. Do not discuss topics unrelated to school work.',
+  '# {brand} tutor\nAudience: students in grades {grades}.\nStyle: warm, clear, step-by-step explanations; one idea at a time; check understanding with a short question at the end.\nRules: no final answers without the working; no personal data; if a question is not about school work, steer back politely.',
+];
+
+export const TUTOR_GRADES = ['3-5', '4-8', '5-9', '6-10', '7-12', '9-12', 'K-12'];
+
+/** How students paste a homework problem into a tutoring app. */
+export const HOMEWORK_FRAMES = [
+  '{q}',
+  '{q}',
+  'can you help me with this problem? {q}',
+  'I\'m stuck on this one: {q}',
+  'how do I solve this\n{q}',
+  'my homework question is: {q}',
+  'I got a different answer than the book. {q}',
+  'explain this to me please {q}',
+];
+
+/** What students ask after an explanation. */
+export const TUTORING_FOLLOW_UPS = [
+  'why?', 'Why?', 'I don\'t get step 2', 'i dont understand the second step', 'can you show another way', 'Can you show me another way to do it?',
+  'wait why did you divide there', 'what does that mean', 'so the answer is just the last number?', 'can you explain it simpler', 'is there a faster way?',
+  'can you give me a similar one to practice', 'ok I think I get it. is this right: I multiplied first', 'why do we subtract here?', 'thanks!! that makes sense now',
+  'my teacher did it differently, is that ok?', 'what if the numbers were bigger', 'can you check my answer? I got 24', 'I still don\'t get it', 'how would I write this on the test',
+];
+
+export const TRANSLATION_SYSTEMS = [
+  'You are a professional translator and localisation specialist. Translate faithfully and idiomatically for native readers. Preserve meaning, tone, formatting, numbers, units, placeholders such as {0} or %s, and markup. Do not add explanations or notes.',
+  'You are a certified translator working for a localisation agency. Output only the translation. Keep line breaks, lists and tags exactly as in the source. Use the client\'s terminology when a glossary is given.',
+  null,
+];
+
+/** One instruction template per language pair, as a translation-management system sends them. */
+export const TRANSLATION_INSTRUCTIONS = [
+  'Translate the following text from {from} into {to}. Return only the translation.\n\n{doc}',
+  'Source language: {from}\nTarget language: {to}\nTranslate the segment below. Keep numbers, names and formatting unchanged.\n\n<source>\n{doc}\n</source>',
+  'Please translate this {from} document into {to} for publication. Use a neutral, natural register.\n\n---\n{doc}\n---',
+  'Translate into {to} (source: {from}). Preserve paragraph breaks.\n\n{doc}',
+  '[{from} > {to}] Translate the following worksheet text. Do not solve the problems.\n\n{doc}',
+  'Localise the following content from {from} to {to}. Adapt currency symbols and units only where the target market expects it; otherwise translate literally.\n\n{doc}',
+];
+
+export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  en: 'English', pt: 'Portuguese', zh: 'Chinese (Simplified)', ja: 'Japanese', ko: 'Korean', ru: 'Russian', ar: 'Arabic', es: 'Spanish', fr: 'French', de: 'German',
+  th: 'Thai', sw: 'Swahili', bn: 'Bengali', te: 'Telugu',
+};
+
+/** Templated prompts of a synthetic-data job: `{count}` examples of `{label}` in `{domain}`; `{seed}` a seed example. */
+export const SYNTHETIC_DATA_TEMPLATES = [
+  'Generate {count} realistic customer messages about {domain} whose intent is "{label}". Vary tone, length and vocabulary; include a few with typos. Output JSON Lines with the fields "text" and "label".',
+  'You are generating training data for a {domain} text classifier. Write {count} diverse examples of the category "{label}". Return a JSON array of objects {"text": ..., "label": ...}. Do not number them.',
+  'Write {count} short reviews of {domain} products with sentiment "{label}". Mix lengths from one sentence to a paragraph. One review per line, prefixed with the label in brackets.',
+  'Create {count} synthetic search queries a user of a {domain} site might type when their intent is "{label}". Include abbreviations and misspellings in about 10% of them. Output CSV with the columns query,intent.',
+  'Produce {count} varied example emails in the {domain} domain for the class "{label}" of our email classifier. Each example must be self-contained. Output JSON Lines: {"subject": ..., "body": ..., "label": "{label}"}.',
+  'Paraphrase the seed example below {count} times for the class "{label}" ({domain}), changing wording, structure and length but not the meaning.\n\nSeed example: {seed}\n\nOutput one paraphrase per line.',
+  'Generate {count} support-ticket titles and descriptions for {domain} labelled "{label}". Use realistic product names and error messages. Output JSON Lines {"title": ..., "description": ..., "label": ...}.',
+];
+
+export const SYNTHETIC_DOMAINS = ['banking', 'telecom', 'e-commerce', 'insurance', 'travel', 'healthcare scheduling', 'food delivery', 'SaaS billing', 'utilities', 'ride hailing', 'gaming'];
+
+export const SYNTHETIC_LABELS = [
+  'cancel_subscription', 'refund_request', 'billing_question', 'technical_issue', 'complaint', 'praise', 'positive', 'negative', 'neutral', 'account_access',
+  'fraud_report', 'change_address', 'order_status', 'phishing', 'spam', 'legitimate', 'urgent', 'feature_request',
+];

@@ -74,6 +74,11 @@ export const SCHEDULE_KINDS = ['flat', 'diurnal', 'shifts', 'bursts'] as const;
 export const PROMPT_STYLES = ['plain', 'elicit', 'paraphrase'] as const;
 export type PromptStyle = (typeof PROMPT_STYLES)[number];
 export const EMAIL_KINDS = ['personal', 'catchall', 'edu'] as const;
+/** Languages (ISO 639-1) that non-English traffic is written in; the corpora hold prompts in each. */
+export const PROMPT_LANGUAGES = ['zh', 'ja', 'ko', 'ru', 'ar', 'es', 'fr', 'de', 'th', 'sw', 'bn', 'te'] as const;
+export type PromptLanguage = (typeof PROMPT_LANGUAGES)[number];
+/** Languages a translation agency works between: English and the prompt languages. */
+export const TRANSLATION_LANGUAGES = ['en', ...PROMPT_LANGUAGES] as const;
 
 const newModel = (defaults: { share: number; within_hours: number; delay_hours: number }) =>
   z
@@ -305,6 +310,46 @@ const browserAutomation = z
   })
   .strict();
 
+const tutoringApp = z
+  .object({
+    apps: count.default(1).describe('tutoring products at scale 1 (each one company whose students ask homework questions through it; 0: none)'),
+    accounts_per_app: range('API accounts an app sends through (production, staging, a second region)', 1).default([2, 4]),
+    sessions_per_day: positive.default(25).describe('median student sessions per account per day'),
+    activity_spread: z.number().min(0).default(0.5).describe('log-normal sigma of per-account volume'),
+    students: range('students (end users) of one app', 1).default([500, 20000]),
+    end_user_id_share: z.number().min(0).max(1).default(0.8).describe('apps that pass their students\' ids (`user` / `metadata.user_id`)'),
+    follow_ups: range('follow-up questions a student asks about one problem ("why?", "I don\'t get step 2")').default([1, 5]),
+    output_chars: range('length of a reply in characters').default([200, 700]),
+    new_model: newModel({ share: 0.2, within_hours: 72, delay_hours: 24 }),
+  })
+  .strict();
+
+const translationAgency = z
+  .object({
+    agencies: count.default(1).describe('translation and localisation companies at scale 1 (0: none)'),
+    accounts_per_agency: range('API accounts an agency sends through (one per team or tool)', 1).default([2, 4]),
+    requests_per_account_day: positive.default(100).describe('median requests per account per working day'),
+    languages: range('target languages an agency works in', 1).default([5, 12]),
+    chunk_chars: range('length of a document chunk sent for translation, in characters', 100).default([400, 1500]),
+    office_hours: range('local hours the agency works; every account in the same hours').default([8, 19]),
+    new_model: newModel({ share: 0.1, within_hours: 96, delay_hours: 48 }),
+  })
+  .strict();
+
+const syntheticDataTeam = z
+  .object({
+    teams: count.default(1).describe('enterprise teams generating synthetic training data for their own classifiers at scale 1 (0: none)'),
+    accounts_per_team: range('service accounts a team runs its jobs through', 1).default([2, 4]),
+    jobs_per_day: z.number().min(0).default(0.4).describe('nightly generation jobs per account per day'),
+    prompts_per_job: range('requests per job', 1).default([100, 400]),
+    job_hours: range('nightly job window, local hours [start, end)').default([0, 6]),
+    templates: range('prompt templates a team fills (one per label set or data type)', 1).default([2, 6]),
+    output_chars: range('length of a generated batch in characters', 100).default([800, 2500]),
+    temperature: range('sampling temperature (high, for diverse data)').default([0.8, 1.1]),
+    new_model: newModel({ share: 0, within_hours: 24, delay_hours: 0 }),
+  })
+  .strict();
+
 const personas = z
   .object({
     chat_user: chatUser.default({}),
@@ -320,6 +365,9 @@ const personas = z
     accessibility_app: accessibilityApp.default({}),
     document_pipeline: documentPipeline.default({}),
     browser_automation: browserAutomation.default({}),
+    tutoring_app: tutoringApp.default({}),
+    translation_agency: translationAgency.default({}),
+    synthetic_data_team: syntheticDataTeam.default({}),
   })
   .strict();
 
@@ -354,10 +402,10 @@ interface CampaignDefaults {
   imageResendShare?: number;
 }
 
-function campaign<K extends string>(kind: K, d: CampaignDefaults) {
+function campaign<K extends string, E extends z.ZodRawShape = {}>(kind: K, d: CampaignDefaults, contentOfKind: E = {} as E) {
   return z
     .object({
-      kind: z.literal(kind).describe('campaign kind: cot_extraction, agentic_coding, proxy_network, stealth, image_harvest or computer_use'),
+      kind: z.literal(kind).describe('campaign kind: cot_extraction, agentic_coding, proxy_network, stealth, image_harvest, computer_use, conversational_probing or multilingual_harvest'),
       name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected lowercase letters, digits, "-" and "_"').describe('campaign id written to labels.jsonl'),
       accounts: count.describe('accounts at scale 1'),
       requests_per_account_day: positive.default(d.requests).describe('mean requests per account per active day'),
@@ -438,9 +486,11 @@ function campaign<K extends string>(kind: K, d: CampaignDefaults) {
           image_url_share: z.number().min(0).max(1).default(d.imageUrlShare ?? 0).describe('images sent as https links rather than inline base64 (image tasks)'),
           image_kilobytes: range('size of an image file in KB, drawn log-uniform (image tasks; screenshots for computer_use)', 1).default(d.imageKilobytes ?? [20, 300]),
           image_resend_share: z.number().min(0).max(1).default(d.imageResendShare ?? 0).describe('image requests that send an image the campaign already sent (a retry, another instruction over the same image)'),
+          ...contentOfKind,
         })
         .strict()
-        .default({}),
+        // Every field has a default, the kind's own ones too; the generic shape hides that from the checker.
+        .default({} as never),
     })
     .strict();
 }
@@ -580,7 +630,76 @@ const computerUse = campaign('computer_use', {
   imageKilobytes: [30, 180],
 });
 
-const campaignSchema = z.discriminatedUnion('kind', [cotExtraction, agenticCoding, proxyNetwork, stealth, imageHarvest, computerUse]);
+const conversationalProbing = campaign(
+  'conversational_probing',
+  {
+    requests: 30,
+    activeDays: [3, 10],
+    schedule: 'flat',
+    network: 'residential_proxy',
+    poolSize: 2000,
+    stickyMinutes: 30,
+    paymentCards: 8,
+    signupBursts: 5,
+    email: 'personal',
+    tiers: { standard: 0.6, free: 0.25, education: 0.15 },
+    clients: { 'openai-python': 0.4, 'anthropic-python': 0.35, 'python-httpx': 0.15, 'openai-node': 0.1 },
+    tasks: { cot: 0.8, rubric: 0.2 },
+    outputChars: [400, 900],
+    newModel: { share: 0.4, within_hours: 48, delay_hours: 2 },
+    templates: 4,
+    maxedShare: 0.3,
+    thinkingShare: 0.5,
+    multiSampleShare: 0.05,
+  },
+  {
+    follow_ups: range('follow-up probes after the seed question of a probing session ("Why?", "Solve it with a different method"); each carries the whole conversation so far').default([2, 8]),
+    probe_wordings: range('probe wordings each prompt sketch draws from the bank and repeats, as tooling does', 1).default([3, 8]),
+  },
+);
+
+const multilingualHarvest = campaign(
+  'multilingual_harvest',
+  {
+    requests: 45,
+    activeDays: [4, 12],
+    schedule: 'flat',
+    network: 'mixed_proxy',
+    poolSize: 2500,
+    stickyMinutes: 0,
+    paymentCards: 12,
+    signupBursts: 8,
+    email: 'catchall',
+    tiers: { standard: 0.6, free: 0.25, startup: 0.15 },
+    clients: { 'openai-python': 0.45, 'python-httpx': 0.25, 'anthropic-python': 0.2, 'go-http': 0.1 },
+    tasks: { cot: 0.7, rubric: 0.3 },
+    outputChars: [500, 1300],
+    newModel: { share: 0.4, within_hours: 48, delay_hours: 4 },
+    templates: 5,
+    maxedShare: 0.6,
+    thinkingShare: 0.6,
+    multiSampleShare: 0.2,
+  },
+  {
+    languages: weights(PROMPT_LANGUAGES, 'languages the harness is sent in, with their weights; problems come from the corpora\'s prompts in each language (MGSM, non-English chat prompts), instructions from native wordings').default({
+      zh: 1,
+      ja: 0.8,
+      ko: 0.4,
+      ru: 0.8,
+      ar: 0.3,
+      es: 0.8,
+      fr: 0.6,
+      de: 0.6,
+      th: 0.3,
+      sw: 0.2,
+      bn: 0.3,
+      te: 0.2,
+    }),
+    languages_per_account: range('languages one account sends in (the rest of the campaign covers the others)', 1).default([1, 3]),
+  },
+);
+
+const campaignSchema = z.discriminatedUnion('kind', [cotExtraction, agenticCoding, proxyNetwork, stealth, imageHarvest, computerUse, conversationalProbing, multilingualHarvest]);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -731,6 +850,10 @@ export const scenarioSchema = z
     for (const key of ['job_hours', 'business_hours'] as const) {
       if (documents[key][1] > 24) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'document_pipeline', key], message: 'expected local hours within [0, 24]' });
     }
+    const office = scenario.personas.translation_agency.office_hours;
+    if (office[1] > 24 || office[0] === office[1]) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'translation_agency', 'office_hours'], message: 'expected local hours within [0, 24] with start < end' });
+    const nightly = scenario.personas.synthetic_data_team.job_hours;
+    if (nightly[1] > 24 || nightly[0] === nightly[1]) context.addIssue({ code: z.ZodIssueCode.custom, path: ['personas', 'synthetic_data_team', 'job_hours'], message: 'expected local hours within [0, 24] with start < end' });
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -757,11 +880,28 @@ export const PERSONA_NAMES = [
   'accessibility_app',
   'document_pipeline',
   'browser_automation',
+  'tutoring_app',
+  'translation_agency',
+  'synthetic_data_team',
 ] as const satisfies readonly PersonaName[];
-export const CAMPAIGN_KINDS = ['cot_extraction', 'agentic_coding', 'proxy_network', 'stealth', 'image_harvest', 'computer_use'] as const satisfies readonly CampaignKind[];
+export const CAMPAIGN_KINDS = [
+  'cot_extraction',
+  'agentic_coding',
+  'proxy_network',
+  'stealth',
+  'image_harvest',
+  'computer_use',
+  'conversational_probing',
+  'multilingual_harvest',
+] as const satisfies readonly CampaignKind[];
 /** Kinds and personas that send images; a scenario may leave them out (0 units, no campaign). */
 export const IMAGE_CAMPAIGN_KINDS = ['image_harvest', 'computer_use'] as const satisfies readonly CampaignKind[];
 export const IMAGE_PERSONA_NAMES = ['accessibility_app', 'document_pipeline', 'browser_automation'] as const satisfies readonly PersonaName[];
+/**
+ * Text kinds added after the image kinds: their campaigns are built after every persona, from seeds of
+ * their own, so that adding them left every earlier account's traffic as it was.
+ */
+export const LATER_CAMPAIGN_KINDS: readonly CampaignKind[] = ['conversational_probing', 'multilingual_harvest'];
 
 export function modelsOf(scenario: Scenario, api: ApiKind): ModelSpec[] {
   return scenario.models[api];

@@ -7,6 +7,9 @@ import { batchSession, chatSession, classroomSession, developerSession, evalSess
 import { campaignSession } from './campaign-tasks.js';
 import { fleetSession, labSession, platformSession, samplingSession } from './hard-negative-tasks.js';
 import { browserAgentSession, describerSession, documentSession } from './image-customer-tasks.js';
+import { probingSession } from './probing-tasks.js';
+import { multilingualSession } from './multilingual-tasks.js';
+import { syntheticSession, translationSession, tutoringSession } from './product-customer-tasks.js';
 import type { SessionRequest } from './task-kit.js';
 import { decodeEvalTag, type SimAccount, type World } from './world-model.js';
 
@@ -26,8 +29,12 @@ export function generateSession(request: SessionRequest): ExchangeSpec[] {
       return resellerSession(request, content);
     case 'classroom':
       return classroomSession(request, content);
-    case 'campaign':
+    case 'campaign': {
+      const kind = request.world.campaigns[content.campaign]!.config.kind;
+      if (kind === 'conversational_probing') return probingSession(request, content);
+      if (kind === 'multilingual_harvest') return multilingualSession(request, content);
       return campaignSession(request, content);
+    }
     case 'lab':
       return labSession(request, content);
     case 'platform':
@@ -42,6 +49,12 @@ export function generateSession(request: SessionRequest): ExchangeSpec[] {
       return documentSession(request, content);
     case 'browser_agent':
       return browserAgentSession(request, content);
+    case 'tutoring':
+      return tutoringSession(request, content);
+    case 'translation':
+      return translationSession(request, content);
+    case 'synthetic':
+      return syntheticSession(request, content);
   }
 }
 

@@ -7,11 +7,7 @@ import { registerSimulateCommand } from '../cli/simulate-command.js';
 import type { CliContext } from '../cli/cli-context.js';
 import { createSilentLogger } from '../util/log.js';
 import { UsageError } from '../util/errors.js';
-import { CORPORA_DIR } from './test-support/sim-fixtures.js';
-import { CAMPAIGN_KINDS, IMAGE_CAMPAIGN_KINDS, IMAGE_PERSONA_NAMES, PERSONA_NAMES } from './scenario-schema.js';
-
-/** The smoke scenario has one campaign of each text kind and leaves out the groups that send images. */
-const SMOKE_GROUPS = [...PERSONA_NAMES, ...CAMPAIGN_KINDS].filter((group) => !([...IMAGE_PERSONA_NAMES, ...IMAGE_CAMPAIGN_KINDS] as string[]).includes(group));
+import { CORPORA_DIR, personasOf, smokeScenario } from './test-support/sim-fixtures.js';
 
 function program(): { run: (...args: string[]) => Promise<string> } {
   let out = '';
@@ -28,6 +24,8 @@ function program(): { run: (...args: string[]) => Promise<string> } {
   };
 }
 
+const smokeKinds = smokeScenario().campaigns.map((campaign) => campaign.kind);
+
 const base = ['--corpora', CORPORA_DIR, '--workers', '0', '--no-progress'];
 
 describe('distillguard simulate', () => {
@@ -35,7 +33,7 @@ describe('distillguard simulate', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dg-cli-')), 'sim');
     const text = await program().run('--scenario', 'smoke', '--scale', '0.05', '--seed', '5', '--out', out, ...base);
     expect(text).toMatch(/^Simulated scenario smoke \(scale 0\.05, seed 5\)/);
-    for (const group of SMOKE_GROUPS) expect(text).toContain(group);
+    for (const group of [...personasOf(smokeScenario()), ...smokeKinds]) expect(text).toContain(group);
     expect(readFileSync(join(out, 'labels.jsonl'), 'utf8').length).toBeGreaterThan(0);
   });
 
@@ -43,7 +41,7 @@ describe('distillguard simulate', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dg-cli-')), 'sim');
     const summary = JSON.parse(await program().run('--scenario', 'smoke', '--scale', '0.05', '--out', out, '--json', '--gzip-level', '0', ...base)) as { exchanges: number; groups: unknown[] };
     expect(summary.exchanges).toBeGreaterThan(0);
-    expect(summary.groups).toHaveLength(SMOKE_GROUPS.length);
+    expect(summary.groups).toHaveLength(personasOf(smokeScenario()).length + smokeKinds.length);
   });
 
   it('refuses to write into a non-empty directory without --force, and overwrites with it', async () => {

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAccountLine } from '../ingest/account-validator.js';
 import { parseExchangeLine } from '../ingest/exchange-validator.js';
 import { runSimulation, OUTPUT_FILES, type SimulationSummary } from './simulation-runner.js';
-import { CAMPAIGN_KINDS, IMAGE_CAMPAIGN_KINDS, IMAGE_PERSONA_NAMES, PERSONA_NAMES, type Scenario } from './scenario-schema.js';
-import { CORPORA_DIR, smokeScenario, usageAgreement } from './test-support/sim-fixtures.js';
+import type { Scenario } from './scenario-schema.js';
+import { CORPORA_DIR, personasOf, smokeScenario, usageAgreement } from './test-support/sim-fixtures.js';
 
 interface Output {
   dir: string;
@@ -80,9 +80,7 @@ describe('traffic simulator (smoke scenario)', () => {
       personas.add(label.persona);
       if (label.campaign !== null) campaigns.add(label.campaign);
     }
-    // The smoke scenario leaves out the groups that send images.
-    const imageGroups = new Set<string>([...IMAGE_PERSONA_NAMES, ...IMAGE_CAMPAIGN_KINDS]);
-    for (const persona of [...PERSONA_NAMES, ...CAMPAIGN_KINDS]) if (!imageGroups.has(persona)) expect(personas).toContain(persona);
+    for (const persona of [...personasOf(smokeScenario()), ...smokeScenario().campaigns.map((campaign) => campaign.kind)]) expect(personas).toContain(persona);
     expect(campaigns.size).toBe(smokeScenario().campaigns.length);
   });
 

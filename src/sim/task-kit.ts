@@ -114,30 +114,34 @@ function reasoningLength(request: SessionRequest, spec: RequestSpec): number {
 /**
  * A conversation of `turns` exchanges. Exchange k sends the opening request, the previous reply
  * and the new message (front-ends trim context; the simulator trims hard to keep lines small)
- * and receives reply k; the replies it sends back are exactly the earlier replies.
+ * and receives reply k; the replies it sends back are exactly the earlier replies. Follow-ups
+ * are drawn from a list, or come in the order a function gives (a script's sequence). With
+ * `history: 'whole'` every request carries the whole conversation so far, as API clients that
+ * keep the full chat do (tutoring apps, probing scripts).
  */
 export function conversation(
   request: SessionRequest,
   first: string,
   style: ResponseStyle,
-  followUps: readonly string[],
+  followUps: readonly string[] | ((turn: number) => string),
   makeSpec: (messages: TurnSpec[]) => RequestSpec,
   length: () => number,
   language?: string,
+  history: 'trimmed' | 'whole' = 'trimmed',
 ): ExchangeSpec[] {
   const rng = request.rng;
-  const history: TurnSpec[] = [];
+  const turns: TurnSpec[] = [];
   const out: ExchangeSpec[] = [];
   const topic = topicOf(first);
   for (let k = 0; k < request.turns; k++) {
-    const userText = k === 0 ? first : rng.pick(followUps);
-    history.push({ role: 'user', text: userText });
+    const userText = k === 0 ? first : typeof followUps === 'function' ? followUps(k) : rng.pick(followUps);
+    turns.push({ role: 'user', text: userText });
     // The opening request stays (it says what the conversation is about), then the last reply.
-    const kept = history.length > 3 ? [history[0]!, ...history.slice(history.length - 2)] : history.slice();
+    const kept = history === 'trimmed' && turns.length > 3 ? [turns[0]!, ...turns.slice(turns.length - 2)] : turns.slice();
     const spec = makeSpec(kept);
     const response = responseOf(request, spec, k === 0 ? style : rng.chance(0.5) ? style : 'prose', topic, length(), language);
     out.push({ request: spec, response });
-    history.push({ role: 'assistant', text: response.texts[0]! });
+    turns.push({ role: 'assistant', text: response.texts[0]! });
   }
   return out;
 }

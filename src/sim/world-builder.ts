@@ -1,10 +1,11 @@
 import type { ApiKind } from '../model/exchange.js';
 import type { PromptCorpora } from './corpus-loader.js';
-import type { Scenario } from './scenario-schema.js';
+import { LATER_CAMPAIGN_KINDS, type CampaignConfig, type Scenario } from './scenario-schema.js';
 import { buildBenignPopulation } from './benign-population.js';
 import { buildCampaigns, sendsImages } from './campaign-population.js';
 import { buildHardNegatives } from './hard-negative-population.js';
 import { buildImageCustomers } from './image-customer-population.js';
+import { buildProductCustomers } from './product-customer-population.js';
 import { apiTableOf, type PopulationContext } from './population-kit.js';
 import { DAY_MS, expectedSessions } from './activity-sampler.js';
 import { AccountTable } from './account-table.js';
@@ -48,15 +49,19 @@ export function buildWorld(scenario: Scenario, corpora: PromptCorpora, { scale, 
     apiTable: apiTableOf(scenario),
     sharedPools: new Map(),
   };
-  // Groups are built in the order they were added to the simulator, each from its own seed, so
-  // that adding a group leaves every earlier account's index, and so its traffic, as it was:
-  // campaigns that send images come after the text campaigns' hard negatives.
+  // Groups are built in the order they were added to the simulator, each from seeds of its own,
+  // so that adding a group left every earlier account's index, and so its traffic, as it was:
+  // the first campaigns, their hard negatives, the campaigns that send images and their look-alike
+  // customers, then the product customers and the conversational and multilingual campaigns.
+  const later = (config: CampaignConfig) => LATER_CAMPAIGN_KINDS.includes(config.kind);
   const campaigns: CampaignRuntime[] = new Array(scenario.campaigns.length);
   buildBenignPopulation(context);
-  buildCampaigns(context, campaigns, (config) => !sendsImages(config));
+  buildCampaigns(context, campaigns, (config) => !sendsImages(config) && !later(config));
   buildHardNegatives(context);
   buildCampaigns(context, campaigns, sendsImages);
   buildImageCustomers(context);
+  buildProductCustomers(context);
+  buildCampaigns(context, campaigns, later);
   const accounts = context.accounts.seal();
   let expected = 0;
   for (let index = 0; index < accounts.length; index++) {

@@ -165,7 +165,11 @@ export type ContentHabits =
   | { kind: 'sampling'; samplesMin: number; samplesMax: number; multiSample: boolean; temperature: number }
   | { kind: 'describer'; endUsers: number; userSeed: number; urlBase: string }
   | { kind: 'documents'; template: number; urlBase: string }
-  | { kind: 'browser_agent'; endUsers: number; userSeed: number; builtinShare: number; display: number };
+  | { kind: 'browser_agent'; endUsers: number; userSeed: number; builtinShare: number; display: number }
+  | { kind: 'tutoring'; endUsers: number; userSeed: number; passUser: boolean }
+  /** `languageMask`: bit i set when the agency works in `TRANSLATION_LANGUAGES[i]`. */
+  | { kind: 'translation'; languageMask: number; agencySeed: number; chunkMin: number; chunkMax: number }
+  | { kind: 'synthetic'; templateSeed: number; templates: number };
 
 /** One shared prompt sketch of a campaign: the frame and phrasing pools its accounts reuse. */
 export interface CampaignSketch {
@@ -186,6 +190,10 @@ export interface CampaignSketch {
   wording: SketchWording | null;
   /** What the sketch sends images with, for campaigns with image tasks. */
   images?: ImageSketch;
+  /** The follow-up probe wordings the sketch repeats (conversational probing); null for other kinds. */
+  probes: readonly string[] | null;
+  /** Picks the sketch's usual instruction wording in each language (multilingual harvests); 0 for other kinds. */
+  wordingSeed: number;
 }
 
 /** A campaign sketch's image tooling: its instruction templates, image host and screen setup. */

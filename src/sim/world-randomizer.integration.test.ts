@@ -38,6 +38,12 @@ describe('simulate --randomize', () => {
       expect(read(again, file).equals(read(first, file)), file).toBe(true);
       expect(read(replay, file).equals(read(first, file)), file).toBe(true);
     }
+    // Every world has a campaign of a later kind: its accounts are labelled like every campaign's.
+    const labels = read(first, 'labels.jsonl').toString().trim().split('\n').map((line) => JSON.parse(line) as { label: string; campaign: string | null; persona: string });
+    const later = labels.filter((label) => label.persona === 'conversational_probing' || label.persona === 'multilingual_harvest');
+    expect(later.length).toBeGreaterThan(0);
+    for (const label of later) expect(label.label === 'attack' && label.campaign !== null && label.campaign.startsWith(label.persona.replace('_', '-'))).toBe(true);
+    for (const persona of ['tutoring_app', 'translation_agency', 'synthetic_data_team']) expect(labels.filter((label) => label.persona === persona).every((label) => label.label === 'benign' && label.campaign === null)).toBe(true);
   });
 
   it('asks for exactly one of --scenario and --randomize', async () => {

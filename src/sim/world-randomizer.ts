@@ -10,6 +10,9 @@ import {
   TEXT_CAMPAIGN_TASKS,
   VISION_TASKS,
   CUSTOMER_TASKS,
+  LATER_CAMPAIGN_KINDS,
+  PERSONA_NAMES,
+  PROMPT_LANGUAGES,
   PROMPT_STYLES,
   PROVIDER_NETWORKS,
   type CampaignKind,
@@ -132,22 +135,28 @@ function drawScenarioInput(seed: number): ScenarioInput {
   const draw = new Draw(rng, days, round(Math.exp(rng.uniform(Math.log(0.5), Math.log(1.3))) * Math.min(1, 8 / days), 2), providers);
   const start = new Date(WINDOW_STARTS_FROM + rng.int(84) * 86_400_000 + rng.int(24) * 3_600_000).toISOString().replace('.000Z', 'Z');
   const personas = {} as Record<PersonaName, unknown>;
-  // Groups added later draw from streams of their own, after everything else, so that adding
-  // them left the earlier worlds' draws as they were.
+  // Personas and campaign kinds added later draw from streams of their own, so that every world
+  // drawn before they existed keeps each of its earlier draws (and so its earlier groups' traffic).
   const later = (key: string) => new Draw(createRng(deriveSeed(seed, seedOfText(`randomize:${key}`))), days, draw.volume, providers);
   const imagePersonas = new Set<string>(IMAGE_PERSONA_NAMES);
-  for (const name of Object.keys(PERSONA_DRAWS) as PersonaName[]) if (!imagePersonas.has(name)) personas[name] = PERSONA_DRAWS[name](draw);
+  const textLater = later('later');
+  for (const name of Object.keys(PERSONA_DRAWS) as PersonaName[]) {
+    if (!imagePersonas.has(name)) personas[name] = PERSONA_DRAWS[name](LATER_PERSONAS.includes(name) ? textLater : draw);
+  }
   const campaignCount = rng.range(2, 6);
-  const textKinds = CAMPAIGN_KINDS.filter((kind) => !(IMAGE_CAMPAIGN_KINDS as readonly string[]).includes(kind));
-  const campaigns = Array.from({ length: campaignCount }, (_, index) => drawCampaign(draw, draw.pick(textKinds), index));
+  const firstKinds = CAMPAIGN_KINDS.filter((kind) => !(IMAGE_CAMPAIGN_KINDS as readonly string[]).includes(kind) && !LATER_CAMPAIGN_KINDS.includes(kind));
+  const campaigns = Array.from({ length: campaignCount }, (_, index) => drawCampaign(draw, draw.pick(firstKinds), index));
   for (const name of IMAGE_PERSONA_NAMES) personas[name] = PERSONA_DRAWS[name](later(name));
   const imageDraw = later('image-campaigns');
-  // Most worlds get one or two campaigns that send images, of either kind.
+  // Most worlds get one or two campaigns that send images, of either kind...
   const imageCampaigns = imageDraw.pick([0, 1, 1, 2, 2]);
   for (let i = 0; i < imageCampaigns; i++) campaigns.push(drawCampaign(imageDraw, imageDraw.pick(IMAGE_CAMPAIGN_KINDS), campaigns.length));
+  // ...and every world one or two that probe in conversations or harvest in other languages.
+  const laterCount = textLater.int(1, 2);
+  for (let k = 0; k < laterCount; k++) campaigns.push(drawCampaign(textLater, textLater.pick(LATER_CAMPAIGN_KINDS), campaigns.length));
   return {
     name: `randomized-${seed}`,
-    description: `A world drawn from wide ranges by --randomize --seed ${seed}: every persona, ${campaignCount} campaigns of random kinds${imageCampaigns > 0 ? ` and ${imageCampaigns} sending images` : ''}.`,
+    description: `A world drawn from wide ranges by --randomize --seed ${seed}: every persona, ${campaigns.length} campaigns of random kinds${imageCampaigns > 0 ? ` (${imageCampaigns} sending images)` : ''}.`,
     window: { start, days },
     release: { at_day: draw.uniform(1, days - 0.5, 1) },
     apis: draw.weights(API_KINDS),
@@ -168,6 +177,8 @@ function drawScenarioInput(seed: number): ScenarioInput {
 
 // ---------------------------------------------------------------------------------------------
 // Personas. Counts are chosen so that each hard negative has at least about ten accounts.
+
+const LATER_PERSONAS: readonly PersonaName[] = ['tutoring_app', 'translation_agency', 'synthetic_data_team'];
 
 const PERSONA_DRAWS: { [P in PersonaName]: (draw: Draw) => unknown } = {
   chat_user: (d) => ({
@@ -344,6 +355,50 @@ const PERSONA_DRAWS: { [P in PersonaName]: (draw: Draw) => unknown } = {
     benchmarks: d.weights(BENCHMARKS, d.int(2, 5)),
     new_model: d.newModel([0.2, 0.8], [4, 48], [0, 12]),
   }),
+  tutoring_app: (d) => {
+    const apps = d.int(2, 4);
+    const least = Math.max(2, Math.ceil(10 / apps));
+    return {
+      apps,
+      accounts_per_app: [least, least + d.int(0, 2)],
+      sessions_per_day: round(d.logUniform(3, 30, 1) * d.volume, 1),
+      activity_spread: d.uniform(0.3, 1, 2),
+      students: d.range([100, 1000], [2000, 30000]),
+      end_user_id_share: d.uniform(0, 1, 2),
+      follow_ups: d.range([0, 2], [3, 7]),
+      output_chars: d.range([150, 400], [600, 1400]),
+      new_model: d.newModel([0, 0.4], [24, 168], [0, 72]),
+    };
+  },
+  translation_agency: (d) => {
+    const agencies = d.int(1, 3);
+    const least = Math.max(3, Math.ceil(10 / agencies));
+    return {
+      agencies,
+      accounts_per_agency: [least, least + d.int(0, 3)],
+      requests_per_account_day: round(d.logUniform(20, 150, 1) * d.volume, 1),
+      languages: d.range([2, 5], [6, 12]),
+      chunk_chars: d.range([300, 1000], [1500, 3000]),
+      office_hours: [d.int(7, 9), d.int(17, 20)],
+      new_model: d.newModel([0, 0.3], [24, 168], [0, 96]),
+    };
+  },
+  synthetic_data_team: (d) => {
+    const teams = d.int(1, 3);
+    const least = Math.max(3, Math.ceil(10 / teams));
+    const start = d.int(0, 3);
+    return {
+      teams,
+      accounts_per_team: [least, least + d.int(0, 2)],
+      jobs_per_day: round(d.uniform(0.3, 1.5, 2) * d.volume, 2),
+      prompts_per_job: d.range([30, 100], [100, 400]),
+      job_hours: [start, start + d.int(2, 6)],
+      templates: d.range([1, 3], [3, 7]),
+      output_chars: d.range([800, 2000], [2500, 6000]),
+      temperature: d.range([0.7, 0.9], [0.9, 1.2], 2),
+      new_model: d.newModel([0, 0.1], [24, 96], [0, 48]),
+    };
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -395,6 +450,10 @@ interface CampaignDraft {
     image_url_share?: number;
     image_kilobytes?: [number, number];
     image_resend_share?: number;
+    follow_ups?: [number, number];
+    probe_wordings?: [number, number];
+    languages?: Partial<Record<(typeof PROMPT_LANGUAGES)[number], number>>;
+    languages_per_account?: [number, number];
   };
 }
 
@@ -456,6 +515,16 @@ const CAMPAIGN_TRAITS: Record<CampaignKind, (draw: Draw, campaign: CampaignDraft
     // Long loops: fewer, longer sessions carry the campaign's volume.
     c.content.multi_sample_share = 0;
     if (d.chance(0.4)) c.schedule = 'shifts';
+  },
+  conversational_probing: (d, c) => {
+    c.content.tasks = d.weights(['cot', 'rubric'] as const, d.int(1, 2), ['cot']);
+    c.content.follow_ups = d.range([1, 3], [3, 8]);
+    c.content.probe_wordings = d.range([1, 4], [4, 10]);
+  },
+  multilingual_harvest: (d, c) => {
+    c.content.tasks = d.weights(['cot', 'rubric'] as const, d.int(1, 2), ['cot']);
+    c.content.languages = d.weights(PROMPT_LANGUAGES, d.int(2, PROMPT_LANGUAGES.length));
+    c.content.languages_per_account = [1, d.int(1, 4)];
   },
 };
 

@@ -1,6 +1,6 @@
 import { loadPromptCorpora, defaultCorporaDir, type PromptCorpora } from '../corpus-loader.js';
 import { loadScenario, packageRoot } from '../scenario-loader.js';
-import type { Scenario } from '../scenario-schema.js';
+import { PERSONA_NAMES, type PersonaName, type Scenario } from '../scenario-schema.js';
 import { MESSAGE_OVERHEAD_TOKENS, tokensOf } from '../token-estimator.js';
 
 export const CORPORA_DIR = defaultCorporaDir(packageRoot());
@@ -15,6 +15,19 @@ export function testCorpora(): PromptCorpora {
 
 export function smokeScenario(): Scenario {
   return loadScenario('smoke').scenario;
+}
+
+/** The personas a scenario holds: every one, except product customers it sets to 0. */
+export function personasOf(scenario: Scenario): PersonaName[] {
+  const { tutoring_app, translation_agency, synthetic_data_team, accessibility_app, document_pipeline, browser_automation } = scenario.personas;
+  const none: string[] = [];
+  if (accessibility_app.apps === 0) none.push('accessibility_app');
+  if (document_pipeline.pipelines === 0) none.push('document_pipeline');
+  if (browser_automation.platforms === 0) none.push('browser_automation');
+  if (tutoring_app.apps === 0) none.push('tutoring_app');
+  if (translation_agency.agencies === 0) none.push('translation_agency');
+  if (synthetic_data_team.teams === 0) none.push('synthetic_data_team');
+  return PERSONA_NAMES.filter((persona) => !none.includes(persona));
 }
 
 type Json = Record<string, unknown>;
