@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validExchangeLine } from '../ingest/test-support/exchange-lines.js';
 import type { ApiKeyRole } from '../store/service-tables.js';
 import { clusterFinding } from './test-support/scripted-engine.js';
+import { liveEngineModule } from './engine-module.js';
 import { createTestService, type TestService, type TestServiceOptions } from './test-support/service-fixture.js';
 import { gzipInPieces } from './test-support/gzip-in-pieces.js';
 
@@ -447,6 +449,23 @@ describe('restart', () => {
     const replayed = [...script.observed].sort((a, b) => String(a.id).localeCompare(String(b.id)));
     expect(replayed).toEqual(live);
     expect(restarted.core.health().exchanges_recovered).toBe(6);
+  });
+
+  it('logs at start-up the account count that /healthz reports: accounts with a score, not accounts merely known', async () => {
+    const service = await start();
+    const known = ['acct_p', 'acct_q', 'acct_r', 'acct_quiet'].map((accountId) => JSON.stringify({ account_id: accountId })).join('\n');
+    await service.app.inject({ method: 'POST', url: '/v1/accounts', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: known });
+    await postExchanges(service, ['acct_p', 'acct_q', 'acct_r'].flatMap((accountId) => lines(2, { prefix: accountId, accountId })).join('\n'));
+    const dbPath = join(service.dir, 'store.duckdb');
+    services.splice(services.indexOf(service), 1);
+    await service.close();
+    const logged: Record<string, unknown>[] = [];
+    const destination = { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) };
+    const engine = { module: liveEngineModule, script: { scores: new Map(), clusters: [], relinks: 0 } };
+    const restarted = await start({ dbPath, engine, logger: pino({ level: 'info' }, destination) });
+    const recovered = logged.find((entry) => entry.msg === 'recovered scores from the store');
+    expect(recovered?.accounts).toBe(3);
+    expect((await restarted.app.inject({ method: 'GET', url: '/healthz' })).json().accounts).toBe(3);
   });
 });
 

@@ -153,7 +153,9 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
     );
     // Through the scheduler, so /healthz counts the start-up relink like every other.
     await relink.runNow();
-    logger.info({ exchanges: recovered, accounts: scoring.accountCount, engine: scoring.engineName, seconds: round((performance.now() - recoveryStarted) / 1000) }, 'recovered scores from the store');
+    // The count /healthz reports: accounts with a recovered score, once every score has landed.
+    await scoring.idle();
+    logger.info({ exchanges: recovered, accounts: book.accountCount, engine: scoring.engineName, seconds: round((performance.now() - recoveryStarted) / 1000) }, 'recovered scores from the store');
 
 
     // Room for a large day of traffic on top of what is stored; the filter caps its own size.
