@@ -171,11 +171,7 @@ function singleTask(request: SessionRequest, runtime: CampaignRuntime, sketch: C
     return { request: spec, response };
   }
   if (styled !== null && styled.style !== 'elicit') {
-    const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
-    const text =
-      styled.style === 'plain'
-        ? fill(PLAIN_QUESTION_FRAMES[rng.pick(styled.wording.plainQuestion)]!, { q: question })
-        : withInstruction(question, rng.pick(styled.wording.reasoning), styled.wording.requestFirst);
+    const { question, text } = styledReasoningPrompt(request, styled);
     const spec = campaignRequest(request, runtime, [{ role: 'user', text }], { system: system ?? null });
     return { request: spec, response: responseOf(request, spec, 'steps', topicOf(question), length) };
   }
@@ -185,6 +181,17 @@ function singleTask(request: SessionRequest, runtime: CampaignRuntime, sketch: C
 }
 
 /** Grading in the plain style (a bare score) or in a paraphrased wording with the sketch's criteria. */
+/** A reasoning problem worded plainly or with a paraphrased ask, in the sketch's wordings. */
+function styledReasoningPrompt(request: SessionRequest, styled: { style: PromptStyle; wording: SketchWording }): { question: string; text: string } {
+  const { rng } = request;
+  const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
+  const text =
+    styled.style === 'plain'
+      ? fill(PLAIN_QUESTION_FRAMES[rng.pick(styled.wording.plainQuestion)]!, { q: question })
+      : withInstruction(question, rng.pick(styled.wording.reasoning), styled.wording.requestFirst);
+  return { question, text };
+}
+
 function styledRubricPrompt(request: SessionRequest, sketch: CampaignSketch, style: PromptStyle, wording: SketchWording): { text: string; question: string; pairwise: boolean } {
   const { rng, corpora } = request;
   const pick = pickPrompt(corpora, RUBRIC_SOURCES, rng);
@@ -305,11 +312,7 @@ export function seedRequest(request: SessionRequest, runtime: CampaignRuntime, s
     return { text, question, system: system === undefined ? RUBRIC_SYSTEMS[sketch.rubricSystem]! : system, style: 'grade' };
   }
   if (styled !== null && styled.style !== 'elicit') {
-    const question = pickPrompt(request.corpora, COT_SOURCES, rng).text;
-    const text =
-      styled.style === 'plain'
-        ? fill(PLAIN_QUESTION_FRAMES[rng.pick(styled.wording.plainQuestion)]!, { q: question })
-        : withInstruction(question, rng.pick(styled.wording.reasoning), styled.wording.requestFirst);
+    const { question, text } = styledReasoningPrompt(request, styled);
     return { text, question, system: system ?? null, style: 'steps' };
   }
   const cot = cotPrompt(request, sketch);
