@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // One test process at a time: integration tests start CLI processes and DuckDB, which take
+    // every core, and with a second test process beside them the runner's own process could miss
+    // a test process's 60-second progress call ("Timeout calling onTaskUpdate", failing a run
+    // whose tests all passed). One process leaves it a core; the suite takes longer, not more.
+    poolOptions: { forks: { maxForks: 1, minForks: 1 } },
     projects: [
       {
         extends: true,
