@@ -20,6 +20,7 @@ import {
   createDetectionEngine,
   exampleKey,
   excerpt,
+  formatCount,
   reflag,
   resolveThreshold,
   type DetectionConfig,
@@ -172,7 +173,7 @@ export async function loadEngineFromStore(
  * JavaScript heap an analysis holds per account, rounded up from the measured 5.3 KB
  * (docs/performance.md, "Memory per account"): per-account state, summaries and assessments.
  */
-export const HEAP_BYTES_PER_ACCOUNT = 6_000;
+const HEAP_BYTES_PER_ACCOUNT = 6_000;
 const HEAP_BASE_BYTES = 300 * 2 ** 20;
 
 /**
@@ -186,7 +187,7 @@ function warnOfHeap(overview: StoreOverview, logger: AnalysisOptions['logger']):
   const megabytes = Math.ceil((needed * 1.25) / 2 ** 30) * 1024;
   logger?.warn(
     { accounts: overview.accounts, neededMegabytes: Math.round(needed / 2 ** 20), heapLimitMegabytes: Math.round(limit / 2 ** 20) },
-    `${overview.accounts.toLocaleString('en-US')} accounts need about ${Math.round(needed / 2 ** 20).toLocaleString('en-US')} MB of JavaScript heap, more than this process has (${Math.round(limit / 2 ** 20).toLocaleString('en-US')} MB): run with NODE_OPTIONS=--max-old-space-size=${megabytes}`,
+    `${formatCount(overview.accounts)} accounts need about ${formatCount(needed / 2 ** 20)} MB of JavaScript heap, more than this process has (${formatCount(limit / 2 ** 20)} MB): run with NODE_OPTIONS=--max-old-space-size=${megabytes}`,
   );
 }
 

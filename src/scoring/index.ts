@@ -8,5 +8,5 @@ export { buildFindings, buildAccountFinding, buildClusterFinding, exampleKey } f
 export type { FindingTexts, FindingsOptions } from './findings-builder.js';
 export { DETECTOR_REGISTRY } from './detector-registry.js';
 export type { RegisteredDetector } from './detector-registry.js';
-export { excerpt, noisyOr, ramp, runDetector } from './detector.js';
+export { excerpt, formatCount, noisyOr, ramp, runDetector } from './detector.js';
 export type { DetectorDefinition, DetectorResult, DetectorLevel, DetectorRole } from './detector.js';
