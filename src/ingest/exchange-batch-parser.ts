@@ -71,7 +71,7 @@ export function parseExchangeBatch(input: ExchangeBatchInput, onRow: RowSink): E
     if (contentEnd > start && bytes[contentEnd - 1] === 0x0d) contentEnd--;
     lineCount++;
     const lineBytes = bytes.subarray(start, contentEnd);
-    if (isBlank(lineBytes)) {
+    if (isBlankLine(lineBytes)) {
       blank++;
     } else if (!isUtf8(lineBytes)) {
       problems.push(lineProblem(line, 'invalid_utf8', null, 'the line is not valid UTF-8', lineBytes, input.rawExcerptBytes));
@@ -141,7 +141,8 @@ export function oversizeLineProblem(line: number, size: number, head: Buffer, ma
   return lineProblem(line, 'oversize', null, `the record is ${size} bytes; the limit is ${maxRecordBytes} (--max-record-bytes)`, head, rawExcerptBytes);
 }
 
-function isBlank(bytes: Buffer): boolean {
+/** Spaces, tabs and carriage returns only: a line the ingest counts as blank, not as a record. */
+export function isBlankLine(bytes: Buffer): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;

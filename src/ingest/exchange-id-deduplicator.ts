@@ -93,7 +93,7 @@ export class ExchangeIdDeduplicator {
   }
 
   /**
-   * Looks up the waiting rows in the store, in the caller's transaction, and adds those found to
+   * Looks up the waiting rows in the store, before the unit is inserted, and adds those found to
    * their batch's duplicate rows. Returns how many were duplicates.
    */
   async confirm(): Promise<number> {

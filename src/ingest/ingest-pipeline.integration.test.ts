@@ -89,6 +89,21 @@ describe('ingest', () => {
     expect(await store.countExchanges()).toBe(2 + storedTruncated);
   });
 
+  it('reads an accounts file as the service reads POST /v1/accounts: a line that is not UTF-8 is quarantined, not stored mangled', async () => {
+    const dir = workspace();
+    const path = join(dir, 'accounts.jsonl');
+    writeFileSync(path, Buffer.concat([Buffer.from('{"account_id": "acct_ok"}\n{"account_id": "acct_'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n\n{"org_id": "o"}\n')]));
+    const store = await openStore(join(dir, 'store.duckdb'));
+    const quarantinePath = join(dir, 'q.jsonl');
+    const summary = await ingest(store, [], quarantinePath, { accountFiles: [path] });
+    expect(summary.sources[0]).toMatchObject({ kind: 'accounts', linesRead: 4, stored: 1, blank: 1, quarantined: 2, quarantinedByReason: { invalid_utf8: 1, missing_field: 1 } });
+    expect((await store.query<{ account_id: string }>('SELECT account_id FROM accounts')).map((row) => row.account_id)).toEqual(['acct_ok']);
+    expect(readQuarantine(quarantinePath).map((entry) => [entry.file, entry.line, entry.reason])).toEqual([
+      [path, 2, 'invalid_utf8'],
+      [path, 4, 'missing_field'],
+    ]);
+  });
+
   it('quarantines exchange times outside the window as bad_timestamp, and a wider window takes them', async () => {
     const dir = workspace();
     const path = join(dir, 'log.jsonl');

@@ -1,11 +1,12 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
+import type { DuckDbStore, SourceRecord, StagedFile, StoredAccount } from '../store/duckdb-store.js';
 import { stagingRowLimit } from '../store/staged-batch-writer.js';
 import type { Logger } from '../util/log.js';
-import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
 import { InputError } from '../util/errors.js';
-import { parseAccountLine } from './account-validator.js';
+import { parseAccountBatch } from './account-batch-parser.js';
+import { createBatchParserPool, type BatchParserPool } from './batch-parser-pool.js';
+import { commitIngestUnit } from './ingest-commit.js';
 import { lineProblem, oversizeLineProblem, type LineProblem } from './exchange-batch-parser.js';
 import { StagedBatchParser, type StagedBatchInput, type StagedBatchResult } from './staged-batch-parser.js';
 import { ExchangeIdDeduplicator, type DeduplicatorStats } from './exchange-id-deduplicator.js';
@@ -16,7 +17,6 @@ import type { QuarantineReason } from './record-problem.js';
 import type { TextPolicy } from './text-policy.js';
 import type { ExchangeFormat } from './exchange-formats.js';
 import { DEFAULT_WINDOW_SPEC, resolveTimestampWindow, type TimestampWindow, type TimestampWindowSpec } from './timestamp-window.js';
-import type { Account } from '../model/account.js';
 import { formatRfc3339 } from './rfc3339-timestamp.js';
 
 export interface IngestOptions {
@@ -300,74 +300,59 @@ function recordProblems(context: RunContext, run: SourceRun, problems: readonly 
   }
 }
 
-/** A reader event that is not a batch of lines becomes one quarantined line. */
-function eventProblem(context: RunContext, event: Exclude<LineBatchEvent, { kind: 'batch' }>): LineProblem {
-  if (event.kind === 'oversize') return oversizeLineProblem(event.line, event.size, event.excerpt, context.maxRecordBytes, context.rawExcerptBytes);
-  return { ...lineProblem(event.line, 'truncated_gzip', null, event.message, event.excerpt, context.rawExcerptBytes), rawBytes: event.excerpt.length };
+/**
+ * A reader event that is not a batch of lines becomes one quarantined line; an oversize line
+ * was read past, so the checkpoint moves over it.
+ */
+function recordReaderProblem(context: RunContext, run: SourceRun, event: Exclude<LineBatchEvent, { kind: 'batch' }>): void {
+  if (event.kind === 'oversize') {
+    recordProblems(context, run, [oversizeLineProblem(event.line, event.size, event.excerpt, context.maxRecordBytes, context.rawExcerptBytes)]);
+    run.summary.linesRead++;
+    context.linesRead++;
+    run.checkpoint.linesDone = event.line;
+    run.checkpoint.lastLineHash = lineFingerprint(event.excerpt);
+  } else {
+    recordProblems(context, run, [{ ...lineProblem(event.line, 'truncated_gzip', null, event.message, event.excerpt, context.rawExcerptBytes), rawBytes: event.excerpt.length }]);
+  }
 }
 
-async function commit(context: RunContext, run: SourceRun, staged: StagedFile[], complete: boolean, ids: ExchangeIdDeduplicator | null = null): Promise<void> {
+/**
+ * Commits what the source has read since the last commit, with its checkpoint. Rows the id
+ * filter could not clear were counted as stored; the store has the last word on them.
+ */
+async function commit(context: RunContext, run: SourceRun, unit: { staged?: StagedFile[]; accounts?: StoredAccount[] }, complete: boolean, ids: ExchangeIdDeduplicator | null = null): Promise<void> {
   const started = performance.now();
-  if (ids !== null) {
-    // Rows the id filter could not clear were counted as stored; the store has the last word.
-    const late = await ids.confirm();
-    run.summary.duplicates += late;
-    run.checkpoint.duplicates += late;
-    run.summary.stored -= late;
-    run.checkpoint.stored -= late;
-    context.storedTotal -= late;
-  }
-  await context.store.insertStagedExchanges(staged);
-  const inserted = performance.now();
-  run.checkpoint.complete = complete;
-  await context.store.updateSource(run.checkpoint.sourceId, run.checkpoint);
-  await context.store.run('COMMIT');
-  ids?.settle();
-  context.logger.debug({ files: staged.length, insertMs: Math.round(inserted - started), commitMs: Math.round(performance.now() - inserted) }, 'committed');
-  // Quarantine records are written only once the lines they account for are committed, so a
-  // resumed run never writes them twice.
-  await context.quarantine.write(run.quarantineBuffer);
-  run.quarantineBuffer = [];
-  await Promise.all(staged.splice(0).map((file) => rm(file.path, { force: true })));
-}
-
-/** Parses batches on worker threads, or on this thread when asked for none. */
-interface BatchParser {
-  parse(input: StagedBatchInput): Promise<StagedBatchResult>;
-  readonly parallelism: number;
-  close(): Promise<void>;
-}
-
-function ownsBuffer(bytes: Uint8Array): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
-}
-
-async function createBatchParser(workers: number): Promise<BatchParser> {
-  if (workers === 0) {
-    const inline = await StagedBatchParser.create();
-    // One staging database: batches must be staged one after another, as a worker does.
-    let queue: Promise<unknown> = Promise.resolve();
-    return {
-      parse: (input) => {
-        const result = queue.then(() => inline.parse(input));
-        queue = result.catch(() => undefined);
-        return result;
+  const staged = unit.staged?.splice(0) ?? [];
+  await commitIngestUnit(
+    { store: context.store, ids, quarantine: context.quarantine },
+    {
+      staged,
+      accounts: unit.accounts,
+      settleCounts: (late) => {
+        run.summary.duplicates += late;
+        run.checkpoint.duplicates += late;
+        run.summary.stored -= late;
+        run.checkpoint.stored -= late;
+        context.storedTotal -= late;
+        run.checkpoint.complete = complete;
+        const quarantine = run.quarantineBuffer;
+        run.quarantineBuffer = [];
+        return { checkpoint: run.checkpoint, quarantine };
       },
-      parallelism: 1,
-      close: async () => {
-        await queue;
-        inline.close();
-      },
-    };
-  }
-  const pool: WorkerPool<StagedBatchInput, StagedBatchResult> = createWorkerPool(new URL('./exchange-parse-worker.js', import.meta.url), workers);
-  return {
-    // The batch's bytes are moved to the worker rather than copied when they own their buffer
-    // (the reader's batches do); the producer lets go of them once handed over.
-    parse: (input) => pool.run(input, ownsBuffer(input.bytes) ? [input.bytes.buffer as ArrayBuffer] : []),
-    parallelism: workers,
-    close: () => pool.close(),
-  };
+    },
+  );
+  context.logger.debug({ files: staged.length, ms: Math.round(performance.now() - started) }, 'committed');
+}
+
+type BatchParser = BatchParserPool<StagedBatchInput, StagedBatchResult>;
+
+function createBatchParser(workers: number): Promise<BatchParser> {
+  return createBatchParserPool<StagedBatchInput, StagedBatchResult>({
+    workers,
+    workerUrl: new URL('./exchange-parse-worker.js', import.meta.url),
+    createInline: () => StagedBatchParser.create(),
+    bytesOf: (input) => input.bytes,
+  });
 }
 
 async function ingestExchanges(
@@ -394,8 +379,6 @@ async function ingestExchanges(
   let wakeConsumer: (() => void) | null = null;
   let readerDone = false;
   let uncommittedRows = 0;
-  await context.store.run('BEGIN TRANSACTION');
-  let open = true;
 
   const consume = async (): Promise<void> => {
     for (;;) {
@@ -427,18 +410,11 @@ async function ingestExchanges(
         run.checkpoint.linesDone = event.firstLine + event.lineCount - 1;
         run.checkpoint.lastLineHash = parsed!.lastLineFingerprint;
       } else {
-        recordProblems(context, run, [eventProblem(context, event)]);
-        if (event.kind === 'oversize') {
-          run.summary.linesRead++;
-          context.linesRead++;
-          run.checkpoint.linesDone = event.line;
-          run.checkpoint.lastLineHash = lineFingerprint(event.excerpt);
-        }
+        recordReaderProblem(context, run, event);
       }
       if (uncommittedRows >= context.commitRows) {
-        await commit(context, run, staged, false, ids);
+        await commit(context, run, { staged }, false, ids);
         uncommittedRows = 0;
-        await context.store.run('BEGIN TRANSACTION');
       }
     }
   };
@@ -475,21 +451,15 @@ async function ingestExchanges(
     }
   };
 
+  let committed = false;
   try {
     await Promise.all([produce(), consume()]);
-    if (run.resumeMismatch) {
-      await context.store.run('ROLLBACK');
-      ids.abandon();
-      open = false;
-      return;
-    }
-    await commit(context, run, staged, true, ids);
-    open = false;
+    // A changed file is read again from the start: what this pass screened is let go.
+    if (run.resumeMismatch) return;
+    await commit(context, run, { staged }, true, ids);
+    committed = true;
   } finally {
-    if (open) {
-      await context.store.run('ROLLBACK').catch(() => undefined);
-      ids.abandon();
-    }
+    if (!committed) ids.abandon();
     await Promise.all(staged.map((file) => rm(file.path, { force: true })));
   }
 }
@@ -499,62 +469,28 @@ const EMPTY = Buffer.alloc(0);
 async function ingestAccounts(context: RunContext, file: string, source: SourceRecord, run: SourceRun): Promise<void> {
   run.summary.alreadyIngested = source.linesDone;
   run.summary.linesRead = source.linesDone;
-  const hashKey = context.store.hashKey;
-  let accounts: { account: Account; sourceId: number; line: number }[] = [];
-  await context.store.run('BEGIN TRANSACTION');
-  let open = true;
-  try {
-    for await (const event of readerFor(context, file, source, run)) {
-      if (run.resumeMismatch) break;
-      if (event.kind !== 'batch') {
-        recordProblems(context, run, [eventProblem(context, event)]);
-        if (event.kind === 'oversize') run.summary.linesRead++;
-        continue;
-      }
-      const problems: LineProblem[] = [];
-      let line = event.firstLine;
-      let start = 0;
-      const bytes = event.bytes;
-      while (start < bytes.length) {
-        const end = bytes.indexOf(0x0a, start);
-        const lineBytes = bytes.subarray(start, end === -1 ? bytes.length : end);
-        const text = lineBytes.toString('utf8').trim();
-        if (text.length === 0) {
-          run.summary.blank++;
-          run.checkpoint.blank++;
-        } else {
-          const parsed = parseAccountLine(text, hashKey);
-          if (parsed.ok) {
-            accounts.push({ account: parsed.value, sourceId: source.sourceId, line });
-            run.summary.stored++;
-            run.checkpoint.stored++;
-          } else {
-            problems.push(lineProblem(line, parsed.problem.reason, parsed.problem.field, parsed.problem.message, lineBytes, context.rawExcerptBytes));
-          }
-        }
-        line++;
-        start = (end === -1 ? bytes.length : end) + 1;
-      }
-      recordProblems(context, run, problems);
-      run.summary.linesRead += event.lineCount;
-      run.checkpoint.linesDone = event.firstLine + event.lineCount - 1;
-      run.checkpoint.lastLineHash = lineFingerprint(lastLineOf(bytes));
-      if (accounts.length >= 50_000) {
-        await context.store.upsertAccounts(accounts);
-        accounts = [];
-        await commit(context, run, [], false);
-        await context.store.run('BEGIN TRANSACTION');
-      }
+  let accounts: StoredAccount[] = [];
+  for await (const event of readerFor(context, file, source, run)) {
+    if (run.resumeMismatch) return;
+    if (event.kind !== 'batch') {
+      recordReaderProblem(context, run, event);
+      continue;
     }
-    if (run.resumeMismatch) {
-      await context.store.run('ROLLBACK');
-      open = false;
-      return;
+    const parsed = parseAccountBatch(event.bytes, event.firstLine, source.sourceId, context.store.hashKey, context.rawExcerptBytes);
+    accounts.push(...parsed.accounts);
+    run.summary.stored += parsed.accounts.length;
+    run.checkpoint.stored += parsed.accounts.length;
+    run.summary.blank += parsed.blank;
+    run.checkpoint.blank += parsed.blank;
+    recordProblems(context, run, parsed.problems);
+    run.summary.linesRead += event.lineCount;
+    run.checkpoint.linesDone = event.firstLine + event.lineCount - 1;
+    run.checkpoint.lastLineHash = lineFingerprint(lastLineOf(event.bytes));
+    if (accounts.length >= 50_000) {
+      await commit(context, run, { accounts }, false);
+      accounts = [];
     }
-    await context.store.upsertAccounts(accounts);
-    await commit(context, run, [], true);
-    open = false;
-  } finally {
-    if (open) await context.store.run('ROLLBACK').catch(() => undefined);
   }
+  if (run.resumeMismatch) return;
+  await commit(context, run, { accounts }, true);
 }

@@ -1,9 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import type { Account } from '../model/account.js';
-import { parseAccountLine } from '../ingest/account-validator.js';
-import { oversizeLineProblem } from '../ingest/exchange-batch-parser.js';
-import type { DuckDbStore } from '../store/duckdb-store.js';
+import { commitIngestUnit, QuarantineWriteError, parseAccountBatch, type QuarantineRecord, type QuarantineWriter, type TextPolicy } from '../ingest/index.js';
+import { oversizeLineProblem, type LineProblem } from '../ingest/index.js';
+import type { DuckDbStore, StoredAccount } from '../store/duckdb-store.js';
 import { InputError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
 import { decodeExchangeBody, type ExchangeBodyFormat } from './exchange-body-decoder.js';
 import type { RecordError } from './http-batch-parser.js';
 import { PayloadTooLargeError } from './service-errors.js';
@@ -16,56 +16,59 @@ export interface AccountReceipt {
   errors: RecordError[];
 }
 
+export interface AccountIngestOptions {
+  store: DuckDbStore;
+  gate: StoreGate;
+  quarantine: QuarantineWriter;
+  logger: Logger;
+  sourceId: number;
+  /** Names the batch in its quarantine records, as the file name does for an accounts file. */
+  batchName: string;
+  textPolicy: TextPolicy;
+  maxDecompressedBytes: number;
+  maxRecordBytes: number;
+  onStored: (accounts: Account[]) => void;
+}
+
 /**
- * POST /v1/accounts: account records (new sign-ups, changed payment methods) validated as the
- * CLI validates an accounts file, upserted in one transaction (a later record for an account
- * replaces the earlier one) and only then handed to the engine. Account batches are small and
- * rare next to exchanges, so they are parsed on the main thread.
+ * POST /v1/accounts: account records (new sign-ups, changed payment methods) read as the
+ * accounts file is read, upserted in one transaction (a later record for an account replaces
+ * the earlier one), their bad lines written to the quarantine file, and only then handed to the
+ * engine. Account batches are small and rare next to exchanges, so they are parsed here.
  */
-export async function ingestAccounts(
-  {
-    store,
-    gate,
-    sourceId,
-    maxDecompressedBytes,
-    maxRecordBytes,
-    onStored,
-  }: { store: DuckDbStore; gate: StoreGate; sourceId: number; maxDecompressedBytes: number; maxRecordBytes: number; onStored: (accounts: Account[]) => void },
-  body: Uint8Array,
-  format: ExchangeBodyFormat,
-  gzip: boolean,
-): Promise<AccountReceipt> {
-  const accounts: { account: Account; sourceId: number; line: number }[] = [];
-  const errors: RecordError[] = [];
+export async function ingestAccounts(options: AccountIngestOptions, body: Uint8Array, format: ExchangeBodyFormat, gzip: boolean): Promise<AccountReceipt> {
+  const { store, maxRecordBytes } = options;
+  const rawExcerptBytes = options.textPolicy === 'none' ? 0 : 4096;
+  const accounts: StoredAccount[] = [];
+  const quarantine: QuarantineRecord[] = [];
   let received = 0;
-  for await (const event of decodeExchangeBody(body, { format, gzip, maxDecompressedBytes, maxRecordBytes })) {
+  for await (const event of decodeExchangeBody(body, { format, gzip, maxDecompressedBytes: options.maxDecompressedBytes, maxRecordBytes })) {
     if (event.kind === 'refused') throw event.status === 413 ? new PayloadTooLargeError(event.message) : new InputError(event.message.replace('exchanges', 'accounts'));
+      let problems: LineProblem[];
     if (event.kind === 'oversize') {
-      received++;
-      const { reason, field, message } = oversizeLineProblem(event.line, event.size, event.excerpt, maxRecordBytes, 0);
-      errors.push({ index: event.line - 1, reason, field, message });
-      continue;
+      problems = [oversizeLineProblem(event.line, event.size, event.excerpt, maxRecordBytes, rawExcerptBytes)];
+    } else {
+      const parsed = parseAccountBatch(event.bytes, event.firstLine, options.sourceId, store.hashKey, rawExcerptBytes);
+      accounts.push(...parsed.accounts);
+      received += parsed.accounts.length;
+      problems = parsed.problems;
     }
-    const bytes = event.bytes;
-    let start = 0;
-    for (let line = event.firstLine; start < bytes.length; line++) {
-      let end = bytes.indexOf(0x0a, start);
-      if (end === -1) end = bytes.length;
-      const record = bytes.subarray(start, end);
-      start = end + 1;
-      const text = isUtf8(record) ? record.toString('utf8').trim() : null;
-      if (text === '') continue;
-      received++;
-      if (text === null) {
-        errors.push({ index: line - 1, reason: 'invalid_utf8', field: null, message: 'the record is not valid UTF-8' });
-        continue;
-      }
-      const parsed = parseAccountLine(text, store.hashKey);
-      if (parsed.ok) accounts.push({ account: parsed.value, sourceId, line });
-      else errors.push({ index: line - 1, ...parsed.problem });
+    received += problems.length;
+    for (const problem of problems) {
+      quarantine.push({ file: options.batchName, line: problem.line, reason: problem.reason, field: problem.field, message: problem.message, raw: problem.raw, raw_bytes: problem.rawBytes });
     }
   }
-  if (accounts.length > 0) await gate.run(() => store.transaction(() => store.upsertAccounts(accounts)));
-  onStored(accounts.map((entry) => entry.account));
-  return { received, stored: accounts.length, quarantined: errors.length, errors };
+  try {
+    await commitIngestUnit({ store, ids: null, quarantine: options.quarantine, access: options.gate.run }, { accounts, settleCounts: () => ({ checkpoint: null, quarantine }) });
+  } catch (error) {
+    if (!(error instanceof QuarantineWriteError)) throw error;
+    options.logger.warn({ error: String(error.cause) }, error.message);
+  }
+  options.onStored(accounts.map((entry) => entry.account));
+  return {
+    received,
+    stored: accounts.length,
+    quarantined: quarantine.length,
+    errors: quarantine.map((record) => ({ index: record.line - 1, reason: record.reason, field: record.field, message: record.message })),
+  };
 }

@@ -1,9 +1,5 @@
-import { rm } from 'node:fs/promises';
 import type { DuckDbStore, SourceRecord, StagedFile } from '../store/duckdb-store.js';
-import type { QuarantineWriter } from '../ingest/quarantine-writer.js';
-import type { TextPolicy } from '../ingest/text-policy.js';
-import { resolveTimestampWindow, type TimestampWindowSpec } from '../ingest/timestamp-window.js';
-import type { ExchangeIdDeduplicator } from '../ingest/exchange-id-deduplicator.js';
+import { commitIngestUnit, QuarantineWriteError, resolveTimestampWindow, type ExchangeIdDeduplicator, type QuarantineRecord, type QuarantineWriter, type TextPolicy, type TimestampWindowSpec } from '../ingest/index.js';
 import type { Logger } from '../util/log.js';
 import { InputError, StoreError, errorMessage } from '../util/errors.js';
 import type { ExchangeBodyFormat } from './exchange-body-decoder.js';
@@ -177,20 +173,9 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       });
   };
 
-  const failGroup = async (group: Pending[], accepted: readonly Pending[], staged: readonly StagedFile[], error: unknown): Promise<void> => {
-    logger.error({ error: errorMessage(error), batches: accepted.length }, 'committing HTTP batches failed; they were not acknowledged');
-    release(group);
-    const failure = new RetryLaterError(`the store failed to commit the batch; nothing of it was acknowledged: ${errorMessage(error)}`, { status: 503, retryAfterSeconds: 2 });
-    for (const pending of accepted) pending.reject(failure);
-    await removeStaged(staged);
-  };
-
   const commitGroup = async (group: Pending[]): Promise<void> => {
     const started = performance.now();
     const staged: StagedFile[] = [];
-    const committed: { pending: Pending; batch: CommittedBatch }[] = [];
-    const quarantineRecords: Parameters<QuarantineWriter['write']>[0][number][] = [];
-    const before = { ...checkpoint, quarantineByReason: { ...checkpoint.quarantineByReason } };
     const screened: { pending: Pending; parsed: Extract<HttpBatchResult, { ok: true }>; duplicateRows: number[] }[] = [];
     for (const pending of group) {
       const parsed = pending.parsed;
@@ -208,59 +193,54 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
       screened.push({ pending, parsed, duplicateRows });
     }
     if (screened.length === 0) return;
+    const committed: { pending: Pending; batch: CommittedBatch }[] = [];
+    const next: SourceRecord = { ...checkpoint, quarantineByReason: { ...checkpoint.quarantineByReason } };
     try {
-      // Ids the filter could not clear are looked up before any receipt counts them as stored.
-      if (ids.unconfirmed > 0) await gate.run(() => ids.confirm());
-    } catch (error) {
-      ids.abandon();
-      await failGroup(group, screened.map(({ pending }) => pending), staged, error);
-      return;
-    }
-    for (const { pending, parsed, duplicateRows } of screened) {
-      const storedRows = parsed.rowCount - duplicateRows.length;
-      const quarantinedByReason: Record<string, number> = {};
-      parsed.errors.forEach((error, index) => {
-        quarantinedByReason[error.reason] = (quarantinedByReason[error.reason] ?? 0) + 1;
-        checkpoint.quarantineByReason[error.reason] = (checkpoint.quarantineByReason[error.reason] ?? 0) + 1;
-        quarantineRecords.push({
-          file: `http:${options.source.sourceId}:${pending.batchId}`,
-          line: error.index + 1,
-          reason: error.reason,
-          field: error.field,
-          message: error.message,
-          raw: parsed.rawExcerpts[index] ?? null,
-          raw_bytes: parsed.rawBytes[index] ?? 0,
-        });
-      });
-      const receipt: IngestReceipt = {
-        received: parsed.records,
-        stored: storedRows,
-        duplicates: duplicateRows.length,
-        quarantined: parsed.errors.length,
-        errors: parsed.errors.length > MAX_LISTED_ERRORS ? parsed.errors.slice(0, MAX_LISTED_ERRORS) : parsed.errors,
-        errors_truncated: parsed.errors.length > MAX_LISTED_ERRORS,
-      };
-      checkpoint.linesDone += parsed.records;
-      checkpoint.stored += receipt.stored;
-      checkpoint.duplicates += receipt.duplicates;
-      checkpoint.quarantined += receipt.quarantined;
-      committed.push({ pending, batch: { observations: parsed.observations, skipRows: duplicateRows, orgs: parsed.orgs, receipt, quarantinedByReason } });
-    }
-    try {
-      await gate.run(() =>
-        store.transaction(async () => {
-          await store.insertStagedExchanges(staged);
-          await store.updateSource(checkpoint.sourceId, checkpoint);
-        }),
+      await commitIngestUnit(
+        { store, ids, quarantine: options.quarantine, access: gate.run },
+        {
+          staged,
+          // Receipts are made once the store has confirmed the ids the filter could not clear.
+          settleCounts: () => {
+            const quarantine: QuarantineRecord[] = [];
+            for (const { pending, parsed, duplicateRows } of screened) {
+              const quarantinedByReason: Record<string, number> = {};
+              parsed.errors.forEach((error, index) => {
+                quarantinedByReason[error.reason] = (quarantinedByReason[error.reason] ?? 0) + 1;
+                next.quarantineByReason[error.reason] = (next.quarantineByReason[error.reason] ?? 0) + 1;
+                quarantine.push({
+                  file: `http:${options.source.sourceId}:${pending.batchId}`,
+                  line: error.index + 1,
+                  reason: error.reason,
+                  field: error.field,
+                  message: error.message,
+                  raw: parsed.rawExcerpts[index] ?? null,
+                  raw_bytes: parsed.rawBytes[index] ?? 0,
+                });
+              });
+              const receipt = receiptOf(parsed, duplicateRows.length);
+              next.linesDone += parsed.records;
+              next.stored += receipt.stored;
+              next.duplicates += receipt.duplicates;
+              next.quarantined += receipt.quarantined;
+              committed.push({ pending, batch: { observations: parsed.observations, skipRows: duplicateRows, orgs: parsed.orgs, receipt, quarantinedByReason } });
+            }
+            return { checkpoint: next, quarantine };
+          },
+        },
       );
     } catch (error) {
-      Object.assign(checkpoint, before);
-      ids.abandon();
-      await failGroup(group, committed.map(({ pending }) => pending), staged, error);
-      return;
+      if (!(error instanceof QuarantineWriteError)) {
+        logger.error({ error: errorMessage(error), batches: screened.length }, 'committing HTTP batches failed; they were not acknowledged');
+        release(group);
+        const failure = new RetryLaterError(`the store failed to commit the batch; nothing of it was acknowledged: ${errorMessage(error)}`, { status: 503, retryAfterSeconds: 2 });
+        for (const { pending } of screened) pending.reject(failure);
+        return;
+      }
+      // The rows are stored and answered for; only the record of the bad lines is short.
+      logger.warn({ error: errorMessage(error.cause) }, error.message);
     }
-    // The rows are durable: from now on the store answers for their ids.
-    ids.settle();
+    Object.assign(checkpoint, next);
     const seconds = (performance.now() - started) / 1000;
     secondsPerBatch = 0.8 * secondsPerBatch + 0.2 * (seconds / Math.max(1, committed.length));
     try {
@@ -271,8 +251,6 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
     }
     release(group);
     for (const { pending, batch } of committed) pending.resolve(batch.receipt);
-    await options.quarantine.write(quarantineRecords).catch((error: unknown) => logger.warn({ error: errorMessage(error) }, 'could not write the quarantine file'));
-    await removeStaged(staged);
   };
 
   return {
@@ -319,6 +297,13 @@ export function createExchangeIngestQueue(options: ExchangeIngestQueueOptions): 
   };
 }
 
-async function removeStaged(files: readonly StagedFile[]): Promise<void> {
-  await Promise.all(files.map((file) => rm(file.path, { force: true })));
+function receiptOf(parsed: Extract<HttpBatchResult, { ok: true }>, duplicates: number): IngestReceipt {
+  return {
+    received: parsed.records,
+    stored: parsed.rowCount - duplicates,
+    duplicates,
+    quarantined: parsed.errors.length,
+    errors: parsed.errors.length > MAX_LISTED_ERRORS ? parsed.errors.slice(0, MAX_LISTED_ERRORS) : parsed.errors,
+    errors_truncated: parsed.errors.length > MAX_LISTED_ERRORS,
+  };
 }

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
@@ -260,6 +261,30 @@ describe('POST /v1/accounts', () => {
     const stored = await service.store.query<{ account_id: string; email_domain: string | null }>('SELECT account_id, email_domain FROM accounts ORDER BY account_id');
     expect(stored).toEqual([{ account_id: 'acct_new', email_domain: 'uni.example' }, { account_id: 'acct_other', email_domain: null }]);
     expectProblem(await service.app.inject({ method: 'POST', url: '/v1/accounts', headers: service.auth('decide'), payload: [] }), 403);
+  });
+
+  it('quarantines an account line that is not UTF-8, as the accounts file does, and writes every bad line to the quarantine file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accounts-'));
+    const quarantinePath = join(dir, 'quarantine.jsonl');
+    const service = await start({ config: { quarantinePath } });
+    const body = Buffer.concat([
+      Buffer.from(JSON.stringify({ account_id: 'acct_ok' }) + '\n'),
+      Buffer.from('{"account_id": "acct_'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}\n{"org_id": "o"}\n'),
+    ]);
+    const response = await service.app.inject({ method: 'POST', url: '/v1/accounts', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ received: 3, stored: 1, quarantined: 2, errors: [{ index: 1, reason: 'invalid_utf8' }, { index: 2, reason: 'missing_field' }] });
+    expect((await service.store.query<{ account_id: string }>('SELECT account_id FROM accounts')).map((row) => row.account_id)).toEqual(['acct_ok']);
+    await service.close();
+    services.splice(services.indexOf(service), 1);
+    const quarantined = readFileSync(quarantinePath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { file: string; line: number; reason: string });
+    expect(quarantined.map(({ line, reason }) => [line, reason])).toEqual([
+      [2, 'invalid_utf8'],
+      [3, 'missing_field'],
+    ]);
+    expect(quarantined[0]!.file).toMatch(/^http-accounts:/);
   });
 });
 

@@ -48,7 +48,7 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
     bodyLimit: maxJsonBodyBytes,
     // Ids in paths may be as long as ingest accepts them (Fastify's default stops at 100 with a
     // 414 that skips auth, metrics and the problem+json shape).
-    maxParamLength: MAX_ID_LENGTH * 3,
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 3 },
     // Connections from a gateway are long-lived; close idle ones on shutdown, keep serving
     // in-flight requests to their end.
     forceCloseConnections: 'idle',

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ExchangeIdDeduplicator } from '../ingest/exchange-id-deduplicator.js';
+import { createBatchParserPool, createQuarantineWriter, ExchangeIdDeduplicator, type BatchParserPool, type QuarantineWriter } from '../ingest/index.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
-import { createQuarantineWriter, type QuarantineWriter } from '../ingest/quarantine-writer.js';
-import { createWorkerPool, type WorkerPool } from '../util/worker-pool.js';
+import { createWorkerPool } from '../util/worker-pool.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { createApiKeyRegistry, generateApiKey, type ApiKeyRegistry, type NewApiKey } from './api-keys.js';
@@ -205,6 +204,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
     relink.start();
 
     let draining = false;
+    let accountBatches = 0;
     let closed: Promise<void> | null = null;
     return {
       config,
@@ -235,7 +235,18 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       ingestAccounts(body, format, gzip) {
         if (draining) return Promise.reject(new RetryLaterError('the server is shutting down', { status: 503, retryAfterSeconds: 5 }));
         return ingestAccounts(
-          { store, gate, sourceId: source.sourceId, maxDecompressedBytes: config.maxDecompressedBytes, maxRecordBytes: config.maxRecordBytes, onStored: (accounts) => scoring.observeAccounts(accounts) },
+          {
+            store,
+            gate,
+            quarantine,
+            logger,
+            sourceId: source.sourceId,
+            batchName: `http-accounts:${source.sourceId}:${accountBatches++}`,
+            textPolicy: config.textPolicy,
+            maxDecompressedBytes: config.maxDecompressedBytes,
+            maxRecordBytes: config.maxRecordBytes,
+            onStored: (accounts) => scoring.observeAccounts(accounts),
+          },
           body,
           format,
           gzip,
@@ -286,40 +297,14 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
   }
 }
 
-interface BatchParserHandle {
-  parse(input: HttpBatchInput): Promise<HttpBatchResult>;
-  close(): Promise<void>;
-}
-
-async function createParser(workers: number, engineModule: LiveEngineModule, engineModuleUrl: URL): Promise<BatchParserHandle> {
-  if (workers === 0) {
-    const inline = await HttpBatchParser.create((row) => engineModule.observationOfRow(row));
-    // One staging database: batches are staged one after another, as on a worker.
-    let queue: Promise<unknown> = Promise.resolve();
-    return {
-      parse(input) {
-        const result = queue.then(() => inline.parse(input));
-        queue = result.catch(() => undefined);
-        return result;
-      },
-      async close() {
-        await queue;
-        inline.close();
-      },
-    };
-  }
-  const pool: WorkerPool<HttpBatchInput, HttpBatchResult> = createWorkerPool(new URL('./http-ingest-worker.js', import.meta.url), workers, {
-    engineModuleUrl: engineModuleUrl.href,
+function createParser(workers: number, engineModule: LiveEngineModule, engineModuleUrl: URL): Promise<BatchParserPool<HttpBatchInput, HttpBatchResult>> {
+  return createBatchParserPool<HttpBatchInput, HttpBatchResult>({
+    workers,
+    workerUrl: new URL('./http-ingest-worker.js', import.meta.url),
+    workerData: { engineModuleUrl: engineModuleUrl.href },
+    createInline: () => HttpBatchParser.create((row) => engineModule.observationOfRow(row)),
+    bytesOf: (input) => input.body,
   });
-  return {
-    parse(input) {
-      const body = input.body;
-      // Hand the body's memory to the worker instead of copying it when the body owns it.
-      const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && !(body.buffer instanceof SharedArrayBuffer);
-      return pool.run(input, owns ? [body.buffer as ArrayBuffer] : []);
-    },
-    close: () => pool.close(),
-  };
 }
 
 /** A module URL that exists: source runs (tests, tsx) have `.ts` where the build has `.js`. */

@@ -35,6 +35,13 @@ export interface SourceRecord {
   complete: boolean;
 }
 
+/** An account record as stored, with the source line it came from (the latest line wins). */
+export interface StoredAccount {
+  account: Account;
+  sourceId: number;
+  line: number;
+}
+
 export interface StagedFile {
   path: string;
   /** Row positions in the file (0-based) that are already stored and must be left out. */
@@ -224,7 +231,7 @@ export class DuckDbStore {
   }
 
   /** Upserts accounts; a later record for the same account replaces the earlier one. */
-  async upsertAccounts(accounts: readonly { account: Account; sourceId: number; line: number }[]): Promise<void> {
+  async upsertAccounts(accounts: readonly StoredAccount[]): Promise<void> {
     if (accounts.length === 0) return;
     await this.run('CREATE OR REPLACE TEMP TABLE accounts_staging AS SELECT * FROM accounts LIMIT 0');
     const appender = new RowAppender(await this.connection.createAppender('accounts_staging', 'main', 'temp'), ACCOUNT_COLUMN_KINDS);
