@@ -26,6 +26,22 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'analysis'],
 };
 
+/**
+ * The service's parts (`src/service/<part>/`; `root` is the files at its top, which put the
+ * parts together): the engine driver knows nothing of decisions, ingest or HTTP; decisions read
+ * the engine's assessments; the HTTP layer may use everything.
+ */
+const SERVICE_PARTS: Record<string, string[]> = {
+  engine: [],
+  decisions: ['engine'],
+  ingest: ['engine', 'root'],
+  http: ['engine', 'decisions', 'ingest', 'root'],
+  root: ['engine', 'decisions', 'ingest', 'http'],
+};
+
+/** Stages that other stages reach only through their `index.ts`, so their insides can change. */
+const INDEX_ONLY: Record<string, string[]> = { service: ['ingest'] };
+
 const PURE_STAGES = new Set(['model', 'features', 'behaviour', 'linking', 'scoring', 'eval', 'report']);
 const IO_MODULES = [/^node:(fs|net|http|https|http2|child_process|dgram|dns|tls|cluster)(\/|$)/, /^@duckdb\//, /^fastify/, /^pg$/, /^undici/];
 
@@ -63,6 +79,11 @@ function stageOf(path: string): string {
   return rel.includes('/') ? rel.split('/')[0]! : 'root';
 }
 
+function servicePartOf(path: string): string {
+  const parts = relative(join(srcDir, 'service'), path).split('/');
+  return parts.length > 1 ? parts[0]! : 'root';
+}
+
 function resolveLocal(from: string, specifier: string): string {
   return resolve(dirname(from), specifier).replace(/\.js$/, '.ts');
 }
@@ -82,6 +103,39 @@ describe('architecture', () => {
         const target = stageOf(resolveLocal(file.path, specifier));
         if (target === file.stage || target === 'root' && specifier.endsWith('version.js')) continue;
         if (!(ALLOWED[file.stage] ?? []).includes(target)) violations.push(`${relative(srcDir, file.path)} imports ${target} (${specifier})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('lets a stage reach the stages it may use only through their index, where the rules say so', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      for (const { specifier } of file.imports) {
+        if (!specifier.startsWith('.')) continue;
+        const target = resolveLocal(file.path, specifier);
+        const stage = stageOf(target);
+        if (stage !== file.stage && (INDEX_ONLY[file.stage] ?? []).includes(stage) && relative(join(srcDir, stage), target) !== 'index.ts') {
+          violations.push(`${relative(srcDir, file.path)} imports ${specifier}, not src/${stage}/index.ts`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the parts of the service in their order: engine, decisions, ingest, HTTP', () => {
+    const violations: string[] = [];
+    const serviceParts = new Set(files.filter((file) => file.stage === 'service').map((file) => servicePartOf(file.path)));
+    for (const part of serviceParts) expect(SERVICE_PARTS, `no rule for src/service/${part}`).toHaveProperty(part);
+    for (const file of files) {
+      if (file.stage !== 'service') continue;
+      const part = servicePartOf(file.path);
+      for (const { specifier } of file.imports) {
+        if (!specifier.startsWith('.')) continue;
+        const target = resolveLocal(file.path, specifier);
+        if (stageOf(target) !== 'service') continue;
+        const targetPart = servicePartOf(target);
+        if (targetPart !== part && !(SERVICE_PARTS[part] ?? []).includes(targetPart)) violations.push(`${relative(srcDir, file.path)} (${part}) imports ${targetPart} (${specifier})`);
       }
     }
     expect(violations).toEqual([]);

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
-import { startLiveService } from '../service/live-service.js';
+import { startLiveService } from '../service/start-service.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseDuration, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
 import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountFinding, ClusterFinding, Findings } from '../model/findings.js';
 import { buildAccountsTableData } from './accounts-table-data.js';
-import { renderClusterDetail, renderClusterList, type ClusterViewOptions } from './cluster-views.js';
+import { renderClusterDetail, renderClusterList, type ClusterSectionOptions } from './cluster-sections.js';
 import { jsonForScript } from './html-escape.js';
 import { formatCount, formatScore, formatShare, formatSpan, formatTimestamp } from './report-format.js';
 import { REPORT_SCRIPT } from './report-script.js';
@@ -55,7 +55,7 @@ export function renderReportHtml(
   const clusters = rankClusters(findings.clusters);
   const accounts = [...findings.accounts].sort((a, b) => b.score - a.score);
   const accountsById = new Map<string, AccountFinding>(accounts.map((account) => [account.account_id, account]));
-  const viewOptions: ClusterViewOptions = { membersPerCluster, indicatorsPerKind, templatesPerCluster, templateChars, examplesPerEvidence, exampleChars };
+  const viewOptions: ClusterSectionOptions = { membersPerCluster, indicatorsPerKind, templatesPerCluster, templateChars, examplesPerEvidence, exampleChars };
   const tableData = buildAccountsTableData(
     accounts,
     clusters.map((cluster) => cluster.cluster_id),

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { TEXT_POLICIES } from '../ingest/text-policy.js';
-import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
+import { DEFAULT_MAX_RECORD_BYTES, TEXT_POLICIES } from '../ingest/index.js';
 import { UsageError } from '../util/errors.js';
 
 const MiB = 1024 * 1024;

@@ -11,29 +11,29 @@ import { createWorkerPool } from '../util/worker-pool.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { createApiKeyRegistry, generateApiKey, type ApiKeyRegistry, type NewApiKey } from './api-keys.js';
-import { DecisionBook } from './decision-book.js';
-import { replayStoredRows } from './engine-recovery.js';
+import { DecisionBook } from './decisions/decision-book.js';
+import { replayStoredRows } from './engine/engine-recovery.js';
 import { readAccounts } from '../store/analysis-queries.js';
-import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from './engine-module.js';
-import { createExchangeIngestQueue, type ExchangeIngestQueue } from './exchange-ingest-queue.js';
-import { HttpBatchParser, type HttpBatchInput, type HttpBatchResult } from './http-batch-parser.js';
-import type { LiveEngineModule } from './live-engine.js';
-import { createInlineScoring, type LiveScoring } from './live-scoring.js';
-import { createWorkerScoring } from './worker-scoring.js';
-import { createPolicySource, type PolicySource } from './policy-source.js';
-import { createRelinkScheduler, type RelinkScheduler, type RelinkStatus } from './relink-scheduler.js';
+import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from './engine/detection-engine-module.js';
+import { createExchangeIngestQueue, type ExchangeIngestQueue } from './ingest/exchange-ingest-queue.js';
+import { HttpBatchParser, type HttpBatchInput, type HttpBatchResult } from './ingest/http-batch-parser.js';
+import type { LiveEngineModule } from './engine/engine-contract.js';
+import { createInlineScoring, type LiveScoring } from './engine/inline-scoring.js';
+import { createWorkerScoring } from './engine/threaded-scoring.js';
+import { createPolicySource, type PolicySource } from './decisions/policy-source.js';
+import { createRelinkScheduler, type RelinkScheduler, type RelinkStatus } from './engine/relink-scheduler.js';
 import type { ServiceConfig } from './service-config.js';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
 import { createStoreGate } from './store-gate.js';
-import { ingestAccounts, type AccountReceipt } from './account-ingest.js';
-import type { ExchangeBodyFormat } from './exchange-body-decoder.js';
+import { ingestAccounts, type AccountReceipt } from './ingest/account-ingest.js';
+import type { ExchangeBodyFormat } from './ingest/exchange-body-decoder.js';
 import { RetryLaterError } from './service-errors.js';
 
 export interface ServiceCoreOptions {
   store: DuckDbStore;
   config: ServiceConfig;
   logger: Logger;
-  /** The engine to run; defaults to the one in `engine-module.ts`. Its URL is what a relink worker loads. */
+  /** The engine to run; defaults to the one in `engine/detection-engine-module.ts`. Its URL is what a relink worker loads. */
   engine?: { module: LiveEngineModule; moduleUrl: URL };
   metrics?: ServiceMetrics;
   now?: () => number;
@@ -109,7 +109,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
   try {
     const engineModuleUrl = resolveModuleUrl(engineChoice.moduleUrl);
     const relinkPool = config.relinkInWorker
-      ? createWorkerPool<unknown, unknown>(new URL('./relink-worker.js', import.meta.url), 1, { engineModuleUrl: engineModuleUrl.href })
+      ? createWorkerPool<unknown, unknown>(new URL('./engine/relink-thread.js', import.meta.url), 1, { engineModuleUrl: engineModuleUrl.href })
       : null;
     if (relinkPool) closers.push(() => relinkPool.close());
     const runRelink = relinkPool
@@ -300,7 +300,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
 function createParser(workers: number, engineModule: LiveEngineModule, engineModuleUrl: URL): Promise<BatchParserPool<HttpBatchInput, HttpBatchResult>> {
   return createBatchParserPool<HttpBatchInput, HttpBatchResult>({
     workers,
-    workerUrl: new URL('./http-ingest-worker.js', import.meta.url),
+    workerUrl: new URL('./ingest/batch-parse-thread.js', import.meta.url),
     workerData: { engineModuleUrl: engineModuleUrl.href },
     createInline: () => HttpBatchParser.create((row) => engineModule.observationOfRow(row)),
     bytesOf: (input) => input.body,

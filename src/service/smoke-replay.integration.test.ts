@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HARD_NEGATIVE_PERSONAS } from '../eval/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { liveEngineModule } from './engine-module.js';
+import { liveEngineModule } from './engine/detection-engine-module.js';
 import { createKey, startServe, type ServeProcess } from './test-support/serve-process.js';
 
 const HARD_NEGATIVES = new Set(HARD_NEGATIVE_PERSONAS);

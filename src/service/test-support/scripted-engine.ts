@@ -1,7 +1,7 @@
 import type { Account } from '../../model/account.js';
 import type { ClusterFinding } from '../../model/findings.js';
-import type { AccountAssessment, LiveEngine, LiveEngineModule, RowObservation } from '../live-engine.js';
-import { createTrafficOnlyEngine, observationOfRow } from '../live-engine.js';
+import type { AccountAssessment, LiveEngine, LiveEngineModule, RowObservation } from '../engine/engine-contract.js';
+import { createTrafficOnlyEngine, observationOfRow } from '../engine/engine-contract.js';
 
 /**
  * A stand-in engine whose scores and clusters a test sets: it tracks traffic like the

@@ -1,4 +1,4 @@
-import { trafficOnlyEngineModule } from '../live-engine.js';
+import { trafficOnlyEngineModule } from '../engine/engine-contract.js';
 
 /** The traffic-only engine under the export name a worker loads an engine module by. */
 export const liveEngineModule = trafficOnlyEngineModule;

@@ -1,0 +1,37 @@
+import { loadPublicMailDomains } from '../../config/public-mail-domains.js';
+import type { ExchangeRecord } from '../../features/exchange-record.js';
+import { exchangeRecordFromRow } from '../../ingest/index.js';
+import { linkAccounts, type LinkInput, type LinkResult } from '../../linking/index.js';
+import { createDetectionEngine } from '../../scoring/index.js';
+import type { LiveEngine, LiveEngineModule } from './engine-contract.js';
+
+/** The detection engine (`src/scoring`, the code `analyze` runs) behind the service's engine interface. */
+export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInput, LinkResult> {
+  const engine = createDetectionEngine(undefined, { publicMailDomains: loadPublicMailDomains() });
+  return {
+    name: engine.name,
+    observeAccounts: (accounts) => engine.setAccountInfo(accounts),
+    observe: (records) => engine.observe(records),
+    scoreAccount: (accountId) => engine.scoreAccount(accountId),
+    linkInput: () => ({ input: engine.linkInput() }),
+    applyLinks: (links) => engine.applyLinks(links),
+    account: (accountId) => engine.account(accountId),
+    clusters: () => engine.clusters(),
+    get accountCount() {
+      return engine.accountCount;
+    },
+  };
+}
+
+/**
+ * The engine the service runs, and the module its workers load by URL (`observationOfRow` in
+ * the ingest workers, `relink` in the relink worker): both sides import it from here, so they
+ * cannot disagree on which engine is in use.
+ */
+export const liveEngineModule: LiveEngineModule = {
+  createEngine: createDetectionLiveEngine,
+  observationOfRow: exchangeRecordFromRow,
+  relink: (input) => linkAccounts(input as LinkInput),
+} as LiveEngineModule;
+
+export const LIVE_ENGINE_MODULE_URL = new URL('./detection-engine-module.js', import.meta.url);
