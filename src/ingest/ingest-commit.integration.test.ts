@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { validExchangeLine } from './test-support/exchange-lines.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
-  for (const close of closers.splice(0)) close();
+  for (const close of closers.splice(0).reverse()) close();
 });
 
 interface Fixture {
@@ -30,6 +30,7 @@ interface Fixture {
 
 async function fixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'commit-'));
+  closers.push(() => rmSync(dir, { recursive: true, force: true }));
   const store = await DuckDbStore.open({ path: join(dir, 'store.duckdb'), create: true, memoryLimit: '256MB' });
   const parser = await StagedBatchParser.create();
   closers.push(() => parser.close(), () => store.close());
