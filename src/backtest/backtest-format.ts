@@ -115,14 +115,15 @@ export function formatBacktest(result: BacktestResult, { top = 10 }: FormatOptio
     if (comparison.accounts.length > 0) {
       lines.push(
         ...table([
-          ['  account', 'org', 'tier', 'truth', `${current.name} → ${candidate.name}`, 'stopped at'],
+          ['  account', 'org', 'tier', 'truth', `${current.name} → ${candidate.name}`, 'stopped at', 'blocked at'],
           ...comparison.accounts.slice(0, top).map((change) => [
             `  ${change.account_id}`,
             change.org_id ?? '-',
             change.tier ?? '-',
             change.truth ?? '-',
             `${change.before.max_action} → ${change.after.max_action}`,
-            `${change.before.stopped_at === null ? '-' : minute(change.before.stopped_at)} → ${change.after.stopped_at === null ? '-' : minute(change.after.stopped_at)}`,
+            `${optionalMinute(change.before.stopped_at)} → ${optionalMinute(change.after.stopped_at)}`,
+            `${optionalMinute(change.before.blocked_at)} → ${optionalMinute(change.after.blocked_at)}`,
           ]),
         ]),
       );
@@ -161,6 +162,10 @@ function percent(share: number | null): string {
 
 function minute(iso: string): string {
   return `${iso.slice(0, 16)}Z`;
+}
+
+function optionalMinute(iso: string | null): string {
+  return iso === null ? '-' : minute(iso);
 }
 
 function seconds(value: number): string {
