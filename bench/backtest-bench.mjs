@@ -1,0 +1,57 @@
+// npm run bench:backtest — `policy backtest` against `analyze` on the same store: the `default`
+// scenario's traffic (1M+ exchanges), two policies side by side with the labels, at the default
+// relink interval and at coarser ones. Each run is its own process, as a user runs it; CPU time
+// and peak RSS come from /usr/bin/time where there is one.
+// Usage: node bench/backtest-bench.mjs [--scenario default] [--seed 7] [--db STORE]
+//        [--relink-intervals 1h,6h,24h] [--keep]
+import { mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_DATA, ROOT, formatNumber, machine, runMeasured, simulatedTraffic } from './bench-support.mjs';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'default' },
+    seed: { type: 'string', default: '7' },
+    db: { type: 'string' },
+    'relink-intervals': { type: 'string', default: '1h,6h,24h' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const traffic = await simulatedTraffic(values.scenario, Number(values.seed));
+const work = join(BENCH_DATA, `bench-backtest-${values.scenario}-seed${values.seed}`);
+mkdirSync(work, { recursive: true });
+let db = values.db;
+console.log(`machine: ${machine()}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the start`);
+if (db === undefined) {
+  db = join(work, 'store.duckdb');
+  rmSync(db, { force: true });
+  const ingest = await runMeasured(['ingest', traffic.exchanges, '--accounts', traffic.accounts, '--db', db, '--json', '--no-progress'], work);
+  if (ingest.code !== 0) throw new Error(`ingest failed with exit code ${ingest.code}`);
+  console.log(`ingest:   ${ingest.seconds.toFixed(1)} s`);
+}
+
+const analyze = await runMeasured(['analyze', '--db', db, '--no-progress'], work);
+if (analyze.code !== 0) throw new Error(`analyze failed with exit code ${analyze.code}`);
+console.log(`analyze:  ${analyze.seconds.toFixed(1)} s, ${resources(analyze.resources)}`);
+
+for (const interval of values['relink-intervals'].split(',')) {
+  const args = ['policy', 'backtest', '--db', db, '--policy', join(ROOT, 'config', 'policy.example.yaml'), '--against', 'default', '--labels', traffic.labels, '--relink-interval', interval, '--json', '--no-progress'];
+  const run = await runMeasured(args, work);
+  if (run.code !== 0) throw new Error(`policy backtest failed with exit code ${run.code}`);
+  const { replay } = JSON.parse(run.stdout);
+  const parts = Object.entries(replay.seconds).filter(([part]) => part !== 'total').map(([part, seconds]) => `${part} ${seconds.toFixed(1)}`).join(', ');
+  console.log(
+    `backtest: relink every ${interval}: ${run.seconds.toFixed(1)} s (${(run.seconds / analyze.seconds).toFixed(1)}× analyze) for ${formatNumber(replay.exchanges_read)} exchanges, ` +
+      `${formatNumber(replay.relinks)} relinks, ${formatNumber(replay.steps)} steps; ${resources(run.resources)}; seconds: ${parts}`,
+  );
+}
+console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end (2 cores: above 2 means other work shared them)`);
+if (!values.keep && values.db === undefined) rmSync(work, { recursive: true, force: true });
+
+function resources(measured) {
+  if (measured === undefined) return 'no /usr/bin/time';
+  return `CPU ${(measured.userSeconds + measured.systemSeconds).toFixed(1)} s, peak RSS ${formatNumber(measured.peakRssBytes / 2 ** 20)} MB`;
+}

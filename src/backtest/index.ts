@@ -1,0 +1,10 @@
+export { runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS } from './policy-backtest.js';
+export type { BacktestOptions, BacktestPolicy, BacktestResult } from './policy-backtest.js';
+export { formatBacktest } from './backtest-format.js';
+export type { FormatOptions } from './backtest-format.js';
+export { buildPolicyReport, comparePolicies, WATCHED_TIERS } from './backtest-report.js';
+export type { AccountChange, AccountFacts, AccountTruth, ActionQuality, CampaignOutcome, PolicyComparison, PolicyReport } from './backtest-report.js';
+export { buildTruth } from './backtest-truth.js';
+export type { TruthSummary } from './backtest-truth.js';
+export { readerThreadObservationSource, storeObservationSource } from './observation-source.js';
+export type { ObservationSource, ReplayedExchange } from './observation-source.js';

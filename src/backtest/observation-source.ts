@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DuckDbStore } from '../store/duckdb-store.js';
+import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
+import { replayStoredRows } from '../service/engine-recovery.js';
+import type { LiveEngineModule } from '../service/live-engine.js';
+import { decodeObservations, encodeObservations } from '../service/observation-codec.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+
+/** One exchange as the gateway asked about it: what `/v1/decide` would have been sent. */
+export interface ReplayedExchange {
+  id: string;
+  ts: number;
+  accountId: string;
+  orgId: string | null;
+  clientIp: string | null;
+}
+
+/** Stored exchanges oldest first: what a decision is asked about, and what the engine observes. */
+export interface ObservationChunk {
+  exchanges: readonly ReplayedExchange[];
+  observations: readonly unknown[];
+}
+
+/** Calls `onChunk` for each chunk in time order, waiting for each to settle; resolves when done. */
+export type ObservationSource = (onChunk: (chunk: ObservationChunk) => void | Promise<void>) => Promise<void>;
+
+const TS = EXCHANGE_COLUMN_INDEX.ts;
+const ID = EXCHANGE_COLUMN_INDEX.id;
+const ACCOUNT_ID = EXCHANGE_COLUMN_INDEX.account_id;
+const ORG_ID = EXCHANGE_COLUMN_INDEX.org_id;
+const CLIENT_IP = EXCHANGE_COLUMN_INDEX.client_ip;
+
+class StopReading extends Error {}
+
+/**
+ * The store's exchanges through the service's own start-up reader (`replayStoredRows`, rows read
+ * back as the engine observes them after a restart), stopping at `toMs`.
+ */
+export async function readObservationChunks(
+  store: DuckDbStore,
+  module: LiveEngineModule,
+  toMs: number | null,
+  onChunk: (chunk: ObservationChunk) => void | Promise<void>,
+): Promise<void> {
+  try {
+    await replayStoredRows(store, async (rows) => {
+      let end = rows.length;
+      if (toMs !== null) {
+        end = rows.findIndex((row) => (row[TS] as number) >= toMs);
+        if (end === -1) end = rows.length;
+      }
+      const kept = end === rows.length ? rows : rows.slice(0, end);
+      if (kept.length > 0) await onChunk({ exchanges: kept.map(exchangeOfRow), observations: kept.map((row) => module.observationOfRow(row)) });
+      // The reader has no upper bound of its own; leaving it early spares reading the rest.
+      if (end < rows.length) throw new StopReading();
+    });
+  } catch (error) {
+    if (!(error instanceof StopReading)) throw error;
+  }
+}
+
+function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
+  return {
+    id: row[ID] as string,
+    ts: row[TS] as number,
+    accountId: row[ACCOUNT_ID] as string,
+    orgId: (row[ORG_ID] as string | null) ?? null,
+    clientIp: (row[CLIENT_IP] as string | null) ?? null,
+  };
+}
+
+/** On this thread, from an open store (the service's, when it runs a backtest). */
+export function storeObservationSource(store: DuckDbStore, module: LiveEngineModule, toMs: number | null): ObservationSource {
+  return (onChunk) => readObservationChunks(store, module, toMs, onChunk);
+}
+
+/** What the reader thread sends: one batch of chunks, encoded with the service's observation codec. */
+export interface EncodedChunk {
+  rows: number;
+  exchanges: Uint8Array;
+  observations: Uint8Array;
+  done: boolean;
+}
+
+export interface ReaderThreadOptions {
+  dbPath: string;
+  memoryLimit: string;
+  toMs: number | null;
+  engineModuleUrl: URL;
+}
+
+/**
+ * Reading rows out of DuckDB into JavaScript values costs about as much as the engine's work on
+ * them, so a thread of its own reads ahead (opening the store read-only itself), builds the
+ * observations and hands them over encoded, as the service's ingest threads do, while this
+ * thread observes, scores and decides.
+ */
+export function readerThreadObservationSource({ dbPath, memoryLimit, toMs, engineModuleUrl }: ReaderThreadOptions): ObservationSource {
+  return async (onChunk) => {
+    const pool = createWorkerPool<'next', EncodedChunk>(new URL('./observation-reader-worker.js', import.meta.url), 1, {
+      dbPath,
+      memoryLimit,
+      toMs,
+      engineModuleUrl: sourceOrBuiltUrl(engineModuleUrl).href,
+    });
+    try {
+      for (;;) {
+        const chunk = await pool.run('next');
+        if (chunk.rows > 0) {
+          await onChunk({ exchanges: decodeObservations(chunk.exchanges) as ReplayedExchange[], observations: decodeObservations(chunk.observations) });
+        }
+        if (chunk.done) return;
+      }
+    } finally {
+      await pool.close();
+    }
+  };
+}
+
+/** A module URL that exists: source runs (tests, tsx) have `.ts` where the build has `.js`. */
+function sourceOrBuiltUrl(url: URL): URL {
+  const path = fileURLToPath(url);
+  if (path.endsWith('.js') && !existsSync(path) && existsSync(path.replace(/\.js$/, '.ts'))) return pathToFileURL(path.replace(/\.js$/, '.ts'));
+  return url;
+}
+
+export function encodeChunk(chunks: readonly ObservationChunk[], done: boolean): EncodedChunk {
+  const exchanges = chunks.flatMap((chunk) => chunk.exchanges);
+  return {
+    rows: exchanges.length,
+    exchanges: encodeObservations(exchanges),
+    observations: encodeObservations(chunks.flatMap((chunk) => chunk.observations)),
+    done,
+  };
+}

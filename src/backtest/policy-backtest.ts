@@ -1,0 +1,135 @@
+import type { AccountLabel } from '../eval/labels-parser.js';
+import { readAccounts } from '../store/analysis-queries.js';
+import type { DuckDbStore } from '../store/duckdb-store.js';
+import { listLabels, type LabelRecord } from '../store/service-tables.js';
+import type { Decision } from '../service/decision-book.js';
+import type { DecisionPolicy } from '../service/decision-policy.js';
+import { liveEngineModule } from '../service/engine-module.js';
+import type { LiveEngineModule } from '../service/live-engine.js';
+import { buildPolicyReport, comparePolicies, type AccountFacts, type PolicyComparison, type PolicyReport } from './backtest-report.js';
+import { buildTruth, type TruthSummary } from './backtest-truth.js';
+import { replayDecisions, type ReplayTimings } from './decision-replay.js';
+import { storeObservationSource, type ObservationSource, type ReplayedExchange } from './observation-source.js';
+
+/** A policy to try, as the report names it. */
+export interface BacktestPolicy {
+  name: string;
+  /** The file it came from, or `default`. */
+  source: string;
+  policy: DecisionPolicy;
+}
+
+export interface BacktestOptions {
+  /** The candidate first; with a second, the report compares the candidate with it. */
+  policies: readonly BacktestPolicy[];
+  /** A labels file's records, read only to judge the decisions. */
+  labels?: readonly AccountLabel[];
+  fromMs?: number | null;
+  toMs?: number | null;
+  /** Event time between refreshes of the decision book, like the service's commits. */
+  stepMs?: number;
+  /** Event time between relinks, as `serve --relink-interval`. */
+  relinkIntervalMs?: number;
+  topOrgs?: number;
+  /** The engine; defaults to the one `serve` runs. */
+  module?: LiveEngineModule;
+  /** Where the exchanges come from; by default read from `store` on this thread. */
+  source?: ObservationSource;
+  onProgress?: (rowsRead: number, total: number, seconds: number) => void;
+  onDecision?: (exchange: ReplayedExchange, decisions: readonly Decision[]) => void;
+}
+
+export const DEFAULT_BACKTEST_STEP_MS = 60_000;
+export const DEFAULT_BACKTEST_RELINK_INTERVAL_MS = 3_600_000;
+
+export interface BacktestResult {
+  window: { from: string | null; to: string | null; first_exchange_at: string | null; last_exchange_at: string | null };
+  replay: {
+    step_ms: number;
+    relink_interval_ms: number;
+    /** Exchanges read, those before the window (which build the engine's state) included. */
+    exchanges_read: number;
+    exchanges_decided: number;
+    accounts_decided: number;
+    steps: number;
+    relinks: number;
+    /** Seconds per part of the replay. */
+    seconds: ReplayTimings;
+  };
+  truth: TruthSummary;
+  policies: PolicyReport[];
+  /** The candidate (first policy) against the second, when there is one. */
+  comparison: PolicyComparison | null;
+}
+
+/**
+ * What one or two policies would have done over a store's history: the stored exchanges are
+ * replayed in time order through the engine `serve` runs, each is decided by every policy as it
+ * comes, and the decisions are judged against the store's verdicts and an optional labels file.
+ * The store is only read, so this can run on a copy or read-only handle beside a live service.
+ *
+ * @example
+ * const store = await DuckDbStore.open({ path: 'store.duckdb', readOnly: true });
+ * const result = await runPolicyBacktest(store, { policies: [{ name: 'candidate', source: 'strict.yaml', policy }] });
+ */
+export async function runPolicyBacktest(store: DuckDbStore, options: BacktestOptions): Promise<BacktestResult> {
+  const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
+  if (policies.length < 1 || policies.length > 2) throw new RangeError('a backtest takes one policy, or two to compare');
+  const accounts = await readAccounts(store);
+  const verdicts = await readVerdicts(store);
+  const total = Number(await store.scalar<bigint>(toMs === null ? 'SELECT count(*) FROM exchanges' : 'SELECT count(*) FROM exchanges WHERE ts < epoch_ms($toMs::BIGINT)', toMs === null ? undefined : { toMs }));
+
+  // Times are kept only where a campaign's share before its first stop needs them; a verdict on
+  // a cluster names its accounts only once the replay has made the cluster, so then all are kept.
+  const knownBefore = buildTruth({ verdicts, clusterMembers: new Map(), labels: options.labels });
+  const keepTimesOf = verdicts.some((verdict) => verdict.target === 'cluster' && verdict.verdict === 'confirmed')
+    ? ('all' as const)
+    : new Set([...knownBefore.truth].filter(([, known]) => known.positive && known.campaign !== null).map(([accountId]) => accountId));
+
+  const module = options.module ?? liveEngineModule;
+  const replay = await replayDecisions(options.source ?? storeObservationSource(store, module, toMs), {
+    module,
+    accounts,
+    policies: policies.map((entry) => entry.policy),
+    stepMs,
+    relinkIntervalMs,
+    fromMs,
+    toMs,
+    keepTimesOf,
+    onDecision: options.onDecision,
+    onProgress: options.onProgress === undefined ? undefined : (rows, seconds) => options.onProgress!(rows, total, seconds),
+  });
+
+  const { truth, summary } = buildTruth({ verdicts, clusterMembers: replay.clusterMembers, labels: options.labels });
+  const facts = new Map<string, AccountFacts>(accounts.map((account) => [account.accountId, { orgId: account.orgId, tier: account.tier }]));
+  const reports = policies.map((entry, index) =>
+    buildPolicyReport({ name: entry.name, source: entry.source, version: entry.policy.version, outcomes: replay.tallies[index]!.accounts }, truth, facts, { topOrgs: options.topOrgs }),
+  );
+  const iso = (ts: number | null) => (ts === null ? null : new Date(ts).toISOString());
+  return {
+    window: { from: iso(fromMs), to: iso(toMs), first_exchange_at: iso(replay.firstTs), last_exchange_at: iso(replay.lastTs) },
+    replay: {
+      step_ms: stepMs,
+      relink_interval_ms: relinkIntervalMs,
+      exchanges_read: replay.rowsRead,
+      exchanges_decided: replay.decided,
+      accounts_decided: replay.tallies[0]!.accounts.size,
+      steps: replay.steps,
+      relinks: replay.relinks,
+      seconds: roundTimings(replay.timings),
+    },
+    truth: summary,
+    policies: reports,
+    comparison: policies.length === 2 ? comparePolicies(replay.tallies[1]!.accounts, replay.tallies[0]!.accounts, truth, facts) : null,
+  };
+}
+
+/** The store's verdicts; a store `serve` never opened has none. */
+async function readVerdicts(store: DuckDbStore): Promise<LabelRecord[]> {
+  const tables = Number(await store.scalar<bigint>("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'service_labels'"));
+  return tables === 0 ? [] : listLabels(store);
+}
+
+function roundTimings(timings: ReplayTimings): ReplayTimings {
+  return Object.fromEntries(Object.entries(timings).map(([part, seconds]) => [part, Math.round(seconds * 100) / 100])) as unknown as ReplayTimings;
+}
