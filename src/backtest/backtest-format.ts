@@ -1,4 +1,4 @@
-import { DECISION_ACTIONS } from '../service/decision-policy.js';
+import { DECISION_ACTIONS } from '../service/decisions/decision-policy.js';
 import type { ActionQuality, CampaignOutcome, PolicyReport } from './backtest-report.js';
 import type { BacktestResult } from './policy-backtest.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../service/decision-book.js';
-import type { DecisionAction } from '../service/decision-policy.js';
+import type { Decision } from '../service/decisions/decision-book.js';
+import type { DecisionAction } from '../service/decisions/decision-policy.js';
 import type { LabelRecord } from '../store/service-tables.js';
 import { buildPolicyReport, campaignOutcomes, comparePolicies, type AccountFacts, type AccountTruth } from './backtest-report.js';
 import { buildTruth } from './backtest-truth.js';

@@ -1,5 +1,5 @@
 import type { AccountTier } from '../model/account.js';
-import { actionSeverity, DECISION_ACTIONS, type DecisionAction } from '../service/decision-policy.js';
+import { actionSeverity, DECISION_ACTIONS, type DecisionAction } from '../service/decisions/decision-policy.js';
 import { STOP_SEVERITY, type AccountOutcome } from './policy-tally.js';
 
 /** What is known afterwards about an account: an analyst's verdict, or a labels file. */

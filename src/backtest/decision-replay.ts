@@ -1,8 +1,8 @@
 import type { Account } from '../model/account.js';
-import { DecisionBook, type Decision } from '../service/decision-book.js';
-import type { DecisionPolicy } from '../service/decision-policy.js';
-import type { LiveEngine, LiveEngineModule } from '../service/live-engine.js';
-import { applyAssessments, flaggedClusterIds } from '../service/live-scoring.js';
+import { DecisionBook, type Decision } from '../service/decisions/decision-book.js';
+import type { DecisionPolicy } from '../service/decisions/decision-policy.js';
+import type { LiveEngine, LiveEngineModule } from '../service/engine/engine-contract.js';
+import { applyAssessments, flaggedClusterIds } from '../service/engine/inline-scoring.js';
 import type { ObservationSource, ReplayedExchange } from './observation-source.js';
 import { createPolicyTally, type PolicyTally } from './policy-tally.js';
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import type { LiveEngineModule } from '../service/live-engine.js';
+import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { readWorkerData } from '../util/worker-pool.js';
 import { encodeChunk, readObservationChunks, type EncodedChunk, type ObservationChunk } from './observation-source.js';
 

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
-import { replayStoredRows } from '../service/engine-recovery.js';
-import type { LiveEngineModule } from '../service/live-engine.js';
-import { decodeObservations, encodeObservations } from '../service/observation-codec.js';
+import { replayStoredRows } from '../service/engine/engine-recovery.js';
+import type { LiveEngineModule } from '../service/engine/engine-contract.js';
+import { decodeObservations, encodeObservations } from '../service/engine/observation-codec.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 
 /** One exchange as the gateway asked about it: what `/v1/decide` would have been sent. */

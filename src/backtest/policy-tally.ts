@@ -1,5 +1,5 @@
-import type { Decision } from '../service/decision-book.js';
-import { actionSeverity, DECISION_ACTIONS, type DecisionAction } from '../service/decision-policy.js';
+import type { Decision } from '../service/decisions/decision-book.js';
+import { actionSeverity, DECISION_ACTIONS, type DecisionAction } from '../service/decisions/decision-policy.js';
 
 /** What one policy did to one account over the replayed window. */
 export interface AccountOutcome {
