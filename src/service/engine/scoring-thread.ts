@@ -37,8 +37,9 @@ function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngi
       return { result: { updates: scoreAll(engine, touched), accountCount: engine.accountCount } };
     }
     case 'rows':
-      engine.observe(task.rows.map((row) => module.observationOfRow(row)));
-      return { result: { updates: [], accountCount: engine.accountCount } };
+      // Start-up rows are scored as committed batches are, or a restarted service would answer
+      // "no traffic" for every account no relink happens to touch.
+      return { result: { updates: scoreAll(engine, new Set(engine.observe(task.rows.map((row) => module.observationOfRow(row))))), accountCount: engine.accountCount } };
     case 'accounts':
       engine.observeAccounts?.(task.accounts);
       return { result: { updates: scoreAll(engine, task.accounts.map((account) => account.accountId)), accountCount: engine.accountCount } };

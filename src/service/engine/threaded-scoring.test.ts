@@ -50,4 +50,13 @@ describe('createWorkerScoring', () => {
     expect(scoring.dirty).toBe(false);
     expect(await scoring.clusters()).toEqual([]);
   });
+
+  it('scores the accounts of start-up rows, as the inline driver does, so a restarted service decides on them at once', async () => {
+    const book = new DecisionBook();
+    scoring = await createWorkerScoring({ engineModuleUrl: ENGINE, book, logger: createSilentLogger(), runRelink: async (input) => input });
+    scoring.observeRows([row('r1', 'acct_a', 1000), row('r2', 'acct_a', 2000)], []);
+    await scoring.idle();
+    expect(book.decide({ accountId: 'acct_a' }, compilePolicy(DEFAULT_POLICY_DOCUMENT)).reasons[0]?.code).not.toBe('no_traffic');
+    expect(book.accountCount).toBe(1);
+  });
 });
