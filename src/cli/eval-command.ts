@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { evaluateFindings, formatEvaluation, parseFindingsForEvaluation, parseLabels } from '../eval/index.js';
-import { InputError, UsageError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
+import { readTextFile } from './text-file.js';
 
 interface EvalFlags {
   findings: string;
@@ -24,7 +22,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .requiredOption('--labels <file>', 'account labels (JSON Lines, or gzipped)')
     .option('--json', 'print the figures as JSON on stdout', false)
     .action(async (flags: EvalFlags) => {
-      const [findingsText, labelsText] = await Promise.all([readText(flags.findings, '--findings'), readText(flags.labels, '--labels')]);
+      const [findingsText, labelsText] = await Promise.all([readTextFile(flags.findings, '--findings'), readTextFile(flags.labels, '--labels')]);
       const findings = parseFindingsForEvaluation(findingsText, flags.findings);
       const labels = parseLabels(labelsText, flags.labels);
       const evaluation = evaluateFindings(findings, labels);
@@ -35,23 +33,4 @@ export function registerEvalCommand(program: Command, context: CliContext): void
         context.stdout.write(formatEvaluation(evaluation));
       }
     });
-}
-
-/** Reads a whole text file, gunzipping it when it starts with the gzip magic bytes. */
-async function readText(path: string, flag: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, { cause: error });
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new InputError(`${flag} ${path}: not a readable gzip file (${(error as Error).message})`, { cause: error });
-    }
-  }
-  return bytes.toString('utf8');
 }

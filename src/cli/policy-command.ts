@@ -1,17 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { formatBacktest, readerThreadObservationSource, runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
 import { parseLabels } from '../eval/index.js';
 import { parseRfc3339 } from '../ingest/index.js';
 import { compilePolicy, DEFAULT_POLICY_DOCUMENT, parsePolicy } from '../service/decisions/decision-policy.js';
 import { LIVE_ENGINE_MODULE_URL } from '../service/engine/detection-engine-module.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { InputError, UsageError } from '../util/errors.js';
+import { UsageError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
 import { parseDuration, parseNonNegativeInteger } from './option-parsers.js';
 import { createProgressDisplay, formatRate } from './progress-display.js';
+import { readTextFile } from './text-file.js';
 
 interface BacktestFlags {
   db: string;
@@ -63,7 +62,7 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
       if (flags.from !== undefined && flags.to !== undefined && flags.from >= flags.to) throw new UsageError('--from must be before --to');
       const policies: BacktestPolicy[] = [await loadPolicy('candidate', flags.policy)];
       if (flags.against !== undefined) policies.push(await loadPolicy('current', flags.against));
-      const labels = flags.labels === undefined ? undefined : parseLabels(await readText(flags.labels, '--labels'), flags.labels);
+      const labels = flags.labels === undefined ? undefined : parseLabels(await readTextFile(flags.labels, '--labels'), flags.labels);
       if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
 
       const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
@@ -95,30 +94,11 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
 
 async function loadPolicy(name: string, path: string): Promise<BacktestPolicy> {
   if (path === BUILT_IN) return { name, source: BUILT_IN, policy: compilePolicy(DEFAULT_POLICY_DOCUMENT, BUILT_IN) };
-  return { name, source: path, policy: parsePolicy(await readText(path, name === 'candidate' ? '--policy' : '--against'), path) };
+  return { name, source: path, policy: parsePolicy(await readTextFile(path, name === 'candidate' ? '--policy' : '--against'), path) };
 }
 
 function parseTime(text: string): number {
   const ms = parseRfc3339(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (ms === null) throw new InvalidArgumentError('expected an RFC 3339 time such as 2026-02-05T00:00:00Z, or a date such as 2026-02-05');
   return ms;
-}
-
-/** Reads a whole text file, gunzipping it when it starts with the gzip magic bytes. */
-async function readText(path: string, flag: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, { cause: error });
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new InputError(`${flag} ${path}: not a readable gzip file (${(error as Error).message})`, { cause: error });
-    }
-  }
-  return bytes.toString('utf8');
 }
