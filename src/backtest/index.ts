@@ -8,3 +8,4 @@ export { buildTruth } from './backtest-truth.js';
 export type { TruthSummary } from './backtest-truth.js';
 export { readerThreadObservationSource, storeObservationSource } from './observation-source.js';
 export type { ObservationSource, ReplayedExchange } from './observation-source.js';
+export { registerBacktestRoutes } from './backtest-routes.js';

@@ -34,15 +34,11 @@ const CLIENT_IP = EXCHANGE_COLUMN_INDEX.client_ip;
 class StopReading extends Error {}
 
 /**
- * The store's exchanges through the service's own start-up reader (`replayStoredRows`, rows read
- * back as the engine observes them after a restart), stopping at `toMs`.
+ * The store's exchanges as rows, oldest first, through the service's own start-up reader
+ * (`replayStoredRows`, rows read back as the engine observes them after a restart), stopping at
+ * `toMs`.
  */
-export async function readObservationChunks(
-  store: DuckDbStore,
-  module: LiveEngineModule,
-  toMs: number | null,
-  onChunk: (chunk: ObservationChunk) => void | Promise<void>,
-): Promise<void> {
+export async function readStoredRows(store: DuckDbStore, toMs: number | null, onRows: (rows: ColumnValue[][]) => void | Promise<void>): Promise<void> {
   try {
     await replayStoredRows(store, async (rows) => {
       let end = rows.length;
@@ -50,14 +46,27 @@ export async function readObservationChunks(
         end = rows.findIndex((row) => (row[TS] as number) >= toMs);
         if (end === -1) end = rows.length;
       }
-      const kept = end === rows.length ? rows : rows.slice(0, end);
-      if (kept.length > 0) await onChunk({ exchanges: kept.map(exchangeOfRow), observations: kept.map((row) => module.observationOfRow(row)) });
+      if (end > 0) await onRows(end === rows.length ? rows : rows.slice(0, end));
       // The reader has no upper bound of its own; leaving it early spares reading the rest.
       if (end < rows.length) throw new StopReading();
     });
   } catch (error) {
     if (!(error instanceof StopReading)) throw error;
   }
+}
+
+/** What the replay needs of a chunk of stored rows: the question each asks, and what the engine observes. */
+export function observationChunkOf(rows: readonly ColumnValue[][], module: LiveEngineModule): ObservationChunk {
+  return { exchanges: rows.map(exchangeOfRow), observations: rows.map((row) => module.observationOfRow(row)) };
+}
+
+export function readObservationChunks(
+  store: DuckDbStore,
+  module: LiveEngineModule,
+  toMs: number | null,
+  onChunk: (chunk: ObservationChunk) => void | Promise<void>,
+): Promise<void> {
+  return readStoredRows(store, toMs, (rows) => onChunk(observationChunkOf(rows, module)));
 }
 
 function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {

@@ -1,4 +1,5 @@
 import type { AccountLabel } from '../eval/labels-parser.js';
+import type { Account } from '../model/account.js';
 import { readAccounts } from '../store/analysis-queries.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { listLabels, type LabelRecord } from '../store/service-tables.js';
@@ -73,21 +74,38 @@ export interface BacktestResult {
  * const result = await runPolicyBacktest(store, { policies: [{ name: 'candidate', source: 'strict.yaml', policy }] });
  */
 export async function runPolicyBacktest(store: DuckDbStore, options: BacktestOptions): Promise<BacktestResult> {
-  const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
-  if (policies.length < 1 || policies.length > 2) throw new RangeError('a backtest takes one policy, or two to compare');
+  const inputs = await readBacktestInputs(store, options.toMs ?? null);
+  const module = options.module ?? liveEngineModule;
+  return backtestFromInputs(inputs, { ...options, source: options.source ?? storeObservationSource(store, module, options.toMs ?? null) });
+}
+
+/** What a backtest reads of the store besides the exchanges themselves. */
+export interface BacktestInputs {
+  accounts: Account[];
+  verdicts: LabelRecord[];
+  /** Exchanges the replay will read (before `toMs`), for progress. */
+  total: number;
+}
+
+export async function readBacktestInputs(store: DuckDbStore, toMs: number | null): Promise<BacktestInputs> {
   const accounts = await readAccounts(store);
   const verdicts = await readVerdicts(store);
   const total = Number(await store.scalar<bigint>(toMs === null ? 'SELECT count(*) FROM exchanges' : 'SELECT count(*) FROM exchanges WHERE ts < epoch_ms($toMs::BIGINT)', toMs === null ? undefined : { toMs }));
+  return { accounts, verdicts, total };
+}
 
-  // Times are kept only where a campaign's share before its first stop needs them; a verdict on
-  // a cluster names its accounts only once the replay has made the cluster, so then all are kept.
+/** The backtest once its inputs are read: what runs on a thread of its own under `serve`. */
+export async function backtestFromInputs({ accounts, verdicts, total }: BacktestInputs, options: BacktestOptions & { source: ObservationSource }): Promise<BacktestResult> {
+  const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
+  if (policies.length < 1 || policies.length > 2) throw new RangeError('a backtest takes one policy, or two to compare');
+
   const knownBefore = buildTruth({ verdicts, clusterMembers: new Map(), labels: options.labels });
   const keepTimesOf = verdicts.some((verdict) => verdict.target === 'cluster' && verdict.verdict === 'confirmed')
     ? ('all' as const)
     : new Set([...knownBefore.truth].filter(([, known]) => known.positive && known.campaign !== null).map(([accountId]) => accountId));
 
   const module = options.module ?? liveEngineModule;
-  const replay = await replayDecisions(options.source ?? storeObservationSource(store, module, toMs), {
+  const replay = await replayDecisions(options.source, {
     module,
     accounts,
     policies: policies.map((entry) => entry.policy),

@@ -3,6 +3,7 @@ import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/start-service.js';
+import { registerBacktestRoutes } from '../backtest/index.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseDuration, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
 import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
@@ -70,7 +71,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         quarantinePath: flags.quarantine ?? null,
         shutdownTimeoutMs: flags.shutdownTimeout,
       });
-      const service = await startLiveService(config, context.logger);
+      const service = await startLiveService(config, context.logger, { routes: [registerBacktestRoutes] });
       context.logger.info({ url: service.url, db: config.db, engine: service.core.scoring.engineName }, 'serving');
       context.stdout.write(`distillguard serve: listening on ${service.url}\n`);
 

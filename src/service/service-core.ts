@@ -77,6 +77,10 @@ export interface ServiceCore {
   labels(): readonly LabelRecord[];
   /** Resolves when every committed exchange so far is reflected in the decision book. */
   scoringIdle(): Promise<void>;
+  /** The store as it is now, for a long read beside the live commits (see `DuckDbStore.snapshot`); close it when done. */
+  snapshot(): Promise<DuckDbStore>;
+  /** The engine module the service runs, for a thread that must run the same engine. */
+  readonly engineModuleUrl: URL;
   /** The Prometheus exposition text, gauges brought up to date. */
   renderMetrics(): Promise<string>;
   health(): HealthReport;
@@ -260,6 +264,8 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       },
       labels: () => labelHistory,
       scoringIdle: () => scoring.idle(),
+      snapshot: () => gate.run(() => store.snapshot()),
+      engineModuleUrl,
       async renderMetrics() {
         const queue = ingest.stats();
         metrics.ingestQueueBatches.set(queue.batches);

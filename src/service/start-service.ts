@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { Logger } from '../util/log.js';
 import { DistillguardError, errorMessage } from '../util/errors.js';
-import { createServiceApp } from './http/http-app.js';
+import { createServiceApp, type ServiceRoutes } from './http/http-app.js';
 import type { ServiceConfig } from './service-config.js';
 import { createServiceCore, type ServiceCore } from './service-core.js';
 
@@ -27,7 +27,7 @@ export interface LiveService {
 const CHECKPOINT_THRESHOLD = '256MB';
 
 /** Opens the store (creating it when missing), recovers, and listens. */
-export async function startLiveService(config: ServiceConfig, logger: Logger): Promise<LiveService> {
+export async function startLiveService(config: ServiceConfig, logger: Logger, { routes = [] }: { routes?: readonly ServiceRoutes[] } = {}): Promise<LiveService> {
   const store = await DuckDbStore.open({ path: config.db, create: true, memoryLimit: config.memoryLimit });
   let core: ServiceCore;
   try {
@@ -37,7 +37,7 @@ export async function startLiveService(config: ServiceConfig, logger: Logger): P
     store.close();
     throw error;
   }
-  const app = await createServiceApp(core);
+  const app = await createServiceApp(core, { routes });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -32,3 +32,22 @@ describe('store schema', () => {
     reopened.close();
   });
 });
+
+describe('store snapshot', () => {
+  it('reads one consistent state beside commits on the store, and closing it leaves the store open', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'distillguard-store-'));
+    const store = await DuckDbStore.open({ path: join(dir, 'store.duckdb'), create: true });
+    await store.run("INSERT INTO exchanges (id, account_id, content_flags) VALUES ('e1', 'acct_1', 0)");
+    const snapshot = await store.snapshot();
+    // A transaction on the store commits while the snapshot is open, as an ingest does under serve.
+    await store.transaction(() => store.run("INSERT INTO exchanges (id, account_id, content_flags) VALUES ('e2', 'acct_1', 0)"));
+    expect(await snapshot.countExchanges()).toBe(1);
+    expect(await store.countExchanges()).toBe(2);
+    snapshot.close();
+    expect(await store.countExchanges()).toBe(2);
+    const fresh = await store.snapshot();
+    expect(await fresh.countExchanges()).toBe(2);
+    fresh.close();
+    store.close();
+  });
+});

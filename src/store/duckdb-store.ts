@@ -63,6 +63,8 @@ export class DuckDbStore {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     private readonly secret: Buffer,
+    /** False for a snapshot, which closes only its own connection. */
+    private readonly ownsInstance = true,
   ) {}
 
   static async open({ path, readOnly = false, memoryLimit = '1GB', threads, create = false }: DuckDbStoreOptions): Promise<DuckDbStore> {
@@ -270,6 +272,25 @@ export class DuckDbStore {
     }
   }
 
+  /**
+   * The store as it is now, on a connection of its own inside one read transaction: a long read
+   * there sees one consistent state and neither waits for nor holds up the transactions of this
+   * connection (DuckDB keeps versions), so it can run beside a live service's commits. Close it
+   * when done; the store itself stays open.
+   */
+  async snapshot(): Promise<DuckDbStore> {
+    const connection = await this.instance.connect();
+    try {
+      await connection.run('BEGIN TRANSACTION');
+      // DuckDB starts a transaction's view at its first read of the database, not at BEGIN.
+      await connection.run('SELECT count(*) FROM exchanges');
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    return new DuckDbStore(this.path, this.instance, connection, this.secret, false);
+  }
+
   /** Writes the WAL into the database file so a copy of the file alone is complete. */
   async checkpoint(): Promise<void> {
     await this.run('CHECKPOINT');
@@ -277,7 +298,7 @@ export class DuckDbStore {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

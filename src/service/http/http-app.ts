@@ -26,9 +26,13 @@ declare module 'fastify' {
   }
 }
 
+/** Routes that build on the service from a later stage (the policy backtest), added by whoever starts it. */
+export type ServiceRoutes = (app: FastifyInstance, core: ServiceCore) => void;
+
 export interface ServiceAppOptions {
   /** Largest body for routes other than ingest. */
   maxJsonBodyBytes?: number;
+  routes?: readonly ServiceRoutes[];
 }
 
 /**
@@ -39,7 +43,7 @@ export interface ServiceAppOptions {
  * const app = await createServiceApp(core);
  * const response = await app.inject({ method: 'POST', url: '/v1/decide', headers: { authorization: `Bearer ${key}` }, payload: { account_id: 'acct_1' } });
  */
-export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4 * 1024 * 1024 }: ServiceAppOptions = {}): Promise<FastifyInstance> {
+export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4 * 1024 * 1024, routes = [] }: ServiceAppOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: core.logger as FastifyBaseLogger,
     // One log line per request would dominate the decision path's cost; errors and slow
@@ -114,6 +118,7 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
   registerDecisionRoutes(app, core);
   registerAnalystRoutes(app, core);
   registerAdminRoutes(app, core);
+  for (const register of routes) register(app, core);
   return app;
 }
 

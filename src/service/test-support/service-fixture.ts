@@ -6,7 +6,7 @@ import { DuckDbStore } from '../../store/duckdb-store.js';
 import type { ApiKeyRole } from '../../store/service-tables.js';
 import { createSilentLogger, type Logger } from '../../util/log.js';
 import type { LiveEngineModule } from '../engine/engine-contract.js';
-import { createServiceApp } from '../http/http-app.js';
+import { createServiceApp, type ServiceRoutes } from '../http/http-app.js';
 import { readServiceConfig, type ServiceConfigInput } from '../service-config.js';
 import { createServiceCore, type ServiceCore } from '../service-core.js';
 import { createScriptedEngineModule, type EngineScript } from './scripted-engine.js';
@@ -28,7 +28,10 @@ export interface TestServiceOptions {
   /** Policy YAML written to a file the service watches. */
   policy?: string;
   dbPath?: string;
-  engine?: { module: LiveEngineModule; script: EngineScript };
+  /** The engine, and the URL its threads load it from (the scripted engine's by default). */
+  engine?: { module: LiveEngineModule; script: EngineScript; moduleUrl?: URL };
+  /** Routes from later stages, as `serve` adds them. */
+  routes?: readonly ServiceRoutes[];
   logger?: Logger;
 }
 
@@ -57,9 +60,9 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     store,
     config,
     logger: options.logger ?? createSilentLogger(),
-    engine: { module: engine.module, moduleUrl: new URL('./scripted-engine.js', import.meta.url) },
+    engine: { module: engine.module, moduleUrl: options.engine?.moduleUrl ?? new URL('./scripted-engine.js', import.meta.url) },
   });
-  const app = await createServiceApp(core);
+  const app = await createServiceApp(core, { routes: options.routes });
   const keys = {} as Record<ApiKeyRole, string>;
   for (const role of ['ingest', 'decide', 'analyst', 'admin'] as const) keys[role] = (await core.createKey({ role, name: `test ${role}` })).key;
   return {

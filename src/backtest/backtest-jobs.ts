@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { DuckDbStore } from '../store/duckdb-store.js';
+import type { PolicyDocument } from '../service/decisions/decision-policy.js';
+import { encodeObservations } from '../service/engine/observation-codec.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+import { createWorkerPool } from '../util/worker-pool.js';
+import type { BacktestThreadTask } from './backtest-thread.js';
+import { readStoredRows } from './observation-source.js';
+import { readBacktestInputs, type BacktestResult } from './policy-backtest.js';
+
+export interface BacktestRequest {
+  policies: { name: string; source: string; document: PolicyDocument; version: string }[];
+  fromMs: number | null;
+  toMs: number | null;
+  stepMs: number;
+  relinkIntervalMs: number;
+}
+
+export interface BacktestJob {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  /** Exchanges handed to the replay so far, and how many it will read. */
+  rowsRead: number;
+  rowsTotal: number | null;
+  result: BacktestResult | null;
+  error: string | null;
+}
+
+export interface BacktestJobs {
+  /** Starts a backtest, or returns null while another is running (one at a time). */
+  start(request: BacktestRequest): BacktestJob | null;
+  get(id: string): BacktestJob | undefined;
+  close(): Promise<void>;
+}
+
+/** Rows per message to the backtest's thread: large enough that messaging costs little, small enough to keep memory flat. */
+const ROWS_PER_MESSAGE = 8_192;
+/** Finished jobs kept for their results; older ones are forgotten first. */
+const KEPT_JOBS = 20;
+
+/**
+ * Backtests run by the service: the rows come from a snapshot of the live store (its own
+ * connection and read transaction, so ingest commits go on), and the replay runs on a thread of
+ * its own at low priority, so `/v1/decide` never waits for it. Results stay in memory.
+ */
+export function createBacktestJobs({ snapshot, engineModuleUrl, logger, now = Date.now }: { snapshot: () => Promise<DuckDbStore>; engineModuleUrl: URL; logger: Logger; now?: () => number }): BacktestJobs {
+  const jobs = new Map<string, BacktestJob>();
+  let running: Promise<void> | null = null;
+  let closing = false;
+
+  const run = async (job: BacktestJob, request: BacktestRequest): Promise<void> => {
+    const store = await snapshot();
+    const pool = createWorkerPool<BacktestThreadTask, unknown>(new URL('./backtest-thread.js', import.meta.url), 1, { engineModuleUrl: engineModuleUrl.href });
+    try {
+      const inputs = await readBacktestInputs(store, request.toMs);
+      job.rowsTotal = inputs.total;
+      await pool.run({ op: 'start', inputs, ...request });
+      let pending: unknown[][] = [];
+      const send = async (): Promise<void> => {
+        const rows = encodeObservations(pending);
+        job.rowsRead += pending.length;
+        pending = [];
+        await pool.run({ op: 'rows', rows }, [rows.buffer as ArrayBuffer]);
+      };
+      await readStoredRows(store, request.toMs, async (rows) => {
+        if (closing) throw new Error('the service is shutting down');
+        pending.push(...rows);
+        if (pending.length >= ROWS_PER_MESSAGE) await send();
+      });
+      if (pending.length > 0) await send();
+      job.result = (await pool.run({ op: 'finish' })) as BacktestResult;
+      job.status = 'done';
+    } finally {
+      job.finishedAt = now();
+      store.close();
+      await pool.close();
+    }
+  };
+
+  return {
+    start(request) {
+      if (running !== null) return null;
+      const job: BacktestJob = { id: `bt_${randomBytes(6).toString('hex')}`, status: 'running', startedAt: now(), finishedAt: null, rowsRead: 0, rowsTotal: null, result: null, error: null };
+      jobs.set(job.id, job);
+      for (const id of jobs.keys()) if (jobs.size > KEPT_JOBS && jobs.get(id)!.status !== 'running') jobs.delete(id);
+      logger.info({ backtest: job.id, policies: request.policies.map((policy) => policy.source) }, 'backtest started');
+      running = run(job, request)
+        .then(
+          () => logger.info({ backtest: job.id, seconds: (now() - job.startedAt) / 1000, exchanges: job.rowsRead }, 'backtest finished'),
+          (error: unknown) => {
+            job.status = 'failed';
+            job.error = errorMessage(error);
+            logger.error({ backtest: job.id, error: job.error }, 'backtest failed');
+          },
+        )
+        .finally(() => (running = null));
+      return job;
+    },
+    get: (id) => jobs.get(id),
+    async close() {
+      closing = true;
+      await running;
+    },
+  };
+}
