@@ -23,7 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['util', 'model', 'config'],
   analysis: ['util', 'model', 'config', 'store', 'features', 'behaviour', 'linking', 'scoring'],
   service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'analysis'],
-  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'analysis'],
+  intel: ['util', 'model', 'config', 'store', 'features', 'behaviour', 'linking', 'scoring', 'analysis'],
+  cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'analysis', 'intel'],
 };
 
 /**
