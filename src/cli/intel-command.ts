@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { createCommunityKey, exportIntelBundle, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
+import { createCommunityKey, exportIntelBundle, importIntelBundle, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
 import { parseDetectionConfig } from '../scoring/index.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { UsageError } from '../util/errors.js';
@@ -63,6 +63,39 @@ export function registerIntelCommand(program: Command, context: CliContext): voi
             `(${result.bundle.objects.length} STIX objects, community ${key.community}, key ${key.keyId}, TLP:${flags.tlp.toUpperCase()}) in ${formatDuration(seconds)}\n` +
             `Wrote ${flags.out}\n`,
         );
+      } finally {
+        store.close();
+      }
+    });
+
+  intel
+    .command('import')
+    .description("store a partner's STIX bundle: its keyed indicators and template sketches become evidence (partner_sighting) in later analyses, never a flag on their own")
+    .argument('<file>', 'the STIX 2.1 bundle (JSON) a partner shared')
+    .requiredOption('--db <path>', 'the store to add the indicators to')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key the bundle was made with")
+    .option('--community <name>', 'the sharing community the key belongs to', 'default')
+    .action(async (file: string, flags: { db: string; communityKeyFile: string; community: string }) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      let bundle: unknown;
+      try {
+        bundle = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read the bundle ${file}: ${(error as Error).message}`);
+      }
+      if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
+      const store = await DuckDbStore.open({ path: flags.db });
+      try {
+        const result = await importIntelBundle(store, bundle, key);
+        const skipped = Object.entries(result.skipped).map(([reason, count]) => `${count} ${reason.replaceAll('_', ' ')}`);
+        context.stdout.write(
+          `Imported ${result.indicators} indicators and ${result.sketches} template sketches (community ${key.community}, key ${key.keyId})` +
+            (skipped.length > 0 ? `; left out ${skipped.join(', ')}` : '') +
+            '\n',
+        );
+        if (result.indicators + result.sketches === 0 && (result.skipped.other_key ?? 0) > 0) {
+          context.stderr.write(`distillguard: every indicator was made with another key than ${key.keyId}: check --community-key-file\n`);
+        }
       } finally {
         store.close();
       }

@@ -4,3 +4,5 @@ export type { IntelBundleOptions, SharedCluster, StixBundle, StixObject } from '
 export { createCommunityKey, hashIndicator, hashSketchBin, indicatorPattern, parseIndicatorPattern, INDICATOR_KINDS } from './keyed-indicators.js';
 export type { CommunityKey, IndicatorKind } from './keyed-indicators.js';
 export { isTlpLevel, tlpMarkingId, TLP_LEVELS, type TlpLevel } from './tlp-markings.js';
+export { importIntelBundle, type IntelImportResult } from './intel-import.js';
+export { readPartnerSightings, type PartnerMatchOptions } from './partner-matcher.js';

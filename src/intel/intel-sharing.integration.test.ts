@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../ingest/test-support/cli-runner.js';
+import type { Findings } from '../model/findings.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { StixBundle } from './intel-bundle-builder.js';
 import { createStixSchemaValidator } from './test-support/stix-schema-validator.js';
@@ -89,5 +90,34 @@ describe('intel export (smoke scenario)', () => {
     const short = await runCli(['intel', 'export', '--db', join(dir, 'a.duckdb'), '--out', join(dir, 'x.json'), '--community-key-file', join(dir, 'short.key')]);
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/needs at least 16/);
+  });
+});
+
+describe('intel import (the same traffic seen by a partner)', () => {
+  it("turns a partner's matching indicators into partner_sighting evidence that names the partner, and never flags on it alone", async () => {
+    copyFileSync(join(dir, 'a.duckdb'), join(dir, 'b.duckdb'));
+    const imported = await runCli(['intel', 'import', join(dir, 'bundle.json'), '--db', join(dir, 'b.duckdb'), '--community-key-file', join(dir, 'community.key'), '--community', 'labs']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const indicators = bundle.objects.filter((object) => object.type === 'indicator').length;
+    expect(imported.stdout).toContain(`Imported ${indicators} indicators and `);
+    const analyzed = await runCli(['analyze', '--db', join(dir, 'b.duckdb'), '--json', join(dir, 'b.json'), '--no-progress']);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Findings;
+    const shared = new Set(findings.clusters.filter((cluster) => cluster.flagged).flatMap((cluster) => cluster.accounts));
+    const sighted = findings.accounts.filter((account) => account.evidence.some((item) => item.signal === 'partner_sighting'));
+    expect(sighted.filter((account) => shared.has(account.account_id)).length).toBeGreaterThan(shared.size / 2);
+    expect(sighted[0]!.evidence.find((item) => item.signal === 'partner_sighting')!.detail).toMatch(/^seen by a partner: Provider A \(labs\): .*confidence \d+, \d+ days old/);
+    for (const account of findings.accounts.filter((item) => item.flagged)) {
+      const others = account.evidence.filter((item) => item.signal !== 'partner_sighting' && item.weight > 0);
+      expect(others.length, account.account_id).toBeGreaterThan(0);
+    }
+  });
+
+  it('leaves out indicators made with another key and says so', async () => {
+    writeFileSync(join(dir, 'other.key'), 'another community entirely, 32 b\n');
+    const imported = await runCli(['intel', 'import', join(dir, 'bundle.json'), '--db', join(dir, 'b.duckdb'), '--community-key-file', join(dir, 'other.key'), '--community', 'labs']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/^Imported 0 indicators and 0 template sketches .*left out \d+ other key/);
+    expect(imported.stderr).toMatch(/made with another key/);
   });
 });
