@@ -101,7 +101,7 @@ export function buildIntelBundle(
         `Indicator patterns match HMAC-SHA256 (first 16 bytes, hex) of "<kind>:<value>" under the sharing community's key, named by community and key_id. ` +
         `${TEMPLATE_SKETCH_TYPE} holds a prompt template's 8-bin one-permutation MinHash (word 3-shingles), each bin keyed as HMAC-SHA256 of "template_bin:<bin>:<value>" (first 8 bytes); ` +
         'two prompts agree in a bin with probability equal to the Jaccard similarity of their shingles.',
-      schema: 'https://github.com/distillguard/distillguard/blob/main/docs/intel-sharing.md',
+      schema: 'docs/intel-sharing.md of distillguard, the producer: the properties above, in words',
       version: '1.0.0',
       extension_types: ['new-sdo', 'property-extension'],
       object_marking_refs: [marking],
