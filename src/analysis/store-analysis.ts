@@ -26,6 +26,7 @@ import {
   type DetectionConfig,
   type DetectionEngine,
   type FindingTexts,
+  type PartnerSighting,
   type PopulationAssessment,
   type ThresholdChoice,
 } from '../scoring/index.js';
@@ -50,6 +51,8 @@ export interface AnalysisOptions {
   onProgress?: (seen: number, total: number, seconds: number) => void;
   /** Called when each stage ends, with its name and seconds (also in `findings.timings`). */
   onStage?: (name: string, seconds: number) => void;
+  /** Partner indicators each account matched (`readPartnerSightings` in `src/intel`), by account id. */
+  partnerSightings?: ReadonlyMap<string, readonly PartnerSighting[]>;
 }
 
 export interface AnalysisResult {
@@ -84,6 +87,7 @@ export async function analyzeStore(store: DuckDbStore, options: AnalysisOptions)
   options.logger?.debug({ ...links.stats, clusters: links.clusters.length }, 'linked accounts');
   stage('linking');
 
+  if (options.partnerSightings !== undefined) engine.setPartnerSightings(options.partnerSightings);
   const configuredThreshold = config.thresholds.account;
   let assessment = engine.assess();
   let thresholdSource = 'config';

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { analyzeStore } from '../analysis/index.js';
+import { readPartnerSightings } from '../intel/index.js';
 import type { Findings } from '../model/findings.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { DetectionConfigError, parseDetectionConfig, parseThresholdChoice, type DetectionConfig, type ThresholdChoice } from '../scoring/index.js';
@@ -144,6 +145,7 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
         config,
         threshold: flags.threshold,
         clusterThresholdGiven: flags.clusterThreshold !== undefined,
+        partnerSightings: await readPartnerSightings(store),
         logger: context.logger,
         onProgress: (seen, total, seconds) => {
           progress.setTotal(total);

@@ -12,6 +12,7 @@ import { registerEvalCommand } from './eval-command.js';
 import { registerPeerLabelsCommand } from './peer-labels-command.js';
 import { registerAnalyzeCommand } from './analyze-command.js';
 import { registerPolicyCommand } from './policy-command.js';
+import { registerIntelCommand } from './intel-command.js';
 import { describeUnitDefaults } from './option-parsers.js';
 import { VERSION } from '../version.js';
 
@@ -31,6 +32,7 @@ export function createProgram(context: CliContext): Command {
   registerEvalCommand(program, context);
   registerPeerLabelsCommand(program, context);
   registerPolicyCommand(program, context);
+  registerIntelCommand(program, context);
   for (const command of program.commands) describeUnitDefaults(command);
   return program;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AccountInfo, AccountState } from '../behaviour/account-state.js';
 import type { AccountSummary, PopulationContext, TemplateUse } from '../behaviour/account-summary.js';
 import { evidence, formatCount, type DetectorDefinition } from './detector.js';
+import { partnerSightingDetector, type PartnerSighting } from './partner-detectors.js';
 
 /**
  * Detectors that read what the accounts file says about one account. What its traffic shows is
@@ -19,6 +20,8 @@ export interface AccountDetectorInput {
   context: PopulationContext;
   /** The analyst-facing name of a template, e.g. `P17` (prompt) or `S4` (system prompt). */
   templateName(use: Pick<TemplateUse, 'kind' | 'templateId'>): string;
+  /** Partner indicators the account matched (`DetectionEngine.setPartnerSightings`). */
+  partnerSightings?: readonly PartnerSighting[];
 }
 
 type AccountDetector<P extends { weight: number }> = DetectorDefinition<AccountDetectorInput, P>;
@@ -50,4 +53,4 @@ export const programmeTierDetector: AccountDetector<{ weight: number; tiers: str
   },
 };
 
-export const ACCOUNT_DETECTORS = [programmeTierDetector] as const;
+export const ACCOUNT_DETECTORS = [programmeTierDetector, partnerSightingDetector] as const;

@@ -9,6 +9,7 @@ import { measureReferences, summarizeAccount, summarizePopulation, type AccountS
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
+import type { PartnerSighting } from './partner-detectors.js';
 import { CLUSTER_DETECTORS, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
@@ -141,6 +142,7 @@ export class DetectionEngine {
   private links: LinkResult | null = null;
   private clusterCache: ClusterState | null = null;
   private readonly holdersCache = new Map<string, Map<string, number>>();
+  private partnerSightings: ReadonlyMap<string, readonly PartnerSighting[]> = new Map();
 
   constructor(config: DetectionConfig = parseDetectionConfig(), reference: DetectionReference = {}) {
     this.config = config;
@@ -154,6 +156,12 @@ export class DetectionEngine {
   /** Numbers accounts in this order first (the batch analysis keys its SQL by these indexes). */
   registerAccounts(ids: readonly string[]): void {
     for (const id of ids) this.tracker.accountIndexOf(id);
+  }
+
+  /** Partner indicators each account matched, by account id: evidence for the next assessment, never a flag alone. */
+  setPartnerSightings(sightings: ReadonlyMap<string, readonly PartnerSighting[]>): void {
+    this.partnerSightings = sightings;
+    this.clusterCache = null;
   }
 
   setAccountInfo(accounts: readonly Account[]): void {
@@ -376,7 +384,7 @@ export class DetectionEngine {
     if (state.exchanges > 0) {
       const traffic: TrafficInput = { subject: 'account', measures: summary.measures, exchanges: state.exchanges, accounts: 1, context };
       this.runDetectors(TRAFFIC_DETECTORS as unknown as AnyDetector<TrafficInput>[], this.config.detectors.traffic, traffic, items, errors, signals);
-      const input: AccountDetectorInput = { accountId: state.id, state, summary, info: state.info, context, templateName };
+      const input: AccountDetectorInput = { accountId: state.id, state, summary, info: state.info, context, templateName, partnerSightings: this.partnerSightings.get(state.id) };
       this.runDetectors(ACCOUNT_DETECTORS as unknown as AnyDetector<AccountDetectorInput>[], this.config.detectors.account, input, items, errors, signals);
     }
     const families = this.combine(signals);

@@ -10,3 +10,4 @@ export { DETECTOR_REGISTRY } from './detector-registry.js';
 export type { RegisteredDetector } from './detector-registry.js';
 export { excerpt, formatCount, noisyOr, ramp, runDetector } from './detector.js';
 export type { DetectorDefinition, DetectorResult, DetectorLevel, DetectorRole } from './detector.js';
+export type { PartnerSighting } from './partner-detectors.js';

@@ -1,0 +1,116 @@
+import { Command, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { createCommunityKey, exportIntelBundle, importIntelBundle, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
+import { parseDetectionConfig } from '../scoring/index.js';
+import { DuckDbStore } from '../store/duckdb-store.js';
+import { UsageError } from '../util/errors.js';
+import { writeJsonFile } from '../util/json-file-writer.js';
+import type { CliContext } from './cli-context.js';
+import { formatDuration } from './progress-display.js';
+
+/** Shorter keys would let a guessed key be tested offline against a bundle. */
+const MIN_KEY_BYTES = 16;
+
+interface ExportFlags {
+  db: string;
+  out: string;
+  communityKeyFile: string;
+  community: string;
+  producer: string;
+  tlp: TlpLevel;
+  onlyConfirmed: boolean;
+  memoryLimit: string;
+}
+
+export function registerIntelCommand(program: Command, context: CliContext): void {
+  const intel = program
+    .command('intel')
+    .summary('share indicators with other providers: STIX 2.1 bundles of keyed hashes')
+    .description(
+      'Threat-intelligence sharing (docs/intel-sharing.md). Bundles carry no prompt text and no raw IP, card or e-mail: ' +
+        'every indicator is an HMAC under a key shared only inside a sharing community.',
+    );
+
+  intel
+    .command('export')
+    .description('analyse a store and write a STIX 2.1 bundle of its confirmed and flagged clusters')
+    .requiredOption('--db <path>', 'the store to export from')
+    .requiredOption('--out <file>', 'write the bundle (JSON) here')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key (at least 16 bytes; e.g. `openssl rand -hex 32 > community.key`)")
+    .option('--community <name>', 'the sharing community the key belongs to, named in the bundle', 'default')
+    .option('--producer <name>', 'the producer identity named in the bundle', 'distillguard')
+    .addOption(new Option('--tlp <level>', 'TLP 2.0 marking of every object').choices(TLP_LEVELS).default('amber'))
+    .option('--only-confirmed', 'share only clusters an analyst confirmed, not those only flagged', false)
+    .option('--memory-limit <size>', "DuckDB's buffer memory limit", '2GB')
+    .action(async (flags: ExportFlags) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
+      const started = performance.now();
+      const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
+      try {
+        const result = await exportIntelBundle(store, {
+          key,
+          producer: flags.producer,
+          tlp: flags.tlp,
+          config: parseDetectionConfig(),
+          includeFlagged: !flags.onlyConfirmed,
+          logger: context.logger,
+        });
+        await writeJsonFile(flags.out, result.bundle);
+        const seconds = (performance.now() - started) / 1000;
+        context.stdout.write(
+          `Exported ${result.clusters} clusters, ${result.indicators} indicators and ${result.templates} template sketches ` +
+            `(${result.bundle.objects.length} STIX objects, community ${key.community}, key ${key.keyId}, TLP:${flags.tlp.toUpperCase()}) in ${formatDuration(seconds)}\n` +
+            `Wrote ${flags.out}\n`,
+        );
+      } finally {
+        store.close();
+      }
+    });
+
+  intel
+    .command('import')
+    .description("store a partner's STIX bundle: its keyed indicators and template sketches become evidence (partner_sighting) in later analyses, never a flag on their own")
+    .argument('<file>', 'the STIX 2.1 bundle (JSON) a partner shared')
+    .requiredOption('--db <path>', 'the store to add the indicators to')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key the bundle was made with")
+    .option('--community <name>', 'the sharing community the key belongs to', 'default')
+    .action(async (file: string, flags: { db: string; communityKeyFile: string; community: string }) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      let bundle: unknown;
+      try {
+        bundle = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read the bundle ${file}: ${(error as Error).message}`);
+      }
+      if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
+      const store = await DuckDbStore.open({ path: flags.db });
+      try {
+        const result = await importIntelBundle(store, bundle, key);
+        const skipped = Object.entries(result.skipped).map(([reason, count]) => `${count} ${reason.replaceAll('_', ' ')}`);
+        context.stdout.write(
+          `Imported ${result.indicators} indicators and ${result.sketches} template sketches (community ${key.community}, key ${key.keyId})` +
+            (skipped.length > 0 ? `; left out ${skipped.join(', ')}` : '') +
+            '\n',
+        );
+        if (result.indicators + result.sketches === 0 && (result.skipped.other_key ?? 0) > 0) {
+          context.stderr.write(`distillguard: every indicator was made with another key than ${key.keyId}: check --community-key-file\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+export function readCommunityKey(path: string, community: string): CommunityKey {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot read the community key file ${path}: ${(error as Error).message}`);
+  }
+  const key = Buffer.from(bytes.toString('latin1').replace(/\s+$/, ''), 'latin1');
+  if (key.length < MIN_KEY_BYTES) throw new UsageError(`the community key in ${path} has ${key.length} bytes; it needs at least ${MIN_KEY_BYTES} (e.g. \`openssl rand -hex 32\`)`);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(community)) throw new UsageError(`--community: expected a name of letters, digits, dots, dashes or underscores (at most 64), got ${JSON.stringify(community)}`);
+  return createCommunityKey(community, key);
+}

@@ -1,0 +1,123 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../ingest/test-support/cli-runner.js';
+import type { Findings } from '../model/findings.js';
+import { DuckDbStore } from '../store/duckdb-store.js';
+import type { StixBundle } from './intel-bundle-builder.js';
+import { createStixSchemaValidator } from './test-support/stix-schema-validator.js';
+
+let dir: string;
+let bundle: StixBundle;
+let bundleText: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'distillguard-intel-'));
+  const simulated = await runCli(['simulate', '--scenario', 'smoke', '--seed', '7', '--out', join(dir, 'sim'), '--no-progress']);
+  expect(simulated.code, simulated.stderr).toBe(0);
+  const ingested = await runCli([
+    'ingest', join(dir, 'sim', 'exchanges.jsonl.gz'), '--accounts', join(dir, 'sim', 'accounts.jsonl'),
+    '--db', join(dir, 'a.duckdb'), '--text', 'full', '--no-progress',
+  ]);
+  expect(ingested.code, ingested.stderr).toBe(0);
+  writeFileSync(join(dir, 'community.key'), 'a3f09c1e5b7d2468ace13579bdf02468a3f09c1e5b7d2468ace13579bdf02468\n');
+  const exported = await runCli([
+    'intel', 'export', '--db', join(dir, 'a.duckdb'), '--out', join(dir, 'bundle.json'),
+    '--community-key-file', join(dir, 'community.key'), '--community', 'labs', '--producer', 'Provider A',
+  ]);
+  expect(exported.code, exported.stderr).toBe(0);
+  expect(exported.stdout).toMatch(/Exported \d+ clusters, \d+ indicators and \d+ template sketches .* community labs, key [0-9a-f]{16}, TLP:AMBER\) in /);
+  bundleText = readFileSync(join(dir, 'bundle.json'), 'utf8');
+  bundle = JSON.parse(bundleText) as StixBundle;
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('intel export (smoke scenario)', () => {
+  it('writes a bundle that validates whole against the OASIS STIX 2.1 schemas, with campaigns, indicators and sketches', () => {
+    const validator = createStixSchemaValidator();
+    expect(validator.bundle(bundle)).toEqual([]);
+    for (const object of bundle.objects) expect(validator.object(object), object.id).toEqual([]);
+    const types = new Set(bundle.objects.map((object) => object.type));
+    for (const type of ['identity', 'campaign', 'indicator', 'sighting', 'relationship', 'marking-definition', 'extension-definition', 'x-distillguard-template-sketch']) {
+      expect(types, type).toContain(type);
+    }
+    expect(statSync(join(dir, 'bundle.json')).size).toBeGreaterThan(0);
+  });
+
+  it('lets no prompt, IP, e-mail, card or account id out, nor any 8-word window of any prompt', async () => {
+    const store = await DuckDbStore.open({ path: join(dir, 'a.duckdb'), readOnly: true });
+    const texts = await store.query<{ text: string }>(
+      "SELECT DISTINCT text FROM (SELECT prompt_text AS text FROM exchanges UNION ALL SELECT system_text FROM exchanges UNION ALL SELECT output_text FROM exchanges) WHERE text IS NOT NULL AND text <> ''",
+    );
+    const values = await store.query<{ value: string }>(
+      `SELECT DISTINCT value FROM (
+         SELECT client_ip AS value FROM exchanges UNION ALL SELECT client_subnet FROM exchanges UNION ALL SELECT user_agent FROM exchanges
+         UNION ALL SELECT tls_fingerprint FROM exchanges UNION ALL SELECT account_id FROM exchanges UNION ALL SELECT api_key_id FROM exchanges
+         UNION ALL SELECT payment_fingerprint FROM accounts UNION ALL SELECT signup_ip FROM accounts UNION ALL SELECT email_domain FROM accounts
+         UNION ALL SELECT email_local_hash FROM accounts) WHERE value IS NOT NULL AND length(value) >= 6`,
+    );
+    store.close();
+    expect(texts.length).toBeGreaterThan(1000);
+    const accounts = readFileSync(join(dir, 'sim', 'accounts.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { email?: string });
+    const emails = accounts.flatMap((account) => (account.email ? [account.email, account.email.split('@')[0]!] : [])).filter((text) => text.length >= 6);
+    const leaked = [...values.map((row) => row.value), ...emails].filter((value) => bundleText.includes(value));
+    expect(leaked).toEqual([]);
+
+    const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0);
+    const bundleWindows = new Set<string>();
+    const bundleWords = words(bundleText);
+    for (let at = 0; at + 8 <= bundleWords.length; at++) bundleWindows.add(bundleWords.slice(at, at + 8).join(' '));
+    const leakedWindows: string[] = [];
+    for (const { text } of texts) {
+      const prompt = words(text);
+      for (let at = 0; at + 8 <= prompt.length; at++) {
+        const window = prompt.slice(at, at + 8).join(' ');
+        if (bundleWindows.has(window)) leakedWindows.push(window);
+      }
+    }
+    expect(leakedWindows).toEqual([]);
+  });
+
+  it('refuses a missing or short community key with a usage error (exit 2)', async () => {
+    const missing = await runCli(['intel', 'export', '--db', join(dir, 'a.duckdb'), '--out', join(dir, 'x.json'), '--community-key-file', join(dir, 'nope.key')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read the community key file/);
+    writeFileSync(join(dir, 'short.key'), 'short\n');
+    const short = await runCli(['intel', 'export', '--db', join(dir, 'a.duckdb'), '--out', join(dir, 'x.json'), '--community-key-file', join(dir, 'short.key')]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/needs at least 16/);
+  });
+});
+
+describe('intel import (the same traffic seen by a partner)', () => {
+  it("turns a partner's matching indicators into partner_sighting evidence that names the partner, and never flags on it alone", async () => {
+    copyFileSync(join(dir, 'a.duckdb'), join(dir, 'b.duckdb'));
+    const imported = await runCli(['intel', 'import', join(dir, 'bundle.json'), '--db', join(dir, 'b.duckdb'), '--community-key-file', join(dir, 'community.key'), '--community', 'labs']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const indicators = bundle.objects.filter((object) => object.type === 'indicator').length;
+    expect(imported.stdout).toContain(`Imported ${indicators} indicators and `);
+    const analyzed = await runCli(['analyze', '--db', join(dir, 'b.duckdb'), '--json', join(dir, 'b.json'), '--no-progress']);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Findings;
+    const shared = new Set(findings.clusters.filter((cluster) => cluster.flagged).flatMap((cluster) => cluster.accounts));
+    const sighted = findings.accounts.filter((account) => account.evidence.some((item) => item.signal === 'partner_sighting'));
+    expect(sighted.filter((account) => shared.has(account.account_id)).length).toBeGreaterThan(shared.size / 2);
+    expect(sighted[0]!.evidence.find((item) => item.signal === 'partner_sighting')!.detail).toMatch(/^seen by a partner: Provider A \(labs\): .*confidence \d+, \d+ days old/);
+    for (const account of findings.accounts.filter((item) => item.flagged)) {
+      const others = account.evidence.filter((item) => item.signal !== 'partner_sighting' && item.weight > 0);
+      expect(others.length, account.account_id).toBeGreaterThan(0);
+    }
+  });
+
+  it('leaves out indicators made with another key and says so', async () => {
+    writeFileSync(join(dir, 'other.key'), 'another community entirely, 32 b\n');
+    const imported = await runCli(['intel', 'import', join(dir, 'bundle.json'), '--db', join(dir, 'b.duckdb'), '--community-key-file', join(dir, 'other.key'), '--community', 'labs']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/^Imported 0 indicators and 0 template sketches .*left out \d+ other key/);
+    expect(imported.stderr).toMatch(/made with another key/);
+  });
+});
