@@ -1,7 +1,7 @@
 import type { ExchangeParseOptions, ValidatedExchange } from './exchange-validator.js';
 import { validateExchangeRecord } from './exchange-validator.js';
 import { isRejection, readJsonObject, type Rejection } from './record-field-reader.js';
-import { rejected, type ParseResult } from './record-problem.js';
+import { rejected, type ParseResult, type RecordProblem } from './record-problem.js';
 import { formatRfc3339 } from './rfc3339-timestamp.js';
 
 /**
@@ -58,6 +58,24 @@ export function otlpGenAiOperations(request: Record<string, unknown>): GenAiOper
   if (Array.isArray(request.resourceSpans)) return spanOperations(request.resourceSpans);
   if (Array.isArray(request.resourceLogs)) return logOperations(request.resourceLogs);
   return rejected('missing_field', 'resourceSpans', 'expected an OTLP export request with resourceSpans or resourceLogs');
+}
+
+/**
+ * The contract records (docs/input-formats.md) an OTLP/JSON export request stands for, and the
+ * problems of the model calls it could not read: what `serve` hands its ingest queue when it
+ * receives OTLP, so a file and a live export are read alike.
+ */
+export function otlpContractRecords(request: Record<string, unknown>): { records: Record<string, unknown>[]; problems: RecordProblem[] } | Rejection {
+  const operations = otlpGenAiOperations(request);
+  if (isRejection(operations)) return operations;
+  const records: Record<string, unknown>[] = [];
+  const problems: RecordProblem[] = [];
+  for (const operation of operations) {
+    const record = contractRecord(operation);
+    if (isRejection(record)) problems.push(record.problem);
+    else records.push(record);
+  }
+  return { records, problems };
 }
 
 /** The exchange one GenAI operation stands for, or why it cannot be read. */
