@@ -38,7 +38,8 @@ const SERVICE_PARTS: Record<string, string[]> = {
   decisions: ['engine'],
   ingest: ['engine', 'root'],
   http: ['engine', 'decisions', 'ingest', 'root'],
-  root: ['engine', 'decisions', 'ingest', 'http'],
+  proxy: ['engine', 'decisions', 'root'],
+  root: ['engine', 'decisions', 'ingest', 'http', 'proxy'],
 };
 
 /** Stages that other stages reach only through their `index.ts`, so their insides can change. */

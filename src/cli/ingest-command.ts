@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_FILTER_BYTES } from '../ingest/exchange-id-deduplicator.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { EXCHANGE_FORMATS, type ExchangeFormat } from '../ingest/exchange-formats.js';
+import { detectExchangeFormat } from '../ingest/exchange-format-detector.js';
 import { runIngest, type IngestSummary } from '../ingest/ingest-pipeline.js';
 import { createQuarantineWriter } from '../ingest/quarantine-writer.js';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
@@ -16,7 +17,7 @@ import { createProgressDisplay, formatDuration, formatRate } from './progress-di
 
 interface IngestFlags {
   db: string;
-  format: ExchangeFormat;
+  format?: ExchangeFormat;
   accounts: string[];
   text: TextPolicy;
   quarantine?: string;
@@ -43,9 +44,10 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .argument('[files...]', 'exchange log files (.jsonl or .jsonl.gz)')
     .requiredOption('--db <path>', 'the store to create or add to (a DuckDB file)')
     .addOption(
-      new Option('--format <format>', 'the exchange logs\' format: jsonl (the input contract) or glasswally (events of the Glasswally detector)')
-        .choices(EXCHANGE_FORMATS)
-        .default('jsonl'),
+      new Option(
+        '--format <format>',
+        "the exchange logs' format: jsonl (the input contract), litellm (LiteLLM's StandardLoggingPayload), otlp-json (OpenTelemetry GenAI traces or logs), parquet (the contract's columns) or glasswally (events of the Glasswally detector); detected from the files when they agree and it is safe, else required",
+      ).choices(EXCHANGE_FORMATS),
     )
     .option('--accounts <file>', 'an accounts file (JSON Lines); repeatable', collect, [])
     .addOption(new Option('--text <policy>', 'prompt and output text kept in the store: full, excerpt (first 240 characters of each text) or none').choices(TEXT_POLICIES).default('excerpt'))
@@ -76,6 +78,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
           throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
         }
       }
+      const format = flags.format ?? (await detectFormat(files));
       // One DuckDB thread: the parser threads already keep the cores busy, and a second DuckDB
       // thread on the inserts spent about 4 µs more CPU a row coordinating for no gain in time.
       const store = await DuckDbStore.open({ path: flags.db, create: true, memoryLimit: flags.memoryLimit, threads: 1 });
@@ -93,7 +96,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
         summary = await runIngest({
           store,
           exchangeFiles: files,
-          format: flags.format,
+          format,
           accountFiles: flags.accounts,
           quarantine: createQuarantineWriter(quarantinePath),
           textPolicy: flags.text,
@@ -176,4 +179,18 @@ export function formatIngestSummary(summary: IngestSummary, db: string): string 
   }
   if (summary.quarantinePath) lines.push(`  quarantine file: ${summary.quarantinePath}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The one format all the files are safely recognised as. Files none is recognised in are read as
+ * the contract, as they always were; a mix is refused rather than read half wrong.
+ */
+async function detectFormat(files: readonly string[]): Promise<ExchangeFormat> {
+  const found = new Set<ExchangeFormat | null>();
+  for (const file of files) found.add(await detectExchangeFormat(file));
+  const known = [...found].filter((format) => format !== null);
+  if (known.length === 0) return 'jsonl';
+  if (found.size === 1) return known[0]!;
+  const named = [...found].map((format) => format ?? 'unrecognised').join(', ');
+  throw new UsageError(`cannot tell the exchange files' format safely (${named}); name it with --format (${EXCHANGE_FORMATS.join(', ')})`);
 }

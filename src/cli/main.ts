@@ -7,6 +7,7 @@ import type { CliContext } from './cli-context.js';
 import { registerIngestCommand } from './ingest-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerProxyCommand } from './proxy-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerPeerLabelsCommand } from './peer-labels-command.js';
@@ -27,6 +28,7 @@ export function createProgram(context: CliContext): Command {
   registerIngestCommand(program, context);
   registerSimulateCommand(program, context);
   registerServeCommand(program, context);
+  registerProxyCommand(program, context);
   registerKeysCommand(program, context);
   registerAnalyzeCommand(program, context);
   registerEvalCommand(program, context);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { hash64, key64ToBigInt } from '../util/hash64.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
-import { exchangeLineParser, type ExchangeFormat } from './exchange-formats.js';
+import { exchangeLineParser, type ExchangeLineFormat } from './exchange-formats.js';
 import { buildExchangeRow } from './exchange-row.js';
 import { lastLineOf, lineFingerprint } from './line-fingerprint.js';
 import type { QuarantineReason, RecordProblem } from './record-problem.js';
@@ -18,8 +18,8 @@ export interface ExchangeBatchInput {
   rawExcerptBytes: number;
   /** Exchange times outside it are quarantined (`bad_timestamp`). */
   timestampWindow: TimestampWindow;
-  /** The log's format (`jsonl`, the contract, unless told otherwise). */
-  format: ExchangeFormat;
+  /** The log's line format (`jsonl`, the contract, unless told otherwise). */
+  format: ExchangeLineFormat;
 }
 
 /** One quarantined line, before the file name is attached. */
@@ -77,26 +77,28 @@ export function parseExchangeBatch(input: ExchangeBatchInput, onRow: RowSink): E
       problems.push(lineProblem(line, 'invalid_utf8', null, 'the line is not valid UTF-8', lineBytes, input.rawExcerptBytes));
     } else {
       try {
-        const parsed = parseLine(lineBytes.toString('utf8'), parseOptions);
-        if (parsed.ok) {
-          const key = hash64(parsed.value.exchange.id);
-          const row = buildExchangeRow(parsed.value.exchange, {
-            idKey: key64ToBigInt(key),
-            clientSubnet: parsed.value.clientSubnet,
-            sourceId: input.sourceId,
-            sourceLine: line,
-            textPolicy: input.textPolicy,
-          });
-          const refused = onRow(row);
-          if (refused === null) {
-            his.push(key.hi);
-            los.push(key.lo);
+        const results = parseLine(lineBytes.toString('utf8'), parseOptions);
+        for (const parsed of 'ok' in results ? [results] : results) {
+          if (parsed.ok) {
+            const key = hash64(parsed.value.exchange.id);
+            const row = buildExchangeRow(parsed.value.exchange, {
+              idKey: key64ToBigInt(key),
+              clientSubnet: parsed.value.clientSubnet,
+              sourceId: input.sourceId,
+              sourceLine: line,
+              textPolicy: input.textPolicy,
+            });
+            const refused = onRow(row);
+            if (refused === null) {
+              his.push(key.hi);
+              los.push(key.lo);
+            } else {
+              problems.push(lineProblem(line, refused.reason, refused.field, refused.message, lineBytes, input.rawExcerptBytes));
+            }
           } else {
-            problems.push(lineProblem(line, refused.reason, refused.field, refused.message, lineBytes, input.rawExcerptBytes));
+            const { reason, field, message } = parsed.problem;
+            problems.push(lineProblem(line, reason, field, message, lineBytes, input.rawExcerptBytes));
           }
-        } else {
-          const { reason, field, message } = parsed.problem;
-          problems.push(lineProblem(line, reason, field, message, lineBytes, input.rawExcerptBytes));
         }
       } catch (error) {
         // A record that trips a bug is kept in quarantine, not lost and not fatal to the batch.

@@ -4,6 +4,7 @@ export { parseExchangeLine, validateExchangeRecord } from './exchange-validator.
 export { EXCHANGE_FORMATS, exchangeLineParser } from './exchange-formats.js';
 export type { ExchangeFormat } from './exchange-formats.js';
 export { parseGlasswallyLine } from './glasswally-event-parser.js';
+export { otlpContractRecords } from './otlp-json-parser.js';
 export type { ValidatedExchange } from './exchange-validator.js';
 export { parseAccountLine } from './account-validator.js';
 export { oversizeLineProblem, parseExchangeBatch } from './exchange-batch-parser.js';

@@ -1,4 +1,5 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { DuckDbStore, SourceRecord, StagedFile, StoredAccount } from '../store/duckdb-store.js';
 import { stagingRowLimit } from '../store/staged-batch-writer.js';
@@ -15,7 +16,8 @@ import { fileIdentity, lastLineOf, lineFingerprint } from './line-fingerprint.js
 import type { QuarantineRecord, QuarantineWriter } from './quarantine-writer.js';
 import type { QuarantineReason } from './record-problem.js';
 import type { TextPolicy } from './text-policy.js';
-import type { ExchangeFormat } from './exchange-formats.js';
+import { lineFormatOf, type ExchangeFormat } from './exchange-formats.js';
+import { writeParquetAsJsonLines } from './parquet-exchange-reader.js';
 import { DEFAULT_WINDOW_SPEC, resolveTimestampWindow, type TimestampWindow, type TimestampWindowSpec } from './timestamp-window.js';
 import { formatRfc3339 } from './rfc3339-timestamp.js';
 
@@ -123,6 +125,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     storedTotal: 0,
     quarantinedTotal: 0,
     lastProgressAt: 0,
+    readPaths: new Map(),
   };
   const summaries: SourceSummary[] = [];
   let parser: BatchParser | null = null;
@@ -140,6 +143,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
           maxFilterBytes: options.idFilterBytes,
           expectedNewIds: await estimateRecords(options.exchangeFiles, sizes),
         });
+        if (options.format === 'parquet') {
+          const converted = join(stagingDirectory, `parquet-${context.readPaths.size}.jsonl`);
+          await writeParquetAsJsonLines(file, converted);
+          context.readPaths.set(file, converted);
+        }
         const ids = deduplicator;
         const batchParser = parser;
         summaries.push(await ingestSource(context, file, 'exchanges', (source, progress) => ingestExchanges(context, file, source, progress, ids, batchParser, stagingDirectory)));
@@ -217,6 +225,8 @@ interface RunContext extends Omit<IngestOptions, 'timestampWindow'> {
   storedTotal: number;
   quarantinedTotal: number;
   lastProgressAt: number;
+  /** Where a file's lines are read when they are not the file itself (Parquet, read as contract lines). */
+  readPaths: Map<string, string>;
 }
 
 /** The counts of one source in this run, and the cumulative checkpoint stored with the rows. */
@@ -255,7 +265,7 @@ function emptySummary(file: string, kind: 'exchanges' | 'accounts'): SourceSumma
 }
 
 function readerFor(context: RunContext, file: string, source: SourceRecord, run: SourceRun): AsyncGenerator<LineBatchEvent> {
-  return readLineBatches(file, {
+  return readLineBatches(context.readPaths.get(file) ?? file, {
     maxRecordBytes: context.maxRecordBytes,
     batchBytes: context.batchBytes,
     skipLines: source.linesDone,
@@ -431,7 +441,7 @@ async function ingestExchanges(
             textPolicy: context.textPolicy,
             rawExcerptBytes: context.rawExcerptBytes,
             timestampWindow: context.timestampWindow,
-            format: context.format ?? 'jsonl',
+            format: lineFormatOf(context.format ?? 'jsonl'),
             stagingDirectory,
             batchId: batchId++,
             maxRowBytes: context.maxStagedRowBytes ?? stagingRowLimit(context.maxRecordBytes),

@@ -14,6 +14,7 @@ import { installProblemHandlers } from './problem-details.js';
 import { ForbiddenError, RetryLaterError, UnauthorizedError } from '../service-errors.js';
 import type { ServiceCore } from '../service-core.js';
 import { registerSystemRoutes } from './system-routes.js';
+import { registerOtlpRoutes } from './otlp-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -115,6 +116,7 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
 
   registerSystemRoutes(app, core);
   await app.register(async (scope) => registerIngestRoutes(scope, core));
+  await app.register(async (scope) => registerOtlpRoutes(scope, core));
   registerDecisionRoutes(app, core);
   registerAnalystRoutes(app, core);
   registerAdminRoutes(app, core);

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { DuckDbStore } from '../../store/duckdb-store.js';
+import type { Logger } from '../../util/log.js';
+import { DistillguardError, errorMessage } from '../../util/errors.js';
+import type { LiveEngineModule } from '../engine/engine-contract.js';
+import type { ServiceConfig } from '../service-config.js';
+import { createServiceCore, type ServiceCore } from '../service-core.js';
+import { createCallerIdentifier } from './caller-identity.js';
+import { createExchangeRecorder, type ExchangeRecorder, type RecordSink } from './exchange-recorder.js';
+import { createProxyApp } from './proxy-app.js';
+import type { ProxyConfig } from './proxy-config.js';
+
+export interface LiveProxy {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly core: ServiceCore;
+  readonly store: DuckDbStore;
+  readonly recorder: ExchangeRecorder;
+  close(): Promise<void>;
+}
+
+export interface StartProxyOptions {
+  service: ServiceConfig;
+  proxy: ProxyConfig;
+  logger: Logger;
+  /** The engine to run, as for `createServiceCore`; tests script one. */
+  engine?: { module: LiveEngineModule; moduleUrl: URL };
+  /** Where recorded exchanges go; the service's ingest queue unless a test says otherwise. */
+  sink?: (core: ServiceCore) => RecordSink;
+}
+
+/**
+ * Opens the store, builds the service core (engine, decisions, ingest) and puts the proxy in
+ * front of it: one process that decides on, forwards and records every request.
+ */
+export async function startProxy(options: StartProxyOptions): Promise<LiveProxy> {
+  const { service: config, logger } = options;
+  const store = await DuckDbStore.open({ path: config.db, create: true, memoryLimit: config.memoryLimit });
+  let core: ServiceCore;
+  try {
+    core = await createServiceCore({ store, config, logger, ...(options.engine ? { engine: options.engine } : {}) });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const ingest = core.ingest;
+  const recorder = createExchangeRecorder({
+    sink: options.sink?.(core) ?? ((body) => ingest.submit(body, 'ndjson', false)),
+    maxQueued: options.proxy.recordQueue,
+    batchRecords: options.proxy.recordBatch,
+    lingerMs: options.proxy.recordLingerMs,
+    logger,
+    registry: core.metrics.registry,
+  });
+  const app = await createProxyApp({
+    config: options.proxy,
+    decide: (query) => core.book.decide(query, core.policy.current()),
+    recorder,
+    identify: createCallerIdentifier({ ...options.proxy, hashKey: store.hashKey }),
+    registry: core.metrics.registry,
+    logger,
+    bodyLimit: config.maxBodyBytes,
+  });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await core.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DistillguardError(`cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : errorMessage(error)}`, { exitCode: 1, cause: error });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    core,
+    store,
+    recorder,
+    close() {
+      closing ??= (async () => {
+        const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
+        await recorder.close(config.shutdownTimeoutMs);
+        await core.close();
+      })();
+      return closing;
+    },
+  };
+}
