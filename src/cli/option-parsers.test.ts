@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { describeUnitDefaults, formatByteSize, formatMilliseconds, parseByteSize, parseDuration } from './option-parsers.js';
+import { describeUnitDefaults, formatByteSize, formatMilliseconds, parseByteSize, parseDuration, parsePort, parsePositiveInteger, parsePositiveNumber } from './option-parsers.js';
 
 describe('option parsers', () => {
   it.each([
@@ -16,6 +16,17 @@ describe('option parsers', () => {
     ['2m', 120_000],
     ['3', 3_000],
   ])('reads the duration %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it('reads ports, counts and rates, refusing what a server cannot use', () => {
+    expect(parsePort('0')).toBe(0);
+    expect(parsePort('65535')).toBe(65535);
+    expect(() => parsePort('65536')).toThrow('expected a port from 0 to 65535');
+    expect(parsePositiveInteger('3')).toBe(3);
+    expect(() => parsePositiveInteger('0')).toThrow('≥ 1');
+    expect(parsePositiveNumber('0.5')).toBe(0.5);
+    expect(() => parsePositiveNumber('0')).toThrow('> 0');
+    expect(() => parsePositiveNumber('fast')).toThrow('> 0');
+  });
 
   it('writes sizes and durations back the way they are read', () => {
     for (const bytes of [16 * 2 ** 20, 2 ** 30, 1_048_576, 768, 1_000_000]) expect(parseByteSize(formatByteSize(bytes))).toBe(bytes);

@@ -34,6 +34,24 @@ export function parseNonNegativeInteger(text: string): number {
 }
 
 /** `2025-01-01..`, `2026-02-01T00:00:00Z..2026-03-01` → a window with defaults for empty ends. */
+export function parsePort(text: string): number {
+  const value = parseNonNegativeInteger(text);
+  if (value > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return value;
+}
+
+export function parsePositiveInteger(text: string): number {
+  const value = parseNonNegativeInteger(text);
+  if (value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return value;
+}
+
+export function parsePositiveNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return value;
+}
+
 export function parseTimestampWindowOption(text: string): TimestampWindowSpec {
   try {
     return parseTimestampWindow(text);

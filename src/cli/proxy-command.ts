@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readServiceConfig } from '../service/service-config.js';
 import { readProxyConfig } from '../service/proxy/proxy-config.js';
 import { startProxy } from '../service/proxy/start-proxy.js';
 import type { CliContext } from './cli-context.js';
-import { parseByteSize, parseDuration, parseNonNegativeInteger } from './option-parsers.js';
+import { parseByteSize, parseDuration, parsePort, parsePositiveInteger, parsePositiveNumber } from './option-parsers.js';
+import { runUntilStopped } from './run-until-stopped.js';
 
 interface ProxyFlags {
   upstream: string;
@@ -82,40 +83,7 @@ export function registerProxyCommand(program: Command, context: CliContext): voi
       const live = await startProxy({ service, proxy, logger: context.logger });
       context.logger.info({ url: live.url, upstream: proxy.upstream, db: service.db }, 'proxying');
       context.stdout.write(`distillguard proxy: listening on ${live.url}, forwarding to ${proxy.upstream}\n`);
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) process.exit(1);
-          stopping = true;
-          context.logger.info({ signal }, 'shutdown requested');
-          live.close().then(resolve, (error: unknown) => {
-            context.logger.error({ err: error }, 'shutdown failed');
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        process.on('SIGHUP', () => void live.core.policy.reload());
-      });
+      await runUntilStopped(live, context);
       context.stdout.write('distillguard proxy: stopped\n');
     });
-}
-
-function parsePort(text: string): number {
-  const value = parseNonNegativeInteger(text);
-  if (value > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return value;
-}
-
-function parsePositiveInteger(text: string): number {
-  const value = parseNonNegativeInteger(text);
-  if (value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return value;
-}
-
-function parsePositiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number > 0');
-  return value;
 }

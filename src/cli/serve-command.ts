@@ -1,11 +1,12 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/start-service.js';
 import { registerBacktestRoutes } from '../backtest/index.js';
 import type { CliContext } from './cli-context.js';
-import { parseByteSize, parseDuration, parseNonNegativeInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
+import { parseByteSize, parseDuration, parsePort, parsePositiveInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
+import { runUntilStopped } from './run-until-stopped.js';
 import type { TimestampWindowSpec } from '../ingest/timestamp-window.js';
 
 interface ServeFlags {
@@ -44,7 +45,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--max-body-bytes <size>', 'largest request body as sent', parseByteSize, 16 * 1024 * 1024)
     .option('--max-decompressed-bytes <size>', 'largest exchange batch once gunzipped', parseByteSize, 128 * 1024 * 1024)
     .option('--max-record-bytes <size>', 'longest record (NDJSON line or array element) accepted, as for ingest; longer ones are quarantined as oversize', parseByteSize, DEFAULT_MAX_RECORD_BYTES)
-    .option('--queue-batches <n>', 'ingest batches accepted and not yet committed before new ones get 503', parsePositive, 32)
+    .option('--queue-batches <n>', 'ingest batches accepted and not yet committed before new ones get 503', parsePositiveInteger, 32)
     .option('--queue-bytes <size>', 'body bytes accepted and not yet committed before new batches get 503', parseByteSize, 256 * 1024 * 1024)
     .option('--workers <n>', 'ingest parser threads (0 parses on the main thread)', parseWorkerCount)
     .addOption(new Option('--text <policy>', 'prompt and output text kept in the store: full, excerpt or none').choices(TEXT_POLICIES).default('excerpt'))
@@ -75,37 +76,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       context.logger.info({ url: service.url, db: config.db, engine: service.core.scoring.engineName }, 'serving');
       context.stdout.write(`distillguard serve: listening on ${service.url}\n`);
 
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            context.logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
-            process.exit(1);
-          }
-          stopping = true;
-          context.logger.info({ signal }, 'shutdown requested');
-          service.close().then(resolve, (error: unknown) => {
-            context.logger.error({ err: error }, 'shutdown failed');
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        process.on('SIGHUP', () => void service.core.policy.reload());
-      });
+      await runUntilStopped(service, context);
       context.stdout.write('distillguard serve: stopped\n');
     });
-}
-
-function parsePort(text: string): number {
-  const value = parseNonNegativeInteger(text);
-  if (value > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return value;
-}
-
-function parsePositive(text: string): number {
-  const value = parseNonNegativeInteger(text);
-  if (value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return value;
 }
