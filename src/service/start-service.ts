@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { Logger } from '../util/log.js';
-import { DistillguardError, errorMessage } from '../util/errors.js';
 import { createServiceApp, type ServiceRoutes } from './http/http-app.js';
+import { listenOrRelease } from './listen.js';
 import type { ServiceConfig } from './service-config.js';
 import { createServiceCore, type ServiceCore } from './service-core.js';
 
@@ -38,21 +38,10 @@ export async function startLiveService(config: ServiceConfig, logger: Logger, { 
     throw error;
   }
   const app = await createServiceApp(core, { routes });
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    await app.close();
-    await core.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EADDRNOTAVAIL' ? 'no such local address' : errorMessage(error);
-    throw new DistillguardError(`cannot listen on ${config.host}:${config.port}: ${why}`, { exitCode: 1, cause: error });
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = await listenOrRelease(app, config, () => core.close());
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host}:${port}`,
+    url,
     app,
     core,
     close() {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DuckDbStore } from '../../store/duckdb-store.js';
 import type { Logger } from '../../util/log.js';
-import { DistillguardError, errorMessage } from '../../util/errors.js';
 import type { LiveEngineModule } from '../engine/engine-contract.js';
 import type { ServiceConfig } from '../service-config.js';
 import { createServiceCore, type ServiceCore } from '../service-core.js';
@@ -9,6 +8,7 @@ import { createCallerIdentifier } from './caller-identity.js';
 import { createExchangeRecorder, type ExchangeRecorder, type RecordSink } from './exchange-recorder.js';
 import { createProxyApp } from './proxy-app.js';
 import type { ProxyConfig } from './proxy-config.js';
+import { listenOrRelease } from '../listen.js';
 
 export interface LiveProxy {
   readonly url: string;
@@ -61,20 +61,10 @@ export async function startProxy(options: StartProxyOptions): Promise<LiveProxy>
     logger,
     bodyLimit: config.maxBodyBytes,
   });
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    await app.close();
-    await core.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DistillguardError(`cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : errorMessage(error)}`, { exitCode: 1, cause: error });
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = await listenOrRelease(app, config, () => core.close());
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host}:${port}`,
+    url,
     app,
     core,
     store,

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { DistillguardError, errorMessage } from '../util/errors.js';
+
+/**
+ * Starts listening and returns the URL clients reach; if the address cannot be had, closes the
+ * app and what `release` names (the core, the store) and says why, naming the address.
+ */
+export async function listenOrRelease(app: FastifyInstance, { host, port }: { host: string; port: number }, release: () => Promise<void>): Promise<string> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    await release();
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EADDRNOTAVAIL' ? 'no such local address' : errorMessage(error);
+    throw new DistillguardError(`cannot listen on ${host}:${port}: ${why}`, { exitCode: 1, cause: error });
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}
