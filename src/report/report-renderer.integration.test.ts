@@ -200,14 +200,15 @@ describe.skipIf(browserMissing)('HTML report at 150,000 accounts and 1,000 clust
   it('loads and searches quickly from a file of reasonable size', async () => {
     const { findings } = buildSyntheticFindings({ accounts: 150_000, clusters: 1_000, seed: 5 });
     const { page, requests, problems, loadSeconds } = await openReport(findings, 'large');
-    // About 1.5 s on an idle machine; the bound leaves room for a busy CI runner.
+    // Loose bounds that catch a report that hangs, not a slow machine (the speed itself is
+    // measured in docs/performance.md).
     expect(loadSeconds).toBeLessThan(30);
     expect(await page.locator('#cluster-table tbody tr').count()).toBe(1_000);
     expect(await page.locator('#accounts-body tr').count()).toBe(50);
     const target = findings.accounts[120_000]!;
     const searchStarted = performance.now();
     await page.locator('#account-search').fill(target.account_id);
-    await expect.poll(() => page.locator('#accounts-body tr td').first().textContent()).toBe(target.account_id);
+    await expect.poll(() => page.locator('#accounts-body tr td').first().textContent(), { timeout: 10_000 }).toBe(target.account_id);
     expect((performance.now() - searchStarted) / 1000).toBeLessThan(10);
     expect(requests).toEqual([]);
     expect(problems).toEqual([]);
