@@ -14,6 +14,8 @@ import { installProblemHandlers } from './problem-details.js';
 import { ForbiddenError, RetryLaterError, UnauthorizedError } from '../service-errors.js';
 import type { ServiceCore } from '../service-core.js';
 import { registerSystemRoutes } from './system-routes.js';
+import { registerWorkbenchRoutes } from './workbench-routes.js';
+import { registerWorkbenchStatic } from './workbench-static.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -114,6 +116,8 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
   registerDecisionRoutes(app, core);
   registerAnalystRoutes(app, core);
   registerAdminRoutes(app, core);
+  await registerWorkbenchRoutes(app, core);
+  registerWorkbenchStatic(app);
   return app;
 }
 
