@@ -11,6 +11,7 @@ import { registerKeysCommand } from './keys-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerPeerLabelsCommand } from './peer-labels-command.js';
 import { registerAnalyzeCommand } from './analyze-command.js';
+import { registerLabelsCommand } from './labels-command.js';
 import { describeUnitDefaults } from './option-parsers.js';
 import { VERSION } from '../version.js';
 
@@ -29,6 +30,7 @@ export function createProgram(context: CliContext): Command {
   registerAnalyzeCommand(program, context);
   registerEvalCommand(program, context);
   registerPeerLabelsCommand(program, context);
+  registerLabelsCommand(program, context);
   for (const command of program.commands) describeUnitDefaults(command);
   return program;
 }
