@@ -69,11 +69,12 @@ function App() {
 
   const version = summary?.version ?? '';
   let view;
-  const cluster = /^\/ui\/clusters\/([^/]+)$/.exec(path);
-  const account = /^\/ui\/accounts\/([^/]+)$/.exec(path);
+  const pathname = path.split('?')[0]!;
+  const cluster = /^\/ui\/clusters\/([^/]+)$/.exec(pathname);
+  const account = /^\/ui\/accounts\/([^/]+)$/.exec(pathname);
   if (cluster) view = <ClusterView id={decodeURIComponent(cluster[1]!)} onChanged={refreshSummary} />;
   else if (account) view = <AccountView id={decodeURIComponent(account[1]!)} onChanged={refreshSummary} />;
-  else if (path.startsWith('/ui/audit')) view = <AuditView />;
+  else if (pathname.startsWith('/ui/audit')) view = <AuditView />;
   else view = <QueueView version={version} />;
 
   const precision = summary?.precision;

@@ -1,6 +1,6 @@
 import type { AccountFinding, ClusterFinding, Evidence } from '../../model/findings.js';
 import type { AccountFacts, ExchangeFilter, TimelineRow, TraitKind, TraitUse } from '../../store/workbench-queries.js';
-import { CAPABILITIES, VERDICT_FLAGS } from '../../features/index.js';
+import { CAPABILITIES, CONTENT_FLAG, VERDICT_FLAGS } from '../../features/index.js';
 import { DETECTOR_REGISTRY, parseDetectionConfig } from '../../scoring/index.js';
 
 const DETECTION = parseDetectionConfig();
@@ -42,12 +42,20 @@ export function evidenceView(item: Evidence): EvidenceView {
   };
 }
 
-const CONTENT_SIGNALS = /elicitation|rubric|explain|rewrite|cot/;
+/** The content flag each elicitation detector counts (`follow_up_probes` counts any ask). */
+const CONTENT_SIGNALS: Record<string, number> = {
+  cot_elicitation: CONTENT_FLAG.cotElicitation | CONTENT_FLAG.systemCot,
+  rubric_grading: CONTENT_FLAG.rubricGrading | CONTENT_FLAG.systemRubric,
+  explain_answer: CONTENT_FLAG.explainAnswer,
+  safe_rewrite: CONTENT_FLAG.safeRewrite,
+  follow_up_probes: VERDICT_FLAGS,
+};
 
 /** Which of an account's exchanges back an evidence item, from what the store keeps per exchange. */
 export function exchangeFilterFor(signal: string | undefined, cluster: ClusterFinding | undefined): ExchangeFilter {
   if (signal === undefined) return {};
-  if (CONTENT_SIGNALS.test(signal)) return { contentFlags: VERDICT_FLAGS };
+  const flags = CONTENT_SIGNALS[signal];
+  if (flags !== undefined) return { contentFlags: flags };
   if (signal === 'evaluation_repeats') return { repeatedPrompts: true };
   if ((signal === 'shared_network' || signal === 'exit_pool') && cluster !== undefined) return { clientSubnets: cluster.indicators.subnets };
   if (signal === 'shared_client' && cluster !== undefined) return { userAgents: cluster.indicators.user_agents };
@@ -59,7 +67,7 @@ export function exchangeFilterFor(signal: string | undefined, cluster: ClusterFi
 }
 
 function describeExchangeFilter(signal: string): string {
-  if (CONTENT_SIGNALS.test(signal)) return 'exchanges whose prompt carries an elicitation ask';
+  if (CONTENT_SIGNALS[signal] !== undefined) return `exchanges whose prompt carries the elicitation ask it counts (${signal.replaceAll('_', ' ')})`;
   if (signal === 'evaluation_repeats') return 'exchanges whose exact prompt the account sent more than once';
   if (signal === 'shared_network' || signal === 'exit_pool') return "exchanges from the cluster's shared subnets";
   if (signal === 'shared_client') return "exchanges with the cluster's shared user agents";
