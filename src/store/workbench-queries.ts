@@ -180,16 +180,21 @@ export interface TimelineRow {
 
 /** Exchanges per UTC day of these accounts, split by capability code and by model. */
 export async function readTrafficTimeline(store: DuckDbStore, accountIds: readonly string[]): Promise<{ capability: TimelineRow[]; model: TimelineRow[] }> {
-  const ids = { ids: JSON.stringify(accountIds) };
-  const read = async (column: string): Promise<TimelineRow[]> => {
-    const rows = await store.query<Record<string, unknown>>(
-      `SELECT epoch_ms(date_trunc('day', ts))::DOUBLE AS day, CAST(${column} AS VARCHAR) AS key, count(*) AS exchanges
-       FROM exchanges WHERE account_id IN ${IDS} GROUP BY 1, 2 ORDER BY 1, 2`,
-      ids,
-    );
-    return rows.map((row) => ({ day: Number(row.day), key: row.key === null ? 'unknown' : String(row.key), exchanges: Number(row.exchanges) }));
-  };
-  return { capability: await read('capability'), model: await read('model') };
+  // One pass for both splits: the scan of the exchanges is the cost, not the grouping.
+  const rows = await store.query<Record<string, unknown>>(
+    `SELECT epoch_ms(day)::DOUBLE AS day, CAST(capability AS VARCHAR) AS capability, model, count(*) AS exchanges, grouping(model) AS by_capability
+     FROM (SELECT date_trunc('day', ts) AS day, capability, model FROM exchanges WHERE account_id IN ${IDS})
+     GROUP BY GROUPING SETS ((day, capability), (day, model)) ORDER BY 1, 2, 3`,
+    { ids: JSON.stringify(accountIds) },
+  );
+  const capability: TimelineRow[] = [];
+  const model: TimelineRow[] = [];
+  for (const row of rows) {
+    const byCapability = Number(row.by_capability) === 1;
+    const key = byCapability ? row.capability : row.model;
+    (byCapability ? capability : model).push({ day: Number(row.day), key: key === null ? 'unknown' : String(key), exchanges: Number(row.exchanges) });
+  }
+  return { capability, model };
 }
 
 export type TraitKind = 'ip' | 'subnet' | 'user_agent' | 'tls_fingerprint';

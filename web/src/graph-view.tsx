@@ -63,20 +63,28 @@ export function GraphView({ nodes, edges, onAccount }: { nodes: GraphNode[]; edg
       }
     }
     let renderer: Sigma | null = null;
-    try {
-      renderer = new Sigma(graph, element, { enableEdgeEvents: true, renderEdgeLabels: false, labelRenderedSizeThreshold: 8 });
-      renderer.on('enterEdge', ({ edge }) => setHover(graph.getEdgeAttribute(edge, 'label') as string));
-      renderer.on('leaveEdge', () => setHover(null));
-      renderer.on('enterNode', ({ node }) => setHover(graph.getNodeAttribute(node, 'label') as string));
-      renderer.on('leaveNode', () => setHover(null));
-      renderer.on('clickNode', ({ node }) => {
-        if (node.startsWith('account:')) onAccount(node.slice('account:'.length));
-      });
-    } catch {
-      // No WebGL (some locked-down browsers): the table of links below says the same.
-      setFailed(true);
-    }
-    return () => renderer?.kill();
+    // The graph is drawn after the rest of the page has painted: setting up WebGL is the slowest
+    // step of the view (much slower still where the browser draws WebGL in software).
+    const timer = setTimeout(() => {
+      try {
+        renderer = new Sigma(graph, element, { enableEdgeEvents: true, renderEdgeLabels: false, labelRenderedSizeThreshold: 8 });
+        element.dataset.drawn = 'true';
+        renderer.on('enterEdge', ({ edge }) => setHover(graph.getEdgeAttribute(edge, 'label') as string));
+        renderer.on('leaveEdge', () => setHover(null));
+        renderer.on('enterNode', ({ node }) => setHover(graph.getNodeAttribute(node, 'label') as string));
+        renderer.on('leaveNode', () => setHover(null));
+        renderer.on('clickNode', ({ node }) => {
+          if (node.startsWith('account:')) onAccount(node.slice('account:'.length));
+        });
+      } catch {
+        // No WebGL (some locked-down browsers): the table of links below says the same.
+        setFailed(true);
+      }
+    }, 0);
+    return () => {
+      clearTimeout(timer);
+      renderer?.kill();
+    };
   }, [nodes, edges, onAccount]);
 
   return (

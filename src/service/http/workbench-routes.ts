@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../store/audit-log.js';
 import { LABEL_TARGETS, type LabelTarget } from '../../store/service-tables.js';
-import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTrafficTimeline, readTraitUse, type StoredExchange } from '../../store/workbench-queries.js';
+import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
 import { contentFlagNames } from '../../features/index.js';
 import { NotFoundError, UsageError } from '../../util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../service-errors.js';
@@ -91,6 +91,10 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
 }
 
 function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, data: WorkbenchData, sessions: SessionRegistry): void {
+  // A cluster's members only change at a relink, so what the store says about their traffic is
+  // kept per cluster and relink: an analyst going back and forth reads the store once.
+  const clusterTraffic = createRecentCache<{ facts: Map<string, AccountFacts>; traitUse: TraitUse[]; timeline: Awaited<ReturnType<typeof readTrafficTimeline>> }>(32);
+
   app.get('/v1/workbench/session', { schema: { tags: ['analyst'], summary: 'who is signed in, and the CSRF token for writes' } }, async (request) => sessionView(core, request.workbenchSession!));
 
   app.delete('/v1/workbench/session', { schema: { tags: ['analyst'], summary: 'sign out' } }, async (request, reply) => {
@@ -149,7 +153,7 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
     const graphMembers = scored.slice(0, GRAPH_MEMBER_LIMIT);
     const memberIds = graphMembers.map((member) => member.account_id);
     const indicators = cluster.indicators;
-    const { facts, traitUse, timeline } = await core.readStore(async (store) => ({
+    const { facts, traitUse, timeline } = await clusterTraffic.get(`${cluster.cluster_id}@${core.relink.status().lastFinishedAt}`, () => core.readStore(async (store) => ({
       facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),
       traitUse: await readTraitUse(store, memberIds, {
         ip: indicators.ips.slice(0, TRAIT_LIMIT),
@@ -158,7 +162,7 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
         tls_fingerprint: indicators.tls_fingerprints.slice(0, TRAIT_LIMIT),
       }),
       timeline: await readTrafficTimeline(store, cluster.accounts),
-    }));
+    })));
     const verdict = core.book.verdictFor('cluster', cluster.cluster_id);
     return {
       cluster: {
@@ -371,6 +375,23 @@ async function search(core: ServiceCore, index: QueueIndex, term: string): Promi
     if (clusterId !== undefined) clusters.add(clusterId);
   }
   return { accounts, clusters };
+}
+
+/** The last few values by key, oldest dropped first; a failed load is not kept. */
+function createRecentCache<T>(size: number): { get(key: string, load: () => Promise<T>): Promise<T> } {
+  const entries = new Map<string, Promise<T>>();
+  return {
+    get(key, load) {
+      let entry = entries.get(key);
+      if (entry === undefined) {
+        entry = load();
+        entries.set(key, entry);
+        entry.catch(() => entries.delete(key));
+        while (entries.size > size) entries.delete(entries.keys().next().value!);
+      }
+      return entry;
+    },
+  };
 }
 
 function exchangeView(exchange: StoredExchange) {
