@@ -91,6 +91,7 @@ try {
       await page.goto(`${url}/ui/`);
       await page.locator('table[aria-label="queue"] tbody tr').first().waitFor();
       queueTimes.push(performance.now() - t);
+      await page.evaluate("window.__longTasks = []; new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: 'longtask' }); window.__clickAt = performance.now()");
       t = performance.now();
       const answered = page.waitForResponse((response) => response.url().includes('/v1/workbench/clusters/')).then(() => performance.now() - t);
       await page.locator('table[aria-label="queue"] tbody tr').first().locator('a').first().click();
@@ -100,6 +101,9 @@ try {
       apiTimes.push(await answered);
       await page.locator('.graph[data-drawn="true"]').waitFor();
       graphTimes.push(performance.now() - t);
+      if (process.env.BENCH_TRACE === '1') {
+        console.log(await page.evaluate("JSON.stringify({ click: Math.round(window.__clickAt), longTasks: window.__longTasks, fetch: performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/workbench/clusters/')).map((e) => [Math.round(e.startTime), Math.round(e.requestStart), Math.round(e.responseStart), Math.round(e.responseEnd)]).slice(-1) })"));
+      }
     }
     const mid = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
     console.log(`browser: queue page to rows on screen         ${mid(queueTimes).toFixed(0).padStart(6)} ms (median of ${queueTimes.length})`);
