@@ -147,6 +147,7 @@ describe('workbench queue and views', () => {
   it('records a dismissal that /v1/decide follows at once, and writes who did it and what it replaced to the audit log', async () => {
     const service = await start();
     const { cookie, csrf } = await signIn(service);
+    const versionBefore = (await service.app.inject({ method: 'GET', url: '/v1/workbench/summary', headers: { cookie } })).json().version;
     const watch = await service.app.inject({ method: 'POST', url: '/v1/workbench/verdicts', headers: { cookie, 'x-csrf-token': csrf }, payload: { target: 'cluster', id: 'c1', verdict: 'watch' } });
     expect(watch.json()).toMatchObject({ status: 'watch', label: null });
     const dismissed = await service.app.inject({
@@ -174,6 +175,8 @@ describe('workbench queue and views', () => {
     expect(analystView.entries.map((entry: { value: string }) => entry.value)).toEqual(['dismissed', 'watch']);
 
     const summary = (await service.app.inject({ method: 'GET', url: '/v1/workbench/summary', headers: { cookie } })).json();
+    // What live views poll for: it moves when a verdict changes what the queue shows.
+    expect(summary.version).not.toBe(versionBefore);
     expect(summary.precision).toEqual({ accounts: { reviewed: 2, confirmed: 0, precision: 0 }, clusters: { reviewed: 1, confirmed: 0, precision: 0 } });
   });
 
