@@ -83,19 +83,36 @@ export async function readAccountFacts(store: DuckDbStore, accountIds?: readonly
   }));
 }
 
-/** Per account: how much traffic, when, and its main capability. One pass over the exchanges. */
-export async function readAccountTraffic(store: DuckDbStore): Promise<AccountTraffic[]> {
+export interface TrafficDelta {
+  /** Per account and capability code (-1 when unknown): exchanges, first and last time. */
+  rows: { accountId: string; capability: number; exchanges: number; firstSeen: number; lastSeen: number }[];
+  /** The last row read: the next delta starts after it. */
+  lastRowId: number;
+}
+
+/**
+ * Per account and capability, the traffic stored after `afterRowId` (rows are only ever
+ * appended, so row ids grow with each commit): a summary kept current by reading only what was
+ * added since the last read, not every exchange again.
+ */
+export async function readAccountTrafficSince(store: DuckDbStore, afterRowId: number): Promise<TrafficDelta> {
+  const lastRowId = Number((await store.scalar<bigint | null>('SELECT max(rowid) FROM exchanges')) ?? -1);
+  if (lastRowId <= afterRowId) return { rows: [], lastRowId: afterRowId };
   const rows = await store.query<Record<string, unknown>>(
-    `SELECT account_id, count(*) AS exchanges, epoch_ms(min(ts))::DOUBLE AS first_seen, epoch_ms(max(ts))::DOUBLE AS last_seen, mode(capability) AS capability
-     FROM exchanges GROUP BY account_id`,
+    `SELECT account_id, coalesce(capability, -1) AS capability, count(*) AS exchanges, epoch_ms(min(ts))::DOUBLE AS first_seen, epoch_ms(max(ts))::DOUBLE AS last_seen
+     FROM exchanges WHERE rowid > $after AND rowid <= $last GROUP BY 1, 2`,
+    { after: afterRowId, last: lastRowId },
   );
-  return rows.map((row) => ({
-    accountId: String(row.account_id),
-    exchanges: Number(row.exchanges),
-    firstSeen: Number(row.first_seen),
-    lastSeen: Number(row.last_seen),
-    capability: row.capability === null ? null : Number(row.capability),
-  }));
+  return {
+    lastRowId,
+    rows: rows.map((row) => ({
+      accountId: String(row.account_id),
+      capability: Number(row.capability),
+      exchanges: Number(row.exchanges),
+      firstSeen: Number(row.first_seen),
+      lastSeen: Number(row.last_seen),
+    })),
+  };
 }
 
 /** Accounts that sent traffic from this IP, or signed up from it. */

@@ -1,4 +1,4 @@
-import { readAccountFacts, readAccountTraffic, type AccountFacts, type AccountTraffic } from '../../store/workbench-queries.js';
+import { readAccountFacts, readAccountTrafficSince, type AccountFacts, type AccountTraffic } from '../../store/workbench-queries.js';
 import type { ServiceCore } from '../service-core.js';
 import { buildQueueIndex, CASE_STATUSES, type CaseStatus, type QueueIndex } from './workbench-queue.js';
 
@@ -13,7 +13,7 @@ export interface WorkbenchData {
 
 export interface WorkbenchDataOptions {
   maxAgeMs?: number;
-  /** How often the per-account traffic summary (one pass over every exchange) may be re-read. */
+  /** How often the per-account traffic summary may be brought up to date (it reads the rows added since). */
   trafficMaxAgeMs?: number;
   now?: () => number;
 }
@@ -21,8 +21,8 @@ export interface WorkbenchDataOptions {
 /**
  * What the workbench lists, put together from the engine (clusters), the decision book (each
  * account's live score), the audit trail (status) and the store (tier, first seen, main
- * capability). The store part is the costly one, so it is re-read only after a relink and at
- * most once a minute; scores and statuses are fresh within `maxAgeMs`.
+ * capability). The store part is read in full once, then only the rows added since, after a
+ * relink and at most once a minute; scores and statuses are fresh within `maxAgeMs`.
  */
 export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, trafficMaxAgeMs = 60_000, now = Date.now }: WorkbenchDataOptions = {}): WorkbenchData {
   let index: QueueIndex | null = null;
@@ -30,6 +30,8 @@ export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, traff
   let facts = new Map<string, AccountFacts>();
   let traffic = new Map<string, AccountTraffic>();
   let storeReadAt = -Infinity;
+  let lastRowId = -1;
+  const tallies = new Map<string, { exchanges: number; firstSeen: number; lastSeen: number; byCapability: Map<number, number> }>();
   let storeReadForRelink: number | null | undefined;
 
   const statusOf = (target: 'cluster' | 'account', id: string): CaseStatus => {
@@ -43,9 +45,24 @@ export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, traff
     if (!first && (storeReadForRelink === relinkAt || now() - storeReadAt < trafficMaxAgeMs)) return;
     storeReadAt = now();
     storeReadForRelink = relinkAt;
-    const [factRows, trafficRows] = await core.readStore(async (store) => [await readAccountFacts(store), await readAccountTraffic(store)] as const);
+    const [factRows, delta] = await core.readStore(async (store) => [await readAccountFacts(store), await readAccountTrafficSince(store, lastRowId)] as const);
     facts = new Map(factRows.map((row) => [row.accountId, row]));
-    traffic = new Map(trafficRows.map((row) => [row.accountId, row]));
+    lastRowId = delta.lastRowId;
+    for (const row of delta.rows) {
+      let entry = tallies.get(row.accountId);
+      if (entry === undefined) tallies.set(row.accountId, (entry = { exchanges: 0, firstSeen: row.firstSeen, lastSeen: row.lastSeen, byCapability: new Map() }));
+      entry.exchanges += row.exchanges;
+      entry.firstSeen = Math.min(entry.firstSeen, row.firstSeen);
+      entry.lastSeen = Math.max(entry.lastSeen, row.lastSeen);
+      entry.byCapability.set(row.capability, (entry.byCapability.get(row.capability) ?? 0) + row.exchanges);
+    }
+    traffic = new Map();
+    for (const [accountId, entry] of tallies) {
+      let capability: number | null = null;
+      let most = 0;
+      for (const [code, count] of entry.byCapability) if (code >= 0 && count > most) [capability, most] = [code, count];
+      traffic.set(accountId, { accountId, exchanges: entry.exchanges, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen, capability });
+    }
   };
 
   const build = async (): Promise<QueueIndex> => {
