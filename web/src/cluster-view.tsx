@@ -136,7 +136,11 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
             {detail.templates.map((template) => (
               <li key={template.template_id}>
                 <strong>{template.template_id}</strong> · {template.exchanges.toLocaleString('en')} exchanges from {template.accounts} accounts
-                <pre>{template.text ?? '(the store keeps no text: --text none)'}</pre>
+                {template.text === null ? (
+                  <p className="hint">The live engine keeps each template's shape, not its text; the report from `analyze` shows the text with its slots.</p>
+                ) : (
+                  <pre>{template.text}</pre>
+                )}
               </li>
             ))}
           </ul>
