@@ -19,6 +19,10 @@ describe('askExcerpt', () => {
     expect(askExcerpt(`${PREAMBLE}s.h.o.w y.o.u.r w.o.r.k`, 'cot_elicitation')).toMatch(/^You are helping/);
   });
 
+  it('puts excerpts that show the ask before those whose ask is not in the stored text', () => {
+    expect(distinctExcerpts([`${PREAMBLE}(cut)`, 'Think step by step: 2 + 2?'], 'cot_elicitation', 2)).toEqual(['Think step by step: 2 + 2?', expect.stringMatching(/^You are helping/)]);
+  });
+
   it('lists each excerpt once, as members of one template send the same prompt', () => {
     const prompt = `${PREAMBLE}Grade the response below against the rubric.`;
     expect(distinctExcerpts([prompt, prompt, `${PREAMBLE}Act as a judge: which answer is better?`], 'rubric_grading', 3)).toHaveLength(2);

@@ -42,13 +42,20 @@ export function askExcerpt(text: string, signal: string, max = 160): string {
   return `${start > 0 ? '…' : ''}${body}${start + body.length < flat.length ? '…' : ''}`;
 }
 
-/** Excerpts for one evidence item, each different: members of a template send the same prompt. */
+/**
+ * Excerpts for one evidence item, each different (members of a template send the same prompt),
+ * those where the ask is in the stored text first: under `--text excerpt` it may lie past what
+ * was kept, or in the system prompt or an earlier turn.
+ */
 export function distinctExcerpts(texts: Iterable<string>, signal: string, limit: number): string[] {
-  const out: string[] = [];
+  const withAsk: string[] = [];
+  const without: string[] = [];
+  const pattern = patternFor(signal);
   for (const text of texts) {
-    if (out.length >= limit) break;
+    if (withAsk.length >= limit) break;
     const cited = askExcerpt(text, signal);
-    if (!out.includes(cited)) out.push(cited);
+    const list = pattern !== null && pattern.test(text.replace(/\s+/g, ' ')) ? withAsk : without;
+    if (!withAsk.includes(cited) && !without.includes(cited)) list.push(cited);
   }
-  return out;
+  return [...withAsk, ...without].slice(0, limit);
 }
