@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
+import { distinctExcerpts } from './ask-excerpt.js';
 import { renderTemplate } from '../features/template-miner.js';
 import type { Findings } from '../model/findings.js';
 import {
@@ -231,18 +232,14 @@ async function gatherTexts(store: DuckDbStore, engine: DetectionEngine, assessme
   for (const [index, rows] of prompts) {
     const id = engine.tracker.accounts[index]!.id;
     for (const [signal, bits] of EXAMPLE_SIGNALS) {
-      const texts = rows.filter((row) => (row.flags & bits) !== 0).slice(0, perEvidence).map((row) => excerpt(row.text));
+      const texts = distinctExcerpts(rows.filter((row) => (row.flags & bits) !== 0).map((row) => row.text), signal, perEvidence);
       if (texts.length > 0) examples.set(exampleKey(id, signal), texts);
     }
   }
   for (const cluster of reported) {
     for (const [signal, bits] of EXAMPLE_SIGNALS) {
-      const texts: string[] = [];
-      for (const member of cluster.view.members) {
-        const rows = prompts.get(member.index);
-        if (rows === undefined) continue;
-        for (const row of rows) if (texts.length < perEvidence && (row.flags & bits) !== 0) texts.push(excerpt(row.text));
-      }
+      const cited = cluster.view.members.flatMap((member) => (prompts.get(member.index) ?? []).filter((row) => (row.flags & bits) !== 0).map((row) => row.text));
+      const texts = distinctExcerpts(cited, signal, perEvidence);
       if (texts.length > 0) examples.set(exampleKey(cluster.clusterId, signal), texts);
     }
     for (const [signal, kind] of [

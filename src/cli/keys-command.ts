@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { API_KEY_ROLES, ensureServiceTables, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRole } from '../store/service-tables.js';
 import { describeApiKey, generateApiKey } from '../service/api-keys.js';
+import { appendAuditEntry, ensureAuditLog } from '../store/audit-log.js';
 import { DistillguardError, NotFoundError, StoreError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
 
@@ -25,7 +26,10 @@ export function registerKeysCommand(program: Command, context: CliContext): void
     .option('--json', 'print the key and its record as JSON', false)
     .action(async (flags: { db: string; role: ApiKeyRole; name?: string; rateLimit?: number; json: boolean }) => {
       const created = generateApiKey({ role: flags.role, name: flags.name ?? null, rateLimit: flags.rateLimit ?? null });
-      await withStore(flags.db, true, async (store) => insertApiKey(store, created.record));
+      await withStore(flags.db, true, async (store) => {
+        await insertApiKey(store, created.record);
+        await appendAuditEntry(store, { at: Date.now(), action: 'key_created', actorKeyId: 'cli', actorName: null, target: 'key', targetId: created.record.keyId, value: flags.role, previous: null, note: created.record.name, detail: null });
+      });
       if (flags.json) {
         context.stdout.write(JSON.stringify({ key: created.key, ...describeApiKey(created.record) }, null, 2) + '\n');
         return;
@@ -61,7 +65,14 @@ export function registerKeysCommand(program: Command, context: CliContext): void
     .argument('<key-id>', 'the key id shown by `keys list`')
     .requiredOption('--db <path>', 'the store')
     .action(async (keyId: string, flags: { db: string }) => {
-      const found = await withStore(flags.db, false, (store) => revokeApiKey(store, keyId, Date.now()));
+      const found = await withStore(flags.db, false, async (store) => {
+        const before = (await listApiKeys(store)).find((record) => record.keyId === keyId);
+        const revoked = await revokeApiKey(store, keyId, Date.now());
+        if (revoked && before !== undefined) {
+          await appendAuditEntry(store, { at: Date.now(), action: 'key_revoked', actorKeyId: 'cli', actorName: null, target: 'key', targetId: keyId, value: 'revoked', previous: before.revokedAt === null ? before.role : 'revoked', note: null, detail: null });
+        }
+        return revoked;
+      });
       if (!found) throw new NotFoundError(`no API key ${keyId} in ${flags.db}`);
       context.stdout.write(`revoked ${keyId}\n`);
     });
@@ -84,6 +95,7 @@ async function withStore<T>(path: string, create: boolean, work: (store: DuckDbS
   }
   try {
     await ensureServiceTables(store);
+    await ensureAuditLog(store);
     return await work(store);
   } finally {
     store.close();

@@ -14,6 +14,7 @@ import { registerPeerLabelsCommand } from './peer-labels-command.js';
 import { registerAnalyzeCommand } from './analyze-command.js';
 import { registerPolicyCommand } from './policy-command.js';
 import { registerIntelCommand } from './intel-command.js';
+import { registerLabelsCommand } from './labels-command.js';
 import { describeUnitDefaults } from './option-parsers.js';
 import { VERSION } from '../version.js';
 
@@ -35,6 +36,7 @@ export function createProgram(context: CliContext): Command {
   registerPeerLabelsCommand(program, context);
   registerPolicyCommand(program, context);
   registerIntelCommand(program, context);
+  registerLabelsCommand(program, context);
   for (const command of program.commands) describeUnitDefaults(command);
   return program;
 }

@@ -11,3 +11,5 @@ export { adjustedRandIndex, contingencyTable, purity, randIndex } from './partit
 export type { ContingencyTable } from './partition-agreement.js';
 export { averagePrecision, binaryMetrics, confusionCounts } from './ranking-metrics.js';
 export type { BinaryMetrics, ConfusionCounts, ScoredOutcome } from './ranking-metrics.js';
+export { labelsFromVerdicts, VERDICT_PERSONA } from './verdict-labels.js';
+export type { RecordedVerdict } from './verdict-labels.js';

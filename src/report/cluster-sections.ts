@@ -35,25 +35,39 @@ function capabilitySummary(capabilities: Record<string, number>, limit: number):
 }
 
 /** The ranked cluster table: one row per cluster, linking to its detail view. */
-export function renderClusterList(ranked: readonly ClusterFinding[]): SafeHtml {
+/**
+ * Why a cluster is flagged or not, in a few words for the ranked table: the evidence that
+ * weighs most, or the threshold it stays under.
+ */
+export function flagReasonText(cluster: ClusterFinding, threshold: number): string {
+  const strongest = cluster.evidence
+    .filter((item) => item.weight > 0)
+    .slice(0, 2)
+    .map((item) => item.signal.replaceAll('_', ' '));
+  if (cluster.flagged) return strongest.length > 0 ? `mostly ${strongest.join(', ')}` : `score at least ${formatScore(threshold)}`;
+  return `below ${formatScore(threshold)}${strongest.length > 0 ? `; strongest: ${strongest.join(', ')}` : ''}`;
+}
+
+export function renderClusterList(ranked: readonly ClusterFinding[], threshold = 0.5): SafeHtml {
   if (ranked.length === 0) return html`<p class="empty">No clusters: no group of accounts was linked strongly enough to report.</p>`;
   const rows = ranked.map((cluster, rank) => {
     const anchor = clusterAnchor(rank);
     return html`<tr class="${cluster.flagged ? 'is-flagged' : 'not-flagged'}" data-href="#${anchor}">
-<td class="num">${rank + 1}</td>
+<td class="num col-optional">${rank + 1}</td>
 <td class="mono"><a class="cluster-link" href="#${anchor}">${cluster.cluster_id}</a></td>
 <td>${scoreMeter(cluster.score, cluster.flagged)}</td>
 <td>${flagBadge(cluster.flagged)}</td>
+<td class="why">${flagReasonText(cluster, threshold)}</td>
 <td class="num">${formatCount(cluster.accounts.length)}</td>
 <td class="num" title="${formatCount(cluster.volume.exchanges)} exchanges">${formatCompact(cluster.volume.exchanges)}</td>
 <td class="nowrap">${formatTimestampShort(cluster.first_seen)}</td>
-<td class="nowrap">${formatTimestampShort(cluster.last_seen)}</td>
-<td>${capabilitySummary(cluster.capabilities, 3)}</td>
+<td class="nowrap col-optional">${formatTimestampShort(cluster.last_seen)}</td>
+<td class="col-optional">${capabilitySummary(cluster.capabilities, 3)}</td>
 </tr>`;
   });
   // The list scrolls inside its own box so an opened cluster appears just below it, even with 1,000 rows.
   return html`<div class="table-wrap cluster-list"><table class="data cluster-table" id="cluster-table">
-<thead><tr><th class="num">#</th><th>Cluster</th><th>Score</th><th>Status</th><th class="num">Accounts</th><th class="num">Exchanges</th><th>First seen (UTC)</th><th>Last seen (UTC)</th><th>Top capabilities</th></tr></thead>
+<thead><tr><th class="num col-optional">#</th><th>Cluster</th><th>Score</th><th>Status</th><th>Why</th><th class="num">Accounts</th><th class="num">Exchanges</th><th>First seen (UTC)</th><th class="col-optional">Last seen (UTC)</th><th class="col-optional">Top capabilities</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }
 

@@ -170,6 +170,20 @@ describe.skipIf(browserMissing)('HTML report in a browser', () => {
     await page.locator('#accounts').screenshot({ path: join(directory!, 'accounts.png') });
   });
 
+  it('fits an 800 px window: the clusters table says why each cluster is flagged and does not scroll sideways', async () => {
+    const { page } = opened;
+    await page.setViewportSize({ width: 800, height: 900 });
+    try {
+      const widths = await page.evaluate<number[]>("(() => { const list = document.querySelector('.cluster-list'); return [list.scrollWidth, list.clientWidth, document.documentElement.scrollWidth]; })()");
+      expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+      expect(widths[2]).toBeLessThanOrEqual(800);
+      const why = await page.locator('#cluster-table tbody td.why').first().textContent();
+      expect(why).toMatch(ranked[0]!.flagged ? /^mostly / : /^below /);
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+
   it('made no request, logged no error and ran no injected script', async () => {
     await opened.page.evaluate('window.scrollTo(0, 0)');
     await opened.page.screenshot({ path: join(directory!, 'top.png') });

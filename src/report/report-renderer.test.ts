@@ -63,6 +63,8 @@ describe('renderReportHtml', () => {
     expect(page).toContain(`<dt>Flagged accounts</dt><dd>${findings.summary.flagged_accounts.toLocaleString('en-US')}</dd>`);
     expect(page).toContain('<dt>Thresholds</dt><dd>0.60 / 0.70</dd>');
     expect(page).toContain('How to read this report');
+    expect(page).toContain('so the weights do not add up to the score');
+    expect(page).not.toMatch(/sum up the evidence/);
   });
 
   it('lists clusters in score order, each linking to its detail view', () => {

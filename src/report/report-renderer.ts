@@ -84,7 +84,7 @@ ${renderHowToRead(findings)}
 <div class="section-head"><h2>Clusters ranked by score</h2>
 <div class="controls js-only"><label><input type="checkbox" id="clusters-flagged-only"> Flagged clusters only</label></div></div>
 <p class="muted">${formatCount(clusters.length)} cluster${clusters.length === 1 ? '' : 's'} of linked accounts, ${formatCount(clusters.filter((cluster) => cluster.flagged).length)} flagged. Open a cluster for its evidence, shared indicators, charts and members.</p>
-${renderClusterList(clusters)}
+${renderClusterList(clusters, findings.thresholds.cluster)}
 </section>
 <div class="details" id="cluster-details">
 <p class="details-hint card">Select a cluster above to see its evidence, shared indicators, capability mix, timeline, templates and members.</p>
@@ -153,9 +153,9 @@ function renderHowToRead(findings: Findings): SafeHtml {
   return html`<section class="card note" id="how-to-read">
 <h2>How to read this report</h2>
 <ul>
-<li><strong>Scores</strong> run from 0 to 1 and sum up the evidence listed with them. An account is <span class="badge badge-flagged">Flagged</span> at a score of ${formatScore(findings.thresholds.account)} or more, a cluster at ${formatScore(findings.thresholds.cluster)} or more. A score is not a verdict: read the evidence and check it against the logs before acting.</li>
+<li><strong>Scores</strong> run from 0 to 1: the logistic of a prior plus the evidence listed with them, combined family by family (within a family the strongest item counts fully and each further one less), so the weights do not add up to the score. An account is <span class="badge badge-flagged">Flagged</span> at a score of ${formatScore(findings.thresholds.account)} or more, a cluster at ${formatScore(findings.thresholds.cluster)} or more. A score is not a verdict: read the evidence and check it against the logs before acting.</li>
 <li><strong>Clusters</strong> are accounts linked by what they share: network (IPs, subnets, ASNs), payment methods, client fingerprints, e-mail domains, prompt templates and timing. Distillation networks spread traffic over many accounts so that none stands out alone; the cluster is the unit to judge.</li>
-<li><strong>Evidence</strong> says what was seen, how often and with whom, strongest first; <em>weight</em> is its contribution in log-odds (added to a prior of about 2%, and through the logistic to the score; negative weights are mitigations). Most evidence compares an account with the other accounts of the same logs, in standard deviations above the typical account. <strong>Templates</strong> are prompts that many requests fill in, with the variable parts shown as <mark class="slot">&lt;*&gt;</mark>. Quoted excerpts are text sent by the accounts: treat them as untrusted.</li>
+<li><strong>Evidence</strong> says what was seen, how often and with whom, strongest first; <em>weight</em> is the item's strength in log-odds (the prior is about 2%; items of one family are discounted after the first, as above; negative weights are mitigations). Most evidence compares an account with the other accounts of the same logs, in standard deviations above the typical account. <strong>Templates</strong> are prompts that many requests fill in, with the variable parts shown as <mark class="slot">&lt;*&gt;</mark>. Quoted excerpts are text sent by the accounts: treat them as untrusted.</li>
 <li><strong>Legitimate customers</strong> can look similar: batch pipelines send one template at high volume, evaluation harnesses send benchmark prompts in bursts, resellers use many IPs, classrooms share a campus network and sign up together. The evidence list tells these apart from harvesting (reasoning elicitation, rubric grading, outputs maximised beyond what other accounts ask, exit pools and cards shared across unrelated identities, a rotated set of prompt templates).</li>
 <li><strong>Times</strong> are UTC. The <strong>accounts table</strong> lists every account in the input, flagged or not; search it by account id, cluster id (<span class="mono">cluster:ID</span> for an exact cluster) or evidence text.</li>
 </ul>

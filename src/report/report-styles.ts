@@ -112,6 +112,7 @@ th button{border:none;background:none;padding:0;color:inherit;font-weight:600;fo
 th button:hover{color:var(--accent)}
 .pager button:disabled{opacity:.45;cursor:default}
 html:not(.js) .js-only,.js .no-js{display:none}
-@media (max-width:900px){.chart-grid,.two-col{grid-template-columns:1fr}}
+@media (max-width:900px){.chart-grid,.two-col{grid-template-columns:1fr}.cluster-table .col-optional,.cluster-table .meter{display:none}.cluster-table td.nowrap{white-space:normal}.cluster-table th,.cluster-table td{padding:6px 4px}.cluster-table td.why{min-width:7em}.cluster-table .badge{white-space:normal}}
+.cluster-table td.why{min-width:10em;font-size:12.5px;color:#2b3645}
 @media print{.topbar,.controls,.pager,.detail-nav{display:none}.cluster-list{max-height:none;overflow:visible}.cluster-detail{display:block;break-before:page}}
 `;

@@ -28,6 +28,7 @@ import { createStoreGate } from './store-gate.js';
 import { ingestAccounts, type AccountReceipt } from './ingest/account-ingest.js';
 import type { ExchangeBodyFormat } from './ingest/exchange-body-decoder.js';
 import { RetryLaterError } from './service-errors.js';
+import { createAuditTrail, type AuditActor, type AuditTrail } from './audit-trail.js';
 
 export interface ServiceCoreOptions {
   store: DuckDbStore;
@@ -68,9 +69,14 @@ export interface ServiceCore {
   readonly scoring: LiveScoring;
   readonly ingest: ExchangeIngestQueue;
   readonly relink: RelinkScheduler;
-  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null }): Promise<NewApiKey>;
+  /** The append-only record of verdicts, triage status and key changes. */
+  readonly audit: AuditTrail;
+  /** `actor` is who made the key, for the audit log. */
+  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null }, actor?: AuditActor): Promise<NewApiKey>;
   /** Revokes a key; returns its record, or null when there is no such key. */
-  revokeKey(keyId: string): Promise<ApiKeyRecord | null>;
+  revokeKey(keyId: string, actor?: AuditActor): Promise<ApiKeyRecord | null>;
+  /** Runs a read on the store, queued behind commits like every other use of it. */
+  readStore<T>(read: (store: DuckDbStore) => Promise<T>): Promise<T>;
   /** Stores account records (POST /v1/accounts) and hands them to the engine. */
   ingestAccounts(body: Uint8Array, format: ExchangeBodyFormat, gzip: boolean): Promise<AccountReceipt>;
   recordLabel(input: { target: LabelTarget; targetId: string; verdict: LabelVerdict; note: string | null; analyst: string }): Promise<LabelRecord>;
@@ -101,6 +107,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
   const labelHistory = await gate.run(() => listLabels(store));
   const book = new DecisionBook();
   for (const label of labelHistory) book.applyLabel(label);
+  const audit = await createAuditTrail(store, gate, keys, now);
 
   const policy = await createPolicySource({
     path: config.policyPath,
@@ -220,13 +227,15 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       scoring,
       ingest,
       relink,
-      async createKey(input) {
+      audit,
+      async createKey(input, actor = { keyId: 'cli' }) {
         const created = generateApiKey(input, now());
         await gate.run(() => insertApiKey(store, created.record));
         keys.put(created.record);
+        await audit.record({ action: 'key_created', actor, target: 'key', targetId: created.record.keyId, value: created.record.role, previous: null, note: created.record.name });
         return created;
       },
-      async revokeKey(keyId) {
+      async revokeKey(keyId, actor = { keyId: 'cli' }) {
         const at = now();
         const found = await gate.run(() => revokeApiKey(store, keyId, at));
         if (!found) return null;
@@ -234,8 +243,10 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
         if (record === undefined) return null;
         const revoked = { ...record, revokedAt: record.revokedAt ?? at };
         keys.put(revoked);
+        await audit.record({ action: 'key_revoked', actor, target: 'key', targetId: keyId, value: 'revoked', previous: record.revokedAt === null ? record.role : 'revoked' });
         return revoked;
       },
+      readStore: (read) => gate.run(() => read(store)),
       ingestAccounts(body, format, gzip) {
         if (draining) return Promise.reject(new RetryLaterError('the server is shutting down', { status: 503, retryAfterSeconds: 5 }));
         return ingestAccounts(
@@ -257,9 +268,22 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
         );
       },
       async recordLabel(input) {
+        const previous = book.verdictFor(input.target, input.targetId)?.verdict ?? null;
         const label = await gate.run(() => insertLabel(store, { ...input, createdAt: now() }));
         labelHistory.push(label);
         book.applyLabel(label);
+        // Cluster ids change between relinks: the members at the time say whom the verdict meant.
+        const members = input.target === 'cluster' ? (await scoring.clusters()).find((cluster) => cluster.cluster_id === input.targetId)?.accounts : undefined;
+        await audit.record({
+          action: 'verdict',
+          actor: { keyId: input.analyst },
+          target: input.target,
+          targetId: input.targetId,
+          value: input.verdict,
+          previous,
+          note: input.note,
+          detail: { label_id: label.labelId, ...(members === undefined ? {} : { members }) },
+        });
         return label;
       },
       labels: () => labelHistory,

@@ -48,6 +48,11 @@ export class DecisionBook {
     return this.accounts.size;
   }
 
+  /** Every account's latest assessment, for listing them (the analysts' queue). */
+  assessments(): IterableIterator<[string, AccountAssessment]> {
+    return this.accounts.entries();
+  }
+
   setAccount(accountId: string, assessment: AccountAssessment): void {
     this.accounts.set(accountId, { score: assessment.score, flagged: assessment.flagged, clusterId: assessment.clusterId, evidence: assessment.evidence });
   }

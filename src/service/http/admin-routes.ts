@@ -14,14 +14,14 @@ export function registerAdminRoutes(app: FastifyInstance, core: ServiceCore): vo
     { schema: createKeySchema, config: { role: 'admin' } },
     async (request, reply) => {
       const { role, name = null, rate_limit: rateLimit = null } = request.body;
-      const created = await core.createKey({ role, name, rateLimit });
+      const created = await core.createKey({ role, name, rateLimit }, { keyId: request.apiKey!.keyId });
       core.logger.info({ keyId: created.record.keyId, role, by: request.apiKey!.keyId }, 'API key created');
       return reply.code(201).send({ key: created.key, ...describeApiKey(created.record) });
     },
   );
 
   app.delete<{ Params: { id: string } }>('/v1/keys/:id', { schema: revokeKeySchema, config: { role: 'admin' } }, async (request) => {
-    const revoked = await core.revokeKey(request.params.id);
+    const revoked = await core.revokeKey(request.params.id, { keyId: request.apiKey!.keyId });
     if (revoked === null) throw new NotFoundError(`no API key ${request.params.id}`);
     core.logger.info({ keyId: revoked.keyId, by: request.apiKey!.keyId }, 'API key revoked');
     return describeApiKey(revoked);

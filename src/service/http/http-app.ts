@@ -15,6 +15,8 @@ import { ForbiddenError, RetryLaterError, UnauthorizedError } from '../service-e
 import type { ServiceCore } from '../service-core.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
+import { registerWorkbenchRoutes } from './workbench-routes.js';
+import { registerWorkbenchStatic } from './workbench-static.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -121,6 +123,8 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
   registerAnalystRoutes(app, core);
   registerAdminRoutes(app, core);
   for (const register of routes) register(app, core);
+  await registerWorkbenchRoutes(app, core);
+  registerWorkbenchStatic(app);
   return app;
 }
 

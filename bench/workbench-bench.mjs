@@ -1,0 +1,117 @@
+// Load times of the analyst workbench on a store you give it (npm run bench:workbench -- STORE):
+// starts `distillguard serve` from dist/ on that store (a copy is not made: the store gains a key
+// and the service tables), then measures
+//   1. the API: the queue (first call, which reads the per-account summary from the store, then
+//      warm pages, a filtered page and a search), the top cluster's view and an account's
+//      exchanges, each as the median of several calls;
+//   2. the pages in Chromium: from navigation to the queue's rows on screen, and from a click on
+//      the top cluster to its member table, graph and charts drawn.
+// Options (environment): BENCH_REPEAT (10), DISTILLGUARD_CHROMIUM (/usr/bin/chromium).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+if (!existsSync(cli) || !existsSync(join(root, 'dist/web/index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
+const db = process.argv[2];
+if (!db || !existsSync(db)) throw new Error('usage: node bench/workbench-bench.mjs STORE.duckdb');
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 10);
+
+const key = spawnSync(process.execPath, [cli, 'keys', 'create', '--role', 'analyst', '--name', 'workbench bench', '--db', db], { encoding: 'utf8' }).stdout.trim();
+if (!key.startsWith('dg_live_')) throw new Error('could not make an analyst key');
+
+const started = performance.now();
+const server = spawn(process.execPath, [cli, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--relink-interval', '1h'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json' } });
+let output = '';
+const url = await new Promise((resolve, reject) => {
+  server.stdout.on('data', (chunk) => {
+    output += chunk;
+    const match = /listening on (http:\/\/\S+)/.exec(output);
+    if (match) resolve(match[1]);
+  });
+  server.stderr.on('data', (chunk) => (output += chunk));
+  server.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+});
+console.log(`serve ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+try {
+  const signIn = await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }) });
+  const cookie = signIn.headers.get('set-cookie').split(';')[0];
+  const timed = async (path) => {
+    const t = performance.now();
+    const response = await fetch(`${url}${path}`, { headers: { cookie } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - t, body };
+  };
+  const median = async (path) => {
+    const times = [];
+    let body;
+    for (let i = 0; i < REPEAT; i++) ({ ms: times[i], body } = await timed(path));
+    times.sort((a, b) => a - b);
+    return { ms: times[Math.floor(times.length / 2)], max: times[times.length - 1], body };
+  };
+  const show = (label, result) => console.log(`${label.padEnd(44)} ${result.ms.toFixed(0).padStart(6)} ms${result.max === undefined ? '' : ` (max ${result.max.toFixed(0)})`}`);
+
+  const first = await timed('/v1/workbench/queue?kind=cluster');
+  show('queue, first call (reads account summary)', first);
+  const clusters = await median('/v1/workbench/queue?kind=cluster&limit=50');
+  show(`queue of clusters (${clusters.body.total}), page of 50`, clusters);
+  const accounts = await median('/v1/workbench/queue?kind=account&limit=50&offset=1000');
+  show(`queue of accounts (${accounts.body.total}), page at 1000`, accounts);
+  show('queue of accounts, filtered', await median('/v1/workbench/queue?kind=account&capability=reasoning&min_score=0.2&first_seen_from=2026-01-01'));
+  const topAccount = accounts.body.items[0].id;
+  show('queue search by account id', await median(`/v1/workbench/queue?kind=account&q=${encodeURIComponent(topAccount)}`));
+  const top = clusters.body.items[0];
+  const cluster = await median(`/v1/workbench/clusters/${encodeURIComponent(top.id)}`);
+  show(`cluster view (${top.accounts} members, ${top.exchanges} exchanges)`, cluster);
+  const member = cluster.body.members[0].account_id;
+  show('account view', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}`));
+  show('account exchanges, page of 20', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20`));
+  show('account exchanges behind cot elicitation', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20&signal=cot_elicitation`));
+
+  const browser = await chromium.launch({
+    executablePath: process.env.DISTILLGUARD_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-unsafe-swiftshader'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name, value, url }]);
+    const page = await context.newPage();
+    const queueTimes = [];
+    const clusterTimes = [];
+    const apiTimes = [];
+    const graphTimes = [];
+    for (let i = 0; i < Math.min(REPEAT, 5); i++) {
+      let t = performance.now();
+      await page.goto(`${url}/ui/`);
+      await page.locator('table[aria-label="queue"] tbody tr').first().waitFor();
+      queueTimes.push(performance.now() - t);
+      await page.evaluate("window.__longTasks = []; new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: 'longtask' }); window.__clickAt = performance.now()");
+      t = performance.now();
+      const answered = page.waitForResponse((response) => response.url().includes('/v1/workbench/clusters/')).then(() => performance.now() - t);
+      await page.locator('table[aria-label="queue"] tbody tr').first().locator('a').first().click();
+      await page.locator('table[aria-label="members"] tbody tr').first().waitFor();
+      await page.locator('.chart').first().waitFor();
+      clusterTimes.push(performance.now() - t);
+      apiTimes.push(await answered);
+      await page.locator('.graph[data-drawn="true"]').waitFor();
+      graphTimes.push(performance.now() - t);
+      if (process.env.BENCH_TRACE === '1') {
+        console.log(await page.evaluate("JSON.stringify({ click: Math.round(window.__clickAt), longTasks: window.__longTasks, fetch: performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/workbench/clusters/')).map((e) => [Math.round(e.startTime), Math.round(e.requestStart), Math.round(e.responseStart), Math.round(e.responseEnd)]).slice(-1) })"));
+      }
+    }
+    const mid = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+    console.log(`browser: queue page to rows on screen         ${mid(queueTimes).toFixed(0).padStart(6)} ms (median of ${queueTimes.length})`);
+    console.log(`browser: click to cluster page drawn          ${mid(clusterTimes).toFixed(0).padStart(6)} ms (median of ${clusterTimes.length}; its API answer came at ${mid(apiTimes).toFixed(0)} ms)`);
+    console.log(`browser: click to cluster graph drawn         ${mid(graphTimes).toFixed(0).padStart(6)} ms`);
+  } finally {
+    await browser.close();
+  }
+} finally {
+  server.kill('SIGTERM');
+}

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { validExchangeLine } from '../../ingest/test-support/exchange-lines.js';
+import { clusterFinding } from '../test-support/scripted-engine.js';
+import { createTestService, type TestService } from '../test-support/service-fixture.js';
+
+const services: TestService[] = [];
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.close();
+});
+
+/** A service with two accounts in one flagged cluster and one benign account, relinked. */
+async function start(): Promise<TestService> {
+  const service = await createTestService();
+  services.push(service);
+  service.script.scores.set('acct_m1', { score: 0.9, flagged: true, clusterId: 'c1', evidence: [{ signal: 'cot_elicitation', weight: 2.1, detail: 'asks for reasoning in 9 of 10 prompts' }] });
+  service.script.scores.set('acct_m2', { score: 0.7, flagged: true, clusterId: 'c1', evidence: [] });
+  service.script.scores.set('acct_b', { score: 0.05, flagged: false, clusterId: null, evidence: [] });
+  const cluster = clusterFinding('c1', ['acct_m1', 'acct_m2'], 0.8, true);
+  cluster.indicators.ips = ['198.51.100.9'];
+  cluster.templates = [{ template_id: 'T7', text: 'Solve <*> step by step', exchanges: 6, accounts: 2 }];
+  service.script.clusters = [cluster, clusterFinding('c2', ['acct_b'], 0.1, false)];
+  const batch = [
+    ...Array.from({ length: 3 }, (_, i) => validExchangeLine({ id: `m1-${i}`, accountId: 'acct_m1', fixtureIndex: i, clientIp: '198.51.100.9' })),
+    ...Array.from({ length: 3 }, (_, i) => validExchangeLine({ id: `m2-${i}`, accountId: 'acct_m2', fixtureIndex: i, clientIp: '198.51.100.9' })),
+    validExchangeLine({ id: 'b-0', accountId: 'acct_b' }),
+  ];
+  const posted = await service.app.inject({ method: 'POST', url: '/v1/exchanges', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: batch.join('\n') });
+  expect(posted.statusCode).toBe(202);
+  await service.core.scoringIdle();
+  await service.core.relink.runNow();
+  return service;
+}
+
+async function signIn(service: TestService, role: 'analyst' | 'admin' = 'analyst') {
+  const response = await service.app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys[role] } });
+  expect(response.statusCode).toBe(201);
+  const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+  return { cookie, csrf: response.json().csrf_token as string, setCookie: String(response.headers['set-cookie']), body: response.json() };
+}
+
+describe('workbench sessions', () => {
+  it('exchanges an analyst key for an HttpOnly, SameSite=Strict cookie with an expiry, and never echoes the key', async () => {
+    const service = await start();
+    const session = await signIn(service);
+    expect(session.setCookie).toMatch(/^dg_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(JSON.stringify(session.body)).not.toContain(service.keys.analyst);
+    expect(session.body).toMatchObject({ role: 'analyst', name: 'test analyst', csrf_token: expect.any(String), expires_at: expect.any(String) });
+    const me = await service.app.inject({ method: 'GET', url: '/v1/workbench/session', headers: { cookie: session.cookie } });
+    expect(me.json()).toMatchObject({ role: 'analyst', csrf_token: session.csrf });
+  });
+
+  it('refuses ingest and decide keys with a reason, and bad keys', async () => {
+    const service = await start();
+    for (const role of ['ingest', 'decide'] as const) {
+      const response = await service.app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys[role] } });
+      expect(response.statusCode).toBe(403);
+      expect(response.json().detail).toMatch(new RegExp(`analyst and admin keys; .* has the role ${role}`));
+    }
+    expect((await service.app.inject({ method: 'POST', url: '/v1/session', payload: { key: 'dg_live_nope' } })).statusCode).toBe(401);
+  });
+
+  it('needs the session cookie on reads and the CSRF token on writes, and a bearer key is no substitute', async () => {
+    const service = await start();
+    const { cookie, csrf } = await signIn(service);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/workbench/queue' })).statusCode).toBe(401);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/workbench/queue', headers: service.auth('analyst') })).statusCode).toBe(401);
+    const payload = { target: 'cluster', id: 'c1', verdict: 'dismissed' };
+    const forged = await service.app.inject({ method: 'POST', url: '/v1/workbench/verdicts', headers: { cookie }, payload });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().detail).toMatch(/CSRF/);
+    const wrong = await service.app.inject({ method: 'POST', url: '/v1/workbench/verdicts', headers: { cookie, 'x-csrf-token': `${csrf.slice(1)}x` }, payload });
+    expect(wrong.statusCode).toBe(403);
+    expect(service.core.book.verdictFor('cluster', 'c1')).toBeUndefined();
+  });
+
+  it('signs out: the cookie is cleared and stops working', async () => {
+    const service = await start();
+    const { cookie, csrf } = await signIn(service);
+    const out = await service.app.inject({ method: 'DELETE', url: '/v1/workbench/session', headers: { cookie, 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/^dg_session=; .*Max-Age=0/);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/workbench/session', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('ends the sessions of a revoked key', async () => {
+    const service = await start();
+    const { cookie } = await signIn(service);
+    await service.core.revokeKey(service.core.keys.list().find((key) => key.role === 'analyst')!.keyId);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/workbench/summary', headers: { cookie } })).statusCode).toBe(401);
+  });
+});
+
+describe('workbench queue and views', () => {
+  it('lists clusters and accounts by score, filters by status, score band and flag, and pages on the server', async () => {
+    const service = await start();
+    const { cookie } = await signIn(service);
+    const get = async (url: string) => (await service.app.inject({ method: 'GET', url, headers: { cookie } })).json();
+    const clusters = await get('/v1/workbench/queue?kind=cluster');
+    expect(clusters.items.map((item: { id: string }) => item.id)).toEqual(['c1', 'c2']);
+    expect(clusters.items[0]).toMatchObject({ status: 'new', flagged: true, accounts: 2, top_evidence: [{ signal: 'shared_template' }] });
+    const accounts = await get('/v1/workbench/queue?kind=account&limit=1&offset=1');
+    expect(accounts).toMatchObject({ total: 3, items: [{ id: 'acct_m2', exchanges: 3, first_seen: expect.any(String) }] });
+    expect((await get('/v1/workbench/queue?kind=account&min_score=0.5&max_score=0.8')).items.map((item: { id: string }) => item.id)).toEqual(['acct_m2']);
+    expect((await get('/v1/workbench/queue?kind=cluster&flagged=false')).items.map((item: { id: string }) => item.id)).toEqual(['c2']);
+    expect((await get('/v1/workbench/queue?kind=cluster&first_seen_from=2030-01-01')).total).toBe(0);
+  });
+
+  it('finds accounts and clusters by IP, template id and account id', async () => {
+    const service = await start();
+    const { cookie } = await signIn(service);
+    const ids = async (url: string) => ((await service.app.inject({ method: 'GET', url, headers: { cookie } })).json().items as { id: string }[]).map((item) => item.id);
+    expect(await ids('/v1/workbench/queue?kind=account&q=198.51.100.9')).toEqual(['acct_m1', 'acct_m2']);
+    expect(await ids('/v1/workbench/queue?kind=cluster&q=T7')).toEqual(['c1']);
+    expect(await ids('/v1/workbench/queue?kind=cluster&q=acct_b')).toEqual(['c2']);
+  });
+
+  it('shows a cluster with its members, a graph whose edges explain themselves, evidence in log-odds and why it is flagged', async () => {
+    const service = await start();
+    const { cookie } = await signIn(service);
+    const view = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } })).json();
+    expect(view.cluster).toMatchObject({ cluster_id: 'c1', flagged: true, why: expect.stringMatching(/^flagged: score 0.80 ≥/) });
+    expect(view.members.map((member: { account_id: string }) => member.account_id)).toEqual(['acct_m1', 'acct_m2']);
+    expect(view.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m1', target: 'ip:198.51.100.9', explanation: 'acct_m1 sent 3 exchanges from IP 198.51.100.9' }));
+    expect(view.score_explanation).toMatch(/log-odds.*do not simply add up/);
+    expect(view.timeline.capability.length).toBeGreaterThan(0);
+    const unflagged = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c2', headers: { cookie } })).json();
+    expect(unflagged.cluster.why).toMatch(/^not flagged: score 0.10 </);
+  });
+
+  it('pages an account’s exchanges with the text the store kept, narrowed to an evidence item', async () => {
+    const service = await start();
+    const { cookie } = await signIn(service);
+    const account = (await service.app.inject({ method: 'GET', url: '/v1/workbench/accounts/acct_m1', headers: { cookie } })).json();
+    expect(account.evidence[0]).toMatchObject({ signal: 'cot_elicitation', weight: 2.1, exchange_filter: expect.stringContaining('elicitation') });
+    const page = (await service.app.inject({ method: 'GET', url: '/v1/workbench/accounts/acct_m1/exchanges?limit=2', headers: { cookie } })).json();
+    expect(page).toMatchObject({ total: 3, limit: 2 });
+    expect(page.exchanges).toHaveLength(2);
+    expect(page.exchanges[0]).toMatchObject({ id: 'm1-0', ts: expect.stringMatching(/Z$/), model: expect.any(String), content_flags: expect.any(Array) });
+    // The fixture service keeps text as the default policy says: an excerpt of the prompt.
+    expect(page.exchanges[0].prompt_text).toEqual(expect.any(String));
+    const behind = (await service.app.inject({ method: 'GET', url: '/v1/workbench/accounts/acct_m1/exchanges?signal=cot_elicitation', headers: { cookie } })).json();
+    expect(behind.filter).toMatch(/elicitation ask/);
+    expect(behind.total).toBeLessThanOrEqual(3);
+    for (const exchange of behind.exchanges) expect(exchange.content_flags.length).toBeGreaterThan(0);
+  });
+
+  it('records a dismissal that /v1/decide follows at once, and writes who did it and what it replaced to the audit log', async () => {
+    const service = await start();
+    const { cookie, csrf } = await signIn(service);
+    const versionBefore = (await service.app.inject({ method: 'GET', url: '/v1/workbench/summary', headers: { cookie } })).json().version;
+    const watch = await service.app.inject({ method: 'POST', url: '/v1/workbench/verdicts', headers: { cookie, 'x-csrf-token': csrf }, payload: { target: 'cluster', id: 'c1', verdict: 'watch' } });
+    expect(watch.json()).toMatchObject({ status: 'watch', label: null });
+    const dismissed = await service.app.inject({
+      method: 'POST',
+      url: '/v1/workbench/verdicts',
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { target: 'cluster', id: 'c1', verdict: 'dismissed', note: 'a university lab' },
+    });
+    expect(dismissed.statusCode).toBe(201);
+    expect(dismissed.json()).toMatchObject({ status: 'dismissed', label: { verdict: 'dismissed' } });
+    const decision = await service.app.inject({ method: 'POST', url: '/v1/decide', headers: service.auth('decide'), payload: { account_id: 'acct_m1' } });
+    expect(decision.json()).toMatchObject({ action: 'allow', reasons: [{ code: 'verdict' }] });
+    const queue = (await service.app.inject({ method: 'GET', url: '/v1/workbench/queue?kind=cluster&status=dismissed', headers: { cookie } })).json();
+    expect(queue.items.map((item: { id: string }) => item.id)).toEqual(['c1']);
+
+    const audit = (await service.app.inject({ method: 'GET', url: '/v1/audit', headers: service.auth('admin') })).json();
+    const verdicts = audit.entries.filter((entry: { target: string }) => entry.target === 'cluster');
+    expect(verdicts).toEqual([
+      expect.objectContaining({ action: 'status', value: 'watch', previous: 'new', actor: { key_id: expect.any(String), name: 'test analyst' } }),
+      expect.objectContaining({ action: 'verdict', value: 'dismissed', previous: null, note: 'a university lab', detail: expect.objectContaining({ members: ['acct_m1', 'acct_m2'] }) }),
+    ]);
+    expect(audit.entries.filter((entry: { action: string }) => entry.action === 'key_created')).toHaveLength(4);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/audit', headers: service.auth('analyst') })).statusCode).toBe(403);
+    const analystView = (await service.app.inject({ method: 'GET', url: '/v1/workbench/audit', headers: { cookie } })).json();
+    expect(analystView.entries.map((entry: { value: string }) => entry.value)).toEqual(['dismissed', 'watch']);
+
+    const summary = (await service.app.inject({ method: 'GET', url: '/v1/workbench/summary', headers: { cookie } })).json();
+    // What live views poll for: it moves when a verdict changes what the queue shows.
+    expect(summary.version).not.toBe(versionBefore);
+    expect(summary.precision).toEqual({ accounts: { reviewed: 2, confirmed: 0, precision: 0 }, clusters: { reviewed: 1, confirmed: 0, precision: 0 } });
+  });
+
+  it('audits key changes made through the admin API with the admin who made them', async () => {
+    const service = await start();
+    const created = await service.app.inject({ method: 'POST', url: '/v1/keys', headers: service.auth('admin'), payload: { role: 'decide', name: 'gateway' } });
+    await service.app.inject({ method: 'DELETE', url: `/v1/keys/${created.json().key_id}`, headers: service.auth('admin') });
+    const entries = (await service.app.inject({ method: 'GET', url: '/v1/audit', headers: service.auth('admin') })).json().entries.slice(-2);
+    expect(entries).toEqual([
+      expect.objectContaining({ action: 'key_created', id: created.json().key_id, value: 'decide', actor: { key_id: expect.any(String), name: 'test admin' } }),
+      expect.objectContaining({ action: 'key_revoked', id: created.json().key_id, previous: 'decide' }),
+    ]);
+  });
+});

@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ColumnDef } from '@tanstack/react-table';
+import { api, score, STATUS_WORDS, utc, type Evidence, type TimelineRow } from './api.js';
+import { DataTable } from './data-table.js';
+import { EvidenceList } from './evidence-list.js';
+import { GraphView, type GraphEdge, type GraphNode } from './graph-view.js';
+import { linkProps, navigate } from './router.js';
+import { TimelineChart } from './timeline-chart.js';
+import { VerdictBar } from './verdict-bar.js';
+
+interface Member {
+  account_id: string;
+  score: number;
+  flagged: boolean;
+  exchanges: number;
+  first_seen: string | null;
+  status: string;
+  tier: string | null;
+  payment_fingerprint: string | null;
+}
+
+interface ClusterDetail {
+  cluster: {
+    cluster_id: string;
+    score: number;
+    flagged: boolean;
+    threshold: number;
+    why: string;
+    status: string;
+    account_count: number;
+    volume: { exchanges: number };
+    first_seen: string | null;
+    last_seen: string | null;
+    capabilities: Record<string, number>;
+    models: Record<string, number>;
+  };
+  score_explanation: string;
+  evidence: Evidence[];
+  templates: { template_id: string; text: string | null; exchanges: number; accounts: number }[];
+  members: Member[];
+  graph: { nodes: GraphNode[]; edges: GraphEdge[]; members_shown: number; members_total: number };
+  timeline: { capability: TimelineRow[]; model: TimelineRow[] };
+}
+
+export function ClusterView({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const [detail, setDetail] = useState<ClusterDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api
+      .get<ClusterDetail>(`/v1/workbench/clusters/${encodeURIComponent(id)}`)
+      .then(setDetail)
+      .catch((caught: Error) => setError(caught.message));
+  }, [id]);
+  useEffect(load, [load]);
+  const openAccount = useCallback((accountId: string) => navigate(`/ui/accounts/${encodeURIComponent(accountId)}`), []);
+
+  const memberColumns = useMemo<ColumnDef<Member, any>[]>(
+    () => [
+      { header: 'Account', accessorKey: 'account_id', cell: (info) => <a {...linkProps(`/ui/accounts/${encodeURIComponent(info.getValue())}`)}>{info.getValue()}</a> },
+      { header: 'Score', accessorKey: 'score', cell: (info) => <span className={info.row.original.flagged ? 'score flagged' : 'score'}>{score(info.getValue())}</span> },
+      { header: 'Status', accessorKey: 'status', cell: (info) => STATUS_WORDS[info.getValue()] },
+      { header: 'Exchanges', accessorKey: 'exchanges', cell: (info) => Number(info.getValue()).toLocaleString('en') },
+      { header: 'Tier', accessorKey: 'tier', cell: (info) => info.getValue() ?? '—' },
+      { header: 'Card fingerprint', accessorKey: 'payment_fingerprint', cell: (info) => info.getValue() ?? '—' },
+      { header: 'First seen (UTC)', accessorKey: 'first_seen', cell: (info) => utc(info.getValue()) },
+    ],
+    [],
+  );
+
+  if (error) return <p className="error" role="alert">{error}</p>;
+  if (detail === null) return <p>Loading cluster {id}…</p>;
+  const { cluster } = detail;
+  return (
+    <article aria-labelledby="cluster-title">
+      <h1 id="cluster-title">
+        Cluster {cluster.cluster_id} <span className={cluster.flagged ? 'score flagged' : 'score'}>score {score(cluster.score)}</span>
+      </h1>
+      <p className={cluster.flagged ? 'why flagged' : 'why'}>{cluster.why}</p>
+      <VerdictBar
+        target="cluster"
+        id={cluster.cluster_id}
+        status={cluster.status}
+        onRecorded={() => {
+          load();
+          onChanged();
+        }}
+      />
+      <dl className="facts">
+        <dt>Accounts</dt>
+        <dd>{cluster.account_count}</dd>
+        <dt>Exchanges</dt>
+        <dd>{cluster.volume.exchanges.toLocaleString('en')}</dd>
+        <dt>Active</dt>
+        <dd>
+          {utc(cluster.first_seen)} to {utc(cluster.last_seen)}
+        </dd>
+        <dt>Capabilities</dt>
+        <dd>
+          {Object.entries(cluster.capabilities)
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, share]) => `${name} ${Math.round(share * 100)}%`)
+            .join(', ') || '—'}
+        </dd>
+      </dl>
+      <div className="columns">
+        <section aria-labelledby="graph-title">
+          <h2 id="graph-title">Network</h2>
+          <p className="hint">
+            {detail.graph.members_shown} of {detail.graph.members_total} members (highest scores) and the traits at least two of them share.
+          </p>
+          <GraphView nodes={detail.graph.nodes} edges={detail.graph.edges} onAccount={openAccount} />
+          <details>
+            <summary>Links ({detail.graph.edges.length}), each with what it rests on</summary>
+            <ul className="links">
+              {detail.graph.edges.map((edge) => (
+                <li key={`${edge.source}-${edge.target}`}>{edge.explanation}</li>
+              ))}
+            </ul>
+          </details>
+        </section>
+        <EvidenceList evidence={detail.evidence} explanation={detail.score_explanation} />
+      </div>
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Timeline</h2>
+        <div className="columns">
+          <TimelineChart rows={detail.timeline.capability} title="Exchanges per day (UTC) by capability" />
+          <TimelineChart rows={detail.timeline.model} title="Exchanges per day (UTC) by model" />
+        </div>
+      </section>
+      <section aria-labelledby="templates-title">
+        <h2 id="templates-title">Templates</h2>
+        {detail.templates.length === 0 ? (
+          <p>No shared prompt template.</p>
+        ) : (
+          <ul className="templates">
+            {detail.templates.map((template) => (
+              <li key={template.template_id}>
+                <strong>{template.template_id}</strong> · {template.exchanges.toLocaleString('en')} exchanges from {template.accounts} accounts
+                {template.text === null ? (
+                  <p className="hint">The live engine keeps each template's shape, not its text; the report from `analyze` shows the text with its slots.</p>
+                ) : (
+                  <pre>{template.text}</pre>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="members-title">
+        <h2 id="members-title">Members</h2>
+        <DataTable label="members" rows={detail.members} columns={memberColumns} />
+      </section>
+    </article>
+  );
+}
