@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createBatchParserPool, createQuarantineWriter, ExchangeIdDeduplicator, type BatchParserPool, type QuarantineWriter } from '../ingest/index.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
-import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
+import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type KeyCommunity, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -68,7 +68,7 @@ export interface ServiceCore {
   readonly scoring: LiveScoring;
   readonly ingest: ExchangeIngestQueue;
   readonly relink: RelinkScheduler;
-  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null }): Promise<NewApiKey>;
+  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null; communities?: readonly KeyCommunity[] }): Promise<NewApiKey>;
   /** Revokes a key; returns its record, or null when there is no such key. */
   revokeKey(keyId: string): Promise<ApiKeyRecord | null>;
   /** Stores account records (POST /v1/accounts) and hands them to the engine. */
@@ -79,6 +79,8 @@ export interface ServiceCore {
   scoringIdle(): Promise<void>;
   /** The store as it is now, for a long read beside the live commits (see `DuckDbStore.snapshot`); close it when done. */
   snapshot(): Promise<DuckDbStore>;
+  /** Runs short store work between the ingest's commits (routes from later stages write through here). */
+  withStore<T>(work: (store: DuckDbStore) => Promise<T>): Promise<T>;
   /** The engine module the service runs, for a thread that must run the same engine. */
   readonly engineModuleUrl: URL;
   /** The Prometheus exposition text, gauges brought up to date. */
@@ -265,6 +267,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       labels: () => labelHistory,
       scoringIdle: () => scoring.idle(),
       snapshot: () => gate.run(() => store.snapshot()),
+      withStore: (work) => gate.run(() => work(store)),
       engineModuleUrl,
       async renderMetrics() {
         const queue = ingest.stats();

@@ -65,6 +65,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
   const app = await createServiceApp(core, { routes: options.routes });
   const keys = {} as Record<ApiKeyRole, string>;
   for (const role of ['ingest', 'decide', 'analyst', 'admin'] as const) keys[role] = (await core.createKey({ role, name: `test ${role}` })).key;
+  keys.partner = (await core.createKey({ role: 'partner', name: 'test partner', communities: [{ community: 'test', canRead: true, canWrite: true }] })).key;
   return {
     core,
     app,
