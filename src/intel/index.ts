@@ -7,3 +7,4 @@ export { isTlpLevel, tlpMarkingId, TLP_LEVELS, type TlpLevel } from './tlp-marki
 export { importIntelBundle, type IntelImportResult } from './intel-import.js';
 export { readPartnerSightings, type PartnerMatchOptions } from './partner-matcher.js';
 export { createTaxiiRoutes, registerTaxiiRoutes, taxiiCollectionId, TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE, TAXII_API_ROOT, type TaxiiRouteOptions } from './taxii-routes.js';
+export { pollTaxiiCollection, type TaxiiPollOptions, type TaxiiPollResult } from './taxii-client.js';

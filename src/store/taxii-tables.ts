@@ -136,3 +136,18 @@ export async function readTaxiiStatus(store: DuckDbStore, id: string): Promise<{
   if (rows.length === 0) return null;
   return { community: String(rows[0]!.community), keyId: String(rows[0]!.key_id), document: JSON.parse(String(rows[0]!.document)) as Record<string, unknown> };
 }
+
+/** Where a TAXII client left off in a partner's collection: the last `date_added` it imported, as the server wrote it. */
+export async function ensureTaxiiPollTable(store: DuckDbStore): Promise<void> {
+  await store.run(`CREATE TABLE IF NOT EXISTS taxii_poll_state (
+    api_root VARCHAR NOT NULL, collection VARCHAR NOT NULL, added_after VARCHAR NOT NULL, polled_at TIMESTAMP NOT NULL, PRIMARY KEY (api_root, collection))`);
+}
+
+export async function readTaxiiPollState(store: DuckDbStore, apiRoot: string, collection: string): Promise<string | null> {
+  const rows = await store.query<Record<string, unknown>>('SELECT added_after FROM taxii_poll_state WHERE api_root = $apiRoot AND collection = $collection', { apiRoot, collection });
+  return rows.length === 0 ? null : String(rows[0]!.added_after);
+}
+
+export async function saveTaxiiPollState(store: DuckDbStore, apiRoot: string, collection: string, addedAfter: string, at: number): Promise<void> {
+  await store.run('INSERT OR REPLACE INTO taxii_poll_state VALUES ($apiRoot, $collection, $addedAfter, epoch_ms($at::BIGINT))', { apiRoot, collection, addedAfter, at });
+}
