@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { createCommunityKey, exportIntelBundle, importIntelBundle, pollTaxiiCollection, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
+import { createCommunityKey, exportIntelBundle, importIntelBundle, pollTaxiiCollection, taxiiCollectionId, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
 import { parseDetectionConfig } from '../scoring/index.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
+import { ensurePartnerIntelTables, saveCommunityKey } from '../store/partner-intel-tables.js';
 import { UsageError } from '../util/errors.js';
 import { writeJsonFile } from '../util/json-file-writer.js';
 import type { CliContext } from './cli-context.js';
@@ -99,6 +100,24 @@ export function registerIntelCommand(program: Command, context: CliContext): voi
       } finally {
         store.close();
       }
+    });
+
+  intel
+    .command('add-key')
+    .description("keep a sharing community's key in the store, so `serve` offers the community as a TAXII collection and analyses match partners' indicators")
+    .requiredOption('--db <path>', 'the store `serve` runs on (stop the server first: it holds the store)')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key")
+    .option('--community <name>', 'the sharing community the key belongs to', 'default')
+    .action(async (flags: { db: string; communityKeyFile: string; community: string }) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      const store = await DuckDbStore.open({ path: flags.db, create: true });
+      try {
+        await ensurePartnerIntelTables(store);
+        await saveCommunityKey(store, { community: key.community, keyId: key.keyId, key: key.key });
+      } finally {
+        store.close();
+      }
+      context.stdout.write(`Kept the key ${key.keyId} of the sharing community ${key.community}; its TAXII collection is ${taxiiCollectionId(key.community)}\n`);
     });
 
   intel

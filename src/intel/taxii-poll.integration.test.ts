@@ -73,7 +73,8 @@ describe('intel poll against a serve instance', () => {
     const first = bundleFor('198.51.100.23', 'C1');
     await publishOnA(first.objects);
     const db = join(dir, 'b.duckdb');
-    (await DuckDbStore.open({ path: db, create: true, memoryLimit: '128MB' })).close();
+    const added = await runCli(['intel', 'add-key', '--db', db, '--community-key-file', join(dir, 'community.key'), '--community', 'labs']);
+    expect(added.stdout).toBe(`Kept the key ${LABS.keyId} of the sharing community labs; its TAXII collection is ${taxiiCollectionId('labs')}\n`);
 
     const pulled = await poll(db);
     expect(pulled.code, pulled.stderr).toBe(0);
