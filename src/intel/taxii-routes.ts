@@ -6,12 +6,12 @@ import type { ServiceCore } from '../service/service-core.js';
 import { ConflictError, ForbiddenError, RetryLaterError } from '../service/service-errors.js';
 import { parseDetectionConfig, type DetectionConfig } from '../scoring/index.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
-import { listCommunityKeys, type CommunityKeyRecord } from '../store/partner-intel-tables.js';
+import { listCommunityKeys } from '../store/partner-intel-tables.js';
 import type { ApiKeyRecord } from '../store/service-tables.js';
 import { addTaxiiObjects, ensureTaxiiTables, queryTaxiiObjects, readTaxiiStatus, saveTaxiiStatus, type TaxiiObjectRecord } from '../store/taxii-tables.js';
 import { DistillguardError, InputError, NotFoundError, UsageError } from '../util/errors.js';
 import { exportIntelBundle } from './intel-export.js';
-import { importIntelBundle } from './intel-import.js';
+import { readIntelBundle, saveIntelBundle } from './intel-import.js';
 import { createCommunityKey } from './keyed-indicators.js';
 import { stixId } from './stix-identifiers.js';
 import { isTlpLevel } from './tlp-markings.js';
@@ -195,9 +195,11 @@ function registerTaxii(scope: FastifyInstance, core: ServiceCore, options: Taxii
         else valid.push(checked);
       }
       const keys = (await store((s) => listCommunityKeys(s))).filter((entry) => entry.community === community);
+      const bundle = { type: 'bundle', id: `bundle--${randomUUID()}`, objects: valid.map((entry) => entry.object) };
+      const read = valid.length === 0 ? [] : keys.map((entry) => readIntelBundle(bundle, createCommunityKey(entry.community, entry.key), now));
       const { added, present } = await store(async (s) => {
         const result = await addTaxiiObjects(s, community, valid, now);
-        await importAsPartnerIntel(s, keys, valid, now);
+        for (const each of read) await saveIntelBundle(s, each, now);
         return result;
       });
       const versionOf = new Map(valid.map((entry) => [entry.id, entry.version]));
@@ -280,12 +282,6 @@ function registerPublishRoute(app: FastifyInstance, core: ServiceCore, options: 
       return { collection: taxiiCollectionId(community), community, clusters: result.clusters, indicators: result.indicators, templates: result.templates, objects: records.length, added: added.length };
     },
   );
-}
-
-async function importAsPartnerIntel(store: DuckDbStore, keys: readonly CommunityKeyRecord[], objects: readonly Omit<TaxiiObjectRecord, 'dateAdded'>[], now: number): Promise<void> {
-  if (objects.length === 0) return;
-  const bundle = { type: 'bundle', id: `bundle--${randomUUID()}`, objects: objects.map((entry) => entry.object) };
-  for (const key of keys) await importIntelBundle(store, bundle, createCommunityKey(key.community, key.key), now);
 }
 
 function accessOf(key: ApiKeyRecord, community: string): Access {
