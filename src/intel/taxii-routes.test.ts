@@ -240,6 +240,30 @@ describe('TAXII 2.1 server', () => {
     expect((await service.app.inject({ method: 'POST', url: '/v1/intel/publish', headers: { authorization: headers.authorization! }, payload: { community: 'labs' } })).statusCode).toBe(403);
   });
 
+  it('lets an admin make a partner key over the API, refuses one without communities, and documents the TAXII routes', async () => {
+    const service = await start();
+    const made = await service.app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      headers: service.auth('admin'),
+      payload: { role: 'partner', name: 'Provider C', communities: [{ community: 'other', can_write: false }] },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json()).toMatchObject({ role: 'partner', rate_limit: 20, communities: [{ community: 'other', can_read: true, can_write: false }] });
+    const headers = { authorization: `Bearer ${made.json().key}`, accept: TAXII_MEDIA_TYPE };
+    const collections = (await service.app.inject({ method: 'GET', url: `${ROOT}collections/`, headers })).json();
+    expect(collections.collections).toEqual([expect.objectContaining({ id: other, can_read: true, can_write: false })]);
+    const listed = (await service.app.inject({ method: 'GET', url: '/v1/keys', headers: service.auth('admin') })).json();
+    expect(listed.keys.find((key: { name: string }) => key.name === 'Provider C').communities).toEqual([{ community: 'other', can_read: true, can_write: false }]);
+
+    const without = await service.app.inject({ method: 'POST', url: '/v1/keys', headers: service.auth('admin'), payload: { role: 'partner' } });
+    expect(without.statusCode).toBe(400);
+    expect(without.json().detail).toMatch(/at least one sharing community/);
+
+    const openapi = (await service.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/taxii2/', '/taxii2/api/collections/{collection}/objects/', '/v1/intel/publish']));
+  });
+
   it('keeps microseconds in TAXII timestamps', () => {
     expect(formatMicros(parseMicros('2026-12-01T10:00:00.123456Z')!)).toBe('2026-12-01T10:00:00.123456Z');
     expect(parseMicros('2026-12-01T10:00:00Z')).toBe(Date.parse('2026-12-01T10:00:00Z') * 1000);
