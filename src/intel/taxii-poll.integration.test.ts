@@ -100,6 +100,22 @@ describe('intel poll against a serve instance', () => {
     expect(readFileSync(db).includes('198.51.100.23')).toBe(false);
   });
 
+  it('makes partner keys from the CLI with their communities', async () => {
+    const db = join(dir, 'keys.duckdb');
+    const made = await runCli(['keys', 'create', '--db', db, '--role', 'partner', '--name', 'Provider C', '--community', 'labs:read', '--community', 'other', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({
+      role: 'partner',
+      communities: [
+        { community: 'labs', can_read: true, can_write: false },
+        { community: 'other', can_read: true, can_write: true },
+      ],
+    });
+    const refused = await runCli(['keys', 'create', '--db', db, '--role', 'partner']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/at least one sharing community/);
+  });
+
   it('reports a refusal from the server', async () => {
     const db = join(dir, 'c.duckdb');
     (await DuckDbStore.open({ path: db, create: true, memoryLimit: '128MB' })).close();
