@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   service: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'analysis'],
   backtest: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'eval', 'service'],
   cli: ['util', 'model', 'config', 'store', 'ingest', 'features', 'behaviour', 'linking', 'scoring', 'report', 'eval', 'sim', 'service', 'analysis', 'backtest', 'intel'],
-  intel: ['util', 'model', 'config', 'store', 'features', 'behaviour', 'linking', 'scoring', 'analysis'],
+  intel: ['util', 'model', 'config', 'store', 'features', 'behaviour', 'linking', 'scoring', 'analysis', 'service'],
 };
 
 /**

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { createCommunityKey, exportIntelBundle, importIntelBundle, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
+import { createCommunityKey, exportIntelBundle, importIntelBundle, pollTaxiiCollection, taxiiCollectionId, TLP_LEVELS, type CommunityKey, type TlpLevel } from '../intel/index.js';
 import { parseDetectionConfig } from '../scoring/index.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
+import { ensurePartnerIntelTables, saveCommunityKey } from '../store/partner-intel-tables.js';
 import { UsageError } from '../util/errors.js';
 import { writeJsonFile } from '../util/json-file-writer.js';
 import type { CliContext } from './cli-context.js';
@@ -100,6 +101,64 @@ export function registerIntelCommand(program: Command, context: CliContext): voi
         store.close();
       }
     });
+
+  intel
+    .command('add-key')
+    .description("keep a sharing community's key in the store, so `serve` offers the community as a TAXII collection and analyses match partners' indicators")
+    .requiredOption('--db <path>', 'the store `serve` runs on (stop the server first: it holds the store)')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key")
+    .option('--community <name>', 'the sharing community the key belongs to', 'default')
+    .action(async (flags: { db: string; communityKeyFile: string; community: string }) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      const store = await DuckDbStore.open({ path: flags.db, create: true });
+      try {
+        await ensurePartnerIntelTables(store);
+        await saveCommunityKey(store, { community: key.community, keyId: key.keyId, key: key.key });
+      } finally {
+        store.close();
+      }
+      context.stdout.write(`Kept the key ${key.keyId} of the sharing community ${key.community}; its TAXII collection is ${taxiiCollectionId(key.community)}\n`);
+    });
+
+  intel
+    .command('poll')
+    .description("pull what a partner's TAXII 2.1 collection gained since the last poll and import it, as `intel import` does")
+    .requiredOption('--url <api root>', "the partner's TAXII API root, e.g. https://partner.example/taxii2/api/")
+    .requiredOption('--collection <id or community>', 'the collection id, or the sharing community name (a distillguard server names its collections after them)')
+    .option('--key <api key>', 'the partner API key the other provider made for you (prefer --key-file: a command line is visible to other users)')
+    .option('--key-file <file>', 'a file holding that API key')
+    .requiredOption('--db <path>', 'the store to add the indicators to (it also remembers where the last poll stopped)')
+    .requiredOption('--community-key-file <file>', "the sharing community's secret key the objects were made with")
+    .option('--community <name>', 'the sharing community the key belongs to', 'default')
+    .action(async (flags: { url: string; collection: string; key?: string; keyFile?: string; db: string; communityKeyFile: string; community: string }) => {
+      const key = readCommunityKey(flags.communityKeyFile, flags.community);
+      const apiKey = readApiKey(flags.key, flags.keyFile);
+      if (!/^https?:\/\//.test(flags.url)) throw new UsageError(`--url: expected an http(s) URL of a TAXII API root, got ${JSON.stringify(flags.url)}`);
+      if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
+      const store = await DuckDbStore.open({ path: flags.db });
+      try {
+        const result = await pollTaxiiCollection(store, { apiRoot: flags.url, collection: flags.collection, apiKey, key });
+        const skipped = Object.entries(result.skipped).map(([reason, count]) => `${count} ${reason.replaceAll('_', ' ')}`);
+        context.stdout.write(
+          `Pulled ${result.objects} objects in ${result.pages} pages; imported ${result.indicators} indicators and ${result.sketches} template sketches (community ${key.community}, key ${key.keyId})` +
+            (skipped.length > 0 ? `; left out ${skipped.join(', ')}` : '') +
+            (result.addedAfter !== null ? `; next poll from ${result.addedAfter}` : '') +
+            '\n',
+        );
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function readApiKey(key: string | undefined, file: string | undefined): string {
+  if ((key === undefined) === (file === undefined)) throw new UsageError('give the partner API key with exactly one of --key or --key-file');
+  if (key !== undefined) return key;
+  try {
+    return readFileSync(file!, 'utf8').trim();
+  } catch (error) {
+    throw new UsageError(`cannot read the API key file ${file}: ${(error as Error).message}`);
+  }
 }
 
 export function readCommunityKey(path: string, community: string): CommunityKey {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { API_KEY_ROLES, ensureServiceTables, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRole } from '../store/service-tables.js';
-import { describeApiKey, generateApiKey } from '../service/api-keys.js';
+import { API_KEY_ROLES, ensureServiceTables, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRole, type KeyCommunity } from '../store/service-tables.js';
+import { describeApiKey, generateApiKey, parseKeyCommunity } from '../service/api-keys.js';
 import { appendAuditEntry, ensureAuditLog } from '../store/audit-log.js';
 import { DistillguardError, NotFoundError, StoreError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
@@ -12,7 +12,7 @@ export function registerKeysCommand(program: Command, context: CliContext): void
     .summary('make, list and revoke API keys for `distillguard serve`')
     .description(
       'API keys for the live service. Each key has one role: ingest (POST /v1/exchanges), decide (POST /v1/decide), ' +
-        'analyst (accounts, clusters, verdicts) or admin (everything, and keys). Only a hash of each key is stored. ' +
+        'analyst (accounts, clusters, verdicts), admin (everything, and keys) or partner (the TAXII collections of its --community). Only a hash of each key is stored. ' +
         'While `distillguard serve` runs it holds the store: manage keys through its admin API (/v1/keys) instead.',
     );
 
@@ -23,9 +23,14 @@ export function registerKeysCommand(program: Command, context: CliContext): void
     .addOption(new Option('--role <role>', 'what the key may do').choices(API_KEY_ROLES).makeOptionMandatory())
     .option('--name <text>', 'a name to tell keys apart (who or what uses it)')
     .option('--rate-limit <n>', 'requests per second this key may make (default by role)', parseRate)
+    .option(
+      '--community <name[:access]>',
+      'role partner: a sharing community the key reaches over TAXII, as NAME (read and write), NAME:read or NAME:write; repeat for more',
+      (value: string, previous: KeyCommunity[] = []) => [...previous, parseCommunityOption(value)],
+    )
     .option('--json', 'print the key and its record as JSON', false)
-    .action(async (flags: { db: string; role: ApiKeyRole; name?: string; rateLimit?: number; json: boolean }) => {
-      const created = generateApiKey({ role: flags.role, name: flags.name ?? null, rateLimit: flags.rateLimit ?? null });
+    .action(async (flags: { db: string; role: ApiKeyRole; name?: string; rateLimit?: number; community?: KeyCommunity[]; json: boolean }) => {
+      const created = generateApiKey({ role: flags.role, name: flags.name ?? null, rateLimit: flags.rateLimit ?? null, communities: flags.community ?? [] });
       await withStore(flags.db, true, async (store) => {
         await insertApiKey(store, created.record);
         await appendAuditEntry(store, { at: Date.now(), action: 'key_created', actorKeyId: 'cli', actorName: null, target: 'key', targetId: created.record.keyId, value: flags.role, previous: null, note: created.record.name, detail: null });
@@ -106,4 +111,12 @@ function parseRate(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 1_000_000) throw new InvalidArgumentError('expected requests per second, a whole number from 1 to 1000000');
   return value;
+}
+
+function parseCommunityOption(text: string): KeyCommunity {
+  try {
+    return parseKeyCommunity(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -6,3 +6,5 @@ export type { CommunityKey, IndicatorKind } from './keyed-indicators.js';
 export { isTlpLevel, tlpMarkingId, TLP_LEVELS, type TlpLevel } from './tlp-markings.js';
 export { importIntelBundle, type IntelImportResult } from './intel-import.js';
 export { readPartnerSightings, type PartnerMatchOptions } from './partner-matcher.js';
+export { createTaxiiRoutes, registerTaxiiRoutes, taxiiCollectionId, TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE, TAXII_API_ROOT, type TaxiiRouteOptions } from './taxii-routes.js';
+export { pollTaxiiCollection, type TaxiiPollOptions, type TaxiiPollResult } from './taxii-client.js';

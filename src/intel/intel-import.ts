@@ -23,6 +23,21 @@ const BIN_VALUES = 65_536;
  * matching is a plain comparison.
  */
 export async function importIntelBundle(store: DuckDbStore, bundle: unknown, key: CommunityKey, now = Date.now()): Promise<IntelImportResult> {
+  return saveIntelBundle(store, readIntelBundle(bundle, key, now), now);
+}
+
+export interface ReadIntelBundle {
+  key: CommunityKey;
+  indicators: PartnerIndicatorRecord[];
+  sketches: PartnerSketchRecord[];
+  skipped: Record<string, number>;
+}
+
+/**
+ * The reading half of an import, without the store: the service decodes a partner's POST here
+ * before it takes its turn on the store, so ingest commits do not wait for the bin decoding.
+ */
+export function readIntelBundle(bundle: unknown, key: CommunityKey, now = Date.now()): ReadIntelBundle {
   if (typeof bundle !== 'object' || bundle === null || (bundle as Loose).type !== 'bundle' || !Array.isArray((bundle as Loose).objects)) {
     throw new InputError('not a STIX bundle: expected an object with "type": "bundle" and an "objects" array');
   }
@@ -97,10 +112,14 @@ export async function importIntelBundle(store: DuckDbStore, bundle: unknown, key
       });
     }
   }
+  return { key, indicators, sketches, skipped };
+}
+
+export async function saveIntelBundle(store: DuckDbStore, read: ReadIntelBundle, now = Date.now()): Promise<IntelImportResult> {
   await ensurePartnerIntelTables(store);
-  await saveCommunityKey(store, key);
-  await savePartnerIntel(store, indicators, sketches, now);
-  return { indicators: indicators.length, sketches: sketches.length, skipped };
+  await saveCommunityKey(store, read.key);
+  await savePartnerIntel(store, read.indicators, read.sketches, now);
+  return { indicators: read.indicators.length, sketches: read.sketches.length, skipped: read.skipped };
 }
 
 function createBinDecoder(key: CommunityKey): (bin: number, hash: string) => number | undefined {

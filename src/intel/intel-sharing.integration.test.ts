@@ -7,6 +7,10 @@ import type { Findings } from '../model/findings.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { StixBundle } from './intel-bundle-builder.js';
 import { createStixSchemaValidator } from './test-support/stix-schema-validator.js';
+import { createTestService } from '../service/test-support/service-fixture.js';
+import { ensurePartnerIntelTables, saveCommunityKey } from '../store/partner-intel-tables.js';
+import { createCommunityKey } from './keyed-indicators.js';
+import { registerTaxiiRoutes, taxiiCollectionId } from './taxii-routes.js';
 
 let dir: string;
 let bundle: StixBundle;
@@ -120,4 +124,41 @@ describe('intel import (the same traffic seen by a partner)', () => {
     expect(imported.stdout).toMatch(/^Imported 0 indicators and 0 template sketches .*left out \d+ other key/);
     expect(imported.stderr).toMatch(/made with another key/);
   });
+});
+
+describe('over TAXII: provider A serves its export, provider B polls it', () => {
+  it('publishes A\'s analysis into its collection, and B, polling with a partner key, gets the same indicators and partner_sighting evidence', async () => {
+    copyFileSync(join(dir, 'a.duckdb'), join(dir, 'a-serve.duckdb'));
+    const providerA = await createTestService({ dbPath: join(dir, 'a-serve.duckdb'), routes: [registerTaxiiRoutes], memoryLimit: '1GB' });
+    try {
+      const community = createCommunityKey('labs', Buffer.from(readFileSync(join(dir, 'community.key'), 'latin1').trimEnd(), 'latin1'));
+      await providerA.core.withStore(async (store) => {
+        await ensurePartnerIntelTables(store);
+        await saveCommunityKey(store, community);
+      });
+      const published = await providerA.app.inject({ method: 'POST', url: '/v1/intel/publish', headers: providerA.auth('analyst'), payload: { community: 'labs', producer: 'Provider A' } });
+      expect(published.statusCode, published.body).toBe(200);
+      const indicators = bundle.objects.filter((object) => object.type === 'indicator').length;
+      expect(published.json()).toMatchObject({ collection: taxiiCollectionId('labs'), indicators });
+
+      const { key } = await providerA.core.createKey({ role: 'partner', name: 'Provider B', communities: [{ community: 'labs', canRead: true, canWrite: false }] });
+      writeFileSync(join(dir, 'partner.key'), key);
+      const address = await providerA.app.listen({ port: 0, host: '127.0.0.1' });
+      copyFileSync(join(dir, 'a.duckdb'), join(dir, 'c.duckdb'));
+      const polled = await runCli([
+        'intel', 'poll', '--url', `${address}/taxii2/api/`, '--collection', 'labs', '--key-file', join(dir, 'partner.key'),
+        '--db', join(dir, 'c.duckdb'), '--community-key-file', join(dir, 'community.key'), '--community', 'labs',
+      ]);
+      expect(polled.code, polled.stderr).toBe(0);
+      expect(polled.stdout).toContain(`imported ${indicators} indicators and `);
+    } finally {
+      await providerA.close();
+    }
+    const analyzed = await runCli(['analyze', '--db', join(dir, 'c.duckdb'), '--json', join(dir, 'c.json'), '--no-progress']);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as Findings;
+    const sighted = findings.accounts.filter((account) => account.evidence.some((item) => item.signal === 'partner_sighting'));
+    expect(sighted.length).toBeGreaterThan(0);
+    expect(sighted[0]!.evidence.find((item) => item.signal === 'partner_sighting')!.detail).toMatch(/^seen by a partner: Provider A \(labs\): /);
+  }, 300_000);
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApiKeyRegistry, generateApiKey, hashApiKey, roleAllows } from './api-keys.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbStore } from '../store/duckdb-store.js';
+import { ensureServiceTables, insertApiKey, listApiKeys } from '../store/service-tables.js';
+import { createApiKeyRegistry, describeApiKey, generateApiKey, hashApiKey, parseKeyCommunity, roleAllows } from './api-keys.js';
 
 describe('API keys', () => {
   it('makes recognisable high-entropy keys and keeps only their SHA-256', () => {
@@ -28,5 +33,32 @@ describe('API keys', () => {
     expect(roleAllows('decide', 'decide')).toBe(true);
     expect(roleAllows('decide', 'analyst')).toBe(false);
     expect(roleAllows('analyst', 'admin')).toBe(false);
+  });
+
+  it('gives a partner key its sharing communities, keeps them in the store, and refuses them on other roles', async () => {
+    expect(parseKeyCommunity('labs')).toEqual({ community: 'labs', canRead: true, canWrite: true });
+    expect(parseKeyCommunity('labs:read')).toEqual({ community: 'labs', canRead: true, canWrite: false });
+    expect(parseKeyCommunity('labs:write')).toEqual({ community: 'labs', canRead: false, canWrite: true });
+    expect(() => parseKeyCommunity('labs:all')).toThrow(/COMMUNITY/);
+    expect(() => generateApiKey({ role: 'partner' })).toThrow(/at least one sharing community/);
+    expect(() => generateApiKey({ role: 'analyst', communities: [parseKeyCommunity('labs')] })).toThrow(/only partner keys/);
+    expect(roleAllows('partner', 'analyst')).toBe(false);
+
+    const partner = generateApiKey({ role: 'partner', communities: [parseKeyCommunity('labs:read'), parseKeyCommunity('other')] });
+    expect(describeApiKey(partner.record).communities).toEqual([
+      { community: 'labs', can_read: true, can_write: false },
+      { community: 'other', can_read: true, can_write: true },
+    ]);
+    const store = await DuckDbStore.open({ path: join(mkdtempSync(join(tmpdir(), 'keys-')), 'store.duckdb'), create: true, memoryLimit: '128MB' });
+    try {
+      await ensureServiceTables(store);
+      await insertApiKey(store, partner.record);
+      await insertApiKey(store, generateApiKey({ role: 'admin' }).record);
+      const [stored, admin] = [...(await listApiKeys(store))].sort((a) => (a.role === 'partner' ? -1 : 1));
+      expect(stored).toEqual(partner.record);
+      expect(admin!.communities).toBeUndefined();
+    } finally {
+      store.close();
+    }
   });
 });

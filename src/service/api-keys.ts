@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeEqual } from '../util/keyed-hash.js';
-import type { ApiKeyRecord, ApiKeyRole } from '../store/service-tables.js';
+import { UsageError } from '../util/errors.js';
+import type { ApiKeyRecord, ApiKeyRole, KeyCommunity } from '../store/service-tables.js';
 
 /**
  * API keys look like `dg_live_<key id>_<secret>`: the prefix makes a leaked key recognisable to
@@ -17,6 +18,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ApiKeyRole, number>> = {
   decide: 20_000,
   analyst: 50,
   admin: 50,
+  partner: 20,
 };
 
 export interface NewApiKey {
@@ -26,12 +28,32 @@ export interface NewApiKey {
 }
 
 export function generateApiKey(
-  { role, name = null, rateLimit = null }: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null },
+  { role, name = null, rateLimit = null, communities = [] }: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null; communities?: readonly KeyCommunity[] },
   now: number = Date.now(),
 ): NewApiKey {
+  if (role === 'partner' && communities.length === 0) throw new UsageError('a partner key needs at least one sharing community');
+  if (role !== 'partner' && communities.length > 0) throw new UsageError('only partner keys name sharing communities');
+  for (const { community } of communities) {
+    if (!COMMUNITY_PATTERN.test(community)) throw new UsageError(`expected a community name of letters, digits, dots, dashes or underscores (at most 64), got ${JSON.stringify(community)}`);
+  }
   const keyId = randomBytes(6).toString('hex');
   const key = `${API_KEY_PREFIX}${keyId}_${randomBytes(32).toString('base64url')}`;
-  return { key, record: { keyId, name, role, keyHash: hashApiKey(key), rateLimit, createdAt: now, revokedAt: null } };
+  const record: ApiKeyRecord = { keyId, name, role, keyHash: hashApiKey(key), rateLimit, createdAt: now, revokedAt: null };
+  return { key, record: role === 'partner' ? { ...record, communities: [...communities] } : record };
+}
+
+/** The names `intel export --community` accepts, so a key names communities a bundle can. */
+export const COMMUNITY_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * `labs` (read and write), `labs:read`, `labs:write` or `labs:rw`: how the CLI and docs spell
+ * a partner key's community.
+ */
+export function parseKeyCommunity(text: string): KeyCommunity {
+  const match = /^([^:]+)(?::(read|write|rw))?$/.exec(text);
+  if (match === null || !COMMUNITY_PATTERN.test(match[1]!)) throw new UsageError(`expected COMMUNITY[:read|:write|:rw], got ${JSON.stringify(text)}`);
+  const access = match[2] ?? 'rw';
+  return { community: match[1]!, canRead: access !== 'write', canWrite: access !== 'read' };
 }
 
 export function hashApiKey(key: string): string {
@@ -51,6 +73,7 @@ export function describeApiKey(record: ApiKeyRecord): {
   rate_limit: number;
   created_at: string;
   revoked_at: string | null;
+  communities?: { community: string; can_read: boolean; can_write: boolean }[];
 } {
   return {
     key_id: record.keyId,
@@ -59,6 +82,9 @@ export function describeApiKey(record: ApiKeyRecord): {
     rate_limit: record.rateLimit ?? DEFAULT_RATE_LIMITS[record.role],
     created_at: new Date(record.createdAt).toISOString(),
     revoked_at: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+    ...(record.communities !== undefined
+      ? { communities: record.communities.map((entry) => ({ community: entry.community, can_read: entry.canRead, can_write: entry.canWrite })) }
+      : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createBatchParserPool, createQuarantineWriter, ExchangeIdDeduplicator, type BatchParserPool, type QuarantineWriter } from '../ingest/index.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
-import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
+import { ensureServiceTables, insertApiKey, insertLabel, listApiKeys, listLabels, revokeApiKey, type ApiKeyRecord, type ApiKeyRole, type KeyCommunity, type LabelRecord, type LabelTarget, type LabelVerdict } from '../store/service-tables.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -72,7 +72,7 @@ export interface ServiceCore {
   /** The append-only record of verdicts, triage status and key changes. */
   readonly audit: AuditTrail;
   /** `actor` is who made the key, for the audit log. */
-  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null }, actor?: AuditActor): Promise<NewApiKey>;
+  createKey(input: { role: ApiKeyRole; name?: string | null; rateLimit?: number | null; communities?: readonly KeyCommunity[] }, actor?: AuditActor): Promise<NewApiKey>;
   /** Revokes a key; returns its record, or null when there is no such key. */
   revokeKey(keyId: string, actor?: AuditActor): Promise<ApiKeyRecord | null>;
   /** Runs a read on the store, queued behind commits like every other use of it. */
@@ -85,6 +85,8 @@ export interface ServiceCore {
   scoringIdle(): Promise<void>;
   /** The store as it is now, for a long read beside the live commits (see `DuckDbStore.snapshot`); close it when done. */
   snapshot(): Promise<DuckDbStore>;
+  /** Runs short store work between the ingest's commits (routes from later stages write through here). */
+  withStore<T>(work: (store: DuckDbStore) => Promise<T>): Promise<T>;
   /** The engine module the service runs, for a thread that must run the same engine. */
   readonly engineModuleUrl: URL;
   /** The Prometheus exposition text, gauges brought up to date. */
@@ -289,6 +291,7 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
       labels: () => labelHistory,
       scoringIdle: () => scoring.idle(),
       snapshot: () => gate.run(() => store.snapshot()),
+      withStore: (work) => gate.run(() => work(store)),
       engineModuleUrl,
       async renderMetrics() {
         const queue = ingest.stats();

@@ -81,6 +81,17 @@ export async function savePartnerIntel(store: DuckDbStore, indicators: readonly 
   }
 }
 
+/** The community keys the store holds, without the partners' indicators; empty before any import. */
+export async function listCommunityKeys(store: DuckDbStore): Promise<CommunityKeyRecord[]> {
+  const present = Number(await store.scalar<bigint>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'intel_community_keys'"));
+  if (present === 0) return [];
+  return (await store.query<Record<string, unknown>>('SELECT key_id, community, key_hex FROM intel_community_keys ORDER BY community, key_id')).map((row) => ({
+    keyId: String(row.key_id),
+    community: String(row.community),
+    key: Buffer.from(String(row.key_hex), 'hex'),
+  }));
+}
+
 /** Everything partners shared; empty for a store that never imported any (also read-only). */
 export async function readPartnerIntel(store: DuckDbStore): Promise<PartnerIntel> {
   const present = Number(await store.scalar<bigint>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'intel_community_keys'"));

@@ -5,8 +5,15 @@ import type { DuckDbStore } from './duckdb-store.js';
  * and analyst verdicts. Created on demand with IF NOT EXISTS, so a store made by `ingest` gains
  * them the first time `serve` or `keys` opens it and no schema version changes.
  */
-export const API_KEY_ROLES = ['ingest', 'decide', 'analyst', 'admin'] as const;
+export const API_KEY_ROLES = ['ingest', 'decide', 'analyst', 'admin', 'partner'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/** A sharing community a partner key may reach over TAXII, and how. */
+export interface KeyCommunity {
+  community: string;
+  canRead: boolean;
+  canWrite: boolean;
+}
 
 export interface ApiKeyRecord {
   keyId: string;
@@ -18,6 +25,8 @@ export interface ApiKeyRecord {
   rateLimit: number | null;
   createdAt: number;
   revokedAt: number | null;
+  /** The sharing communities of a `partner` key; other roles have none. */
+  communities?: readonly KeyCommunity[];
 }
 
 export const LABEL_TARGETS = ['account', 'cluster'] as const;
@@ -40,6 +49,9 @@ export async function ensureServiceTables(store: DuckDbStore): Promise<void> {
   await store.run(`CREATE TABLE IF NOT EXISTS service_api_keys (
     key_id VARCHAR PRIMARY KEY, name VARCHAR, role VARCHAR NOT NULL, key_hash VARCHAR NOT NULL,
     rate_limit INTEGER, created_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP)`);
+  // A table of its own rather than a column, so stores made before partner keys need no migration.
+  await store.run(`CREATE TABLE IF NOT EXISTS service_api_key_communities (
+    key_id VARCHAR NOT NULL, community VARCHAR NOT NULL, can_read BOOLEAN NOT NULL, can_write BOOLEAN NOT NULL, PRIMARY KEY (key_id, community))`);
   await store.run('CREATE SEQUENCE IF NOT EXISTS service_label_ids START 1');
   await store.run(`CREATE TABLE IF NOT EXISTS service_labels (
     label_id BIGINT PRIMARY KEY, target VARCHAR NOT NULL, target_id VARCHAR NOT NULL, verdict VARCHAR NOT NULL,
@@ -51,6 +63,14 @@ export async function insertApiKey(store: DuckDbStore, key: ApiKeyRecord): Promi
     `INSERT INTO service_api_keys VALUES ($keyId, $name, $role, $keyHash, $rateLimit, epoch_ms($createdAt::BIGINT), NULL)`,
     { keyId: key.keyId, name: key.name, role: key.role, keyHash: key.keyHash, rateLimit: key.rateLimit, createdAt: key.createdAt },
   );
+  for (const entry of key.communities ?? []) {
+    await store.run('INSERT INTO service_api_key_communities VALUES ($keyId, $community, $canRead, $canWrite)', {
+      keyId: key.keyId,
+      community: entry.community,
+      canRead: entry.canRead,
+      canWrite: entry.canWrite,
+    });
+  }
 }
 
 export async function listApiKeys(store: DuckDbStore): Promise<ApiKeyRecord[]> {
@@ -58,6 +78,12 @@ export async function listApiKeys(store: DuckDbStore): Promise<ApiKeyRecord[]> {
     `SELECT key_id, name, role, key_hash, rate_limit, epoch_ms(created_at) AS created_at, epoch_ms(revoked_at) AS revoked_at
      FROM service_api_keys ORDER BY created_at, key_id`,
   );
+  const communities = new Map<string, KeyCommunity[]>();
+  for (const row of await store.query<Record<string, unknown>>('SELECT key_id, community, can_read, can_write FROM service_api_key_communities ORDER BY key_id, community')) {
+    const list = communities.get(String(row.key_id)) ?? [];
+    list.push({ community: String(row.community), canRead: Boolean(row.can_read), canWrite: Boolean(row.can_write) });
+    communities.set(String(row.key_id), list);
+  }
   return rows.map((row) => ({
     keyId: String(row.key_id),
     name: row.name === null ? null : String(row.name),
@@ -66,6 +92,7 @@ export async function listApiKeys(store: DuckDbStore): Promise<ApiKeyRecord[]> {
     rateLimit: row.rate_limit === null ? null : Number(row.rate_limit),
     createdAt: Number(row.created_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    ...(row.role === 'partner' ? { communities: communities.get(String(row.key_id)) ?? [] } : {}),
   }));
 }
 

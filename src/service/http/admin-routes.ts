@@ -9,12 +9,20 @@ import type { ServiceCore } from '../service-core.js';
 export function registerAdminRoutes(app: FastifyInstance, core: ServiceCore): void {
   app.get('/v1/keys', { schema: listKeysSchema, config: { role: 'admin' } }, async () => ({ keys: core.keys.list().map(describeApiKey) }));
 
-  app.post<{ Body: { role: ApiKeyRole; name?: string | null; rate_limit?: number | null } }>(
+  app.post<{ Body: { role: ApiKeyRole; name?: string | null; rate_limit?: number | null; communities?: { community: string; can_read?: boolean; can_write?: boolean }[] } }>(
     '/v1/keys',
     { schema: createKeySchema, config: { role: 'admin' } },
     async (request, reply) => {
-      const { role, name = null, rate_limit: rateLimit = null } = request.body;
-      const created = await core.createKey({ role, name, rateLimit }, { keyId: request.apiKey!.keyId });
+      const { role, name = null, rate_limit: rateLimit = null, communities = [] } = request.body;
+      const created = await core.createKey(
+        {
+          role,
+          name,
+          rateLimit,
+          communities: communities.map((entry) => ({ community: entry.community, canRead: entry.can_read ?? true, canWrite: entry.can_write ?? true })),
+        },
+        { keyId: request.apiKey!.keyId },
+      );
       core.logger.info({ keyId: created.record.keyId, role, by: request.apiKey!.keyId }, 'API key created');
       return reply.code(201).send({ key: created.key, ...describeApiKey(created.record) });
     },

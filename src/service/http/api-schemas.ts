@@ -288,6 +288,15 @@ const keySchema = {
     rate_limit: { type: 'integer', description: 'requests per second' },
     created_at: { type: 'string' },
     revoked_at: nullableString,
+    communities: {
+      type: 'array',
+      description: 'partner keys: the sharing communities (TAXII collections) the key may read or write',
+      items: {
+        type: 'object',
+        properties: { community: { type: 'string' }, can_read: { type: 'boolean' }, can_write: { type: 'boolean' } },
+        required: ['community', 'can_read', 'can_write'],
+      },
+    },
   },
   required: ['key_id', 'name', 'role', 'rate_limit', 'created_at', 'revoked_at'],
 } as const;
@@ -311,6 +320,17 @@ export const createKeySchema = {
       role: { type: 'string', enum: [...API_KEY_ROLES] },
       name: { type: ['string', 'null'], maxLength: 200 },
       rate_limit: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000, description: 'requests per second; default by role' },
+      communities: {
+        type: 'array',
+        maxItems: 100,
+        description: 'role partner (required there, refused for other roles): the sharing communities the key may read (can_read) or publish to (can_write); both default to true',
+        items: {
+          type: 'object',
+          required: ['community'],
+          additionalProperties: false,
+          properties: { community: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, can_read: { type: 'boolean' }, can_write: { type: 'boolean' } },
+        },
+      },
     },
   },
   response: { 201: { type: 'object', properties: { key: { type: 'string' }, ...keySchema.properties }, required: ['key', ...keySchema.required] }, ...problems(400, 401, 403) },

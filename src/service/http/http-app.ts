@@ -80,6 +80,7 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
         { name: 'decide', description: 'role decide' },
         { name: 'analyst', description: 'role analyst' },
         { name: 'admin', description: 'role admin (may also do everything else)' },
+        { name: 'taxii', description: 'role partner: TAXII 2.1 collections of the key\'s sharing communities (docs/intel-sharing.md)' },
         { name: 'system', description: 'open' },
       ],
     },

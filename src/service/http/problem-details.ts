@@ -68,7 +68,7 @@ export function sendProblem(reply: FastifyReply, problem: ProblemDocument): Fast
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
-function toProblem(error: FastifyError | Error, request: FastifyRequest): ProblemDocument {
+export function toProblem(error: FastifyError | Error, request: FastifyRequest): ProblemDocument {
   const instance = request.url.split('?')[0];
   if (error instanceof DistillguardError) {
     const status = error.httpStatus;

@@ -33,6 +33,8 @@ export interface TestServiceOptions {
   /** Routes from later stages, as `serve` adds them. */
   routes?: readonly ServiceRoutes[];
   logger?: Logger;
+  /** DuckDB's buffer memory; a whole analysis (an intel export) needs more than the default. */
+  memoryLimit?: string;
 }
 
 /** A whole service (real store, inline parser and relink, scripted engine) for `app.inject()`. */
@@ -44,7 +46,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     writeFileSync(policyPath, options.policy);
   }
   const dbPath = options.dbPath ?? join(dir, 'store.duckdb');
-  const store = await DuckDbStore.open({ path: dbPath, create: true, memoryLimit: '256MB' });
+  const store = await DuckDbStore.open({ path: dbPath, create: true, memoryLimit: options.memoryLimit ?? '256MB' });
   const config = readServiceConfig({
     db: dbPath,
     policyPath,
@@ -65,6 +67,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
   const app = await createServiceApp(core, { routes: options.routes });
   const keys = {} as Record<ApiKeyRole, string>;
   for (const role of ['ingest', 'decide', 'analyst', 'admin'] as const) keys[role] = (await core.createKey({ role, name: `test ${role}` })).key;
+  keys.partner = (await core.createKey({ role: 'partner', name: 'test partner', communities: [{ community: 'test', canRead: true, canWrite: true }] })).key;
   return {
     core,
     app,
