@@ -5,9 +5,12 @@
 // processes so the load generator does not share their event loops. Bounded: a fixed duration per
 // phase, on 127.0.0.1 only.
 //
-// Options (environment): BENCH_RATES (1000,5000), BENCH_SECONDS (5), BENCH_STREAM_RATE (500).
+// Options (environment): BENCH_RATES (1000,5000), BENCH_SECONDS (5), BENCH_STREAM_RATE (500),
+// BENCH_RECORD (on; off runs the proxy with --no-record, to separate forwarding from recording),
+// BENCH_CPU_PROF (a folder: the proxy writes a V8 CPU profile there when it stops).
+// Each rate also times GET /v1/auth-request, the decision alone behind one HTTP hop.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -16,6 +19,8 @@ import { CLI, machine } from './bench-support.mjs';
 const RATES = (process.env.BENCH_RATES ?? '1000,5000').split(',').map(Number);
 const SECONDS = Math.min(60, Number(process.env.BENCH_SECONDS ?? 5));
 const STREAM_RATE = Number(process.env.BENCH_STREAM_RATE ?? 500);
+const RECORD = process.env.BENCH_RECORD !== 'off';
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 // The stub answers a plain call at once and a streamed one with a first event at once and the
 // rest 20 ms later, so the time to first byte is the path's, not the model's.
@@ -58,7 +63,7 @@ const plainBody = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user'
 const streamBody = JSON.stringify({ model: 'gpt-bench', stream: true, messages: [{ role: 'user', content: 'Explain step by step how a compiler turns source into machine code.' }] });
 
 /** Sends `rate` requests a second for SECONDS, open loop; per request the time to the first body byte and to the end, in ms. */
-async function openLoop(url, rate, body, accounts = 500) {
+async function openLoop(url, rate, body, { accounts = 500, method = 'POST', path = '/v1/chat/completions' } = {}) {
   const pool = new Pool(url, { connections: 512, pipelining: 1 });
   const total = Math.round(rate * SECONDS);
   const firstByte = [];
@@ -73,11 +78,11 @@ async function openLoop(url, rate, body, accounts = 500) {
     const sent = performance.now();
     inFlight.push(
       pool
-        .request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer sk-bench-${i % accounts}` }, body })
+        .request({ path, method, headers: { 'content-type': 'application/json', authorization: `Bearer sk-bench-${i % accounts}` }, body: method === 'GET' ? undefined : body })
         .then(async (answer) => {
           let first = null;
           for await (const _chunk of answer.body) first ??= performance.now();
-          if (answer.statusCode !== 200) failed++;
+          if (answer.statusCode !== 200 && answer.statusCode !== 204) failed++;
           firstByte.push((first ?? performance.now()) - sent);
           whole.push(performance.now() - sent);
         })
@@ -96,6 +101,16 @@ function stats(values) {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms; Linux only, else NaN. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function recordedCount(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const match = /distillguard_proxy_records_total\{outcome="committed"\} (\d+)/.exec(text);
@@ -105,10 +120,10 @@ async function recordedCount(url) {
 
 const work = mkdtempSync(join(tmpdir(), 'proxy-bench-'));
 const stub = await startChild(['--input-type=module', '-e', STUB]);
-const proxy = await startChild([CLI, 'proxy', '--upstream', stub.url, '--db', join(work, 'store.duckdb'), '--port', '0', '--relink-interval', '60s']);
+const proxy = await startChild([...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'proxy', ...(RECORD ? [] : ['--no-record']), '--upstream', stub.url, '--db', join(work, 'store.duckdb'), '--port', '0', '--relink-interval', '60s']);
 const ms = (value) => value.toFixed(2);
 try {
-  console.log(`proxy bench: ${machine()}; ${SECONDS} s a phase`);
+  console.log(`proxy bench: ${machine()}; ${SECONDS} s a phase; recording ${RECORD ? 'on' : 'off'}`);
   // Warm both paths (connections, JIT) before measuring.
   await openLoop(stub.url, 200, plainBody);
   await openLoop(proxy.url, 200, plainBody);
@@ -116,14 +131,23 @@ try {
     const direct = await openLoop(stub.url, rate, plainBody);
     const before = await recordedCount(proxy.url);
     const started = performance.now();
+    const cpuBefore = cpuMs(proxy.child.pid);
     const proxied = await openLoop(proxy.url, rate, plainBody);
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cpuPerRequest = ((cpuMs(proxy.child.pid) - cpuBefore) * 1000) / proxied.sent;
     const after = await recordedCount(proxy.url);
     const recordRate = (after.committed - before.committed) / ((performance.now() - started) / 1000);
     console.log(
       `plain @ ${rate}/s: direct p50 ${ms(direct.whole.p50)} ms p99 ${ms(direct.whole.p99)} ms | proxied p50 ${ms(proxied.whole.p50)} ms p99 ${ms(proxied.whole.p99)} ms ` +
         `(achieved ${Math.round(proxied.achieved)}/s, ${proxied.failed} failed) | added p50 ${ms(proxied.whole.p50 - direct.whole.p50)} ms p99 ${ms(proxied.whole.p99 - direct.whole.p99)} ms | ` +
-        `recorded ${after.committed - before.committed} (${Math.round(recordRate)}/s), dropped ${after.dropped - before.dropped}`,
+        `recorded ${after.committed - before.committed} (${Math.round(recordRate)}/s), dropped ${after.dropped - before.dropped} | proxy CPU ${Math.round(cpuPerRequest)} µs a request`,
+    );
+    const getCpuBefore = cpuMs(proxy.child.pid);
+    const directGet = await openLoop(stub.url, rate, null, { method: 'GET', path: '/' });
+    const decided = await openLoop(proxy.url, rate, null, { method: 'GET', path: '/v1/auth-request' });
+    console.log(
+      `decision only (auth-request) @ ${rate}/s: direct GET p50 ${ms(directGet.whole.p50)} ms p99 ${ms(directGet.whole.p99)} ms | auth-request p50 ${ms(decided.whole.p50)} ms p99 ${ms(decided.whole.p99)} ms ` +
+        `(${decided.failed} failed) | added p50 ${ms(decided.whole.p50 - directGet.whole.p50)} ms p99 ${ms(decided.whole.p99 - directGet.whole.p99)} ms | proxy CPU ${Math.round(((cpuMs(proxy.child.pid) - getCpuBefore) * 1000) / decided.sent)} µs a request`,
     );
   }
   const direct = await openLoop(stub.url, STREAM_RATE, streamBody);

@@ -21,6 +21,7 @@ interface ProxyFlags {
   stepUpUrl?: string;
   upstreamTimeout: number;
   recordQueue: number;
+  record: boolean;
   relinkInterval: number;
   maxBodyBytes: number;
   memoryLimit: string;
@@ -51,6 +52,7 @@ export function registerProxyCommand(program: Command, context: CliContext): voi
     .option('--throttle-burst <n>', 'requests a throttled account may make at once', parsePositiveInteger, 5)
     .option('--step-up-url <url>', 'where a stepped-up account verifies itself; named in its 403')
     .option('--upstream-timeout <duration>', 'longest wait for the upstream\'s headers and between its chunks', parseDuration, 600_000)
+    .option('--no-record', 'decide and forward only; exchanges reach the store another way (ingest, OTLP)')
     .option('--record-queue <n>', 'exchanges waiting to be recorded before more are dropped (and counted)', parsePositiveInteger, 10_000)
     .option('--relink-interval <duration>', 're-link accounts into clusters this often', parseDuration, 15_000)
     .option('--max-body-bytes <size>', 'largest request body', parseByteSize, 32 * 1024 * 1024)
@@ -79,6 +81,7 @@ export function registerProxyCommand(program: Command, context: CliContext): voi
         stepUpUrl: flags.stepUpUrl ?? null,
         upstreamTimeoutMs: flags.upstreamTimeout,
         recordQueue: flags.recordQueue,
+        record: flags.record,
       });
       const live = await startProxy({ service, proxy, logger: context.logger });
       context.logger.info({ url: live.url, upstream: proxy.upstream, db: service.db }, 'proxying');

@@ -131,13 +131,13 @@ export async function createProxyApp(options: ProxyAppOptions): Promise<FastifyI
         const refusal = refusalFor(api, verdict.kind, verdict.message);
         requests.inc({ api, action: verdict.action ?? 'none', outcome: verdict.kind });
         sendRefusal(reply, refusal, verdict.retryAfter);
-        if (identity.accountId !== null) recorder.record({ ...base, request: requestBody(), response: refusal.body, status: refusal.status, latency_ms: Math.round(performance.now() - started) });
+        if (identity.accountId !== null && config.record) recorder.record({ ...base, request: requestBody(), response: refusal.body, status: refusal.status, latency_ms: Math.round(performance.now() - started) });
         return reply;
       }
       reply.hijack();
       const outcome = await forward(request, reply.raw, raw, api, identity);
       requests.inc({ api, action: verdict.action ?? 'allow', outcome: outcome.label });
-      recorder.record({ ...base, request: requestBody(), response: outcome.response, status: outcome.status, latency_ms: Math.round(performance.now() - started) });
+      if (config.record) recorder.record({ ...base, request: requestBody(), response: outcome.response, status: outcome.status, latency_ms: Math.round(performance.now() - started) });
       return reply;
     });
   }
@@ -176,9 +176,9 @@ export async function createProxyApp(options: ProxyAppOptions): Promise<FastifyI
       headersSent = true;
       const contentType = String(answer.headers['content-type'] ?? '');
       const encoding = String(answer.headers['content-encoding'] ?? 'identity');
-      const assembler = contentType.includes('text/event-stream') && encoding === 'identity' ? createStreamAssembler(api, config.maxRecordBodyBytes) : null;
+      const assembler = config.record && contentType.includes('text/event-stream') && encoding === 'identity' ? createStreamAssembler(api, config.maxRecordBodyBytes) : null;
       const kept: Buffer[] = [];
-      let keptBytes = 0;
+      let keptBytes = config.record ? 0 : Infinity;
       for await (const chunk of answer.body as AsyncIterable<Buffer>) {
         if (!res.write(chunk)) await once(res, 'drain');
         if (assembler !== null) assembler.push(chunk);
@@ -188,7 +188,7 @@ export async function createProxyApp(options: ProxyAppOptions): Promise<FastifyI
         }
       }
       res.end();
-      const response = assembler !== null ? assembler.finish() : keptBytes <= config.maxRecordBodyBytes ? parseObject(decoded(Buffer.concat(kept), encoding), config.maxRecordBodyBytes) : null;
+      const response = !config.record ? null : assembler !== null ? assembler.finish() : keptBytes <= config.maxRecordBodyBytes ? parseObject(decoded(Buffer.concat(kept), encoding), config.maxRecordBodyBytes) : null;
       return { status: answer.statusCode, response, label: answer.statusCode < 400 ? 'forwarded' : 'upstream_error' };
     } catch (error) {
       const timeout = error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;

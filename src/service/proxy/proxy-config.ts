@@ -24,6 +24,11 @@ export const proxyConfigSchema = z
     stepUpUrl: z.string().url().nullable().default(null),
     /** Longest wait for the upstream's response headers, and for each chunk of its body. */
     upstreamTimeoutMs: z.number().int().min(100).max(3_600_000).default(600_000),
+    /**
+     * Whether forwarded exchanges are recorded in the store; off when they reach it another way
+     * (an OTLP exporter, a log shipper), so the proxy only decides and forwards.
+     */
+    record: z.boolean().default(true),
     /** Exchanges waiting to be recorded at most; more are dropped and counted. */
     recordQueue: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Exchanges sent to the store in one batch at most, and the longest a recorded exchange waits for its batch. */

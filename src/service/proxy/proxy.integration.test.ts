@@ -60,6 +60,15 @@ describe('proxy', () => {
     expect(JSON.stringify(rows)).not.toContain('sk-openai-test-secret-2');
   });
 
+  it('with recording off, forwards plain and streamed answers whole and records nothing', async () => {
+    const { live } = await setup({ proxy: { record: false } });
+    const plain = await request(`${live.url}/v1/chat/completions`, { method: 'POST', headers: OPENAI, body: chatBody() });
+    expect(await plain.body.json()).toMatchObject({ choices: [{ message: { content: 'Hi there' } }] });
+    const streamed = await request(`${live.url}/v1/messages`, { method: 'POST', headers: ANTHROPIC, body: messagesBody({ stream: true }) });
+    expect(await streamed.body.text()).toContain('message_stop');
+    expect(await recorded(live)).toEqual([]);
+  });
+
   it('passes a stream through chunk by chunk as the upstream sends it, and records the assembled response', async () => {
     const { live } = await setup();
     const started = performance.now();

@@ -83,6 +83,7 @@ function anthropicFold(): Fold {
         const delta = data.delta;
         if (delta.type === 'text_delta') block.text = String(block.text ?? '') + String(delta.text ?? '');
         else if (delta.type === 'thinking_delta') block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
+        else if (delta.type === 'signature_delta') block.signature = String(block.signature ?? '') + String(delta.signature ?? '');
         else if (delta.type === 'input_json_delta') json[data.index] = (json[data.index] ?? '') + String(delta.partial_json ?? '');
       } else if (type === 'content_block_stop' && typeof data.index === 'number' && json[data.index] !== undefined) {
         try {
@@ -136,19 +137,44 @@ function chatFold(): Fold {
   };
 }
 
-/** Responses streaming: the final `response.completed` (or `.incomplete`, `.failed`) event holds the whole response. */
+/**
+ * Responses streaming: the final `response.completed` (or `.incomplete`, `.failed`) event holds
+ * the whole response. A stream cut short before it has only `response.created`, whose output is
+ * empty, so the items and their text deltas are kept as they arrive to stand in for it.
+ */
 function responsesFold(): Fold {
-  let body: Record<string, unknown> | null = null;
+  let started: Record<string, unknown> | null = null;
+  let final: Record<string, unknown> | null = null;
+  const items: Record<string, unknown>[] = [];
+  const itemAt = (data: Record<string, unknown>): Record<string, unknown> | undefined => (typeof data.output_index === 'number' ? items[data.output_index] : undefined);
   return {
     event(name, data) {
       const type = typeof data.type === 'string' ? data.type : name;
-      if ((type === 'response.created' && body === null) || type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
-        if (isObject(data.response)) body = data.response;
+      if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+        if (isObject(data.response)) final = data.response;
+      } else if (type === 'response.created') {
+        if (isObject(data.response)) started ??= data.response;
       } else if (type === 'error') {
-        body = { error: data };
+        final = { error: data };
+      } else if (final === null) {
+        if ((type === 'response.output_item.added' || type === 'response.output_item.done') && isObject(data.item) && typeof data.output_index === 'number') {
+          items[data.output_index] = { ...data.item, ...(Array.isArray(data.item.content) ? { content: [...(data.item.content as unknown[])] } : {}) };
+        } else if (type === 'response.content_part.added' && isObject(data.part) && typeof data.content_index === 'number') {
+          const item = itemAt(data);
+          if (item !== undefined) ((item.content ??= []) as unknown[])[data.content_index] = { ...data.part };
+        } else if (type === 'response.output_text.delta' && typeof data.content_index === 'number') {
+          const item = itemAt(data);
+          if (item === undefined) return;
+          const content = (item.content ??= []) as Record<string, unknown>[];
+          const part = (content[data.content_index] ??= { type: 'output_text', text: '', annotations: [] });
+          part.text = String(part.text ?? '') + String(data.delta ?? '');
+        } else if (type === 'response.function_call_arguments.delta') {
+          const item = itemAt(data);
+          if (item !== undefined) item.arguments = String(item.arguments ?? '') + String(data.delta ?? '');
+        }
       }
     },
-    result: () => body,
+    result: () => final ?? (started === null ? null : { ...started, output: items.filter((item) => item !== undefined) }),
   };
 }
 
