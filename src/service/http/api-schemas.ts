@@ -253,22 +253,27 @@ export const clusterSchema = {
   },
 };
 
-export const postLabelSchema = {
-  summary: "Record an analyst's verdict on an account or a cluster",
-  description: 'The latest verdict on a target overrides the model: `confirmed` and `dismissed` map to actions in the policy (block and allow by default). Verdicts are kept in the store.',
-  tags: ['analyst'],
-  security: [{ bearer: [] }],
-  body: {
+/** A verdict on an account or a cluster, as `POST /v1/labels` and the workbench take it. */
+export function verdictBodySchema(verdicts: readonly string[]) {
+  return {
     type: 'object',
     required: ['target', 'id', 'verdict'],
     additionalProperties: false,
     properties: {
       target: { type: 'string', enum: [...LABEL_TARGETS] },
       id: { type: 'string', minLength: 1, maxLength: 512 },
-      verdict: { type: 'string', enum: [...LABEL_VERDICTS] },
+      verdict: { type: 'string', enum: [...verdicts] },
       note: { type: ['string', 'null'], maxLength: 4000 },
     },
-  },
+  } as const;
+}
+
+export const postLabelSchema = {
+  summary: "Record an analyst's verdict on an account or a cluster",
+  description: 'The latest verdict on a target overrides the model: `confirmed` and `dismissed` map to actions in the policy (block and allow by default). Verdicts are kept in the store.',
+  tags: ['analyst'],
+  security: [{ bearer: [] }],
+  body: verdictBodySchema(LABEL_VERDICTS),
   response: { 201: labelSchema, ...problems(400, 401, 403, 404) },
 };
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../store/audit-log.js';
-import { LABEL_TARGETS, type LabelTarget } from '../../store/service-tables.js';
+import type { LabelTarget } from '../../store/service-tables.js';
+import { verdictBodySchema } from './api-schemas.js';
 import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
 import { contentFlagNames } from '../../features/index.js';
 import { NotFoundError, UsageError } from '../../util/errors.js';
@@ -265,17 +266,7 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
       schema: {
         tags: ['analyst'],
         summary: 'confirm, dismiss, watch or take up an account or cluster; confirm and dismiss are verdicts as POST /v1/labels records them',
-        body: {
-          type: 'object',
-          required: ['target', 'id', 'verdict'],
-          additionalProperties: false,
-          properties: {
-            target: { type: 'string', enum: [...LABEL_TARGETS] },
-            id: { type: 'string', minLength: 1, maxLength: 512 },
-            verdict: { type: 'string', enum: [...CASE_STATUSES] },
-            note: { type: ['string', 'null'], maxLength: 2000 },
-          },
-        },
+        body: verdictBodySchema(CASE_STATUSES),
       },
     },
     async (request, reply) => {
