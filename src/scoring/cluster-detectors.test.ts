@@ -84,6 +84,26 @@ describe('cluster detectors', () => {
     expect(weight('rotated_system_prompts', thin)).toBeGreaterThan(1.5);
   });
 
+  it('rotated_system_prompts: a script that keeps a favourite prompt per account and rotates the rest is a full rotation', () => {
+    const systems = [
+      'You are a meticulous mathematics professor. Derive every result from first principles and show all intermediate algebra before the final answer.',
+      'Act as a senior software architect reviewing designs; list trade-offs, failure modes and a recommended plan with concrete steps.',
+      'You are an expert grader. Compare candidate answers against the reference and justify a numeric score for each criterion.',
+      'Respond as a patient physics tutor who explains the intuition first, then the formal derivation, then a worked numeric example.',
+      'You are a legal analyst. Identify the governing rules, apply them to the facts in order, and state the likely outcome with caveats.',
+      'Behave like a careful chemist: balance each equation, track units through every step and flag any unsafe procedure you notice.',
+      'Take the role of a statistics consultant who states the model, checks its assumptions and reports effect sizes with intervals.',
+      'Imagine you are a historian of science; place each idea in its period, name the sources and separate evidence from legend.',
+    ];
+    // Each account: its favourite in eight requests of eleven, three others once each (about two
+    // fifths of the spread a random pick per request gives, far from one prompt per account).
+    const favourites = clusterFixture(
+      members('op', 12, (i) => ({ systems: [...Array(8).fill(systems[i % 8]!), systems[(i + 1) % 8]!, systems[(i + 3) % 8]!, systems[(i + 5) % 8]!], requests: 33 })),
+      bystanders,
+    ).input;
+    expect(weight('rotated_system_prompts', favourites)).toBeCloseTo(config.detectors.cluster.rotated_system_prompts!.weight, 6);
+  });
+
   it('rotated_system_prompts: a prompt set that many accounts outside the cluster use too is nobody\'s harness', () => {
     const systems = Array.from({ length: 4 }, (_, k) => `You are coding agent release ${'wxyz'[k]} working inside the repository; use the tools to read, edit and test files before you answer.`);
     const users = members('agent', 40, () => ({ systems }));

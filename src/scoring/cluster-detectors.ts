@@ -56,12 +56,6 @@ function insideShare(entry: SharedValue, holders: number): number {
   return Math.min(1, entry.accounts / Math.max(1, holders));
 }
 
-/**
- * Rotation across a template set, as a share of what picking at random per request gives: a
- * fifth is more than several apps each with its own users show; three fifths is a script.
- */
-const ROTATION_LOW = 0.2;
-const ROTATION_HIGH = 0.6;
 
 /** Addresses from which an account's use reads as rotation whatever its volume, and the share of its requests otherwise. */
 const ROTATING_ADDRESSES = 4;
@@ -362,9 +356,15 @@ export interface HarnessParams {
    * thin accounts of a network touch one or two prompts each of a set of dozens.
    */
   full_set: number;
+  /**
+   * Rotation across the set, as a share of the spread a random pick per request gives, where
+   * evidence starts and where it is full (see the two detectors for why they differ).
+   */
+  rotation_low: number;
+  rotation_high: number;
 }
 
-const harnessParams = (weight: number) =>
+const harnessParams = (weight: number, rotation: readonly [number, number]) =>
   z
     .object({
       weight: z.number().min(0).max(10).default(weight),
@@ -374,12 +374,22 @@ const harnessParams = (weight: number) =>
       low: z.number().min(0).max(1).default(0.02),
       high: z.number().min(0).max(1).default(0.2),
       full_set: z.number().int().min(1).default(3),
+      rotation_low: z.number().min(0).max(1).default(rotation[0]),
+      rotation_high: z.number().min(0).max(1).default(rotation[1]),
     })
     .strict()
     .refine((p) => p.low <= p.high, { message: 'low must not exceed high' })
+    .refine((p) => p.rotation_low <= p.rotation_high, { message: 'rotation_low must not exceed rotation_high' })
     .default({});
 
-function harnessDetector(signal: string, family: string, kind: 'system' | 'prompt', weight: number, description: string): ClusterDetector<HarnessParams> {
+function harnessDetector(
+  signal: string,
+  family: string,
+  kind: 'system' | 'prompt',
+  weight: number,
+  rotation: readonly [number, number],
+  description: string,
+): ClusterDetector<HarnessParams> {
   const noun = kind === 'system' ? 'system prompts' : 'prompt templates';
   return {
     signal,
@@ -387,7 +397,7 @@ function harnessDetector(signal: string, family: string, kind: 'system' | 'promp
     role: 'coordination',
     family,
     description,
-    params: harnessParams(weight),
+    params: harnessParams(weight, rotation),
     detect({ view, templateHolders, templateName, groupSize }, params) {
       if (view.exchanges === 0) return { score: 0, evidence: [] };
       // The cluster's own templates: filled by several members and by few accounts outside it.
@@ -426,7 +436,7 @@ function harnessDetector(signal: string, family: string, kind: 'system' | 'promp
       const rotation = expected > 0 ? Math.min(1, observed / expected) : 0;
       // Counted by organisation: one lab's accounts running the same published prompts are one user.
       const organisations = new Set([...members].map((position) => view.members[position]!.info?.orgId ?? `account:${view.members[position]!.id}`));
-      const score = ramp(share, params.low, params.high) * ramp(set, 1, params.full_set) * ramp(rotation, ROTATION_LOW, ROTATION_HIGH) * groupSize(organisations.size);
+      const score = ramp(share, params.low, params.high) * ramp(set, 1, params.full_set) * ramp(rotation, params.rotation_low, params.rotation_high) * groupSize(organisations.size);
       if (score === 0) return { score, evidence: [] };
       const top = harness[0]!;
       return {
@@ -451,6 +461,11 @@ export const rotatedSystemPromptsDetector = harnessDetector(
   'harness',
   'system',
   3,
+  // An application sets one system prompt, so several apps, each with its own users, show about
+  // no rotation: a tenth is already more than a developer trying a second app adds. A third is a
+  // script, even one that keeps a favourite prompt per account and picks another for one request
+  // in three or four, as a harness does to vary its prompts without every account looking alike.
+  [0.1, 0.35],
   "Hidden coordination: members rotating through a set of system prompts that few accounts outside the cluster use: one operator's script varying its expert prompts so that no single one stands out. An application sets one system prompt; rotating a set across many accounts is done to look unrelated. One shared system prompt is no evidence here; a set of `full_set` is the full weight.",
 );
 
@@ -459,6 +474,10 @@ export const sharedPromptTemplatesDetector = harnessDetector(
   'templates',
   'prompt',
   1.5,
+  // People working through the same published frames (a benchmark's item formats, a class's
+  // assignment) spread their requests over them as a script does, so rotation separates less
+  // here: a fifth is more than apps with their own users show, three fifths is a script.
+  [0.2, 0.6],
   'Members rotating through the same set of prompt templates (instruction frames with the task slotted in) that few accounts outside the cluster use. Weaker than rotated system prompts: a class working through one assignment, or evaluators running the same published prompt formats, fill shared frames too.',
 );
 
