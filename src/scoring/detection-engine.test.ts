@@ -160,4 +160,38 @@ describe('detection engine: bystanders', () => {
     }
     expect(engine.scoreAccount('acct_op_0')!.flagged).toBe(true);
   });
+
+  it('counts an account made from the operators\' own sign-up address as theirs, however little it has sent', () => {
+    const population = syntheticPopulation({ seed: 7 });
+    const madeHere = (account: Account, signupIp: string | null) => ({ ...account, signupIp: account.accountId.startsWith('acct_op_') || account.accountId.startsWith('acct_spare_') ? signupIp : account.signupIp });
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    // Three spare accounts: own cards, own home addresses, a few ordinary questions each.
+    const spares: Account[] = [0, 1, 2].map((k) => ({ ...person, accountId: `acct_spare_${k}`, orgId: `org_spare_${k}`, paymentFingerprint: `card_spare_${k}` }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    spares.forEach((account, k) => {
+      for (let i = 0; i < 6; i++) {
+        exchanges.push({ spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + i, 9 + k), id: `req_spare_${k}_${i}`, prompt: `Could you suggest a weekend trip idea number ${i} for a family?` }, clientIp: `198.18.${k}.${20 + i}`, subnet: `198.18.${k}.0/24`, userAgent: 'Mozilla/5.0' });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const run = (signupIp: string | null) => {
+      const engine = createDetectionEngine();
+      engine.setAccountInfo([...population.accounts, ...spares].map((account) => madeHere(account, signupIp)));
+      const records = exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      return engine;
+    };
+    // Signed up from the address every operator account came from, and nobody else did: the
+    // cluster's cards, exits and traffic speak for them.
+    const shared = run('192.0.2.77');
+    for (const account of spares) {
+      const assessment = shared.scoreAccount(account.accountId)!;
+      expect(assessment.clusterId, account.accountId).toBe(shared.scoreAccount('acct_op_0')!.clusterId);
+      expect(assessment.flagged, account.accountId).toBe(true);
+    }
+    // Signed up elsewhere, they link to nothing and stay clean.
+    const apart = run(null);
+    for (const account of spares) expect(apart.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
+  });
 });

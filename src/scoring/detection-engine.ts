@@ -115,12 +115,17 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
  * rotated set of system prompts. A member tied in by one of these is run by the operator, so
  * the cluster's traffic speaks for it. A shared pool of exits ties it only with more: sign-ups
  * with the others, or harvesting in its own traffic (`OPERATED_OWN_VALUE`), since commercial
- * proxy and VPN providers sell the same rotating exits to ordinary customers. Shared context (a campus, an office, a sign-up day) and
+ * proxy and VPN providers sell the same rotating exits to ordinary customers. Once a cluster
+ * shows any of these, an account created from one of its members' sign-up addresses (one that
+ * few accounts outside the cluster signed up from) is the operator's too, however little it
+ * has sent: a spare account made on the operator's machine. Without them, a shared sign-up
+ * address is a campus or an office, and context. Shared context (a campus, an office, a sign-up day) and
  * shared prompt templates (an assignment, a published benchmark format) say only that it sits
  * beside the others.
  */
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
+const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
 /**
  * Sign-up evidence that puts a member of an exit pool among the operator's accounts: created in
  * the same burst, or from the same address, as the others (a provider's ordinary customers are not).
@@ -416,19 +421,31 @@ export class DetectionEngine {
       const ownValue = valueLogOdds(own);
       const inPool = cluster.coordination.some((signal) => signal.family === EXIT_POOL_FAMILY && takesPart(signal));
       const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
+      const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
+      const signedUpWithThem = cluster.coordination.some((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
       const operated =
-        cluster.coordination.some((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)) || (inPool && (ownValue >= OPERATED_OWN_VALUE || madeWithThem));
+        cluster.coordination.some((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)) ||
+        (inPool && (ownValue >= OPERATED_OWN_VALUE || madeWithThem)) ||
+        (operatorShown && signedUpWithThem);
       const merged = new Map<string, FamilyLogit>();
       // An exit pool the member rotates through but nothing else ties it to: it may be one of the
       // provider's ordinary customers; it takes the bystander share of that too.
       const bystander = (signal: WeightedSignal) => ({ ...signal, weight: signal.weight * this.config.scoring.bystanderShare });
+      const scaled = (signal: WeightedSignal, by: number) => ({ ...signal, weight: signal.weight * by });
+      // The hidden coordination an operated member takes part in counts in full, however loosely
+      // its links hold it: the detector named it among the accounts that share the card, the
+      // exits or the prompts, and a thin account of a network links weakly by nature (a few
+      // requests, a few exits). Everything else it inherits is scaled by how firmly it is tied.
       const shared = this.combine(
         cluster.coordination.flatMap((signal) => {
-          if (takesPart(signal)) return [!operated && signal.family === EXIT_POOL_FAMILY ? bystander(signal) : signal];
-          return operated ? [bystander(signal)] : [];
+          if (takesPart(signal)) {
+            if (!operated && signal.family === EXIT_POOL_FAMILY) return [scaled(bystander(signal), tie)];
+            return [scaled(signal, operated && HIDDEN_FAMILIES.has(signal.family) ? 1 : tie)];
+          }
+          return operated ? [scaled(bystander(signal), tie)] : [];
         }),
       );
-      for (const [name, family] of shared) merged.set(name, { role: family.role, logOdds: tie * family.logOdds });
+      for (const [name, family] of shared) merged.set(name, family);
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
       for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
