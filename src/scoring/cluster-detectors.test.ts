@@ -150,4 +150,25 @@ describe('cluster detectors', () => {
     expect(weight('programme_abuse', students)).toBeCloseTo(0.3, 6);
     expect(weight('programme_abuse', clusterFixture(members('p', 10, () => ({})), bystanders).input)).toBe(0);
   });
+
+  it('open_institution: one institution\'s mail domain and network is a mitigation, a ring behind proxies or shared cards is not', () => {
+    const campusIps = ['130.54.255.10', '130.54.255.11', '130.54.255.12'];
+    // Labs and classes of one university: several organisations, one domain, one campus network.
+    const campus = clusterFixture(members('uni', 16, (i) => ({ org: `org_lab_${i % 4}`, emailDomain: 'u-example.ac.jp', ips: campusIps })), bystanders).input;
+    expect(weight('open_institution', campus)).toBeCloseTo(-2, 6);
+    // Most of them on the domain, two in five working from home: a partial mitigation.
+    const partly = clusterFixture(
+      members('uni', 15, (i) => ({ emailDomain: 'u-example.ac.jp', ips: i < 10 ? campusIps : [`198.18.${i}.9`] })),
+      bystanders,
+    ).input;
+    expect(weight('open_institution', partly)).toBeLessThan(0);
+    expect(weight('open_institution', partly)).toBeGreaterThan(-2);
+    // The same domain and network, but cards shared across the "organisations": hidden, not open.
+    const ring = clusterFixture(members('ring', 16, (i) => ({ emailDomain: 'u-example.ac.jp', ips: campusIps, card: `card_ring_${i % 3}` })), bystanders).input;
+    expect(weight('open_institution', ring)).toBe(0);
+    // A throwaway domain behind exits spread over many subnets: no network of its own.
+    const pool = Array.from({ length: 60 }, (_, i) => `203.${i % 20}.${i}.${(i * 13) % 250}`);
+    const proxied = clusterFixture(members('proxy', 12, (i) => ({ emailDomain: 'stonebase37.online', ips: pool.slice((i * 5) % 50, ((i * 5) % 50) + 10) })), bystanders).input;
+    expect(weight('open_institution', proxied)).toBe(0);
+  });
 });

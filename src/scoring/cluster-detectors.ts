@@ -620,6 +620,41 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
   },
 };
 
+export const openInstitutionDetector: ClusterDetector<RampParams> = {
+  signal: 'open_institution',
+  level: 'cluster',
+  role: 'mitigation',
+  family: 'organisation',
+  description:
+    "Mitigation: most members carry one institution's own mail domain (not a public provider's) and send from one of its networks, and no card is shared across organisations: a university's labs and classes, or a company's teams, working in the open on their campus or office network. A distillation operation hides behind proxy exits, throwaway domains and shared cards instead. Holds for the cluster as the declared organisation does; what the members send is still weighed.",
+  params: rampParams(2, 0.5, 0.8),
+  detect({ view }, params) {
+    const size = view.members.length;
+    if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return { score: 0, evidence: [] };
+    const byDomain = new Map<string, number>();
+    for (const values of view.memberValues.email_domain) for (const value of new Set(values)) byDomain.set(value, (byDomain.get(value) ?? 0) + 1);
+    let domain = '';
+    let domainMembers = 0;
+    for (const [value, count] of byDomain) if (count > domainMembers || (count === domainMembers && value < domain)) [domain, domainMembers] = [value, count];
+    const network = view.shared.subnet[0];
+    if (domainMembers === 0 || network === undefined) return { score: 0, evidence: [] };
+    const domainShare = domainMembers / size;
+    const networkShare = network.accounts / size;
+    // Both must hold for most members; some of an institution's people use a personal address
+    // or work from home, so four in five is full.
+    const score = ramp(Math.min(domainShare, networkShare), params.low, params.high);
+    if (score === 0) return { score, evidence: [] };
+    const item = evidence(
+      'open_institution',
+      score,
+      params.weight,
+      `${formatShare(domainMembers, size, 'accounts')} use the mail domain ${short(domain, 40)} and ${formatShare(network.accounts, size, 'accounts')} send from its network ${network.value}, with no card shared across organisations: one institution working in the open`,
+      Math.min(domainShare, networkShare),
+    );
+    return { score, evidence: [{ ...item, weight: -item.weight }] };
+  },
+};
+
 export const CLUSTER_DETECTORS = [
   sharedPaymentDetector,
   exitPoolDetector,
@@ -634,4 +669,5 @@ export const CLUSTER_DETECTORS = [
   newModelWaveDetector,
   programmeAbuseDetector,
   declaredOrganisationDetector,
+  openInstitutionDetector,
 ] as const;
