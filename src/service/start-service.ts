@@ -4,7 +4,7 @@ import type { Logger } from '../util/log.js';
 import { createServiceApp, type ServiceRoutes } from './http/http-app.js';
 import { listenOrRelease } from './listen.js';
 import type { ServiceConfig } from './service-config.js';
-import { createServiceCore, type ServiceCore } from './service-core.js';
+import { createServiceCore, type ServiceCore, type ServiceCoreOptions } from './service-core.js';
 
 export interface LiveService {
   readonly url: string;
@@ -26,17 +26,26 @@ export interface LiveService {
  */
 const CHECKPOINT_THRESHOLD = '256MB';
 
-/** Opens the store (creating it when missing), recovers, and listens. */
-export async function startLiveService(config: ServiceConfig, logger: Logger, { routes = [] }: { routes?: readonly ServiceRoutes[] } = {}): Promise<LiveService> {
+/**
+ * Opens the store (creating it when missing) with the settings a long-running writer wants and
+ * builds the service core on it, recovering what the last run left; closes the store again if
+ * that fails. `serve` and `proxy` both start here.
+ */
+export async function openServiceCore(config: ServiceConfig, logger: Logger, engine?: ServiceCoreOptions['engine']): Promise<{ store: DuckDbStore; core: ServiceCore }> {
   const store = await DuckDbStore.open({ path: config.db, create: true, memoryLimit: config.memoryLimit });
-  let core: ServiceCore;
   try {
     await store.run(`SET checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
-    core = await createServiceCore({ store, config, logger });
+    const core = await createServiceCore({ store, config, logger, ...(engine ? { engine } : {}) });
+    return { store, core };
   } catch (error) {
     store.close();
     throw error;
   }
+}
+
+/** Opens the store, recovers, and listens. */
+export async function startLiveService(config: ServiceConfig, logger: Logger, { routes = [] }: { routes?: readonly ServiceRoutes[] } = {}): Promise<LiveService> {
+  const { core } = await openServiceCore(config, logger);
   const app = await createServiceApp(core, { routes });
   const url = await listenOrRelease(app, config, () => core.close());
   let closing: Promise<void> | null = null;

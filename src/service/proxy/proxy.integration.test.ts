@@ -58,6 +58,8 @@ describe('proxy', () => {
     const rows = await recorded(live);
     expect(rows).toEqual([{ account_id: expect.stringMatching(/^key-[0-9a-f]{32}$/), api_key_id: expect.stringMatching(/^[0-9a-f]{32}$/), api: 'openai.chat_completions', status: 200, output_text: 'Hi there', output_tokens: 3, stream: false }]);
     expect(JSON.stringify(rows)).not.toContain('sk-openai-test-secret-2');
+    // The store is opened as `serve` opens it, for a long-running writer.
+    expect(await live.store.query("SELECT current_setting('checkpoint_threshold') AS value")).toEqual([{ value: '244.1 MiB' }]) // 256 MB;
   });
 
   it('with recording off, forwards plain and streamed answers whole and records nothing', async () => {

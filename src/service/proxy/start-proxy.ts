@@ -3,7 +3,8 @@ import { DuckDbStore } from '../../store/duckdb-store.js';
 import type { Logger } from '../../util/log.js';
 import type { LiveEngineModule } from '../engine/engine-contract.js';
 import type { ServiceConfig } from '../service-config.js';
-import { createServiceCore, type ServiceCore } from '../service-core.js';
+import type { ServiceCore } from '../service-core.js';
+import { openServiceCore } from '../start-service.js';
 import { createCallerIdentifier } from './caller-identity.js';
 import { createExchangeRecorder, type ExchangeRecorder, type RecordSink } from './exchange-recorder.js';
 import { createProxyApp } from './proxy-app.js';
@@ -35,14 +36,7 @@ export interface StartProxyOptions {
  */
 export async function startProxy(options: StartProxyOptions): Promise<LiveProxy> {
   const { service: config, logger } = options;
-  const store = await DuckDbStore.open({ path: config.db, create: true, memoryLimit: config.memoryLimit });
-  let core: ServiceCore;
-  try {
-    core = await createServiceCore({ store, config, logger, ...(options.engine ? { engine: options.engine } : {}) });
-  } catch (error) {
-    store.close();
-    throw error;
-  }
+  const { store, core } = await openServiceCore(config, logger, options.engine);
   const ingest = core.ingest;
   const recorder = createExchangeRecorder({
     sink: options.sink?.(core) ?? ((body) => ingest.submit(body, 'ndjson', false)),
