@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { readServiceConfig } from '../service/service-config.js';
 import { readProxyConfig } from '../service/proxy/proxy-config.js';
+import { readPartnerSightings } from '../intel/index.js';
 import { startProxy } from '../service/proxy/start-proxy.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseDuration, parsePort, parsePositiveInteger, parsePositiveNumber } from './option-parsers.js';
@@ -83,7 +84,7 @@ export function registerProxyCommand(program: Command, context: CliContext): voi
         recordQueue: flags.recordQueue,
         record: flags.record,
       });
-      const live = await startProxy({ service, proxy, logger: context.logger });
+      const live = await startProxy({ service, proxy, logger: context.logger, partnerSightings: (store) => readPartnerSightings(store) });
       context.logger.info({ url: live.url, upstream: proxy.upstream, db: service.db }, 'proxying');
       context.stdout.write(`distillguard proxy: listening on ${live.url}, forwarding to ${proxy.upstream}\n`);
       await runUntilStopped(live, context);

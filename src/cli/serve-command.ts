@@ -4,7 +4,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/start-service.js';
 import { registerBacktestRoutes } from '../backtest/index.js';
-import { registerTaxiiRoutes } from '../intel/index.js';
+import { readPartnerSightings, registerTaxiiRoutes } from '../intel/index.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseDuration, parsePort, parsePositiveInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
 import { runUntilStopped } from './run-until-stopped.js';
@@ -73,7 +73,11 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         quarantinePath: flags.quarantine ?? null,
         shutdownTimeoutMs: flags.shutdownTimeout,
       });
-      const service = await startLiveService(config, context.logger, { routes: [registerBacktestRoutes, registerTaxiiRoutes] });
+      const service = await startLiveService(config, context.logger, {
+        routes: [registerBacktestRoutes, registerTaxiiRoutes],
+        // Indicators partners push over TAXII count in decisions as they do in `analyze`.
+        partnerSightings: (store) => readPartnerSightings(store),
+      });
       context.logger.info({ url: service.url, db: config.db, engine: service.core.scoring.engineName }, 'serving');
       context.stdout.write(`distillguard serve: listening on ${service.url}\n`);
 

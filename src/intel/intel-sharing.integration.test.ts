@@ -11,6 +11,10 @@ import { createTestService } from '../service/test-support/service-fixture.js';
 import { ensurePartnerIntelTables, saveCommunityKey } from '../store/partner-intel-tables.js';
 import { createCommunityKey } from './keyed-indicators.js';
 import { registerTaxiiRoutes, taxiiCollectionId } from './taxii-routes.js';
+import { readPartnerSightings } from './partner-matcher.js';
+import { readServiceConfig } from '../service/service-config.js';
+import { startLiveService } from '../service/start-service.js';
+import { createSilentLogger } from '../util/log.js';
 
 let dir: string;
 let bundle: StixBundle;
@@ -116,6 +120,24 @@ describe('intel import (the same traffic seen by a partner)', () => {
       expect(others.length, account.account_id).toBeGreaterThan(0);
     }
   });
+
+  it('counts in the live service as in analyze: serve reads the store\'s partner indicators into its scores', async () => {
+    copyFileSync(join(dir, 'b.duckdb'), join(dir, 'b-serve.duckdb'));
+    const analyzed = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Findings;
+    const sighting = (evidence: readonly { signal: string; weight: number }[]) => evidence.find((item) => item.signal === 'partner_sighting')?.weight;
+    const sighted = analyzed.accounts.filter((account) => sighting(account.evidence) !== undefined).slice(0, 8);
+    expect(sighted.length).toBeGreaterThan(0);
+    const config = readServiceConfig({ db: join(dir, 'b-serve.duckdb'), port: 0, ingestWorkers: 0, relinkInWorker: false, scoringInWorker: false, relinkIntervalMs: 3_600_000, memoryLimit: '1GB' });
+    const live = await startLiveService(config, createSilentLogger(), { partnerSightings: (store) => readPartnerSightings(store) });
+    try {
+      for (const account of sighted) {
+        const finding = await live.core.scoring.account(account.account_id);
+        expect(sighting(finding?.evidence ?? []), account.account_id).toBeCloseTo(sighting(account.evidence)!, 3);
+      }
+    } finally {
+      await live.close();
+    }
+  }, 300_000);
 
   it('leaves out indicators made with another key and says so', async () => {
     writeFileSync(join(dir, 'other.key'), 'another community entirely, 32 b\n');

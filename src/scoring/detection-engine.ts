@@ -164,9 +164,15 @@ export class DetectionEngine {
   }
 
   /** Partner indicators each account matched, by account id: evidence for the next assessment, never a flag alone. */
-  setPartnerSightings(sightings: ReadonlyMap<string, readonly PartnerSighting[]>): void {
+  /** Replaces what partners shared that matches accounts here; returns the accounts whose sightings changed. */
+  setPartnerSightings(sightings: ReadonlyMap<string, readonly PartnerSighting[]>): string[] {
+    const before = this.partnerSightings;
+    const changed = new Set<string>();
+    for (const [accountId, list] of sightings) if (JSON.stringify(before.get(accountId) ?? []) !== JSON.stringify(list)) changed.add(accountId);
+    for (const accountId of before.keys()) if (!sightings.has(accountId)) changed.add(accountId);
     this.partnerSightings = sightings;
-    this.clusterCache = null;
+    if (changed.size > 0) this.clusterCache = null;
+    return [...changed];
   }
 
   setAccountInfo(accounts: readonly Account[]): void {

@@ -17,7 +17,7 @@ import { readAccounts } from '../store/analysis-queries.js';
 import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from './engine/detection-engine-module.js';
 import { createExchangeIngestQueue, type ExchangeIngestQueue } from './ingest/exchange-ingest-queue.js';
 import { HttpBatchParser, type HttpBatchInput, type HttpBatchResult } from './ingest/http-batch-parser.js';
-import type { LiveEngineModule } from './engine/engine-contract.js';
+import type { LiveEngineModule, PartnerSightings } from './engine/engine-contract.js';
 import { createInlineScoring, type LiveScoring } from './engine/inline-scoring.js';
 import { createWorkerScoring } from './engine/threaded-scoring.js';
 import { createPolicySource, type PolicySource } from './decisions/policy-source.js';
@@ -38,6 +38,12 @@ export interface ServiceCoreOptions {
   engine?: { module: LiveEngineModule; moduleUrl: URL };
   metrics?: ServiceMetrics;
   now?: () => number;
+  /**
+   * What partners shared that matches accounts of the store (`readPartnerSightings` in
+   * `src/intel`), read at start-up and before every relink, so indicators partners push to the
+   * service count in its decisions as they do in `analyze`. None when not given.
+   */
+  partnerSightings?: (store: DuckDbStore) => Promise<PartnerSightings>;
 }
 
 export interface HealthReport {
@@ -138,9 +144,22 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
         });
     closers.push(() => scoring.close());
 
+    const readSightings = options.partnerSightings;
+    const refreshPartnerSightings = async () => {
+      if (readSightings === undefined) return;
+      try {
+        scoring.observePartnerSightings(await gate.run(() => readSightings(store)));
+      } catch (error) {
+        // Partner evidence is second-hand: without it the engine still judges what it sees.
+        logger.warn({ error: errorMessage(error) }, 'could not read partner indicators; scores go on without them');
+      }
+    };
     const relink = createRelinkScheduler({
       intervalMs: config.relinkIntervalMs,
-      relink: () => scoring.relink(),
+      relink: async () => {
+        await refreshPartnerSightings();
+        await scoring.relink();
+      },
       isDirty: () => scoring.dirty,
       logger,
       onFinished: (seconds, ok) => {

@@ -31,11 +31,15 @@ const CHECKPOINT_THRESHOLD = '256MB';
  * builds the service core on it, recovering what the last run left; closes the store again if
  * that fails. `serve` and `proxy` both start here.
  */
-export async function openServiceCore(config: ServiceConfig, logger: Logger, engine?: ServiceCoreOptions['engine']): Promise<{ store: DuckDbStore; core: ServiceCore }> {
+export async function openServiceCore(
+  config: ServiceConfig,
+  logger: Logger,
+  options: Pick<ServiceCoreOptions, 'engine' | 'partnerSightings'> = {},
+): Promise<{ store: DuckDbStore; core: ServiceCore }> {
   const store = await DuckDbStore.open({ path: config.db, create: true, memoryLimit: config.memoryLimit });
   try {
     await store.run(`SET checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
-    const core = await createServiceCore({ store, config, logger, ...(engine ? { engine } : {}) });
+    const core = await createServiceCore({ store, config, logger, ...options });
     return { store, core };
   } catch (error) {
     store.close();
@@ -43,9 +47,14 @@ export async function openServiceCore(config: ServiceConfig, logger: Logger, eng
   }
 }
 
+export interface LiveServiceOptions extends Pick<ServiceCoreOptions, 'partnerSightings'> {
+  /** Routes of other parts (TAXII, policy backtests) registered on the app. */
+  routes?: readonly ServiceRoutes[];
+}
+
 /** Opens the store, recovers, and listens. */
-export async function startLiveService(config: ServiceConfig, logger: Logger, { routes = [] }: { routes?: readonly ServiceRoutes[] } = {}): Promise<LiveService> {
-  const { core } = await openServiceCore(config, logger);
+export async function startLiveService(config: ServiceConfig, logger: Logger, { routes = [], ...coreOptions }: LiveServiceOptions = {}): Promise<LiveService> {
+  const { core } = await openServiceCore(config, logger, coreOptions);
   const app = await createServiceApp(core, { routes });
   const url = await listenOrRelease(app, config, () => core.close());
   let closing: Promise<void> | null = null;

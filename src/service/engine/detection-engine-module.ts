@@ -11,6 +11,7 @@ export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInpu
   return {
     name: engine.name,
     observeAccounts: (accounts) => engine.setAccountInfo(accounts),
+    observePartnerSightings: (sightings) => engine.setPartnerSightings(sightings),
     observe: (records) => engine.observe(records),
     scoreAccount: (accountId) => engine.scoreAccount(accountId),
     linkInput: () => ({ input: engine.linkInput() }),

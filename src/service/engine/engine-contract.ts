@@ -1,6 +1,10 @@
 import type { Account } from '../../model/account.js';
 import type { AccountFinding, ClusterFinding, Evidence } from '../../model/findings.js';
+import type { PartnerSighting } from '../../scoring/index.js';
 import { EXCHANGE_COLUMNS, type ColumnKind, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
+
+/** Per account, what partners shared that it matches (`readPartnerSightings` in `src/intel`). */
+export type PartnerSightings = ReadonlyMap<string, readonly PartnerSighting[]>;
 
 /**
  * What the service needs from the detection engine, kept to one small interface so the HTTP
@@ -17,6 +21,11 @@ export interface LiveEngine<Observation = unknown, Link = unknown, Links = unkno
   readonly name: string;
   /** Account records (tier, payment fingerprint, sign-up facts) from the store, given once at start-up. */
   observeAccounts?(accounts: readonly Account[]): void;
+  /**
+   * What partners shared that matches accounts of the store, as a whole (it replaces the last);
+   * returns the accounts whose sightings changed, to be re-scored.
+   */
+  observePartnerSightings?(sightings: PartnerSightings): Iterable<string>;
   /** Folds stored exchanges (oldest first) into per-account state; returns the accounts touched. */
   observe(observations: readonly Observation[]): Iterable<string>;
   /** The account's current assessment, or null when the engine has seen no traffic from it. */

@@ -1,7 +1,7 @@
 import type { Account } from '../../model/account.js';
 import type { AccountFinding, ClusterFinding } from '../../model/findings.js';
 import type { ColumnValue } from '../../store/exchange-columns.js';
-import type { AssessmentSink, AccountAssessment, LiveEngine, LiveEngineModule } from './engine-contract.js';
+import type { AssessmentSink, AccountAssessment, LiveEngine, LiveEngineModule, PartnerSightings } from './engine-contract.js';
 import { decodeObservations } from './observation-codec.js';
 
 /**
@@ -21,6 +21,8 @@ export interface LiveScoring {
   observeRows(rows: ColumnValue[][], orgs: readonly (readonly [string, string])[]): void;
   /** Account records (sign-up facts, payment) for linking; their accounts are re-scored. */
   observeAccounts(accounts: readonly Account[]): void;
+  /** Partner sightings, replacing the last; the accounts whose sightings changed are re-scored. */
+  observePartnerSightings(sightings: PartnerSightings): void;
   /** Snapshot, link off the main thread, apply; resolves once the book is refreshed. */
   relink(): Promise<void>;
   /** Resolves when everything queued so far is reflected in the decision book. */
@@ -152,6 +154,17 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
       dirty = true;
       tasks.push({ kind: 'call', run: () => engine.observeAccounts!(accounts) });
       tasks.push({ kind: 'score', accounts: accounts.map((account) => account.accountId) });
+      schedule();
+    },
+    observePartnerSightings(sightings) {
+      if (engine.observePartnerSightings === undefined) return;
+      tasks.push({
+        kind: 'call',
+        run: () => {
+          const changed = [...engine.observePartnerSightings!(sightings)];
+          if (changed.length > 0) tasks.push({ kind: 'score', accounts: changed });
+        },
+      });
       schedule();
     },
     async relink() {

@@ -43,6 +43,8 @@ function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngi
     case 'accounts':
       engine.observeAccounts?.(task.accounts);
       return { result: { updates: scoreAll(engine, task.accounts.map((account) => account.accountId)), accountCount: engine.accountCount } };
+    case 'partners':
+      return { result: { updates: scoreAll(engine, engine.observePartnerSightings?.(task.sightings) ?? []), accountCount: engine.accountCount } };
     case 'scoreAll':
       return { result: { updates: scoreAll(engine, task.accountIds), accountCount: engine.accountCount } };
     case 'linkInput': {

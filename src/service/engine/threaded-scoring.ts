@@ -4,7 +4,7 @@ import type { ColumnValue } from '../../store/exchange-columns.js';
 import { createWorkerPool } from '../../util/worker-pool.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
-import type { AssessmentSink, AccountAssessment } from './engine-contract.js';
+import type { AssessmentSink, AccountAssessment, PartnerSightings } from './engine-contract.js';
 import { applyAssessments, type LiveScoring, type RunRelink } from './inline-scoring.js';
 
 /** What the main thread asks the scoring worker, one at a time. */
@@ -12,6 +12,7 @@ export type ScoringTask =
   | { op: 'observe'; batches: readonly ObservedBatch[] }
   | { op: 'rows'; rows: ColumnValue[][] }
   | { op: 'accounts'; accounts: readonly Account[] }
+  | { op: 'partners'; sightings: PartnerSightings }
   | { op: 'scoreAll'; accountIds: string[] }
   | { op: 'linkInput' }
   | { op: 'applyLinks'; links: unknown }
@@ -137,6 +138,10 @@ export async function createWorkerScoring({
       dirty = true;
       sendHeld();
       quietly(scored({ op: 'accounts', accounts }));
+    },
+    observePartnerSightings(sightings) {
+      sendHeld();
+      quietly(scored({ op: 'partners', sightings }));
     },
     async relink() {
       dirty = false;

@@ -3,7 +3,7 @@ import { DuckDbStore } from '../../store/duckdb-store.js';
 import type { Logger } from '../../util/log.js';
 import type { LiveEngineModule } from '../engine/engine-contract.js';
 import type { ServiceConfig } from '../service-config.js';
-import type { ServiceCore } from '../service-core.js';
+import type { ServiceCore, ServiceCoreOptions } from '../service-core.js';
 import { openServiceCore } from '../start-service.js';
 import { createCallerIdentifier } from './caller-identity.js';
 import { createExchangeRecorder, type ExchangeRecorder, type RecordSink } from './exchange-recorder.js';
@@ -26,6 +26,8 @@ export interface StartProxyOptions {
   logger: Logger;
   /** The engine to run, as for `createServiceCore`; tests script one. */
   engine?: { module: LiveEngineModule; moduleUrl: URL };
+  /** What partners shared that matches the store's accounts, as for `createServiceCore`. */
+  partnerSightings?: ServiceCoreOptions['partnerSightings'];
   /** Where recorded exchanges go; the service's ingest queue unless a test says otherwise. */
   sink?: (core: ServiceCore) => RecordSink;
 }
@@ -36,7 +38,7 @@ export interface StartProxyOptions {
  */
 export async function startProxy(options: StartProxyOptions): Promise<LiveProxy> {
   const { service: config, logger } = options;
-  const { store, core } = await openServiceCore(config, logger, options.engine);
+  const { store, core } = await openServiceCore(config, logger, { ...(options.engine ? { engine: options.engine } : {}), ...(options.partnerSightings ? { partnerSightings: options.partnerSightings } : {}) });
   const ingest = core.ingest;
   const recorder = createExchangeRecorder({
     sink: options.sink?.(core) ?? ((body) => ingest.submit(body, 'ndjson', false)),
