@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,5 +183,85 @@ describe('over TAXII: provider A serves its export, provider B polls it', () => 
     const sighted = findings.accounts.filter((account) => account.evidence.some((item) => item.signal === 'partner_sighting'));
     expect(sighted.length).toBeGreaterThan(0);
     expect(sighted[0]!.evidence.find((item) => item.signal === 'partner_sighting')!.detail).toMatch(/^seen by a partner: Provider A \(labs\): /);
+  }, 300_000);
+});
+
+describe('two services: A shares a confirmed cluster, B polls it and meets the operation again', () => {
+  it('links a new account on B, on the same exits with a paraphrase of the harness, to A\'s indicators; B receives no raw value', async () => {
+    const findings = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Findings;
+    const cluster = findings.clusters.find((item) => item.flagged)!;
+    const member = cluster.accounts[0]!;
+    const community = createCommunityKey('labs', Buffer.from(readFileSync(join(dir, 'community.key'), 'latin1').trimEnd(), 'latin1'));
+
+    // A confirms the cluster (a verdict on one of its accounts) and publishes only what is confirmed.
+    copyFileSync(join(dir, 'a.duckdb'), join(dir, 'a-share.duckdb'));
+    const providerA = await createTestService({ dbPath: join(dir, 'a-share.duckdb'), routes: [registerTaxiiRoutes], memoryLimit: '1GB' });
+    let served = '';
+    try {
+      await providerA.core.withStore(async (store) => {
+        await ensurePartnerIntelTables(store);
+        await saveCommunityKey(store, community);
+      });
+      const confirmed = await providerA.app.inject({ method: 'POST', url: '/v1/labels', headers: providerA.auth('analyst'), payload: { target: 'account', id: member, verdict: 'confirmed' } });
+      expect(confirmed.statusCode, confirmed.body).toBe(201);
+      const published = await providerA.app.inject({ method: 'POST', url: '/v1/intel/publish', headers: providerA.auth('analyst'), payload: { community: 'labs', producer: 'Provider A', only_confirmed: true } });
+      expect(published.statusCode, published.body).toBe(200);
+      const { key } = await providerA.core.createKey({ role: 'partner', name: 'Provider B', communities: [{ community: 'labs', canRead: true, canWrite: false }] });
+      writeFileSync(join(dir, 'partner-b.key'), key);
+      const address = await providerA.app.listen({ port: 0, host: '127.0.0.1' });
+      const objects = await fetch(`${address}/taxii2/api/collections/${taxiiCollectionId('labs')}/objects/`, {
+        headers: { authorization: `Bearer ${key}`, accept: 'application/taxii+json;version=2.1' },
+      });
+      served = await objects.text();
+
+      // B: a store of its own, which polls A's collection before its service starts.
+      const storeB = await DuckDbStore.open({ path: join(dir, 'provider-b.duckdb'), create: true });
+      storeB.close();
+      const polled = await runCli([
+        'intel', 'poll', '--url', `${address}/taxii2/api/`, '--collection', 'labs', '--key-file', join(dir, 'partner-b.key'),
+        '--db', join(dir, 'provider-b.duckdb'), '--community-key-file', join(dir, 'community.key'), '--community', 'labs',
+      ]);
+      expect(polled.code, polled.stderr).toBe(0);
+      expect(polled.stdout).toMatch(/imported [1-9]\d* indicators and [1-9]\d* template sketches/);
+    } finally {
+      await providerA.close();
+    }
+
+    // The operation comes to B with a new account: the member's requests, from the same exits,
+    // each prompt reworded (a word changed), under new ids.
+    const raw = gunzipSync(readFileSync(join(dir, 'sim', 'exchanges.jsonl.gz'))).toString('utf8').split('\n');
+    type Line = { id: string; account_id: string; client_ip: string; request: { messages: { role: string; content: unknown }[] } };
+    const theirs = raw.filter((line) => line.includes(`"account_id":"${member}"`)).map((line) => JSON.parse(line) as Line);
+    expect(theirs.length).toBeGreaterThan(5);
+    const reworded = theirs.map((line, i) => {
+      const messages = line.request.messages.map((message, k) =>
+        k === line.request.messages.length - 1 && typeof message.content === 'string' ? { ...message, content: message.content.replace(/\b(the|a|and|of)\b/i, (word) => (word.toLowerCase() === 'the' ? 'this' : 'some')) } : message,
+      );
+      return JSON.stringify({ ...line, id: `req_b_${i}`, account_id: 'acct_b_newcomer', org_id: 'org_b_newcomer', request: { ...line.request, messages } });
+    });
+    const config = readServiceConfig({ db: join(dir, 'provider-b.duckdb'), port: 0, ingestWorkers: 0, relinkInWorker: false, scoringInWorker: false, relinkIntervalMs: 3_600_000 });
+    const providerB = await startLiveService(config, createSilentLogger(), { partnerSightings: (store) => readPartnerSightings(store) });
+    try {
+      const { key } = await providerB.core.createKey({ role: 'ingest', name: 'gateway' });
+      const posted = await fetch(`${providerB.url}/v1/exchanges`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body: reworded.join('\n') + '\n' });
+      expect(posted.status, await posted.text()).toBe(202);
+      await providerB.core.scoringIdle();
+      await providerB.core.relink.runNow();
+      await providerB.core.scoringIdle();
+      const finding = await providerB.core.scoring.account('acct_b_newcomer');
+      const sighting = finding?.evidence.find((item) => item.signal === 'partner_sighting');
+      expect(sighting?.detail).toMatch(/^seen by a partner: Provider A \(labs\): /);
+      // Both halves of what was shared: the exits and the harness, reworded.
+      expect(sighting?.detail).toMatch(/\d+ ip\b/);
+      expect(sighting?.detail).toMatch(/\d+ template/);
+    } finally {
+      await providerB.close();
+    }
+    // What B received names nothing in the clear: no exit address, no prompt, no account.
+    expect(served.length).toBeGreaterThan(0);
+    for (const line of theirs) {
+      expect(served).not.toContain(line.client_ip);
+      expect(served).not.toContain(line.account_id);
+    }
   }, 300_000);
 });
