@@ -95,3 +95,36 @@ describe('POST /v1/policy/backtests', () => {
     expect((await service.app.inject({ method: 'GET', url: '/v1/policy/backtests/bt_nothing', headers: service.auth('analyst') })).statusCode).toBe(404);
   });
 });
+
+describe('the workbench\'s backtests', () => {
+  it('starts and polls the same backtest behind the workbench session, with its CSRF token for the start', async () => {
+    const service = await start();
+    const exchanges = await postTraffic(service);
+    const signIn = await service.app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys.analyst } });
+    expect(signIn.statusCode).toBe(201);
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const csrf = signIn.json().csrf_token as string;
+    const body = { policy: STRICT, against: 'current', step_seconds: 600, relink_interval_seconds: 7200 };
+
+    // No session, a bearer key instead of one, or no CSRF token: refused.
+    expect((await service.app.inject({ method: 'POST', url: '/v1/workbench/backtests', payload: body })).statusCode).toBe(401);
+    expect((await service.app.inject({ method: 'POST', url: '/v1/workbench/backtests', headers: service.auth('analyst'), payload: body })).statusCode).toBe(401);
+    expect((await service.app.inject({ method: 'POST', url: '/v1/workbench/backtests', headers: { cookie }, payload: body })).statusCode).toBe(403);
+
+    const started = await service.app.inject({ method: 'POST', url: '/v1/workbench/backtests', headers: { cookie, 'x-csrf-token': csrf }, payload: body });
+    expect(started.statusCode, started.body).toBe(202);
+    const { id } = started.json();
+    expect(started.headers.location).toBe(`/v1/workbench/backtests/${id}`);
+    let job: Record<string, unknown> = {};
+    for (let attempt = 0; attempt < 600; attempt++) {
+      job = (await service.app.inject({ method: 'GET', url: `/v1/workbench/backtests/${id}`, headers: { cookie } })).json();
+      if (job.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(job).toMatchObject({ status: 'done', error: null, progress: { exchanges_read: exchanges } });
+    // The same job through the API: one set of backtests, two ways in.
+    expect((await finished(service, id)).result).toEqual(job.result);
+    const result = job.result as Awaited<ReturnType<typeof runPolicyBacktest>>;
+    expect(result.policies.map((policy) => policy.name)).toEqual(['candidate', 'against']);
+  });
+});

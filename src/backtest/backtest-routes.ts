@@ -3,6 +3,7 @@ import { parseRfc3339 } from '../ingest/index.js';
 import { DEFAULT_POLICY_DOCUMENT, compilePolicy, parsePolicy, type DecisionPolicy } from '../service/decisions/decision-policy.js';
 import { problems } from '../service/http/api-schemas.js';
 import type { ServiceCore } from '../service/service-core.js';
+import type { WorkbenchExtension } from '../service/http/http-app.js';
 import { ConflictError } from '../service/service-errors.js';
 import { InputError, NotFoundError, UsageError } from '../util/errors.js';
 import { createBacktestJobs, type BacktestJob } from './backtest-jobs.js';
@@ -48,14 +49,14 @@ const getSchema = {
 /**
  * `POST /v1/policy/backtests` and `GET /v1/policy/backtests/:id` (role analyst): the backtest of
  * `distillguard policy backtest`, run by the service on a snapshot of its own store while it
- * goes on serving. One runs at a time.
+ * goes on serving. One runs at a time. The workbench gets the same two under
+ * `/v1/workbench/backtests`, behind its session (and its CSRF token for the start).
  */
-export function registerBacktestRoutes(app: FastifyInstance, core: ServiceCore): void {
+export function registerBacktestRoutes(app: FastifyInstance, core: ServiceCore, workbench?: WorkbenchExtension): void {
   const jobs = createBacktestJobs({ snapshot: () => core.snapshot(), engineModuleUrl: core.engineModuleUrl, logger: core.logger });
   app.addHook('onClose', () => jobs.close());
 
-  app.post<{ Body: BacktestBody }>('/v1/policy/backtests', { schema: startSchema, config: { role: 'analyst' } }, async (request, reply) => {
-    const body = request.body;
+  const start = (body: BacktestBody, base: string) => {
     const policies = [{ name: 'candidate', ...policyOf(body.policy, 'policy', core) }];
     if (body.against !== undefined) policies.push({ name: 'against', ...policyOf(body.against, 'against', core) });
     const fromMs = timeOf(body.from, 'from');
@@ -69,13 +70,29 @@ export function registerBacktestRoutes(app: FastifyInstance, core: ServiceCore):
       relinkIntervalMs: Math.round(body.relink_interval_seconds! * 1000),
     });
     if (job === null) throw new ConflictError('a backtest is already running; one runs at a time: poll it, then send this one again');
-    return reply.code(202).header('location', `/v1/policy/backtests/${job.id}`).send(jobView(job));
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/policy/backtests/:id', { schema: getSchema, config: { role: 'analyst' } }, async (request) => {
-    const job = jobs.get(request.params.id);
-    if (job === undefined) throw new NotFoundError(`no backtest ${request.params.id} (results are kept in memory until the service restarts)`);
+    return { location: `${base}/${job.id}`, view: jobView(job) };
+  };
+  const find = (id: string) => {
+    const job = jobs.get(id);
+    if (job === undefined) throw new NotFoundError(`no backtest ${id} (results are kept in memory until the service restarts)`);
     return jobView(job);
+  };
+
+  app.post<{ Body: BacktestBody }>('/v1/policy/backtests', { schema: startSchema, config: { role: 'analyst' } }, async (request, reply) => {
+    const { location, view } = start(request.body, '/v1/policy/backtests');
+    return reply.code(202).header('location', location).send(view);
+  });
+  app.get<{ Params: { id: string } }>('/v1/policy/backtests/:id', { schema: getSchema, config: { role: 'analyst' } }, async (request) => find(request.params.id));
+
+  workbench?.addSessionRoutes((scope) => {
+    const session = { tags: ['analyst'], security: [] };
+    scope.post<{ Body: BacktestBody }>('/v1/workbench/backtests', { schema: { ...startSchema, ...session, summary: 'the workbench: try a policy on the stored history (as POST /v1/policy/backtests)' } }, async (request, reply) => {
+      const { location, view } = start(request.body, '/v1/workbench/backtests');
+      return reply.code(202).header('location', location).send(view);
+    });
+    scope.get<{ Params: { id: string } }>('/v1/workbench/backtests/:id', { schema: { ...getSchema, ...session, summary: 'the workbench: a backtest\'s progress, then its report' } }, async (request) =>
+      find(request.params.id),
+    );
   });
 }
 

@@ -183,6 +183,27 @@ describe.skipIf(browserMissing)('the analyst workbench in a browser', () => {
     await context.close();
   });
 
+  it('backtests a candidate policy beside the one in force and shows what each would have done', async () => {
+    const { context, page, foreign, problems } = await openContext();
+    await signIn(page, keys.analyst);
+    await page.getByRole('link', { name: 'Backtest' }).click();
+    await page.getByLabel(/Candidate policy/).fill('version: 1\nbands:\n  - { min_score: 0.05, action: block }\n');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const table = page.locator('table[aria-label="accounts and exchanges per action"]');
+    await expect.poll(() => table.count(), { timeout: 180_000, interval: 500 }).toBe(1);
+    const text = await table.innerText();
+    expect(text).toMatch(/Candidate[\s\S]*In force/);
+    // A block-almost-everything candidate blocks more accounts than the policy in force.
+    const blocked = [...(/block\s+([\d,]+) accounts\s+[\d,]+ exchanges\s+([\d,]+) accounts/.exec(text) ?? [])].slice(1).map((n) => Number(n.replaceAll(',', '')));
+    expect(blocked).toHaveLength(2);
+    expect(blocked[0]).toBeGreaterThan(blocked[1]!);
+    await expect.poll(() => page.locator('table[aria-label="changed accounts"] tbody tr').count()).toBeGreaterThan(0);
+    await shoot(page, '7-backtest', 'workbench-backtest.png');
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('refuses a decide key with a page that says why', async () => {
     const { context, page } = await openContext();
     await signIn(page, keys.decide);

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, percent, setCsrfToken, utc, type Session } from './api.js';
 import { AccountView } from './account-view.js';
 import { AuditView } from './audit-view.js';
+import { BacktestView } from './backtest-view.js';
 import { ClusterView } from './cluster-view.js';
 import { QueueView } from './queue-view.js';
 import { SignIn } from './sign-in.js';
@@ -75,6 +76,7 @@ function App() {
   if (cluster) view = <ClusterView id={decodeURIComponent(cluster[1]!)} onChanged={refreshSummary} />;
   else if (account) view = <AccountView id={decodeURIComponent(account[1]!)} onChanged={refreshSummary} />;
   else if (pathname.startsWith('/ui/audit')) view = <AuditView />;
+  else if (pathname.startsWith('/ui/backtest')) view = <BacktestView />;
   else view = <QueueView version={version} />;
 
   const precision = summary?.precision;
@@ -87,6 +89,7 @@ function App() {
         <nav>
           <a href="/ui/" onClick={(event) => (event.preventDefault(), navigate('/ui/'))}>Queue</a>
           <a href="/ui/audit" onClick={(event) => (event.preventDefault(), navigate('/ui/audit'))}>Audit log</a>
+          <a href="/ui/backtest" onClick={(event) => (event.preventDefault(), navigate('/ui/backtest'))}>Backtest</a>
         </nav>
         {precision && (
           <span className="precision" title="Among flagged items that carry a confirmed or dismissed verdict, the share confirmed">

@@ -30,7 +30,16 @@ declare module 'fastify' {
 }
 
 /** Routes that build on the service from a later stage (the policy backtest), added by whoever starts it. */
-export type ServiceRoutes = (app: FastifyInstance, core: ServiceCore) => void;
+/**
+ * Routes of another part of the program (TAXII, policy backtests), registered on the app. Routes
+ * for the analyst workbench go through `workbench.addSessionRoutes`: they are registered inside
+ * its session scope (the session cookie, never a bearer key; the CSRF token on every write).
+ */
+export type ServiceRoutes = (app: FastifyInstance, core: ServiceCore, workbench: WorkbenchExtension) => void;
+
+export interface WorkbenchExtension {
+  addSessionRoutes(register: (scope: FastifyInstance) => void): void;
+}
 
 export interface ServiceAppOptions {
   /** Largest body for routes other than ingest. */
@@ -123,8 +132,9 @@ export async function createServiceApp(core: ServiceCore, { maxJsonBodyBytes = 4
   registerDecisionRoutes(app, core);
   registerAnalystRoutes(app, core);
   registerAdminRoutes(app, core);
-  for (const register of routes) register(app, core);
-  await registerWorkbenchRoutes(app, core);
+  const sessionRoutes: ((scope: FastifyInstance) => void)[] = [];
+  for (const register of routes) register(app, core, { addSessionRoutes: (extra) => sessionRoutes.push(extra) });
+  await registerWorkbenchRoutes(app, core, { sessionRoutes });
   registerWorkbenchStatic(app);
   return app;
 }

@@ -23,6 +23,8 @@ declare module 'fastify' {
 export interface WorkbenchOptions {
   sessionTtlMs?: number;
   sessions?: SessionRegistry;
+  /** Routes of other parts for the workbench, registered inside its session scope. */
+  sessionRoutes?: readonly ((scope: FastifyInstance) => void)[];
   data?: WorkbenchData;
 }
 
@@ -88,6 +90,7 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
       }
     });
     registerSessionScopedRoutes(scope, core, data, sessions);
+    for (const register of options.sessionRoutes ?? []) register(scope);
   });
 }
 
