@@ -134,6 +134,15 @@ const SIGNUP_SIGNALS: ReadonlySet<string> = new Set(['signup_burst', 'shared_sig
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
+/** A template's shape as `DetectionEngine.templateShape` gives it. */
+export interface TemplateShape {
+  name: string;
+  kind: 'prompt' | 'system';
+  tokens: number[];
+  /** Store `id_key` (decimal) of an exchange that fills it, or null. */
+  exampleKey: string | null;
+}
+
 /** Reference data the engine compares accounts with, read by the caller (the engine reads no files). */
 export interface DetectionReference {
   /** Public mail providers' domains (`loadPublicMailDomains()` in `src/config`): not linked on. */
@@ -267,6 +276,22 @@ export class DetectionEngine {
 
   templateStats(kind: 'prompt' | 'system', id: number): TemplateStats | undefined {
     return this.tracker.templates.get(id * 2 + (kind === 'system' ? 1 : 0));
+  }
+
+  /**
+   * A template by the name findings give it (`P12`, `S3`): its 16 shape positions (slots as
+   * `WILDCARD`, `PAD` past the end of short texts) and the store key of an exchange that fills it.
+   */
+  templateShape(name: string): TemplateShape | null {
+    const match = /^([PS])(\d+)$/.exec(name);
+    if (match === null) return null;
+    const kind = match[1] === 'S' ? 'system' : 'prompt';
+    const id = Number(match[2]);
+    const template = (kind === 'system' ? this.tracker.systemMiner : this.tracker.promptMiner).get(id);
+    if (template === undefined) return null;
+    const stats = this.templateStats(kind, id);
+    const exampleKey = stats === undefined ? null : ((BigInt(stats.exampleKeyHi >>> 0) << 32n) | BigInt(stats.exampleKeyLo >>> 0)).toString();
+    return { name, kind, tokens: [...template.tokens], exampleKey };
   }
 
   private clusterState(): ClusterState {

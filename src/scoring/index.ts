@@ -1,4 +1,5 @@
 export { createDetectionEngine, DetectionEngine, reflag, templateName } from './detection-engine.js';
+export type { TemplateShape } from './detection-engine.js';
 export { calibrate, parseThresholdChoice, resolveThreshold } from './calibration.js';
 export type { Calibration, ThresholdChoice } from './calibration.js';
 export type { AccountAssessment, ClusterAssessment, DetectionReference, PopulationAssessment } from './detection-engine.js';

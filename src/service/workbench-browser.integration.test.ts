@@ -119,6 +119,14 @@ describe.skipIf(browserMissing)('the analyst workbench in a browser', () => {
     await expect.poll(() => page.locator('table[aria-label="members"] tbody tr').count()).toBeGreaterThan(1);
     await page.waitForTimeout(500);
     await shoot(page, '2-cluster', 'workbench-cluster.png');
+    // The harness's frames, read from the stored text, each with what filled its slots.
+    const templates = page.locator('ul.templates > li');
+    expect(await templates.count()).toBeGreaterThan(0);
+    // A long frame keeps its first and last words; what varies is a slot (<*>) or its middle (…).
+    expect(await templates.first().locator('pre').innerText()).toMatch(/<\*>|…/);
+    expect(await page.locator('ul.fills li').count()).toBeGreaterThan(1);
+    await page.locator('ul.templates').scrollIntoViewIfNeeded();
+    await shoot(page, '2b-cluster-templates', 'workbench-templates.png');
 
     // From a member to the exchanges behind its strongest evidence item.
     const clusterPath = new URL(page.url()).pathname;

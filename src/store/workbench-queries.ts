@@ -214,6 +214,30 @@ export async function readTrafficTimeline(store: DuckDbStore, accountIds: readon
   return { capability, model };
 }
 
+/** Shape token values that are no word: a slot, and the padding past the end of a short text. */
+const SHAPE_WILDCARD = 0xffff;
+const SHAPE_PAD = 0;
+
+/**
+ * Stored texts (the last user message, or the system text) of these accounts' exchanges whose
+ * template shape agrees with `tokens` at every fixed position, newest first: the texts that
+ * fill a template's slots. Shape token i is bits 16·(i mod 4) of column `*_shape_(i div 4 + 1)`.
+ */
+export async function readTemplateTexts(store: DuckDbStore, kind: 'prompt' | 'system', tokens: readonly number[], accountIds: readonly string[], limit: number): Promise<string[]> {
+  const conditions: string[] = [];
+  tokens.forEach((token, i) => {
+    if (token !== SHAPE_WILDCARD && token !== SHAPE_PAD) conditions.push(`((${kind}_shape_${(i >> 2) + 1} >> ${16 * (i & 3)}) & 65535) = ${Math.trunc(token)}`);
+  });
+  if (conditions.length === 0 || accountIds.length === 0 || limit <= 0) return [];
+  const rows = await store.query<{ text: string }>(
+    `SELECT ${kind}_text AS text FROM exchanges
+     WHERE account_id IN ${IDS} AND ${kind}_text IS NOT NULL AND ${kind}_text <> '' AND ${conditions.join(' AND ')}
+     ORDER BY ts DESC LIMIT ${Math.trunc(limit)}`,
+    { ids: JSON.stringify(accountIds) },
+  );
+  return rows.map((row) => row.text);
+}
+
 export type TraitKind = 'ip' | 'subnet' | 'user_agent' | 'tls_fingerprint';
 
 export interface TraitUse {

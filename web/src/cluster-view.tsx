@@ -36,7 +36,7 @@ interface ClusterDetail {
   };
   score_explanation: string;
   evidence: Evidence[];
-  templates: { template_id: string; text: string | null; exchanges: number; accounts: number }[];
+  templates: { template_id: string; text: string | null; exchanges: number; accounts: number; fills: { value: string; count: number }[]; fills_sampled: number; fills_distinct: number }[];
   members: Member[];
   graph: { nodes: GraphNode[]; edges: GraphEdge[]; members_shown: number; members_total: number };
   timeline: { capability: TimelineRow[]; model: TimelineRow[] };
@@ -137,9 +137,25 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
               <li key={template.template_id}>
                 <strong>{template.template_id}</strong> · {template.exchanges.toLocaleString('en')} exchanges from {template.accounts} accounts
                 {template.text === null ? (
-                  <p className="hint">The live engine keeps each template's shape, not its text; the report from `analyze` shows the text with its slots.</p>
+                  <p className="hint">No stored text shows it (a store ingested with <code>--text none</code> keeps none): only its shape is known.</p>
                 ) : (
                   <pre>{template.text}</pre>
+                )}
+                {template.fills.length > 0 && (
+                  <details open={template.fills.length <= 4}>
+                    <summary>
+                      What fills its slots ({template.fills_distinct} distinct in the newest {template.fills_sampled} of its exchanges
+                      {template.fills_distinct > template.fills.length ? `; the commonest ${template.fills.length} shown` : ''})
+                    </summary>
+                    <ul className="fills" aria-label={`slot fills of ${template.template_id}`}>
+                      {template.fills.map((fill) => (
+                        <li key={fill.value}>
+                          <code>{fill.value}</code>
+                          {fill.count > 1 ? ` ×${fill.count}` : ''}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
                 )}
               </li>
             ))}

@@ -18,6 +18,7 @@ export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInpu
     applyLinks: (links) => engine.applyLinks(links),
     account: (accountId) => engine.account(accountId),
     clusters: () => engine.clusters(),
+    templateShapes: (names) => names.map((name) => engine.templateShape(name)),
     get accountCount() {
       return engine.accountCount;
     },

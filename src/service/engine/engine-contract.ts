@@ -1,6 +1,7 @@
 import type { Account } from '../../model/account.js';
 import type { AccountFinding, ClusterFinding, Evidence } from '../../model/findings.js';
-import type { PartnerSighting } from '../../scoring/index.js';
+import type { PartnerSighting, TemplateShape } from '../../scoring/index.js';
+export type { TemplateShape } from '../../scoring/index.js';
 import { EXCHANGE_COLUMNS, type ColumnKind, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
 
 /** Per account, what partners shared that it matches (`readPartnerSightings` in `src/intel`). */
@@ -40,6 +41,8 @@ export interface LiveEngine<Observation = unknown, Link = unknown, Links = unkno
   applyLinks(links: Links): Iterable<string>;
   /** The account in the findings shape (evidence, volume, capabilities), or null. */
   account(accountId: string): AccountFinding | null;
+  /** Templates by the names findings give them (`P12`): shape and an example exchange, null when unknown. */
+  templateShapes?(names: readonly string[]): (TemplateShape | null)[];
   /** The clusters as of the last relink, highest score first. */
   clusters(): readonly ClusterFinding[];
   /** Accounts the engine holds state for. */

@@ -1,7 +1,7 @@
 import type { Account } from '../../model/account.js';
 import type { AccountFinding, ClusterFinding } from '../../model/findings.js';
 import type { ColumnValue } from '../../store/exchange-columns.js';
-import type { AssessmentSink, AccountAssessment, LiveEngine, LiveEngineModule, PartnerSightings } from './engine-contract.js';
+import type { AssessmentSink, AccountAssessment, LiveEngine, LiveEngineModule, PartnerSightings, TemplateShape } from './engine-contract.js';
 import { decodeObservations } from './observation-codec.js';
 
 /**
@@ -29,6 +29,8 @@ export interface LiveScoring {
   idle(): Promise<void>;
   account(accountId: string): Promise<AccountFinding | null>;
   clusters(): Promise<readonly ClusterFinding[]>;
+  /** Templates by name (`P12`), as the engine holds them now; null for one it does not know. */
+  templateShapes(names: readonly string[]): Promise<(TemplateShape | null)[]>;
   /** Whether anything was observed since the last relink began. */
   readonly dirty: boolean;
   /** Observations queued and not yet applied. */
@@ -189,6 +191,7 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
     },
     account: (accountId) => inTurn(() => engine.account(accountId)),
     clusters: () => inTurn(() => engine.clusters()),
+    templateShapes: (names) => inTurn(() => engine.templateShapes?.(names) ?? names.map(() => null)),
     get dirty() {
       return dirty;
     },

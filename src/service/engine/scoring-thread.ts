@@ -59,6 +59,8 @@ function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngi
       return { result: engine.account(task.accountId) };
     case 'clusters':
       return { result: engine.clusters() };
+    case 'templateShapes':
+      return { result: engine.templateShapes?.(task.names) ?? task.names.map(() => null) };
     case 'name':
       return { result: engine.name };
   }

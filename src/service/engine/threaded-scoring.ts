@@ -4,7 +4,7 @@ import type { ColumnValue } from '../../store/exchange-columns.js';
 import { createWorkerPool } from '../../util/worker-pool.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Logger } from '../../util/log.js';
-import type { AssessmentSink, AccountAssessment, PartnerSightings } from './engine-contract.js';
+import type { AssessmentSink, AccountAssessment, PartnerSightings, TemplateShape } from './engine-contract.js';
 import { applyAssessments, type LiveScoring, type RunRelink } from './inline-scoring.js';
 
 /** What the main thread asks the scoring worker, one at a time. */
@@ -18,6 +18,7 @@ export type ScoringTask =
   | { op: 'applyLinks'; links: unknown }
   | { op: 'account'; accountId: string }
   | { op: 'clusters' }
+  | { op: 'templateShapes'; names: readonly string[] }
   | { op: 'name' };
 
 /** A committed batch's encoded observations, with the rows not stored (duplicates). */
@@ -161,6 +162,7 @@ export async function createWorkerScoring({
     },
     account: (accountId) => run({ op: 'account', accountId }) as Promise<AccountFinding | null>,
     clusters: () => run({ op: 'clusters' }) as Promise<ClusterFinding[]>,
+    templateShapes: (names) => run({ op: 'templateShapes', names }) as Promise<(TemplateShape | null)[]>,
     get dirty() {
       return dirty;
     },

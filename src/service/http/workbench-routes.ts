@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../store/audit-log.js';
 import type { LabelTarget } from '../../store/service-tables.js';
 import { verdictBodySchema } from './api-schemas.js';
-import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
+import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTemplateTexts, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
+import { templateFills } from './template-fills.js';
 import { contentFlagNames } from '../../features/index.js';
 import { NotFoundError, UsageError } from '../../util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../service-errors.js';
@@ -31,6 +32,8 @@ export interface WorkbenchOptions {
 const WORKBENCH_ROLES = new Set(['analyst', 'admin']);
 const GRAPH_MEMBER_LIMIT = 150;
 const TRAIT_LIMIT = 12;
+/** Stored texts read for each of a cluster's templates (the newest) to show what fills it. */
+const TEMPLATE_TEXTS = 40;
 
 /**
  * The analyst workbench's API: sign-in with a key exchanged for a session cookie, the triage
@@ -97,7 +100,12 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
 function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, data: WorkbenchData, sessions: SessionRegistry): void {
   // A cluster's members only change at a relink, so what the store says about their traffic is
   // kept per cluster and relink: an analyst going back and forth reads the store once.
-  const clusterTraffic = createRecentCache<{ facts: Map<string, AccountFacts>; traitUse: TraitUse[]; timeline: Awaited<ReturnType<typeof readTrafficTimeline>> }>(32);
+  const clusterTraffic = createRecentCache<{
+    facts: Map<string, AccountFacts>;
+    traitUse: TraitUse[];
+    timeline: Awaited<ReturnType<typeof readTrafficTimeline>>;
+    templateTexts: ({ tokens: number[]; texts: string[] } | null)[];
+  }>(32);
 
   app.get('/v1/workbench/session', { schema: { tags: ['analyst'], summary: 'who is signed in, and the CSRF token for writes' } }, async (request) => sessionView(core, request.workbenchSession!));
 
@@ -157,16 +165,27 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
     const graphMembers = scored.slice(0, GRAPH_MEMBER_LIMIT);
     const memberIds = graphMembers.map((member) => member.account_id);
     const indicators = cluster.indicators;
-    const { facts, traitUse, timeline } = await clusterTraffic.get(`${cluster.cluster_id}@${core.relink.status().lastFinishedAt}`, () => core.readStore(async (store) => ({
-      facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),
-      traitUse: await readTraitUse(store, memberIds, {
-        ip: indicators.ips.slice(0, TRAIT_LIMIT),
-        subnet: indicators.subnets.slice(0, TRAIT_LIMIT),
-        user_agent: indicators.user_agents.slice(0, TRAIT_LIMIT),
-        tls_fingerprint: indicators.tls_fingerprints.slice(0, TRAIT_LIMIT),
-      }),
-      timeline: await readTrafficTimeline(store, cluster.accounts),
-    })));
+    const shownTemplates = cluster.templates;
+    const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(`${cluster.cluster_id}@${core.relink.status().lastFinishedAt}`, async () => {
+      const shapes = await core.scoring.templateShapes(shownTemplates.map((template) => template.template_id));
+      return core.readStore(async (store) => {
+        const templateTexts: ({ tokens: number[]; texts: string[] } | null)[] = [];
+        for (const shape of shapes) {
+          templateTexts.push(shape === null ? null : { tokens: shape.tokens, texts: await readTemplateTexts(store, shape.kind, shape.tokens, cluster.accounts, TEMPLATE_TEXTS) });
+        }
+        return {
+          facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),
+          traitUse: await readTraitUse(store, memberIds, {
+            ip: indicators.ips.slice(0, TRAIT_LIMIT),
+            subnet: indicators.subnets.slice(0, TRAIT_LIMIT),
+            user_agent: indicators.user_agents.slice(0, TRAIT_LIMIT),
+            tls_fingerprint: indicators.tls_fingerprints.slice(0, TRAIT_LIMIT),
+          }),
+          timeline: await readTrafficTimeline(store, cluster.accounts),
+          templateTexts,
+        };
+      });
+    });
     const verdict = core.book.verdictFor('cluster', cluster.cluster_id);
     return {
       cluster: {
@@ -186,7 +205,12 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
       },
       score_explanation: SCORE_EXPLANATION,
       evidence: cluster.evidence.map(evidenceView),
-      templates: cluster.templates,
+      templates: cluster.templates.map((template, position) => {
+        const stored = templateTexts[position];
+        if (stored === undefined || stored === null) return { ...template, fills: [], fills_sampled: 0, fills_distinct: 0 };
+        const { text, fills, sampled, distinct } = templateFills(stored.tokens, stored.texts);
+        return { ...template, text: template.text ?? text, fills, fills_sampled: sampled, fills_distinct: distinct };
+      }),
       members: scored.map((member) => ({ ...member, tier: facts.get(member.account_id)?.tier ?? null, payment_fingerprint: facts.get(member.account_id)?.paymentFingerprint ?? null })),
       graph: { ...clusterGraph(graphMembers, traitUse, facts), members_shown: graphMembers.length, members_total: scored.length },
       timeline: { capability: namedCapabilityRows(timeline.capability), model: namedRows(timeline.model) },
