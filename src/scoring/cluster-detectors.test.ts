@@ -15,6 +15,18 @@ function run(signal: string, input: ClusterDetectorInput): DetectorResult {
 
 const weight = (signal: string, input: ClusterDetectorInput) => run(signal, input).evidence.reduce((sum, item) => sum + item.weight, 0);
 
+/** Expert system prompts of the kind a harness rotates: rare, and nothing alike. */
+const EXPERT_PERSONAS = [
+  'You are a meticulous mathematics professor. Derive every result from first principles and show all intermediate algebra before the final answer.',
+  'Act as a senior software architect reviewing designs; list trade-offs, failure modes and a recommended plan with concrete steps.',
+  'You are an expert grader. Compare candidate answers against the reference and justify a numeric score for each criterion.',
+  'Respond as a patient physics tutor who explains the intuition first, then the formal derivation, then a worked numeric example.',
+  'You are a legal analyst. Identify the governing rules, apply them to the facts in order, and state the likely outcome with caveats.',
+  'Behave like a careful chemist: balance each equation, track units through every step and flag any unsafe procedure you notice.',
+  'Take the role of a statistics consultant who states the model, checks its assumptions and reports effect sizes with intervals.',
+  'Imagine you are a historian of science; place each idea in its period, name the sources and separate evidence from legend.',
+];
+
 /** Ordinary customers: their own card, home IP and client. */
 const bystanders = members('person', 40, () => ({}));
 
@@ -54,13 +66,7 @@ describe('cluster detectors', () => {
   });
 
   it('rotated_system_prompts: a set of rare system prompts rotated across many accounts, not one app prompt', () => {
-    const systems = [
-      'You are a meticulous mathematics professor. Derive every result from first principles and show all intermediate algebra before the final answer.',
-      'Act as a senior software architect reviewing designs; list trade-offs, failure modes and a recommended plan with concrete steps.',
-      'You are an expert grader. Compare candidate answers against the reference and justify a numeric score for each criterion.',
-      'Respond as a patient physics tutor who explains the intuition first, then the formal derivation, then a worked numeric example.',
-      'You are a legal analyst. Identify the governing rules, apply them to the facts in order, and state the likely outcome with caveats.',
-    ];
+    const systems = EXPERT_PERSONAS.slice(0, 5);
     const rotation = clusterFixture(members('op', 10, () => ({ systems })), bystanders).input;
     expect(weight('rotated_system_prompts', rotation)).toBeGreaterThan(2);
     const app = ['You are HelpBot, the friendly assistant of the Acme online store. Answer shoppers politely and briefly.'];
@@ -85,16 +91,7 @@ describe('cluster detectors', () => {
   });
 
   it('rotated_system_prompts: a script that keeps a favourite prompt per account and rotates the rest is a full rotation', () => {
-    const systems = [
-      'You are a meticulous mathematics professor. Derive every result from first principles and show all intermediate algebra before the final answer.',
-      'Act as a senior software architect reviewing designs; list trade-offs, failure modes and a recommended plan with concrete steps.',
-      'You are an expert grader. Compare candidate answers against the reference and justify a numeric score for each criterion.',
-      'Respond as a patient physics tutor who explains the intuition first, then the formal derivation, then a worked numeric example.',
-      'You are a legal analyst. Identify the governing rules, apply them to the facts in order, and state the likely outcome with caveats.',
-      'Behave like a careful chemist: balance each equation, track units through every step and flag any unsafe procedure you notice.',
-      'Take the role of a statistics consultant who states the model, checks its assumptions and reports effect sizes with intervals.',
-      'Imagine you are a historian of science; place each idea in its period, name the sources and separate evidence from legend.',
-    ];
+    const systems = EXPERT_PERSONAS;
     // Each account: its favourite in eight requests of eleven, three others once each (about two
     // fifths of the spread a random pick per request gives, far from one prompt per account).
     const favourites = clusterFixture(
