@@ -119,7 +119,7 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
  * shows any of these, an account created from one of its members' sign-up addresses (one that
  * few accounts outside the cluster signed up from) is the operator's too, however little it
  * has sent: a spare account made on the operator's machine. Without them, a shared sign-up
- * address is a campus or an office, and context. Shared context (a campus, an office, a sign-up day) and
+ * address is a campus or an office. Shared context (a campus, an office, a sign-up day) and
  * shared prompt templates (an assignment, a published benchmark format) say only that it sits
  * beside the others.
  */
@@ -172,8 +172,10 @@ export class DetectionEngine {
     for (const id of ids) this.tracker.accountIndexOf(id);
   }
 
-  /** Partner indicators each account matched, by account id: evidence for the next assessment, never a flag alone. */
-  /** Replaces what partners shared that matches accounts here; returns the accounts whose sightings changed. */
+  /**
+   * Partner indicators each account matched, by account id (replacing the last): evidence for
+   * the next assessment, never a flag alone. Returns the accounts whose sightings changed.
+   */
   setPartnerSightings(sightings: ReadonlyMap<string, readonly PartnerSighting[]>): string[] {
     const before = this.partnerSightings;
     const changed = new Set<string>();
