@@ -23,6 +23,6 @@ export { createLshIndex } from './lsh-index.js';
 export type { LshIndex } from './lsh-index.js';
 export { createTemplateMiner, lengthGroupOf, renderTemplate } from './template-miner.js';
 export type { MinedTemplate, TemplateMiner, TemplateMinerOptions } from './template-miner.js';
-export { packShape, shapeOfScan, unpackShape, SHAPE_POSITIONS, SHAPE_WORDS, WILDCARD } from './template-shape.js';
+export { packShape, shapeOfScan, unpackShape, PAD, SHAPE_HEAD, SHAPE_POSITIONS, SHAPE_TAIL, SHAPE_WORDS, WILDCARD } from './template-shape.js';
 export { reasoningEffortCode, REASONING_EFFORTS } from './exchange-record.js';
 export type { ExchangeRecord } from './exchange-record.js';

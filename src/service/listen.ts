@@ -19,3 +19,19 @@ export async function listenOrRelease(app: FastifyInstance, { host, port }: { ho
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
 }
+
+/**
+ * Stops accepting connections and waits for the requests in flight, closing each keep-alive
+ * connection as soon as it turns idle (rather than waiting out its timeout) and every connection
+ * once `timeoutMs` has passed.
+ */
+export async function closeAcceptedRequests(app: FastifyInstance, timeoutMs: number): Promise<void> {
+  const sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweeper);
+    clearTimeout(deadline);
+  }
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import type { Logger } from '../util/log.js';
 import { createServiceApp, type ServiceRoutes } from './http/http-app.js';
-import { listenOrRelease } from './listen.js';
+import { closeAcceptedRequests, listenOrRelease } from './listen.js';
 import type { ServiceConfig } from './service-config.js';
 import { createServiceCore, type ServiceCore, type ServiceCoreOptions } from './service-core.js';
 
@@ -65,16 +65,7 @@ export async function startLiveService(config: ServiceConfig, logger: Logger, { 
     close() {
       closing ??= (async () => {
         logger.info('shutting down: no new connections; finishing accepted batches');
-        // Keep-alive connections that were busy when the close began turn idle only once their
-        // request is answered; close them then, rather than waiting out the keep-alive timeout.
-        const sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
-        const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
-        try {
-          await app.close();
-        } finally {
-          clearInterval(sweeper);
-          clearTimeout(deadline);
-        }
+        await closeAcceptedRequests(app, config.shutdownTimeoutMs);
         await core.close();
       })();
       return closing;

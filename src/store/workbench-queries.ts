@@ -214,20 +214,19 @@ export async function readTrafficTimeline(store: DuckDbStore, accountIds: readon
   return { capability, model };
 }
 
-/** Shape token values that are no word: a slot, and the padding past the end of a short text. */
-const SHAPE_WILDCARD = 0xffff;
-const SHAPE_PAD = 0;
-
 /**
  * Stored texts (the last user message, or the system text) of these accounts' exchanges whose
- * template shape agrees with `tokens` at every fixed position, newest first: the texts that
- * fill a template's slots. Shape token i is bits 16·(i mod 4) of column `*_shape_(i div 4 + 1)`.
+ * template shape holds `token` at each `position` given, newest first: the texts that fill a
+ * template's slots. Shape token i is bits 16·(i mod 4) of column `*_shape_(i div 4 + 1)`.
  */
-export async function readTemplateTexts(store: DuckDbStore, kind: 'prompt' | 'system', tokens: readonly number[], accountIds: readonly string[], limit: number): Promise<string[]> {
-  const conditions: string[] = [];
-  tokens.forEach((token, i) => {
-    if (token !== SHAPE_WILDCARD && token !== SHAPE_PAD) conditions.push(`((${kind}_shape_${(i >> 2) + 1} >> ${16 * (i & 3)}) & 65535) = ${Math.trunc(token)}`);
-  });
+export async function readTemplateTexts(
+  store: DuckDbStore,
+  kind: 'prompt' | 'system',
+  fixed: readonly { position: number; token: number }[],
+  accountIds: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  const conditions = fixed.map(({ position, token }) => `((${kind}_shape_${(position >> 2) + 1} >> ${16 * (position & 3)}) & 65535) = ${Math.trunc(token)}`);
   if (conditions.length === 0 || accountIds.length === 0 || limit <= 0) return [];
   const rows = await store.query<{ text: string }>(
     `SELECT ${kind}_text AS text FROM exchanges

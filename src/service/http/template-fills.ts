@@ -1,4 +1,4 @@
-import { displayTokens, renderTemplate, SHAPE_POSITIONS, WILDCARD } from '../../features/index.js';
+import { displayTokens, PAD, renderTemplate, SHAPE_HEAD, SHAPE_POSITIONS, SHAPE_TAIL, WILDCARD } from '../../features/index.js';
 
 export interface TemplateFills {
   /** The template with its slots as `<*>`, read from the first text; null without texts. */
@@ -10,8 +10,10 @@ export interface TemplateFills {
   distinct: number;
 }
 
-/** Words of the shape's head (and of its tail): positions 0-7 are a text's first words, 8-15 its last. */
-const HEAD = SHAPE_POSITIONS / 2;
+/** The positions of a template's shape that hold a word (not a slot, not the padding of a short text). */
+export function fixedPositions(tokens: readonly number[]): { position: number; token: number }[] {
+  return tokens.flatMap((token, position) => (token === WILDCARD || token === PAD ? [] : [{ position, token }]));
+}
 
 /**
  * What varies between the texts that fill a template: of each text, its words from the
@@ -39,14 +41,14 @@ function fillOf(tokens: readonly number[], words: readonly string[], maxChars: n
   let last = -1;
   for (let i = 0; i < SHAPE_POSITIONS; i++) {
     if (tokens[i] !== WILDCARD) continue;
-    const at = long && i >= HEAD ? n - SHAPE_POSITIONS + i : i;
+    const at = long && i >= SHAPE_HEAD ? n - SHAPE_POSITIONS + i : i;
     if (at >= n) continue;
     first = first === -1 ? at : Math.min(first, at);
     last = Math.max(last, at);
   }
   if (long) {
-    first = first === -1 ? HEAD : Math.min(first, HEAD);
-    last = Math.max(last, n - HEAD - 1);
+    first = first === -1 ? SHAPE_HEAD : Math.min(first, SHAPE_HEAD);
+    last = Math.max(last, n - SHAPE_TAIL - 1);
   }
   if (first === -1) return '';
   const fill = words.slice(first, last + 1).join(' ');

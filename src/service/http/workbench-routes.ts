@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../store/audit-log.js';
 import type { LabelTarget } from '../../store/service-tables.js';
 import { verdictBodySchema } from './api-schemas.js';
 import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTemplateTexts, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
-import { templateFills } from './template-fills.js';
+import { fixedPositions, templateFills } from './template-fills.js';
 import { contentFlagNames } from '../../features/index.js';
 import { NotFoundError, UsageError } from '../../util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../service-errors.js';
@@ -171,7 +171,7 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
       return core.readStore(async (store) => {
         const templateTexts: ({ tokens: number[]; texts: string[] } | null)[] = [];
         for (const shape of shapes) {
-          templateTexts.push(shape === null ? null : { tokens: shape.tokens, texts: await readTemplateTexts(store, shape.kind, shape.tokens, cluster.accounts, TEMPLATE_TEXTS) });
+          templateTexts.push(shape === null ? null : { tokens: shape.tokens, texts: await readTemplateTexts(store, shape.kind, fixedPositions(shape.tokens), cluster.accounts, TEMPLATE_TEXTS) });
         }
         return {
           facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),

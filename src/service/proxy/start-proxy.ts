@@ -9,7 +9,7 @@ import { createCallerIdentifier } from './caller-identity.js';
 import { createExchangeRecorder, type ExchangeRecorder, type RecordSink } from './exchange-recorder.js';
 import { createProxyApp } from './proxy-app.js';
 import type { ProxyConfig } from './proxy-config.js';
-import { listenOrRelease } from '../listen.js';
+import { closeAcceptedRequests, listenOrRelease } from '../listen.js';
 
 export interface LiveProxy {
   readonly url: string;
@@ -67,12 +67,7 @@ export async function startProxy(options: StartProxyOptions): Promise<LiveProxy>
     recorder,
     close() {
       closing ??= (async () => {
-        const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
-        try {
-          await app.close();
-        } finally {
-          clearTimeout(deadline);
-        }
+        await closeAcceptedRequests(app, config.shutdownTimeoutMs);
         await recorder.close(config.shutdownTimeoutMs);
         await core.close();
       })();
