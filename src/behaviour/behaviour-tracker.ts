@@ -109,6 +109,7 @@ export class BehaviourTracker {
   private readonly maxHours: number | undefined;
   private readonly publicMailDomains: ReadonlySet<string>;
   private readonly shape = new Uint16Array(SHAPE_POSITIONS);
+  private changes = 0;
   private readonly observed: ObservedExchange = {
     ts: 0,
     model: -1,
@@ -148,10 +149,19 @@ export class BehaviourTracker {
     >;
   }
 
+  /**
+   * Grows with every change to what the tracker holds: a summary of the population made at one
+   * revision still holds while the revision is the same.
+   */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** The account's index, creating its accumulator on first sight. */
   accountIndexOf(id: string): number {
     let index = this.accountIds.get(id);
     if (index === undefined) {
+      this.changes++;
       index = this.accounts.length;
       this.accountIds.set(id, index);
       this.accounts.push(new AccountState(index, id, this.maxHours));
@@ -167,6 +177,7 @@ export class BehaviourTracker {
   modelIndexOf(name: string): number {
     let index = this.modelIds.get(name);
     if (index === undefined) {
+      this.changes++;
       index = this.models.length;
       this.modelIds.set(name, index);
       this.models.push({ name, firstSeen: Infinity, exchanges: 0 });
@@ -181,11 +192,13 @@ export class BehaviourTracker {
    */
   primeModel(name: string, firstSeen: number): void {
     const model = this.models[this.modelIndexOf(name)]!;
+    this.changes++;
     model.firstSeen = Math.min(model.firstSeen, firstSeen);
   }
 
   setAccountInfo(account: Account): void {
     const state = this.accounts[this.accountIndexOf(account.accountId)]!;
+    this.changes++;
     state.info = {
       orgId: account.orgId,
       createdAt: account.createdAt,
@@ -202,6 +215,7 @@ export class BehaviourTracker {
 
   /** Records `count` exchanges of an account from one infrastructure value. */
   observeIndicator(kind: ExchangeIndicator, accountIndex: number, value: string, count = 1): void {
+    this.changes++;
     const dictionary = this.dictionaries[kind];
     let id = dictionary.ids.get(value);
     if (id === undefined) {
@@ -242,6 +256,7 @@ export class BehaviourTracker {
 
   /** Folds a batch of exchanges (in time order) into the accumulators. */
   observeBatch(batch: ExchangeBatch): void {
+    this.changes++;
     const x = this.observed;
     const shape = this.shape;
     for (let i = 0; i < batch.length; i++) {

@@ -194,4 +194,27 @@ describe('detection engine: bystanders', () => {
     const apart = run(null);
     for (const account of spares) expect(apart.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
   });
+
+  it('summarises the population once per relink, and again as soon as the tracker changes', () => {
+    const population = syntheticPopulation({ seed: 4 });
+    const records = population.exchanges.map(toRecord);
+    const half = Math.floor(records.length / 2);
+    const engine = createDetectionEngine();
+    engine.setAccountInfo(population.accounts);
+    engine.observe(records.slice(0, half));
+    engine.relink();
+    const revision = engine.tracker.revision;
+    expect(JSON.stringify(engine.assess())).toBe(JSON.stringify(engine.assess()));
+    // Fed past the engine, straight into its tracker: the summaries of the first half must not be reused.
+    engine.tracker.observeRecords(records.slice(half));
+    expect(engine.tracker.revision).toBeGreaterThan(revision);
+    engine.relink();
+    const fresh = createDetectionEngine();
+    fresh.setAccountInfo(population.accounts);
+    fresh.observe(records);
+    fresh.relink();
+    const exchangesSeen = (assessment: ReturnType<typeof engine.assess>) => assessment.summaries.map((summary) => summary.exchanges);
+    expect(exchangesSeen(engine.assess())).toEqual(exchangesSeen(fresh.assess()));
+    expect(engine.assess().accounts.map((account) => account.score)).toEqual(fresh.assess().accounts.map((account) => account.score));
+  });
 });

@@ -97,7 +97,16 @@ interface OwnAssessment {
   logOdds: number;
 }
 
+interface PopulationSummaries {
+  /** The tracker's revision they were made at. */
+  revision: number;
+  context: PopulationContext;
+  summaries: AccountSummary[];
+}
+
 interface ClusterState {
+  /** The tracker's revision it was made at: while it holds, `own` and `summaries` are current. */
+  revision: number;
   context: PopulationContext;
   clusters: ClusterAssessment[];
   byIndex: Map<number, ClusterAssessment>;
@@ -155,6 +164,12 @@ export class DetectionEngine {
   readonly config: DetectionConfig;
   private links: LinkResult | null = null;
   private clusterCache: ClusterState | null = null;
+  /**
+   * The population's summaries at one tracker revision: a relink summarises every account for
+   * linking and the assessment right after it needs the same, so they are made once. Dropped as
+   * soon as traffic is observed, so a live engine does not keep a second set while it relinks.
+   */
+  private summaryCache: PopulationSummaries | null = null;
   private readonly holdersCache = new Map<string, Map<string, number>>();
   private partnerSightings: ReadonlyMap<string, readonly PartnerSighting[]> = new Map();
 
@@ -193,12 +208,14 @@ export class DetectionEngine {
 
   /** Live path: records as committed to the store. Returns the ids of the accounts touched. */
   observe(records: readonly ExchangeRecord[]): Set<string> {
+    this.summaryCache = null;
     const touched = this.tracker.observeRecords(records);
     return new Set([...touched].map((index) => this.tracker.accounts[index]!.id));
   }
 
   /** Batch path: a time-ordered batch of columns, infrastructure fed separately. */
   observeBatch(batch: ExchangeBatch): void {
+    this.summaryCache = null;
     this.tracker.observeBatch(batch);
   }
 
@@ -207,9 +224,17 @@ export class DetectionEngine {
   }
 
   linkInput(): LinkInput {
+    return buildLinkInput(this.tracker, this.config.linking, this.populationSummaries());
+  }
+
+  private populationSummaries(): PopulationSummaries {
+    const revision = this.tracker.revision;
+    if (this.summaryCache?.revision === revision) return this.summaryCache;
+    this.summaryCache = null;
     const context = summarizePopulation(this.tracker, this.populationOptions());
     const summaries = this.tracker.accounts.map((state) => summarizeAccount(state, context));
-    return buildLinkInput(this.tracker, this.config.linking, { context, summaries });
+    this.summaryCache = { revision, context, summaries };
+    return this.summaryCache;
   }
 
   private populationOptions(): PopulationOptions {
@@ -250,7 +275,7 @@ export class DetectionEngine {
     const state = this.tracker.account(accountId);
     if (state === undefined || state.exchanges === 0) return null;
     const cache = this.clusterState();
-    const own = this.ownAssessment(state.index, summarizeAccount(state, cache.context), cache.context, []);
+    const own = cache.revision === this.tracker.revision ? cache.own[state.index]! : this.ownAssessment(state.index, summarizeAccount(state, cache.context), cache.context, []);
     return this.finalAssessment(state.index, own, cache);
   }
 
@@ -259,7 +284,9 @@ export class DetectionEngine {
     const state = this.tracker.account(accountId);
     if (state === undefined || state.exchanges === 0) return null;
     const assessment = this.scoreAccount(accountId)!;
-    return buildAccountFinding(state, assessment, summarizeAccount(state, this.clusterState().context), this.config);
+    const cache = this.clusterState();
+    const summary = cache.revision === this.tracker.revision ? cache.summaries[state.index]! : summarizeAccount(state, cache.context);
+    return buildAccountFinding(state, assessment, summary, this.config);
   }
 
   /** Every cluster as of the last relink, highest score first. */
@@ -298,8 +325,7 @@ export class DetectionEngine {
 
   private clusterState(): ClusterState {
     if (this.clusterCache !== null) return this.clusterCache;
-    const context = summarizePopulation(this.tracker, this.populationOptions());
-    const summaries = this.tracker.accounts.map((state) => summarizeAccount(state, context));
+    const { revision, context, summaries } = this.populationSummaries();
     measureReferences(context, summaries, this.config.scoring.referenceMinExchanges);
     const errors: string[] = [];
     const own = this.tracker.accounts.map((state) => this.ownAssessment(state.index, summaries[state.index]!, context, errors));
@@ -318,7 +344,7 @@ export class DetectionEngine {
       });
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
     }
-    this.clusterCache = { context, clusters, summaries, own, memberOf, errors, byIndex: new Map(clusters.map((cluster) => [cluster.index, cluster])) };
+    this.clusterCache = { revision, context, clusters, summaries, own, memberOf, errors, byIndex: new Map(clusters.map((cluster) => [cluster.index, cluster])) };
     return this.clusterCache;
   }
 
