@@ -659,6 +659,13 @@ function loosePieces(
     for (const g of remaining) total += volume[g]!;
     let remainingSize = 0;
     for (const g of remaining) remainingSize += size[g]!;
+    // Each piece's links to the other remaining pieces: fixed until a group is taken out.
+    const cutOf = new Float64Array(k);
+    for (const t of remaining) {
+      let cutT = 0;
+      for (const g of remaining) if (g !== t) cutT += between[t]![g]!;
+      cutOf[t] = cutT;
+    }
     let best: { group: number[]; conductance: number } | null = null;
     for (const seed of remaining) {
       const group = [seed];
@@ -668,17 +675,14 @@ function loosePieces(
       let groupVolume = volume[seed]!;
       let groupSize = size[seed]!;
       // Cut to the remaining pieces: links to pieces already taken out no longer count.
-      let cut = 0;
-      for (const g of remaining) if (g !== seed) cut += between[seed]![g]!;
+      let cut = cutOf[seed]!;
       let conductance = cut / Math.max(1e-9, Math.min(groupVolume, total - groupVolume));
       for (;;) {
         let pick = -1;
         let pickConductance = conductance;
         for (const t of remaining) {
           if (inGroup.has(t) || toGroup[t]! === 0) continue;
-          let cutT = 0;
-          for (const g of remaining) if (g !== t) cutT += between[t]![g]!;
-          const nextCut = cut + cutT - 2 * toGroup[t]!;
+          const nextCut = cut + cutOf[t]! - 2 * toGroup[t]!;
           const nextVolume = groupVolume + volume[t]!;
           if (nextVolume * 2 > total) continue;
           const c = nextCut / Math.max(1e-9, Math.min(nextVolume, total - nextVolume));
@@ -688,9 +692,7 @@ function loosePieces(
           }
         }
         if (pick === -1) break;
-        let cutT = 0;
-        for (const g of remaining) if (g !== pick) cutT += between[pick]![g]!;
-        cut = cut + cutT - 2 * toGroup[pick]!;
+        cut = cut + cutOf[pick]! - 2 * toGroup[pick]!;
         groupVolume += volume[pick]!;
         groupSize += size[pick]!;
         conductance = pickConductance;
