@@ -2,8 +2,8 @@
 // starts `distillguard serve` from dist/ on that store (a copy is not made: the store gains a key
 // and the service tables), then measures
 //   1. the API: the queue (first call, which reads the per-account summary from the store, then
-//      warm pages, a filtered page and a search), the top cluster's view and an account's
-//      exchanges, each as the median of several calls;
+//      warm pages, a filtered page and searches by account id, IP and card), the top cluster's
+//      view and an account's exchanges, each as the median of several calls;
 //   2. the pages in Chromium: from navigation to the queue's rows on screen, and from a click on
 //      the top cluster to its member table, graph and charts drawn.
 // Options (environment): BENCH_REPEAT (10), DISTILLGUARD_CHROMIUM (/usr/bin/chromium).
@@ -70,7 +70,12 @@ try {
   show(`cluster view (${top.accounts} members, ${top.exchanges} exchanges)`, cluster);
   const member = cluster.body.members[0].account_id;
   show('account view', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}`));
-  show('account exchanges, page of 20', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20`));
+  const memberExchanges = await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20`);
+  show('account exchanges, page of 20', memberExchanges);
+  const ip = memberExchanges.body.exchanges.find((exchange) => exchange.client_ip !== null)?.client_ip;
+  if (ip !== undefined) show('queue search by IP (reads the traffic)', await median(`/v1/workbench/queue?kind=account&q=${encodeURIComponent(ip)}`));
+  const card = cluster.body.members.find((row) => row.payment_fingerprint !== null)?.payment_fingerprint;
+  if (card !== undefined) show('queue search by payment fingerprint', await median(`/v1/workbench/queue?kind=cluster&q=${encodeURIComponent(card)}`));
   show('account exchanges behind cot elicitation', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20&signal=cot_elicitation`));
 
   const browser = await chromium.launch({

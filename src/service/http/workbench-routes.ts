@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../store/audit-log.js';
 import type { LabelTarget } from '../../store/service-tables.js';
@@ -379,7 +380,9 @@ async function search(core: ServiceCore, index: QueueIndex, term: string): Promi
   const clusters = new Set<string>();
   if (index.clusterById.has(term)) clusters.add(term);
   if (index.accountById.has(term)) accounts.add(term);
-  const stored = await core.readStore(async (store) => [...(await accountsByIp(store, term)), ...(await accountsByPaymentFingerprint(store, term))]);
+  // Only an address is looked for in the traffic: that scan reads every stored exchange's IP,
+  // which a search for an account id or a card has no need of.
+  const stored = await core.readStore(async (store) => [...(isIP(term) !== 0 ? await accountsByIp(store, term) : []), ...(await accountsByPaymentFingerprint(store, term))]);
   for (const id of stored) accounts.add(id);
   for (const cluster of index.clusterById.values()) {
     const { ips, payment_fingerprints: payments, templates } = cluster.indicators;
