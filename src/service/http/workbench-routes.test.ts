@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validExchangeLine } from '../../ingest/test-support/exchange-lines.js';
 import { clusterFinding } from '../test-support/scripted-engine.js';
 import { createTestService, type TestService } from '../test-support/service-fixture.js';
+import type { WorkbenchData } from './workbench-data.js';
+import { registerWorkbenchRoutes } from './workbench-routes.js';
 
 const services: TestService[] = [];
 afterEach(async () => {
@@ -189,5 +192,33 @@ describe('workbench queue and views', () => {
       expect.objectContaining({ action: 'key_created', id: created.json().key_id, value: 'decide', actor: { key_id: expect.any(String), name: 'test admin' } }),
       expect.objectContaining({ action: 'key_revoked', id: created.json().key_id, previous: 'decide' }),
     ]);
+  });
+});
+
+describe('workbench start-up', () => {
+  it('builds the queue as soon as the service listens, before anyone asks for it', async () => {
+    const service = await createTestService();
+    services.push(service);
+    let builds = 0;
+    const data: WorkbenchData = {
+      queue: async () => {
+        builds++;
+        throw new Error('not needed here');
+      },
+      refresh: async () => {
+        throw new Error('not needed here');
+      },
+      facts: () => new Map(),
+      statusOf: () => 'new',
+    };
+    const app = Fastify();
+    await registerWorkbenchRoutes(app, service.core, { data });
+    expect(builds).toBe(0);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      await vi.waitFor(() => expect(builds).toBe(1));
+    } finally {
+      await app.close();
+    }
   });
 });

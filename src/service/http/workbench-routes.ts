@@ -47,6 +47,11 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
   const sessions = options.sessions ?? createSessionRegistry({ ttlMs });
   const data = options.data ?? createWorkbenchData(core);
   app.decorateRequest('workbenchSession', null);
+  // The queue's first build reads every stored exchange once (seconds on a store of millions):
+  // started when the service begins to listen, so the first analyst to sign in does not wait for it.
+  app.addHook('onListen', async () => {
+    void data.queue().catch((error: unknown) => core.logger.warn({ err: error }, 'the workbench queue could not be prepared at start-up; the first request builds it'));
+  });
 
   app.get('/v1/audit', { schema: { tags: ['admin'], summary: 'the audit log: verdicts, triage status and key changes, oldest first' }, config: { role: 'admin' } }, async () => ({
     entries: core.audit.entries().map(auditView),
