@@ -248,18 +248,34 @@ export interface TraitUse {
 
 const TRAIT_COLUMNS: Record<TraitKind, string> = { ip: 'client_ip', subnet: 'client_subnet', user_agent: 'user_agent', tls_fingerprint: 'tls_fingerprint' };
 
-/** How many exchanges each account sent with each of the given trait values. */
+/**
+ * How many exchanges each account sent with each of the given trait values, in one scan of the
+ * exchanges for all kinds (on a large store the scan is the cost, not the grouping).
+ */
 export async function readTraitUse(store: DuckDbStore, accountIds: readonly string[], traits: Partial<Record<TraitKind, readonly string[]>>): Promise<TraitUse[]> {
+  const asked = (Object.entries(traits) as [TraitKind, readonly string[]][]).filter(([, values]) => values.length > 0);
+  if (asked.length === 0 || accountIds.length === 0) return [];
+  const matches = asked.map(([kind], i) => `${TRAIT_COLUMNS[kind]} IN (SELECT unnest(CAST(json($values${i}) AS VARCHAR[])))`);
+  // A row matched through one kind's value is grouped under every kind: each grouping set keeps
+  // only the values asked for of its own kind.
+  const kept = asked.map(([kind], i) => `(grouping(${TRAIT_COLUMNS[kind]}) = 1 OR ${matches[i]})`);
+  const sets = asked.map(([kind]) => `(account_id, ${TRAIT_COLUMNS[kind]})`);
+  const params: Record<string, string> = { ids: JSON.stringify(accountIds) };
+  asked.forEach(([, values], i) => (params[`values${i}`] = JSON.stringify(values)));
+  const rows = await store.query<Record<string, unknown>>(
+    `SELECT account_id, ${asked.map(([kind]) => TRAIT_COLUMNS[kind]).join(', ')}, ${asked.map(([kind]) => `grouping(${TRAIT_COLUMNS[kind]}) AS g_${kind}`).join(', ')}, count(*) AS exchanges
+     FROM exchanges WHERE account_id IN ${IDS} AND (${matches.join(' OR ')})
+     GROUP BY GROUPING SETS (${sets.join(', ')}) HAVING ${kept.join(' AND ')}`,
+    params,
+  );
   const uses: TraitUse[] = [];
-  for (const [kind, values] of Object.entries(traits) as [TraitKind, readonly string[]][]) {
-    if (values.length === 0) continue;
-    const column = TRAIT_COLUMNS[kind];
-    const rows = await store.query<Record<string, unknown>>(
-      `SELECT account_id, ${column} AS value, count(*) AS exchanges FROM exchanges
-       WHERE account_id IN ${IDS} AND ${column} IN (SELECT unnest(CAST(json($values) AS VARCHAR[]))) GROUP BY 1, 2`,
-      { ids: JSON.stringify(accountIds), values: JSON.stringify(values) },
-    );
-    for (const row of rows) uses.push({ accountId: String(row.account_id), kind, value: String(row.value), exchanges: Number(row.exchanges) });
+  for (const row of rows) {
+    // Each row is of one grouping set: the kind whose column is grouped (grouping() = 0).
+    const kind = asked.find(([candidate]) => Number(row[`g_${candidate}`]) === 0)?.[0];
+    if (kind === undefined) continue;
+    const value = row[TRAIT_COLUMNS[kind]];
+    if (value === null || value === undefined) continue;
+    uses.push({ accountId: String(row.account_id), kind, value: String(value), exchanges: Number(row.exchanges) });
   }
   return uses;
 }

@@ -5,6 +5,7 @@ import { clusterFinding } from '../test-support/scripted-engine.js';
 import { createTestService, type TestService } from '../test-support/service-fixture.js';
 import type { WorkbenchData } from './workbench-data.js';
 import { registerWorkbenchRoutes } from './workbench-routes.js';
+import { readTraitUse } from '../../store/workbench-queries.js';
 
 const services: TestService[] = [];
 afterEach(async () => {
@@ -19,7 +20,8 @@ async function start(): Promise<TestService> {
   service.script.scores.set('acct_m2', { score: 0.7, flagged: true, clusterId: 'c1', evidence: [] });
   service.script.scores.set('acct_b', { score: 0.05, flagged: false, clusterId: null, evidence: [] });
   const cluster = clusterFinding('c1', ['acct_m1', 'acct_m2'], 0.8, true);
-  cluster.indicators.ips = ['198.51.100.9'];
+  cluster.indicators.ips = ['198.51.100.9', '192.0.2.200'];
+  cluster.indicators.user_agents = ['anthropic-python/0.39.0'];
   cluster.templates = [{ template_id: 'T7', text: 'Solve <*> step by step', exchanges: 6, accounts: 2 }];
   service.script.clusters = [cluster, clusterFinding('c2', ['acct_b'], 0.1, false)];
   const batch = [
@@ -124,6 +126,10 @@ describe('workbench queue and views', () => {
     expect(view.cluster).toMatchObject({ cluster_id: 'c1', flagged: true, why: expect.stringMatching(/^flagged: score 0.80 ≥/) });
     expect(view.members.map((member: { account_id: string }) => member.account_id)).toEqual(['acct_m1', 'acct_m2']);
     expect(view.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m1', target: 'ip:198.51.100.9', explanation: 'acct_m1 sent 3 exchanges from IP 198.51.100.9' }));
+    // Counted per kind from one scan: the client's count is its own, and an IP nobody used links nobody.
+    expect(view.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m2', target: 'user_agent:anthropic-python/0.39.0', explanation: 'acct_m2 sent 3 exchanges from user agent anthropic-python/0.39.0' }));
+    expect(view.graph.edges.filter((edge: { target: string }) => edge.target === 'ip:192.0.2.200')).toEqual([]);
+    expect(view.graph.edges.filter((edge: { kind: string }) => edge.kind === 'ip' || edge.kind === 'user_agent').map((edge: { exchanges: number }) => edge.exchanges)).toEqual([3, 3, 3, 3]);
     expect(view.score_explanation).toMatch(/log-odds.*do not simply add up/);
     expect(view.timeline.capability.length).toBeGreaterThan(0);
     const unflagged = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c2', headers: { cookie } })).json();
@@ -220,5 +226,23 @@ describe('workbench start-up', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('workbench trait links', () => {
+  it('counts each kind of trait only over the values asked for, from one scan', async () => {
+    const service = await start();
+    // One more exchange each from an address nobody asked about, sent with the client asked about.
+    const extra = ['acct_m1', 'acct_m2'].map((accountId) => validExchangeLine({ id: `${accountId}-elsewhere`, accountId, clientIp: '203.0.113.50' }));
+    const posted = await service.app.inject({ method: 'POST', url: '/v1/exchanges', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: extra.join('\n') });
+    expect(posted.statusCode).toBe(202);
+    const uses = await service.core.readStore((store) => readTraitUse(store, ['acct_m1', 'acct_m2'], { ip: ['198.51.100.9'], user_agent: ['anthropic-python/0.39.0'], subnet: [] }));
+    const sorted = uses.map((use) => `${use.accountId} ${use.kind} ${use.value} ${use.exchanges}`).sort();
+    expect(sorted).toEqual([
+      'acct_m1 ip 198.51.100.9 3',
+      'acct_m1 user_agent anthropic-python/0.39.0 4',
+      'acct_m2 ip 198.51.100.9 3',
+      'acct_m2 user_agent anthropic-python/0.39.0 4',
+    ]);
   });
 });
