@@ -230,6 +230,7 @@ export class DetectionEngine {
   private populationSummaries(): PopulationSummaries {
     const revision = this.tracker.revision;
     if (this.summaryCache?.revision === revision) return this.summaryCache;
+    // Let the stale set go before the new one is made, so the two are never held at once.
     this.summaryCache = null;
     const context = summarizePopulation(this.tracker, this.populationOptions());
     const summaries = this.tracker.accounts.map((state) => summarizeAccount(state, context));

@@ -268,16 +268,12 @@ export async function readTraitUse(store: DuckDbStore, accountIds: readonly stri
      GROUP BY GROUPING SETS (${sets.join(', ')}) HAVING ${kept.join(' AND ')}`,
     params,
   );
-  const uses: TraitUse[] = [];
-  for (const row of rows) {
-    // Each row is of one grouping set: the kind whose column is grouped (grouping() = 0).
-    const kind = asked.find(([candidate]) => Number(row[`g_${candidate}`]) === 0)?.[0];
-    if (kind === undefined) continue;
-    const value = row[TRAIT_COLUMNS[kind]];
-    if (value === null || value === undefined) continue;
-    uses.push({ accountId: String(row.account_id), kind, value: String(value), exchanges: Number(row.exchanges) });
-  }
-  return uses;
+  return rows.map((row) => {
+    // Each row is of one grouping set: the kind whose column is grouped (grouping() = 0); the
+    // HAVING clause has kept only values asked for, so none is null.
+    const [kind] = asked.find(([candidate]) => Number(row[`g_${candidate}`]) === 0)!;
+    return { accountId: String(row.account_id), kind, value: String(row[TRAIT_COLUMNS[kind]]), exchanges: Number(row.exchanges) };
+  });
 }
 
 function nullableString(value: unknown): string | null {
