@@ -4,7 +4,11 @@
 // world says little about users' traffic; the worst world is what this reports first.
 //
 //   node scripts/eval-robustness.mjs [--worlds 20] [--seeds 101-120] [--scenario randomized|NAME|FILE]
-//                                    [--scale S] [--config FILE] [--peer] [--out DIR] [--keep] [--json FILE]
+//                                    [--scale S] [--config FILE] [--peer] [--out DIR] [--keep] [--reuse] [--json FILE]
+//
+// --keep leaves each world's traffic and store in --out; --reuse then analyses the stores kept
+// there again instead of simulating and ingesting (to compare detection configs or builds on the
+// very same worlds; a world with no kept store is simulated as usual).
 //
 // Seeds 1-99 are the ones detection work may look at while developing; 101 and up are held out
 // and reported (docs/detection.md says which figures came from which).
@@ -24,6 +28,7 @@ const { values: flags } = parseArgs({
     peer: { type: 'boolean', default: false },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -63,23 +68,27 @@ async function cli(args, what) {
 /** One world: simulate, ingest, analyse, evaluate. */
 async function runWorld(seed) {
   const dir = join(work, `world-${seed}`);
-  rmSync(dir, { recursive: true, force: true });
   const traffic = join(dir, 'traffic');
-  const simulate =
-    flags.scenario === 'randomized'
-      ? ['simulate', '--randomize', '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress']
-      : ['simulate', '--scenario', flags.scenario, '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress'];
-  const started = performance.now();
-  await cli(simulate, `world ${seed}`);
   const db = join(dir, 'store.duckdb');
-  await cli(['ingest', join(traffic, 'exchanges.jsonl.gz'), '--accounts', join(traffic, 'accounts.jsonl'), '--db', db, '--no-progress', '--text', 'none'], `world ${seed}`);
+  const started = performance.now();
+  if (!(flags.reuse && existsSync(db) && existsSync(join(traffic, 'labels.jsonl')))) await simulateAndIngest(seed, dir, traffic, db);
   const findings = join(dir, 'findings.json');
   const analyze = ['analyze', '--db', db, '--json', findings, '--no-progress'];
   if (flags.config) analyze.push('--config', flags.config);
   await cli(analyze, `world ${seed}`);
   const evaluation = JSON.parse((await cli(['eval', '--findings', findings, '--labels', join(traffic, 'labels.jsonl'), '--json'], `world ${seed}`)).stdout);
-  if (!flags.keep) rmSync(dir, { recursive: true, force: true });
+  if (!flags.keep && !flags.reuse) rmSync(dir, { recursive: true, force: true });
   return { seed, seconds: (performance.now() - started) / 1000, evaluation };
+}
+
+async function simulateAndIngest(seed, dir, traffic, db) {
+  rmSync(dir, { recursive: true, force: true });
+  const simulate =
+    flags.scenario === 'randomized'
+      ? ['simulate', '--randomize', '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress']
+      : ['simulate', '--scenario', flags.scenario, '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress'];
+  await cli(simulate, `world ${seed}`);
+  await cli(['ingest', join(traffic, 'exchanges.jsonl.gz'), '--accounts', join(traffic, 'accounts.jsonl'), '--db', db, '--no-progress', '--text', 'none'], `world ${seed}`);
 }
 
 /** The peer's labelled set, when it is shipped (ingested in its own format). */
@@ -112,17 +121,25 @@ function accumulate(worlds) {
     return entry;
   };
   for (const { seed, evaluation } of worlds) {
+    // Recall and false-positive rates over the accounts that sent traffic in the window: an
+    // account that sent nothing can be judged only by its sign-up details (it is still in the
+    // findings, and the recall over all accounts is kept beside).
     for (const campaign of evaluation.campaigns) {
-      if (campaign.recall === null) continue;
+      const recall = campaign.recall_with_traffic;
+      if (recall === null) continue;
       const kind = campaign.personas.join('+');
-      const entry = note(campaigns, kind, seed, campaign.recall, campaign.accounts);
-      if (entry.worst === null || campaign.recall < entry.worst.value) entry.worst = { value: campaign.recall, seed, name: campaign.campaign };
+      const entry = note(campaigns, kind, seed, recall, campaign.accounts - campaign.silent);
+      entry.silent = (entry.silent ?? 0) + campaign.silent;
+      if (entry.worst === null || recall < entry.worst.value) entry.worst = { value: recall, seed, name: campaign.campaign };
+      if (entry.worstAll === undefined || campaign.recall < entry.worstAll) entry.worstAll = campaign.recall;
+      if (campaign.exchange_recall !== null && (entry.worstExchanges === undefined || campaign.exchange_recall < entry.worstExchanges)) entry.worstExchanges = campaign.exchange_recall;
     }
     for (const persona of evaluation.personas) {
-      if (persona.label !== 'benign' || persona.flagged_share === null) continue;
-      const entry = note(personas, persona.persona, seed, persona.flagged_share, persona.accounts);
+      const share = persona.flagged_share_with_traffic;
+      if (persona.label !== 'benign' || share === null) continue;
+      const entry = note(personas, persona.persona, seed, share, persona.accounts - persona.silent);
       entry.hard = persona.hard_negative;
-      if (entry.worst === null || persona.flagged_share > entry.worst.value) entry.worst = { value: persona.flagged_share, seed, name: persona.persona };
+      if (entry.worst === null || share > entry.worst.value) entry.worst = { value: share, seed, name: persona.persona };
     }
   }
   const mean = (values) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
@@ -130,7 +147,18 @@ function accumulate(worlds) {
   const precision = worlds.map(({ seed, evaluation }) => ({ seed, value: evaluation.accounts.precision ?? 1 }));
   const worst = (list, pick) => list.reduce((a, b) => (pick(b.value, a.value) ? b : a));
   return {
-    campaigns: [...campaigns].sort().map(([kind, e]) => ({ kind, worlds: e.worlds, accounts: e.accounts, mean_recall: mean(e.values), worst_recall: e.worst.value, worst_seed: e.worst.seed, worst_campaign: e.worst.name })),
+    campaigns: [...campaigns].sort().map(([kind, e]) => ({
+      kind,
+      worlds: e.worlds,
+      accounts: e.accounts,
+      silent_accounts: e.silent,
+      mean_recall: mean(e.values),
+      worst_recall: e.worst.value,
+      worst_seed: e.worst.seed,
+      worst_campaign: e.worst.name,
+      worst_recall_all_accounts: e.worstAll,
+      worst_exchange_recall: e.worstExchanges ?? null,
+    })),
     personas: [...personas]
       .sort((a, b) => Number(b[1].hard) - Number(a[1].hard) || a[0].localeCompare(b[0]))
       .map(([persona, e]) => ({ persona, hard_negative: e.hard, worlds: e.worlds, accounts: e.accounts, mean_fpr: mean(e.values), worst_fpr: e.worst.value, worst_seed: e.worst.seed })),
@@ -158,14 +186,29 @@ for (const seed of seeds) {
   const a = world.evaluation.accounts;
   console.log(
     `  world ${seed}: ${world.evaluation.counts.attack_accounts} attack / ${world.evaluation.counts.benign_accounts} benign accounts, ` +
-      `precision ${a.precision === null ? '-' : num(a.precision)}, recall ${a.recall === null ? '-' : num(a.recall)}, ` +
+      `precision ${a.precision === null ? '-' : num(a.precision)}, recall ${a.recall_with_traffic === null ? '-' : num(a.recall_with_traffic)} (all accounts ${a.recall === null ? '-' : num(a.recall)}), ` +
       `hard-negative FPR ${a.hard_negative_false_positive_rate === null ? '-' : pct(a.hard_negative_false_positive_rate)}, ARI ${num(world.evaluation.clusters.ari ?? 0)} (${world.seconds.toFixed(0)} s)`,
   );
 }
 const summary = accumulate(worlds);
-console.log('\nRecall per campaign kind (worst world first matters)');
-console.log(table(['campaign kind', 'worlds', 'accounts', 'mean', 'worst', 'worst world'], summary.campaigns.map((c) => [c.kind, c.worlds, c.accounts, num(c.mean_recall), num(c.worst_recall), `${c.worst_seed} (${c.worst_campaign})`])));
-console.log('\nFalse-positive rate per benign persona (* hard negative)');
+console.log('\nRecall per campaign kind over accounts with traffic (worst world first matters; beside it the worst over all accounts, and of exchanges)');
+console.log(
+  table(
+    ['campaign kind', 'worlds', 'accounts', 'silent', 'mean', 'worst', 'worst world', 'worst, all', 'worst, exchanges'],
+    summary.campaigns.map((c) => [
+      c.kind,
+      c.worlds,
+      c.accounts,
+      c.silent_accounts,
+      num(c.mean_recall),
+      num(c.worst_recall),
+      `${c.worst_seed} (${c.worst_campaign})`,
+      num(c.worst_recall_all_accounts),
+      c.worst_exchange_recall === null ? '-' : pct(c.worst_exchange_recall),
+    ]),
+  ),
+);
+console.log('\nFalse-positive rate per benign persona over accounts with traffic (* hard negative)');
 console.log(table(['persona', 'worlds', 'accounts', 'mean', 'worst', 'worst world'], summary.personas.map((p) => [`${p.persona}${p.hard_negative ? ' *' : ''}`, p.worlds, p.accounts, pct(p.mean_fpr), pct(p.worst_fpr), p.worst_fpr > 0 ? p.worst_seed : '-'])));
 console.log(`\nAdjusted Rand index: mean ${num(summary.ari.mean)}, worst ${num(summary.ari.worst.value)} (world ${summary.ari.worst.seed}); attack accounts only, mean ${num(summary.ari.mean_attack_only)}`);
 console.log(`Precision: mean ${num(summary.precision.mean)}, worst ${num(summary.precision.worst.value)} (world ${summary.precision.worst.seed})`);
@@ -177,4 +220,4 @@ if (flags.peer) {
   else console.log(`\nPeer set (Glasswally labeled_5k): precision ${peer.accounts.precision === null ? '-' : num(peer.accounts.precision)}, recall ${num(peer.accounts.recall ?? 0)}, FPR ${pct(peer.accounts.false_positive_rate ?? 0)}, PR-AUC ${num(peer.accounts.pr_auc ?? 0)}`);
 }
 if (flags.json) writeFileSync(flags.json, JSON.stringify({ machine: machine(), seeds, scenario: flags.scenario, scale: Number(flags.scale), summary, peer, worlds: worlds.map((w) => ({ seed: w.seed, seconds: w.seconds, evaluation: w.evaluation })) }, null, 2) + '\n');
-if (!flags.keep && flags.out === undefined) rmSync(work, { recursive: true, force: true });
+if (!flags.keep && !flags.reuse && flags.out === undefined) rmSync(work, { recursive: true, force: true });

@@ -16,6 +16,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
       ['labelled', count(counts.labelled_accounts), `attack ${count(counts.attack_accounts)}, benign ${count(counts.benign_accounts)}`],
       ['in findings', count(counts.findings_accounts), `${count(counts.missing_from_findings)} labelled missing, ${count(counts.unlabelled_in_findings)} unlabelled`],
       ['flagged', count(counts.flagged_accounts), 'labelled accounts flagged at the operating threshold'],
+      ['silent', count(counts.silent_accounts), 'labelled accounts that sent nothing in the window (only sign-up details can speak to them)'],
     ]),
   );
 
@@ -24,6 +25,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
     ...keyValues([
       ['precision', fixed(a.precision), `${count(a.true_positives)} of ${count(a.true_positives + a.false_positives)} flagged accounts are attack accounts`],
       ['recall', fixed(a.recall), `${count(a.true_positives)} of ${count(a.true_positives + a.false_negatives)} attack accounts flagged`],
+      ['  with traffic', fixed(a.recall_with_traffic), 'the same over attack accounts that sent traffic'],
       ['F1', fixed(a.f1), ''],
       ['PR-AUC', fixed(a.pr_auc), `average precision over account scores; random scoring gives ${fixed(a.pr_auc_baseline)}`],
       ['false-positive rate', percent(a.false_positive_rate), `${count(a.false_positives)} of ${count(a.false_positives + a.true_negatives)} benign accounts flagged`],
@@ -47,18 +49,21 @@ export function formatEvaluation(evaluation: Evaluation): string {
     out.push('', 'Recall by campaign');
     out.push(
       ...table(
-        ['campaign', 'kind', 'accounts', 'flagged', 'recall', 'clusters', 'in largest', 'unclustered'],
+        ['campaign', 'kind', 'accounts', 'silent', 'flagged', 'recall', 'with traffic', 'of exchanges', 'clusters', 'in largest', 'unclustered'],
         evaluation.campaigns.map((k) => [
           k.campaign,
           k.personas.join(', '),
           count(k.accounts),
+          count(k.silent),
           count(k.flagged),
           fixed(k.recall),
+          fixed(k.recall_with_traffic),
+          percent(k.exchange_recall, 1),
           count(k.clusters),
           percent(k.largest_cluster_share, 1),
           count(k.unclustered),
         ]),
-        ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+        ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       ),
     );
   }

@@ -54,6 +54,7 @@ describe('evaluateFindings', () => {
       labelled_accounts: 10,
       attack_accounts: 5,
       benign_accounts: 5,
+      silent_accounts: 0,
       missing_from_findings: 1,
       unlabelled_in_findings: 1,
       flagged_accounts: 5,
@@ -90,9 +91,30 @@ describe('evaluateFindings', () => {
 
   it('gives recall per campaign and how each campaign spreads over clusters', () => {
     expect(evaluation.campaigns).toEqual([
-      { campaign: 'camp-a', personas: ['cot_extraction'], accounts: 3, flagged: 2, recall: 2 / 3, clusters: 1, largest_cluster_share: 2 / 3, unclustered: 1 },
-      { campaign: 'camp-b', personas: ['proxy_network'], accounts: 2, flagged: 2, recall: 1, clusters: 1, largest_cluster_share: 1, unclustered: 0 },
+      { campaign: 'camp-a', personas: ['cot_extraction'], accounts: 3, flagged: 2, recall: 2 / 3, silent: 0, recall_with_traffic: 2 / 3, exchange_recall: null, clusters: 1, largest_cluster_share: 2 / 3, unclustered: 1 },
+      { campaign: 'camp-b', personas: ['proxy_network'], accounts: 2, flagged: 2, recall: 1, silent: 0, recall_with_traffic: 1, exchange_recall: null, clusters: 1, largest_cluster_share: 1, unclustered: 0 },
     ]);
+  });
+
+  it('keeps accounts that sent nothing apart, and weighs recall by the exchanges flagged accounts sent', () => {
+    // Findings that carry volumes: a1 sent 90 exchanges, a2 10, a3 none (a spare account), a4 and
+    // a5 30 each; b4 sent nothing and b1 (flagged) sent 5.
+    const volumes: Record<string, number> = { a1: 90, a2: 10, a3: 0, a4: 30, a5: 30, b1: 5, b2: 40, b3: 40, b4: 0, x9: 1 };
+    const withVolumes: FindingsForEvaluation = { ...findings, accounts: findings.accounts.map((account) => ({ ...account, volume: { exchanges: volumes[account.account_id]! } })) };
+    const result = evaluateFindings(withVolumes, labels);
+    expect(result.counts.silent_accounts).toBe(2);
+    // a3 is missed but silent: the attack accounts with traffic (a1, a2, a4, a5) are all flagged.
+    expect(result.accounts.recall).toBeCloseTo(0.8, 12);
+    expect(result.accounts.recall_with_traffic).toBe(1);
+    const campA = result.campaigns.find((campaign) => campaign.campaign === 'camp-a')!;
+    expect(campA).toMatchObject({ silent: 1, recall: 2 / 3, recall_with_traffic: 1, exchange_recall: 1 });
+    const chat = result.personas.find((persona) => persona.persona === 'chat_user')!;
+    // b1 (flagged, with traffic) and b4 (silent): half of all chat users, all of those with traffic.
+    expect(chat).toMatchObject({ accounts: 2, silent: 1, flagged_share: 0.5, flagged_share_with_traffic: 1 });
+
+    // An unflagged account with traffic lowers the exchange share by its volume.
+    const missedHeavy = evaluateFindings({ ...withVolumes, accounts: withVolumes.accounts.map((account) => (account.account_id === 'a1' ? { ...account, flagged: false } : account)) }, labels);
+    expect(missedHeavy.campaigns.find((campaign) => campaign.campaign === 'camp-a')).toMatchObject({ recall_with_traffic: 0.5, exchange_recall: 0.1 });
   });
 
   it('measures purity with one benign class and ARI with benign accounts as singletons', () => {
@@ -140,7 +162,7 @@ describe('formatEvaluation', () => {
     expect(text).toMatch(/PR-AUC\s+0\.943/);
     expect(text).toMatch(/false-positive rate\s+20\.00%/);
     expect(text).toMatch(/batch_pipeline \*\s+2\s+0\s+0\.00%/);
-    expect(text).toMatch(/camp-a\s+cot_extraction\s+3\s+2\s+0\.667\s+1\s+66\.7%\s+1/);
+    expect(text).toMatch(/camp-a\s+cot_extraction\s+3\s+0\s+2\s+0\.667\s+0\.667\s+—\s+1\s+66\.7%\s+1/);
     expect(text).toMatch(/adjusted Rand index\s+0\.384/);
     expect(text).toContain('Warnings');
   });

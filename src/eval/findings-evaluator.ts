@@ -41,6 +41,10 @@ export interface PersonaEvaluation {
   flagged: number;
   /** flagged / accounts: the false-positive rate for a benign persona, the recall for an attack one. */
   flagged_share: number | null;
+  /** Accounts that sent nothing in the store's window (findings `volume.exchanges` 0). */
+  silent: number;
+  /** flagged / accounts over the accounts that sent traffic: what the traffic could speak to. */
+  flagged_share_with_traffic: number | null;
 }
 
 export interface CampaignEvaluation {
@@ -50,6 +54,12 @@ export interface CampaignEvaluation {
   accounts: number;
   flagged: number;
   recall: number | null;
+  /** Its accounts that sent nothing in the store's window: only their sign-up details can link them. */
+  silent: number;
+  /** Recall over its accounts that sent traffic. */
+  recall_with_traffic: number | null;
+  /** Share of its exchanges sent by flagged accounts: how much of the harvest the flags cover. */
+  exchange_recall: number | null;
   /** Detected clusters that hold at least one of its accounts. */
   clusters: number;
   /** Share of its accounts in the one detected cluster that holds most of them. */
@@ -66,6 +76,8 @@ export interface Evaluation {
     labelled_accounts: number;
     attack_accounts: number;
     benign_accounts: number;
+    /** Labelled accounts that sent nothing in the store's window (known when the findings carry `volume`). */
+    silent_accounts: number;
     /** Labelled accounts absent from the findings; they count as not flagged with score 0. */
     missing_from_findings: number;
     /** Accounts in the findings without a label; they are left out of every measure. */
@@ -79,6 +91,8 @@ export interface Evaluation {
     true_negatives: number;
     precision: number | null;
     recall: number | null;
+    /** Recall over the attack accounts that sent traffic (findings `volume.exchanges` above 0). */
+    recall_with_traffic: number | null;
     f1: number | null;
     /** Average precision over account scores (ties enter together). */
     pr_auc: number | null;
@@ -117,6 +131,8 @@ interface Joined {
   clusterId: string | null;
   /** The account's cluster, flagged or not. */
   linkedClusterId: string | null;
+  /** Exchanges it sent in the store's window; null when the findings do not say. */
+  exchanges: number | null;
 }
 
 /**
@@ -149,9 +165,16 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
     const account = byAccount.get(label.account_id);
     if (account === undefined) {
       missing.push(label.account_id);
-      return { label, score: 0, flagged: false, clusterId: null, linkedClusterId: null };
+      return { label, score: 0, flagged: false, clusterId: null, linkedClusterId: null, exchanges: null };
     }
-    return { label, score: account.score, flagged: account.flagged, clusterId: account.cluster_id, linkedClusterId: account.cluster_id ?? account.linked_cluster_id ?? null };
+    return {
+      label,
+      score: account.score,
+      flagged: account.flagged,
+      clusterId: account.cluster_id,
+      linkedClusterId: account.cluster_id ?? account.linked_cluster_id ?? null,
+      exchanges: account.volume?.exchanges ?? null,
+    };
   });
   let unlabelled = 0;
   for (const id of byAccount.keys()) if (!labelled.has(id)) unlabelled += 1;
@@ -167,6 +190,7 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
   const isAttack = (entry: Joined) => entry.label.label === 'attack';
   const counts = binaryMetrics(confusionCounts(joined.map((entry) => ({ flagged: entry.flagged, positive: isAttack(entry) }))));
   const attackAccounts = joined.filter(isAttack).length;
+  const attackWithTraffic = joined.filter((entry) => isAttack(entry) && !isSilent(entry));
   const benign = joined.filter((entry) => !isAttack(entry));
   const hardBenign = benign.filter((entry) => hardNegatives.has(entry.label.persona));
 
@@ -191,6 +215,7 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
       labelled_accounts: joined.length,
       attack_accounts: attackAccounts,
       benign_accounts: benign.length,
+      silent_accounts: joined.filter(isSilent).length,
       missing_from_findings: missing.length,
       unlabelled_in_findings: unlabelled,
       flagged_accounts: counts.truePositives + counts.falsePositives,
@@ -202,6 +227,7 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
       true_negatives: counts.trueNegatives,
       precision: counts.precision,
       recall: counts.recall,
+      recall_with_traffic: ratio(attackWithTraffic.filter((entry) => entry.flagged).length, attackWithTraffic.length),
       f1: counts.f1,
       pr_auc: averagePrecision(joined.map((entry) => ({ score: entry.score, positive: isAttack(entry) }))),
       pr_auc_baseline: attackAccounts === 0 ? null : ratio(attackAccounts, joined.length),
@@ -232,30 +258,72 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
 
 function evaluatePersonas(joined: Joined[], hardNegatives: Set<string>): PersonaEvaluation[] {
   const groups = new Map<string, PersonaEvaluation>();
-  for (const { label, flagged } of joined) {
+  const silentFlagged = new Map<PersonaEvaluation, number>();
+  for (const entry of joined) {
+    const { label, flagged } = entry;
     const key = `${label.label}\u0000${label.persona}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { persona: label.persona, label: label.label, hard_negative: label.label === 'benign' && hardNegatives.has(label.persona), accounts: 0, flagged: 0, flagged_share: null };
+      group = {
+        persona: label.persona,
+        label: label.label,
+        hard_negative: label.label === 'benign' && hardNegatives.has(label.persona),
+        accounts: 0,
+        flagged: 0,
+        flagged_share: null,
+        silent: 0,
+        flagged_share_with_traffic: null,
+      };
       groups.set(key, group);
     }
     group.accounts += 1;
     if (flagged) group.flagged += 1;
+    if (isSilent(entry)) {
+      group.silent += 1;
+      if (flagged) silentFlagged.set(group, (silentFlagged.get(group) ?? 0) + 1);
+    }
   }
-  for (const group of groups.values()) group.flagged_share = ratio(group.flagged, group.accounts);
+  for (const group of groups.values()) {
+    group.flagged_share = ratio(group.flagged, group.accounts);
+    group.flagged_share_with_traffic = ratio(group.flagged - (silentFlagged.get(group) ?? 0), group.accounts - group.silent);
+  }
   // Benign first (false positives are what the analyst reads first), then attack; by name inside.
   return [...groups.values()].sort((a, b) => (a.label === b.label ? compareText(a.persona, b.persona) : a.label === 'benign' ? -1 : 1));
 }
 
 function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
-  const groups = new Map<string, { personas: Set<string>; accounts: number; flagged: number; unclustered: number; clusters: Map<string, number> }>();
+  interface Group {
+    personas: Set<string>;
+    accounts: number;
+    flagged: number;
+    silent: number;
+    silentFlagged: number;
+    exchanges: number;
+    flaggedExchanges: number;
+    volumeKnown: boolean;
+    unclustered: number;
+    clusters: Map<string, number>;
+  }
+  const groups = new Map<string, Group>();
   for (const entry of attack) {
     const name = entry.label.campaign!;
     let group = groups.get(name);
-    if (group === undefined) groups.set(name, (group = { personas: new Set(), accounts: 0, flagged: 0, unclustered: 0, clusters: new Map() }));
+    if (group === undefined) {
+      group = { personas: new Set(), accounts: 0, flagged: 0, silent: 0, silentFlagged: 0, exchanges: 0, flaggedExchanges: 0, volumeKnown: true, unclustered: 0, clusters: new Map() };
+      groups.set(name, group);
+    }
     group.personas.add(entry.label.persona);
     group.accounts += 1;
     if (entry.flagged) group.flagged += 1;
+    if (isSilent(entry)) {
+      group.silent += 1;
+      if (entry.flagged) group.silentFlagged += 1;
+    }
+    if (entry.exchanges === null) group.volumeKnown = false;
+    else {
+      group.exchanges += entry.exchanges;
+      if (entry.flagged) group.flaggedExchanges += entry.exchanges;
+    }
     if (entry.clusterId === null) group.unclustered += 1;
     else group.clusters.set(entry.clusterId, (group.clusters.get(entry.clusterId) ?? 0) + 1);
   }
@@ -267,6 +335,9 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
       accounts: group.accounts,
       flagged: group.flagged,
       recall: ratio(group.flagged, group.accounts),
+      silent: group.silent,
+      recall_with_traffic: ratio(group.flagged - group.silentFlagged, group.accounts - group.silent),
+      exchange_recall: group.volumeKnown ? ratio(group.flaggedExchanges, group.exchanges) : null,
       clusters: group.clusters.size,
       largest_cluster_share: group.clusters.size === 0 ? 0 : ratio(Math.max(...group.clusters.values()), group.accounts),
       unclustered: group.unclustered,
@@ -292,6 +363,11 @@ function checkClusterMembership(findings: FindingsForEvaluation): string[] {
   if (disagreeing > 0) warnings.push(`${disagreeing} cluster member${disagreeing === 1 ? '' : 's'} listed under a cluster whose account entry names another cluster (or is missing); the accounts' cluster_id is used`);
   if (unknown > 0) warnings.push(`${unknown} account${unknown === 1 ? '' : 's'} name a cluster_id that is not in clusters; treated as an unflagged cluster`);
   return warnings;
+}
+
+/** Sent nothing in the store's window. Unknown volume (older findings) counts as traffic. */
+function isSilent(entry: Joined): boolean {
+  return entry.exchanges === 0;
 }
 
 function sample(ids: string[]): string {

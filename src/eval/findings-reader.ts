@@ -10,7 +10,7 @@ import { InputError } from '../util/errors.js';
 export interface FindingsForEvaluation {
   generated_at?: string;
   thresholds?: Findings['thresholds'];
-  accounts: readonly (Pick<AccountFinding, 'account_id' | 'score' | 'flagged' | 'cluster_id'> & { linked_cluster_id?: string | null })[];
+  accounts: readonly (Pick<AccountFinding, 'account_id' | 'score' | 'flagged' | 'cluster_id'> & { linked_cluster_id?: string | null; volume?: { exchanges: number } })[];
   clusters: readonly Pick<ClusterFinding, 'cluster_id' | 'flagged' | 'accounts'>[];
 }
 
@@ -26,6 +26,7 @@ const findingsSchema = z.object({
       flagged: z.boolean(),
       cluster_id: z.string().nullable(),
       linked_cluster_id: z.string().nullable().optional(),
+      volume: z.object({ exchanges: z.number().int().min(0) }).passthrough().optional(),
     }),
   ),
   clusters: z.array(

@@ -117,6 +117,18 @@ describe('cluster detectors', () => {
     expect(weight('shared_prompt_templates', twoLabs)).toBe(0);
   });
 
+  it('shared_prompt_templates: names as running the script only the members that use two or more of the set', () => {
+    const frames = ['Work out the following exercise {} and box the final result', 'Grade this candidate solution {} on a ten point scale with reasons', 'Rewrite the argument {} as a numbered list of claims'];
+    const specs = [...members('op', 9, () => ({ frames, requests: 30 })), { id: 'acct_one_frame', frame: frames[0], requests: 30 }];
+    const { view, input } = clusterFixture(specs, bystanders);
+    const result = run('shared_prompt_templates', input);
+    expect(result.score).toBeGreaterThan(0);
+    const position = (id: string) => view.members.findIndex((state) => state.id === id);
+    expect(result.members!.has(position('acct_one_frame'))).toBe(true);
+    expect(result.rotating!.has(position('acct_one_frame'))).toBe(false);
+    for (const spec of specs.slice(0, 9)) expect(result.rotating!.has(position(spec.id)), spec.id).toBe(true);
+  });
+
   it('signup_burst: accounts created minutes apart, as a script makes them', () => {
     const t = Date.UTC(2026, 0, 10);
     const burst = clusterFixture(members('new', 10, (i) => ({ createdAt: t + i * 60_000 })), bystanders).input;

@@ -410,6 +410,7 @@ function harnessDetector(
       const set = harness.length;
       const perMember: number[] = [];
       const members = new Set<number>();
+      const rotating = new Set<number>();
       // Rotation: do members spread their requests over the set, as a script picking a prompt
       // per request does, or does each keep to one (several apps, each with its own users)? A
       // member with r harness requests drawn from a set of S shows S(1 − (1 − 1/S)^r) distinct
@@ -426,6 +427,7 @@ function harnessDetector(
         }
         perMember.push(used);
         if (used > 0) members.add(position);
+        if (used >= 2) rotating.add(position);
         if (requests >= 2 && set >= 2) {
           observed += used - 1;
           expected += set * (1 - (1 - 1 / set) ** requests) - 1;
@@ -442,6 +444,7 @@ function harnessDetector(
       return {
         score,
         members,
+        rotating,
         evidence: [
           evidence(
             signal,

@@ -4,7 +4,7 @@ import type { Account } from '../model/account.js';
 import { linkAccounts } from '../linking/account-linker.js';
 import { createDetectionEngine } from './detection-engine.js';
 import { buildFindings } from './findings-builder.js';
-import { syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
+import { random, sentence, syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
 
 function analyse(seed = 1) {
   const population = syntheticPopulation({ seed });
@@ -193,6 +193,56 @@ describe('detection engine: bystanders', () => {
     // Signed up elsewhere, they link to nothing and stay clean.
     const apart = run(null);
     for (const account of spares) expect(apart.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
+  });
+
+  it('counts an account that runs the operators\' prompt set from their exits as theirs, but not one that only shares the prompts', () => {
+    const population = syntheticPopulation({ seed: 7 });
+    const rng = random(11);
+    // The operators rotate through three frames of their own; the fills vary per request.
+    const frames = [
+      (q: string) => `Problem: ${q}? Give the final answer with a short justification.`,
+      (q: string) => `Exercise: ${q}. Work through it carefully and state the result.`,
+      (q: string) => `Question: ${q}. Derive the answer from first principles and show the calculation.`,
+    ];
+    let k = 0;
+    const exchanges: SyntheticExchange[] = population.exchanges.map((exchange) =>
+      exchange.spec.accountId.startsWith('acct_op_') ? { ...exchange, spec: { ...exchange.spec, prompt: frames[k++ % 3]!(sentence(rng, 14)) } } : exchange,
+    );
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    const extra = (prefix: string, days: number) =>
+      [0, 1, 2].map((n) => ({ ...person, accountId: `acct_${prefix}_${n}`, orgId: `org_${prefix}_${n}`, paymentFingerprint: `card_${prefix}_${n}`, createdAt: person.createdAt! - (days + 9 * n) * 86_400_000 }));
+    // Runners: own cards and sign-ups, ordinary budgets, the operators' frames through the operators' exits.
+    const runners: Account[] = extra('runner', 40);
+    // A benchmark team: the same frames (a published format), from its own addresses.
+    const bench: Account[] = extra('bench', 45);
+    [...runners, ...bench].forEach((account, a) => {
+      const own = account.accountId.startsWith('acct_bench_');
+      for (let i = 0; i < 24; i++) {
+        const ip = own ? `100.64.${40 + a}.7` : `203.0.113.${(a * 5 + i) % 24}`;
+        exchanges.push({
+          spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + (i % 6), 8 + (i % 10)), id: `req_x_${a}_${i}`, prompt: frames[i % 3]!(sentence(rng, 14)), maxTokens: 1024, outputTokens: 150 },
+          clientIp: ip,
+          subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
+          userAgent: own ? 'lm-eval/0.4' : 'python-httpx/0.27.0',
+        });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const engine = createDetectionEngine();
+    engine.setAccountInfo([...population.accounts, ...runners, ...bench]);
+    const records = exchanges.map(toRecord);
+    for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+    engine.relink();
+    const operators = engine.scoreAccount('acct_op_0')!;
+    expect(operators.flagged).toBe(true);
+    const operatorShare = operators.evidence.find((item) => item.signal === 'cluster_member')!.weight;
+    for (const account of runners) {
+      const assessment = engine.scoreAccount(account.accountId)!;
+      expect(assessment.clusterId, account.accountId).toBe(operators.clusterId);
+      expect(assessment.flagged, account.accountId).toBe(true);
+      expect(assessment.evidence.find((item) => item.signal === 'cluster_member')!.weight, account.accountId).toBeGreaterThan(operatorShare / 2);
+    }
+    for (const account of bench) expect(engine.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
   });
 
   it('summarises the population once per relink, and again as soon as the tracker changes', () => {

@@ -6,7 +6,7 @@ import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tra
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
-import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
+import { linkAccounts, linkKindsOf, tiedByIdentity, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
@@ -82,6 +82,7 @@ export interface WeightedSignal {
   role: DetectorRole;
   weight: number;
   members?: ReadonlySet<number>;
+  rotating?: ReadonlySet<number>;
 }
 
 /** One family's evidence combined (`combineFamily`), and its role. */
@@ -134,6 +135,7 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
  */
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
+const TEMPLATES_FAMILY = 'templates';
 const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
 /**
  * Sign-up evidence that puts a member of an exit pool among the operator's accounts: created in
@@ -365,7 +367,14 @@ export class DetectionEngine {
       if (result.error) errors.push(result.error);
       if (result.score <= 0) continue;
       const weight = (detector.role === 'mitigation' ? -1 : 1) * result.score * p.weight;
-      signals.push({ signal: detector.signal, family: detector.family, role: detector.role, weight, ...(result.members === undefined ? {} : { members: result.members }) });
+      signals.push({
+        signal: detector.signal,
+        family: detector.family,
+        role: detector.role,
+        weight,
+        ...(result.members === undefined ? {} : { members: result.members }),
+        ...(result.rotating === undefined ? {} : { rotating: result.rotating }),
+      });
       items.push(...result.evidence);
     }
   }
@@ -472,10 +481,18 @@ export class DetectionEngine {
       const attachment = links.attachment[index]!;
       const tie = Math.min(1, attachment / Math.max(1e-9, this.config.scoring.fullAttachment));
       // A member that takes part in the coordination that ties accounts to one operator (a card,
-      // the rotated prompts; the exit pool with harvesting of its own) is run by the operator: the cluster's traffic speaks for it, and it takes
-      // `scoring.bystander_share` of the coordination it does not itself share in (one of them
-      // need not hold every card). A member tied in by shared context only (a campus or office
-      // network) sits beside the others: it takes the context it shares and nothing more.
+      // the rotated prompts; the exit pool with harvesting of its own) is run by the operator:
+      // the cluster's traffic speaks for it, and so does the coordination it does not itself
+      // share in, scaled by how firmly it is tied (one of the operator's accounts need not hold
+      // every card: the evidence is about the operator, and the member is shown to be one of its
+      // accounts). A member tied in by shared context only (a campus or office network) sits
+      // beside the others: it takes the context it shares and nothing more.
+      //
+      // Once a cluster shows an operator, a member that spreads its requests over two or more of
+      // the cluster's own prompt templates and is tied in by who or where it is as well (an
+      // address, a mail domain, a sign-up) runs the operator's script. Templates alone are not
+      // enough: a published benchmark format puts an evaluation harness among a campaign's
+      // prompts, but not on its network or its sign-ups.
       const position = cluster.positionOf.get(index);
       const takesPart = (signal: WeightedSignal) => signal.members === undefined || (position !== undefined && signal.members.has(position));
       const ownValue = valueLogOdds(own);
@@ -483,13 +500,17 @@ export class DetectionEngine {
       const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = cluster.coordination.some((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
+      const runsTheirScript =
+        position !== undefined &&
+        cluster.coordination.some((signal) => signal.family === TEMPLATES_FAMILY && signal.rotating?.has(position) === true) &&
+        tiedByIdentity(links.kindsOf[index]!);
       const operated =
         cluster.coordination.some((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)) ||
         (inPool && (ownValue >= OPERATED_OWN_VALUE || madeWithThem)) ||
-        (operatorShown && signedUpWithThem);
+        (operatorShown && (signedUpWithThem || runsTheirScript));
       const merged = new Map<string, FamilyLogit>();
       // An exit pool the member rotates through but nothing else ties it to: it may be one of the
-      // provider's ordinary customers; it takes the bystander share of that too.
+      // provider's ordinary customers; it takes `scoring.bystander_share` of that.
       const bystander = (signal: WeightedSignal) => ({ ...signal, weight: signal.weight * this.config.scoring.bystanderShare });
       const scaled = (signal: WeightedSignal, by: number) => ({ ...signal, weight: signal.weight * by });
       // The hidden coordination an operated member takes part in counts in full, however loosely
@@ -502,7 +523,7 @@ export class DetectionEngine {
             if (!operated && signal.family === EXIT_POOL_FAMILY) return [scaled(bystander(signal), tie)];
             return [scaled(signal, operated && HIDDEN_FAMILIES.has(signal.family) ? 1 : tie)];
           }
-          return operated ? [scaled(bystander(signal), tie)] : [];
+          return operated ? [scaled(signal, tie)] : [];
         }),
       );
       for (const [name, family] of shared) merged.set(name, family);

@@ -17,6 +17,11 @@ export interface DetectorResult {
    * part in (the card it shares, the exits it rotates through). Absent: every member.
    */
   members?: ReadonlySet<number>;
+  /**
+   * For a harness detector, the members among `members` that use two or more of the harness's
+   * prompts: running the script, where one shared prompt can be a public frame met by chance.
+   */
+  rotating?: ReadonlySet<number>;
 }
 
 /** `traffic` detectors read requests and run on accounts and on clusters' pooled requests alike. */

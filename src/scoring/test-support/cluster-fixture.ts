@@ -23,6 +23,8 @@ export interface MemberSpec {
   systems?: string[];
   /** A prompt frame, `{}` replaced by varied words. */
   frame?: string;
+  /** Prompt frames used in turn (instead of `frame`). */
+  frames?: string[];
   requests?: number;
 }
 
@@ -58,7 +60,8 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
     const ips = spec.ips ?? [`198.51.${n % 200}.${(n * 7) % 250}`];
     for (let i = 0; i < count; i++) {
       const ip = ips[i % ips.length]!;
-      const prompt = (spec.frame ?? 'Tell me about {} please, I am curious about it').replace('{}', sentence(rng, 8 + Math.floor(rng() * 8)));
+      const frame = spec.frames?.[i % spec.frames.length] ?? spec.frame ?? 'Tell me about {} please, I am curious about it';
+      const prompt = frame.replace('{}', sentence(rng, 8 + Math.floor(rng() * 8)));
       const system = spec.systems === undefined ? undefined : spec.systems[i % spec.systems.length];
       exchanges.push({
         spec: { accountId: spec.id, ts: START + Math.floor(rng() * 5 * DAY), id: `req_${(n++).toString(36)}`, prompt, ...(system === undefined ? {} : { system }) },
