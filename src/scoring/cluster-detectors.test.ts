@@ -90,6 +90,19 @@ describe('cluster detectors', () => {
     expect(weight('rotated_system_prompts', thin)).toBeGreaterThan(1.5);
   });
 
+  it('rotated_system_prompts: agent loops pick a prompt per conversation, not per step', () => {
+    // Each account: two agent loops of thirty steps, each loop under another expert prompt of
+    // eight. Two picks show two prompts, all that two picks can show.
+    const loops = clusterFixture(
+      members('op', 10, (i) => ({ systems: [EXPERT_PERSONAS[i % 8]!, EXPERT_PERSONAS[(i + 3) % 8]!], loopSteps: 30, requests: 60 })),
+      bystanders,
+    ).input;
+    expect(weight('rotated_system_prompts', loops)).toBeGreaterThan(2);
+    // Loops of several apps, each account keeping its app's one prompt: still no rotation.
+    const apps = clusterFixture(members('app', 10, (i) => ({ systems: [EXPERT_PERSONAS[i % 5]!], loopSteps: 30, requests: 60 })), bystanders).input;
+    expect(weight('rotated_system_prompts', apps)).toBe(0);
+  });
+
   it('rotated_system_prompts: a script that keeps a favourite prompt per account and rotates the rest is a full rotation', () => {
     const systems = EXPERT_PERSONAS;
     // Each account: its favourite in eight requests of eleven, three others once each (about two

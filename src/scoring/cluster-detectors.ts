@@ -413,8 +413,12 @@ function harnessDetector(
       const rotating = new Set<number>();
       // Rotation: do members spread their requests over the set, as a script picking a prompt
       // per request does, or does each keep to one (several apps, each with its own users)? A
-      // member with r harness requests drawn from a set of S shows S(1 − (1 − 1/S)^r) distinct
-      // ones on average; the excess over one, observed against expected, is the rotation.
+      // member with r harness picks drawn from a set of S shows S(1 − (1 − 1/S)^r) distinct
+      // ones on average; the excess over one, observed against expected, is the rotation. A
+      // pick is made per conversation, not per request: an agent loop keeps its system prompt
+      // for all of its steps, so a member's harness requests count as picks in the share of its
+      // requests that open a conversation (one message sent). A member that never opens one
+      // (every request carries earlier turns, as few-shot prompts do) is taken request by request.
       let observed = 0;
       let expected = 0;
       for (const [position, member] of view.memberTemplates.entries()) {
@@ -428,9 +432,11 @@ function harnessDetector(
         perMember.push(used);
         if (used > 0) members.add(position);
         if (used >= 2) rotating.add(position);
-        if (requests >= 2 && set >= 2) {
+        const state = view.members[position]!;
+        const picks = state.singleTurn > 0 ? (requests * state.singleTurn) / state.exchanges : requests;
+        if (picks >= 2 && set >= 2) {
           observed += used - 1;
-          expected += set * (1 - (1 - 1 / set) ** requests) - 1;
+          expected += set * (1 - (1 - 1 / set) ** picks) - 1;
         }
       }
       perMember.sort((a, b) => a - b);

@@ -19,8 +19,13 @@ export interface MemberSpec {
   /** Client IPs, used in turn. */
   ips?: string[];
   userAgent?: string;
-  /** System prompts, used in turn. */
+  /** System prompts, used in turn (per conversation when `loopSteps` is set). */
   systems?: string[];
+  /**
+   * Requests come as agent loops of this many steps: the first opens the conversation, the
+   * others carry its earlier turns; the system prompt is the conversation's.
+   */
+  loopSteps?: number;
   /** A prompt frame, `{}` replaced by varied words. */
   frame?: string;
   /** Prompt frames used in turn (instead of `frame`). */
@@ -62,9 +67,12 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
       const ip = ips[i % ips.length]!;
       const frame = spec.frames?.[i % spec.frames.length] ?? spec.frame ?? 'Tell me about {} please, I am curious about it';
       const prompt = frame.replace('{}', sentence(rng, 8 + Math.floor(rng() * 8)));
-      const system = spec.systems === undefined ? undefined : spec.systems[i % spec.systems.length];
+      const steps = spec.loopSteps ?? 1;
+      const turn = i % steps;
+      const system = spec.systems === undefined ? undefined : spec.systems[Math.floor(i / steps) % spec.systems.length];
+      const history = turn === 0 ? undefined : [{ role: 'user' as const, text: 'Open the settings page and export the report.' }, { role: 'assistant' as const, text: `Step ${turn}: taking a screenshot.` }];
       exchanges.push({
-        spec: { accountId: spec.id, ts: START + Math.floor(rng() * 5 * DAY), id: `req_${(n++).toString(36)}`, prompt, ...(system === undefined ? {} : { system }) },
+        spec: { accountId: spec.id, ts: START + Math.floor(rng() * 5 * DAY), id: `req_${(n++).toString(36)}`, prompt, ...(system === undefined ? {} : { system }), ...(history === undefined ? {} : { history }) },
         clientIp: ip,
         subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
         userAgent: spec.userAgent ?? `client-${spec.id}`,
