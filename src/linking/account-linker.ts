@@ -67,11 +67,6 @@ const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_tem
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
 const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'signup_ip', 'signup_time', 'org']);
 
-/** Whether a bit set of link kinds (`LinkResult.kindsOf`) holds one that says who or where the account is. */
-export function tiedByIdentity(kinds: number): boolean {
-  return (kinds & IDENTITY_LINKS) !== 0;
-}
-
 export function linkKindBit(kind: LinkKind): number {
   return 1 << LINK_KINDS.indexOf(kind);
 }

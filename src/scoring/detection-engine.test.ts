@@ -209,16 +209,24 @@ describe('detection engine: bystanders', () => {
       exchange.spec.accountId.startsWith('acct_op_') ? { ...exchange, spec: { ...exchange.spec, prompt: frames[k++ % 3]!(sentence(rng, 14)) } } : exchange,
     );
     const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
-    const extra = (prefix: string, days: number) =>
-      [0, 1, 2].map((n) => ({ ...person, accountId: `acct_${prefix}_${n}`, orgId: `org_${prefix}_${n}`, paymentFingerprint: `card_${prefix}_${n}`, createdAt: person.createdAt! - (days + 9 * n) * 86_400_000 }));
+    const extra = (prefix: string, days: number, org?: string) =>
+      [0, 1, 2].map((n) => ({
+        ...person,
+        accountId: `acct_${prefix}_${n}`,
+        orgId: org ?? `org_${prefix}_${n}`,
+        paymentFingerprint: `card_${prefix}_${n}`,
+        createdAt: person.createdAt! - (days + 9 * n) * 86_400_000,
+        ...(org === undefined ? {} : { emailDomain: 'benchlab.example', signupIp: '100.64.40.1' }),
+      }));
     // Runners: own cards and sign-ups, ordinary budgets, the operators' frames through the operators' exits.
     const runners: Account[] = extra('runner', 40);
-    // A benchmark team: the same frames (a published format), from its own addresses.
-    const bench: Account[] = extra('bench', 45);
+    // A benchmark team of one organisation: the same frames (a published format), from its own
+    // office address, mail domain and sign-up address, which tie its accounts to each other only.
+    const bench: Account[] = extra('bench', 45, 'org_benchlab');
     [...runners, ...bench].forEach((account, a) => {
       const own = account.accountId.startsWith('acct_bench_');
       for (let i = 0; i < 24; i++) {
-        const ip = own ? `100.64.${40 + a}.7` : `203.0.113.${(a * 5 + i) % 24}`;
+        const ip = own ? '100.64.40.7' : `203.0.113.${(a * 5 + i) % 24}`;
         exchanges.push({
           spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + (i % 6), 8 + (i % 10)), id: `req_x_${a}_${i}`, prompt: frames[i % 3]!(sentence(rng, 14)), maxTokens: 1024, outputTokens: 150 },
           clientIp: ip,

@@ -6,7 +6,7 @@ import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tra
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
-import { linkAccounts, linkKindsOf, tiedByIdentity, type LinkResult } from '../linking/account-linker.js';
+import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
@@ -81,6 +81,8 @@ export interface WeightedSignal {
   family: string;
   role: DetectorRole;
   weight: number;
+  /** The detector's score (0..1): how fully the evidence holds. */
+  score: number;
   members?: ReadonlySet<number>;
   rotating?: ReadonlySet<number>;
 }
@@ -136,6 +138,8 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
 const TEMPLATES_FAMILY = 'templates';
+/** Signals about values a member shares with members of other organisations: where it is, not what it sends. */
+const CROSS_ORGANISATION_TIES: ReadonlySet<string> = new Set(['exit_pool', 'shared_network', 'shared_signup_ip', 'shared_email_domain']);
 const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
 /**
  * Sign-up evidence that puts a member of an exit pool among the operator's accounts: created in
@@ -372,6 +376,7 @@ export class DetectionEngine {
         family: detector.family,
         role: detector.role,
         weight,
+        score: result.score,
         ...(result.members === undefined ? {} : { members: result.members }),
         ...(result.rotating === undefined ? {} : { rotating: result.rotating }),
       });
@@ -483,31 +488,43 @@ export class DetectionEngine {
       // A member that takes part in the coordination that ties accounts to one operator (a card,
       // the rotated prompts; the exit pool with harvesting of its own) is run by the operator:
       // the cluster's traffic speaks for it, and so does the coordination it does not itself
-      // share in, scaled by how firmly it is tied (one of the operator's accounts need not hold
-      // every card: the evidence is about the operator, and the member is shown to be one of its
-      // accounts). A member tied in by shared context only (a campus or office network) sits
-      // beside the others: it takes the context it shares and nothing more.
+      // share in (one of the operator's accounts need not hold every card: that evidence is
+      // about the operator), in the measure the tie shows it to be one of the operator's
+      // accounts: the score of the strongest tie that makes it so, and at least
+      // `scoring.bystander_share`. Two cousins sharing a card on a VPN's exits are barely a tie;
+      // a card the whole cluster shares is a full one. A member tied in by shared context only
+      // (a campus or office network) sits beside the others: it takes the context it shares and
+      // nothing more.
       //
       // Once a cluster shows an operator, a member that spreads its requests over two or more of
-      // the cluster's own prompt templates and is tied in by who or where it is as well (an
-      // address, a mail domain, a sign-up) runs the operator's script. Templates alone are not
-      // enough: a published benchmark format puts an evaluation harness among a campaign's
-      // prompts, but not on its network or its sign-ups.
+      // the cluster's own prompt templates and shares where it is with members of other
+      // organisations (their exits, network, sign-up addresses or mail domain) runs the
+      // operator's script. Templates alone are not enough, nor ties to its own organisation's
+      // accounts: a published format puts an evaluation harness or an automation product among
+      // a campaign's prompts, but not on its network or among its sign-ups.
       const position = cluster.positionOf.get(index);
       const takesPart = (signal: WeightedSignal) => signal.members === undefined || (position !== undefined && signal.members.has(position));
+      const strongest = (test: (signal: WeightedSignal) => boolean) => {
+        let best = 0;
+        for (const signal of cluster.coordination) if (signal.score > best && test(signal)) best = signal.score;
+        return best;
+      };
       const ownValue = valueLogOdds(own);
-      const inPool = cluster.coordination.some((signal) => signal.family === EXIT_POOL_FAMILY && takesPart(signal));
+      const pool = strongest((signal) => signal.family === EXIT_POOL_FAMILY && takesPart(signal));
       const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
-      const signedUpWithThem = cluster.coordination.some((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
-      const runsTheirScript =
-        position !== undefined &&
-        cluster.coordination.some((signal) => signal.family === TEMPLATES_FAMILY && signal.rotating?.has(position) === true) &&
-        tiedByIdentity(links.kindsOf[index]!);
-      const operated =
-        cluster.coordination.some((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)) ||
-        (inPool && (ownValue >= OPERATED_OWN_VALUE || madeWithThem)) ||
-        (operatorShown && (signedUpWithThem || runsTheirScript));
+      const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
+      const script =
+        position === undefined || !cluster.coordination.some((signal) => CROSS_ORGANISATION_TIES.has(signal.signal) && takesPart(signal))
+          ? 0
+          : strongest((signal) => signal.family === TEMPLATES_FAMILY && signal.rotating?.has(position) === true);
+      const certainty = Math.max(
+        strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)),
+        ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
+        operatorShown ? Math.max(signedUpWithThem, script) : 0,
+      );
+      const operated = certainty > 0;
+      const unsharedShare = Math.max(this.config.scoring.bystanderShare, certainty);
       const merged = new Map<string, FamilyLogit>();
       // An exit pool the member rotates through but nothing else ties it to: it may be one of the
       // provider's ordinary customers; it takes `scoring.bystander_share` of that.
@@ -523,7 +540,7 @@ export class DetectionEngine {
             if (!operated && signal.family === EXIT_POOL_FAMILY) return [scaled(bystander(signal), tie)];
             return [scaled(signal, operated && HIDDEN_FAMILIES.has(signal.family) ? 1 : tie)];
           }
-          return operated ? [scaled(signal, tie)] : [];
+          return operated ? [scaled(signal, tie * unsharedShare)] : [];
         }),
       );
       for (const [name, family] of shared) merged.set(name, family);
