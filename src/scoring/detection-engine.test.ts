@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '../model/account.js';
 import { linkAccounts } from '../linking/account-linker.js';
 import { createDetectionEngine } from './detection-engine.js';
+import { parseDetectionConfig } from './detection-config.js';
 import { buildFindings } from './findings-builder.js';
 import { random, sentence, syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
 
@@ -251,6 +252,51 @@ describe('detection engine: bystanders', () => {
       expect(assessment.evidence.find((item) => item.signal === 'cluster_member')!.weight, account.accountId).toBeGreaterThan(operatorShare / 2);
     }
     for (const account of bench) expect(engine.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
+  });
+
+  it('gives a member tied to the others by a barely shared card no more than half of what it does not share', () => {
+    const population = syntheticPopulation({ seed: 3 });
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    // Thirty customers of one VPN, rotating through its exits; two cousins pay with one card,
+    // and one of them sends from home, linked to the pool only through the card.
+    const vpn: Account[] = Array.from({ length: 30 }, (_, k) => ({
+      ...person,
+      accountId: `acct_vpn_${k}`,
+      orgId: `org_vpn_${k}`,
+      paymentFingerprint: k < 4 ? 'card_family' : `card_vpn_${k}`,
+      createdAt: person.createdAt! - (50 + 3 * k) * 86_400_000,
+    }));
+    const rng = random(5);
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    vpn.forEach((account, k) => {
+      for (let i = 0; i < 20; i++) {
+        const ip = k === 1 ? '192.0.2.200' : `45.${(k * 7 + i * 13) % 40}.9.${10 + ((k + i) % 5)}`;
+        exchanges.push({
+          spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + (i % 6), 7 + ((k + i) % 12)), id: `req_vpn_${k}_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 },
+          clientIp: ip,
+          subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
+          userAgent: 'Mozilla/5.0',
+        });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const run = (bystanderShare: number) => {
+      const config = parseDetectionConfig({ scoring: { bystander_share: bystanderShare } });
+      const engine = createDetectionEngine(config);
+      engine.setAccountInfo([...population.accounts, ...vpn]);
+      const records = exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      return engine;
+    };
+    const engine = run(0.5);
+    const home = engine.scoreAccount('acct_vpn_1')!;
+    expect(home.clusterId).toBe(engine.scoreAccount('acct_vpn_5')!.clusterId);
+    const added = (e: ReturnType<typeof run>) => e.scoreAccount('acct_vpn_1')!.evidence.find((item) => item.signal === 'cluster_member')!.weight;
+    // The weak card caps what the pool it does not rotate through adds at the bystander share:
+    // a smaller share gives less, and neither flags it.
+    expect(added(run(0.1))).toBeLessThan(added(engine));
+    expect(home.flagged).toBe(false);
   });
 
   it('summarises the population once per relink, and again as soon as the tracker changes', () => {
