@@ -190,7 +190,15 @@ describe('two services: A shares a confirmed cluster, B polls it and meets the o
   it('links a new account on B, on the same exits with a paraphrase of the harness, to A\'s indicators; B receives no raw value', async () => {
     const findings = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as Findings;
     const cluster = findings.clusters.find((item) => item.flagged)!;
-    const member = cluster.accounts[0]!;
+    // A member whose requests all carry a messages list (the shape the rewording below edits).
+    const raw = gunzipSync(readFileSync(join(dir, 'sim', 'exchanges.jsonl.gz'))).toString('utf8').split('\n');
+    type Line = { id: string; account_id: string; client_ip: string; request: { messages?: { role: string; content: unknown }[] } };
+    const linesOf = (account: string) => raw.filter((line) => line.includes(`"account_id":"${account}"`)).map((line) => JSON.parse(line) as Line);
+    const member = cluster.accounts.find((account) => {
+      const lines = linesOf(account);
+      return lines.length > 5 && lines.every((line) => Array.isArray(line.request.messages));
+    })!;
+    expect(member, 'a member of the flagged cluster that sends chat-shaped requests').toBeDefined();
     const community = createCommunityKey('labs', Buffer.from(readFileSync(join(dir, 'community.key'), 'latin1').trimEnd(), 'latin1'));
 
     // A confirms the cluster (a verdict on one of its accounts) and publishes only what is confirmed.
@@ -229,13 +237,11 @@ describe('two services: A shares a confirmed cluster, B polls it and meets the o
 
     // The operation comes to B with a new account: the member's requests, from the same exits,
     // each prompt reworded (a word changed), under new ids.
-    const raw = gunzipSync(readFileSync(join(dir, 'sim', 'exchanges.jsonl.gz'))).toString('utf8').split('\n');
-    type Line = { id: string; account_id: string; client_ip: string; request: { messages: { role: string; content: unknown }[] } };
-    const theirs = raw.filter((line) => line.includes(`"account_id":"${member}"`)).map((line) => JSON.parse(line) as Line);
-    expect(theirs.length).toBeGreaterThan(5);
+    const theirs = linesOf(member);
     const reworded = theirs.map((line, i) => {
-      const messages = line.request.messages.map((message, k) =>
-        k === line.request.messages.length - 1 && typeof message.content === 'string' ? { ...message, content: message.content.replace(/\b(the|a|and|of)\b/i, (word) => (word.toLowerCase() === 'the' ? 'this' : 'some')) } : message,
+      const sent = line.request.messages!;
+      const messages = sent.map((message, k) =>
+        k === sent.length - 1 && typeof message.content === 'string' ? { ...message, content: message.content.replace(/\b(the|a|and|of)\b/i, (word) => (word.toLowerCase() === 'the' ? 'this' : 'some')) } : message,
       );
       return JSON.stringify({ ...line, id: `req_b_${i}`, account_id: 'acct_b_newcomer', org_id: 'org_b_newcomer', request: { ...line.request, messages } });
     });
