@@ -190,7 +190,8 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
   const isAttack = (entry: Joined) => entry.label.label === 'attack';
   const counts = binaryMetrics(confusionCounts(joined.map((entry) => ({ flagged: entry.flagged, positive: isAttack(entry) }))));
   const attackAccounts = joined.filter(isAttack).length;
-  const attackWithTraffic = joined.filter((entry) => isAttack(entry) && !isSilent(entry));
+  const attackTally = emptyTally();
+  for (const entry of joined) if (isAttack(entry)) countInto(attackTally, entry);
   const benign = joined.filter((entry) => !isAttack(entry));
   const hardBenign = benign.filter((entry) => hardNegatives.has(entry.label.persona));
 
@@ -227,7 +228,7 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
       true_negatives: counts.trueNegatives,
       precision: counts.precision,
       recall: counts.recall,
-      recall_with_traffic: ratio(attackWithTraffic.filter((entry) => entry.flagged).length, attackWithTraffic.length),
+      recall_with_traffic: shareWithTraffic(attackTally),
       f1: counts.f1,
       pr_auc: averagePrecision(joined.map((entry) => ({ score: entry.score, positive: isAttack(entry) }))),
       pr_auc_baseline: attackAccounts === 0 ? null : ratio(attackAccounts, joined.length),
@@ -256,51 +257,54 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
   };
 }
 
+/** Accounts of one group, flagged or not, and the same over those that sent traffic. */
+interface FlagTally {
+  accounts: number;
+  flagged: number;
+  silent: number;
+  flaggedWithTraffic: number;
+}
+
+const emptyTally = (): FlagTally => ({ accounts: 0, flagged: 0, silent: 0, flaggedWithTraffic: 0 });
+
+function countInto(tally: FlagTally, entry: Joined): void {
+  tally.accounts += 1;
+  if (entry.flagged) tally.flagged += 1;
+  if (isSilent(entry)) tally.silent += 1;
+  else if (entry.flagged) tally.flaggedWithTraffic += 1;
+}
+
+const shareWithTraffic = (tally: FlagTally) => ratio(tally.flaggedWithTraffic, tally.accounts - tally.silent);
+
 function evaluatePersonas(joined: Joined[], hardNegatives: Set<string>): PersonaEvaluation[] {
-  const groups = new Map<string, PersonaEvaluation>();
-  const silentFlagged = new Map<PersonaEvaluation, number>();
+  const groups = new Map<string, { label: AccountLabel; tally: FlagTally }>();
   for (const entry of joined) {
-    const { label, flagged } = entry;
-    const key = `${label.label}\u0000${label.persona}`;
+    const key = `${entry.label.label}\u0000${entry.label.persona}`;
     let group = groups.get(key);
-    if (group === undefined) {
-      group = {
-        persona: label.persona,
-        label: label.label,
-        hard_negative: label.label === 'benign' && hardNegatives.has(label.persona),
-        accounts: 0,
-        flagged: 0,
-        flagged_share: null,
-        silent: 0,
-        flagged_share_with_traffic: null,
-      };
-      groups.set(key, group);
-    }
-    group.accounts += 1;
-    if (flagged) group.flagged += 1;
-    if (isSilent(entry)) {
-      group.silent += 1;
-      if (flagged) silentFlagged.set(group, (silentFlagged.get(group) ?? 0) + 1);
-    }
+    if (group === undefined) groups.set(key, (group = { label: entry.label, tally: emptyTally() }));
+    countInto(group.tally, entry);
   }
-  for (const group of groups.values()) {
-    group.flagged_share = ratio(group.flagged, group.accounts);
-    group.flagged_share_with_traffic = ratio(group.flagged - (silentFlagged.get(group) ?? 0), group.accounts - group.silent);
-  }
+  const personas = [...groups.values()].map(({ label, tally }) => ({
+    persona: label.persona,
+    label: label.label,
+    hard_negative: label.label === 'benign' && hardNegatives.has(label.persona),
+    accounts: tally.accounts,
+    flagged: tally.flagged,
+    flagged_share: ratio(tally.flagged, tally.accounts),
+    silent: tally.silent,
+    flagged_share_with_traffic: shareWithTraffic(tally),
+  }));
   // Benign first (false positives are what the analyst reads first), then attack; by name inside.
-  return [...groups.values()].sort((a, b) => (a.label === b.label ? compareText(a.persona, b.persona) : a.label === 'benign' ? -1 : 1));
+  return personas.sort((a, b) => (a.label === b.label ? compareText(a.persona, b.persona) : a.label === 'benign' ? -1 : 1));
 }
 
 function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
   interface Group {
     personas: Set<string>;
-    accounts: number;
-    flagged: number;
-    silent: number;
-    silentFlagged: number;
-    exchanges: number;
+    tally: FlagTally;
+    /** Exchanges of all its accounts and of the flagged ones; null once an account's volume is unknown. */
+    exchanges: number | null;
     flaggedExchanges: number;
-    volumeKnown: boolean;
     unclustered: number;
     clusters: Map<string, number>;
   }
@@ -308,19 +312,11 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
   for (const entry of attack) {
     const name = entry.label.campaign!;
     let group = groups.get(name);
-    if (group === undefined) {
-      group = { personas: new Set(), accounts: 0, flagged: 0, silent: 0, silentFlagged: 0, exchanges: 0, flaggedExchanges: 0, volumeKnown: true, unclustered: 0, clusters: new Map() };
-      groups.set(name, group);
-    }
+    if (group === undefined) groups.set(name, (group = { personas: new Set(), tally: emptyTally(), exchanges: 0, flaggedExchanges: 0, unclustered: 0, clusters: new Map() }));
     group.personas.add(entry.label.persona);
-    group.accounts += 1;
-    if (entry.flagged) group.flagged += 1;
-    if (isSilent(entry)) {
-      group.silent += 1;
-      if (entry.flagged) group.silentFlagged += 1;
-    }
-    if (entry.exchanges === null) group.volumeKnown = false;
-    else {
+    countInto(group.tally, entry);
+    if (entry.exchanges === null) group.exchanges = null;
+    else if (group.exchanges !== null) {
       group.exchanges += entry.exchanges;
       if (entry.flagged) group.flaggedExchanges += entry.exchanges;
     }
@@ -329,18 +325,18 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
   }
   return [...groups.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([campaign, group]) => ({
+    .map(([campaign, { personas, tally, exchanges, flaggedExchanges, clusters, unclustered }]) => ({
       campaign,
-      personas: [...group.personas].sort(compareText),
-      accounts: group.accounts,
-      flagged: group.flagged,
-      recall: ratio(group.flagged, group.accounts),
-      silent: group.silent,
-      recall_with_traffic: ratio(group.flagged - group.silentFlagged, group.accounts - group.silent),
-      exchange_recall: group.volumeKnown ? ratio(group.flaggedExchanges, group.exchanges) : null,
-      clusters: group.clusters.size,
-      largest_cluster_share: group.clusters.size === 0 ? 0 : ratio(Math.max(...group.clusters.values()), group.accounts),
-      unclustered: group.unclustered,
+      personas: [...personas].sort(compareText),
+      accounts: tally.accounts,
+      flagged: tally.flagged,
+      recall: ratio(tally.flagged, tally.accounts),
+      silent: tally.silent,
+      recall_with_traffic: shareWithTraffic(tally),
+      exchange_recall: exchanges === null ? null : ratio(flaggedExchanges, exchanges),
+      clusters: clusters.size,
+      largest_cluster_share: clusters.size === 0 ? 0 : ratio(Math.max(...clusters.values()), tally.accounts),
+      unclustered,
     }));
 }
 

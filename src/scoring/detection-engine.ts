@@ -514,10 +514,8 @@ export class DetectionEngine {
       const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
-      const script =
-        position === undefined || !cluster.coordination.some((signal) => CROSS_ORGANISATION_TIES.has(signal.signal) && takesPart(signal))
-          ? 0
-          : strongest((signal) => signal.family === TEMPLATES_FAMILY && signal.rotating?.has(position) === true);
+      const sitsWithOthers = cluster.coordination.some((signal) => CROSS_ORGANISATION_TIES.has(signal.signal) && takesPart(signal));
+      const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
       const certainty = Math.max(
         strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)),
         ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
