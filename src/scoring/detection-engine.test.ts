@@ -299,6 +299,42 @@ describe('detection engine: bystanders', () => {
     expect(home.flagged).toBe(false);
   });
 
+  it('does not let a checked identity offset a card that pays for accounts of other organisations', () => {
+    const population = syntheticPopulation({ seed: 4 });
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    // One more account on the operators' card, sending a few ordinary questions from the pool's
+    // exits: thin evidence of its own, tied to the ring by the card.
+    const holder: Account = { ...person, accountId: 'acct_holder', orgId: 'org_holder', paymentFingerprint: 'card_op_0' };
+    const rng = random(9);
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    for (let i = 0; i < 10; i++) {
+      const ip = `203.0.113.${(i * 5) % 24}`;
+      exchanges.push({ spec: { accountId: 'acct_holder', ts: Date.UTC(2026, 1, 2 + (i % 6), 9 + i), id: `req_holder_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 }, clientIp: ip, subnet: '203.0.113.0/24', userAgent: 'python-httpx/0.27.0' });
+    }
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const run = (verified: boolean) => {
+      const engine = createDetectionEngine();
+      const checked = (account: Account) => (verified && (account.accountId === 'acct_holder' || account.accountId === 'acct_dev_0') ? { ...account, verification: ['email', 'card', 'id_document'] } : account);
+      engine.setAccountInfo([...population.accounts, holder].map(checked));
+      const records = exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      return engine;
+    };
+    const plain = run(false);
+    const verified = run(true);
+    const holderVerified = verified.scoreAccount('acct_holder')!;
+    expect(holderVerified.clusterId).toBe(verified.scoreAccount('acct_op_0')!.clusterId);
+    // The identity is shown, but it counts for nothing: the score is the unverified one.
+    const identity = holderVerified.evidence.find((item) => item.signal === 'identity_verified')!;
+    expect(identity.weight).toBe(0);
+    expect(identity.detail).toMatch(/not counted: its card also pays for accounts of other organisations/);
+    expect(holderVerified.score).toBe(plain.scoreAccount('acct_holder')!.score);
+    expect(holderVerified.flagged).toBe(true);
+    // A developer whose card is its own company's keeps the full mitigation.
+    expect(verified.scoreAccount('acct_dev_0')!.evidence.find((item) => item.signal === 'identity_verified')!.weight).toBe(-3);
+  });
+
   it('summarises the population once per relink, and again as soon as the tracker changes', () => {
     const population = syntheticPopulation({ seed: 4 });
     const records = population.exchanges.map(toRecord);

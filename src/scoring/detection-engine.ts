@@ -138,6 +138,9 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
 const TEMPLATES_FAMILY = 'templates';
+const PAYMENT_FAMILY = 'payment';
+/** The mitigation a checked identity gives: the family `identity_verified` is in. */
+const IDENTITY_FAMILY = 'identity';
 /** Signals about values a member shares with members of other organisations: where it is, not what it sends. */
 const CROSS_ORGANISATION_TIES: ReadonlySet<string> = new Set(['exit_pool', 'shared_network', 'shared_signup_ip', 'shared_email_domain']);
 const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
@@ -472,7 +475,7 @@ export class DetectionEngine {
 
   /** Own evidence plus what membership in a cluster adds, family by family. */
   private finalAssessment(index: number, own: OwnAssessment, cache: ClusterState): AccountAssessment {
-    const items = [...own.items];
+    let items = [...own.items];
     const prior = this.config.scoring.priorLogOdds;
     let logOdds = prior + own.logOdds;
     let clusterId: string | null = null;
@@ -542,9 +545,21 @@ export class DetectionEngine {
         }),
       );
       for (const [name, family] of shared) merged.set(name, family);
+      // A checked identity vouches for who holds the account, which is why a campaign of many
+      // accounts rarely has one behind each. It says nothing in the campaign's favour once the
+      // card that account pays with pays for accounts of other organisations in the cluster:
+      // the identity is then one the operator holds, bought or borrowed.
+      const paysForOthers = cluster.coordination.some((signal) => signal.family === PAYMENT_FAMILY && signal.weight > 0 && takesPart(signal));
+      if (paysForOthers) {
+        logOdds = prior + this.total(new Map([...own.families].filter(([name]) => name !== IDENTITY_FAMILY)));
+        items = items.map((item) =>
+          item.signal === 'identity_verified' ? { ...item, weight: 0, detail: `${item.detail}; not counted: its card also pays for accounts of other organisations in cluster ${cluster.clusterId}` } : item,
+        );
+      }
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
       for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
+        if (paysForOthers && name === IDENTITY_FAMILY) continue;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
         if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
