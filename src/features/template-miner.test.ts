@@ -119,6 +119,34 @@ describe('template miner', () => {
     expect(miner.add(busy.shape, busy.tokens)).toBe(busyId);
   });
 
+  it('keeps every surviving template\'s shape intact while forgotten ones make room for new ones', () => {
+    const miner = createTemplateMiner({ maxTemplates: 40 });
+    let state = 4242;
+    const word = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
+    };
+    // Texts sent twice keep their templates through sweeps; once-only ones are forgotten and
+    // their room reused. Every template alive at the end must still hold its own shape.
+    const shapes = new Map<number, number[]>();
+    for (let i = 0; i < 600; i++) {
+      const { shape, tokens } = shapeOfText(Array.from({ length: 18 }, word).join(' '));
+      const id = miner.add(shape, tokens);
+      if (i % 3 === 0) {
+        miner.add(shape, tokens);
+        shapes.set(id, Array.from(miner.get(id)!.tokens));
+      }
+    }
+    let alive = 0;
+    for (const template of miner.templates()) {
+      const expected = shapes.get(template.id);
+      if (expected === undefined) continue;
+      alive++;
+      expect(Array.from(template.tokens), `template ${template.id}`).toEqual(expected);
+    }
+    expect(alive).toBeGreaterThan(10);
+  });
+
   it('groups lengths exactly up to 16 tokens and by half-octaves above', () => {
     expect(lengthGroupOf(5)).toBe(5);
     expect(lengthGroupOf(16)).toBe(16);

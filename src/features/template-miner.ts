@@ -55,6 +55,9 @@ export interface TemplateMiner {
 }
 
 const INDEX_POSITIONS = [0, 1, SHAPE_POSITIONS - 2, SHAPE_POSITIONS - 1];
+/** Templates per block of the token pool (2^12 × 16 positions × 2 bytes = 128 KiB). */
+const BLOCK_BITS = 12;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
 /** Length group: exact up to 16 tokens, then half-octaves (16-22, 23-31, 32-45, ...). */
 export function lengthGroupOf(tokenCount: number): number {
@@ -63,7 +66,12 @@ export function lengthGroupOf(tokenCount: number): number {
 }
 
 interface Template extends MinedTemplate {
+  /** A view of `slot`'s 16 positions in the token pool (`tokens` shares its memory). */
   readonly tokens: Uint16Array;
+  /** Where its tokens sit: the pool block and the offset of its first position there. */
+  readonly block: Uint16Array;
+  readonly offset: number;
+  readonly slot: number;
   wildcards: number;
   /** The search that last looked at this template (a template sits in up to four lists). */
   mark: number;
@@ -90,6 +98,20 @@ export function createTemplateMiner({
   lengthTolerance = 4,
 }: TemplateMinerOptions = {}): TemplateMiner {
   const templates = new Map<number, Template>();
+  // Every template's 16 positions sit side by side in blocks of one pool, not in an array of
+  // their own: a search scores dozens of candidates, and on the live path (one small batch at a
+  // time between other work) scattered arrays cost a cache miss each. A forgotten template's
+  // slot is reused; blocks are never moved, so a template's view stays valid while it lives.
+  const blocks: Uint16Array[] = [];
+  const freeSlots: number[] = [];
+  let slotsUsed = 0;
+  const claimSlot = (): number => {
+    const reused = freeSlots.pop();
+    if (reused !== undefined) return reused;
+    const slot = slotsUsed++;
+    if (slot >>> BLOCK_BITS >= blocks.length) blocks.push(new Uint16Array(SHAPE_POSITIONS << BLOCK_BITS));
+    return slot;
+  };
   // Index key: position (2 bits) and token (16 bits); values: most recently matched first.
   const index = new Map<number, Template[]>();
   // Exact shapes seen before, so repeats of one shape skip the search.
@@ -131,9 +153,10 @@ export function createTemplateMiner({
 
   const score = (template: Template, seq: ArrayLike<number>, length: number): number => {
     let same = 0;
-    const tokens = template.tokens;
+    const block = template.block;
+    const offset = template.offset;
     for (let i = 0; i < SHAPE_POSITIONS; i++) {
-      const token = tokens[i]!;
+      const token = block[offset + i]!;
       if (token !== WILDCARD && token !== PAD && token === seq[i]) same++;
     }
     return same / length;
@@ -144,11 +167,17 @@ export function createTemplateMiner({
   // only once, and forgetting just those would rescan every template for each new one.
   const keepAfterSweep = Math.floor(maxTemplates * 0.75);
   const sweep = () => {
-    for (const [id, template] of templates) if (template.count <= 1) templates.delete(id);
+    const forget = (template: Template) => {
+      templates.delete(template.id);
+      freeSlots.push(template.slot);
+    };
+    for (const template of templates.values()) if (template.count <= 1) forget(template);
     if (templates.size > keepAfterSweep) {
       const byUse = [...templates.values()].sort((a, b) => a.count - b.count || a.lastFilled - b.lastFilled);
-      for (let i = 0; i < byUse.length - keepAfterSweep; i++) templates.delete(byUse[i]!.id);
+      for (let i = 0; i < byUse.length - keepAfterSweep; i++) forget(byUse[i]!);
     }
+    // Lowest slots first, so that the next templates fill the earliest blocks.
+    freeSlots.sort((a, b) => b - a);
     for (const [key, list] of index) {
       const kept = list.filter((template) => templates.has(template.id));
       if (kept.length === 0) index.delete(key);
@@ -202,10 +231,12 @@ export function createTemplateMiner({
         template = best;
         template.count++;
         template.lastFilled = ++filled;
+        const block = template.block;
+        const offset = template.offset;
         for (let i = 0; i < SHAPE_POSITIONS; i++) {
-          const token = template.tokens[i]!;
+          const token = block[offset + i]!;
           if (token !== WILDCARD && token !== shape[i]) {
-            template.tokens[i] = WILDCARD;
+            block[offset + i] = WILDCARD;
             template.wildcards++;
           }
         }
@@ -214,9 +245,12 @@ export function createTemplateMiner({
         // Sweep before adding, never after: the new template has one use and would be swept
         // away while its id is being returned.
         if (templates.size >= maxTemplates) sweep();
-        const tokens = new Uint16Array(SHAPE_POSITIONS);
-        for (let i = 0; i < SHAPE_POSITIONS; i++) tokens[i] = shape[i]!;
-        template = { id: nextId++, tokens, lengthGroup: group, count: 1, wildcards: 0, mark: stamp, lastFilled: ++filled };
+        const slot = claimSlot();
+        const block = blocks[slot >>> BLOCK_BITS]!;
+        const offset = (slot & BLOCK_MASK) * SHAPE_POSITIONS;
+        for (let i = 0; i < SHAPE_POSITIONS; i++) block[offset + i] = shape[i]!;
+        const tokens = block.subarray(offset, offset + SHAPE_POSITIONS);
+        template = { id: nextId++, tokens, block, offset, slot, lengthGroup: group, count: 1, wildcards: 0, mark: stamp, lastFilled: ++filled };
         templates.set(template.id, template);
         insertIntoIndex(template);
       }
