@@ -19,6 +19,16 @@ function mine(texts: readonly string[], options = {}) {
   return { miner, ids };
 }
 
+/** Random lowercase words from a seed, a new one per call. */
+function randomWords(seed: number): () => string {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    // Letters only: digits would be masked as a number slot and every text would look alike.
+    return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
+  };
+}
+
 describe('template miner', () => {
   it('puts every fill of a template under one id, and organic prompts under none of them (golden set)', () => {
     const { ids } = mine(golden.texts.map((entry) => entry.text));
@@ -74,12 +84,7 @@ describe('template miner', () => {
 
   it('hands out only ids it can resolve while it forgets one-off texts past its cap', () => {
     const miner = createTemplateMiner({ maxTemplates: 50 });
-    let state = 12345;
-    const word = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      // Letters only: digits would be masked as a number slot and every text would look alike.
-      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
-    };
+    const word = randomWords(12345);
     for (let i = 0; i < 400; i++) {
       const { shape, tokens } = shapeOfText(Array.from({ length: 20 }, word).join(' '));
       const id = miner.add(shape, tokens);
@@ -92,11 +97,7 @@ describe('template miner', () => {
   it('stays within its cap when every text is sent twice, freeing a quarter of the room at a time, and keeps a busy template', () => {
     const maxTemplates = 100;
     const miner = createTemplateMiner({ maxTemplates });
-    let state = 777;
-    const word = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
-    };
+    const word = randomWords(777);
     const busy = shapeOfText('You are a careful grader. Read the answer below and give it a score from one to ten with reasons.');
     const busyId = miner.add(busy.shape, busy.tokens);
     let sweeps = 0;
@@ -121,11 +122,7 @@ describe('template miner', () => {
 
   it('keeps every surviving template\'s shape intact while forgotten ones make room for new ones', () => {
     const miner = createTemplateMiner({ maxTemplates: 40 });
-    let state = 4242;
-    const word = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return Array.from(state.toString(26), (digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('');
-    };
+    const word = randomWords(4242);
     // Texts sent twice keep their templates through sweeps; once-only ones are forgotten and
     // their room reused. Every template alive at the end must still hold its own shape.
     const shapes = new Map<number, number[]>();
