@@ -10,12 +10,12 @@ import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-l
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
 import { combineFamily, logistic } from './evidence-scale.js';
-import { TRAFFIC_DETECTORS, type TrafficInput } from './traffic-detectors.js';
+import { TRAFFIC_DETECTORS, identityVerifiedDetector, type TrafficInput } from './traffic-detectors.js';
 import { buildAccountFinding, buildClusterFinding, type FindingTexts } from './findings-builder.js';
 
 /**
@@ -138,9 +138,6 @@ type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
 const TEMPLATES_FAMILY = 'templates';
-const PAYMENT_FAMILY = 'payment';
-/** The mitigation a checked identity gives: the family `identity_verified` is in. */
-const IDENTITY_FAMILY = 'identity';
 /** Signals about values a member shares with members of other organisations: where it is, not what it sends. */
 const CROSS_ORGANISATION_TIES: ReadonlySet<string> = new Set(['exit_pool', 'shared_network', 'shared_signup_ip', 'shared_email_domain']);
 const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
@@ -507,6 +504,7 @@ export class DetectionEngine {
       // a campaign's prompts, but not on its network or among its sign-ups.
       const position = cluster.positionOf.get(index);
       const takesPart = (signal: WeightedSignal) => signal.members === undefined || (position !== undefined && signal.members.has(position));
+      const takesPartIn = (test: (signal: WeightedSignal) => boolean) => cluster.coordination.some((signal) => test(signal) && takesPart(signal));
       const strongest = (test: (signal: WeightedSignal) => boolean) => {
         let best = 0;
         for (const signal of cluster.coordination) if (signal.score > best && test(signal)) best = signal.score;
@@ -514,10 +512,10 @@ export class DetectionEngine {
       };
       const ownValue = valueLogOdds(own);
       const pool = strongest((signal) => signal.family === EXIT_POOL_FAMILY && takesPart(signal));
-      const madeWithThem = cluster.coordination.some((signal) => SIGNUP_SIGNALS.has(signal.signal) && takesPart(signal));
+      const madeWithThem = takesPartIn((signal) => SIGNUP_SIGNALS.has(signal.signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
-      const sitsWithOthers = cluster.coordination.some((signal) => CROSS_ORGANISATION_TIES.has(signal.signal) && takesPart(signal));
+      const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
       const certainty = Math.max(
         strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)),
@@ -549,17 +547,19 @@ export class DetectionEngine {
       // accounts rarely has one behind each. It says nothing in the campaign's favour once the
       // card that account pays with pays for accounts of other organisations in the cluster:
       // the identity is then one the operator holds, bought or borrowed.
-      const paysForOthers = cluster.coordination.some((signal) => signal.family === PAYMENT_FAMILY && signal.weight > 0 && takesPart(signal));
+      const identity = identityVerifiedDetector.family;
+      const paysForOthers = takesPartIn((signal) => signal.family === sharedPaymentDetector.family);
       if (paysForOthers) {
-        logOdds = prior + this.total(new Map([...own.families].filter(([name]) => name !== IDENTITY_FAMILY)));
+        // Mitigations add up outside any decay, so the check comes out of the own total whole.
+        logOdds -= own.families.get(identity)?.logOdds ?? 0;
         items = items.map((item) =>
-          item.signal === 'identity_verified' ? { ...item, weight: 0, detail: `${item.detail}; not counted: its card also pays for accounts of other organisations in cluster ${cluster.clusterId}` } : item,
+          item.signal === identityVerifiedDetector.signal ? { ...item, weight: 0, detail: `${item.detail}; not counted: its card also pays for accounts of other organisations in cluster ${cluster.clusterId}` } : item,
         );
       }
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
       for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
-        if (paysForOthers && name === IDENTITY_FAMILY) continue;
+        if (paysForOthers && name === identity) continue;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
         if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
