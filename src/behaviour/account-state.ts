@@ -112,7 +112,22 @@ const DAY_MS = 86_400_000;
 const ELICITATION_BITS =
   CONTENT_FLAG.cotElicitation | CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite | CONTENT_FLAG.systemCot | CONTENT_FLAG.systemRubric;
 const BURST_GAP_MS = 2_000;
-const COUNTER_LENGTH = 24 + CAPABILITIES.length + CONTENT_FLAG_BITS + OUTPUT_HISTOGRAM_BUCKETS;
+/** Where each histogram starts in an account's block of counters. */
+const HOUR_AT = 0;
+const CAPABILITY_AT = HOUR_AT + 24;
+const FLAG_AT = CAPABILITY_AT + CAPABILITIES.length;
+const OUTPUT_AT = FLAG_AT + CONTENT_FLAG_BITS;
+const COUNTER_LENGTH = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
+/** Read by every account before its first exchange; never written. */
+const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
+
+/**
+ * Accounts' counter blocks are carved from shared slabs: a typed array of its own would cost an
+ * account a buffer allocation and headers worth more than a one-request account's counts.
+ */
+const SLAB_BLOCKS = 2048;
+let slab = NO_COUNTS;
+let slabBlocksUsed = SLAB_BLOCKS;
 
 export class AccountState {
   info: AccountInfo | null = null;
@@ -123,8 +138,13 @@ export class AccountState {
   reasoningTokens = 0;
   firstTs = Infinity;
   lastTs = -Infinity;
-  /** Exchanges by UTC hour of day. */
-  readonly hourOfDay: Uint32Array;
+  /**
+   * The four histograms (hour of day, capability, content flag, output length): one block of a
+   * shared slab from `countsAt`, taken at the first exchange and read through the methods
+   * below (docs/performance.md, "Memory per account").
+   */
+  private counts = NO_COUNTS;
+  private countsAt = 0;
   readonly series: HourSeries;
   gaps = 0;
   logGapSum = 0;
@@ -136,15 +156,10 @@ export class AccountState {
   withPrompt = 0;
   toolUse = 0;
   images = 0;
-  readonly capabilities: Uint32Array;
-  /** Exchanges with each `CONTENT_FLAG` bit set, by bit position. */
-  readonly flags: Uint32Array;
   thinking = 0;
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
   elicited = 0;
-  /** Output tokens in log2 buckets: bucket b holds outputs of [2^(b-1), 2^b) tokens, 0 holds none. */
-  readonly outputHistogram: Uint32Array;
   readonly models = new Map<number, ModelUse>();
   readonly promptTemplates = new TopKCounter(16);
   readonly systemTemplates = new TopKCounter(8);
@@ -166,21 +181,48 @@ export class AccountState {
     maxHours?: number,
   ) {
     this.series = new HourSeries(maxHours);
-    // The four histograms share one buffer: an array's own overhead is about what 50 counters cost.
-    const counters = new Uint32Array(COUNTER_LENGTH);
-    let at = 0;
-    const take = (length: number) => counters.subarray(at, (at += length));
-    this.hourOfDay = take(24);
-    this.capabilities = take(CAPABILITIES.length);
-    this.flags = take(CONTENT_FLAG_BITS);
-    this.outputHistogram = take(OUTPUT_HISTOGRAM_BUCKETS);
     this.indicators = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, new BottomKSketch(INDICATOR_SKETCH_SIZE[kind])])) as Record<
       ExchangeIndicator,
       BottomKSketch
     >;
   }
 
+  /** Exchanges in UTC hour of day `hour` (0-23). */
+  hourCount(hour: number): number {
+    return this.counts[this.countsAt + HOUR_AT + hour]!;
+  }
+
+  /** Exchanges labelled with capability `code` (`CAPABILITY_CODE`). */
+  capabilityCount(code: number): number {
+    return this.counts[this.countsAt + CAPABILITY_AT + code]!;
+  }
+
+  /** Exchanges with `CONTENT_FLAG` bit `bit` (its position) set. */
+  flagCount(bit: number): number {
+    return this.counts[this.countsAt + FLAG_AT + bit]!;
+  }
+
+  /** Exchanges whose output falls in log2 bucket `bucket`: outputs of [2^(b-1), 2^b) tokens, 0 for none. */
+  outputCount(bucket: number): number {
+    return this.counts[this.countsAt + OUTPUT_AT + bucket]!;
+  }
+
+  /** This account's counter block, taken from a slab at first use. */
+  private ownCounts(): Uint32Array {
+    if (this.counts === NO_COUNTS) {
+      if (slabBlocksUsed === SLAB_BLOCKS) {
+        slab = new Uint32Array(SLAB_BLOCKS * COUNTER_LENGTH);
+        slabBlocksUsed = 0;
+      }
+      this.counts = slab;
+      this.countsAt = slabBlocksUsed++ * COUNTER_LENGTH;
+    }
+    return this.counts;
+  }
+
   observe(x: ObservedExchange): void {
+    const counts = this.ownCounts();
+    const at = this.countsAt;
     this.exchanges++;
     if (x.status >= 400) this.errors++;
     this.inputTokens += x.inputTokens;
@@ -188,7 +230,7 @@ export class AccountState {
     this.reasoningTokens += x.reasoningTokens;
     if (x.ts < this.firstTs) this.firstTs = x.ts;
     if (x.ts > this.lastTs) this.lastTs = x.ts;
-    this.hourOfDay[Math.floor((x.ts % DAY_MS) / HOUR_MS)]!++;
+    counts[at + HOUR_AT + Math.floor((x.ts % DAY_MS) / HOUR_MS)]!++;
     this.series.add(x.ts);
     const previous = this.previousTs;
     if (!Number.isNaN(previous) && x.ts >= previous) {
@@ -208,13 +250,13 @@ export class AccountState {
     }
     if (x.toolCount > 0 || x.toolActivity > 0) this.toolUse++;
     if (x.imageCount > 0) this.images++;
-    this.capabilities[x.capability]!++;
+    counts[at + CAPABILITY_AT + x.capability]!++;
     if (x.contentFlags & ELICITATION_BITS) this.elicited++;
     let flags = x.contentFlags;
-    for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) this.flags[bit]!++;
+    for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) counts[at + FLAG_AT + bit]!++;
     if (x.thinking) this.thinking++;
     if (x.multiSample) this.multiSample++;
-    this.outputHistogram[outputBucket(x.outputTokens)]!++;
+    counts[at + OUTPUT_AT + outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
       let use = this.models.get(x.model);
       if (use === undefined) this.models.set(x.model, (use = emptyModelUse(x.ts)));
@@ -268,7 +310,10 @@ export class AccountState {
     this.reasoningTokens += other.reasoningTokens;
     this.firstTs = Math.min(this.firstTs, other.firstTs);
     this.lastTs = Math.max(this.lastTs, other.lastTs);
-    addInto(this.hourOfDay, other.hourOfDay);
+    if (other.counts !== NO_COUNTS) {
+      const counts = this.ownCounts();
+      for (let i = 0; i < COUNTER_LENGTH; i++) counts[this.countsAt + i]! += other.counts[other.countsAt + i]!;
+    }
     this.series.merge(other.series);
     this.gaps += other.gaps;
     this.logGapSum += other.logGapSum;
@@ -279,12 +324,9 @@ export class AccountState {
     this.withPrompt += other.withPrompt;
     this.toolUse += other.toolUse;
     this.images += other.images;
-    addInto(this.capabilities, other.capabilities);
-    addInto(this.flags, other.flags);
     this.thinking += other.thinking;
     this.multiSample += other.multiSample;
     this.elicited += other.elicited;
-    addInto(this.outputHistogram, other.outputHistogram);
     for (const [model, use] of other.models) {
       const mine = this.models.get(model);
       if (mine === undefined) this.models.set(model, { ...use });
@@ -316,8 +358,4 @@ export class AccountState {
 export function outputBucket(tokens: number): number {
   if (tokens <= 0) return 0;
   return Math.min(OUTPUT_HISTOGRAM_BUCKETS - 1, 1 + Math.floor(Math.log2(tokens)));
-}
-
-function addInto(target: Uint32Array, source: Uint32Array): void {
-  for (let i = 0; i < target.length; i++) target[i]! += source[i]!;
 }

@@ -1,5 +1,5 @@
 import { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG } from '../features/content-signals.js';
-import type { AccountState } from './account-state.js';
+import { OUTPUT_HISTOGRAM_BUCKETS, type AccountState } from './account-state.js';
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
 import { EMPTY_REFERENCE, ReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
@@ -164,7 +164,7 @@ function modelReferences(tracker: BehaviourTracker): Map<number, ModelReference>
  * Fills `context.references` from the accounts' summaries: per measure, the centre and spread
  * over accounts with at least `minExchanges` exchanges (fewer say too little to shape "usual").
  */
-export function measureReferences(context: PopulationContext, summaries: readonly AccountSummary[], minExchanges = 5): void {
+export function measureReferences(context: PopulationContext, summaries: Iterable<AccountSummary>, minExchanges = 5): void {
   const builders = Object.fromEntries([...SHARE_MEASURES, ...LEVEL_MEASURES].map((name) => [name, new ReferenceBuilder()])) as Record<MeasureName, ReferenceBuilder>;
   for (const summary of summaries) {
     if (summary.exchanges < minExchanges) continue;
@@ -253,7 +253,55 @@ export interface AccountSummary {
 const DAY_MS = 24 * HOUR_MS;
 
 function bitShare(state: AccountState, flag: number): number {
-  return state.flags[Math.log2(flag)]! / Math.max(1, state.exchanges);
+  return state.flagCount(Math.log2(flag)) / Math.max(1, state.exchanges);
+}
+
+/** Share of the account's exchanges per capability label, for the labels it used. */
+export function capabilityShares(state: AccountState): Record<string, number> {
+  const n = Math.max(1, state.exchanges);
+  const shares: Record<string, number> = {};
+  CAPABILITIES.forEach((name, code) => {
+    const count = state.capabilityCount(code);
+    if (count > 0) shares[name] = count / n;
+  });
+  return shares;
+}
+
+/**
+ * Every account's summary at one tracker revision, made once for linking and scoring. Those of
+ * accounts with fewer than `keepFrom` exchanges are not kept but made again when asked: they
+ * shape no population reference and no fingerprint, each is cheap to make, and kept they would
+ * be most of the memory a flood of throwaway accounts costs (docs/performance.md, "Memory per
+ * account").
+ */
+export class AccountSummaries {
+  private readonly kept: (AccountSummary | undefined)[];
+
+  constructor(
+    private readonly tracker: BehaviourTracker,
+    readonly context: PopulationContext,
+    readonly keepFrom: number,
+  ) {
+    this.kept = tracker.accounts.map((state) => (state.exchanges >= keepFrom ? summarizeAccount(state, context) : undefined));
+  }
+
+  /** Accounts summarised (the tracker's accounts when the table was made). */
+  get length(): number {
+    return this.kept.length;
+  }
+
+  exchanges(index: number): number {
+    return this.tracker.accounts[index]?.exchanges ?? 0;
+  }
+
+  of(index: number): AccountSummary {
+    return this.kept[index] ?? summarizeAccount(this.tracker.accounts[index]!, this.context);
+  }
+
+  /** The summaries of accounts with at least `minExchanges` exchanges, in account order. */
+  *withAtLeast(minExchanges: number): Generator<AccountSummary> {
+    for (let index = 0; index < this.kept.length; index++) if (this.exchanges(index) >= minExchanges) yield this.of(index);
+  }
 }
 
 export function summarizeAccount(state: AccountState, context: PopulationContext): AccountSummary {
@@ -263,26 +311,23 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
   state.series.forEach((hour) => days.add(Math.floor(hour / 24)));
   const activeDays = Math.max(1, days.size);
 
-  const capabilities: Record<string, number> = {};
+  const capabilities = capabilityShares(state);
   let entropy = 0;
   let topCapability = 'chat';
   let topShare = 0;
-  CAPABILITIES.forEach((name, code) => {
-    const share = state.capabilities[code]! / n;
-    if (share > 0) {
-      capabilities[name] = share;
-      entropy -= share * Math.log(share);
-    }
+  for (const name of CAPABILITIES) {
+    const share = capabilities[name] ?? 0;
+    if (share > 0) entropy -= share * Math.log(share);
     if (share > topShare) {
       topShare = share;
       topCapability = name;
     }
-  });
+  }
 
   let hourEntropy = 0;
   let busyHours = 0;
   for (let h = 0; h < 24; h++) {
-    const share = state.hourOfDay[h]! / n;
+    const share = state.hourCount(h) / n;
     if (share > 0) hourEntropy -= share * Math.log(share);
     if (share >= 1 / 48) busyHours++;
   }
@@ -343,7 +388,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
       elicited: state.elicited / n,
       thinking: state.thinking / n,
       multiSample: state.multiSample / n,
-      longOutputs: histogramShareFrom(state.outputHistogram, 10) / n,
+      longOutputs: outputsFromBucket(state, 10) / n,
       singleTurn: state.singleTurn / n,
       toolUse: state.toolUse / n,
       errors: state.errors / n,
@@ -357,7 +402,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
     },
     measures: accountMeasures(state, context, activeDays, newModelCounts),
     singleTurnPrompts: state.singleTurnPrompts,
-    medianOutputTokens: histogramMedian(state.outputHistogram),
+    medianOutputTokens: medianOutput(state),
     capabilities,
     capabilityEntropy: entropy / Math.log(CAPABILITIES.length),
     topCapability,
@@ -373,19 +418,19 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
 }
 
 /** Outputs in buckets from `bucket` up: bucket b holds [2^(b-1), 2^b) tokens, so 10 is ≥ 512. */
-function histogramShareFrom(histogram: Uint32Array, bucket: number): number {
+function outputsFromBucket(state: AccountState, bucket: number): number {
   let count = 0;
-  for (let b = bucket; b < histogram.length; b++) count += histogram[b]!;
+  for (let b = bucket; b < OUTPUT_HISTOGRAM_BUCKETS; b++) count += state.outputCount(b);
   return count;
 }
 
 /** The median output in tokens, at the geometric middle of its log2 bucket. */
-function histogramMedian(histogram: Uint32Array): number {
+function medianOutput(state: AccountState): number {
   let total = 0;
-  for (const count of histogram) total += count;
+  for (let b = 0; b < OUTPUT_HISTOGRAM_BUCKETS; b++) total += state.outputCount(b);
   let seen = 0;
-  for (let b = 0; b < histogram.length; b++) {
-    seen += histogram[b]!;
+  for (let b = 0; b < OUTPUT_HISTOGRAM_BUCKETS; b++) {
+    seen += state.outputCount(b);
     if (seen * 2 >= total && total > 0) return b === 0 ? 0 : Math.round(2 ** (b - 0.5));
   }
   return 0;
@@ -401,13 +446,13 @@ const MIN_LOG2_SPREAD = 0.5;
 
 function accountMeasures(state: AccountState, context: PopulationContext, activeDays: number, newModel: ShareMeasure): Measures {
   const n = state.exchanges;
-  const share = (flag: number): ShareMeasure => ({ count: state.flags[Math.log2(flag)]!, total: n });
-  const either = (a: number, b: number): ShareMeasure => ({ count: Math.max(state.flags[Math.log2(a)]!, state.flags[Math.log2(b)]!), total: n });
+  const share = (flag: number): ShareMeasure => ({ count: state.flagCount(Math.log2(flag)), total: n });
+  const either = (a: number, b: number): ShareMeasure => ({ count: Math.max(state.flagCount(Math.log2(a)), state.flagCount(Math.log2(b))), total: n });
   let targeted = 0;
-  for (const name of TARGETED_CAPABILITIES) targeted += state.capabilities[CAPABILITY_CODE[name]]!;
+  for (const name of TARGETED_CAPABILITIES) targeted += state.capabilityCount(CAPABILITY_CODE[name]);
   let hourEntropy = 0;
   for (let h = 0; h < 24; h++) {
-    const p = state.hourOfDay[h]! / Math.max(1, n);
+    const p = state.hourCount(h) / Math.max(1, n);
     if (p > 0) hourEntropy -= p * Math.log(p);
   }
   return {
@@ -420,7 +465,7 @@ function accountMeasures(state: AccountState, context: PopulationContext, active
     freshSingleTurn: { count: state.singleTurnPrompts - state.verbatimRepeats, total: n },
     targetedCapability: { count: targeted, total: n },
     // Of the requests that carry a conversation, those whose last turn probes the answer before it.
-    followUpProbes: { count: state.flags[Math.log2(CONTENT_FLAG.followUpProbe)]!, total: n - state.singleTurn },
+    followUpProbes: { count: state.flagCount(Math.log2(CONTENT_FLAG.followUpProbe)), total: n - state.singleTurn },
     newModelEarly: newModel,
     evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
     // Per account, not per request: one of one when an identity document (or KYC) was checked.

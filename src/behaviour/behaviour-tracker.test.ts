@@ -3,6 +3,7 @@ import { hash64 } from '../util/hash64.js';
 import { createBehaviourTracker, type BehaviourTracker } from './behaviour-tracker.js';
 import { batchFromRecords } from './exchange-batch.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
+import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { summarizeAccount, summarizePopulation } from './account-summary.js';
 import { syntheticPopulation, toRecord } from '../scoring/test-support/synthetic-traffic.js';
 
@@ -10,9 +11,9 @@ function snapshot(tracker: BehaviourTracker) {
   return tracker.accounts.map((state) => ({
     id: state.id,
     exchanges: state.exchanges,
-    flags: [...state.flags],
-    capabilities: [...state.capabilities],
-    hourOfDay: [...state.hourOfDay],
+    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
+    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
+    hourOfDay: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
     prompts: state.prompts.entries(),
     templates: state.promptTemplates.entries(),
     systemTemplates: state.systemTemplates.entries(),
@@ -89,8 +90,8 @@ describe('behaviour tracker', () => {
     merged.merge(tracker.account('shard_b')!);
     const expected = tracker.account('whole')!;
     expect(merged.exchanges).toBe(expected.exchanges);
-    expect([...merged.flags]).toEqual([...expected.flags]);
-    expect([...merged.hourOfDay]).toEqual([...expected.hourOfDay]);
+    for (let bit = 0; bit < CONTENT_FLAG_BITS; bit++) expect(merged.flagCount(bit)).toBe(expected.flagCount(bit));
+    for (let hour = 0; hour < 24; hour++) expect(merged.hourCount(hour)).toBe(expected.hourCount(hour));
     expect(merged.prompts.entries()).toEqual(expected.prompts.entries());
     expect(merged.indicators.ip.entries()).toEqual(expected.indicators.ip.entries());
     expect(merged.gaps).toBe(expected.gaps - 1);

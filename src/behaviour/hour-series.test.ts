@@ -21,6 +21,27 @@ describe('hour series', () => {
     expect(series.activeHours()).toBe(3);
   });
 
+  it('answers for an account active in one hour as it does once the account moves on', () => {
+    const series = new HourSeries();
+    series.addHour(500, 2);
+    series.addHour(500, 1);
+    expect(series.activeHours()).toBe(1);
+    expect(series.countAt(500)).toBe(3);
+    expect(series.countAt(501)).toBe(0);
+    const seen: [number, number][] = [];
+    series.forEach((hour, count) => seen.push([hour, count]));
+    expect(seen).toEqual([[500, 3]]);
+
+    const merged = new HourSeries();
+    merged.addHour(499, 1);
+    merged.merge(series);
+    series.addHour(512, 4);
+    expect(series.activeHours()).toBe(2);
+    expect([series.countAt(500), series.countAt(512)]).toEqual([3, 4]);
+    expect([merged.activeHours(), merged.countAt(499), merged.countAt(500)]).toEqual([2, 1, 3]);
+    expect(new HourSeries().activeHours()).toBe(0);
+  });
+
   it('keeps only the last maxHours hours', () => {
     const series = new HourSeries(24);
     for (let h = 0; h < 100; h++) series.addHour(1000 + h, 1);

@@ -1,17 +1,22 @@
 const HOUR_MS = 3_600_000;
 /** Starts small and doubles: anyone can open many accounts active for an hour or two, and each should cost little. */
 const INITIAL_HOURS = 8;
+const NO_HOURS = new Uint32Array(0);
 
 /**
  * Exchanges per clock hour over an account's active span, in a typed array that grows as time
  * goes on: what the timeline chart, the activity-synchronisation link and the rhythm measures
  * read. Bounded to `maxHours`; older hours fall off the front (the live service runs for months).
+ * An account active in one hour keeps its count in a field and allocates no array: a typed
+ * array's headers cost more than a one-request account's other state.
  */
 export class HourSeries {
   /** Hour index (hours since the epoch) of `counts[0]`, or NaN while empty. */
   start = Number.NaN;
-  private counts = new Uint32Array(0);
+  private counts = NO_HOURS;
   private used = 0;
+  /** The count of hour `start` while the account has been active in that hour alone (`counts` unallocated). */
+  private single = 0;
 
   constructor(readonly maxHours = 24 * 62) {}
 
@@ -22,8 +27,17 @@ export class HourSeries {
   addHour(hour: number, count: number): void {
     if (Number.isNaN(this.start)) {
       this.start = hour;
+      this.single = count;
+      this.used = 1;
+      return;
+    }
+    if (this.counts === NO_HOURS) {
+      if (hour === this.start) {
+        this.single += count;
+        return;
+      }
       this.counts = new Uint32Array(INITIAL_HOURS);
-      this.used = 0;
+      this.counts[0] = this.single;
     }
     if (hour < this.start) {
       const shift = this.start - hour;
@@ -63,17 +77,23 @@ export class HourSeries {
 
   /** Calls `visit` for each hour with traffic, oldest first. */
   forEach(visit: (hour: number, count: number) => void): void {
+    if (this.counts === NO_HOURS) {
+      if (this.single > 0) visit(this.start, this.single);
+      return;
+    }
     for (let i = 0; i < this.used; i++) if (this.counts[i]! > 0) visit(this.start + i, this.counts[i]!);
   }
 
   /** Hours with traffic. */
   activeHours(): number {
+    if (this.counts === NO_HOURS) return this.single > 0 ? 1 : 0;
     let active = 0;
     for (let i = 0; i < this.used; i++) if (this.counts[i]! > 0) active++;
     return active;
   }
 
   countAt(hour: number): number {
+    if (this.counts === NO_HOURS) return this.used === 1 && hour === this.start ? this.single : 0;
     const offset = hour - this.start;
     return offset >= 0 && offset < this.used ? this.counts[offset]! : 0;
   }

@@ -9,6 +9,7 @@ import { EXCHANGE_COLUMNS, type ColumnValue } from '../store/exchange-columns.js
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { exchangeRecordFromRow } from '../ingest/exchange-row.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
+import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { createDetectionEngine, parseDetectionConfig } from '../scoring/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
@@ -155,9 +156,9 @@ function snapshot(tracker: BehaviourTracker) {
     id: state.id,
     exchanges: state.exchanges,
     tokens: [state.inputTokens, state.outputTokens, state.reasoningTokens],
-    flags: [...state.flags],
-    capabilities: [...state.capabilities],
-    hourOfDay: [...state.hourOfDay],
+    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
+    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
+    hourOfDay: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
     models: [...state.models].sort((a, b) => a[0] - b[0]),
     thinking: state.thinking,
     prompts: state.prompts.entries(),

@@ -2,8 +2,8 @@ import { fmix32, murmur32 } from '../util/hash64.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { templateKey } from '../behaviour/behaviour-tracker.js';
 import type { AccountState } from '../behaviour/account-state.js';
-import type { AccountSummary, PopulationContext } from '../behaviour/account-summary.js';
-import { buildProfileVectors, type ProfileVectors } from './profile-vector.js';
+import type { PopulationContext } from '../behaviour/account-summary.js';
+import { buildProfileVectors, type ProfileVectors, type SummarySource } from './profile-vector.js';
 
 /**
  * The traits two accounts can share, each an edge source of the account graph. Infrastructure
@@ -175,7 +175,7 @@ class MembershipBuilder {
  * Reads the traits of every account from the behaviour state. Runs on the thread that owns the
  * state; the result is what `linkAccounts` (pure, possibly in a worker) consumes.
  */
-export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, population?: { context: PopulationContext; summaries: readonly AccountSummary[] }): LinkInput {
+export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, population?: { context: PopulationContext; summaries: SummarySource }): LinkInput {
   const varied = population?.context.variedTemplates;
   const builders = Object.fromEntries(LINK_KINDS.map((kind) => [kind, new MembershipBuilder(kind)])) as Record<LinkKind, MembershipBuilder>;
   const strings = new Map<string, number>();

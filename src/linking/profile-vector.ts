@@ -42,14 +42,27 @@ function features(summary: AccountSummary): number[] {
 
 const DIMS = 16 + CAPABILITIES.length;
 
+/** Summaries by account index, read only for the accounts with enough exchanges (`AccountSummaries`). */
+export interface SummarySource {
+  readonly length: number;
+  exchanges(index: number): number;
+  of(index: number): AccountSummary;
+}
+
 /**
  * Standardises each dimension by the population's median and median absolute deviation (with a
  * floor), so a crowd of bland accounts added to a store cannot shrink or shift the scale other
  * accounts are compared on.
  */
-export function buildProfileVectors(summaries: readonly AccountSummary[], minExchanges: number): ProfileVectors {
+export function buildProfileVectors(summaries: SummarySource, minExchanges: number): ProfileVectors {
   const dims = DIMS;
-  const raw = summaries.map((summary) => (summary.exchanges >= minExchanges ? features(summary) : null));
+  const raw: (number[] | null)[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < summaries.length; i++) {
+    const exchanges = summaries.exchanges(i);
+    raw.push(exchanges >= minExchanges ? features(summaries.of(i)) : null);
+    weights.push(exchanges);
+  }
   const data = new Float32Array(summaries.length * dims);
   const included = raw.filter((vector): vector is number[] => vector !== null).length;
   if (included < 2) return { dims, data };
@@ -58,7 +71,7 @@ export function buildProfileVectors(summaries: readonly AccountSummary[], minExc
   for (let d = 0; d < dims; d++) {
     const builder = new ReferenceBuilder();
     raw.forEach((vector, i) => {
-      if (vector !== null) builder.add(vector[d]!, summaries[i]!.exchanges);
+      if (vector !== null) builder.add(vector[d]!, weights[i]!);
     });
     const reference = builder.build();
     center[d] = reference.center;

@@ -74,9 +74,9 @@ export interface ClusterView {
 }
 
 /** Aggregates the members of each linked cluster. */
-export function buildClusterView(index: number, link: LinkedCluster, tracker: BehaviourTracker, summaries: readonly AccountSummary[], context: PopulationContext): ClusterView {
+export function buildClusterView(index: number, link: LinkedCluster, tracker: BehaviourTracker, summaryOf: (account: number) => AccountSummary, context: PopulationContext): ClusterView {
   const members = link.members.map((a) => tracker.accounts[a]!);
-  const memberSummaries = link.members.map((a) => summaries[a]!);
+  const memberSummaries = link.members.map((a) => summaryOf(a));
   const counts = Object.fromEntries(CLUSTER_INDICATORS.map((kind) => [kind, new Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>()])) as Record<
     ClusterIndicatorKind,
     Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>
@@ -121,8 +121,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     elicited += state.elicited;
     thinking += state.thinking;
     multiSample += state.multiSample;
-    for (let b = 0; b < CONTENT_FLAG_BITS; b++) flags[b]! += state.flags[b]!;
-    for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilities[c]!;
+    for (let b = 0; b < CONTENT_FLAG_BITS; b++) flags[b]! += state.flagCount(b);
+    for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilityCount(c);
     for (const kind of EXCHANGE_INDICATORS) state.indicators[kind].forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
     const info = state.info;
     if (info !== null) {

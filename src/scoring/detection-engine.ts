@@ -5,7 +5,7 @@ import type { ExchangeRecord } from '../features/exchange-record.js';
 import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tracker.js';
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
-import { measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
+import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
@@ -68,7 +68,6 @@ export interface ClusterAssessment {
 
 export interface PopulationAssessment {
   context: PopulationContext;
-  summaries: AccountSummary[];
   accounts: AccountAssessment[];
   clusters: ClusterAssessment[];
   /** Detector failures, reported by the CLI (a failing detector scores 0 and analysis goes on). */
@@ -94,8 +93,8 @@ export interface FamilyLogit {
 }
 
 interface OwnAssessment {
-  items: Evidence[];
-  families: Map<string, FamilyLogit>;
+  items: readonly Evidence[];
+  families: ReadonlyMap<string, FamilyLogit>;
   /** Own evidence summed (no prior). */
   logOdds: number;
 }
@@ -104,7 +103,7 @@ interface PopulationSummaries {
   /** The tracker's revision they were made at. */
   revision: number;
   context: PopulationContext;
-  summaries: AccountSummary[];
+  summaries: AccountSummaries;
 }
 
 interface ClusterState {
@@ -113,7 +112,7 @@ interface ClusterState {
   context: PopulationContext;
   clusters: ClusterAssessment[];
   byIndex: Map<number, ClusterAssessment>;
-  summaries: AccountSummary[];
+  summaries: AccountSummaries;
   own: OwnAssessment[];
   /** Effective cluster index per account (late joiners without own evidence left out), -1 for none. */
   memberOf: Int32Array;
@@ -121,6 +120,9 @@ interface ClusterState {
 }
 
 type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
+
+/** Shared by every account whose traffic shows nothing either way: most of a flood of throwaway accounts. */
+const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]), families: new Map(), logOdds: 0 });
 
 /**
  * Coordination that ties an account to one operator: a card shared across organisations, a
@@ -239,7 +241,9 @@ export class DetectionEngine {
     // Let the stale set go before the new one is made, so the two are never held at once.
     this.summaryCache = null;
     const context = summarizePopulation(this.tracker, this.populationOptions());
-    const summaries = this.tracker.accounts.map((state) => summarizeAccount(state, context));
+    // Every summary a reference or a fingerprint reads is kept; the rest are made when asked.
+    const keepFrom = Math.min(this.config.scoring.referenceMinExchanges, this.config.linking.profileMinExchanges);
+    const summaries = new AccountSummaries(this.tracker, context, keepFrom);
     this.summaryCache = { revision, context, summaries };
     return this.summaryCache;
   }
@@ -290,10 +294,7 @@ export class DetectionEngine {
   account(accountId: string): AccountFinding | null {
     const state = this.tracker.account(accountId);
     if (state === undefined || state.exchanges === 0) return null;
-    const assessment = this.scoreAccount(accountId)!;
-    const cache = this.clusterState();
-    const summary = cache.revision === this.tracker.revision ? cache.summaries[state.index]! : summarizeAccount(state, cache.context);
-    return buildAccountFinding(state, assessment, summary, this.config);
+    return buildAccountFinding(state, this.scoreAccount(accountId)!, this.config);
   }
 
   /** Every cluster as of the last relink, highest score first. */
@@ -307,7 +308,7 @@ export class DetectionEngine {
   assess(): PopulationAssessment {
     const cache = this.clusterState();
     const accounts = this.tracker.accounts.map((state) => this.finalAssessment(state.index, cache.own[state.index]!, cache));
-    return { context: cache.context, summaries: cache.summaries, accounts, clusters: cache.clusters, errors: [...cache.errors] };
+    return { context: cache.context, accounts, clusters: cache.clusters, errors: [...cache.errors] };
   }
 
   templateStats(kind: 'prompt' | 'system', id: number): TemplateStats | undefined {
@@ -333,9 +334,9 @@ export class DetectionEngine {
   private clusterState(): ClusterState {
     if (this.clusterCache !== null) return this.clusterCache;
     const { revision, context, summaries } = this.populationSummaries();
-    measureReferences(context, summaries, this.config.scoring.referenceMinExchanges);
+    measureReferences(context, summaries.withAtLeast(this.config.scoring.referenceMinExchanges), this.config.scoring.referenceMinExchanges);
     const errors: string[] = [];
-    const own = this.tracker.accounts.map((state) => this.ownAssessment(state.index, summaries[state.index]!, context, errors));
+    const own = this.tracker.accounts.map((state) => this.ownAssessment(state.index, summaries.of(state.index), context, errors));
     const clusters: ClusterAssessment[] = [];
     const memberOf = new Int32Array(this.tracker.accounts.length).fill(-1);
     const links = this.links;
@@ -346,7 +347,7 @@ export class DetectionEngine {
         const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(own[a]!) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
         for (const a of members) memberOf[a] = index;
-        const view = buildClusterView(index, { ...link, members }, this.tracker, summaries, context);
+        const view = buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context);
         clusters.push(this.assessCluster(view, context, errors));
       });
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
@@ -466,6 +467,7 @@ export class DetectionEngine {
       const input: AccountDetectorInput = { accountId: state.id, state, summary, info: state.info, context, templateName, partnerSightings: this.partnerSightings.get(state.id) };
       this.runDetectors(ACCOUNT_DETECTORS as unknown as AnyDetector<AccountDetectorInput>[], this.config.detectors.account, input, items, errors, signals);
     }
+    if (signals.length === 0 && items.length === 0) return NO_OWN_EVIDENCE;
     const families = this.combine(signals);
     return { items, families, logOdds: this.total(families) };
   }

@@ -1,6 +1,6 @@
 import { FINDINGS_FORMAT_VERSION, type AccountFinding, type ClusterFinding, type Evidence, type Findings, type TemplateSummary, type TimelinePoint } from '../model/findings.js';
 import type { AccountState } from '../behaviour/account-state.js';
-import type { AccountSummary, PopulationContext } from '../behaviour/account-summary.js';
+import { capabilityShares, type PopulationContext } from '../behaviour/account-summary.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { HOUR_MS } from '../behaviour/hour-series.js';
 import type { ClusterIndicatorKind } from './cluster-view.js';
@@ -52,7 +52,6 @@ function shares(record: Record<string, number>): Record<string, number> {
 export function buildAccountFinding(
   state: AccountState,
   assessment: AccountAssessment,
-  summary: AccountSummary,
   config: DetectionConfig,
   texts: FindingTexts = { templates: new Map(), examples: new Map() },
 ): AccountFinding {
@@ -64,7 +63,7 @@ export function buildAccountFinding(
     linked_cluster_id: assessment.clusterId,
     evidence: withExamples(assessment.evidence, state.id, texts, config.report.maxEvidence),
     volume: { exchanges: state.exchanges, input_tokens: state.inputTokens, output_tokens: state.outputTokens, reasoning_tokens: state.reasoningTokens },
-    capabilities: state.exchanges === 0 ? {} : shares(summary.capabilities),
+    capabilities: state.exchanges === 0 ? {} : shares(capabilityShares(state)),
     tier: state.info?.tier ?? null,
     first_seen: state.exchanges === 0 ? null : iso(state.firstTs),
     last_seen: state.exchanges === 0 ? null : iso(state.lastTs),
@@ -162,7 +161,7 @@ export function buildFindings({
   thresholdSource = 'config',
   configuredThreshold = config.thresholds.account,
 }: FindingsOptions): Findings {
-  const accounts = tracker.accounts.map((state) => buildAccountFinding(state, assessment.accounts[state.index]!, assessment.summaries[state.index]!, config, texts));
+  const accounts = tracker.accounts.map((state) => buildAccountFinding(state, assessment.accounts[state.index]!, config, texts));
   accounts.sort((a, b) => b.score - a.score || (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
   const clusters = assessment.clusters.map((cluster) => buildClusterFinding(cluster, assessment.context, config, texts));
   let flaggedExchanges = 0;

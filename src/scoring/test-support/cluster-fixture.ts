@@ -86,7 +86,7 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
   const summaries = tracker.accounts.map((state) => summarizeAccount(state, context));
   measureReferences(context, summaries);
   const indexes = members.map((spec) => tracker.account(spec.id)!.index).sort((a, b) => a - b);
-  const view = buildClusterView(0, { members: indexes, kinds: 0, edges: 0, internalWeight: 0 }, tracker, summaries, context);
+  const view = buildClusterView(0, { members: indexes, kinds: 0, edges: 0, internalWeight: 0 }, tracker, (a) => summaries[a]!, context);
   const holders = new Map<ClusterIndicatorKind, Map<string, number>>();
   const input: ClusterDetectorInput = {
     view,

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
+import { AccountState, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
+import { HOUR_MS } from './hour-series.js';
+
+function exchange(ts: number, capability: number, contentFlags: number, outputTokens: number): ObservedExchange {
+  return {
+    ts,
+    model: 0,
+    modelAgeMs: 0,
+    status: 200,
+    turnCount: 1,
+    messageCount: 1,
+    toolCount: 0,
+    toolActivity: 0,
+    imageCount: 0,
+    thinking: false,
+    multiSample: false,
+    inputTokens: 10,
+    outputTokens,
+    reasoningTokens: 0,
+    contentFlags,
+    capability,
+    hasSystem: false,
+    promptTemplate: -1,
+    systemTemplate: -1,
+    promptKey: 0,
+    nearDuplicate: 0,
+    verbatimRepeat: -1,
+    maxTokens: -1,
+  };
+}
+
+function histograms(state: AccountState) {
+  return {
+    hours: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
+    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
+    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
+    outputs: Array.from({ length: OUTPUT_HISTOGRAM_BUCKETS }, (_, bucket) => state.outputCount(bucket)),
+  };
+}
+
+describe('account state', () => {
+  it('keeps every account its own counts, however many accounts share the counter slabs', () => {
+    // More accounts than one slab holds, each with a pattern of its own.
+    const states = Array.from({ length: 5000 }, (_, i) => new AccountState(i, `acct_${i}`));
+    states.forEach((state, i) => {
+      for (let k = 0; k <= i % 3; k++) state.observe(exchange((i % 24) * HOUR_MS + k, i % CAPABILITIES.length, 1 << i % CONTENT_FLAG_BITS, 2 ** (i % 12)));
+    });
+    states.forEach((state, i) => {
+      const times = (i % 3) + 1;
+      const expected = {
+        hours: Array.from({ length: 24 }, (_, hour) => (hour === i % 24 ? times : 0)),
+        capabilities: CAPABILITIES.map((_, code) => (code === i % CAPABILITIES.length ? times : 0)),
+        flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => (bit === i % CONTENT_FLAG_BITS ? times : 0)),
+        outputs: Array.from({ length: OUTPUT_HISTOGRAM_BUCKETS }, (_, bucket) => (bucket === outputBucket(2 ** (i % 12)) ? times : 0)),
+      };
+      expect(histograms(state)).toEqual(expected);
+    });
+  });
+
+  it('reads zeros before the first exchange and merges into an account that had none', () => {
+    const empty = new AccountState(0, 'empty');
+    expect(Object.values(histograms(empty)).flat().every((count) => count === 0)).toBe(true);
+    const busy = new AccountState(1, 'busy');
+    busy.observe(exchange(5 * HOUR_MS, 2, 0b101, 100));
+    empty.merge(busy);
+    expect(histograms(empty)).toEqual(histograms(busy));
+    // Merged in, not shared: the source keeps counting alone.
+    busy.observe(exchange(6 * HOUR_MS, 2, 0, 100));
+    expect(empty.hourCount(6)).toBe(0);
+    expect(busy.hourCount(6)).toBe(1);
+    expect(new AccountState(2, 'still empty').hourCount(5)).toBe(0);
+  });
+});
