@@ -72,4 +72,19 @@ describe('account state', () => {
     expect(busy.hourCount(6)).toBe(1);
     expect(new AccountState(2, 'still empty').hourCount(5)).toBe(0);
   });
+
+  it('gives each account its own indicator sketches from its first value on, and merges into empty ones', () => {
+    const a = new AccountState(0, 'a');
+    const b = new AccountState(1, 'b');
+    expect(a.indicators.ip.entries()).toEqual([]);
+    a.observeIndicator('ip', 0xfedcba98, 7, 2);
+    expect(a.indicators.ip.entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
+    expect(b.indicators.ip.entries()).toEqual([]);
+    b.merge(a);
+    a.observeIndicator('ip', 0x12, 8);
+    expect(b.indicators.ip.entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
+    expect(b.indicators.tls.length).toBe(0);
+    expect(a.indicators.ip.length).toBe(2);
+  });
 });
+

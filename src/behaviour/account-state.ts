@@ -49,6 +49,8 @@ export interface AccountInfo {
 }
 
 export interface ModelUse {
+  /** The model's index in the tracker. */
+  readonly model: number;
   count: number;
   firstTs: number;
   /** Exchanges sent within 24 hours of the model's first appearance in the traffic. */
@@ -67,8 +69,8 @@ export interface ModelUse {
   outputCount: number;
 }
 
-export function emptyModelUse(ts: number): ModelUse {
-  return { count: 0, firstTs: ts, early: 0, maxTokensLog: 0, maxTokensLogSquares: 0, maxTokensCount: 0, outputLog: 0, outputLogSquares: 0, outputCount: 0 };
+export function emptyModelUse(model: number, ts: number): ModelUse {
+  return { model, count: 0, firstTs: ts, early: 0, maxTokensLog: 0, maxTokensLogSquares: 0, maxTokensCount: 0, outputLog: 0, outputLogSquares: 0, outputCount: 0 };
 }
 
 /** One exchange as the accumulator sees it, after the engine's per-exchange work. */
@@ -118,6 +120,9 @@ const CAPABILITY_AT = HOUR_AT + 24;
 const FLAG_AT = CAPABILITY_AT + CAPABILITIES.length;
 const OUTPUT_AT = FLAG_AT + CONTENT_FLAG_BITS;
 const COUNTER_LENGTH = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
+/** What an account without a value of an indicator reads; frozen, so a write to it throws. */
+const NO_VALUES = Object.freeze(new BottomKSketch(1)) as BottomKSketch;
+
 /** Read by every account before its first exchange; never written. */
 const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
 
@@ -160,7 +165,8 @@ export class AccountState {
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
   elicited = 0;
-  readonly models = new Map<number, ModelUse>();
+  /** Per model used, in order of first use: a list, since most accounts use one or two and a Map costs 300 bytes. */
+  readonly models: ModelUse[] = [];
   readonly promptTemplates = new TopKCounter(16);
   readonly systemTemplates = new TopKCounter(8);
   /** Exchanges that fill an established prompt or system template. */
@@ -173,6 +179,7 @@ export class AccountState {
   verbatimRepeats = 0;
   /** Of the repeats, those sent again deterministically: how evaluations re-send. */
   evaluationRepeats = 0;
+  /** A kind the account has no value of shares one empty sketch (`NO_VALUES`), replaced at its first value. */
   readonly indicators: Record<ExchangeIndicator, BottomKSketch>;
 
   constructor(
@@ -181,10 +188,18 @@ export class AccountState {
     maxHours?: number,
   ) {
     this.series = new HourSeries(maxHours);
-    this.indicators = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, new BottomKSketch(INDICATOR_SKETCH_SIZE[kind])])) as Record<
-      ExchangeIndicator,
-      BottomKSketch
-    >;
+    this.indicators = { ip: NO_VALUES, subnet: NO_VALUES, asn: NO_VALUES, country: NO_VALUES, user_agent: NO_VALUES, tls: NO_VALUES, api_key: NO_VALUES };
+  }
+
+  modelUse(model: number): ModelUse | undefined {
+    for (const use of this.models) if (use.model === model) return use;
+    return undefined;
+  }
+
+  private ownSketch(kind: ExchangeIndicator): BottomKSketch {
+    let sketch = this.indicators[kind];
+    if (sketch === NO_VALUES) this.indicators[kind] = sketch = new BottomKSketch(INDICATOR_SKETCH_SIZE[kind]);
+    return sketch;
   }
 
   /** Exchanges in UTC hour of day `hour` (0-23). */
@@ -258,8 +273,8 @@ export class AccountState {
     if (x.multiSample) this.multiSample++;
     counts[at + OUTPUT_AT + outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
-      let use = this.models.get(x.model);
-      if (use === undefined) this.models.set(x.model, (use = emptyModelUse(x.ts)));
+      let use = this.modelUse(x.model);
+      if (use === undefined) this.models.push((use = emptyModelUse(x.model, x.ts)));
       use.count++;
       if (x.ts < use.firstTs) use.firstTs = x.ts;
       if (x.modelAgeMs <= DAY_MS) use.early++;
@@ -293,7 +308,7 @@ export class AccountState {
 
   /** Records `count` exchanges from one infrastructure value (`hash` of `valueId`). */
   observeIndicator(kind: ExchangeIndicator, hash: number, valueId: number, count = 1): void {
-    this.indicators[kind].add(hash >>> 0, valueId, count);
+    this.ownSketch(kind).add(hash >>> 0, valueId, count);
   }
 
   /**
@@ -327,9 +342,9 @@ export class AccountState {
     this.thinking += other.thinking;
     this.multiSample += other.multiSample;
     this.elicited += other.elicited;
-    for (const [model, use] of other.models) {
-      const mine = this.models.get(model);
-      if (mine === undefined) this.models.set(model, { ...use });
+    for (const use of other.models) {
+      const mine = this.modelUse(use.model);
+      if (mine === undefined) this.models.push({ ...use });
       else {
         mine.count += use.count;
         mine.early += use.early;
@@ -351,7 +366,7 @@ export class AccountState {
     this.singleTurnPrompts += other.singleTurnPrompts;
     this.verbatimRepeats += other.verbatimRepeats;
     this.evaluationRepeats += other.evaluationRepeats;
-    for (const kind of EXCHANGE_INDICATORS) this.indicators[kind].merge(other.indicators[kind]);
+    for (const kind of EXCHANGE_INDICATORS) if (other.indicators[kind] !== NO_VALUES) this.ownSketch(kind).merge(other.indicators[kind]);
   }
 }
 

@@ -142,9 +142,9 @@ function emptyReferences(): Record<MeasureName, Reference> {
 function modelReferences(tracker: BehaviourTracker): Map<number, ModelReference> {
   const values = new Map<number, { max: number[]; maxWeights: number[]; out: number[]; outWeights: number[] }>();
   for (const state of tracker.accounts) {
-    for (const [model, use] of state.models) {
-      let entry = values.get(model);
-      if (entry === undefined) values.set(model, (entry = { max: [], maxWeights: [], out: [], outWeights: [] }));
+    for (const use of state.models) {
+      let entry = values.get(use.model);
+      if (entry === undefined) values.set(use.model, (entry = { max: [], maxWeights: [], out: [], outWeights: [] }));
       if (use.maxTokensCount > 0) {
         entry.max.push(use.maxTokensLog / use.maxTokensCount);
         entry.maxWeights.push(referenceWeight(use.maxTokensCount));
@@ -357,7 +357,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
   let newModel: AccountSummary['newModel'] = null;
   const newModelCounts: ShareMeasure = { count: 0, total: 0 };
   for (const release of context.newModels) {
-    const use = state.models.get(release.model);
+    const use = state.modelUse(release.model);
     if (use === undefined) continue;
     const startHour = Math.floor(release.release / HOUR_MS);
     let during = 0;
@@ -489,8 +489,8 @@ function modelExcess(state: AccountState, context: PopulationContext, which: 'ma
   let sum = 0;
   let squares = 0;
   let count = 0;
-  for (const [model, use] of state.models) {
-    const reference = context.modelReferences.get(model);
+  for (const use of state.models) {
+    const reference = context.modelReferences.get(use.model);
     if (reference === undefined) continue;
     const ref = which === 'maxTokens' ? reference.maxTokensLog : reference.outputLog;
     const c = which === 'maxTokens' ? use.maxTokensCount : use.outputCount;

@@ -21,6 +21,7 @@ export class BottomKSketch {
   /** (hash, id, count) per kept value; null while at most one value is kept (in the fields below). */
   private slots: Float64Array | null = null;
   private size = 0;
+  /** Held as a signed 32-bit integer, which V8 keeps in the field; an unsigned one above 2^31 would be boxed. */
   private firstHash = 0;
   private firstId = 0;
   private firstCount = 0;
@@ -40,13 +41,13 @@ export class BottomKSketch {
     let slots = this.slots;
     if (slots === null && size <= 1 && this.k > 1) {
       if (size === 0) {
-        this.firstHash = hash;
+        this.firstHash = hash | 0;
         this.firstId = id;
         this.firstCount = count;
         this.size = 1;
         return;
       }
-      if (this.firstHash === hash && this.firstId === id) {
+      if (this.firstHash === (hash | 0) && this.firstId === id) {
         this.firstCount += count;
         return;
       }
@@ -101,7 +102,7 @@ export class BottomKSketch {
   forEach(visit: (id: number, count: number, hash: number) => void): void {
     const slots = this.slots;
     if (slots === null) {
-      if (this.size === 1) visit(this.firstId, this.firstCount, this.firstHash);
+      if (this.size === 1) visit(this.firstId, this.firstCount, this.firstHash >>> 0);
       return;
     }
     for (let at = 0; at < this.size * SLOT; at += SLOT) visit(slots[at + 1]!, slots[at + 2]!, slots[at]!);
@@ -119,7 +120,7 @@ export class BottomKSketch {
     const grown = new Float64Array(capacity * SLOT);
     if (this.slots !== null) grown.set(this.slots);
     else if (this.size === 1) {
-      grown[0] = this.firstHash;
+      grown[0] = this.firstHash >>> 0;
       grown[1] = this.firstId;
       grown[2] = this.firstCount;
     }

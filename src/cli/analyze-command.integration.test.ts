@@ -163,7 +163,7 @@ function snapshot(tracker: BehaviourTracker) {
     flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
     capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
     hourOfDay: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
-    models: [...state.models].sort((a, b) => a[0] - b[0]),
+    models: [...state.models].sort((a, b) => a.model - b.model),
     thinking: state.thinking,
     prompts: state.prompts.entries(),
     templates: state.promptTemplates.entries(),

@@ -149,8 +149,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
         }
       }
     }
-    for (const [model, use] of state.models) {
-      const name = tracker.models[model]!.name;
+    for (const use of state.models) {
+      const name = tracker.models[use.model]!.name;
       models.set(name, (models.get(name) ?? 0) + use.count);
     }
     state.series.forEach((hour, count) => {
