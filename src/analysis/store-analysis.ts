@@ -175,15 +175,15 @@ export async function loadEngineFromStore(
 }
 
 /**
- * JavaScript heap an analysis holds per account, rounded up from the measured 5.3 KB
- * (docs/performance.md, "Memory per account"): per-account state, summaries and assessments.
+ * JavaScript heap an analysis holds per account, rounded up from what docs/performance.md
+ * ("Memory per account") measured: per-account state, assessment and finding.
  */
-const HEAP_BYTES_PER_ACCOUNT = 6_000;
+const HEAP_BYTES_PER_ACCOUNT = 2_500;
 const HEAP_BASE_BYTES = 300 * 2 ** 20;
 
 /**
- * Node's default heap (about 4 GB) holds some 600,000 accounts; a larger store fails late with an
- * out-of-memory crash unless the heap is raised, so say so before the work starts.
+ * Node's default heap (about 4 GB here) holds some 1.4 million accounts; a larger store fails
+ * late with an out-of-memory crash unless the heap is raised, so say so before the work starts.
  */
 function warnOfHeap(overview: StoreOverview, logger: AnalysisOptions['logger']): void {
   const needed = HEAP_BASE_BYTES + overview.accounts * HEAP_BYTES_PER_ACCOUNT;

@@ -165,7 +165,7 @@ export class AccountState {
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
   elicited = 0;
-  /** Per model used, in order of first use: a list, since most accounts use one or two and a Map costs 300 bytes. */
+  /** Per model used, in order of first use: a list, since most accounts use one or two and a Map's table costs several times as much. */
   readonly models: ModelUse[] = [];
   readonly promptTemplates = new TopKCounter(16);
   readonly systemTemplates = new TopKCounter(8);

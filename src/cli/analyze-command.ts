@@ -132,8 +132,8 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
   // The analysis makes per-account objects first for the accounts it keeps (summaries of active
   // accounts) and then, at the same allocation sites, short-lived ones for every light account;
   // V8's pretenuring learns from the first kind and sends the second straight to the old
-  // generation, where a flood of 400,000 light accounts left 700 MB of garbage between
-  // collections (docs/performance.md, "Memory per account").
+  // generation, where a flood of light accounts piles up garbage between collections
+  // (docs/performance.md, "Memory per account").
   setFlagsFromString('--no-allocation-site-pretenuring');
   if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
   const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
