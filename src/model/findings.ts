@@ -113,7 +113,7 @@ export interface Findings {
   summary: { flagged_accounts: number; flagged_clusters: number; flagged_exchanges: number };
   /** Score distributions, detector base rates and suggested thresholds (`src/scoring/calibration.ts`). */
   calibration?: FindingsCalibration;
-  /** Seconds spent per analysis stage. */
+  /** Seconds spent per analysis stage, and `total`, as of writing the document. */
   timings: Record<string, number>;
   /** Every account that appears in the input, flagged or not, highest score first. */
   accounts: AccountFinding[];
