@@ -4,7 +4,7 @@ import { createBehaviourTracker, type BehaviourTracker } from './behaviour-track
 import { batchFromRecords } from './exchange-batch.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
 import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import { summarizeAccount, summarizePopulation } from './account-summary.js';
+import { AccountSummaries, summarizeAccount, summarizePopulation } from './account-summary.js';
 import { syntheticPopulation, toRecord } from '../scoring/test-support/synthetic-traffic.js';
 
 function snapshot(tracker: BehaviourTracker) {
@@ -76,6 +76,22 @@ describe('behaviour tracker', () => {
     expect(evaluation.shares.verbatimRepeats).toBeCloseTo(0.75, 2);
     // Its re-runs are at temperature 0: all of them are the deterministic re-sends of an evaluation.
     expect(evaluation.shares.evaluationRepeats).toBeCloseTo(0.75, 2);
+  });
+
+  it('gives the same summary of every account whether it keeps it or makes it again when asked', () => {
+    const tracker = createBehaviourTracker();
+    // Accounts of every size, down to one exchange: a light account's summary is made on demand.
+    tracker.observeRecords(records.filter((record, i) => !record.accountId.startsWith('acct_person_') || i % 7 === 0));
+    const context = summarizePopulation(tracker);
+    const keepFrom = 20;
+    const summaries = new AccountSummaries(tracker, context, keepFrom);
+    const sizes = tracker.accounts.map((state) => state.exchanges);
+    expect(sizes.some((n) => n > 0 && n < keepFrom)).toBe(true);
+    expect(sizes.some((n) => n >= keepFrom)).toBe(true);
+    tracker.accounts.forEach((state) => expect(summaries.of(state.index)).toEqual(summarizeAccount(state, context)));
+    const heavy = [...summaries.withAtLeast(keepFrom)].map((summary) => summary.exchanges);
+    expect(heavy).toEqual(sizes.filter((n) => n >= keepFrom));
+    expect([...summaries.withAtLeast(1)]).toHaveLength(sizes.filter((n) => n >= 1).length);
   });
 
   it('merges two accumulators of one account into the state of both parts', () => {
