@@ -7,7 +7,7 @@ import type { Findings } from '../model/findings.js';
 import { evaluateFindings, parseLabels } from '../eval/index.js';
 import { EXCHANGE_COLUMNS, type ColumnValue } from '../store/exchange-columns.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
-import { exchangeRecordFromRow } from '../ingest/exchange-row.js';
+import { exchangeRecordFromRow, RECORD_COLUMNS } from '../ingest/exchange-row.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
 import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
@@ -110,6 +110,24 @@ describe('analyze (smoke scenario, held-out seed)', () => {
       for (const model of batch.tracker.models) live.tracker.primeModel(model.name, model.firstSeen);
       for (let i = 0; i < records.length; i += 1000) live.observe(records.slice(i, i + 1000));
       expect(snapshot(live.tracker)).toEqual(snapshot(batch.tracker));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads every column a record needs from the columns it lists, so a replay can leave the rest unread', async () => {
+    const store = await DuckDbStore.open({ path: join(dir, 'excerpt.duckdb'), readOnly: true });
+    try {
+      const select = EXCHANGE_COLUMNS.map((column) => (column.name === 'ts' ? 'epoch_ms(ts)::DOUBLE AS ts' : column.name)).join(', ');
+      const rows = (await store.connection.runAndReadAll(`SELECT ${select} FROM exchanges ORDER BY ts, id_key LIMIT 3000`)).getRowsJS() as ColumnValue[][];
+      const listed = new Set<string>(RECORD_COLUMNS);
+      const unlisted = EXCHANGE_COLUMNS.flatMap((column, index) => (listed.has(column.name) ? [] : [index]));
+      // The log fills columns no record reads (latencies, stop reasons, tool names): they must not matter.
+      expect(rows.some((row) => unlisted.some((index) => row[index] !== null))).toBe(true);
+      for (const row of rows) {
+        const trimmed = row.map((value, index) => (unlisted.includes(index) ? null : value));
+        expect(exchangeRecordFromRow(trimmed)).toEqual(exchangeRecordFromRow(row));
+      }
     } finally {
       store.close();
     }

@@ -1,7 +1,7 @@
 import { lastUserText, type Exchange } from '../model/exchange.js';
 import { createExchangeFeatureExtractor, type ExchangeFeatures } from '../features/exchange-features.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
-import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX as C, type ColumnValue } from '../store/exchange-columns.js';
+import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX as C, type ColumnValue, type ExchangeColumnName } from '../store/exchange-columns.js';
 import { applyTextPolicy, type TextPolicy } from './text-policy.js';
 
 export interface RowContext {
@@ -152,6 +152,59 @@ function words(value: ColumnValue): [lo: number, hi: number] {
   u64[0] = typeof value === 'bigint' ? value : BigInt((value as number | null) ?? 0);
   return [u64Halves[0]!, u64Halves[1]!];
 }
+
+/**
+ * The columns `exchangeRecordFromRow` reads: what a start-up replay of the store needs to read
+ * back (every other column of a row it is given may be null).
+ */
+export const RECORD_COLUMNS: readonly ExchangeColumnName[] = [
+  'id',
+  'ts',
+  'account_id',
+  'org_id',
+  'api_key_id',
+  'client_ip',
+  'client_subnet',
+  'client_asn',
+  'client_country',
+  'user_agent',
+  'tls_fingerprint',
+  'api',
+  'status',
+  'model',
+  'message_count',
+  'turn_count',
+  'tool_count',
+  'tool_call_count',
+  'tool_result_count',
+  'output_tool_calls',
+  'image_count',
+  'max_tokens',
+  'thinking_budget',
+  'reasoning_effort',
+  'n',
+  'temperature',
+  'output_chars',
+  'input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'content_flags',
+  'capability',
+  'prompt_hash',
+  'prompt_sketch_1',
+  'prompt_sketch_2',
+  'prompt_tokens',
+  'prompt_shape_1',
+  'prompt_shape_2',
+  'prompt_shape_3',
+  'prompt_shape_4',
+  'system_tokens',
+  'system_shape_1',
+  'system_shape_2',
+  'system_shape_3',
+  'system_shape_4',
+  'prompt_language',
+];
 
 /**
  * The detection engine's view of a stored row: its facts and content features, no text. The

@@ -26,7 +26,7 @@ export { createBatchParserPool } from './batch-parser-pool.js';
 export type { BatchParserPool } from './batch-parser-pool.js';
 export { parseAccountBatch } from './account-batch-parser.js';
 export { ExchangeIdDeduplicator } from './exchange-id-deduplicator.js';
-export { exchangeRecordFromRow } from './exchange-row.js';
+export { exchangeRecordFromRow, RECORD_COLUMNS } from './exchange-row.js';
 export { MAX_ID_LENGTH } from './record-field-reader.js';
 export { DEFAULT_MAX_RECORD_BYTES, splitLineBatches } from './line-batch-reader.js';
 export type { LineBatchEvent } from './line-batch-reader.js';

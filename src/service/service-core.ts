@@ -180,8 +180,9 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
         scoring.observeRows(rows, orgs);
         // Bounded memory however large the store: read on once the engine has caught up.
         if (scoring.backlog > 50_000) await scoring.idle();
-      }),
+      }, engineChoice.module.observedColumns),
     );
+    scoring.scoreReplayed();
     // Through the scheduler, so /healthz counts the start-up relink like every other.
     await relink.runNow();
     // The count /healthz reports: accounts with a recovered score, once every score has landed.

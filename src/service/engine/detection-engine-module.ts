@@ -1,6 +1,6 @@
 import { loadPublicMailDomains } from '../../config/public-mail-domains.js';
 import type { ExchangeRecord } from '../../features/exchange-record.js';
-import { exchangeRecordFromRow } from '../../ingest/index.js';
+import { RECORD_COLUMNS, exchangeRecordFromRow } from '../../ingest/index.js';
 import { linkAccounts, type LinkInput, type LinkResult } from '../../linking/index.js';
 import { createDetectionEngine } from '../../scoring/index.js';
 import type { LiveEngine, LiveEngineModule } from './engine-contract.js';
@@ -33,6 +33,7 @@ export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInpu
 export const liveEngineModule: LiveEngineModule = {
   createEngine: createDetectionLiveEngine,
   observationOfRow: exchangeRecordFromRow,
+  observedColumns: RECORD_COLUMNS,
   relink: (input) => linkAccounts(input as LinkInput),
 } as LiveEngineModule;
 

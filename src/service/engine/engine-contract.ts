@@ -62,6 +62,12 @@ export interface LiveEngineModule<Observation = unknown, Link = unknown, Links =
    * stage and a restart from the row read back, so both paths observe the same thing.
    */
   observationOfRow(row: readonly ColumnValue[]): Observation;
+  /**
+   * The columns `observationOfRow` reads, when it reads fewer than all: a start-up replay then
+   * reads only these back from the store (the rest of each row null), since turning stored
+   * values into JavaScript ones is most of a replay's cost.
+   */
+  readonly observedColumns?: readonly ExchangeColumnName[];
   /** The pure half of re-linking, run in a worker thread. */
   relink(input: Link): Links;
 }

@@ -1,13 +1,41 @@
 import type { DuckDbStore } from '../../store/duckdb-store.js';
-import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../../store/exchange-columns.js';
+import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
 
 const TEXT_COLUMNS = new Set(['system_text', 'prompt_text', 'output_text']);
-// Every column in row order, text left out (the engine never reads it) and times as epoch ms,
-// so a row read back has the values the row builder gave it.
-const ROW_SQL = `SELECT ${EXCHANGE_COLUMNS.map((column) =>
-  TEXT_COLUMNS.has(column.name) ? `NULL AS ${column.name}` : column.kind === 'timestamp_ms' ? `epoch_ms(${column.name}) AS ${column.name}` : column.name,
-).join(', ')}
-FROM exchanges ORDER BY ts, id`;
+
+/**
+ * Text columns read as a code into a dictionary of their distinct values: a string read back
+ * costs far more than an integer, and the account, network, client and model columns repeat a
+ * few thousand values over millions of rows. The request id, unique per row, is read as is.
+ */
+function dictionaryColumns(observed: ReadonlySet<string> | undefined): string[] {
+  return EXCHANGE_COLUMNS.filter((column) => column.kind === 'varchar' && column.name !== 'id' && !TEXT_COLUMNS.has(column.name) && (observed === undefined || observed.has(column.name))).map(
+    (column) => column.name,
+  );
+}
+
+/** A column's distinct values in the order its codes number them. */
+function dictionarySql(column: string): string {
+  return `SELECT DISTINCT ${column} AS value FROM exchanges WHERE ${column} IS NOT NULL ORDER BY value`;
+}
+
+/**
+ * Every column in row order, as epoch ms for times and as dictionary codes for the columns of
+ * `coded`; text (the engine never reads it) and the columns the engine does not observe come
+ * back null, so a row read back, once decoded, has the values the row builder gave it wherever
+ * the engine looks.
+ */
+function rowSql(observed: ReadonlySet<string> | undefined, coded: readonly string[]): string {
+  const codedSet = new Set(coded);
+  const dictionaries = coded.map((column) => `d_${column} AS (SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS code FROM (${dictionarySql(column)}))`);
+  const columns = EXCHANGE_COLUMNS.map((column) => {
+    if (TEXT_COLUMNS.has(column.name) || (observed !== undefined && !observed.has(column.name))) return `NULL AS ${column.name}`;
+    if (codedSet.has(column.name)) return `d_${column.name}.code AS ${column.name}`;
+    return column.kind === 'timestamp_ms' ? `epoch_ms(e.${column.name}) AS ${column.name}` : `e.${column.name}`;
+  });
+  const joins = coded.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
+  return `${dictionaries.length > 0 ? `WITH ${dictionaries.join(', ')} ` : ''}SELECT ${columns.join(', ')} FROM exchanges e ${joins} ORDER BY e.ts, e.id`;
+}
 const TIMESTAMP_INDEXES = EXCHANGE_COLUMNS.flatMap((column, index) => (column.kind === 'timestamp_ms' ? [index] : []));
 const ACCOUNT_ID = EXCHANGE_COLUMN_INDEX.account_id;
 const ORG_ID = EXCHANGE_COLUMN_INDEX.org_id;
@@ -21,12 +49,26 @@ export async function replayStoredRows(
   store: DuckDbStore,
   /** May return a promise: the next chunk is read once it settles (backpressure). */
   onChunk: (rows: ColumnValue[][], orgs: [accountId: string, orgId: string][]) => void | Promise<void>,
+  /** The columns the engine reads (`LiveEngineModule.observedColumns`); all when absent. */
+  observedColumns?: readonly ExchangeColumnName[],
 ): Promise<number> {
-  const result = await store.connection.stream(ROW_SQL);
+  // The organisations the replay reports are read whatever the engine observes.
+  const observed = observedColumns === undefined ? undefined : new Set<string>([...observedColumns, 'ts', 'id', 'account_id', 'org_id']);
+  const coded = dictionaryColumns(observed);
+  const decoders: [index: number, values: string[]][] = [];
+  for (const column of coded) {
+    const values = (await store.connection.runAndReadAll(dictionarySql(column))).getRowsJS().map((row) => row[0] as string);
+    decoders.push([EXCHANGE_COLUMN_INDEX[column as ExchangeColumnName], values]);
+  }
+  const result = await store.connection.stream(rowSql(observed, coded));
   let total = 0;
   for await (const rows of result.yieldRowsJs()) {
     const orgs: [string, string][] = [];
     for (const row of rows) {
+      for (const [index, values] of decoders) {
+        const code = row[index];
+        if (code !== null) row[index] = values[code as number]!;
+      }
       for (const index of TIMESTAMP_INDEXES) if (row[index] !== null) row[index] = Number(row[index]);
       if (typeof row[ORG_ID] === 'string') orgs.push([row[ACCOUNT_ID] as string, row[ORG_ID]]);
     }

@@ -51,6 +51,23 @@ describe('createInlineScoring', () => {
     expect(book.decide({ accountId: 'a3' }, compilePolicy(DEFAULT_POLICY_DOCUMENT)).action).toBe('step_up');
   });
 
+  it('scores the accounts of start-up rows once, when the replay is read, however many chunks touched them', async () => {
+    const log: string[] = [];
+    const engine = countingEngine(log);
+    const scoreAccount = engine.scoreAccount.bind(engine);
+    const scored: string[] = [];
+    engine.scoreAccount = (id) => (scored.push(id), scoreAccount(id));
+    const book = new DecisionBook();
+    const scoring = createInlineScoring({ module: moduleOf(engine), book, runRelink: async () => [] });
+    for (let chunk = 0; chunk < 5; chunk++) scoring.observeRows([['a1'], ['a2'], ['a1']], []);
+    await scoring.idle();
+    expect(scored).toEqual([]);
+    scoring.scoreReplayed();
+    await scoring.idle();
+    expect(scored.sort()).toEqual(['a1', 'a2']);
+    expect(book.decide({ accountId: 'a2' }, compilePolicy(DEFAULT_POLICY_DOCUMENT)).score).toBe(0.8);
+  });
+
   it('snapshots for a relink only after the observations queued before it', async () => {
     const log: string[] = [];
     const scoring = createInlineScoring({ module: moduleOf(countingEngine(log)), book: new DecisionBook(), runRelink: async () => ['a1'], observeSlice: 10 });

@@ -17,8 +17,15 @@ export interface LiveScoring {
   readonly accountCount: number;
   /** A committed batch: its encoded observations of `rowCount` rows, the rows not stored (duplicates), the accounts' organisations. */
   observeBatch(encoded: Uint8Array, rowCount: number, skipRows: readonly number[], orgs: readonly (readonly [string, string])[]): void;
-  /** Store rows read back at start-up (`EXCHANGE_COLUMNS` order), oldest first. */
+  /**
+   * Store rows read back at start-up (`EXCHANGE_COLUMNS` order), oldest first. Their accounts
+   * are scored by `scoreReplayed`, once, not after every chunk: a replay of a large store would
+   * otherwise score its busy accounts thousands of times, each against a population still
+   * being read.
+   */
   observeRows(rows: ColumnValue[][], orgs: readonly (readonly [string, string])[]): void;
+  /** Scores every account seen in `observeRows` since the last call (once the replay is read). */
+  scoreReplayed(): void;
   /** Account records (sign-up facts, payment) for linking; their accounts are re-scored. */
   observeAccounts(accounts: readonly Account[]): void;
   /** Partner sightings, replacing the last; the accounts whose sightings changed are re-scored. */
@@ -53,7 +60,7 @@ export interface InlineScoringOptions {
   onError?: (error: unknown) => void;
 }
 
-type Task = { kind: 'observe'; observations: readonly unknown[]; orgs: Orgs } | { kind: 'score'; accounts: string[] } | { kind: 'call'; run: () => void };
+type Task = { kind: 'observe'; observations: readonly unknown[]; orgs: Orgs; replay: boolean } | { kind: 'score'; accounts: string[] } | { kind: 'call'; run: () => void };
 
 /**
  * The engine on this thread, which also answers decisions: its work is cut into slices (a few
@@ -69,6 +76,8 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
   const idleWaiters: (() => void)[] = [];
   // Accounts touched and not yet re-scored: scored once however many slices touched them.
   const toScore = new Set<string>();
+  // Accounts of start-up rows, scored when the replay is read (`scoreReplayed`).
+  const replayed = new Set<string>();
 
   const step = (): void => {
     scheduled = false;
@@ -92,7 +101,8 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
   const runSlice = (task: Task): void => {
     if (task.kind === 'observe') {
       const slice = task.observations.length <= observeSlice ? task.observations : task.observations.slice(0, observeSlice);
-      for (const accountId of engine.observe(slice)) toScore.add(accountId);
+      const touched = task.replay ? replayed : toScore;
+      for (const accountId of engine.observe(slice)) touched.add(accountId);
       backlog -= slice.length;
       if (slice.length === task.observations.length) {
         tasks.shift();
@@ -134,11 +144,11 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
       schedule();
     });
 
-  const queueObservations = (observations: readonly unknown[], orgs: Orgs): void => {
+  const queueObservations = (observations: readonly unknown[], orgs: Orgs, replay = false): void => {
     if (observations.length === 0) return;
     dirty = true;
     backlog += observations.length;
-    tasks.push({ kind: 'observe', observations, orgs });
+    tasks.push({ kind: 'observe', observations, orgs, replay });
     schedule();
   };
 
@@ -150,7 +160,17 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
     observeBatch: (encoded, rowCount, skipRows, orgs) => {
       if (rowCount > skipRows.length) queueObservations(decodeObservations(encoded, skipRows), orgs);
     },
-    observeRows: (rows, orgs) => queueObservations(rows.map((row) => module.observationOfRow(row)), orgs),
+    observeRows: (rows, orgs) => queueObservations(rows.map((row) => module.observationOfRow(row)), orgs, true),
+    scoreReplayed() {
+      tasks.push({
+        kind: 'call',
+        run: () => {
+          if (replayed.size > 0) tasks.push({ kind: 'score', accounts: [...replayed] });
+          replayed.clear();
+        },
+      });
+      schedule();
+    },
     observeAccounts(accounts) {
       if (accounts.length === 0 || engine.observeAccounts === undefined) return;
       dirty = true;

@@ -18,6 +18,9 @@ const ready = (import(engineModuleUrl) as Promise<{ liveEngineModule: LiveEngine
 
 type Updates = [string, AccountAssessment | null][];
 
+// Accounts of start-up rows, scored once the replay is read (`scoreReplayed`).
+const replayed = new Set<string>();
+
 function scoreAll(engine: LiveEngine, accountIds: Iterable<string>): Updates {
   const updates: Updates = [];
   for (const accountId of accountIds) updates.push([accountId, engine.scoreAccount(accountId)]);
@@ -37,9 +40,15 @@ function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngi
       return { result: { updates: scoreAll(engine, touched), accountCount: engine.accountCount } };
     }
     case 'rows':
-      // Start-up rows are scored as committed batches are, or a restarted service would answer
-      // "no traffic" for every account no relink happens to touch.
-      return { result: { updates: scoreAll(engine, new Set(engine.observe(task.rows.map((row) => module.observationOfRow(row))))), accountCount: engine.accountCount } };
+      for (const accountId of engine.observe(task.rows.map((row) => module.observationOfRow(row)))) replayed.add(accountId);
+      return { result: { updates: [], accountCount: engine.accountCount } };
+    case 'scoreReplayed': {
+      // Every replayed account is scored, or a restarted service would answer "no traffic" for
+      // every account no relink happens to touch.
+      const updates = scoreAll(engine, replayed);
+      replayed.clear();
+      return { result: { updates, accountCount: engine.accountCount } };
+    }
     case 'accounts':
       engine.observeAccounts?.(task.accounts);
       return { result: { updates: scoreAll(engine, task.accounts.map((account) => account.accountId)), accountCount: engine.accountCount } };

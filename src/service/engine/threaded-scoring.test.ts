@@ -51,12 +51,17 @@ describe('createWorkerScoring', () => {
     expect(await scoring.clusters()).toEqual([]);
   });
 
-  it('scores the accounts of start-up rows, as the inline driver does, so a restarted service decides on them at once', async () => {
+  it('scores the accounts of start-up rows once the replay is read, as the inline driver does, so a restarted service decides on them at once', async () => {
     const book = new DecisionBook();
     scoring = await createWorkerScoring({ engineModuleUrl: ENGINE, book, logger: createSilentLogger(), runRelink: async (input) => input });
-    scoring.observeRows([row('r1', 'acct_a', 1000), row('r2', 'acct_a', 2000)], []);
+    scoring.observeRows([row('r1', 'acct_a', 1000)], []);
+    scoring.observeRows([row('r2', 'acct_a', 2000), row('r3', 'acct_b', 2500)], []);
+    await scoring.idle();
+    // Not after each chunk: the replay's accounts are scored together at its end.
+    expect(book.accountCount).toBe(0);
+    scoring.scoreReplayed();
     await scoring.idle();
     expect(book.decide({ accountId: 'acct_a' }, compilePolicy(DEFAULT_POLICY_DOCUMENT)).reasons[0]?.code).not.toBe('no_traffic');
-    expect(book.accountCount).toBe(1);
+    expect(book.accountCount).toBe(2);
   });
 });

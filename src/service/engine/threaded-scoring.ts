@@ -11,6 +11,7 @@ import { applyAssessments, type LiveScoring, type RunRelink } from './inline-sco
 export type ScoringTask =
   | { op: 'observe'; batches: readonly ObservedBatch[] }
   | { op: 'rows'; rows: ColumnValue[][] }
+  | { op: 'scoreReplayed' }
   | { op: 'accounts'; accounts: readonly Account[] }
   | { op: 'partners'; sightings: PartnerSightings }
   | { op: 'scoreAll'; accountIds: string[] }
@@ -133,6 +134,10 @@ export async function createWorkerScoring({
       sendHeld();
       backlog += rows.length;
       quietly(scored({ op: 'rows', rows }, [], rows.length));
+    },
+    scoreReplayed() {
+      sendHeld();
+      quietly(scored({ op: 'scoreReplayed' }));
     },
     observeAccounts(accounts) {
       if (accounts.length === 0) return;
