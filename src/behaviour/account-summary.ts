@@ -106,14 +106,14 @@ export function summarizePopulation(
   for (const state of tracker.accounts) {
     if (state.exchanges === 0) continue;
     accountsWithTraffic++;
-    for (const [id] of state.promptTemplates.entries()) {
+    state.promptTemplates.forEach((id) => {
       const key = templateKey('prompt', id);
       if (variedTemplates.has(key)) increment(templateAccounts, key);
-    }
-    for (const [id] of state.systemTemplates.entries()) {
+    });
+    state.systemTemplates.forEach((id) => {
       const key = templateKey('system', id);
       if (variedTemplates.has(key)) increment(templateAccounts, key);
-    }
+    });
   }
   const newModels: NewModel[] = [];
   tracker.models.forEach((model, index) => {
@@ -307,9 +307,7 @@ export class AccountSummaries {
 export function summarizeAccount(state: AccountState, context: PopulationContext): AccountSummary {
   const n = Math.max(1, state.exchanges);
   const activeHours = state.series.activeHours();
-  const days = new Set<number>();
-  state.series.forEach((hour) => days.add(Math.floor(hour / 24)));
-  const activeDays = Math.max(1, days.size);
+  const activeDays = Math.max(1, state.series.activeDays());
 
   const capabilities = capabilityShares(state);
   let entropy = 0;
@@ -340,9 +338,9 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
     ['prompt', state.promptTemplates],
     ['system', state.systemTemplates],
   ] as const) {
-    for (const [id, count] of counter.entries()) {
+    counter.forEach((id, count) => {
       const key = templateKey(kind, id);
-      if (!context.variedTemplates.has(key)) continue;
+      if (!context.variedTemplates.has(key)) return;
       templated[kind] += count;
       const otherAccounts = (context.templateAccounts.get(key) ?? 1) - 1;
       templates.push({ key, kind, templateId: id, exchanges: count, otherAccounts });
@@ -350,8 +348,9 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
         if (kind === 'prompt') sharedPrompt += count;
         else sharedSystem += count;
       }
-    }
+    });
   }
+  // Keys are unique, so this order does not depend on the counter's.
   templates.sort((a, b) => b.exchanges - a.exchanges || a.key - b.key);
 
   let newModel: AccountSummary['newModel'] = null;

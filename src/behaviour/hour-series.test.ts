@@ -42,6 +42,18 @@ describe('hour series', () => {
     expect(new HourSeries().activeHours()).toBe(0);
   });
 
+  it('counts the UTC days with traffic, in one hour or many', () => {
+    const series = new HourSeries();
+    expect(series.activeDays()).toBe(0);
+    series.addHour(24 * 100 + 23, 1);
+    expect(series.activeDays()).toBe(1);
+    series.addHour(24 * 101, 2);
+    series.addHour(24 * 101 + 5, 1);
+    series.addHour(24 * 99 + 1, 1);
+    series.addHour(24 * 104 + 12, 1);
+    expect(series.activeDays()).toBe(4);
+  });
+
   it('keeps only the last maxHours hours', () => {
     const series = new HourSeries(24);
     for (let h = 0; h < 100; h++) series.addHour(1000 + h, 1);

@@ -92,6 +92,22 @@ export class HourSeries {
     return active;
   }
 
+  /** UTC days with traffic. */
+  activeDays(): number {
+    if (this.counts === NO_HOURS) return this.single > 0 ? 1 : 0;
+    let days = 0;
+    let lastDay = Number.NaN;
+    for (let i = 0; i < this.used; i++) {
+      if (this.counts[i] === 0) continue;
+      const day = Math.floor((this.start + i) / 24);
+      if (day !== lastDay) {
+        days++;
+        lastDay = day;
+      }
+    }
+    return days;
+  }
+
   countAt(hour: number): number {
     if (this.counts === NO_HOURS) return this.used === 1 && hour === this.start ? this.single : 0;
     const offset = hour - this.start;

@@ -40,6 +40,11 @@ export class TopKCounter {
     return this.counts?.size ?? 0;
   }
 
+  /** Calls `visit` for each key kept, in no particular order (cheaper than `entries` when order does not matter). */
+  forEach(visit: (key: number, count: number) => void): void {
+    this.counts?.forEach((count, key) => visit(key, count));
+  }
+
   /** Keys by count, largest first (ties by key). */
   entries(): [number, number][] {
     if (this.counts === null) return [];
