@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import { AccountState, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
+import { AccountState, blankObservedExchange, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
 import { HOUR_MS } from './hour-series.js';
 
 function exchange(ts: number, capability: number, contentFlags: number, outputTokens: number): ObservedExchange {
-  return {
-    ts,
-    model: 0,
-    modelAgeMs: 0,
-    status: 200,
-    turnCount: 1,
-    messageCount: 1,
-    toolCount: 0,
-    toolActivity: 0,
-    imageCount: 0,
-    thinking: false,
-    multiSample: false,
-    inputTokens: 10,
-    outputTokens,
-    reasoningTokens: 0,
-    contentFlags,
-    capability,
-    hasSystem: false,
-    promptTemplate: -1,
-    systemTemplate: -1,
-    promptKey: 0,
-    nearDuplicate: 0,
-    verbatimRepeat: -1,
-    maxTokens: -1,
-  };
+  return { ...blankObservedExchange(), ts, model: 0, status: 200, turnCount: 1, messageCount: 1, inputTokens: 10, outputTokens, contentFlags, capability };
 }
 
 function histograms(state: AccountState) {

@@ -110,6 +110,35 @@ export interface ObservedExchange {
   maxTokens: number;
 }
 
+/** An exchange with nothing in it: the scratch record the tracker fills for each exchange it folds in. */
+export function blankObservedExchange(): ObservedExchange {
+  return {
+    ts: 0,
+    model: -1,
+    modelAgeMs: 0,
+    status: 0,
+    turnCount: 0,
+    messageCount: 0,
+    toolCount: 0,
+    toolActivity: 0,
+    imageCount: 0,
+    maxTokens: -1,
+    thinking: false,
+    multiSample: false,
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    contentFlags: 0,
+    capability: 0,
+    hasSystem: false,
+    promptTemplate: -1,
+    systemTemplate: -1,
+    promptKey: 0,
+    nearDuplicate: 0,
+    verbatimRepeat: -1,
+  };
+}
+
 const DAY_MS = 86_400_000;
 const ELICITATION_BITS =
   CONTENT_FLAG.cotElicitation | CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite | CONTENT_FLAG.systemCot | CONTENT_FLAG.systemRubric;

@@ -4,7 +4,7 @@ import { CONTENT_FLAG } from '../features/content-signals.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
 import { createTemplateMiner, type TemplateMiner, type TemplateMinerOptions } from '../features/template-miner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS } from '../features/template-shape.js';
-import { AccountState, EXCHANGE_INDICATORS, type ExchangeIndicator, type ObservedExchange } from './account-state.js';
+import { AccountState, blankObservedExchange, EXCHANGE_INDICATORS, type ExchangeIndicator, type ObservedExchange } from './account-state.js';
 import { batchFromRecords, wordAt, type ExchangeBatch } from './exchange-batch.js';
 import { NearDuplicateTable } from './near-duplicate-table.js';
 import { BottomKSketch } from './bottom-k-sketch.js';
@@ -110,31 +110,7 @@ export class BehaviourTracker {
   private readonly publicMailDomains: ReadonlySet<string>;
   private readonly shape = new Uint16Array(SHAPE_POSITIONS);
   private changes = 0;
-  private readonly observed: ObservedExchange = {
-    ts: 0,
-    model: -1,
-    modelAgeMs: 0,
-    status: 0,
-    turnCount: 0,
-    messageCount: 0,
-    toolCount: 0,
-    toolActivity: 0,
-    imageCount: 0,
-    maxTokens: -1,
-    thinking: false,
-    multiSample: false,
-    inputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    contentFlags: 0,
-    capability: 0,
-    hasSystem: false,
-    promptTemplate: -1,
-    systemTemplate: -1,
-    promptKey: 0,
-    nearDuplicate: 0,
-    verbatimRepeat: -1,
-  };
+  private readonly observed: ObservedExchange = blankObservedExchange();
   constructor(options: BehaviourOptions = {}) {
     this.promptMiner = createTemplateMiner(options.promptTemplates);
     this.systemMiner = createTemplateMiner(options.systemTemplates);
