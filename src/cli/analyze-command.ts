@@ -166,7 +166,7 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
       progress.stop();
     }
     const outputStarted = performance.now();
-    // Written once (for 400,000 accounts a second pass costs as long as the scoring): the files
+    // Written once (for a large store a second pass costs about as long as the scoring): the files
     // hold the timings as of writing them; the summary and --timings-json add the output's own.
     findings.timings.total = Math.round((outputStarted - started) / 10) / 100;
     const written = { ...findings, timings: { ...findings.timings } };
