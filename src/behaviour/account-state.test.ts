@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountState, blankObservedExchange, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
 import { HOUR_MS } from './hour-series.js';
+import { accountHistograms } from './test-support/account-histograms.js';
 
 function exchange(ts: number, capability: number, contentFlags: number, outputTokens: number): ObservedExchange {
   return { ...blankObservedExchange(), ts, model: 0, status: 200, turnCount: 1, messageCount: 1, inputTokens: 10, outputTokens, contentFlags, capability };
 }
 
-function histograms(state: AccountState) {
-  return {
-    hours: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
-    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
-    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
-    outputs: Array.from({ length: OUTPUT_HISTOGRAM_BUCKETS }, (_, bucket) => state.outputCount(bucket)),
-  };
-}
 
 describe('account state', () => {
   it('keeps every account its own counts, however many accounts share the counter slabs', () => {
@@ -31,17 +24,17 @@ describe('account state', () => {
         flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => (bit === i % CONTENT_FLAG_BITS ? times : 0)),
         outputs: Array.from({ length: OUTPUT_HISTOGRAM_BUCKETS }, (_, bucket) => (bucket === outputBucket(2 ** (i % 12)) ? times : 0)),
       };
-      expect(histograms(state)).toEqual(expected);
+      expect(accountHistograms(state)).toEqual(expected);
     });
   });
 
   it('reads zeros before the first exchange and merges into an account that had none', () => {
     const empty = new AccountState(0, 'empty');
-    expect(Object.values(histograms(empty)).flat().every((count) => count === 0)).toBe(true);
+    expect(Object.values(accountHistograms(empty)).flat().every((count) => count === 0)).toBe(true);
     const busy = new AccountState(1, 'busy');
     busy.observe(exchange(5 * HOUR_MS, 2, 0b101, 100));
     empty.merge(busy);
-    expect(histograms(empty)).toEqual(histograms(busy));
+    expect(accountHistograms(empty)).toEqual(accountHistograms(busy));
     // Merged in, not shared: the source keeps counting alone.
     busy.observe(exchange(6 * HOUR_MS, 2, 0, 100));
     expect(empty.hourCount(6)).toBe(0);

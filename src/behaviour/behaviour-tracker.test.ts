@@ -1,28 +1,32 @@
+import { accountHistograms } from './test-support/account-histograms.js';
 import { describe, expect, it } from 'vitest';
 import { hash64 } from '../util/hash64.js';
 import { createBehaviourTracker, type BehaviourTracker } from './behaviour-tracker.js';
 import { batchFromRecords } from './exchange-batch.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
-import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
+import { CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountSummaries, summarizeAccount, summarizePopulation } from './account-summary.js';
 import { syntheticPopulation, toRecord } from '../scoring/test-support/synthetic-traffic.js';
 
 function snapshot(tracker: BehaviourTracker) {
-  return tracker.accounts.map((state) => ({
-    id: state.id,
-    exchanges: state.exchanges,
-    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
-    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
-    hourOfDay: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
-    prompts: state.prompts.entries(),
-    templates: state.promptTemplates.entries(),
-    systemTemplates: state.systemTemplates.entries(),
-    // Dictionary ids depend on the order values were first seen; values, counts and hashes do not.
-    indicators: Object.fromEntries(
-      EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
-    ),
-    verbatim: [state.singleTurnPrompts, state.verbatimRepeats],
-  }));
+  return tracker.accounts.map((state) => {
+    const { flags, capabilities, hours } = accountHistograms(state);
+    return {
+      id: state.id,
+      exchanges: state.exchanges,
+      flags,
+      capabilities,
+      hourOfDay: hours,
+      prompts: state.prompts.entries(),
+      templates: state.promptTemplates.entries(),
+      systemTemplates: state.systemTemplates.entries(),
+      // Dictionary ids depend on the order values were first seen; values, counts and hashes do not.
+      indicators: Object.fromEntries(
+        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
+      ),
+      verbatim: [state.singleTurnPrompts, state.verbatimRepeats],
+    };
+  });
 }
 
 describe('behaviour tracker', () => {

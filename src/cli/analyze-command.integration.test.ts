@@ -1,3 +1,4 @@
+import { accountHistograms } from '../behaviour/test-support/account-histograms.js';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,6 @@ import { EXCHANGE_COLUMNS, type ColumnValue } from '../store/exchange-columns.js
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { exchangeRecordFromRow, RECORD_COLUMNS } from '../ingest/exchange-row.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
-import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { createDetectionEngine, parseDetectionConfig } from '../scoring/index.js';
 import { runCli } from '../ingest/test-support/cli-runner.js';
@@ -174,21 +174,24 @@ describe('analyze (smoke scenario, held-out seed)', () => {
 });
 
 function snapshot(tracker: BehaviourTracker) {
-  return tracker.accounts.map((state) => ({
-    id: state.id,
-    exchanges: state.exchanges,
-    tokens: [state.inputTokens, state.outputTokens, state.reasoningTokens],
-    flags: Array.from({ length: CONTENT_FLAG_BITS }, (_, bit) => state.flagCount(bit)),
-    capabilities: CAPABILITIES.map((_, code) => state.capabilityCount(code)),
-    hourOfDay: Array.from({ length: 24 }, (_, hour) => state.hourCount(hour)),
-    models: [...state.models].sort((a, b) => a.model - b.model),
-    thinking: state.thinking,
-    prompts: state.prompts.entries(),
-    templates: state.promptTemplates.entries(),
-    systemTemplates: state.systemTemplates.entries(),
-    verbatim: [state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats],
-    indicators: Object.fromEntries(
-      EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
-    ),
-  }));
+  return tracker.accounts.map((state) => {
+    const { flags, capabilities, hours } = accountHistograms(state);
+    return {
+      id: state.id,
+      exchanges: state.exchanges,
+      tokens: [state.inputTokens, state.outputTokens, state.reasoningTokens],
+      flags,
+      capabilities,
+      hourOfDay: hours,
+      models: [...state.models].sort((a, b) => a.model - b.model),
+      thinking: state.thinking,
+      prompts: state.prompts.entries(),
+      templates: state.promptTemplates.entries(),
+      systemTemplates: state.systemTemplates.entries(),
+      verbatim: [state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats],
+      indicators: Object.fromEntries(
+        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
+      ),
+    };
+  });
 }
