@@ -3,7 +3,7 @@ import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import { distinctExcerpts } from './ask-excerpt.js';
 import { renderTemplate } from '../features/template-miner.js';
-import type { Findings } from '../model/findings.js';
+import type { AccountFinding, Findings } from '../model/findings.js';
 import {
   readAccounts,
   readExchangeTexts,
@@ -17,7 +17,7 @@ import {
 } from '../store/analysis-queries.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import {
-  buildFindings,
+  buildDeferredFindings,
   createDetectionEngine,
   exampleKey,
   excerpt,
@@ -54,10 +54,18 @@ export interface AnalysisOptions {
   onStage?: (name: string, seconds: number) => void;
   /** Partner indicators each account matched (`readPartnerSightings` in `src/intel`), by account id. */
   partnerSightings?: ReadonlyMap<string, readonly PartnerSighting[]>;
+  /**
+   * Leave `findings.accounts` empty and build each account's finding only as `accountFindings()`
+   * yields it: for a writer that streams them (`analyze --json`), so the accounts are never all
+   * in memory at once.
+   */
+  deferAccounts?: boolean;
 }
 
 export interface AnalysisResult {
   findings: Findings;
+  /** The account findings in the document's order: built one by one when `deferAccounts`, else `findings.accounts`. */
+  accountFindings: () => Iterable<AccountFinding>;
   engine: DetectionEngine;
   overview: StoreOverview;
 }
@@ -108,7 +116,7 @@ export async function analyzeStore(store: DuckDbStore, options: AnalysisOptions)
   const texts = (await storeHasText(store)) ? await gatherTexts(store, engine, assessment, config) : undefined;
   stage('examples');
 
-  const findings = buildFindings({
+  const { findings, accountFindings } = buildDeferredFindings({
     assessment,
     tracker: engine.tracker,
     config,
@@ -120,8 +128,13 @@ export async function analyzeStore(store: DuckDbStore, options: AnalysisOptions)
     thresholdSource,
     configuredThreshold,
   });
+  if (options.deferAccounts === true) {
+    stage('findings');
+    return { findings, accountFindings, engine, overview };
+  }
+  findings.accounts = [...accountFindings()];
   stage('findings');
-  return { findings, engine, overview };
+  return { findings, accountFindings: () => findings.accounts, engine, overview };
 }
 
 export interface LoadedStore {

@@ -55,5 +55,34 @@ describe('account state', () => {
     expect(b.indicators.tls.length).toBe(0);
     expect(a.indicators.ip.length).toBe(2);
   });
+
+  it('gives each account its own model list and template counters from its first use on, and merges into empty ones', () => {
+    const a = new AccountState(0, 'a');
+    const b = new AccountState(1, 'b');
+    const c = new AccountState(2, 'c');
+    // Before any use every account reads the same frozen empties: a write to them would throw.
+    expect(a.models).toEqual([]);
+    expect(a.promptTemplates.size).toBe(0);
+    expect(() => (a.promptTemplates as { add(key: number): void }).add(1)).toThrow(TypeError);
+    a.observe({ ...exchange(HOUR_MS, 0, 0, 10), model: 3, promptTemplate: 11, systemTemplate: 4 });
+    b.observe({ ...exchange(HOUR_MS, 0, 0, 10), model: 5, promptTemplate: 12 });
+    expect(a.models.map((use) => use.model)).toEqual([3]);
+    expect(b.models.map((use) => use.model)).toEqual([5]);
+    expect(a.promptTemplates.entries()).toEqual([[11, 1]]);
+    expect(b.promptTemplates.entries()).toEqual([[12, 1]]);
+    expect(a.systemTemplates.entries()).toEqual([[4, 1]]);
+    expect(b.systemTemplates.size).toBe(0);
+    expect(c.models).toEqual([]);
+    c.merge(a);
+    c.merge(b);
+    expect(c.models.map((use) => use.model)).toEqual([3, 5]);
+    expect(c.promptTemplates.entries()).toEqual([[11, 1], [12, 1]]);
+    // Merged in, not shared.
+    a.observe({ ...exchange(2 * HOUR_MS, 0, 0, 10), model: 7, promptTemplate: 11 });
+    expect(c.models.map((use) => use.model)).toEqual([3, 5]);
+    expect(c.modelUse(3)!.count).toBe(1);
+    expect(c.promptTemplates.entries()).toEqual([[11, 1], [12, 1]]);
+    expect(a.models.map((use) => use.model)).toEqual([3, 7]);
+  });
 });
 

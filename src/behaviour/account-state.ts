@@ -28,6 +28,9 @@ export const INDICATOR_SKETCH_SIZE: Readonly<Record<ExchangeIndicator, number>> 
 };
 
 export const PROMPT_SKETCH_SIZE = 64;
+/** An account's most used prompt and system templates kept (a top-k): campaigns rotate a handful. */
+const PROMPT_TEMPLATES_KEPT = 16;
+const SYSTEM_TEMPLATES_KEPT = 8;
 export const OUTPUT_HISTOGRAM_BUCKETS = 20;
 
 /** What the accounts file says about an account. */
@@ -152,6 +155,10 @@ const COUNTER_LENGTH = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
 /** What an account without a value of an indicator reads; frozen, so a write to it throws. */
 const NO_VALUES = Object.freeze(new BottomKSketch(1)) as BottomKSketch;
 
+/** What an account without models or templates reads; frozen, so a write to it throws. */
+const NO_MODELS: readonly ModelUse[] = Object.freeze([]);
+const NO_TEMPLATES = Object.freeze(new TopKCounter(1)) as TopKCounter;
+
 /** Read by every account before its first exchange; never written. */
 const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
 
@@ -194,10 +201,15 @@ export class AccountState {
   multiSample = 0;
   /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
   elicited = 0;
-  /** Per model used, in order of first use: a list, since most accounts use one or two and a Map's table costs several times as much. */
-  readonly models: ModelUse[] = [];
-  readonly promptTemplates = new TopKCounter(16);
-  readonly systemTemplates = new TopKCounter(8);
+  /**
+   * Per model used, in order of first use: a list, since most accounts use one or two and a Map's
+   * table costs several times as much. Shared and empty until the first model, then a list of
+   * exactly one (an empty list's first push reserves room for seventeen).
+   */
+  models: readonly ModelUse[] = NO_MODELS;
+  /** Shared and empty (`NO_TEMPLATES`) until the account fills a template. */
+  promptTemplates = NO_TEMPLATES;
+  systemTemplates = NO_TEMPLATES;
   /** Exchanges that fill an established prompt or system template. */
   templated = 0;
   readonly prompts = new BottomKSketch(PROMPT_SKETCH_SIZE);
@@ -223,6 +235,21 @@ export class AccountState {
   modelUse(model: number): ModelUse | undefined {
     for (const use of this.models) if (use.model === model) return use;
     return undefined;
+  }
+
+  private addModelUse(use: ModelUse): void {
+    if (this.models === NO_MODELS) this.models = [use];
+    else (this.models as ModelUse[]).push(use);
+  }
+
+  private ownPromptTemplates(): TopKCounter {
+    if (this.promptTemplates === NO_TEMPLATES) this.promptTemplates = new TopKCounter(PROMPT_TEMPLATES_KEPT);
+    return this.promptTemplates;
+  }
+
+  private ownSystemTemplates(): TopKCounter {
+    if (this.systemTemplates === NO_TEMPLATES) this.systemTemplates = new TopKCounter(SYSTEM_TEMPLATES_KEPT);
+    return this.systemTemplates;
   }
 
   private ownSketch(kind: ExchangeIndicator): BottomKSketch {
@@ -303,7 +330,7 @@ export class AccountState {
     counts[at + OUTPUT_AT + outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
       let use = this.modelUse(x.model);
-      if (use === undefined) this.models.push((use = emptyModelUse(x.model, x.ts)));
+      if (use === undefined) this.addModelUse((use = emptyModelUse(x.model, x.ts)));
       use.count++;
       if (x.ts < use.firstTs) use.firstTs = x.ts;
       if (x.modelAgeMs <= DAY_MS) use.early++;
@@ -323,8 +350,8 @@ export class AccountState {
         }
       }
     }
-    if (x.promptTemplate >= 0) this.promptTemplates.add(x.promptTemplate);
-    if (x.systemTemplate >= 0) this.systemTemplates.add(x.systemTemplate);
+    if (x.promptTemplate >= 0) this.ownPromptTemplates().add(x.promptTemplate);
+    if (x.systemTemplate >= 0) this.ownSystemTemplates().add(x.systemTemplate);
     if (x.promptTemplate >= 0 || x.systemTemplate >= 0) this.templated++;
     if (x.nearDuplicate > 0) this.nearDuplicates++;
     if (x.nearDuplicate === 2) this.crossDuplicates++;
@@ -373,7 +400,7 @@ export class AccountState {
     this.elicited += other.elicited;
     for (const use of other.models) {
       const mine = this.modelUse(use.model);
-      if (mine === undefined) this.models.push({ ...use });
+      if (mine === undefined) this.addModelUse({ ...use });
       else {
         mine.count += use.count;
         mine.early += use.early;
@@ -386,8 +413,8 @@ export class AccountState {
         mine.outputCount += use.outputCount;
       }
     }
-    this.promptTemplates.merge(other.promptTemplates);
-    this.systemTemplates.merge(other.systemTemplates);
+    if (other.promptTemplates.size > 0) this.ownPromptTemplates().merge(other.promptTemplates);
+    if (other.systemTemplates.size > 0) this.ownSystemTemplates().merge(other.systemTemplates);
     this.templated += other.templated;
     this.prompts.merge(other.prompts);
     this.nearDuplicates += other.nearDuplicates;

@@ -34,6 +34,17 @@ describe('bottom-k sketch', () => {
     expect(aggregated.total).toBe(values.length);
   });
 
+  it('keeps counts read back as doubles whole and fractional counts as they are', () => {
+    const sketch = new BottomKSketch(8);
+    const counts = new Float64Array([3, 0.5]);
+    sketch.add(hashOf(1), 1, counts[0]);
+    sketch.add(hashOf(1), 1, counts[1]);
+    sketch.add(hashOf(2), 2, 2 ** 40);
+    expect(sketch.entries().find((entry) => entry.id === 1)!.count).toBe(3.5);
+    expect(sketch.entries().find((entry) => entry.id === 2)!.count).toBe(2 ** 40);
+    expect(sketch.total).toBe(3.5 + 2 ** 40);
+  });
+
   it('merges exactly', () => {
     const left = Array.from({ length: 200 }, (_, i) => i % 53);
     const right = Array.from({ length: 200 }, (_, i) => 20 + (i % 71));

@@ -36,13 +36,14 @@ export class BottomKSketch {
 
   /** Adds `count` observations of the value `id` whose hash is `hash` (unsigned 32-bit). */
   add(hash: number, id: number, count = 1): void {
+    count = asSmallInteger(count);
     this.total += count;
     const size = this.size;
     let slots = this.slots;
     if (slots === null && size <= 1 && this.k > 1) {
       if (size === 0) {
         this.firstHash = hash | 0;
-        this.firstId = id;
+        this.firstId = asSmallInteger(id);
         this.firstCount = count;
         this.size = 1;
         return;
@@ -128,3 +129,13 @@ export class BottomKSketch {
     return grown;
   }
 }
+
+/**
+ * A whole count as an integer V8 stores unboxed. Counts read back from a `Float64Array` are
+ * doubles; one such store turns the field into a boxed number in every sketch of the process, an
+ * extra object per sketch (docs/performance.md, "Memory per account"). Fractions pass unchanged.
+ */
+function asSmallInteger(count: number): number {
+  return (count | 0) === count ? count | 0 : count;
+}
+

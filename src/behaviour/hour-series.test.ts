@@ -21,6 +21,19 @@ describe('hour series', () => {
     expect(series.activeHours()).toBe(3);
   });
 
+  it('counts the first hour of the epoch like any other', () => {
+    const series = new HourSeries();
+    expect(series.countAt(0)).toBe(0);
+    series.addHour(0, 2);
+    series.addHour(3, 1);
+    const seen: [number, number][] = [];
+    series.forEach((hour, count) => seen.push([hour, count]));
+    expect(seen).toEqual([
+      [0, 2],
+      [3, 1],
+    ]);
+  });
+
   it('answers for an account active in one hour as it does once the account moves on', () => {
     const series = new HourSeries();
     series.addHour(500, 2);

@@ -11,8 +11,12 @@ const NO_HOURS = new Uint32Array(0);
  * array's headers cost more than a one-request account's other state.
  */
 export class HourSeries {
-  /** Hour index (hours since the epoch) of `counts[0]`, or NaN while empty. */
-  start = Number.NaN;
+  /**
+   * Hour index (hours since the epoch) of `counts[0]`; 0 while empty. Never NaN: V8 keeps a
+   * field that has ever held a non-integer as a boxed number in every instance of the class, an
+   * extra object per account (docs/performance.md, "Memory per account").
+   */
+  start = 0;
   private counts = NO_HOURS;
   private used = 0;
   /** The count of hour `start` while the account has been active in that hour alone (`counts` unallocated). */
@@ -25,7 +29,7 @@ export class HourSeries {
   }
 
   addHour(hour: number, count: number): void {
-    if (Number.isNaN(this.start)) {
+    if (this.used === 0 && this.counts === NO_HOURS) {
       this.start = hour;
       this.single = count;
       this.used = 1;

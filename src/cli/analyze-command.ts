@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { parse as parseYaml } from 'yaml';
 import { analyzeStore } from '../analysis/index.js';
 import { readPartnerSightings } from '../intel/index.js';
-import type { Findings } from '../model/findings.js';
+import type { AccountFinding, Findings } from '../model/findings.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { DetectionConfigError, parseDetectionConfig, parseThresholdChoice, type DetectionConfig, type ThresholdChoice } from '../scoring/index.js';
 import { renderReportHtml } from '../report/index.js';
@@ -147,9 +148,12 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
       enabled: flags.progress === false ? false : undefined,
     });
     let findings: Findings;
+    let accountFindings: () => Iterable<AccountFinding>;
     try {
-      ({ findings } = await analyzeStore(store, {
+      ({ findings, accountFindings } = await analyzeStore(store, {
         config,
+        // The report lays out every account at once; the JSON file alone takes them one by one.
+        deferAccounts: flags.report === undefined,
         threshold: flags.threshold,
         clusterThresholdGiven: flags.clusterThreshold !== undefined,
         partnerSightings: await readPartnerSightings(store),
@@ -170,7 +174,7 @@ async function runAnalysis(flags: AnalyzeFlags, config: DetectionConfig, context
     // hold the timings as of writing them; the summary and --timings-json add the output's own.
     findings.timings.total = Math.round((outputStarted - started) / 10) / 100;
     const written = { ...findings, timings: { ...findings.timings } };
-    if (flags.json !== undefined) await writeJsonFile(flags.json, written);
+    if (flags.json !== undefined) await writeJsonFile(flags.json, { ...written, accounts: Readable.from(accountFindings()) });
     if (flags.report !== undefined) writeFileSync(flags.report, renderReportHtml(written));
     findings.timings.output = Math.round((performance.now() - outputStarted) / 10) / 100;
     findings.timings.total = Math.round((performance.now() - started) / 10) / 100;

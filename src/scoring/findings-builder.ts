@@ -148,8 +148,27 @@ export interface FindingsOptions {
   configuredThreshold?: number;
 }
 
+/** The findings document with its accounts still to come (see `buildDeferredFindings`). */
+export interface DeferredFindings {
+  /** Complete but for `accounts`, which is empty. */
+  findings: Findings;
+  /** The account findings in the document's order (highest score first, then account id), built one at a time. */
+  accountFindings: () => Generator<AccountFinding>;
+}
+
 /** The whole findings document. Same state, same config → same document (bar `generated_at`, `timings`). */
-export function buildFindings({
+export function buildFindings(options: FindingsOptions): Findings {
+  const { findings, accountFindings } = buildDeferredFindings(options);
+  findings.accounts = [...accountFindings()];
+  return findings;
+}
+
+/**
+ * The findings document without materialising its accounts: a writer that streams them holds one
+ * account's finding at a time instead of every account's, which for a store of many small
+ * accounts is most of the document (docs/performance.md, "Memory per account").
+ */
+export function buildDeferredFindings({
   assessment,
   tracker,
   config,
@@ -160,25 +179,27 @@ export function buildFindings({
   accountsInput,
   thresholdSource = 'config',
   configuredThreshold = config.thresholds.account,
-}: FindingsOptions): Findings {
-  const accounts = tracker.accounts.map((state) => buildAccountFinding(state, assessment.accounts[state.index]!, config, texts));
-  accounts.sort((a, b) => b.score - a.score || (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
+}: FindingsOptions): DeferredFindings {
+  const states = tracker.accounts;
+  const scoreOf = (state: AccountState) => assessment.accounts[state.index]!.score;
+  const order = [...states].sort((a, b) => scoreOf(b) - scoreOf(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const clusters = assessment.clusters.map((cluster) => buildClusterFinding(cluster, assessment.context, config, texts));
   let flaggedExchanges = 0;
   let flaggedAccounts = 0;
-  for (const account of accounts) {
-    if (!account.flagged) continue;
+  let withTraffic = 0;
+  for (const state of states) {
+    if (state.exchanges > 0) withTraffic++;
+    if (!assessment.accounts[state.index]!.flagged) continue;
     flaggedAccounts++;
-    flaggedExchanges += account.volume.exchanges;
+    flaggedExchanges += state.exchanges;
   }
-  const withTraffic = tracker.accounts.filter((state) => state.exchanges > 0).length;
-  return {
+  const findings: Findings = {
     format_version: FINDINGS_FORMAT_VERSION,
     generated_at: generatedAt,
     tool: { name: 'distillguard', version },
     input: {
       exchanges: tracker.exchanges,
-      accounts: Math.max(tracker.accounts.length, accountsInput ?? 0),
+      accounts: Math.max(states.length, accountsInput ?? 0),
       accounts_with_traffic: withTraffic,
       first_ts: tracker.exchanges === 0 ? null : iso(tracker.firstTs),
       last_ts: tracker.exchanges === 0 ? null : iso(tracker.lastTs),
@@ -187,8 +208,14 @@ export function buildFindings({
     summary: { flagged_accounts: flaggedAccounts, flagged_clusters: clusters.filter((cluster) => cluster.flagged).length, flagged_exchanges: flaggedExchanges },
     calibration: calibrationOf(assessment, tracker, config, thresholdSource, configuredThreshold),
     timings,
-    accounts,
+    accounts: [],
     clusters,
+  };
+  return {
+    findings,
+    *accountFindings() {
+      for (const state of order) yield buildAccountFinding(state, assessment.accounts[state.index]!, config, texts);
+    },
   };
 }
 

@@ -6,7 +6,9 @@ import { JsonStreamStringify } from 'json-stream-stringify';
 /**
  * Writes `value` as JSON indented by two spaces, the same text `JSON.stringify(value, null, 2)`
  * gives, plus a final newline, without ever holding the whole text in memory: findings for
- * hundreds of thousands of accounts are larger than V8's longest string.
+ * hundreds of thousands of accounts are larger than V8's longest string. An object-mode stream
+ * anywhere in `value` (`Readable.from(generator())`) is written as the array of what it yields,
+ * read as the file is written, so its items need never all be in memory.
  *
  * @example await writeJsonFile('findings.json', findings)
  */
