@@ -42,6 +42,27 @@ describe('account state', () => {
     expect(new AccountState(2, 'still empty').hourCount(5)).toBe(0);
   });
 
+  it('keeps first and last times and the gap sums per account, and merges them into empty accounts and out of them', () => {
+    const empty = new AccountState(0, 'empty');
+    expect([empty.firstTs, empty.lastTs, empty.logGapSum]).toEqual([Infinity, -Infinity, 0]);
+    const busy = new AccountState(1, 'busy');
+    for (const ts of [10 * HOUR_MS, 10 * HOUR_MS + 9_000, 12 * HOUR_MS]) busy.observe({ ...exchange(ts, 0, 0, 10), maxTokens: 1024 });
+    expect([busy.firstTs, busy.lastTs]).toEqual([10 * HOUR_MS, 12 * HOUR_MS]);
+    expect(busy.logGapSum).toBeCloseTo(Math.log(1 + 9) + Math.log(1 + 2 * 3600 - 9), 9);
+    expect(busy.modelUse(0)!.maxTokensLog).toBe(30);
+    busy.merge(new AccountState(2, 'another empty'));
+    expect([busy.firstTs, busy.lastTs]).toEqual([10 * HOUR_MS, 12 * HOUR_MS]);
+    empty.merge(busy);
+    expect([empty.firstTs, empty.lastTs, empty.logGapSum, empty.logGapSquares]).toEqual([busy.firstTs, busy.lastTs, busy.logGapSum, busy.logGapSquares]);
+    expect(empty.modelUse(0)!.maxTokensLog).toBe(30);
+    // Merged in, not shared: the source moves on alone, and a new account still starts empty.
+    busy.observe({ ...exchange(20 * HOUR_MS, 0, 0, 10), maxTokens: 1024 });
+    expect(empty.lastTs).toBe(12 * HOUR_MS);
+    expect(empty.modelUse(0)!.maxTokensLog).toBe(30);
+    expect(busy.modelUse(0)!.maxTokensLog).toBe(40);
+    expect(new AccountState(3, 'new').firstTs).toBe(Infinity);
+  });
+
   it('gives each account its own indicator sketches from its first value on, and merges into empty ones', () => {
     const a = new AccountState(0, 'a');
     const b = new AccountState(1, 'b');

@@ -51,29 +51,103 @@ export interface AccountInfo {
   verification: readonly string[];
 }
 
-export interface ModelUse {
-  /** The model's index in the tracker. */
-  readonly model: number;
-  count: number;
-  firstTs: number;
+/** Where each real-valued field of a model use sits in its block of the model slab. */
+const USE_FIRST_TS = 0;
+const USE_MAX_TOKENS_LOG = 1;
+const USE_MAX_TOKENS_LOG_SQUARES = 2;
+const USE_OUTPUT_LOG = 3;
+const USE_OUTPUT_LOG_SQUARES = 4;
+const USE_LENGTH = 5;
+const USE_SLAB_BLOCKS = 2048;
+let useSlab = new Float64Array(0);
+let useBlocksUsed = USE_SLAB_BLOCKS;
+
+/**
+ * An account's use of one model. Its times and sums of logs live in a block of a shared slab (as
+ * the account's own do, see `AccountState`): boxed numbers of their own would be five more
+ * objects per account for the collector to trace.
+ */
+export class ModelUse {
+  count = 0;
   /** Exchanges sent within 24 hours of the model's first appearance in the traffic. */
-  early: number;
+  early = 0;
+  maxTokensCount = 0;
+  outputCount = 0;
+  private readonly values: Float64Array;
+  private readonly at: number;
+
+  constructor(
+    /** The model's index in the tracker. */
+    readonly model: number,
+    firstTs: number,
+  ) {
+    if (useBlocksUsed === USE_SLAB_BLOCKS) {
+      useSlab = new Float64Array(USE_SLAB_BLOCKS * USE_LENGTH);
+      useBlocksUsed = 0;
+    }
+    this.values = useSlab;
+    this.at = useBlocksUsed++ * USE_LENGTH;
+    this.values[this.at + USE_FIRST_TS] = firstTs;
+  }
+
+  get firstTs(): number {
+    return this.values[this.at + USE_FIRST_TS]!;
+  }
+
   /**
    * log2 of `max_tokens` over the successful requests that set it (sum, sum of squares, count),
    * and the same of 1 + output tokens over the successful responses that report them: compared
    * with the model's typical account when the account is summarised, since "a large budget" or
    * "a long answer" means something different for every model.
    */
-  maxTokensLog: number;
-  maxTokensLogSquares: number;
-  maxTokensCount: number;
-  outputLog: number;
-  outputLogSquares: number;
-  outputCount: number;
-}
+  get maxTokensLog(): number {
+    return this.values[this.at + USE_MAX_TOKENS_LOG]!;
+  }
 
-export function emptyModelUse(model: number, ts: number): ModelUse {
-  return { model, count: 0, firstTs: ts, early: 0, maxTokensLog: 0, maxTokensLogSquares: 0, maxTokensCount: 0, outputLog: 0, outputLogSquares: 0, outputCount: 0 };
+  get maxTokensLogSquares(): number {
+    return this.values[this.at + USE_MAX_TOKENS_LOG_SQUARES]!;
+  }
+
+  get outputLog(): number {
+    return this.values[this.at + USE_OUTPUT_LOG]!;
+  }
+
+  get outputLogSquares(): number {
+    return this.values[this.at + USE_OUTPUT_LOG_SQUARES]!;
+  }
+
+  /** Adds one exchange with this model. */
+  observe(x: ObservedExchange): void {
+    const { values, at } = this;
+    this.count++;
+    if (x.ts < values[at + USE_FIRST_TS]!) values[at + USE_FIRST_TS] = x.ts;
+    if (x.modelAgeMs <= DAY_MS) this.early++;
+    // Refused and failed requests say nothing about what an account takes from the model.
+    if (x.status >= 400) return;
+    if (x.maxTokens > 0) {
+      const log = Math.log2(x.maxTokens);
+      values[at + USE_MAX_TOKENS_LOG]! += log;
+      values[at + USE_MAX_TOKENS_LOG_SQUARES]! += log * log;
+      this.maxTokensCount++;
+    }
+    if (x.outputTokens > 0) {
+      const log = Math.log2(1 + x.outputTokens);
+      values[at + USE_OUTPUT_LOG]! += log;
+      values[at + USE_OUTPUT_LOG_SQUARES]! += log * log;
+      this.outputCount++;
+    }
+  }
+
+  /** Adds another account's use of the same model. */
+  merge(other: ModelUse): void {
+    const { values, at } = this;
+    this.count += other.count;
+    this.early += other.early;
+    this.maxTokensCount += other.maxTokensCount;
+    this.outputCount += other.outputCount;
+    values[at + USE_FIRST_TS] = Math.min(values[at + USE_FIRST_TS]!, other.firstTs);
+    for (let i = USE_MAX_TOKENS_LOG; i < USE_LENGTH; i++) values[at + i]! += other.values[other.at + i]!;
+  }
 }
 
 /** One exchange as the accumulator sees it, after the engine's per-exchange work. */
@@ -162,6 +236,16 @@ const NO_TEMPLATES = Object.freeze(new TopKCounter(1)) as TopKCounter;
 /** Read by every account before its first exchange; never written. */
 const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
 
+/** Where each real-valued field sits in an account's block of the scalar slab. */
+const FIRST_TS = 0;
+const LAST_TS = 1;
+const PREVIOUS_TS = 2;
+const LOG_GAP_SUM = 3;
+const LOG_GAP_SQUARES = 4;
+const SCALAR_LENGTH = 5;
+/** The scalars of an account before its first exchange; never written. */
+const NO_SCALARS = Float64Array.of(Infinity, -Infinity, Number.NaN, 0, 0);
+
 /**
  * Accounts' counter blocks are carved from shared slabs: a typed array of its own would cost an
  * account a buffer allocation and headers worth more than a one-request account's counts.
@@ -169,6 +253,12 @@ const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
 const SLAB_BLOCKS = 2048;
 let slab = NO_COUNTS;
 let slabBlocksUsed = SLAB_BLOCKS;
+/**
+ * The same for the fields that hold times and sums of logs: V8 keeps a non-integer field as a
+ * boxed number of its own, an object per field and account for the collector to trace.
+ */
+let scalarSlab = NO_SCALARS;
+let scalarBlocksUsed = SLAB_BLOCKS;
 
 export class AccountState {
   info: AccountInfo | null = null;
@@ -177,8 +267,6 @@ export class AccountState {
   inputTokens = 0;
   outputTokens = 0;
   reasoningTokens = 0;
-  firstTs = Infinity;
-  lastTs = -Infinity;
   /**
    * The four histograms (hour of day, capability, content flag, output length): one block of a
    * shared slab from `countsAt`, taken at the first exchange and read through the methods
@@ -188,10 +276,10 @@ export class AccountState {
   private countsAt = 0;
   readonly series: HourSeries;
   gaps = 0;
-  logGapSum = 0;
-  logGapSquares = 0;
   burstGaps = 0;
-  private previousTs = Number.NaN;
+  /** First and last exchange time, the previous one, and the sums of log gaps: a block of a shared slab from `scalarsAt`. */
+  private scalars = NO_SCALARS;
+  private scalarsAt = 0;
   singleTurn = 0;
   withSystem = 0;
   withPrompt = 0;
@@ -278,6 +366,39 @@ export class AccountState {
     return this.counts[this.countsAt + OUTPUT_AT + bucket]!;
   }
 
+  /** Time of the first exchange (ms since the epoch); Infinity before any. */
+  get firstTs(): number {
+    return this.scalars[this.scalarsAt + FIRST_TS]!;
+  }
+
+  /** Time of the last exchange; -Infinity before any. */
+  get lastTs(): number {
+    return this.scalars[this.scalarsAt + LAST_TS]!;
+  }
+
+  /** Sum of ln(1 + gap in seconds) over the gaps between consecutive exchanges, and of its squares. */
+  get logGapSum(): number {
+    return this.scalars[this.scalarsAt + LOG_GAP_SUM]!;
+  }
+
+  get logGapSquares(): number {
+    return this.scalars[this.scalarsAt + LOG_GAP_SQUARES]!;
+  }
+
+  /** This account's scalar block, taken from a slab at first use and starting as `NO_SCALARS`. */
+  private ownScalars(): Float64Array {
+    if (this.scalars === NO_SCALARS) {
+      if (scalarBlocksUsed === SLAB_BLOCKS) {
+        scalarSlab = new Float64Array(SLAB_BLOCKS * SCALAR_LENGTH);
+        scalarBlocksUsed = 0;
+      }
+      this.scalars = scalarSlab;
+      this.scalarsAt = scalarBlocksUsed++ * SCALAR_LENGTH;
+      this.scalars.set(NO_SCALARS, this.scalarsAt);
+    }
+    return this.scalars;
+  }
+
   /** This account's counter block, taken from a slab at first use. */
   private ownCounts(): Uint32Array {
     if (this.counts === NO_COUNTS) {
@@ -299,20 +420,22 @@ export class AccountState {
     this.inputTokens += x.inputTokens;
     this.outputTokens += x.outputTokens;
     this.reasoningTokens += x.reasoningTokens;
-    if (x.ts < this.firstTs) this.firstTs = x.ts;
-    if (x.ts > this.lastTs) this.lastTs = x.ts;
+    const scalars = this.ownScalars();
+    const scalarsAt = this.scalarsAt;
+    if (x.ts < scalars[scalarsAt + FIRST_TS]!) scalars[scalarsAt + FIRST_TS] = x.ts;
+    if (x.ts > scalars[scalarsAt + LAST_TS]!) scalars[scalarsAt + LAST_TS] = x.ts;
     counts[at + HOUR_AT + Math.floor((x.ts % DAY_MS) / HOUR_MS)]!++;
     this.series.add(x.ts);
-    const previous = this.previousTs;
+    const previous = scalars[scalarsAt + PREVIOUS_TS]!;
     if (!Number.isNaN(previous) && x.ts >= previous) {
       const gap = x.ts - previous;
       const logGap = Math.log(1 + gap / 1000);
       this.gaps++;
-      this.logGapSum += logGap;
-      this.logGapSquares += logGap * logGap;
+      scalars[scalarsAt + LOG_GAP_SUM]! += logGap;
+      scalars[scalarsAt + LOG_GAP_SQUARES]! += logGap * logGap;
       if (gap < BURST_GAP_MS) this.burstGaps++;
     }
-    this.previousTs = x.ts;
+    scalars[scalarsAt + PREVIOUS_TS] = x.ts;
     if (x.turnCount <= 1 && x.messageCount <= 1) this.singleTurn++;
     if (x.hasSystem) this.withSystem++;
     if (x.promptKey !== 0) {
@@ -330,25 +453,8 @@ export class AccountState {
     counts[at + OUTPUT_AT + outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
       let use = this.modelUse(x.model);
-      if (use === undefined) this.addModelUse((use = emptyModelUse(x.model, x.ts)));
-      use.count++;
-      if (x.ts < use.firstTs) use.firstTs = x.ts;
-      if (x.modelAgeMs <= DAY_MS) use.early++;
-      // Refused and failed requests say nothing about what an account takes from the model.
-      if (x.status < 400) {
-        if (x.maxTokens > 0) {
-          const log = Math.log2(x.maxTokens);
-          use.maxTokensLog += log;
-          use.maxTokensLogSquares += log * log;
-          use.maxTokensCount++;
-        }
-        if (x.outputTokens > 0) {
-          const log = Math.log2(1 + x.outputTokens);
-          use.outputLog += log;
-          use.outputLogSquares += log * log;
-          use.outputCount++;
-        }
-      }
+      if (use === undefined) this.addModelUse((use = new ModelUse(x.model, x.ts)));
+      use.observe(x);
     }
     if (x.promptTemplate >= 0) this.ownPromptTemplates().add(x.promptTemplate);
     if (x.systemTemplate >= 0) this.ownSystemTemplates().add(x.systemTemplate);
@@ -379,16 +485,21 @@ export class AccountState {
     this.inputTokens += other.inputTokens;
     this.outputTokens += other.outputTokens;
     this.reasoningTokens += other.reasoningTokens;
-    this.firstTs = Math.min(this.firstTs, other.firstTs);
-    this.lastTs = Math.max(this.lastTs, other.lastTs);
+    if (other.scalars !== NO_SCALARS) {
+      // The previous exchange stays this account's own: a merged account's gaps are the sum of both.
+      const scalars = this.ownScalars();
+      const at = this.scalarsAt;
+      scalars[at + FIRST_TS] = Math.min(scalars[at + FIRST_TS]!, other.firstTs);
+      scalars[at + LAST_TS] = Math.max(scalars[at + LAST_TS]!, other.lastTs);
+      scalars[at + LOG_GAP_SUM]! += other.logGapSum;
+      scalars[at + LOG_GAP_SQUARES]! += other.logGapSquares;
+    }
     if (other.counts !== NO_COUNTS) {
       const counts = this.ownCounts();
       for (let i = 0; i < COUNTER_LENGTH; i++) counts[this.countsAt + i]! += other.counts[other.countsAt + i]!;
     }
     this.series.merge(other.series);
     this.gaps += other.gaps;
-    this.logGapSum += other.logGapSum;
-    this.logGapSquares += other.logGapSquares;
     this.burstGaps += other.burstGaps;
     this.singleTurn += other.singleTurn;
     this.withSystem += other.withSystem;
@@ -399,19 +510,9 @@ export class AccountState {
     this.multiSample += other.multiSample;
     this.elicited += other.elicited;
     for (const use of other.models) {
-      const mine = this.modelUse(use.model);
-      if (mine === undefined) this.addModelUse({ ...use });
-      else {
-        mine.count += use.count;
-        mine.early += use.early;
-        mine.firstTs = Math.min(mine.firstTs, use.firstTs);
-        mine.maxTokensLog += use.maxTokensLog;
-        mine.maxTokensLogSquares += use.maxTokensLogSquares;
-        mine.maxTokensCount += use.maxTokensCount;
-        mine.outputLog += use.outputLog;
-        mine.outputLogSquares += use.outputLogSquares;
-        mine.outputCount += use.outputCount;
-      }
+      let mine = this.modelUse(use.model);
+      if (mine === undefined) this.addModelUse((mine = new ModelUse(use.model, use.firstTs)));
+      mine.merge(use);
     }
     if (other.promptTemplates.size > 0) this.ownPromptTemplates().merge(other.promptTemplates);
     if (other.systemTemplates.size > 0) this.ownSystemTemplates().merge(other.systemTemplates);
