@@ -48,7 +48,7 @@ export interface AccountAssessment {
   clusterId: string | null;
   clusterFlagged: boolean;
   /** Strongest first. */
-  evidence: Evidence[];
+  evidence: readonly Evidence[];
 }
 
 export interface ClusterAssessment {
@@ -122,6 +122,8 @@ interface ClusterState {
 type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
 
 /** Shared by every account whose traffic shows nothing either way: most of a flood of throwaway accounts. */
+/** The evidence list of every account with none (most of a flood of light accounts); frozen, so a write to it throws. */
+const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
 const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]), families: new Map(), logOdds: 0 });
 
 /**
@@ -590,7 +592,7 @@ export class DetectionEngine {
     }
     items.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal));
     const score = round(logistic(logOdds), 4);
-    return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items };
+    return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items.length === 0 ? NO_EVIDENCE : items };
   }
 
   /** Accounts (with the attribute known) holding a value: how public it is. */
