@@ -98,14 +98,22 @@ export interface ScoredPairs {
   candidateKinds: Int32Array;
 }
 
-/**
- * Scores every pair of accounts that share a trait: the edges of the account graph.
- *
- * @example
- * const pairs = scorePairs(input);
- * pairs.strengths[pairs.keys.indexOf(a * pairs.n + b)] // 0.3 for one shared IP, ~0.8 for IP + card + template
- */
-export function scorePairs(input: LinkInput): ScoredPairs {
+/** Per-pair evidence of a specific or backing trait: what `scorePairs` combines. */
+interface TraitPairs {
+  /** a × n + b of each pair, in the order pairs first gained evidence. */
+  pairKeys: Float64Array;
+  /** Per pair: Σ ln(1 − strength) over its kinds, and the part of that from backing kinds. */
+  logNot: Float64Array;
+  backingLogNot: Float64Array;
+  /** Bit set of the kinds recorded as ties. */
+  masks: Int32Array;
+  /** How many pairs of its group a sampled pair stands for (1 when all pairs are linked). */
+  multiplicity: Float64Array;
+  pairCount: number;
+}
+
+/** Every pair of accounts that shares a value of some kind, with each kind's evidence combined. */
+function sharedTraitPairs(input: LinkInput): TraitPairs {
   const { params } = input;
   const n = input.accountCount;
   const lnN = Math.log(Math.max(input.population ?? n, 3));
@@ -230,15 +238,32 @@ export function scorePairs(input: LinkInput): ScoredPairs {
       multiplicity[index] = Math.max(multiplicity[index]!, stands[slot]!);
     }
   }
+  return { pairKeys, logNot, backingLogNot, masks, multiplicity, pairCount };
+}
+
+/**
+ * Scores every pair of accounts that share a trait: the edges of the account graph.
+ *
+ * @example
+ * const pairs = scorePairs(input);
+ * pairs.strengths[pairs.keys.indexOf(a * pairs.n + b)] // 0.3 for one shared IP, ~0.8 for IP + card + template
+ */
+export function scorePairs(input: LinkInput): ScoredPairs {
+  const { params } = input;
+  const n = input.accountCount;
+  // Gathered in a function of its own, so that its per-kind tables can be collected before the
+  // arrays below are made.
+  const { pairKeys, logNot, backingLogNot, masks, multiplicity, pairCount } = sharedTraitPairs(input);
 
   // Backing evidence (the same hours of activity, like behaviour) may strengthen a pair that
   // shares a specific trait, up to as much as that trait gives, but never make or join a link on
   // its own: round-the-clock services all share their hours, and scripts of one kind behave alike.
-  const specific = new Float64Array(pairCount);
-  for (let i = 0; i < pairCount; i++) specific[i] = 1 - Math.exp(logNot[i]! - backingLogNot[i]!);
   // Log-evidence the backing kinds may still add to each pair: as much as its specific traits gave.
   const budget = new Float64Array(pairCount);
-  for (let i = 0; i < pairCount; i++) budget[i] = specific[i]! >= params.backupMin ? -Math.log(Math.max(1e-9, 1 - specific[i]!)) : 0;
+  for (let i = 0; i < pairCount; i++) {
+    const specific = 1 - Math.exp(logNot[i]! - backingLogNot[i]!);
+    budget[i] = specific >= params.backupMin ? -Math.log(Math.max(1e-9, 1 - specific)) : 0;
+  }
   const back = (index: number, s: number, bit: number) => {
     const log = Math.min(budget[index]!, -Math.log(1 - Math.min(0.999, s)));
     if (log <= 0) return false;
@@ -279,10 +304,11 @@ export function scorePairs(input: LinkInput): ScoredPairs {
     weights[i] = strengths[i]! * Math.max(1, multiplicity[index]!) ** params.sampleCompensation;
     kinds[i] = masks[index]!;
   });
-  const candidateKeys = pairKeys.slice(0, pairCount);
+  // Views, not copies: a copy would hold both at once at the peak of a flood.
+  const candidateKeys = pairKeys.subarray(0, pairCount);
   const candidateStrengths = new Float64Array(pairCount);
   for (let i = 0; i < pairCount; i++) candidateStrengths[i] = 1 - Math.exp(logNot[i]!);
-  return { n, keys, strengths, weights, kinds, candidates: pairCount, candidateKeys, candidateStrengths, candidateKinds: masks.slice(0, pairCount) };
+  return { n, keys, strengths, weights, kinds, candidates: pairCount, candidateKeys, candidateStrengths, candidateKinds: masks.subarray(0, pairCount) };
 }
 
 export function linkAccounts(input: LinkInput): LinkResult {
