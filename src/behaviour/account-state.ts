@@ -1,3 +1,4 @@
+import { BlockSlabs } from './block-slabs.js';
 import type { AccountTier } from '../model/account.js';
 import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { BottomKSketch } from './bottom-k-sketch.js';
@@ -58,9 +59,7 @@ const USE_MAX_TOKENS_LOG_SQUARES = 2;
 const USE_OUTPUT_LOG = 3;
 const USE_OUTPUT_LOG_SQUARES = 4;
 const USE_LENGTH = 5;
-const USE_SLAB_BLOCKS = 2048;
-let useSlab = new Float64Array(0);
-let useBlocksUsed = USE_SLAB_BLOCKS;
+const USE_SLABS = new BlockSlabs((length) => new Float64Array(length), USE_LENGTH);
 
 /**
  * An account's use of one model. Its times and sums of logs live in a block of a shared slab (as
@@ -81,12 +80,8 @@ export class ModelUse {
     readonly model: number,
     firstTs: number,
   ) {
-    if (useBlocksUsed === USE_SLAB_BLOCKS) {
-      useSlab = new Float64Array(USE_SLAB_BLOCKS * USE_LENGTH);
-      useBlocksUsed = 0;
-    }
-    this.values = useSlab;
-    this.at = useBlocksUsed++ * USE_LENGTH;
+    this.at = USE_SLABS.take();
+    this.values = USE_SLABS.current;
     this.values[this.at + USE_FIRST_TS] = firstTs;
   }
 
@@ -248,17 +243,12 @@ const NO_SCALARS = Float64Array.of(Infinity, -Infinity, Number.NaN, 0, 0);
 
 /**
  * Accounts' counter blocks are carved from shared slabs: a typed array of its own would cost an
- * account a buffer allocation and headers worth more than a one-request account's counts.
+ * account a buffer allocation and headers worth more than a one-request account's counts. The
+ * same for the fields that hold times and sums of logs: V8 keeps a non-integer field as a boxed
+ * number of its own, an object per field and account for the collector to trace.
  */
-const SLAB_BLOCKS = 2048;
-let slab = NO_COUNTS;
-let slabBlocksUsed = SLAB_BLOCKS;
-/**
- * The same for the fields that hold times and sums of logs: V8 keeps a non-integer field as a
- * boxed number of its own, an object per field and account for the collector to trace.
- */
-let scalarSlab = NO_SCALARS;
-let scalarBlocksUsed = SLAB_BLOCKS;
+const COUNTER_SLABS = new BlockSlabs((length) => new Uint32Array(length), COUNTER_LENGTH);
+const SCALAR_SLABS = new BlockSlabs((length) => new Float64Array(length), SCALAR_LENGTH);
 
 export class AccountState {
   info: AccountInfo | null = null;
@@ -388,12 +378,8 @@ export class AccountState {
   /** This account's scalar block, taken from a slab at first use and starting as `NO_SCALARS`. */
   private ownScalars(): Float64Array {
     if (this.scalars === NO_SCALARS) {
-      if (scalarBlocksUsed === SLAB_BLOCKS) {
-        scalarSlab = new Float64Array(SLAB_BLOCKS * SCALAR_LENGTH);
-        scalarBlocksUsed = 0;
-      }
-      this.scalars = scalarSlab;
-      this.scalarsAt = scalarBlocksUsed++ * SCALAR_LENGTH;
+      this.scalarsAt = SCALAR_SLABS.take();
+      this.scalars = SCALAR_SLABS.current;
       this.scalars.set(NO_SCALARS, this.scalarsAt);
     }
     return this.scalars;
@@ -402,12 +388,8 @@ export class AccountState {
   /** This account's counter block, taken from a slab at first use. */
   private ownCounts(): Uint32Array {
     if (this.counts === NO_COUNTS) {
-      if (slabBlocksUsed === SLAB_BLOCKS) {
-        slab = new Uint32Array(SLAB_BLOCKS * COUNTER_LENGTH);
-        slabBlocksUsed = 0;
-      }
-      this.counts = slab;
-      this.countsAt = slabBlocksUsed++ * COUNTER_LENGTH;
+      this.countsAt = COUNTER_SLABS.take();
+      this.counts = COUNTER_SLABS.current;
     }
     return this.counts;
   }
