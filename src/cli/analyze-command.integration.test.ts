@@ -1,4 +1,5 @@
 import { accountHistograms } from '../behaviour/test-support/account-histograms.js';
+import { modelUses } from '../behaviour/test-support/model-uses.js';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,7 +189,7 @@ function snapshot(tracker: BehaviourTracker) {
       flags,
       capabilities,
       hourOfDay: hours,
-      models: [...state.models].sort((a, b) => a.model - b.model),
+      models: modelUses(state),
       thinking: state.thinking,
       prompts: state.prompts.entries(),
       templates: state.promptTemplates.entries(),
