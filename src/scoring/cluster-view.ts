@@ -1,5 +1,5 @@
 import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import type { AccountState } from '../behaviour/account-state.js';
+import type { AccountInfo, AccountState } from '../behaviour/account-state.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
 import { LEVEL_MEASURES, SHARE_MEASURES, type AccountSummary, type LevelMeasure, type Measures, type PopulationContext } from '../behaviour/account-summary.js';
 import { templateKey, type BehaviourTracker } from '../behaviour/behaviour-tracker.js';
@@ -322,17 +322,24 @@ export function pooledMeasures(summaries: readonly AccountSummary[]): Measures {
 /** Per value of a kind, the accounts in the whole store that hold it: how public the value is. */
 export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKind): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const state of tracker.accounts) {
-    const values: string[] = [];
-    const info = state.info;
-    if (kind === 'payment' && info?.paymentFingerprint) values.push(info.paymentFingerprint);
-    else if (kind === 'email_domain' && info?.linkableMailDomain) values.push(info.linkableMailDomain);
-    else if (kind === 'signup_ip' && info?.signupIp) values.push(info.signupIp);
-    else if (kind === 'org' && info?.orgId) values.push(info.orgId);
-    else if (kind !== 'payment' && kind !== 'email_domain' && kind !== 'signup_ip' && kind !== 'org') {
-      state.indicators[kind].forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+  if (kind === 'payment' || kind === 'email_domain' || kind === 'signup_ip' || kind === 'org') {
+    for (const state of tracker.accounts) {
+      const value = accountValue(state.info, kind);
+      if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
     }
-    for (const value of new Set(values)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    return counts;
   }
+  // Counted by dictionary id (one per value; a sketch holds each at most once) and named at the
+  // end: a flood of light accounts would otherwise make a string list and a set per account.
+  const byId = new Map<number, number>();
+  for (const state of tracker.accounts) state.indicators[kind].forEach((id) => byId.set(id, (byId.get(id) ?? 0) + 1));
+  for (const [id, count] of byId) counts.set(tracker.indicatorValue(kind, id), count);
   return counts;
+}
+
+function accountValue(info: AccountInfo | null, kind: 'payment' | 'email_domain' | 'signup_ip' | 'org'): string | null | undefined {
+  if (kind === 'payment') return info?.paymentFingerprint;
+  if (kind === 'email_domain') return info?.linkableMailDomain;
+  if (kind === 'signup_ip') return info?.signupIp;
+  return info?.orgId;
 }

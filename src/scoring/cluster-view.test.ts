@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createBehaviourTracker } from '../behaviour/behaviour-tracker.js';
+import type { Account } from '../model/account.js';
+import { holderCounts } from './cluster-view.js';
+
+function account(accountId: string, paymentFingerprint: string | null, orgId: string | null = null): Account {
+  return {
+    accountId,
+    orgId,
+    createdAt: null,
+    emailDomain: null,
+    emailLocalHash: null,
+    emailLocalShape: null,
+    tier: null,
+    country: null,
+    paymentFingerprint,
+    signupIp: null,
+    verification: [],
+  };
+}
+
+describe('holder counts', () => {
+  it('counts the accounts holding each value once, however often each used it', () => {
+    const tracker = createBehaviourTracker();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => tracker.accountIndexOf(id)) as [number, number, number];
+    tracker.observeIndicator('ip', a, '203.0.113.7', 40);
+    tracker.observeIndicator('ip', a, '198.51.100.1');
+    tracker.observeIndicator('ip', b, '203.0.113.7');
+    tracker.observeIndicator('ip', b, '203.0.113.7', 3);
+    tracker.observeIndicator('subnet', c, '203.0.113.0/24');
+    expect(Object.fromEntries(holderCounts(tracker, 'ip'))).toEqual({ '203.0.113.7': 2, '198.51.100.1': 1 });
+    expect(Object.fromEntries(holderCounts(tracker, 'subnet'))).toEqual({ '203.0.113.0/24': 1 });
+    tracker.setAccountInfo(account('a', 'card_1', 'org_1'));
+    tracker.setAccountInfo(account('b', 'card_1'));
+    tracker.setAccountInfo(account('c', null, 'org_1'));
+    expect(Object.fromEntries(holderCounts(tracker, 'payment'))).toEqual({ card_1: 2 });
+    expect(Object.fromEntries(holderCounts(tracker, 'org'))).toEqual({ org_1: 2 });
+    expect(holderCounts(tracker, 'signup_ip').size).toBe(0);
+  });
+});
