@@ -159,7 +159,7 @@ describe('analyze (smoke scenario, held-out seed)', () => {
 
   it('warns before the work starts when the store has more accounts than the heap holds, and says how to raise it', async () => {
     const args = ['analyze', '--db', join(dir, 'none.duckdb'), '--json', join(dir, 'heap.json'), '--no-progress'];
-    // About 600 accounts need 300 MB + 6 KB each: more than a 160 MB heap, well within the default.
+    // About 600 accounts need 300 MB + 2.5 KB each: more than a 160 MB heap, well within the default.
     const small = await runCli(args, { NODE_OPTIONS: '--max-old-space-size=160' });
     expect(small.code, small.stderr).toBe(0);
     expect(small.stderr).toMatch(/accounts need about [\d,]+ MB of JavaScript heap.*NODE_OPTIONS=--max-old-space-size=1024/);
