@@ -1,5 +1,6 @@
 export { AccountState, EXCHANGE_INDICATORS, INDICATOR_SKETCH_SIZE } from './account-state.js';
-export type { AccountInfo, ExchangeIndicator, ModelUse, ObservedExchange } from './account-state.js';
+export type { AccountInfo, ExchangeIndicator, ObservedExchange } from './account-state.js';
+export type { ModelUse } from './model-use.js';
 export { BehaviourTracker, createBehaviourTracker, templateKey } from './behaviour-tracker.js';
 export type { BehaviourOptions, ModelInfo, TemplateStats } from './behaviour-tracker.js';
 export { batchFromRecords, createExchangeBatch, wordAt } from './exchange-batch.js';
