@@ -214,27 +214,77 @@ export async function readTrafficTimeline(store: DuckDbStore, accountIds: readon
   return { capability, model };
 }
 
+/** A template to find stored texts of: its kind and the shape tokens it fixes (`fixedPositions`). */
+export interface TemplateQuery {
+  kind: 'prompt' | 'system';
+  fixed: readonly { position: number; token: number }[];
+}
+
 /**
  * Stored texts (the last user message, or the system text) of these accounts' exchanges whose
- * template shape holds `token` at each `position` given, newest first: the texts that fill a
- * template's slots. Shape token i is bits 16·(i mod 4) of column `*_shape_(i div 4 + 1)`.
+ * template shape holds `token` at each `position` given, newest first, up to `limit` per
+ * template: the texts that fill each template's slots, in the order the templates were given.
+ * Shape token i is bits 16·(i mod 4) of column `*_shape_(i div 4 + 1)`.
+ *
+ * The rows are chosen by shape, length and time, and only the chosen rows' texts are read: the
+ * text columns are most of a store's bytes, and a condition on them would read them for every
+ * exchange of the members. One scan of the members' rows serves every template.
  */
-export async function readTemplateTexts(
-  store: DuckDbStore,
-  kind: 'prompt' | 'system',
-  fixed: readonly { position: number; token: number }[],
-  accountIds: readonly string[],
-  limit: number,
-): Promise<string[]> {
-  const conditions = fixed.map(({ position, token }) => `((${kind}_shape_${(position >> 2) + 1} >> ${16 * (position & 3)}) & 65535) = ${Math.trunc(token)}`);
-  if (conditions.length === 0 || accountIds.length === 0 || limit <= 0) return [];
-  const rows = await store.query<{ text: string }>(
-    `SELECT ${kind}_text AS text FROM exchanges
-     WHERE account_id IN ${IDS} AND ${kind}_text IS NOT NULL AND ${kind}_text <> '' AND ${conditions.join(' AND ')}
-     ORDER BY ts DESC LIMIT ${Math.trunc(limit)}`,
+export async function readTemplateTexts(store: DuckDbStore, templates: readonly TemplateQuery[], accountIds: readonly string[], limit: number): Promise<string[][]> {
+  const texts: string[][] = templates.map(() => []);
+  const asked = templates.flatMap((template, index) => (template.fixed.length === 0 ? [] : [{ ...template, index }]));
+  if (asked.length === 0 || accountIds.length === 0 || limit <= 0) return texts;
+  const shapeColumns = [...new Set(asked.flatMap(({ kind, fixed }) => fixed.map(({ position }) => `${kind}_shape_${(position >> 2) + 1}`)))];
+  const picks = asked.map(
+    (template) => `SELECT ${template.index} AS template, r, ts FROM (SELECT r, ts FROM member WHERE ${template.kind}_chars > 0 AND ${shapeConditions(template)} ORDER BY ts DESC, r DESC LIMIT ${Math.trunc(limit)})`,
+  );
+  const chosen = await store.query<{ template: number; r: bigint }>(
+    `WITH member AS MATERIALIZED (SELECT rowid AS r, ts, prompt_chars, system_chars, ${shapeColumns.join(', ')} FROM exchanges WHERE account_id IN ${IDS})
+     ${picks.join(' UNION ALL ')} ORDER BY template, ts DESC, r DESC`,
     { ids: JSON.stringify(accountIds) },
   );
-  return rows.map((row) => row.text);
+  const stored = await readTextsByRow(store, [...new Set(chosen.map((row) => BigInt(row.r)))]);
+  for (const { template, r } of chosen) {
+    const text = stored.get(BigInt(r))?.[templates[template]!.kind];
+    if (text !== null && text !== undefined && text !== '') texts[template]!.push(text);
+  }
+  // A store ingested under several text policies can hold rows with a length but no text: a
+  // template short of texts is asked again with the text itself as a condition.
+  for (const { kind, fixed, index } of asked) {
+    const found = texts[index]!;
+    if (found.length >= limit || found.length === chosen.filter((row) => row.template === index).length) continue;
+    const rows = await store.query<{ text: string }>(
+      `SELECT ${kind}_text AS text FROM exchanges
+       WHERE account_id IN ${IDS} AND ${kind}_text IS NOT NULL AND ${kind}_text <> '' AND ${shapeConditions({ kind, fixed })}
+       ORDER BY ts DESC LIMIT ${Math.trunc(limit)}`,
+      { ids: JSON.stringify(accountIds) },
+    );
+    texts[index] = rows.map((row) => row.text);
+  }
+  return texts;
+}
+
+/**
+ * DuckDB turns a join's keys into a filter inside the scan only up to `dynamic_or_filter_threshold`
+ * (50) of them; past that, a join on row ids reads the text columns of every row.
+ */
+const ROWS_PER_FETCH = 50;
+
+/** The prompt and system texts of these rows, by row id, reading only the rows' own blocks. */
+async function readTextsByRow(store: DuckDbStore, rows: readonly bigint[]): Promise<Map<bigint, { prompt: string | null; system: string | null }>> {
+  const texts = new Map<bigint, { prompt: string | null; system: string | null }>();
+  for (let start = 0; start < rows.length; start += ROWS_PER_FETCH) {
+    const found = await store.query<{ r: bigint; prompt_text: string | null; system_text: string | null }>(
+      `SELECT e.rowid AS r, e.prompt_text, e.system_text FROM exchanges e SEMI JOIN (SELECT unnest(CAST(json($rows) AS BIGINT[])) AS r) wanted ON e.rowid = wanted.r`,
+      { rows: JSON.stringify(rows.slice(start, start + ROWS_PER_FETCH).map(String)) },
+    );
+    for (const row of found) texts.set(BigInt(row.r), { prompt: row.prompt_text, system: row.system_text });
+  }
+  return texts;
+}
+
+function shapeConditions({ kind, fixed }: TemplateQuery): string {
+  return fixed.map(({ position, token }) => `((${kind}_shape_${(position >> 2) + 1} >> ${16 * (position & 3)}) & 65535) = ${Math.trunc(token)}`).join(' AND ');
 }
 
 export type TraitKind = 'ip' | 'subnet' | 'user_agent' | 'tls_fingerprint';

@@ -175,10 +175,9 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
     const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(`${cluster.cluster_id}@${core.relink.status().lastFinishedAt}`, async () => {
       const shapes = await core.scoring.templateShapes(shownTemplates.map((template) => template.template_id));
       return core.readStore(async (store) => {
-        const templateTexts: ({ tokens: number[]; texts: string[] } | null)[] = [];
-        for (const shape of shapes) {
-          templateTexts.push(shape === null ? null : { tokens: shape.tokens, texts: await readTemplateTexts(store, shape.kind, fixedPositions(shape.tokens), cluster.accounts, TEMPLATE_TEXTS) });
-        }
+        const known = shapes.filter((shape) => shape !== null);
+        const texts = await readTemplateTexts(store, known.map((shape) => ({ kind: shape.kind, fixed: fixedPositions(shape.tokens) })), cluster.accounts, TEMPLATE_TEXTS);
+        const templateTexts = shapes.map((shape) => (shape === null ? null : { tokens: shape.tokens, texts: texts[known.indexOf(shape)]! }));
         return {
           facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),
           traitUse: await readTraitUse(store, memberIds, {
