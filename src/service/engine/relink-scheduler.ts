@@ -25,6 +25,8 @@ export interface RelinkScheduler {
   /** Relinks now (or waits for the run in progress, then runs again if there is new traffic). */
   runNow(): Promise<void>;
   status(): RelinkStatus;
+  /** Calls `listener` after each successful relink; returns the function that stops it. */
+  onRelinked(listener: () => void): () => void;
   /** Stops the schedule and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export function createRelinkScheduler({ intervalMs, relink, isDirty, logger, onF
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let stopped = false;
+  const listeners = new Set<() => void>();
 
   const runOnce = async (): Promise<void> => {
     status.running = true;
@@ -60,6 +63,7 @@ export function createRelinkScheduler({ intervalMs, relink, isDirty, logger, onF
       status.lastFinishedAt = Date.now();
       onFinished?.(seconds, ok);
       logger.debug({ seconds }, 'relinked');
+      if (ok) for (const listener of listeners) listener();
     }
   };
 
@@ -84,6 +88,10 @@ export function createRelinkScheduler({ intervalMs, relink, isDirty, logger, onF
       await run();
     },
     status: () => ({ ...status }),
+    onRelinked(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -6,6 +6,7 @@ import { createTestService, type TestService } from '../test-support/service-fix
 import type { WorkbenchData } from './workbench-data.js';
 import { registerWorkbenchRoutes } from './workbench-routes.js';
 import { readTraitUse } from '../../store/workbench-queries.js';
+import { createClusterTraffic, type ClusterTrafficSource } from './cluster-traffic.js';
 
 const services: TestService[] = [];
 afterEach(async () => {
@@ -244,5 +245,60 @@ describe('workbench trait links', () => {
       'acct_m2 ip 198.51.100.9 3',
       'acct_m2 user_agent anthropic-python/0.39.0 4',
     ]);
+  });
+});
+
+describe('the top clusters read ahead', () => {
+  /** The workbench on its own app over a started service, with the read-ahead observed. */
+  async function observed(service: TestService) {
+    const traffic = createClusterTraffic(service.core);
+    const prepared: string[][] = [];
+    let last: Promise<void> = Promise.resolve();
+    const clusterTraffic: ClusterTrafficSource = {
+      get: traffic.get,
+      prepare: (clusters) => {
+        prepared.push(clusters.map(({ cluster }) => cluster.cluster_id));
+        return (last = traffic.prepare(clusters));
+      },
+    };
+    const app = Fastify();
+    await registerWorkbenchRoutes(app, service.core, { clusterTraffic });
+    return { app, prepared, settled: () => last };
+  }
+
+  it('reads the top clusters’ traffic at sign-in, so the first view of one does not wait on the store', async () => {
+    const service = await start();
+    const { app, prepared, settled } = await observed(service);
+    try {
+      const signIn = await app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys.analyst } });
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      await vi.waitFor(() => expect(prepared).toEqual([['c1', 'c2']]));
+      await settled();
+      const shapes = vi.spyOn(service.core.scoring, 'templateShapes');
+      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } });
+      expect(view.statusCode).toBe(200);
+      expect(view.json().timeline.model.length).toBeGreaterThan(0);
+      expect(shapes).not.toHaveBeenCalled();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reads them again after each relink while someone is signed in, and not for a service nobody uses', async () => {
+    const service = await start();
+    const { app, prepared } = await observed(service);
+    try {
+      await service.core.relink.runNow();
+      // Time for a read-ahead to have started, were one begun (on this store it takes milliseconds).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await service.core.readStore(async () => undefined);
+      expect(prepared).toEqual([]);
+      await app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys.analyst } });
+      await vi.waitFor(() => expect(prepared).toHaveLength(1));
+      await service.core.relink.runNow();
+      await vi.waitFor(() => expect(prepared).toHaveLength(2));
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditEntry } from '../../store/audit-log.js';
 import type { LabelTarget } from '../../store/service-tables.js';
 import { verdictBodySchema } from './api-schemas.js';
-import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTemplateTexts, readTrafficTimeline, readTraitUse, type AccountFacts, type StoredExchange, type TraitUse } from '../../store/workbench-queries.js';
-import { fixedPositions, templateFills } from './template-fills.js';
+import { accountsByIp, accountsByPaymentFingerprint, readAccountFacts, readExchangePage, readTrafficTimeline, type StoredExchange } from '../../store/workbench-queries.js';
+import type { ClusterFinding } from '../../model/findings.js';
+import { templateFills } from './template-fills.js';
+import { createClusterTraffic, type ClusterTrafficSource } from './cluster-traffic.js';
 import { contentFlagNames } from '../../features/index.js';
 import { NotFoundError, UsageError } from '../../util/errors.js';
 import { ForbiddenError, UnauthorizedError } from '../service-errors.js';
@@ -28,13 +30,13 @@ export interface WorkbenchOptions {
   /** Routes of other parts for the workbench, registered inside its session scope. */
   sessionRoutes?: readonly ((scope: FastifyInstance) => void)[];
   data?: WorkbenchData;
+  clusterTraffic?: ClusterTrafficSource;
 }
 
 const WORKBENCH_ROLES = new Set(['analyst', 'admin']);
 const GRAPH_MEMBER_LIMIT = 150;
-const TRAIT_LIMIT = 12;
-/** Stored texts read for each of a cluster's templates (the newest) to show what fills it. */
-const TEMPLATE_TEXTS = 40;
+/** The clusters at the top of the queue whose traffic is read ahead after each relink: the first page an analyst sees. */
+const PREPARED_CLUSTERS = 10;
 
 /**
  * The analyst workbench's API: sign-in with a key exchanged for a session cookie, the triage
@@ -46,12 +48,32 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
   const ttlMs = options.sessionTtlMs ?? 8 * 3600_000;
   const sessions = options.sessions ?? createSessionRegistry({ ttlMs });
   const data = options.data ?? createWorkbenchData(core);
+  const clusterTraffic = options.clusterTraffic ?? createClusterTraffic(core);
   app.decorateRequest('workbenchSession', null);
   // The queue's first build reads every stored exchange once (seconds on a store of millions):
   // started when the service begins to listen, so the first analyst to sign in does not wait for it.
   app.addHook('onListen', async () => {
     void data.queue().catch((error: unknown) => core.logger.warn({ err: error }, 'the workbench queue could not be prepared at start-up; the first request builds it'));
   });
+  // The top clusters' traffic is read ahead while someone works the queue: at sign-in and after
+  // each relink with a session open, not for a service nobody is looking at.
+  const prepareTopClusters = (): void => {
+    void data
+      .refresh()
+      .then((index) =>
+        clusterTraffic.prepare(
+          index.clusters.slice(0, PREPARED_CLUSTERS).flatMap((item) => {
+            const cluster = index.clusterById.get(item.id);
+            return cluster === undefined ? [] : [{ cluster, graphMemberIds: rankedMembers(index, cluster, data).slice(0, GRAPH_MEMBER_LIMIT).map((member) => member.account_id) }];
+          }),
+        ),
+      )
+      .catch((error: unknown) => core.logger.warn({ err: error }, 'the top clusters could not be read ahead; each is read when first opened'));
+  };
+  const stopPreparing = core.relink.onRelinked(() => {
+    if (sessions.size > 0) prepareTopClusters();
+  });
+  app.addHook('onClose', async () => stopPreparing());
 
   app.get('/v1/audit', { schema: { tags: ['admin'], summary: 'the audit log: verdicts, triage status and key changes, oldest first' }, config: { role: 'admin' } }, async () => ({
     entries: core.audit.entries().map(auditView),
@@ -75,6 +97,7 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
       const { token, session } = sessions.open(record.keyId);
       core.logger.info({ keyId: record.keyId }, 'workbench sign-in');
       void reply.header('set-cookie', sessionCookie(token, { maxAgeSeconds: Math.floor(ttlMs / 1000), secure: request.protocol === 'https' }));
+      prepareTopClusters();
       return reply.code(201).send(sessionView(core, session));
     },
   );
@@ -98,21 +121,12 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
         }
       }
     });
-    registerSessionScopedRoutes(scope, core, data, sessions);
+    registerSessionScopedRoutes(scope, core, data, clusterTraffic, sessions);
     for (const register of options.sessionRoutes ?? []) register(scope);
   });
 }
 
-function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, data: WorkbenchData, sessions: SessionRegistry): void {
-  // A cluster's members only change at a relink, so what the store says about their traffic is
-  // kept per cluster and relink: an analyst going back and forth reads the store once.
-  const clusterTraffic = createRecentCache<{
-    facts: Map<string, AccountFacts>;
-    traitUse: TraitUse[];
-    timeline: Awaited<ReturnType<typeof readTrafficTimeline>>;
-    templateTexts: ({ tokens: number[]; texts: string[] } | null)[];
-  }>(32);
-
+function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, data: WorkbenchData, clusterTraffic: ClusterTrafficSource, sessions: SessionRegistry): void {
   app.get('/v1/workbench/session', { schema: { tags: ['analyst'], summary: 'who is signed in, and the CSRF token for writes' } }, async (request) => sessionView(core, request.workbenchSession!));
 
   app.delete('/v1/workbench/session', { schema: { tags: ['analyst'], summary: 'sign out' } }, async (request, reply) => {
@@ -163,34 +177,10 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
     const index = await data.queue();
     const cluster = index.clusterById.get(request.params.id) ?? (await core.scoring.clusters()).find((candidate) => candidate.cluster_id === request.params.id);
     if (cluster === undefined) throw new NotFoundError(`no cluster ${request.params.id} as of the last relink`);
-    const scored = cluster.accounts.map((accountId) => {
-      const assessment = index.accountById.get(accountId);
-      return { account_id: accountId, score: assessment?.score ?? 0, flagged: assessment?.flagged ?? false, exchanges: assessment?.exchanges ?? 0, first_seen: assessment?.first_seen ?? null, status: data.statusOf('account', accountId) };
-    });
-    scored.sort((a, b) => b.score - a.score || a.account_id.localeCompare(b.account_id));
+    const scored = rankedMembers(index, cluster, data);
     const graphMembers = scored.slice(0, GRAPH_MEMBER_LIMIT);
-    const memberIds = graphMembers.map((member) => member.account_id);
     const indicators = cluster.indicators;
-    const shownTemplates = cluster.templates;
-    const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(`${cluster.cluster_id}@${core.relink.status().lastFinishedAt}`, async () => {
-      const shapes = await core.scoring.templateShapes(shownTemplates.map((template) => template.template_id));
-      return core.readStore(async (store) => {
-        const known = shapes.filter((shape) => shape !== null);
-        const texts = await readTemplateTexts(store, known.map((shape) => ({ kind: shape.kind, fixed: fixedPositions(shape.tokens) })), cluster.accounts, TEMPLATE_TEXTS);
-        const templateTexts = shapes.map((shape) => (shape === null ? null : { tokens: shape.tokens, texts: texts[known.indexOf(shape)]! }));
-        return {
-          facts: new Map((await readAccountFacts(store, cluster.accounts)).map((row) => [row.accountId, row])),
-          traitUse: await readTraitUse(store, memberIds, {
-            ip: indicators.ips.slice(0, TRAIT_LIMIT),
-            subnet: indicators.subnets.slice(0, TRAIT_LIMIT),
-            user_agent: indicators.user_agents.slice(0, TRAIT_LIMIT),
-            tls_fingerprint: indicators.tls_fingerprints.slice(0, TRAIT_LIMIT),
-          }),
-          timeline: await readTrafficTimeline(store, cluster.accounts),
-          templateTexts,
-        };
-      });
-    });
+    const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(cluster, graphMembers.map((member) => member.account_id));
     const verdict = core.book.verdictFor('cluster', cluster.cluster_id);
     return {
       cluster: {
@@ -402,21 +392,13 @@ async function search(core: ServiceCore, index: QueueIndex, term: string): Promi
   return { accounts, clusters };
 }
 
-/** The last few values by key, oldest dropped first; a failed load is not kept. */
-function createRecentCache<T>(size: number): { get(key: string, load: () => Promise<T>): Promise<T> } {
-  const entries = new Map<string, Promise<T>>();
-  return {
-    get(key, load) {
-      let entry = entries.get(key);
-      if (entry === undefined) {
-        entry = load();
-        entries.set(key, entry);
-        entry.catch(() => entries.delete(key));
-        while (entries.size > size) entries.delete(entries.keys().next().value!);
-      }
-      return entry;
-    },
-  };
+/** A cluster's members with their live scores, highest first: the member table, and the head of it the graph draws. */
+function rankedMembers(index: QueueIndex, cluster: ClusterFinding, data: WorkbenchData) {
+  const scored = cluster.accounts.map((accountId) => {
+    const assessment = index.accountById.get(accountId);
+    return { account_id: accountId, score: assessment?.score ?? 0, flagged: assessment?.flagged ?? false, exchanges: assessment?.exchanges ?? 0, first_seen: assessment?.first_seen ?? null, status: data.statusOf('account', accountId) };
+  });
+  return scored.sort((a, b) => b.score - a.score || a.account_id.localeCompare(b.account_id));
 }
 
 function exchangeView(exchange: StoredExchange) {
