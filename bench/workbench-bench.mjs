@@ -2,7 +2,8 @@
 // starts `distillguard serve` from dist/ on that store (a copy is not made: the store gains a key
 // and the service tables), then measures
 //   1. the API: the queue (first call, which reads the per-account summary from the store, then
-//      warm pages, a filtered page and searches by account id, IP and card), the top cluster's
+//      warm pages, a filtered page and searches by account id, IP and card), the first view of
+//      the top cluster (read ahead at sign-in) and of one further down (not), the top cluster's
 //      view and an account's exchanges, each as the median of several calls;
 //   2. the pages in Chromium: from navigation to the queue's rows on screen, and from a click on
 //      the top cluster to its member table, graph and charts drawn.
@@ -66,6 +67,11 @@ try {
   const topAccount = accounts.body.items[0].id;
   show('queue search by account id', await median(`/v1/workbench/queue?kind=account&q=${encodeURIComponent(topAccount)}`));
   const top = clusters.body.items[0];
+  // The service reads the first clusters of the queue ahead at sign-in (above); one further down
+  // shows what opening a cluster costs when it was not.
+  show(`cluster view, first time (top of the queue, read ahead)`, await timed(`/v1/workbench/clusters/${encodeURIComponent(top.id)}`));
+  const below = clusters.body.items[12];
+  if (below !== undefined) show(`cluster view, first time, 13th (${below.accounts} members, ${below.exchanges} exchanges)`, await timed(`/v1/workbench/clusters/${encodeURIComponent(below.id)}`));
   const cluster = await median(`/v1/workbench/clusters/${encodeURIComponent(top.id)}`);
   show(`cluster view (${top.accounts} members, ${top.exchanges} exchanges)`, cluster);
   const member = cluster.body.members[0].account_id;
