@@ -41,7 +41,10 @@ export function createClusterTraffic(core: ServiceCore, { size = 32, templateTex
   const load = async (cluster: ClusterFinding, graphMemberIds: readonly string[]): Promise<ClusterTraffic> => {
     const shapes = await core.scoring.templateShapes(cluster.templates.map((template) => template.template_id));
     const indicators = cluster.indicators;
-    return core.readStore(async (store) => {
+    // On a connection of its own, beside the live commits: a large cluster's reads take seconds,
+    // and ingest and the analysts' other requests would queue behind them on the shared one.
+    const store = await core.snapshot();
+    try {
       const known = shapes.filter((shape) => shape !== null);
       const texts = await readTemplateTexts(store, known.map((shape) => ({ kind: shape.kind, fixed: fixedPositions(shape.tokens) })), cluster.accounts, templateTexts);
       return {
@@ -55,7 +58,9 @@ export function createClusterTraffic(core: ServiceCore, { size = 32, templateTex
         timeline: await readTrafficTimeline(store, cluster.accounts),
         templateTexts: shapes.map((shape) => (shape === null ? null : { tokens: shape.tokens, texts: texts[known.indexOf(shape)]! })),
       };
-    });
+    } finally {
+      store.close();
+    }
   };
 
   const get = (cluster: ClusterFinding, graphMemberIds: readonly string[]): Promise<ClusterTraffic> => {
@@ -73,7 +78,7 @@ export function createClusterTraffic(core: ServiceCore, { size = 32, templateTex
   return {
     get,
     async prepare(clusters) {
-      // One at a time: each read holds the store, and ingest and analysts' requests wait behind it.
+      // One at a time: reading ahead never takes more of the store's threads than one analyst's view.
       for (const { cluster, graphMemberIds } of clusters.slice(0, size)) await get(cluster, graphMemberIds);
     },
   };

@@ -284,6 +284,27 @@ describe('the top clusters read ahead', () => {
     }
   });
 
+  it('reads a cluster on a connection of its own, so ingest and other requests do not queue behind it', async () => {
+    const service = await start();
+    const traffic = createClusterTraffic(service.core);
+    const app = Fastify();
+    // Nothing read ahead here: the view below is the first read of its cluster.
+    await registerWorkbenchRoutes(app, service.core, { clusterTraffic: { get: traffic.get, prepare: async () => undefined } });
+    try {
+      const signIn = await app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys.analyst } });
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      expect((await app.inject({ method: 'GET', url: '/v1/workbench/queue?kind=cluster', headers: { cookie } })).statusCode).toBe(200);
+      const shared = vi.spyOn(service.core, 'readStore');
+      const snapshots = vi.spyOn(service.core, 'snapshot');
+      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } });
+      expect(view.statusCode).toBe(200);
+      expect(snapshots).toHaveBeenCalledTimes(1);
+      expect(shared).not.toHaveBeenCalled();
+    } finally {
+      await app.close();
+    }
+  });
+
   it('reads them again after each relink while someone is signed in, and not for a service nobody uses', async () => {
     const service = await start();
     const { app, prepared } = await observed(service);
