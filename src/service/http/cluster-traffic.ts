@@ -15,8 +15,11 @@ export interface ClusterTraffic {
 export interface ClusterTrafficSource {
   /** The cluster's traffic as of the last relink; `graphMemberIds` are the members whose trait links the graph draws. */
   get(cluster: ClusterFinding, graphMemberIds: readonly string[]): Promise<ClusterTraffic>;
-  /** Reads these clusters' traffic ahead of the first request for it, one cluster at a time. */
-  prepare(clusters: readonly { cluster: ClusterFinding; graphMemberIds: readonly string[] }[]): Promise<void>;
+  /**
+   * Reads these clusters' traffic ahead of the first request for it, one cluster at a time, each
+   * once `whenQuiet` resolves (the reads would otherwise compete with an analyst's own).
+   */
+  prepare(clusters: readonly { cluster: ClusterFinding; graphMemberIds: readonly string[] }[], whenQuiet?: () => Promise<void>): Promise<void>;
 }
 
 export interface ClusterTrafficOptions {
@@ -77,9 +80,12 @@ export function createClusterTraffic(core: ServiceCore, { size = 32, templateTex
 
   return {
     get,
-    async prepare(clusters) {
+    async prepare(clusters, whenQuiet = async () => undefined) {
       // One at a time: reading ahead never takes more of the store's threads than one analyst's view.
-      for (const { cluster, graphMemberIds } of clusters.slice(0, size)) await get(cluster, graphMemberIds);
+      for (const { cluster, graphMemberIds } of clusters.slice(0, size)) {
+        await whenQuiet();
+        await get(cluster, graphMemberIds);
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
-import { readAccountFacts, readAccountTrafficSince, type AccountFacts, type AccountTraffic } from '../../store/workbench-queries.js';
+import { readAccountFacts, readAccountTrafficSince, type AccountFacts } from '../../store/workbench-queries.js';
 import type { ServiceCore } from '../service-core.js';
-import { buildQueueIndex, CASE_STATUSES, type CaseStatus, type QueueIndex } from './workbench-queue.js';
+import { buildQueueIndex, CASE_STATUSES, queueTraffic, type CaseStatus, type QueueIndex, type QueueTraffic } from './workbench-queue.js';
 
 export interface WorkbenchData {
   /** The queue index, rebuilt in the background once older than `maxAgeMs`; the first call waits for it. */
@@ -28,7 +28,7 @@ export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, traff
   let index: QueueIndex | null = null;
   let building: Promise<QueueIndex> | null = null;
   let facts = new Map<string, AccountFacts>();
-  let traffic = new Map<string, AccountTraffic>();
+  let traffic = new Map<string, QueueTraffic>();
   let storeReadAt = -Infinity;
   let lastRowId = -1;
   const tallies = new Map<string, { exchanges: number; firstSeen: number; lastSeen: number; byCapability: Map<number, number> }>();
@@ -61,7 +61,7 @@ export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, traff
       let capability: number | null = null;
       let most = 0;
       for (const [code, count] of entry.byCapability) if (code >= 0 && count > most) [capability, most] = [code, count];
-      traffic.set(accountId, { accountId, exchanges: entry.exchanges, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen, capability });
+      traffic.set(accountId, queueTraffic({ accountId, exchanges: entry.exchanges, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen, capability }));
     }
   };
 

@@ -47,11 +47,34 @@ export interface QueueFilter {
   ids?: ReadonlySet<string>;
 }
 
+/**
+ * An account's traffic in the form the queue lists it. The queue is rebuilt every few seconds
+ * while someone watches it and the traffic only after a read of the store, so the formatting is
+ * done once per read (docs/performance.md, "workbench").
+ */
+export interface QueueTraffic {
+  exchanges: number;
+  /** The capability most of the account's exchanges have, by name. */
+  capability: string | null;
+  /** First and last exchange, ISO 8601. */
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export function queueTraffic(traffic: AccountTraffic): QueueTraffic {
+  return {
+    exchanges: traffic.exchanges,
+    capability: traffic.capability === null ? null : (CAPABILITIES[traffic.capability] ?? null),
+    firstSeen: new Date(traffic.firstSeen).toISOString(),
+    lastSeen: new Date(traffic.lastSeen).toISOString(),
+  };
+}
+
 export interface QueueSource {
   clusters: readonly ClusterFinding[];
   assessments: Iterable<[string, AccountAssessment]>;
   facts: ReadonlyMap<string, AccountFacts>;
-  traffic: ReadonlyMap<string, AccountTraffic>;
+  traffic: ReadonlyMap<string, QueueTraffic>;
   statusOf(target: 'cluster' | 'account', id: string): CaseStatus;
 }
 
@@ -103,17 +126,19 @@ export function buildQueueIndex(source: QueueSource, builtAt: number): QueueInde
       score: assessment.score,
       flagged: assessment.flagged,
       status: source.statusOf('account', accountId),
-      capability: traffic?.capability === null || traffic === undefined ? null : (CAPABILITIES[traffic.capability] ?? null),
+      capability: traffic?.capability ?? null,
       tiers: tier === null ? [] : [tier],
-      first_seen: traffic === undefined ? null : new Date(traffic.firstSeen).toISOString(),
-      last_seen: traffic === undefined ? null : new Date(traffic.lastSeen).toISOString(),
+      first_seen: traffic?.firstSeen ?? null,
+      last_seen: traffic?.lastSeen ?? null,
       exchanges: traffic?.exchanges ?? 0,
       accounts: 1,
       cluster_id: assessment.clusterId,
       top_evidence: topEvidence(assessment.evidence),
     });
   }
-  const byScore = (a: QueueItem, b: QueueItem) => b.score - a.score || a.id.localeCompare(b.id);
+  // Ties broken by the ids' code points: as fixed an order as the locale's, and cheaper over the
+  // thousands of accounts that share a low score.
+  const byScore = (a: QueueItem, b: QueueItem) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   clusters.sort(byScore);
   accounts.sort(byScore);
   const head = (items: readonly QueueItem[]) => items.slice(0, 200).map((item) => `${item.id}:${item.score.toFixed(4)}:${item.status}`).join(',');

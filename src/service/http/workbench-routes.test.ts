@@ -250,19 +250,19 @@ describe('workbench trait links', () => {
 
 describe('the top clusters read ahead', () => {
   /** The workbench on its own app over a started service, with the read-ahead observed. */
-  async function observed(service: TestService) {
+  async function observed(service: TestService, readAheadQuietMs = 0) {
     const traffic = createClusterTraffic(service.core);
     const prepared: string[][] = [];
     let last: Promise<void> = Promise.resolve();
     const clusterTraffic: ClusterTrafficSource = {
       get: traffic.get,
-      prepare: (clusters) => {
+      prepare: (clusters, whenQuiet) => {
         prepared.push(clusters.map(({ cluster }) => cluster.cluster_id));
-        return (last = traffic.prepare(clusters));
+        return (last = traffic.prepare(clusters, whenQuiet));
       },
     };
     const app = Fastify();
-    await registerWorkbenchRoutes(app, service.core, { clusterTraffic });
+    await registerWorkbenchRoutes(app, service.core, { clusterTraffic, readAheadQuietMs });
     return { app, prepared, settled: () => last };
   }
 
@@ -300,6 +300,27 @@ describe('the top clusters read ahead', () => {
       expect(view.statusCode).toBe(200);
       expect(snapshots).toHaveBeenCalledTimes(1);
       expect(shared).not.toHaveBeenCalled();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reads ahead only in a pause between the analysts’ own requests', async () => {
+    const service = await start();
+    const shapes = vi.spyOn(service.core.scoring, 'templateShapes');
+    const { app, prepared, settled } = await observed(service, 400);
+    try {
+      const signIn = await app.inject({ method: 'POST', url: '/v1/session', payload: { key: service.keys.analyst } });
+      const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+      const busyUntil = Date.now() + 1_200;
+      while (Date.now() < busyUntil) {
+        expect((await app.inject({ method: 'GET', url: '/v1/workbench/queue?kind=cluster', headers: { cookie } })).statusCode).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(prepared).toHaveLength(1);
+      expect(shapes).not.toHaveBeenCalled();
+      await vi.waitFor(() => expect(shapes).toHaveBeenCalled(), { timeout: 5_000 });
+      await settled();
     } finally {
       await app.close();
     }

@@ -31,12 +31,19 @@ export interface WorkbenchOptions {
   sessionRoutes?: readonly ((scope: FastifyInstance) => void)[];
   data?: WorkbenchData;
   clusterTraffic?: ClusterTrafficSource;
+  /** How long the workbench must have had no request before a cluster is read ahead (ms). */
+  readAheadQuietMs?: number;
 }
 
 const WORKBENCH_ROLES = new Set(['analyst', 'admin']);
 const GRAPH_MEMBER_LIMIT = 150;
 /** The clusters at the top of the queue whose traffic is read ahead after each relink: the first page an analyst sees. */
 const PREPARED_CLUSTERS = 10;
+/**
+ * An analyst's page load is a burst of requests a few hundred milliseconds long; a cluster is
+ * read ahead only after a pause longer than that, so the reads do not slow the burst down.
+ */
+const READ_AHEAD_QUIET_MS = 1_000;
 
 /**
  * The analyst workbench's API: sign-in with a key exchanged for a session cookie, the triage
@@ -56,7 +63,20 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
     void data.queue().catch((error: unknown) => core.logger.warn({ err: error }, 'the workbench queue could not be prepared at start-up; the first request builds it'));
   });
   // The top clusters' traffic is read ahead while someone works the queue: at sign-in and after
-  // each relink with a session open, not for a service nobody is looking at.
+  // each relink with a session open, not for a service nobody is looking at; and a cluster at a
+  // time, in the pauses between the analysts' own requests.
+  const quietMs = options.readAheadQuietMs ?? READ_AHEAD_QUIET_MS;
+  let requestsInFlight = 0;
+  let lastRequestAt = 0;
+  let closed = false;
+  const whenQuiet = async (): Promise<void> => {
+    for (;;) {
+      if (closed) throw new Error('the service is closing');
+      const quietFor = Date.now() - lastRequestAt;
+      if (requestsInFlight === 0 && quietFor >= quietMs) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(50, quietMs - quietFor)).unref());
+    }
+  };
   const prepareTopClusters = (): void => {
     void data
       .refresh()
@@ -66,14 +86,20 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
             const cluster = index.clusterById.get(item.id);
             return cluster === undefined ? [] : [{ cluster, graphMemberIds: rankedMembers(index, cluster, data).slice(0, GRAPH_MEMBER_LIMIT).map((member) => member.account_id) }];
           }),
+          whenQuiet,
         ),
       )
-      .catch((error: unknown) => core.logger.warn({ err: error }, 'the top clusters could not be read ahead; each is read when first opened'));
+      .catch((error: unknown) => {
+        if (!closed) core.logger.warn({ err: error }, 'the top clusters could not be read ahead; each is read when first opened');
+      });
   };
   const stopPreparing = core.relink.onRelinked(() => {
     if (sessions.size > 0) prepareTopClusters();
   });
-  app.addHook('onClose', async () => stopPreparing());
+  app.addHook('onClose', async () => {
+    closed = true;
+    stopPreparing();
+  });
 
   app.get('/v1/audit', { schema: { tags: ['admin'], summary: 'the audit log: verdicts, triage status and key changes, oldest first' }, config: { role: 'admin' } }, async () => ({
     entries: core.audit.entries().map(auditView),
@@ -97,12 +123,27 @@ export async function registerWorkbenchRoutes(app: FastifyInstance, core: Servic
       const { token, session } = sessions.open(record.keyId);
       core.logger.info({ keyId: record.keyId }, 'workbench sign-in');
       void reply.header('set-cookie', sessionCookie(token, { maxAgeSeconds: Math.floor(ttlMs / 1000), secure: request.protocol === 'https' }));
+      // The workbench's first page load follows a sign-in: reading ahead waits for it to pass.
+      lastRequestAt = Date.now();
       prepareTopClusters();
       return reply.code(201).send(sessionView(core, session));
     },
   );
 
   await app.register(async (scope) => {
+    const counted = new WeakSet<object>();
+    const settled = async (request: object): Promise<void> => {
+      if (!counted.delete(request)) return;
+      requestsInFlight--;
+      lastRequestAt = Date.now();
+    };
+    scope.addHook('onRequest', async (request) => {
+      counted.add(request);
+      requestsInFlight++;
+      lastRequestAt = Date.now();
+    });
+    scope.addHook('onResponse', settled);
+    scope.addHook('onRequestAbort', settled);
     scope.addHook('onRequest', async (request) => {
       const token = readCookie(request.headers.cookie, SESSION_COOKIE);
       const session = token === undefined || token === '' ? null : sessions.find(token);
