@@ -43,9 +43,15 @@ export class DecisionBook {
   private readonly flaggedClusters = new Set<string>();
   private readonly accountVerdicts = new Map<string, LabelRecord>();
   private readonly clusterVerdicts = new Map<string, LabelRecord>();
+  private changes = 0;
 
   get accountCount(): number {
     return this.accounts.size;
+  }
+
+  /** Grows with every change to an assessment, the flagged clusters or a verdict: whether a listing made from the book is still current. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Every account's latest assessment, for listing them (the analysts' queue). */
@@ -54,6 +60,7 @@ export class DecisionBook {
   }
 
   setAccount(accountId: string, assessment: AccountAssessment): void {
+    this.changes++;
     this.accounts.set(accountId, { score: assessment.score, flagged: assessment.flagged, clusterId: assessment.clusterId, evidence: assessment.evidence });
   }
 
@@ -62,6 +69,7 @@ export class DecisionBook {
   }
 
   setFlaggedClusters(clusterIds: Iterable<string>): void {
+    this.changes++;
     this.flaggedClusters.clear();
     for (const id of clusterIds) this.flaggedClusters.add(id);
   }
@@ -70,7 +78,10 @@ export class DecisionBook {
   applyLabel(label: LabelRecord): void {
     const map = label.target === 'account' ? this.accountVerdicts : this.clusterVerdicts;
     const existing = map.get(label.targetId);
-    if (existing === undefined || existing.labelId <= label.labelId) map.set(label.targetId, label);
+    if (existing === undefined || existing.labelId <= label.labelId) {
+      map.set(label.targetId, label);
+      this.changes++;
+    }
   }
 
   verdictFor(target: 'account' | 'cluster', id: string): LabelRecord | undefined {

@@ -35,4 +35,19 @@ describe('the workbench queue data', () => {
     expect(index.accountById.get('acct_b')).toMatchObject({ exchanges: 1 });
     expect(index.accountById.get('acct_c')).toMatchObject({ exchanges: 1 });
   });
+
+  it('keeps the index while nothing it is made from changed, and rebuilds it when a score does', async () => {
+    const service = await createTestService();
+    services.push(service);
+    const data = createWorkbenchData(service.core, { maxAgeMs: 0, trafficMaxAgeMs: 3_600_000 });
+    await post(service, [validExchangeLine({ id: 'a-0', accountId: 'acct_a' }), validExchangeLine({ id: 'b-0', accountId: 'acct_b' })]);
+    const first = await data.refresh();
+    const again = await data.refresh();
+    expect(again.accounts).toBe(first.accounts);
+    expect(again.builtAt).toBeGreaterThanOrEqual(first.builtAt);
+    service.core.book.setAccount('acct_a', { score: 0.9, flagged: true, clusterId: null, evidence: [] });
+    const changed = await data.refresh();
+    expect(changed.accounts).not.toBe(first.accounts);
+    expect(changed.accountById.get('acct_a')).toMatchObject({ score: 0.9, flagged: true });
+  });
 });

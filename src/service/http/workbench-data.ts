@@ -65,10 +65,16 @@ export function createWorkbenchData(core: ServiceCore, { maxAgeMs = 5_000, traff
     }
   };
 
+  // What the index is made from: when none of it changed (a store being read, not written), the
+  // index is kept instead of rebuilt, a pass over every account on the event loop.
+  let builtFrom: string | null = null;
   const build = async (): Promise<QueueIndex> => {
     await readStoreFacts();
+    const from = `${core.book.revision}|${core.audit.entries().length}|${core.relink.status().lastFinishedAt}|${storeReadAt}`;
+    if (index !== null && from === builtFrom) return (index = { ...index, builtAt: now() });
     const clusters = await core.scoring.clusters();
     index = buildQueueIndex({ clusters, assessments: core.book.assessments(), facts, traffic, statusOf }, now());
+    builtFrom = from;
     return index;
   };
 
