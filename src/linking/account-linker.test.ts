@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fmix32 } from '../util/hash64.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
-import { linkAccounts, linkKindsOf, scorePairs } from './account-linker.js';
+import { linkAccounts, linkKindsOf, pairStrengthBounds, scorePairs } from './account-linker.js';
 import { seededRandom } from '../util/seeded-random.js';
 import { LINK_KINDS, linkingPopulation, type LinkInput, type LinkKind } from './link-input.js';
 
@@ -39,6 +39,9 @@ function candidate(result: ReturnType<typeof scorePairs>, a: number, b: number):
 // 200 accounts so that the shared values below are rare in the population.
 const N = 200;
 
+/** Every pair recorded, edge or not: a pair of two accounts that can reach no edge is otherwise skipped. */
+const ALL_PAIRS = { minEdge: 0 };
+
 describe('account linking', () => {
   it('treats one shared trait as weak evidence and several as strong', () => {
     const one = scorePairs(input(N, { subnet: [[0, 1], [1, 1]] }));
@@ -58,18 +61,18 @@ describe('account linking', () => {
   });
 
   it('counts a value many accounts share for less (a popular domain, a big ASN)', () => {
-    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }));
-    const common = scorePairs(input(N, { email_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }));
+    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }, ALL_PAIRS));
+    const common = scorePairs(input(N, { email_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }, ALL_PAIRS));
     expect(candidate(common, 0, 1)).toBeLessThan(candidate(rare, 0, 1) / 4);
   });
 
   it('measures a value\'s rarity against the linking population, not the raw number of accounts', () => {
     const shared: [number, number][] = Array.from({ length: 6 }, (_, a) => [a, 7] as [number, number]);
-    const active = scorePairs(input(400, { ip: shared }));
+    const active = scorePairs(input(400, { ip: shared }, ALL_PAIRS));
     // The same 400 accounts plus 3,000 one-request accounts.
     const population = linkingPopulation([...Array.from({ length: 400 }, () => ({ exchanges: 120 })), ...Array.from({ length: 3_000 }, () => ({ exchanges: 1 }))]);
-    const flooded = scorePairs({ ...input(3_400, { ip: shared }), population });
-    const rawCount = scorePairs(input(3_400, { ip: shared }));
+    const flooded = scorePairs({ ...input(3_400, { ip: shared }, ALL_PAIRS), population });
+    const rawCount = scorePairs(input(3_400, { ip: shared }, ALL_PAIRS));
     // Counted raw, the flood makes the shared IP look rarer; capped, far less so.
     const gainRaw = candidate(rawCount, 0, 1) - candidate(active, 0, 1);
     const gainWeighted = candidate(flooded, 0, 1) - candidate(active, 0, 1);
@@ -90,8 +93,8 @@ describe('account linking', () => {
   });
 
   it('links two accounts through a template by how much of their use it covers', () => {
-    const script = scorePairs(input(N, { prompt_template: [[0, 5, 90], [1, 5, 80]] }));
-    const boilerplate = scorePairs(input(N, { prompt_template: [[0, 5, 5], [0, 6, 95], [1, 5, 5], [1, 7, 95]] }));
+    const script = scorePairs(input(N, { prompt_template: [[0, 5, 90], [1, 5, 80]] }, ALL_PAIRS));
+    const boilerplate = scorePairs(input(N, { prompt_template: [[0, 5, 5], [0, 6, 95], [1, 5, 5], [1, 7, 95]] }, ALL_PAIRS));
     const specific = (1 - Math.log(2) / Math.log(N)) ** params.kinds.prompt_template.specificity;
     expect(candidate(script, 0, 1)).toBeCloseTo(params.kinds.prompt_template.strength * specific, 5);
     expect(candidate(boilerplate, 0, 1)).toBeLessThan(0.05);
@@ -185,5 +188,79 @@ describe('account linking', () => {
     const second = linkAccounts(input(N, { payment: [...rows].reverse(), ip: rows.map(([a]) => [a, 90 + (a % 6)] as [number, number]).reverse() }));
     expect(Array.from(second.clusterOf)).toEqual(Array.from(first.clusterOf));
     expect(second.clusters.map((c) => c.members)).toEqual(first.clusters.map((c) => c.members));
+  });
+
+  /** Random traits of every kind over `n` accounts: small groups, groups large enough to be sampled, templates of uneven use. */
+  function randomTraits(seed: number, n: number): { traits: Partial<Record<LinkKind, [number, number, number?][]>>; profiles: { dims: number; data: Float32Array } } {
+    const rng = seededRandom(seed);
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = {};
+    for (const kind of LINK_KINDS) {
+      if (kind === 'profile') continue;
+      const rows: [number, number, number?][] = [];
+      const values = 2 + Math.floor(rng() * 40);
+      for (let a = 0; a < n; a++) {
+        // Sparse: most accounts hold a kind's value or none, so some can reach an edge and some cannot.
+        const held = rng() < 0.3 ? 1 + Math.floor(rng() * 2) : 0;
+        // A value drawn squared: a few values are held by many accounts (sampled groups), most by few.
+        for (let k = 0; k < held; k++) rows.push([a, Math.floor(rng() ** 2 * values), 1 + Math.floor(rng() * 50)]);
+      }
+      traits[kind] = rows;
+    }
+    const profiles = { dims: 3, data: new Float32Array(n * 3) };
+    for (let i = 0; i < profiles.data.length; i++) if (rng() < 0.5) profiles.data[i] = rng() * 2 - 1;
+    return { traits, profiles };
+  }
+
+  it('bounds the strength of every pair an account is in by what its own groups could give', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const { traits, profiles } = randomTraits(seed, 120);
+      const linkInput = { ...input(120, traits, ALL_PAIRS), profiles };
+      const bounds = pairStrengthBounds(linkInput);
+      const pairs = scorePairs(linkInput);
+      expect(pairs.candidates).toBeGreaterThan(100);
+      for (let i = 0; i < pairs.candidates; i++) {
+        const a = Math.floor(pairs.candidateKeys[i]! / 120);
+        const b = pairs.candidateKeys[i]! - a * 120;
+        expect(pairs.candidateStrengths[i]!).toBeLessThanOrEqual(Math.min(bounds[a]!, bounds[b]!) + 1e-9);
+      }
+    }
+  });
+
+  it('skips only pairs that could be neither an edge nor a late tie', () => {
+    let skipped = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const { traits, profiles } = randomTraits(seed, 120);
+      const every = scorePairs({ ...input(120, traits, ALL_PAIRS), profiles });
+      const linkInput = { ...input(120, traits), profiles };
+      const kept = scorePairs(linkInput);
+      const capable = Array.from(pairStrengthBounds(linkInput), (bound) => bound >= params.minEdge - 1e-9);
+      const expected = new Map<number, number>();
+      for (let i = 0; i < every.candidates; i++) {
+        const key = every.candidateKeys[i]!;
+        const a = Math.floor(key / 120);
+        if (capable[a] || capable[key - a * 120]) expected.set(key, every.candidateStrengths[i]!);
+      }
+      const actual = new Map(Array.from(kept.candidateKeys, (key, i) => [key, kept.candidateStrengths[i]!]));
+      skipped += every.candidates - kept.candidates;
+      expect([...actual.keys()].sort((x, y) => x - y)).toEqual([...expected.keys()].sort((x, y) => x - y));
+      for (const [key, value] of expected) expect(actual.get(key)).toBeCloseTo(value, 12);
+      // Every edge of the full set is there, as strong.
+      const edges = every.keys.filter((_, i) => every.strengths[i]! >= params.minEdge);
+      expect(kept.keys).toEqual(edges);
+    }
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  it('records no pairs for a flood of accounts that share nothing but their subnets', () => {
+    const n = 2_000;
+    const subnet: [number, number][] = Array.from({ length: n }, (_, a) => [a, Math.floor(a / 256)]);
+    const flood = scorePairs(input(n, { subnet }));
+    expect(flood.candidates).toBe(0);
+    // Ten accounts on one card among them still link, and keep their weak ties to the rest.
+    const payment: [number, number][] = Array.from({ length: 10 }, (_, a) => [a, 1]);
+    const withCampaign = scorePairs(input(n, { subnet, payment }));
+    expect(withCampaign.keys.length).toBeGreaterThanOrEqual(45);
+    expect(withCampaign.candidates).toBeGreaterThan(withCampaign.keys.length);
+    expect(withCampaign.candidates).toBeLessThan(10 * 256);
   });
 });

@@ -3,7 +3,7 @@ import { seededRandom } from '../util/seeded-random.js';
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
-import { LINK_KINDS, type LinkInput, type LinkKind } from './link-input.js';
+import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams } from './link-input.js';
 import { profileSimilarity, type ProfileVectors } from './profile-vector.js';
 
 /**
@@ -116,7 +116,8 @@ interface TraitPairs {
 function sharedTraitPairs(input: LinkInput): TraitPairs {
   const { params } = input;
   const n = input.accountCount;
-  const lnN = Math.log(Math.max(input.population ?? n, 3));
+  const lnN = logPopulation(input);
+  const canLink = edgeCapableAccounts(input);
   // Pairs get a number when they first gain evidence; `pairKeys` holds each one's a × n + b.
   const pairIndex = new PairTable(1024);
   let pairKeys = new Float64Array(1024);
@@ -159,6 +160,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
     touched.clear();
     touchedCount = 0;
     const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
+      if (canLink[a] === 0 && canLink[b] === 0) return;
       let slot = touched.getOrSet(a, b, touchedCount);
       if (slot < 0) {
         slot = touchedCount++;
@@ -180,26 +182,32 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
       if (s > best[slot]!) best[slot] = s;
       if (standsFor > stands[slot]!) stands[slot] = standsFor;
     };
-    for (const members of groups.values()) {
-      const m = members.length;
-      if (m < 2 || m > kindParams.maxGroup) continue;
-      const specific = kindParams.specificity > 0 ? Math.max(0, 1 - Math.log(m) / lnN) ** kindParams.specificity : 1;
-      const s = kindParams.strength * specific;
-      if (s <= 0.001) continue;
+    for (let g = 0; g < groups.count; g++) {
+      const first = groups.start[g]!;
+      const m = groups.start[g + 1]! - first;
+      const s = groupStrength(m, kindParams, lnN);
+      if (s === 0 || !anyCanLink(groups.accounts, first, first + m, canLink)) continue;
+      const accountAt = (i: number) => groups.accounts[first + i]!;
       const amount = (i: number, j: number) =>
-        totals === null ? 1 : Math.min(members[i]!.count / totals[members[i]!.account]!, members[j]!.count / totals[members[j]!.account]!);
+        totals === null ? 1 : Math.min(groups.counts[first + i]! / totals[accountAt(i)]!, groups.counts[first + j]! / totals[accountAt(j)]!);
       if (m <= params.fullPairsUpTo) {
-        for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) touch(members[i]!.account, members[j]!.account, s, amount(i, j), 1);
+        for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) touch(accountAt(i), accountAt(j), s, amount(i, j), 1);
       } else {
         const cycles = Math.max(1, Math.floor(params.sampledDegree / 2));
         // Each sampled pair stands for (m - 1) / degree pairs of the group.
         const standsFor = (m - 1) / (2 * cycles);
+        const order = new Int32Array(m);
+        const ranks = new Float64Array(m);
         for (let cycle = 0; cycle < cycles; cycle++) {
-          const order = members.map((member, index) => ({ index, rank: rank(member.account, cycle) })).sort((x, y) => x.rank - y.rank || x.index - y.index);
           for (let i = 0; i < m; i++) {
-            const x = order[i]!.index;
-            const y = order[(i + 1) % m]!.index;
-            touch(members[x]!.account, members[y]!.account, s, amount(x, y), standsFor);
+            order[i] = i;
+            ranks[i] = rank(accountAt(i), cycle);
+          }
+          order.sort((x, y) => ranks[x]! - ranks[y]! || x - y);
+          for (let i = 0; i < m; i++) {
+            const x = order[i]!;
+            const y = order[(i + 1) % m]!;
+            touch(accountAt(x), accountAt(y), s, amount(x, y), standsFor);
           }
         }
       }
@@ -239,6 +247,110 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
     }
   }
   return { pairKeys, logNot, backingLogNot, masks, multiplicity, pairCount };
+}
+
+/** ln N of the population a shared value's rarity is measured against. */
+function logPopulation(input: LinkInput): number {
+  return Math.log(Math.max(input.population ?? input.accountCount, 3));
+}
+
+function anyCanLink(accounts: Int32Array, from: number, to: number, canLink: Uint8Array): boolean {
+  for (let i = from; i < to; i++) if (canLink[accounts[i]!] === 1) return true;
+  return false;
+}
+
+/** The strength one shared value gives a pair in a group of `m` accounts; 0 when the group links nobody. */
+function groupStrength(m: number, kindParams: LinkKindParams, lnN: number): number {
+  if (m < 2 || m > kindParams.maxGroup) return 0;
+  const specific = kindParams.specificity > 0 ? Math.max(0, 1 - Math.log(m) / lnN) ** kindParams.specificity : 1;
+  const s = kindParams.strength * specific;
+  return s <= 0.001 ? 0 : s;
+}
+
+/** ln(1 − strength) is never taken below this (a strength of 1 − 1e-9). */
+const LOG_FLOOR = Math.log(1e-9);
+
+/**
+ * Per account, the highest strength any pair it is in could reach, judged from its own groups
+ * alone: each kind at its best (its strongest group, as many shared values as it has groups, its
+ * whole use of a template shared), backing kinds and the profile at their most, within the bound
+ * `scorePairs` sets them (no more than the specific traits give). A pair of two accounts whose
+ * bounds are under `minEdge` is neither an edge nor a late tie (only a clustered account, which
+ * has an edge, pulls another in), so it is never recorded: a flood of throwaway accounts on one
+ * subnet costs no pairs.
+ */
+export function pairStrengthBounds(input: LinkInput): Float64Array {
+  const n = input.accountCount;
+  const lnN = logPopulation(input);
+  const { params } = input;
+  // Σ ln(1 − bound) per account: specific kinds, and backing kinds with the profile.
+  const specificLog = new Float64Array(n);
+  const backingLog = new Float64Array(n);
+  const meetings = new Float64Array(n);
+  const best = new Float64Array(n);
+  const overlapLog = new Float64Array(n);
+  const cycles = Math.max(1, Math.floor(params.sampledDegree / 2));
+  for (const memberships of input.memberships) {
+    const kindParams = params.kinds[memberships.kind];
+    if (kindParams.strength <= 0 || memberships.accounts.length === 0) continue;
+    const totals = kindParams.mode === 'overlap' ? usesPerAccount(memberships, n) : null;
+    meetings.fill(0);
+    best.fill(0);
+    overlapLog.fill(0);
+    const groups = groupByValue(memberships);
+    for (let g = 0; g < groups.count; g++) {
+      const m = groups.start[g + 1]! - groups.start[g]!;
+      const s = groupStrength(m, kindParams, lnN);
+      if (s === 0) continue;
+      // A pair meets once in a fully linked group and at most once per cycle of a sampled one.
+      const times = m <= params.fullPairsUpTo ? 1 : cycles;
+      for (let i = groups.start[g]!; i < groups.start[g + 1]!; i++) {
+        const a = groups.accounts[i]!;
+        if (totals === null) {
+          meetings[a]! += times;
+          if (s > best[a]!) best[a] = s;
+        } else {
+          const share = groups.counts[i]! / totals[a]!;
+          overlapLog[a]! += times * Math.log(1 - Math.min(0.999, s * Math.min(1, share / Math.max(1e-9, kindParams.fullOverlap))));
+        }
+      }
+    }
+    const target = BACKING_KINDS.has(memberships.kind) ? backingLog : specificLog;
+    for (let a = 0; a < n; a++) {
+      if (totals !== null) target[a]! += Math.max(LOG_FLOOR, overlapLog[a]!);
+      else if (meetings[a]! >= kindParams.minShared) {
+        target[a]! += Math.max(LOG_FLOOR, Math.min(meetings[a]! - kindParams.minShared + 1, params.repeatCap) * Math.log(1 - best[a]!));
+      }
+    }
+  }
+  const profileStrength = params.kinds.profile.strength;
+  if (input.profiles !== undefined && profileStrength > 0) {
+    const { dims, data } = input.profiles;
+    const log = Math.log(1 - Math.min(0.999, profileStrength));
+    for (let a = 0; a < n; a++) {
+      for (let d = 0; d < dims; d++) {
+        if (data[a * dims + d] !== 0) {
+          backingLog[a]! += log;
+          break;
+        }
+      }
+    }
+  }
+  const bounds = new Float64Array(n);
+  for (let a = 0; a < n; a++) {
+    const specific = specificLog[a]!;
+    bounds[a] = 1 - Math.exp(specific + Math.max(specific, backingLog[a]!));
+  }
+  return bounds;
+}
+
+/** 1 for accounts whose pairs could reach `minEdge` (`pairStrengthBounds`). */
+function edgeCapableAccounts(input: LinkInput): Uint8Array {
+  const bounds = pairStrengthBounds(input);
+  const capable = new Uint8Array(bounds.length);
+  // The margin keeps a pair whose strength, summed in another order, lands a rounding error higher.
+  for (let a = 0; a < bounds.length; a++) if (bounds[a]! >= input.params.minEdge - 1e-9) capable[a] = 1;
+  return capable;
 }
 
 /**
@@ -432,11 +544,6 @@ export function linkAccounts(input: LinkInput): LinkResult {
   };
 }
 
-interface Member {
-  account: number;
-  count: number;
-}
-
 function grownFloat(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   const grown = new Float64Array(values.length * 2);
   grown.set(values);
@@ -449,18 +556,59 @@ function grownInt(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return grown;
 }
 
-function groupByValue(memberships: LinkInput['memberships'][number]): Map<number, Member[]> {
-  const groups = new Map<number, Member[]>();
-  for (let i = 0; i < memberships.accounts.length; i++) {
+/**
+ * One kind's accounts grouped by shared value, in flat arrays: group g is
+ * `accounts[start[g] .. start[g + 1]]` with their use counts. Groups come in the order their value
+ * first appears, members in membership order, an account listed twice in a row counted once:
+ * the order the pairs are summed in, so results do not move by a rounding error.
+ */
+interface ValueGroups {
+  count: number;
+  start: Int32Array;
+  accounts: Int32Array;
+  counts: Float64Array;
+}
+
+function groupByValue(memberships: LinkInput['memberships'][number]): ValueGroups {
+  const total = memberships.accounts.length;
+  const groupOf = new Int32Array(total);
+  const ids = new Map<number, number>();
+  for (let i = 0; i < total; i++) {
     const value = memberships.values[i]!;
-    let list = groups.get(value);
-    if (list === undefined) groups.set(value, (list = []));
-    const account = memberships.accounts[i]!;
-    const last = list[list.length - 1];
-    if (last !== undefined && last.account === account) last.count += memberships.counts[i]!;
-    else list.push({ account, count: memberships.counts[i]! });
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, (id = ids.size));
+    groupOf[i] = id;
   }
-  return groups;
+  const count = ids.size;
+  ids.clear();
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < total; i++) start[groupOf[i]! + 1]!++;
+  for (let g = 0; g < count; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, count);
+  const accounts = new Int32Array(total);
+  const counts = new Float64Array(total);
+  for (let i = 0; i < total; i++) {
+    const g = groupOf[i]!;
+    const account = memberships.accounts[i]!;
+    if (fill[g]! > start[g]! && accounts[fill[g]! - 1] === account) counts[fill[g]! - 1]! += memberships.counts[i]!;
+    else {
+      accounts[fill[g]!] = account;
+      counts[fill[g]!] = memberships.counts[i]!;
+      fill[g]!++;
+    }
+  }
+  // Merged repeats leave gaps at the ends of their groups: close them up.
+  let write = 0;
+  for (let g = 0; g < count; g++) {
+    const from = start[g]!;
+    start[g] = write;
+    for (let i = from; i < fill[g]!; i++, write++) {
+      accounts[write] = accounts[i]!;
+      counts[write] = counts[i]!;
+    }
+  }
+  start[count] = write;
+  return { count, start, accounts: accounts.subarray(0, write), counts: counts.subarray(0, write) };
 }
 
 /** Each account's total uses of a kind, the denominator of its per-value shares. */

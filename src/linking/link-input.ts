@@ -156,18 +156,30 @@ export interface LinkInput {
   params: LinkParams;
 }
 
+/** Grows its typed arrays by doubling: a flood of accounts adds millions of memberships. */
 class MembershipBuilder {
-  accounts: number[] = [];
-  values: number[] = [];
-  counts: number[] = [];
+  private size = 0;
+  private accounts = new Int32Array(1024);
+  private values = new Float64Array(1024);
+  private counts = new Float64Array(1024);
   constructor(readonly kind: LinkKind) {}
   add(account: number, value: number, count: number): void {
-    this.accounts.push(account);
-    this.values.push(value);
-    this.counts.push(count);
+    if (this.size === this.accounts.length) {
+      const grow = <T extends Int32Array | Float64Array>(array: T, larger: T): T => {
+        larger.set(array);
+        return larger;
+      };
+      this.accounts = grow(this.accounts, new Int32Array(this.size * 2));
+      this.values = grow(this.values, new Float64Array(this.size * 2));
+      this.counts = grow(this.counts, new Float64Array(this.size * 2));
+    }
+    this.accounts[this.size] = account;
+    this.values[this.size] = value;
+    this.counts[this.size] = count;
+    this.size++;
   }
   build(): KindMemberships {
-    return { kind: this.kind, accounts: Int32Array.from(this.accounts), values: Float64Array.from(this.values), counts: Float64Array.from(this.counts) };
+    return { kind: this.kind, accounts: this.accounts.slice(0, this.size), values: this.values.slice(0, this.size), counts: this.counts.slice(0, this.size) };
   }
 }
 
@@ -191,8 +203,13 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
     const a = state.index;
     for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
       const limit = params.kinds[kind].perAccount;
-      const entries = state.indicators[kind].entries();
-      for (let i = 0; i < entries.length && i < limit; i++) builders[kind].add(a, entries[i]!.id, entries[i]!.count);
+      const sketch = state.indicators[kind];
+      // Most accounts of a flood hold one value a kind: taken without sorting a list of one.
+      if (sketch.length === 1) sketch.forEach((id, count) => builders[kind].add(a, id, count));
+      else {
+        const entries = sketch.entries();
+        for (let i = 0; i < entries.length && i < limit; i++) builders[kind].add(a, entries[i]!.id, entries[i]!.count);
+      }
     }
     const info = state.info;
     if (info !== null) {

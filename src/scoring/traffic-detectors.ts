@@ -64,9 +64,10 @@ function typical(standing: Standing, asPercent: boolean): string {
   return asPercent ? `typical account ${formatPercent(standing.center)}` : `typical account ${standing.center.toFixed(2)}`;
 }
 
-function result(signal: string, strength: number, params: OutlierParams, detail: string, value: number): DetectorResult {
+/** `detail` is only written for evidence given: most accounts give none, and text costs. */
+function result(signal: string, strength: number, params: OutlierParams, detail: () => string, value: number): DetectorResult {
   if (strength <= 0) return { score: 0, evidence: [] };
-  return { score: strength, evidence: [evidence(signal, strength, params.weight, detail, value)] };
+  return { score: strength, evidence: [evidence(signal, strength, params.weight, detail(), value)] };
 }
 
 function shareDetector(
@@ -89,7 +90,7 @@ function shareDetector(
       if (m.total === 0) return { score: 0, evidence: [] };
       const standing = shareStanding(m, input.context.references[measure], params.min_spread);
       const strength = outlierStrength(standing.z, params.z_low, params.z_high);
-      return result(signal, strength, params, `${phrase(input, m.count, m.total)} (${typical(standing, true)}; ${standing.z.toFixed(1)} SD above)`, m.count / m.total);
+      return result(signal, strength, params, () => `${phrase(input, m.count, m.total)} (${typical(standing, true)}; ${standing.z.toFixed(1)} SD above)`, m.count / m.total);
     },
   };
 }
@@ -117,7 +118,7 @@ function levelDetector(
       const standing = levelStanding(m, input.context.references[measure], params.min_spread);
       const z = direction === 'above' ? standing.z : -standing.z;
       const strength = outlierStrength(z, params.z_low, params.z_high);
-      return result(signal, strength, params, `${phrase(input, m.value, standing)} (${z.toFixed(1)} SD ${direction} the typical account)`, m.value);
+      return result(signal, strength, params, () => `${phrase(input, m.value, standing)} (${z.toFixed(1)} SD ${direction} the typical account)`, m.value);
     },
   };
 }
