@@ -42,6 +42,36 @@ describe('account state', () => {
     expect(new AccountState(2, 'still empty').hourCount(5)).toBe(0);
   });
 
+  it('counts a one-exchange account exactly, at the extremes of every histogram, before and after its second exchange and through merges', () => {
+    // Hour 23, the last capability, the highest content flag bit (a negative 32-bit mask) and the last output bucket.
+    const last = exchange(23 * HOUR_MS, CAPABILITIES.length - 1, (1 << 31) | 1, 2 ** 30);
+    const first = exchange(0, 0, 0, 0);
+    const one = new AccountState(0, 'one');
+    one.observe(last);
+    const histograms = accountHistograms(one);
+    expect(histograms.hours[23]).toBe(1);
+    expect(histograms.capabilities[CAPABILITIES.length - 1]).toBe(1);
+    expect(histograms.flags[CONTENT_FLAG_BITS - 1]).toBe(1);
+    expect(histograms.flags[0]).toBe(1);
+    expect(histograms.outputs[OUTPUT_HISTOGRAM_BUCKETS - 1]).toBe(1);
+    expect(Object.values(histograms).flat().reduce((sum, count) => sum + count, 0)).toBe(5);
+    // A second exchange: the first keeps its counts beside the new one's.
+    one.observe(first);
+    const two = new AccountState(1, 'two');
+    two.observe(first);
+    two.observe(last);
+    expect(accountHistograms(one)).toEqual(accountHistograms(two));
+    // One-exchange accounts merged into each other and into a counted one.
+    const a = new AccountState(2, 'a');
+    a.observe(last);
+    const b = new AccountState(3, 'b');
+    b.observe(first);
+    const bBefore = accountHistograms(b);
+    a.merge(b);
+    expect(accountHistograms(a)).toEqual(accountHistograms(two));
+    expect(accountHistograms(b)).toEqual(bBefore);
+  });
+
   it('keeps first and last times and the gap sums per account, and merges them into empty accounts and out of them', () => {
     const empty = new AccountState(0, 'empty');
     expect([empty.firstTs, empty.lastTs, empty.logGapSum]).toEqual([Infinity, -Infinity, 0]);

@@ -136,8 +136,22 @@ const NO_VALUES = Object.freeze(new BottomKSketch(1)) as BottomKSketch;
 const NO_MODELS: readonly ModelUse[] = Object.freeze([]);
 const NO_TEMPLATES = Object.freeze(new TopKCounter(1)) as TopKCounter;
 
-/** Read by every account before its first exchange; never written. */
+/** Read by every account before its second exchange; never written. */
 const NO_COUNTS = new Uint32Array(COUNTER_LENGTH);
+/** How one exchange's hour, capability and output bucket pack into a small integer. */
+const FIRST_HOUR_MASK = 31;
+const FIRST_CAPABILITY_SHIFT = 5;
+const FIRST_CAPABILITY_MASK = 15;
+const FIRST_BUCKET_SHIFT = 9;
+
+/** Counts one exchange, given packed (hour, capability, bucket) and its content flags, into a block. */
+function addPackedCounts(counts: Uint32Array, at: number, packed: number, contentFlags: number): void {
+  counts[at + HOUR_AT + (packed & FIRST_HOUR_MASK)]!++;
+  counts[at + CAPABILITY_AT + ((packed >> FIRST_CAPABILITY_SHIFT) & FIRST_CAPABILITY_MASK)]!++;
+  counts[at + OUTPUT_AT + (packed >> FIRST_BUCKET_SHIFT)]!++;
+  let flags = contentFlags;
+  for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) counts[at + FLAG_AT + bit]!++;
+}
 
 /** Where each real-valued field sits in an account's block of the scalar slab. */
 const FIRST_TS = 0;
@@ -172,6 +186,13 @@ export class AccountState {
    */
   private counts = NO_COUNTS;
   private countsAt = 0;
+  /**
+   * The first exchange's place in the histograms while it is the only one, so that an account
+   * of one request (the unit of a flood of throwaway accounts) takes no block: its hour, its
+   * capability << 5 and its output bucket << 9, or -1; and its content flags.
+   */
+  private firstCounts = -1;
+  private firstFlags = 0;
   readonly series: HourSeries;
   gaps = 0;
   burstGaps = 0;
@@ -246,21 +267,25 @@ export class AccountState {
 
   /** Exchanges in UTC hour of day `hour` (0-23). */
   hourCount(hour: number): number {
+    if (this.counts === NO_COUNTS) return this.firstCounts !== -1 && (this.firstCounts & FIRST_HOUR_MASK) === hour ? 1 : 0;
     return this.counts[this.countsAt + HOUR_AT + hour]!;
   }
 
   /** Exchanges labelled with capability `code` (`CAPABILITY_CODE`). */
   capabilityCount(code: number): number {
+    if (this.counts === NO_COUNTS) return this.firstCounts !== -1 && ((this.firstCounts >> FIRST_CAPABILITY_SHIFT) & FIRST_CAPABILITY_MASK) === code ? 1 : 0;
     return this.counts[this.countsAt + CAPABILITY_AT + code]!;
   }
 
   /** Exchanges with `CONTENT_FLAG` bit `bit` (its position) set. */
   flagCount(bit: number): number {
+    if (this.counts === NO_COUNTS) return this.firstCounts !== -1 && bit < CONTENT_FLAG_BITS ? (this.firstFlags >>> bit) & 1 : 0;
     return this.counts[this.countsAt + FLAG_AT + bit]!;
   }
 
   /** Exchanges whose output falls in log2 bucket `bucket`: outputs of [2^(b-1), 2^b) tokens, 0 for none. */
   outputCount(bucket: number): number {
+    if (this.counts === NO_COUNTS) return this.firstCounts !== -1 && this.firstCounts >> FIRST_BUCKET_SHIFT === bucket ? 1 : 0;
     return this.counts[this.countsAt + OUTPUT_AT + bucket]!;
   }
 
@@ -298,13 +323,25 @@ export class AccountState {
     if (this.counts === NO_COUNTS) {
       this.countsAt = COUNTER_SLABS.take();
       this.counts = COUNTER_SLABS.current;
+      if (this.firstCounts !== -1) {
+        addPackedCounts(this.counts, this.countsAt, this.firstCounts, this.firstFlags);
+        this.firstCounts = -1;
+        this.firstFlags = 0;
+      }
     }
     return this.counts;
   }
 
   observe(x: ObservedExchange): void {
-    const counts = this.ownCounts();
-    const at = this.countsAt;
+    const hour = Math.floor((x.ts % DAY_MS) / HOUR_MS);
+    const bucket = outputBucket(x.outputTokens);
+    if (this.exchanges === 0 && this.counts === NO_COUNTS) {
+      this.firstCounts = hour | (x.capability << FIRST_CAPABILITY_SHIFT) | (bucket << FIRST_BUCKET_SHIFT);
+      this.firstFlags = x.contentFlags | 0;
+    } else {
+      const counts = this.ownCounts();
+      addPackedCounts(counts, this.countsAt, hour | (x.capability << FIRST_CAPABILITY_SHIFT) | (bucket << FIRST_BUCKET_SHIFT), x.contentFlags);
+    }
     this.exchanges++;
     if (x.status >= 400) this.errors++;
     this.inputTokens += x.inputTokens;
@@ -314,7 +351,6 @@ export class AccountState {
     const scalarsAt = this.scalarsAt;
     if (x.ts < scalars[scalarsAt + FIRST_TS]!) scalars[scalarsAt + FIRST_TS] = x.ts;
     if (x.ts > scalars[scalarsAt + LAST_TS]!) scalars[scalarsAt + LAST_TS] = x.ts;
-    counts[at + HOUR_AT + Math.floor((x.ts % DAY_MS) / HOUR_MS)]!++;
     this.series.add(x.ts);
     const previous = scalars[scalarsAt + PREVIOUS_TS]!;
     if (!Number.isNaN(previous) && x.ts >= previous) {
@@ -334,13 +370,9 @@ export class AccountState {
     }
     if (x.toolCount > 0 || x.toolActivity > 0) this.toolUse++;
     if (x.imageCount > 0) this.images++;
-    counts[at + CAPABILITY_AT + x.capability]!++;
     if (x.contentFlags & ELICITATION_BITS) this.elicited++;
-    let flags = x.contentFlags;
-    for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) counts[at + FLAG_AT + bit]!++;
     if (x.thinking) this.thinking++;
     if (x.multiSample) this.multiSample++;
-    counts[at + OUTPUT_AT + outputBucket(x.outputTokens)]!++;
     if (x.model >= 0) {
       let use = this.modelUse(x.model);
       if (use === undefined) this.addModelUse((use = new ModelUse(x.model, x.ts)));
@@ -387,6 +419,8 @@ export class AccountState {
     if (other.counts !== NO_COUNTS) {
       const counts = this.ownCounts();
       for (let i = 0; i < COUNTER_LENGTH; i++) counts[this.countsAt + i]! += other.counts[other.countsAt + i]!;
+    } else if (other.firstCounts !== -1) {
+      addPackedCounts(this.ownCounts(), this.countsAt, other.firstCounts, other.firstFlags);
     }
     this.series.merge(other.series);
     this.gaps += other.gaps;
