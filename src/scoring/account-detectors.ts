@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccountInfo, AccountState } from '../behaviour/account-state.js';
 import type { AccountSummary, PopulationContext, TemplateUse } from '../behaviour/account-summary.js';
-import { evidence, formatCount, type DetectorDefinition } from './detector.js';
+import { evidence, formatCount, type DetectorDefinition, NOTHING_FOUND } from './detector.js';
 import { partnerSightingDetector, type PartnerSighting } from './partner-detectors.js';
 
 /**
@@ -47,7 +47,7 @@ export const programmeTierDetector: AccountDetector<{ weight: number; tiers: str
     .default({}),
   detect(input, params) {
     const tier = input.info?.tier;
-    if (!tier || !params.tiers.includes(tier)) return { score: 0, evidence: [] };
+    if (!tier || !params.tiers.includes(tier)) return NOTHING_FOUND;
     const score = confidence(input.summary.exchanges, params.half_count);
     return { score, evidence: [evidence('programme_tier', score, params.weight, `on the ${tier} tier with ${formatCount(input.summary.exchanges)} requests`)] };
   },

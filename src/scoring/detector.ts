@@ -56,10 +56,14 @@ export interface DetectorDefinition<Input, Params extends { weight: number }> {
 }
 
 /** Runs a detector and turns any exception into a returned error. */
+/** What a detector answers when it finds nothing: shared and frozen, since most accounts give no evidence of most kinds. */
+export const NOTHING_FOUND: DetectorResult = Object.freeze({ score: 0, evidence: Object.freeze([]) as unknown as Evidence[] });
+
 export function runDetector<Input, Params extends { weight: number }>(definition: DetectorDefinition<Input, Params>, input: Input, params: Params): DetectorResult {
   try {
     const result = definition.detect(input, params);
     if (!Number.isFinite(result.score)) return { score: 0, evidence: [], error: `${definition.signal}: score is not a number` };
+    if (result.score >= 0 && result.score <= 1) return result;
     return { ...result, score: Math.min(1, Math.max(0, result.score)) };
   } catch (error) {
     return { score: 0, evidence: [], error: `${definition.signal}: ${error instanceof Error ? error.message : String(error)}` };

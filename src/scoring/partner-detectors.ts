@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccountDetectorInput } from './account-detectors.js';
-import { evidence, formatCount, noisyOr, type DetectorDefinition } from './detector.js';
+import { evidence, formatCount, noisyOr, type DetectorDefinition, NOTHING_FOUND } from './detector.js';
 
 /** One partner indicator the account's traffic or sign-up matched (`src/intel` finds these). */
 export interface PartnerSighting {
@@ -49,7 +49,7 @@ export const partnerSightingDetector: DetectorDefinition<AccountDetectorInput, P
     .default({}),
   detect(input, params) {
     const sightings = input.partnerSightings ?? [];
-    if (sightings.length === 0) return { score: 0, evidence: [] };
+    if (sightings.length === 0) return NOTHING_FOUND;
     const strengths = sightings.map(
       (sighting) => (KIND_STRENGTH[sighting.kind] ?? 0.2) * Math.min(1, Math.max(0, sighting.confidence / 100)) * 0.5 ** (Math.max(0, sighting.ageDays) / params.half_life_days),
     );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LevelMeasureName, Measures, PopulationContext, ShareMeasureName } from '../behaviour/account-summary.js';
-import { evidence, formatCount, formatPercent, formatShare, ramp, type DetectorDefinition, type DetectorResult } from './detector.js';
+import { evidence, formatCount, formatPercent, formatShare, ramp, type DetectorDefinition, type DetectorResult, NOTHING_FOUND } from './detector.js';
 import { levelStanding, outlierStrength, shareStanding, type Standing } from './evidence-scale.js';
 
 /**
@@ -66,7 +66,7 @@ function typical(standing: Standing, asPercent: boolean): string {
 
 /** `detail` is only written for evidence given: most accounts give none, and text costs. */
 function result(signal: string, strength: number, params: OutlierParams, detail: () => string, value: number): DetectorResult {
-  if (strength <= 0) return { score: 0, evidence: [] };
+  if (strength <= 0) return NOTHING_FOUND;
   return { score: strength, evidence: [evidence(signal, strength, params.weight, detail(), value)] };
 }
 
@@ -87,7 +87,7 @@ function shareDetector(
     params: outlierParams(weight, SHARE_SPREAD),
     detect(input, params) {
       const m = input.measures[measure];
-      if (m.total === 0) return { score: 0, evidence: [] };
+      if (m.total === 0) return NOTHING_FOUND;
       const standing = shareStanding(m, input.context.references[measure], params.min_spread);
       const strength = outlierStrength(standing.z, params.z_low, params.z_high);
       return result(signal, strength, params, () => `${phrase(input, m.count, m.total)} (${typical(standing, true)}; ${standing.z.toFixed(1)} SD above)`, m.count / m.total);
@@ -114,7 +114,7 @@ function levelDetector(
     params: outlierParams(weight, minSpread),
     detect(input, params) {
       const m = input.measures[measure];
-      if (m === null) return { score: 0, evidence: [] };
+      if (m === null) return NOTHING_FOUND;
       const standing = levelStanding(m, input.context.references[measure], params.min_spread);
       const z = direction === 'above' ? standing.z : -standing.z;
       const strength = outlierStrength(z, params.z_low, params.z_high);
@@ -294,10 +294,10 @@ export const evaluationRepeatsDetector: TrafficDetector<RepeatParams> = {
     .default({}),
   detect(input, params) {
     const m = input.measures.evaluationRepeats;
-    if (m.total === 0 || m.count === 0) return { score: 0, evidence: [] };
+    if (m.total === 0 || m.count === 0) return NOTHING_FOUND;
     const share = m.count / m.total;
     const score = ramp(share, params.low, params.high) * (m.total / (m.total + params.half_count));
-    if (score <= 0) return { score: 0, evidence: [] };
+    if (score <= 0) return NOTHING_FOUND;
     const item = evidence(
       'evaluation_repeats',
       score,
@@ -334,10 +334,10 @@ export const identityVerifiedDetector: TrafficDetector<VerifiedParams> = {
     .default({}),
   detect(input, params) {
     const m = input.measures.identityVerified;
-    if (m.total === 0 || m.count === 0) return { score: 0, evidence: [] };
+    if (m.total === 0 || m.count === 0) return NOTHING_FOUND;
     const share = m.count / m.total;
     const score = input.subject === 'account' ? 1 : ramp(share, params.low, params.high);
-    if (score <= 0) return { score: 0, evidence: [] };
+    if (score <= 0) return NOTHING_FOUND;
     const detail = input.subject === 'account' ? 'the holder had an identity document checked' : `${formatShare(m.count, m.total, 'accounts')} had an identity document checked`;
     const item = evidence('identity_verified', score, params.weight, detail, share);
     return { score, evidence: [{ ...item, weight: -item.weight }] };
