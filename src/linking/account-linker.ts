@@ -3,6 +3,7 @@ import { seededRandom } from '../util/seeded-random.js';
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
+import { grownFloat, grownInt } from '../util/grown-array.js';
 import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams } from './link-input.js';
 import { profileSimilarity, type ProfileVectors } from './profile-vector.js';
 
@@ -297,6 +298,8 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
     meetings.fill(0);
     best.fill(0);
     overlapLog.fill(0);
+    // Grouped here and again when the pairs are gathered: holding every kind's groups at once
+    // would cost more memory, at a flood's peak, than grouping twice costs time.
     const groups = groupByValue(memberships);
     for (let g = 0; g < groups.count; g++) {
       const m = groups.start[g + 1]! - groups.start[g]!;
@@ -542,18 +545,6 @@ export function linkAccounts(input: LinkInput): LinkResult {
     clusters,
     stats: { pairs: pairs.candidates, edges: edgeKeys.length, communities: communityCount, merged, split, released, lateJoins, modularity },
   };
-}
-
-function grownFloat(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(values.length * 2);
-  grown.set(values);
-  return grown;
-}
-
-function grownInt(values: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(values.length * 2);
-  grown.set(values);
-  return grown;
 }
 
 /**

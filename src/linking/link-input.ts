@@ -1,4 +1,5 @@
 import { fmix32, murmur32 } from '../util/hash64.js';
+import { grownFloat, grownInt } from '../util/grown-array.js';
 import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { templateKey } from '../behaviour/behaviour-tracker.js';
 import type { AccountState } from '../behaviour/account-state.js';
@@ -165,13 +166,9 @@ class MembershipBuilder {
   constructor(readonly kind: LinkKind) {}
   add(account: number, value: number, count: number): void {
     if (this.size === this.accounts.length) {
-      const grow = <T extends Int32Array | Float64Array>(array: T, larger: T): T => {
-        larger.set(array);
-        return larger;
-      };
-      this.accounts = grow(this.accounts, new Int32Array(this.size * 2));
-      this.values = grow(this.values, new Float64Array(this.size * 2));
-      this.counts = grow(this.counts, new Float64Array(this.size * 2));
+      this.accounts = grownInt(this.accounts);
+      this.values = grownFloat(this.values);
+      this.counts = grownFloat(this.counts);
     }
     this.accounts[this.size] = account;
     this.values[this.size] = value;
