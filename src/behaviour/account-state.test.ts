@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, CONTENT_FLAG_BITS } from '../features/content-signals.js';
+import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountState, blankObservedExchange, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
 import { HOUR_MS } from './hour-series.js';
 import { accountHistograms } from './test-support/account-histograms.js';
@@ -135,5 +136,67 @@ describe('account state', () => {
     expect(c.promptTemplates.entries()).toEqual([[11, 1], [12, 1]]);
     expect(a.models.map((use) => use.model)).toEqual([3, 7]);
   });
-});
 
+  it('counts every kind of exchange exactly, for one exchange, for more and through merges (property)', () => {
+    const kinds = fc.record({
+      ts: fc.integer({ min: 0, max: 10_000 }),
+      status: fc.constantFrom(200, 429, 500),
+      turnCount: fc.integer({ min: 1, max: 3 }),
+      hasSystem: fc.boolean(),
+      promptKey: fc.constantFrom(0, 5, 9),
+      toolCount: fc.integer({ min: 0, max: 2 }),
+      imageCount: fc.integer({ min: 0, max: 2 }),
+      contentFlags: fc.constantFrom(0, CONTENT_FLAG.cotElicitation, CONTENT_FLAG.systemRubric),
+      thinking: fc.boolean(),
+      multiSample: fc.boolean(),
+      promptTemplate: fc.constantFrom(-1, 3),
+      nearDuplicate: fc.constantFrom(0, 1, 2),
+      verbatimRepeat: fc.constantFrom(-1, 0, 1, 2),
+    });
+    const events = (state: AccountState) =>
+      [state.errors, state.gaps, state.burstGaps, state.singleTurn, state.withSystem, state.withPrompt, state.toolUse, state.images, state.thinking, state.multiSample, state.elicited, state.templated, state.nearDuplicates, state.crossDuplicates, state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats];
+    /** The counts as the definitions read, over exchanges in time order. */
+    const expected = (list: ObservedExchange[]) => {
+      const gaps = list.slice(1).map((x, i) => x.ts - list[i]!.ts);
+      const count = (test: (x: ObservedExchange) => boolean) => list.filter(test).length;
+      return [
+        count((x) => x.status >= 400),
+        gaps.length,
+        gaps.filter((gap) => gap < 2_000).length,
+        count((x) => x.turnCount <= 1 && x.messageCount <= 1),
+        count((x) => x.hasSystem),
+        count((x) => x.promptKey !== 0),
+        count((x) => x.toolCount > 0),
+        count((x) => x.imageCount > 0),
+        count((x) => x.thinking),
+        count((x) => x.multiSample),
+        count((x) => x.contentFlags !== 0),
+        count((x) => x.promptTemplate >= 0),
+        count((x) => x.nearDuplicate > 0),
+        count((x) => x.nearDuplicate === 2),
+        count((x) => x.verbatimRepeat >= 0),
+        count((x) => x.verbatimRepeat > 0),
+        count((x) => x.verbatimRepeat === 1),
+      ];
+    };
+    fc.assert(
+      fc.property(fc.array(kinds, { minLength: 1, maxLength: 6 }), fc.array(kinds, { maxLength: 3 }), (left, right) => {
+        const observed = (list: typeof left) => list.map((x) => ({ ...exchange(0, 0, 0, 10), ...x, messageCount: x.turnCount })).sort((a, b) => a.ts - b.ts);
+        const mine = observed(left);
+        const theirs = observed(right);
+        const a = new AccountState(0, 'a');
+        mine.forEach((x, i) => {
+          a.observe(x);
+          expect(events(a)).toEqual(expected(mine.slice(0, i + 1)));
+        });
+        const b = new AccountState(1, 'b');
+        for (const x of theirs) b.observe(x);
+        const theirsBefore = events(b);
+        // Merged counts add up, whether either side holds one exchange or more (the gap between the two parts is not counted).
+        a.merge(b);
+        expect(events(a)).toEqual(expected(mine).map((count, i) => count + expected(theirs)[i]!));
+        expect(events(b)).toEqual(theirsBefore);
+      }),
+    );
+  });
+});

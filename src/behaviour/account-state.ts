@@ -2,7 +2,7 @@ import { BlockSlabs } from './block-slabs.js';
 import { ModelUse } from './model-use.js';
 import type { AccountTier } from '../model/account.js';
 import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import { BottomKSketch } from './bottom-k-sketch.js';
+import { EMPTY_SKETCH, sketchMerged, sketchWith, type SketchReader } from './bottom-k-sketch.js';
 import { HourSeries, HOUR_MS } from './hour-series.js';
 import { TopKCounter } from './top-k-counter.js';
 
@@ -128,9 +128,32 @@ const HOUR_AT = 0;
 const CAPABILITY_AT = HOUR_AT + 24;
 const FLAG_AT = CAPABILITY_AT + CAPABILITIES.length;
 const OUTPUT_AT = FLAG_AT + CONTENT_FLAG_BITS;
-const COUNTER_LENGTH = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
-/** What an account without a value of an indicator reads; frozen, so a write to it throws. */
-const NO_VALUES = Object.freeze(new BottomKSketch(1)) as BottomKSketch;
+/**
+ * Counts of exchanges with one property each (an error, a system prompt, a repeat...), after the
+ * histograms in the same block, and their bit in a one-exchange account's `firstEvents`.
+ */
+const EVENT = {
+  errors: 0,
+  gaps: 1,
+  burstGaps: 2,
+  singleTurn: 3,
+  withSystem: 4,
+  withPrompt: 5,
+  toolUse: 6,
+  images: 7,
+  thinking: 8,
+  multiSample: 9,
+  elicited: 10,
+  templated: 11,
+  nearDuplicates: 12,
+  crossDuplicates: 13,
+  singleTurnPrompts: 14,
+  verbatimRepeats: 15,
+  evaluationRepeats: 16,
+} as const;
+const EVENT_COUNT = 17;
+const EVENT_AT = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
+const COUNTER_LENGTH = EVENT_AT + EVENT_COUNT;
 
 /** What an account without models or templates reads; frozen, so a write to it throws. */
 const NO_MODELS: readonly ModelUse[] = Object.freeze([]);
@@ -144,13 +167,17 @@ const FIRST_CAPABILITY_SHIFT = 5;
 const FIRST_CAPABILITY_MASK = 15;
 const FIRST_BUCKET_SHIFT = 9;
 
-/** Counts one exchange, given packed (hour, capability, bucket) and its content flags, into a block. */
-function addPackedCounts(counts: Uint32Array, at: number, packed: number, contentFlags: number): void {
+/**
+ * Counts one exchange into a block, given its packed (hour, capability, bucket), its content
+ * flags and its events (a bit per `EVENT`).
+ */
+function addPackedCounts(counts: Uint32Array, at: number, packed: number, contentFlags: number, events: number): void {
   counts[at + HOUR_AT + (packed & FIRST_HOUR_MASK)]!++;
   counts[at + CAPABILITY_AT + ((packed >> FIRST_CAPABILITY_SHIFT) & FIRST_CAPABILITY_MASK)]!++;
   counts[at + OUTPUT_AT + (packed >> FIRST_BUCKET_SHIFT)]!++;
   let flags = contentFlags;
   for (let bit = 0; flags !== 0 && bit < CONTENT_FLAG_BITS; bit++, flags >>>= 1) if (flags & 1) counts[at + FLAG_AT + bit]!++;
+  for (let bit = 0; events !== 0; bit++, events >>>= 1) if (events & 1) counts[at + EVENT_AT + bit]!++;
 }
 
 /** Where each real-valued field sits in an account's block of the scalar slab. */
@@ -175,60 +202,40 @@ const SCALAR_SLABS = new BlockSlabs((length) => new Float64Array(length), SCALAR
 export class AccountState {
   info: AccountInfo | null = null;
   exchanges = 0;
-  errors = 0;
   inputTokens = 0;
   outputTokens = 0;
   reasoningTokens = 0;
   /**
-   * The four histograms (hour of day, capability, content flag, output length): one block of a
-   * shared slab from `countsAt`, taken at the first exchange and read through the methods
-   * below (docs/performance.md, "Memory per account").
+   * The four histograms (hour of day, capability, content flag, output length) and the event
+   * counts (`EVENT`): one block of a shared slab from `countsAt`, taken at the second exchange
+   * and read through the methods below (docs/performance.md, "Memory per account").
    */
   private counts = NO_COUNTS;
   private countsAt = 0;
   /**
    * The first exchange's place in the histograms while it is the only one, so that an account
    * of one request (the unit of a flood of throwaway accounts) takes no block: its hour, its
-   * capability << 5 and its output bucket << 9, or -1; and its content flags.
+   * capability << 5 and its output bucket << 9, or -1; its content flags; and its events.
    */
   private firstCounts = -1;
   private firstFlags = 0;
+  private firstEvents = 0;
   readonly series: HourSeries;
-  gaps = 0;
-  burstGaps = 0;
   /** First and last exchange time, the previous one, and the sums of log gaps: a block of a shared slab from `scalarsAt`. */
   private scalars = NO_SCALARS;
   private scalarsAt = 0;
-  singleTurn = 0;
-  withSystem = 0;
-  withPrompt = 0;
-  toolUse = 0;
-  images = 0;
-  thinking = 0;
-  multiSample = 0;
-  /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
-  elicited = 0;
   /**
-   * Per model used, in order of first use: a list, since most accounts use one or two and a Map's
-   * table costs several times as much. Shared and empty until the first model, then a list of
-   * exactly one (an empty list's first push reserves room for seventeen).
+   * Per model used, in order of first use: null, the one model (most accounts use one, and a
+   * one-request account holds no list), or a list from the second.
    */
-  models: readonly ModelUse[] = NO_MODELS;
+  private modelUses: ModelUse | ModelUse[] | null = null;
   /** Shared and empty (`NO_TEMPLATES`) until the account fills a template. */
   promptTemplates = NO_TEMPLATES;
   systemTemplates = NO_TEMPLATES;
-  /** Exchanges that fill an established prompt or system template. */
-  templated = 0;
-  readonly prompts = new BottomKSketch(PROMPT_SKETCH_SIZE);
-  nearDuplicates = 0;
-  crossDuplicates = 0;
-  /** Single-turn exchanges with a prompt, and those whose prompt this account had sent verbatim before. */
-  singleTurnPrompts = 0;
-  verbatimRepeats = 0;
-  /** Of the repeats, those sent again deterministically: how evaluations re-send. */
-  evaluationRepeats = 0;
-  /** A kind the account has no value of shares one empty sketch (`NO_VALUES`), replaced at its first value. */
-  readonly indicators: Record<ExchangeIndicator, BottomKSketch>;
+  /** Prompts sent (by prompt key), empty until the first. */
+  private promptSketch = EMPTY_SKETCH;
+  /** A kind the account has no value of shares one empty sketch (`EMPTY_SKETCH`), replaced at its first value. */
+  private readonly indicatorSketches: Record<ExchangeIndicator, SketchReader>;
 
   constructor(
     readonly index: number,
@@ -236,17 +243,29 @@ export class AccountState {
     maxHours?: number,
   ) {
     this.series = new HourSeries(maxHours);
-    this.indicators = { ip: NO_VALUES, subnet: NO_VALUES, asn: NO_VALUES, country: NO_VALUES, user_agent: NO_VALUES, tls: NO_VALUES, api_key: NO_VALUES };
+    this.indicatorSketches = { ip: EMPTY_SKETCH, subnet: EMPTY_SKETCH, asn: EMPTY_SKETCH, country: EMPTY_SKETCH, user_agent: EMPTY_SKETCH, tls: EMPTY_SKETCH, api_key: EMPTY_SKETCH };
+  }
+
+  /** Per model used, in order of first use. */
+  get models(): readonly ModelUse[] {
+    const uses = this.modelUses;
+    if (uses === null) return NO_MODELS;
+    return uses instanceof ModelUse ? [uses] : uses;
   }
 
   modelUse(model: number): ModelUse | undefined {
-    for (const use of this.models) if (use.model === model) return use;
+    const uses = this.modelUses;
+    if (uses === null) return undefined;
+    if (uses instanceof ModelUse) return uses.model === model ? uses : undefined;
+    for (const use of uses) if (use.model === model) return use;
     return undefined;
   }
 
   private addModelUse(use: ModelUse): void {
-    if (this.models === NO_MODELS) this.models = [use];
-    else (this.models as ModelUse[]).push(use);
+    const uses = this.modelUses;
+    if (uses === null) this.modelUses = use;
+    else if (uses instanceof ModelUse) this.modelUses = [uses, use];
+    else uses.push(use);
   }
 
   private ownPromptTemplates(): TopKCounter {
@@ -259,10 +278,14 @@ export class AccountState {
     return this.systemTemplates;
   }
 
-  private ownSketch(kind: ExchangeIndicator): BottomKSketch {
-    let sketch = this.indicators[kind];
-    if (sketch === NO_VALUES) this.indicators[kind] = sketch = new BottomKSketch(INDICATOR_SKETCH_SIZE[kind]);
-    return sketch;
+  /** Prompts sent, by prompt key: a bottom-k sketch of `PROMPT_SKETCH_SIZE`. */
+  get prompts(): SketchReader {
+    return this.promptSketch;
+  }
+
+  /** Infrastructure values seen, per kind: bottom-k sketches of `INDICATOR_SKETCH_SIZE`. */
+  get indicators(): Readonly<Record<ExchangeIndicator, SketchReader>> {
+    return this.indicatorSketches;
   }
 
   /** Exchanges in UTC hour of day `hour` (0-23). */
@@ -287,6 +310,85 @@ export class AccountState {
   outputCount(bucket: number): number {
     if (this.counts === NO_COUNTS) return this.firstCounts !== -1 && this.firstCounts >> FIRST_BUCKET_SHIFT === bucket ? 1 : 0;
     return this.counts[this.countsAt + OUTPUT_AT + bucket]!;
+  }
+
+  private eventCount(event: number): number {
+    if (this.counts === NO_COUNTS) return this.firstCounts !== -1 ? (this.firstEvents >>> event) & 1 : 0;
+    return this.counts[this.countsAt + EVENT_AT + event]!;
+  }
+
+  /** Exchanges refused or failed (status 400 and up). */
+  get errors(): number {
+    return this.eventCount(EVENT.errors);
+  }
+
+  /** Gaps between consecutive exchanges, and those under two seconds. */
+  get gaps(): number {
+    return this.eventCount(EVENT.gaps);
+  }
+
+  get burstGaps(): number {
+    return this.eventCount(EVENT.burstGaps);
+  }
+
+  get singleTurn(): number {
+    return this.eventCount(EVENT.singleTurn);
+  }
+
+  get withSystem(): number {
+    return this.eventCount(EVENT.withSystem);
+  }
+
+  get withPrompt(): number {
+    return this.eventCount(EVENT.withPrompt);
+  }
+
+  get toolUse(): number {
+    return this.eventCount(EVENT.toolUse);
+  }
+
+  get images(): number {
+    return this.eventCount(EVENT.images);
+  }
+
+  get thinking(): number {
+    return this.eventCount(EVENT.thinking);
+  }
+
+  get multiSample(): number {
+    return this.eventCount(EVENT.multiSample);
+  }
+
+  /** Exchanges with any training-value ask: reasoning, grading, explaining an answer, safe rewrite. */
+  get elicited(): number {
+    return this.eventCount(EVENT.elicited);
+  }
+
+  /** Exchanges that fill an established prompt or system template. */
+  get templated(): number {
+    return this.eventCount(EVENT.templated);
+  }
+
+  get nearDuplicates(): number {
+    return this.eventCount(EVENT.nearDuplicates);
+  }
+
+  get crossDuplicates(): number {
+    return this.eventCount(EVENT.crossDuplicates);
+  }
+
+  /** Single-turn exchanges with a prompt, and those whose prompt this account had sent verbatim before. */
+  get singleTurnPrompts(): number {
+    return this.eventCount(EVENT.singleTurnPrompts);
+  }
+
+  get verbatimRepeats(): number {
+    return this.eventCount(EVENT.verbatimRepeats);
+  }
+
+  /** Of the repeats, those sent again deterministically: how evaluations re-send. */
+  get evaluationRepeats(): number {
+    return this.eventCount(EVENT.evaluationRepeats);
   }
 
   /** Time of the first exchange (ms since the epoch); Infinity before any. */
@@ -324,9 +426,10 @@ export class AccountState {
       this.countsAt = COUNTER_SLABS.take();
       this.counts = COUNTER_SLABS.current;
       if (this.firstCounts !== -1) {
-        addPackedCounts(this.counts, this.countsAt, this.firstCounts, this.firstFlags);
+        addPackedCounts(this.counts, this.countsAt, this.firstCounts, this.firstFlags, this.firstEvents);
         this.firstCounts = -1;
         this.firstFlags = 0;
+        this.firstEvents = 0;
       }
     }
     return this.counts;
@@ -334,16 +437,11 @@ export class AccountState {
 
   observe(x: ObservedExchange): void {
     const hour = Math.floor((x.ts % DAY_MS) / HOUR_MS);
-    const bucket = outputBucket(x.outputTokens);
-    if (this.exchanges === 0 && this.counts === NO_COUNTS) {
-      this.firstCounts = hour | (x.capability << FIRST_CAPABILITY_SHIFT) | (bucket << FIRST_BUCKET_SHIFT);
-      this.firstFlags = x.contentFlags | 0;
-    } else {
-      const counts = this.ownCounts();
-      addPackedCounts(counts, this.countsAt, hour | (x.capability << FIRST_CAPABILITY_SHIFT) | (bucket << FIRST_BUCKET_SHIFT), x.contentFlags);
-    }
+    const packed = hour | (x.capability << FIRST_CAPABILITY_SHIFT) | (outputBucket(x.outputTokens) << FIRST_BUCKET_SHIFT);
+    const first = this.exchanges === 0 && this.counts === NO_COUNTS;
+    let events = 0;
     this.exchanges++;
-    if (x.status >= 400) this.errors++;
+    if (x.status >= 400) events |= 1 << EVENT.errors;
     this.inputTokens += x.inputTokens;
     this.outputTokens += x.outputTokens;
     this.reasoningTokens += x.reasoningTokens;
@@ -356,23 +454,23 @@ export class AccountState {
     if (!Number.isNaN(previous) && x.ts >= previous) {
       const gap = x.ts - previous;
       const logGap = Math.log(1 + gap / 1000);
-      this.gaps++;
+      events |= 1 << EVENT.gaps;
       scalars[scalarsAt + LOG_GAP_SUM]! += logGap;
       scalars[scalarsAt + LOG_GAP_SQUARES]! += logGap * logGap;
-      if (gap < BURST_GAP_MS) this.burstGaps++;
+      if (gap < BURST_GAP_MS) events |= 1 << EVENT.burstGaps;
     }
     scalars[scalarsAt + PREVIOUS_TS] = x.ts;
-    if (x.turnCount <= 1 && x.messageCount <= 1) this.singleTurn++;
-    if (x.hasSystem) this.withSystem++;
+    if (x.turnCount <= 1 && x.messageCount <= 1) events |= 1 << EVENT.singleTurn;
+    if (x.hasSystem) events |= 1 << EVENT.withSystem;
     if (x.promptKey !== 0) {
-      this.withPrompt++;
-      this.prompts.add(x.promptKey >>> 0, x.promptKey | 0);
+      events |= 1 << EVENT.withPrompt;
+      this.promptSketch = sketchWith(this.promptSketch, PROMPT_SKETCH_SIZE, x.promptKey >>> 0, x.promptKey | 0);
     }
-    if (x.toolCount > 0 || x.toolActivity > 0) this.toolUse++;
-    if (x.imageCount > 0) this.images++;
-    if (x.contentFlags & ELICITATION_BITS) this.elicited++;
-    if (x.thinking) this.thinking++;
-    if (x.multiSample) this.multiSample++;
+    if (x.toolCount > 0 || x.toolActivity > 0) events |= 1 << EVENT.toolUse;
+    if (x.imageCount > 0) events |= 1 << EVENT.images;
+    if (x.contentFlags & ELICITATION_BITS) events |= 1 << EVENT.elicited;
+    if (x.thinking) events |= 1 << EVENT.thinking;
+    if (x.multiSample) events |= 1 << EVENT.multiSample;
     if (x.model >= 0) {
       let use = this.modelUse(x.model);
       if (use === undefined) this.addModelUse((use = new ModelUse(x.model, x.ts)));
@@ -380,19 +478,27 @@ export class AccountState {
     }
     if (x.promptTemplate >= 0) this.ownPromptTemplates().add(x.promptTemplate);
     if (x.systemTemplate >= 0) this.ownSystemTemplates().add(x.systemTemplate);
-    if (x.promptTemplate >= 0 || x.systemTemplate >= 0) this.templated++;
-    if (x.nearDuplicate > 0) this.nearDuplicates++;
-    if (x.nearDuplicate === 2) this.crossDuplicates++;
+    if (x.promptTemplate >= 0 || x.systemTemplate >= 0) events |= 1 << EVENT.templated;
+    if (x.nearDuplicate > 0) events |= 1 << EVENT.nearDuplicates;
+    if (x.nearDuplicate === 2) events |= 1 << EVENT.crossDuplicates;
     if (x.verbatimRepeat >= 0) {
-      this.singleTurnPrompts++;
-      if (x.verbatimRepeat > 0) this.verbatimRepeats++;
-      if (x.verbatimRepeat === 1) this.evaluationRepeats++;
+      events |= 1 << EVENT.singleTurnPrompts;
+      if (x.verbatimRepeat > 0) events |= 1 << EVENT.verbatimRepeats;
+      if (x.verbatimRepeat === 1) events |= 1 << EVENT.evaluationRepeats;
+    }
+    if (first) {
+      this.firstCounts = packed;
+      this.firstFlags = x.contentFlags | 0;
+      this.firstEvents = events;
+    } else {
+      addPackedCounts(this.ownCounts(), this.countsAt, packed, x.contentFlags, events);
     }
   }
 
   /** Records `count` exchanges from one infrastructure value (`hash` of `valueId`). */
   observeIndicator(kind: ExchangeIndicator, hash: number, valueId: number, count = 1): void {
-    this.ownSketch(kind).add(hash >>> 0, valueId, count);
+    const indicators = this.indicatorSketches;
+    indicators[kind] = sketchWith(indicators[kind], INDICATOR_SKETCH_SIZE[kind], hash >>> 0, valueId, count);
   }
 
   /**
@@ -403,7 +509,6 @@ export class AccountState {
   merge(other: AccountState): void {
     this.info ??= other.info;
     this.exchanges += other.exchanges;
-    this.errors += other.errors;
     this.inputTokens += other.inputTokens;
     this.outputTokens += other.outputTokens;
     this.reasoningTokens += other.reasoningTokens;
@@ -420,19 +525,9 @@ export class AccountState {
       const counts = this.ownCounts();
       for (let i = 0; i < COUNTER_LENGTH; i++) counts[this.countsAt + i]! += other.counts[other.countsAt + i]!;
     } else if (other.firstCounts !== -1) {
-      addPackedCounts(this.ownCounts(), this.countsAt, other.firstCounts, other.firstFlags);
+      addPackedCounts(this.ownCounts(), this.countsAt, other.firstCounts, other.firstFlags, other.firstEvents);
     }
     this.series.merge(other.series);
-    this.gaps += other.gaps;
-    this.burstGaps += other.burstGaps;
-    this.singleTurn += other.singleTurn;
-    this.withSystem += other.withSystem;
-    this.withPrompt += other.withPrompt;
-    this.toolUse += other.toolUse;
-    this.images += other.images;
-    this.thinking += other.thinking;
-    this.multiSample += other.multiSample;
-    this.elicited += other.elicited;
     for (const use of other.models) {
       let mine = this.modelUse(use.model);
       if (mine === undefined) this.addModelUse((mine = new ModelUse(use.model, use.firstTs)));
@@ -440,14 +535,9 @@ export class AccountState {
     }
     if (other.promptTemplates.size > 0) this.ownPromptTemplates().merge(other.promptTemplates);
     if (other.systemTemplates.size > 0) this.ownSystemTemplates().merge(other.systemTemplates);
-    this.templated += other.templated;
-    this.prompts.merge(other.prompts);
-    this.nearDuplicates += other.nearDuplicates;
-    this.crossDuplicates += other.crossDuplicates;
-    this.singleTurnPrompts += other.singleTurnPrompts;
-    this.verbatimRepeats += other.verbatimRepeats;
-    this.evaluationRepeats += other.evaluationRepeats;
-    for (const kind of EXCHANGE_INDICATORS) if (other.indicators[kind] !== NO_VALUES) this.ownSketch(kind).merge(other.indicators[kind]);
+    this.promptSketch = sketchMerged(this.promptSketch, PROMPT_SKETCH_SIZE, other.promptSketch);
+    const indicators = this.indicatorSketches;
+    for (const kind of EXCHANGE_INDICATORS) indicators[kind] = sketchMerged(indicators[kind], INDICATOR_SKETCH_SIZE[kind], other.indicatorSketches[kind]);
   }
 }
 

@@ -207,6 +207,16 @@ export class BehaviourTracker {
     return this.dictionaries[kind].values[id]!;
   }
 
+  /** The dictionary id of a value of a kind, undefined if no account has sent it. */
+  indicatorId(kind: ExchangeIndicator, value: string): number | undefined {
+    return this.dictionaries[kind].ids.get(value);
+  }
+
+  /** Distinct values of a kind seen so far: dictionary ids run from 0 to this, exclusive. */
+  indicatorValueCount(kind: ExchangeIndicator): number {
+    return this.dictionaries[kind].values.length;
+  }
+
   /** Live path: records as the store committed them, infrastructure included. */
   observeRecords(records: readonly ExchangeRecord[]): Set<number> {
     const batch = batchFromRecords(

@@ -9,15 +9,27 @@
  * Counts are exact for the values kept: a value in the final sketch was kept from its first
  * observation on (the admission threshold only falls).
  *
- * Every account holds eight of these, so their footprint sets the memory cost of an account
- * (docs/performance.md): a first value is kept in fields, and only a second one allocates an
- * array of (hash, id, count) triples, grown by doubling; an account of one request, the unit of
- * a flood of throwaway accounts, allocates none.
+ * Every account holds up to eight of these, so their footprint sets the memory cost of an
+ * account (docs/performance.md): an account's sketch starts empty (`EMPTY_SKETCH`, shared), holds
+ * its first value in a `SingleValueSketch` and becomes a `BottomKSketch` at its second
+ * (`sketchWith`), whose array of (hash, id, count) triples grows by doubling. An account of one
+ * request, the unit of a flood of throwaway accounts, holds single values only.
  */
 const SLOT = 3;
 const INITIAL_CAPACITY = 2;
 
-export class BottomKSketch {
+/** What detection and linking read of a sketch, whichever form it has. */
+export interface SketchReader {
+  /** Values kept. */
+  readonly length: number;
+  /** Total weight observed, kept values or not. */
+  readonly total: number;
+  forEach(visit: (id: number, count: number, hash: number) => void): void;
+  distinct(): number;
+  entries(): { id: number; count: number; hash: number }[];
+}
+
+export class BottomKSketch implements SketchReader {
   /** (hash, id, count) per kept value; null while at most one value is kept (in the fields below). */
   private slots: Float64Array | null = null;
   private size = 0;
@@ -83,7 +95,7 @@ export class BottomKSketch {
   }
 
   /** Folds another sketch into this one; the result equals a sketch of both inputs. */
-  merge(other: BottomKSketch): void {
+  merge(other: SketchReader): void {
     const total = this.total + other.total;
     other.forEach((id, count, hash) => this.add(hash, id, count));
     this.total = total;
@@ -139,3 +151,107 @@ function asSmallInteger(count: number): number {
   return (count | 0) === count ? count | 0 : count;
 }
 
+/**
+ * A sketch of exactly one value: (hash, id, count) in three fields, less than half a
+ * `BottomKSketch`. Reads the same as a `BottomKSketch` holding that one value.
+ */
+export class SingleValueSketch implements SketchReader {
+  /** Signed, as `BottomKSketch` keeps its first hash, so V8 stores it in the field. */
+  private readonly hash: number;
+  private readonly id: number;
+  private count: number;
+
+  constructor(hash: number, id: number, count: number) {
+    this.hash = hash | 0;
+    this.id = asSmallInteger(id);
+    this.count = asSmallInteger(count);
+  }
+
+  get length(): number {
+    return 1;
+  }
+
+  get total(): number {
+    return this.count;
+  }
+
+  holds(hash: number, id: number): boolean {
+    return this.hash === (hash | 0) && this.id === id;
+  }
+
+  addCount(count: number): void {
+    this.count = asSmallInteger(this.count + count);
+  }
+
+  forEach(visit: (id: number, count: number, hash: number) => void): void {
+    visit(this.id, this.count, this.hash >>> 0);
+  }
+
+  distinct(): number {
+    return 1;
+  }
+
+  entries(): { id: number; count: number; hash: number }[] {
+    return [{ id: this.id, count: this.count, hash: this.hash >>> 0 }];
+  }
+}
+
+class EmptySketch implements SketchReader {
+  readonly length = 0;
+  readonly total = 0;
+  forEach(): void {}
+  distinct(): number {
+    return 0;
+  }
+  entries(): { id: number; count: number; hash: number }[] {
+    return [];
+  }
+}
+
+/** The sketch of every account that has no value of a kind yet, shared; frozen, so a write to it throws. */
+export const EMPTY_SKETCH: SketchReader = Object.freeze(new EmptySketch());
+
+/**
+ * Adds `count` observations of value `id` (hash `hash`, unsigned 32-bit) to the sketch a field
+ * holds, of capacity `k`, and returns what the field holds next: the same sketch, or its next
+ * form (empty, one value, a `BottomKSketch`).
+ */
+export function sketchWith(held: SketchReader, k: number, hash: number, id: number, count = 1): SketchReader {
+  if (held instanceof BottomKSketch) {
+    held.add(hash, id, count);
+    return held;
+  }
+  if (held instanceof SingleValueSketch) {
+    if (held.holds(hash, id)) {
+      held.addCount(count);
+      return held;
+    }
+    const sketch = fullSketch(held, k);
+    sketch.add(hash, id, count);
+    return sketch;
+  }
+  if (k > 1) return new SingleValueSketch(hash, id, count);
+  const sketch = new BottomKSketch(k);
+  sketch.add(hash, id, count);
+  return sketch;
+}
+
+/** Folds `other` into the sketch a field holds (see `sketchWith`); returns what the field holds next. */
+export function sketchMerged(held: SketchReader, k: number, other: SketchReader): SketchReader {
+  if (other === EMPTY_SKETCH) return held;
+  if (other instanceof BottomKSketch) {
+    // Its total counts values it no longer keeps, which adding its values one by one would lose.
+    const sketch = held instanceof BottomKSketch ? held : fullSketch(held, k);
+    sketch.merge(other);
+    return sketch;
+  }
+  let next = held;
+  other.forEach((id, count, hash) => (next = sketchWith(next, k, hash, id, count)));
+  return next;
+}
+
+function fullSketch(held: SketchReader, k: number): BottomKSketch {
+  const sketch = new BottomKSketch(k);
+  held.forEach((id, count, hash) => sketch.add(hash, id, count));
+  return sketch;
+}

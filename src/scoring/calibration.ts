@@ -108,6 +108,7 @@ function baseRates(items: readonly ScoredItem[], level: 'account' | 'cluster', w
   const firing = new Map<string, number>();
   const strong = new Map<string, number>();
   for (const item of items) {
+    if (item.evidence.length === 0) continue;
     const seen = new Set<string>();
     for (const evidence of item.evidence) {
       const weight = weights.get(evidence.signal);

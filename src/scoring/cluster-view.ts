@@ -319,22 +319,27 @@ export function pooledMeasures(summaries: readonly AccountSummary[]): Measures {
   return pooled as Measures;
 }
 
-/** Per value of a kind, the accounts in the whole store that hold it: how public the value is. */
-export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKind): Map<string, number> {
-  const counts = new Map<string, number>();
+/**
+ * Per value of a kind, the accounts in the whole store that hold it (how public the value is), as
+ * a lookup: 0 for a value no account holds, or one first seen after the count was made.
+ */
+export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKind): (value: string) => number {
   if (kind === 'payment' || kind === 'email_domain' || kind === 'signup_ip' || kind === 'org') {
+    const counts = new Map<string, number>();
     for (const state of tracker.accounts) {
       const value = accountValue(state.info, kind);
       if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
     }
-    return counts;
+    return (value) => counts.get(value) ?? 0;
   }
-  // Counted by dictionary id (one per value; a sketch holds each at most once) and named at the
-  // end: a flood of light accounts would otherwise make a string list and a set per account.
-  const byId = new Map<number, number>();
-  for (const state of tracker.accounts) state.indicators[kind].forEach((id) => byId.set(id, (byId.get(id) ?? 0) + 1));
-  for (const [id, count] of byId) counts.set(tracker.indicatorValue(kind, id), count);
-  return counts;
+  // Counted by dictionary id (a sketch holds each value at most once), in an array rather than a
+  // map keyed by value: a flood of light accounts brings a value of its own per account.
+  const byId = new Uint32Array(tracker.indicatorValueCount(kind));
+  for (const state of tracker.accounts) state.indicators[kind].forEach((id) => byId[id]!++);
+  return (value) => {
+    const id = tracker.indicatorId(kind, value);
+    return id === undefined ? 0 : (byId[id] ?? 0);
+  };
 }
 
 function accountValue(info: AccountInfo | null, kind: 'payment' | 'email_domain' | 'signup_ip' | 'org'): string | null | undefined {

@@ -180,8 +180,9 @@ export class DetectionEngine {
    * soon as traffic is observed, so a live engine does not keep a second set while it relinks.
    */
   private summaryCache: PopulationSummaries | null = null;
-  private readonly holdersCache = new Map<string, Map<string, number>>();
+  private readonly holdersCache = new Map<string, (value: string) => number>();
   private partnerSightings: ReadonlyMap<string, readonly PartnerSighting[]> = new Map();
+  private bare: { prior: number; threshold: number; assessment: AccountAssessment } | null = null;
 
   constructor(config: DetectionConfig = parseDetectionConfig(), reference: DetectionReference = {}) {
     this.config = config;
@@ -476,13 +477,14 @@ export class DetectionEngine {
 
   /** Own evidence plus what membership in a cluster adds, family by family. */
   private finalAssessment(index: number, own: OwnAssessment, cache: ClusterState): AccountAssessment {
-    let items = [...own.items];
     const prior = this.config.scoring.priorLogOdds;
+    const clusterIndex = index < cache.memberOf.length ? cache.memberOf[index]! : -1;
+    if (own === NO_OWN_EVIDENCE && clusterIndex < 0) return this.bareAssessment(prior);
+    let items = [...own.items];
     let logOdds = prior + own.logOdds;
     let clusterId: string | null = null;
     let clusterFlagged = false;
     const links = this.links;
-    const clusterIndex = index < cache.memberOf.length ? cache.memberOf[index]! : -1;
     const cluster = clusterIndex >= 0 ? cache.byIndex.get(clusterIndex) : undefined;
     if (links !== null && cluster !== undefined) {
       clusterId = cluster.clusterId;
@@ -595,11 +597,26 @@ export class DetectionEngine {
     return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items.length === 0 ? NO_EVIDENCE : items };
   }
 
+  /**
+   * The assessment of an account with no evidence of its own and no cluster: the prior alone. One
+   * frozen object shared by all of them (most of a flood of throwaway accounts), remade only when
+   * the prior or the threshold changes.
+   */
+  private bareAssessment(prior: number): AccountAssessment {
+    const threshold = this.config.thresholds.account;
+    const bare = this.bare;
+    if (bare !== null && bare.prior === prior && bare.threshold === threshold) return bare.assessment;
+    const score = round(logistic(prior), 4);
+    const assessment: AccountAssessment = Object.freeze({ score, flagged: score >= threshold, clusterId: null, clusterFlagged: false, evidence: NO_EVIDENCE });
+    this.bare = { prior, threshold, assessment };
+    return assessment;
+  }
+
   /** Accounts (with the attribute known) holding a value: how public it is. */
   private holders(kind: ClusterIndicatorKind, value: string): number {
-    let counts = this.holdersCache.get(kind);
-    if (counts === undefined) this.holdersCache.set(kind, (counts = holderCounts(this.tracker, kind)));
-    return counts.get(value) ?? 0;
+    let holdersOf = this.holdersCache.get(kind);
+    if (holdersOf === undefined) this.holdersCache.set(kind, (holdersOf = holderCounts(this.tracker, kind)));
+    return holdersOf(value);
   }
 }
 

@@ -87,13 +87,13 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
   measureReferences(context, summaries);
   const indexes = members.map((spec) => tracker.account(spec.id)!.index).sort((a, b) => a - b);
   const view = buildClusterView(0, { members: indexes, kinds: 0, edges: 0, internalWeight: 0 }, tracker, (a) => summaries[a]!, context);
-  const holders = new Map<ClusterIndicatorKind, Map<string, number>>();
+  const holders = new Map<ClusterIndicatorKind, (value: string) => number>();
   const input: ClusterDetectorInput = {
     view,
     holders: (kind, value) => {
-      let counts = holders.get(kind);
-      if (counts === undefined) holders.set(kind, (counts = holderCounts(tracker, kind)));
-      return counts.get(value) ?? 0;
+      let holdersOf = holders.get(kind);
+      if (holdersOf === undefined) holders.set(kind, (holdersOf = holderCounts(tracker, kind)));
+      return holdersOf(value);
     },
     population: tracker.accounts.length,
     templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
