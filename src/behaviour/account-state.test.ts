@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import { AccountState, blankObservedExchange, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
+import { AccountState, blankObservedExchange, INDICATOR_SKETCH_SIZE, OUTPUT_HISTOGRAM_BUCKETS, outputBucket, type ObservedExchange } from './account-state.js';
+import { BottomKSketch, type SketchReader } from './bottom-k-sketch.js';
+import { fmix32 } from '../util/hash64.js';
 import { HOUR_MS } from './hour-series.js';
 import { accountHistograms } from './test-support/account-histograms.js';
 
@@ -97,15 +99,15 @@ describe('account state', () => {
   it('gives each account its own indicator sketches from its first value on, and merges into empty ones', () => {
     const a = new AccountState(0, 'a');
     const b = new AccountState(1, 'b');
-    expect(a.indicators.ip.entries()).toEqual([]);
+    expect(a.indicator('ip').entries()).toEqual([]);
     a.observeIndicator('ip', 0xfedcba98, 7, 2);
-    expect(a.indicators.ip.entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
-    expect(b.indicators.ip.entries()).toEqual([]);
+    expect(a.indicator('ip').entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
+    expect(b.indicator('ip').entries()).toEqual([]);
     b.merge(a);
     a.observeIndicator('ip', 0x12, 8);
-    expect(b.indicators.ip.entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
-    expect(b.indicators.tls.length).toBe(0);
-    expect(a.indicators.ip.length).toBe(2);
+    expect(b.indicator('ip').entries()).toEqual([{ id: 7, count: 2, hash: 0xfedcba98 }]);
+    expect(b.indicator('tls').length).toBe(0);
+    expect(a.indicator('ip').length).toBe(2);
   });
 
   it('gives each account its own model list and template counters from its first use on, and merges into empty ones', () => {
@@ -198,5 +200,47 @@ describe('account state', () => {
         expect(events(b)).toEqual(theirsBefore);
       }),
     );
+  });
+
+  it('reads each sketch as a full sketch of the same values, whether it holds none, one or more, through merges (property)', () => {
+    const read = (sketch: SketchReader) => ({ entries: sketch.entries(), length: sketch.length, total: sketch.total, distinct: sketch.distinct() });
+    // Counts a 32-bit field cannot hold, fractions and zero go to a full sketch from the start.
+    const observation = fc.record({ value: fc.integer({ min: 1, max: 7 }), count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 0.5, 2 ** 31 - 2, 2 ** 40)) });
+    const observations = fc.array(observation, { maxLength: 8 });
+    fc.assert(
+      fc.property(observations, observations, (mine, theirs) => {
+        const k = INDICATOR_SKETCH_SIZE.country;
+        const account = (list: typeof mine, index: number) => {
+          const state = new AccountState(index, `acct_${index}`);
+          for (const o of list) state.observeIndicator('country', fmix32(o.value), o.value, o.count);
+          return state;
+        };
+        const reference = (list: typeof mine) => {
+          const sketch = new BottomKSketch(k);
+          for (const o of list) sketch.add(fmix32(o.value) >>> 0, o.value, o.count);
+          return sketch;
+        };
+        const a = account(mine, 0);
+        const b = account(theirs, 1);
+        expect(read(a.indicator('country'))).toEqual(read(reference(mine)));
+        expect(a.indicator('ip').length).toBe(0);
+        const theirsBefore = read(b.indicator('country'));
+        a.merge(b);
+        const merged = reference(mine);
+        merged.merge(reference(theirs));
+        expect(read(a.indicator('country'))).toEqual(read(merged));
+        expect(read(b.indicator('country'))).toEqual(theirsBefore);
+      }),
+    );
+  });
+
+  it('keeps the prompts of one-request accounts apart, however many share the slab of single values', () => {
+    const states = Array.from({ length: 3000 }, (_, i) => new AccountState(i, `acct_${i}`));
+    states.forEach((state, i) => state.observe({ ...exchange(HOUR_MS, 0, 0, 10), promptKey: i + 1 }));
+    states.forEach((state, i) => expect(state.prompts.entries()).toEqual([{ id: i + 1, count: 1, hash: i + 1 }]));
+    // A second prompt makes the account a full sketch holding both.
+    states[7]!.observe({ ...exchange(2 * HOUR_MS, 0, 0, 10), promptKey: -5 });
+    expect(states[7]!.prompts.entries().map((entry) => entry.id).sort((x, y) => x - y)).toEqual([-5, 8]);
+    expect(states[8]!.prompts.entries()).toEqual([{ id: 9, count: 1, hash: 9 }]);
   });
 });

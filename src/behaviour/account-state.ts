@@ -2,7 +2,7 @@ import { BlockSlabs } from './block-slabs.js';
 import { ModelUse } from './model-use.js';
 import type { AccountTier } from '../model/account.js';
 import { CAPABILITIES, CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
-import { EMPTY_SKETCH, sketchMerged, sketchWith, type SketchReader } from './bottom-k-sketch.js';
+import { BottomKSketch, EMPTY_SKETCH, SingleValueSketch, type SketchReader } from './bottom-k-sketch.js';
 import { HourSeries, HOUR_MS } from './hour-series.js';
 import { TopKCounter } from './top-k-counter.js';
 
@@ -199,6 +199,23 @@ const NO_SCALARS = Float64Array.of(Infinity, -Infinity, Number.NaN, 0, 0);
 const COUNTER_SLABS = new BlockSlabs((length) => new Uint32Array(length), COUNTER_LENGTH);
 const SCALAR_SLABS = new BlockSlabs((length) => new Float64Array(length), SCALAR_LENGTH);
 
+/**
+ * An account's sketches by slot: its infrastructure kinds in `EXCHANGE_INDICATORS` order, then
+ * its prompts. While a slot holds one value, its (hash, id, count) sit in the account's block of
+ * a shared `Int32Array` slab, count 0 for none; from the second value, or a count a 32-bit
+ * integer cannot hold, the slot has a `BottomKSketch` of its own. Most accounts of a flood hold
+ * one value a kind, and a block costs less than one sketch object.
+ */
+const PROMPT_SLOT = EXCHANGE_INDICATORS.length;
+const SKETCH_SLOTS = PROMPT_SLOT + 1;
+const SLOT_OF: Readonly<Record<ExchangeIndicator, number>> = Object.fromEntries(EXCHANGE_INDICATORS.map((kind, slot) => [kind, slot])) as Record<ExchangeIndicator, number>;
+const SLOT_SIZE = [...EXCHANGE_INDICATORS.map((kind) => INDICATOR_SKETCH_SIZE[kind]), PROMPT_SKETCH_SIZE];
+const SINGLE_LENGTH = SKETCH_SLOTS * 3;
+/** The single values of an account before its first; never written. */
+const NO_SINGLES = new Int32Array(SINGLE_LENGTH);
+const SINGLE_SLABS = new BlockSlabs((length) => new Int32Array(length), SINGLE_LENGTH);
+const INT32_MAX = 2 ** 31 - 1;
+
 export class AccountState {
   info: AccountInfo | null = null;
   exchanges = 0;
@@ -232,10 +249,11 @@ export class AccountState {
   /** Shared and empty (`NO_TEMPLATES`) until the account fills a template. */
   promptTemplates = NO_TEMPLATES;
   systemTemplates = NO_TEMPLATES;
-  /** Prompts sent (by prompt key), empty until the first. */
-  private promptSketch = EMPTY_SKETCH;
-  /** A kind the account has no value of shares one empty sketch (`EMPTY_SKETCH`), replaced at its first value. */
-  private readonly indicatorSketches: Record<ExchangeIndicator, SketchReader>;
+  /** Single values per sketch slot (see `PROMPT_SLOT`): a block of a shared slab from `singlesAt`, taken at the first value. */
+  private singles = NO_SINGLES;
+  private singlesAt = 0;
+  /** Per sketch slot, its full sketch once it has one; null until any slot does. */
+  private fullSketches: (BottomKSketch | undefined)[] | null = null;
 
   constructor(
     readonly index: number,
@@ -243,7 +261,6 @@ export class AccountState {
     maxHours?: number,
   ) {
     this.series = new HourSeries(maxHours);
-    this.indicatorSketches = { ip: EMPTY_SKETCH, subnet: EMPTY_SKETCH, asn: EMPTY_SKETCH, country: EMPTY_SKETCH, user_agent: EMPTY_SKETCH, tls: EMPTY_SKETCH, api_key: EMPTY_SKETCH };
   }
 
   /** Per model used, in order of first use. */
@@ -280,12 +297,73 @@ export class AccountState {
 
   /** Prompts sent, by prompt key: a bottom-k sketch of `PROMPT_SKETCH_SIZE`. */
   get prompts(): SketchReader {
-    return this.promptSketch;
+    return this.sketchAt(PROMPT_SLOT);
   }
 
-  /** Infrastructure values seen, per kind: bottom-k sketches of `INDICATOR_SKETCH_SIZE`. */
-  get indicators(): Readonly<Record<ExchangeIndicator, SketchReader>> {
-    return this.indicatorSketches;
+  /** Infrastructure values of a kind seen: a bottom-k sketch of `INDICATOR_SKETCH_SIZE[kind]`. */
+  indicator(kind: ExchangeIndicator): SketchReader {
+    return this.sketchAt(SLOT_OF[kind]);
+  }
+
+  /** A slot's sketch: its own, a view of its single value, or the shared empty one. */
+  private sketchAt(slot: number): SketchReader {
+    const full = this.fullSketches?.[slot];
+    if (full !== undefined) return full;
+    const at = this.singlesAt + slot * 3;
+    const count = this.singles[at + 2]!;
+    return count === 0 ? EMPTY_SKETCH : new SingleValueSketch(this.singles[at]!, this.singles[at + 1]!, count);
+  }
+
+  /** Adds `count` observations of value `id` (hash `hash`, unsigned 32-bit) to a sketch slot. */
+  private addToSlot(slot: number, hash: number, id: number, count: number): void {
+    const full = this.fullSketches?.[slot];
+    if (full !== undefined) {
+      full.add(hash, id, count);
+      return;
+    }
+    if (count > 0 && count <= INT32_MAX && (count | 0) === count && (id | 0) === id) {
+      if (this.singles === NO_SINGLES) {
+        this.singlesAt = SINGLE_SLABS.take();
+        this.singles = SINGLE_SLABS.current;
+      }
+      const singles = this.singles;
+      const at = this.singlesAt + slot * 3;
+      const held = singles[at + 2]!;
+      if (held === 0) {
+        singles[at] = hash | 0;
+        singles[at + 1] = id;
+        singles[at + 2] = count;
+        return;
+      }
+      if (singles[at] === (hash | 0) && singles[at + 1] === id && held <= INT32_MAX - count) {
+        singles[at + 2] = held + count;
+        return;
+      }
+    }
+    this.ownFullSketch(slot).add(hash, id, count);
+  }
+
+  /** The slot's full sketch, made from its single value if it has none yet. */
+  private ownFullSketch(slot: number): BottomKSketch {
+    const sketches = (this.fullSketches ??= new Array<BottomKSketch | undefined>(SKETCH_SLOTS).fill(undefined));
+    let sketch = sketches[slot];
+    if (sketch === undefined) {
+      sketch = new BottomKSketch(SLOT_SIZE[slot]!);
+      const at = this.singlesAt + slot * 3;
+      const held = this.singles[at + 2]!;
+      // The single value stays in the block, unread: a slot with a full sketch is read from it.
+      if (held > 0) sketch.add(this.singles[at]! >>> 0, this.singles[at + 1]!, held);
+      sketches[slot] = sketch;
+    }
+    return sketch;
+  }
+
+  /** Folds another account's sketch slot into this one's. */
+  private mergeSlot(slot: number, other: AccountState): void {
+    const theirs = other.fullSketches?.[slot];
+    // A full sketch's total counts values it no longer keeps, which adding its values one by one would lose.
+    if (theirs !== undefined) this.ownFullSketch(slot).merge(theirs);
+    else other.sketchAt(slot).forEach((id, count, hash) => this.addToSlot(slot, hash, id, count));
   }
 
   /** Exchanges in UTC hour of day `hour` (0-23). */
@@ -464,7 +542,7 @@ export class AccountState {
     if (x.hasSystem) events |= 1 << EVENT.withSystem;
     if (x.promptKey !== 0) {
       events |= 1 << EVENT.withPrompt;
-      this.promptSketch = sketchWith(this.promptSketch, PROMPT_SKETCH_SIZE, x.promptKey >>> 0, x.promptKey | 0);
+      this.addToSlot(PROMPT_SLOT, x.promptKey >>> 0, x.promptKey | 0, 1);
     }
     if (x.toolCount > 0 || x.toolActivity > 0) events |= 1 << EVENT.toolUse;
     if (x.imageCount > 0) events |= 1 << EVENT.images;
@@ -497,8 +575,7 @@ export class AccountState {
 
   /** Records `count` exchanges from one infrastructure value (`hash` of `valueId`). */
   observeIndicator(kind: ExchangeIndicator, hash: number, valueId: number, count = 1): void {
-    const indicators = this.indicatorSketches;
-    indicators[kind] = sketchWith(indicators[kind], INDICATOR_SKETCH_SIZE[kind], hash >>> 0, valueId, count);
+    this.addToSlot(SLOT_OF[kind], hash >>> 0, valueId, count);
   }
 
   /**
@@ -535,9 +612,7 @@ export class AccountState {
     }
     if (other.promptTemplates.size > 0) this.ownPromptTemplates().merge(other.promptTemplates);
     if (other.systemTemplates.size > 0) this.ownSystemTemplates().merge(other.systemTemplates);
-    this.promptSketch = sketchMerged(this.promptSketch, PROMPT_SKETCH_SIZE, other.promptSketch);
-    const indicators = this.indicatorSketches;
-    for (const kind of EXCHANGE_INDICATORS) indicators[kind] = sketchMerged(indicators[kind], INDICATOR_SKETCH_SIZE[kind], other.indicatorSketches[kind]);
+    for (let slot = 0; slot < SKETCH_SLOTS; slot++) this.mergeSlot(slot, other);
   }
 }
 

@@ -22,7 +22,7 @@ function snapshot(tracker: BehaviourTracker) {
       systemTemplates: state.systemTemplates.entries(),
       // Dictionary ids depend on the order values were first seen; values, counts and hashes do not.
       indicators: Object.fromEntries(
-        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
+        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicator(kind).entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
       ),
       verbatim: [state.singleTurnPrompts, state.verbatimRepeats],
     };
@@ -113,7 +113,7 @@ describe('behaviour tracker', () => {
     for (let bit = 0; bit < CONTENT_FLAG_BITS; bit++) expect(merged.flagCount(bit)).toBe(expected.flagCount(bit));
     for (let hour = 0; hour < 24; hour++) expect(merged.hourCount(hour)).toBe(expected.hourCount(hour));
     expect(merged.prompts.entries()).toEqual(expected.prompts.entries());
-    expect(merged.indicators.ip.entries()).toEqual(expected.indicators.ip.entries());
+    expect(merged.indicator('ip').entries()).toEqual(expected.indicator('ip').entries());
     expect(merged.gaps).toBe(expected.gaps - 1);
   });
 
@@ -123,7 +123,7 @@ describe('behaviour tracker', () => {
     for (let i = 0; i < 50; i++) tracker.observeRecords(heavy.map((r) => ({ ...r, id: `${r.id}-${i}`, clientIp: `10.${i}.${r.ts % 250}.1`, ts: r.ts + i * 60_000 })));
     const state = tracker.account('acct_op_0')!;
     expect(state.exchanges).toBe(heavy.length * 50);
-    for (const kind of EXCHANGE_INDICATORS) expect(state.indicators[kind].length).toBeLessThanOrEqual(32);
+    for (const kind of EXCHANGE_INDICATORS) expect(state.indicator(kind).length).toBeLessThanOrEqual(32);
     expect(state.prompts.length).toBeLessThanOrEqual(64);
     expect(state.promptTemplates.size).toBeLessThanOrEqual(16);
   });

@@ -8,7 +8,7 @@
  * const slabs = new BlockSlabs((length) => new Float64Array(length), 5);
  * const at = slabs.take(); // then read slabs.current: the block is current[at .. at + 5)
  */
-export class BlockSlabs<Slab extends Float64Array | Uint32Array> {
+export class BlockSlabs<Slab extends Float64Array | Uint32Array | Int32Array> {
   /** The slab the last `take` carved from. */
   current: Slab;
   private used: number;

@@ -9,11 +9,11 @@
  * Counts are exact for the values kept: a value in the final sketch was kept from its first
  * observation on (the admission threshold only falls).
  *
- * Every account holds up to eight of these, so their footprint sets the memory cost of an
- * account (docs/performance.md): an account's sketch starts empty (`EMPTY_SKETCH`, shared), holds
- * its first value in a `SingleValueSketch` and becomes a `BottomKSketch` at its second
- * (`sketchWith`), whose array of (hash, id, count) triples grows by doubling. An account of one
- * request, the unit of a flood of throwaway accounts, holds single values only.
+ * Every account has eight, so their footprint sets the memory cost of an account
+ * (docs/performance.md): an account keeps a sketch's single value in a block of a shared slab
+ * (`AccountState`) and makes a `BottomKSketch` only at the second, whose array of (hash, id,
+ * count) triples grows by doubling. An account of one request, the unit of a flood of throwaway
+ * accounts, makes none.
  */
 const SLOT = 3;
 const INITIAL_CAPACITY = 2;
@@ -151,20 +151,16 @@ function asSmallInteger(count: number): number {
   return (count | 0) === count ? count | 0 : count;
 }
 
-/**
- * A sketch of exactly one value: (hash, id, count) in three fields, less than half a
- * `BottomKSketch`. Reads the same as a `BottomKSketch` holding that one value.
- */
+/** A sketch of exactly one value, read as a `BottomKSketch` holding that value alone. */
 export class SingleValueSketch implements SketchReader {
-  /** Signed, as `BottomKSketch` keeps its first hash, so V8 stores it in the field. */
   private readonly hash: number;
-  private readonly id: number;
-  private count: number;
 
-  constructor(hash: number, id: number, count: number) {
+  constructor(
+    hash: number,
+    private readonly id: number,
+    private readonly count: number,
+  ) {
     this.hash = hash | 0;
-    this.id = asSmallInteger(id);
-    this.count = asSmallInteger(count);
   }
 
   get length(): number {
@@ -173,14 +169,6 @@ export class SingleValueSketch implements SketchReader {
 
   get total(): number {
     return this.count;
-  }
-
-  holds(hash: number, id: number): boolean {
-    return this.hash === (hash | 0) && this.id === id;
-  }
-
-  addCount(count: number): void {
-    this.count = asSmallInteger(this.count + count);
   }
 
   forEach(visit: (id: number, count: number, hash: number) => void): void {
@@ -210,48 +198,3 @@ class EmptySketch implements SketchReader {
 
 /** The sketch of every account that has no value of a kind yet, shared; frozen, so a write to it throws. */
 export const EMPTY_SKETCH: SketchReader = Object.freeze(new EmptySketch());
-
-/**
- * Adds `count` observations of value `id` (hash `hash`, unsigned 32-bit) to the sketch a field
- * holds, of capacity `k`, and returns what the field holds next: the same sketch, or its next
- * form (empty, one value, a `BottomKSketch`).
- */
-export function sketchWith(held: SketchReader, k: number, hash: number, id: number, count = 1): SketchReader {
-  if (held instanceof BottomKSketch) {
-    held.add(hash, id, count);
-    return held;
-  }
-  if (held instanceof SingleValueSketch) {
-    if (held.holds(hash, id)) {
-      held.addCount(count);
-      return held;
-    }
-    const sketch = fullSketch(held, k);
-    sketch.add(hash, id, count);
-    return sketch;
-  }
-  if (k > 1) return new SingleValueSketch(hash, id, count);
-  const sketch = new BottomKSketch(k);
-  sketch.add(hash, id, count);
-  return sketch;
-}
-
-/** Folds `other` into the sketch a field holds (see `sketchWith`); returns what the field holds next. */
-export function sketchMerged(held: SketchReader, k: number, other: SketchReader): SketchReader {
-  if (other === EMPTY_SKETCH) return held;
-  if (other instanceof BottomKSketch) {
-    // Its total counts values it no longer keeps, which adding its values one by one would lose.
-    const sketch = held instanceof BottomKSketch ? held : fullSketch(held, k);
-    sketch.merge(other);
-    return sketch;
-  }
-  let next = held;
-  other.forEach((id, count, hash) => (next = sketchWith(next, k, hash, id, count)));
-  return next;
-}
-
-function fullSketch(held: SketchReader, k: number): BottomKSketch {
-  const sketch = new BottomKSketch(k);
-  held.forEach((id, count, hash) => sketch.add(hash, id, count));
-  return sketch;
-}

@@ -196,7 +196,7 @@ function snapshot(tracker: BehaviourTracker) {
       systemTemplates: state.systemTemplates.entries(),
       verbatim: [state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats],
       indicators: Object.fromEntries(
-        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicators[kind].entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
+        EXCHANGE_INDICATORS.map((kind) => [kind, state.indicator(kind).entries().map((e) => ({ value: tracker.indicatorValue(kind, e.id), count: e.count, hash: e.hash }))]),
       ),
     };
   });

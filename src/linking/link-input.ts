@@ -200,7 +200,7 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
     const a = state.index;
     for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
       const limit = params.kinds[kind].perAccount;
-      const sketch = state.indicators[kind];
+      const sketch = state.indicator(kind);
       // Most accounts of a flood hold one value a kind: taken without sorting a list of one.
       if (sketch.length === 1) sketch.forEach((id, count) => builders[kind].add(a, id, count));
       else {

@@ -196,7 +196,7 @@ export const exitPoolDetector: ClusterDetector<ExitPoolParams> = {
       let used = 0;
       for (const value of values) if (exits.has(value)) used++;
       const state = view.members[position]!;
-      const addresses = state.indicators.ip.distinct();
+      const addresses = state.indicator('ip').distinct();
       const rotates = addresses >= ROTATING_ADDRESSES || addresses >= ROTATING_ADDRESS_SHARE * state.exchanges;
       if (used >= params.min_exits && rotates) members.add(position);
     });

@@ -123,7 +123,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     multiSample += state.multiSample;
     for (let b = 0; b < CONTENT_FLAG_BITS; b++) flags[b]! += state.flagCount(b);
     for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilityCount(c);
-    for (const kind of EXCHANGE_INDICATORS) state.indicators[kind].forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
+    for (const kind of EXCHANGE_INDICATORS) state.indicator(kind).forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
     const info = state.info;
     if (info !== null) {
       if (info.paymentFingerprint) note('payment', info.paymentFingerprint, state.exchanges);
@@ -188,7 +188,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       else if (kind === 'email_domain') add(state.info?.linkableMailDomain);
       else if (kind === 'signup_ip') add(state.info?.signupIp);
       else if (kind === 'org') add(state.info?.orgId);
-      else state.indicators[kind].forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+      else state.indicator(kind).forEach((id) => values.push(tracker.indicatorValue(kind, id)));
       perMember.push(values);
       if (values.some((value) => sharedValues.has(value))) sharing++;
       if (values.some((value) => acrossOrgs.has(value))) sharingAcross++;
@@ -335,7 +335,7 @@ export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKi
   // Counted by dictionary id (a sketch holds each value at most once), in an array rather than a
   // map keyed by value: a flood of light accounts brings a value of its own per account.
   const byId = new Uint32Array(tracker.indicatorValueCount(kind));
-  for (const state of tracker.accounts) state.indicators[kind].forEach((id) => byId[id]!++);
+  for (const state of tracker.accounts) state.indicator(kind).forEach((id) => byId[id]!++);
   return (value) => {
     const id = tracker.indicatorId(kind, value);
     return id === undefined ? 0 : (byId[id] ?? 0);
