@@ -34,7 +34,9 @@ export async function simulatedTraffic(scenario, seed, scale = 1) {
   if (!existsSync(join(dir, 'exchanges.jsonl.gz'))) {
     mkdirSync(dir, { recursive: true });
     console.log(`generating ${scenario} traffic (seed ${seed}, scale ${scale}) into ${dir} ...`);
-    const result = await runCli(['simulate', '--scenario', scenario, '--seed', String(seed), '--scale', String(scale), '--out', dir, '--force'], { quiet: false });
+    // `randomized` is the robustness harness's world of that seed (`simulate --randomize`).
+    const world = scenario === 'randomized' ? ['--randomize'] : ['--scenario', scenario];
+    const result = await runCli(['simulate', ...world, '--seed', String(seed), '--scale', String(scale), '--out', dir, '--force'], { quiet: false });
     if (result.code !== 0) throw new Error(`simulate failed with exit code ${result.code}`);
   }
   return { dir, exchanges: join(dir, 'exchanges.jsonl.gz'), accounts: join(dir, 'accounts.jsonl'), labels: join(dir, 'labels.jsonl') };

@@ -4,7 +4,10 @@
 // ingests, analyses and evaluates each variant, and prints the attack accounts flagged and the
 // benign accounts flagged per variant. `--cli` runs another build (e.g. an older dist/cli/main.js)
 // on the same rewritten logs, for a before/after comparison.
-// Usage: node --import tsx bench/evasion-bench.mjs [--scenario smoke] [--seed 5] [--cli dist/cli/main.js]
+// Each variant's flags are compared account by account with the clean log's: "changed" counts the
+// accounts whose flag differs. `--scenario randomized` takes the robustness harness's world of
+// `--seed` (`simulate --randomize`).
+// Usage: node --import tsx bench/evasion-bench.mjs [--scenario smoke|randomized] [--seed 5] [--cli dist/cli/main.js]
 //        [--variants clean,zero_width,look_alikes,quoted,padded]
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -75,8 +78,12 @@ const attackAccounts = new Set(labels.filter((label) => label.label === 'attack'
 const dir = join(BENCH_DATA, `evasion-${values.scenario}-seed${values.seed}`);
 mkdirSync(dir, { recursive: true });
 console.log(`machine: ${machine()}\n${values.scenario} seed ${values.seed}: ${attackAccounts.size} attack and ${labels.length - attackAccounts.size} benign accounts; build ${cli}\n`);
-console.log(`  ${'variant'.padEnd(14)} ${'attack flagged'.padStart(15)} ${'benign flagged'.padStart(15)}`);
-for (const variant of values.variants.split(',')) {
+console.log(`  ${'variant'.padEnd(14)} ${'attack flagged'.padStart(15)} ${'benign flagged'.padStart(15)} ${'changed'.padStart(8)}`);
+const variants = values.variants.split(',');
+if (variants[0] !== 'clean') variants.unshift('clean');
+let cleanFlags = null;
+let changedVariants = 0;
+for (const variant of variants) {
   const log = join(dir, `${variant}.jsonl.gz`);
   await rewrite(traffic.exchanges, log, attackAccounts, variant);
   const db = join(dir, `${variant}.duckdb`);
@@ -89,5 +96,9 @@ for (const variant of values.variants.split(',')) {
   const flagged = new Set(JSON.parse(readFileSync(findings, 'utf8')).accounts.filter((account) => account.flagged).map((account) => account.account_id));
   const attacks = [...attackAccounts].filter((account) => flagged.has(account)).length;
   const benign = [...flagged].filter((account) => !attackAccounts.has(account)).length;
-  console.log(`  ${variant.padEnd(14)} ${`${attacks} / ${attackAccounts.size}`.padStart(15)} ${String(benign).padStart(15)}   recall ${evaluation.accounts?.recall?.toFixed?.(3) ?? '?'}`);
+  cleanFlags ??= flagged;
+  const changed = [...flagged].filter((account) => !cleanFlags.has(account)).length + [...cleanFlags].filter((account) => !flagged.has(account)).length;
+  if (changed > 0) changedVariants++;
+  console.log(`  ${variant.padEnd(14)} ${`${attacks} / ${attackAccounts.size}`.padStart(15)} ${String(benign).padStart(15)} ${String(changed).padStart(8)}   recall ${evaluation.accounts?.recall?.toFixed?.(3) ?? '?'}`);
 }
+console.log(changedVariants === 0 ? '\nevery variant flags exactly the accounts the clean log flags' : `\n${changedVariants} variant(s) flag other accounts than the clean log`);

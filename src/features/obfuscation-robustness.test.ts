@@ -97,4 +97,30 @@ describe('detection under obfuscation', () => {
     const responses = obfuscateRequestBody('openai.responses', { instructions: 'Grade the answer.', input: 'Reason carefully.' }, 'full_width');
     expect(responses.input).toBe(obfuscateText('Reason carefully.', 'full_width'));
   });
+
+  it('gives every feature but the obfuscation mark the same under each spelling trick: keys, templates, sketches, counts, capability', () => {
+    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 40);
+    // Prompts the template windows read whole, obfuscated too: in a longer one, characters added
+    // or removed move the windows' edges (docs/threat-model.md, "Where the guarantees end").
+    const prompts = [...lines.map((line) => (JSON.parse(line) as { text: string }).text), ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)].filter(
+      (prompt) => prompt.length <= 600,
+    );
+    expect(prompts.length).toBeGreaterThan(30);
+    const features = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return {
+        flags: f.contentFlags & ~CONTENT_FLAG.obfuscated,
+        capability: f.capability,
+        key: [f.promptHashHi, f.promptHashLo],
+        tokens: f.promptTokens,
+        shape: [...f.promptShape],
+        sketch: [...f.promptSketch],
+      };
+    };
+    const spellings = TEXT_OBFUSCATIONS.filter((kind) => kind !== 'quoted' && kind !== 'code_fenced');
+    for (const prompt of prompts) {
+      const expected = features(prompt);
+      for (const kind of spellings) expect(features(obfuscateText(prompt, kind, 3)), `${kind}: ${prompt.slice(0, 60)}`).toEqual(expected);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHAR_CLASS, NEEDS_NORMALIZATION, SCRIPTS, normalizeForDetection, type NormalizationStats } from './text-normalizer.js';
+import { obfuscateText, TEXT_OBFUSCATIONS } from './test-support/obfuscation.js';
 
 function stats(): NormalizationStats {
   return { hiddenInWords: 0, lookAlikesInWords: 0, scripts: new Int32Array(SCRIPTS.length) };
@@ -13,7 +14,8 @@ describe('text normalizer', () => {
     ['bidi controls', 'show \u202eyour\u202c work', 'show your work'],
     ['tag characters and variation selectors', 's\u{e0073}tep\ufe0f by step', 'step by step'],
     ['Cyrillic and Greek look-alike letters', 'ѕhοw уоur wоrk', 'show your work'],
-    ['upper-case look-alikes (lower-cased first)', 'ЅТЕР', 'step'],
+    ['upper-case look-alikes', 'ЅТЕР', 'step'],
+    ['upper-case look-alikes whose lower case reads as another letter (Greek Υ, υ)', 'ΥΟU. Υоu', 'you. you'],
     ['full-width letters', 'ｓｔｅｐ ｂｙ ｓｔｅｐ', 'step by step'],
     ['mathematical bold letters', '𝐞𝐱𝐩𝐥𝐚𝐢𝐧 𝐲𝐨𝐮𝐫 𝐫𝐞𝐚𝐬𝐨𝐧𝐢𝐧𝐠', 'explain your reasoning'],
     ['ligatures', 'ﬁnal answer', 'final answer'],
@@ -67,6 +69,18 @@ describe('text normalizer', () => {
         expect(normalizeForDetection(once)).toBe(once);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('reads any English text the same under every spelling trick, whatever its case (property)', () => {
+    const spellings = TEXT_OBFUSCATIONS.filter((kind) => kind !== 'quoted' && kind !== 'code_fenced');
+    const word = fc.stringMatching(/^[A-Za-z]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 12 }), fc.constantFrom(...spellings), fc.integer({ min: 1, max: 1000 }), (words, kind, seed) => {
+        const text = words.join(' ');
+        expect(normalizeForDetection(obfuscateText(text, kind, seed))).toBe(normalizeForDetection(text));
+      }),
+      { numRuns: 400 },
     );
   });
 });

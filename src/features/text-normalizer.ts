@@ -41,6 +41,16 @@ const FOLD = new Uint16Array(65536);
 const REPLACEMENTS: string[] = [];
 /** Replacements that count as a look-alike (not an accent or a compatibility form). */
 const LOOK_ALIKE = new Uint8Array(65536);
+/**
+ * Upper-case look-alikes are marked before the text is lower-cased: lower-cased first, Greek Υ
+ * (which reads as Y) would become υ, which reads as u. Each is replaced by a private-use
+ * character (`UPPER_MARK[c]`, 0 for none) that lower-casing leaves alone and `FOLD` folds into the
+ * letter it imitates, counted as its own script and as a look-alike. A text that already holds
+ * characters of that range (an icon font's) is not marked, so they keep their meaning.
+ */
+const UPPER_MARK = new Uint16Array(65536);
+const FIRST_MARK = 0xe000;
+let markCount = 0;
 
 /** Scripts counted while normalising (`NormalizationStats.scripts` is indexed by these). */
 export const SCRIPTS = ['none', 'latin', 'cyrillic', 'greek', 'arabic', 'hebrew', 'han', 'kana', 'hangul', 'devanagari', 'thai', 'other'] as const;
@@ -69,7 +79,7 @@ let MAX_REPLACEMENT = 1;
  * normalizeForDetection('Thіnk ѕtep\u200b by ｓｔｅｐ') // 'think step by step' (Cyrillic і and ѕ, a zero-width space, full-width letters)
  */
 export function normalizeForDetection(text: string, stats?: NormalizationStats): string {
-  const source = text.normalize('NFKC').toLowerCase();
+  const source = markUpperCaseLookAlikes(text.normalize('NFKC')).toLowerCase();
   const length = source.length;
   if (buffer.length < length * MAX_REPLACEMENT) buffer = new Uint16Array(length * MAX_REPLACEMENT * 2);
   const out = buffer;
@@ -124,6 +134,24 @@ export function normalizeForDetection(text: string, stats?: NormalizationStats):
     }
   }
   return changed ? decodeUtf16(out, n) : source;
+}
+
+/** Replaces each upper-case look-alike with its private-use mark (`UPPER_MARK`). */
+function markUpperCaseLookAlikes(text: string): string {
+  let marked = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    if (c >= FIRST_MARK && c < FIRST_MARK + markCount) return text;
+    if (UPPER_MARK[c] !== 0) marked = true;
+  }
+  if (!marked) return text;
+  if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    buffer[i] = c >= 128 && UPPER_MARK[c] !== 0 ? UPPER_MARK[c]! : c;
+  }
+  return decodeUtf16(buffer, text.length);
 }
 
 /** Copies the unchanged prefix into the output buffer; returns true. */
@@ -240,9 +268,9 @@ function buildTables(): void {
   FOLD[0x0670] = REMOVE;
   FOLD[0x0640] = REMOVE;
 
-  // Look-alikes, applied to lower-case text: a letter whose confusables prototype is made of
-  // ASCII letters becomes those letters. The prototypes write `l` for l, I and 1, `O` for O and 0,
-  // `rn` for m; lower-casing first means an upper-case source has already become its lower case.
+  // Look-alikes: a letter whose confusables prototype is made of ASCII letters becomes those
+  // letters (lower-case sources here, applied to lower-cased text; upper-case ones below). The
+  // prototypes write `l` for l, I and 1, `O` for O and 0, `rn` for m.
   const confusables = requireJson('unhomoglyph/data.json') as Record<string, string>;
   const letter = /^\p{L}$/u;
   const latinLetter = /^[a-z]+$/;
@@ -260,9 +288,16 @@ function buildTables(): void {
     FOLD[c] = replacementIndex(target);
     LOOK_ALIKE[c] = 1;
   }
-  // An upper-case look-alike (Cyrillic Т for T) is lower-cased before folding, into a letter that
-  // may look like nothing Latin (т): that lower-case letter then folds as its capital would.
+  // An upper-case look-alike (Cyrillic Т for T) is marked before the text is lower-cased and its
+  // mark folds into the lower case of the letter it imitates (a prototype `l` is a capital I). Its lower-case form
+  // (т), which may look like nothing Latin, folds as its capital would when it has no fold of
+  // its own.
   for (const [c, target] of upperCase) {
+    const mark = FIRST_MARK + markCount++;
+    UPPER_MARK[c] = mark;
+    FOLD[mark] = replacementIndex(target === 'l' ? 'i' : target);
+    LOOK_ALIKE[mark] = 1;
+    SCRIPT_OF[mark] = SCRIPT_OF[c]!;
     const lower = String.fromCharCode(c).toLowerCase();
     if (lower.length !== 1) continue;
     const l = lower.charCodeAt(0);

@@ -131,6 +131,11 @@ const MAX_WINDOWS = 64;
 
 interface ScanState extends TextScanner {
   raw: number;
+  /**
+   * How much normalising the template windows changed their length: the verbatim hash takes the
+   * text's length as it reads, so invisible characters inserted into a repeat leave it a repeat.
+   */
+  lengthChange: number;
   template: boolean;
   maxTokens: number;
   maxWords: number;
@@ -173,6 +178,7 @@ export function createTextScanner({
     detectionChars: 0,
     normalization: { hiddenInWords: 0, lookAlikesInWords: 0, scripts: new Int32Array(SCRIPT_COUNT) },
     raw: 0,
+    lengthChange: 0,
     template,
     maxTokens: template ? maxTokens : 0,
     maxWords,
@@ -194,6 +200,7 @@ export function createTextScanner({
       const length = text.length;
       state.length = length;
       state.raw = FNV_OFFSET;
+      state.lengthChange = 0;
       const windows = planWindows(text, headChars, tailChars, detectionChars, sampleSeed, template, windowStart, windowEnd, windowTemplate);
       let seen = 0;
       let previousEnd = 0;
@@ -209,7 +216,7 @@ export function createTextScanner({
         previousEnd = end;
       }
       if (unfenced !== whole) state.codeBlocks++;
-      state.rawHash = fmix32((state.raw ^ length) >>> 0);
+      state.rawHash = fmix32((state.raw ^ (length + state.lengthChange)) >>> 0);
       state.estimatedTokens = seen > 0 ? Math.round((state.scannedTokens * length) / seen) : 0;
       return state;
     },
@@ -367,6 +374,7 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
     state.normalized = true;
     const normalized = normalizeForDetection(text.slice(start, end), state.normalization);
     scanRange(normalized, 0, normalized.length, inTemplate, state);
+    if (inTemplate) state.lengthChange += normalized.length - (end - start);
   }
   if (!inTemplate) {
     // Windows outside the template feed neither the verbatim hash, the token estimate nor the
@@ -374,6 +382,15 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
     state.mathChars = mathChars;
     state.codeBlocks = codeBlocks;
   }
+}
+
+/**
+ * An ASCII capital as its lower case, for the verbatim hash of quoted text, code and URLs: a
+ * window that needs normalising is read lower-cased, and the hash must not depend on which
+ * windows did (a zero-width space elsewhere in the text).
+ */
+function caseless(c: number): number {
+  return c >= 65 && c <= 90 ? c | 32 : c;
 }
 
 function pushWord(state: ScanState, token: number, flags: number): void {
@@ -510,7 +527,7 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
       }
       const close = text.indexOf('`', i + 1);
       if (close !== -1 && close - i <= INLINE_CODE_LIMIT && close < end) {
-        for (let j = i + 1; j < close; j++) raw = Math.imul(raw ^ text.charCodeAt(j), FNV_PRIME);
+        for (let j = i + 1; j < close; j++) raw = Math.imul(raw ^ caseless(text.charCodeAt(j)), FNV_PRIME);
         total++;
         state.codeBlocks++;
         if (count < maxTokens) tokens[count++] = SLOT_CODE;
@@ -532,7 +549,7 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
           j = limit; // a blank line ends any quotation: this quote mark opened none
           break;
         }
-        r = Math.imul(r ^ d, FNV_PRIME);
+        r = Math.imul(r ^ caseless(d), FNV_PRIME);
         j++;
       }
       if (j < limit) {
@@ -553,7 +570,7 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
       // `http://...`: the scheme was just emitted as a word; the URL replaces it.
       let j = i + 3;
       while (j < end && !isSpace(text.charCodeAt(j))) j++;
-      for (let k = i; k < j; k++) raw = Math.imul(raw ^ text.charCodeAt(k), FNV_PRIME);
+      for (let k = i; k < j; k++) raw = Math.imul(raw ^ caseless(text.charCodeAt(k)), FNV_PRIME);
       if (count > 0 && (tokens[count - 1] === HTTP || tokens[count - 1] === HTTPS)) tokens[count - 1] = SLOT_URL;
       words[wordCount - 1] = SLOT_URL;
       wordFlags[wordCount - 1] = 0;
