@@ -98,7 +98,7 @@ describe('detection under obfuscation', () => {
     expect(responses.input).toBe(obfuscateText('Reason carefully.', 'full_width'));
   });
 
-  it('gives every feature but the obfuscation mark the same under each spelling trick: keys, templates, sketches, counts, capability', () => {
+  it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
     const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 40);
     // Prompts the template windows read whole, obfuscated too: in a longer one, characters added
     // or removed move the windows' edges (docs/threat-model.md, "Where the guarantees end").
@@ -117,10 +117,9 @@ describe('detection under obfuscation', () => {
         sketch: [...f.promptSketch],
       };
     };
-    const spellings = TEXT_OBFUSCATIONS.filter((kind) => kind !== 'quoted' && kind !== 'code_fenced');
     for (const prompt of prompts) {
       const expected = features(prompt);
-      for (const kind of spellings) expect(features(obfuscateText(prompt, kind, 3)), `${kind}: ${prompt.slice(0, 60)}`).toEqual(expected);
+      for (const kind of TEXT_OBFUSCATIONS) expect(features(obfuscateText(prompt, kind, 3)), `${kind}: ${prompt.slice(0, 60)}`).toEqual(expected);
     }
   });
 });

@@ -136,6 +136,10 @@ describe('text scanner: a text that is one code block', () => {
     expect(displayTokens('  ```text\nSolve it.\n```  ')).toEqual(['solve', 'it']);
     expect(displayTokens('Fix this:\n```js\nconst x = 1\n```')).toEqual(['fix', 'this', '<code>']);
     expect(displayTokens('```a``` and ```b```')).toEqual(['<code>', 'and', '<code>']);
+    // Code when the fence names a language, prose in a bare fence not.
+    expect(createTextScanner({}).scan('```python\nprint(1)\n```').codeBlocks).toBe(1);
+    expect(createTextScanner({}).scan('```\nThink step by step.\n```').codeBlocks).toBe(0);
+    expect(createTextScanner({}).scan('```Think step by step.```').codeBlocks).toBe(0);
   });
 });
 
@@ -146,6 +150,10 @@ describe('text scanner: a text that is one quotation', () => {
     expect(displayTokens('\u00abExplique pas à pas.\u00bb')).toEqual(['explique', 'pas', 'a', 'pas']);
     expect(displayTokens('Translate "good morning" now')).toEqual(['translate', '<quote>', 'now']);
     expect(displayTokens('"a" and "b"')).toEqual(['<quote>', 'and', '<quote>']);
+    // A prompt in quotes that quotes words or holds JSON is still one prompt in quotes.
+    expect(displayTokens('"He said "hi" to me"')).toEqual(['he', 'said', '<quote>', 'to', 'me']);
+    expect(displayTokens('"Return JSON {"name": "x"} now"')).toEqual(displayTokens('Return JSON {"name": "x"} now'));
+    expect(displayTokens('"a" then "b" and "c"')).toEqual(['<quote>', 'then', '<quote>', 'and', '<quote>']);
   });
 
   it('gives a prompt in quotes the template shape of the same prompt without them', () => {

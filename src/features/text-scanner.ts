@@ -215,7 +215,9 @@ export function createTextScanner({
         state.detectionChars += end - start;
         previousEnd = end;
       }
-      if (unfenced !== whole) state.codeBlocks++;
+      // A text sent whole in a code block is read as its content; it counts as code when the
+      // fence names a language (```python), not when a bare fence wraps prose.
+      if (unfenced !== whole && fenceNamesLanguage(whole)) state.codeBlocks++;
       state.rawHash = fmix32((state.raw ^ (length + state.lengthChange)) >>> 0);
       state.estimatedTokens = seen > 0 ? Math.round((state.scannedTokens * length) / seen) : 0;
       return state;
@@ -246,10 +248,31 @@ function unwrapWholeQuote(text: string): string {
   const close = text.charCodeAt(end - 1);
   for (const [opening, closing] of WHOLE_QUOTES) {
     if (open !== opening || close !== closing) continue;
-    // Only when the closing mark is the first one after the opening: "a" and "b" is two quotations.
-    return text.indexOf(String.fromCharCode(closing), start + 1) === end - 1 ? text.slice(start + 1, end - 1) : text;
+    return quotesPairUp(text, start + 1, end - 1, opening, closing) ? text.slice(start + 1, end - 1) : text;
   }
   return text;
+}
+
+/**
+ * Whether the quotation marks between `from` and `to` pair up among themselves, so that marks at
+ * both ends wrap the whole text: "a" and "b" is two quotations (the mark after a closes the
+ * first), a prompt sent in quotes may quote words or hold JSON inside. A straight mark opens
+ * after a space or an opening bracket, colon, comma or equals sign, and closes anywhere else.
+ */
+function quotesPairUp(text: string, from: number, to: number, opening: number, closing: number): boolean {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== opening && c !== closing) continue;
+    const opens = opening === closing ? i === from || opensQuote(text.charCodeAt(i - 1)) : c === opening;
+    if (opens) depth++;
+    else if (depth-- === 0) return false;
+  }
+  return depth === 0;
+}
+
+function opensQuote(before: number): boolean {
+  return isSpace(before) || before === 40 || before === 91 || before === 123 || before === 58 || before === 44 || before === 61;
 }
 
 /**
@@ -264,9 +287,20 @@ function unwrapWholeFence(text: string): string {
   let end = text.length;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   if (end - start < 6 || !text.endsWith('```', end) || text.indexOf('```', start + 3) !== end - 3) return text;
-  // Skip the opening fence's line (it may name a language).
+  // Skip the opening fence's line (it may name a language), and the line break before the closing one.
   const lineEnd = text.indexOf('\n', start + 3);
-  return lineEnd === -1 || lineEnd >= end - 3 ? text.slice(start + 3, end - 3) : text.slice(lineEnd + 1, end - 3);
+  let contentEnd = end - 3;
+  while (contentEnd > start + 3 && isSpace(text.charCodeAt(contentEnd - 1))) contentEnd--;
+  return lineEnd === -1 || lineEnd >= contentEnd ? text.slice(start + 3, contentEnd) : text.slice(lineEnd + 1, contentEnd);
+}
+
+/** Whether the opening fence of a text that starts with one names a language: one word alone on its line (```ts). */
+function fenceNamesLanguage(text: string): boolean {
+  const fence = text.indexOf('```');
+  const lineEnd = text.indexOf('\n', fence + 3);
+  if (lineEnd === -1) return false;
+  const tag = text.slice(fence + 3, lineEnd).trim();
+  return tag.length > 0 && !/\s/.test(tag);
 }
 
 /**
