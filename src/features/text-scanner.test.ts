@@ -140,6 +140,9 @@ describe('text scanner: a text that is one code block', () => {
     expect(createTextScanner({}).scan('```python\nprint(1)\n```').codeBlocks).toBe(1);
     expect(createTextScanner({}).scan('```\nThink step by step.\n```').codeBlocks).toBe(0);
     expect(createTextScanner({}).scan('```Think step by step.```').codeBlocks).toBe(0);
+    // A prompt in a code block that holds code blocks of its own is still one prompt in a code block.
+    const inner = 'Fix this:\n```js\nconst x = 1\n```\nThanks.';
+    expect(displayTokens(`\`\`\`\n${inner}\n\`\`\``)).toEqual(displayTokens(inner));
   });
 });
 

@@ -286,12 +286,28 @@ function unwrapWholeFence(text: string): string {
   if (text.charCodeAt(start) !== 96 || !text.startsWith('```', start)) return text;
   let end = text.length;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-  if (end - start < 6 || !text.endsWith('```', end) || text.indexOf('```', start + 3) !== end - 3) return text;
+  if (end - start < 6 || !text.endsWith('```', end) || !innerFencesPairUp(text, start + 3, end - 3)) return text;
   // Skip the opening fence's line (it may name a language), and the line break before the closing one.
   const lineEnd = text.indexOf('\n', start + 3);
   let contentEnd = end - 3;
   while (contentEnd > start + 3 && isSpace(text.charCodeAt(contentEnd - 1))) contentEnd--;
   return lineEnd === -1 || lineEnd >= contentEnd ? text.slice(start + 3, contentEnd) : text.slice(lineEnd + 1, contentEnd);
+}
+
+/**
+ * Whether the fences between `from` and `to` pair up among themselves, each at the start of a
+ * line, so that the fences at both ends wrap the whole text: a prompt sent in a code block may
+ * hold code blocks of its own, but ```a``` and ```b``` is two blocks.
+ */
+function innerFencesPairUp(text: string, from: number, to: number): boolean {
+  let fences = 0;
+  for (let at = text.indexOf('```', from); at !== -1 && at < to; at = text.indexOf('```', at + 3)) {
+    let lineStart = at;
+    while (lineStart > from && (text.charCodeAt(lineStart - 1) === 32 || text.charCodeAt(lineStart - 1) === 9)) lineStart--;
+    if (lineStart > from && text.charCodeAt(lineStart - 1) !== 10) return false;
+    fences++;
+  }
+  return fences % 2 === 0;
 }
 
 /** Whether the opening fence of a text that starts with one names a language: one word alone on its line (```ts). */
