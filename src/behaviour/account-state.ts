@@ -151,7 +151,7 @@ const EVENT = {
   verbatimRepeats: 15,
   evaluationRepeats: 16,
 } as const;
-const EVENT_COUNT = 17;
+const EVENT_COUNT = Object.keys(EVENT).length;
 const EVENT_AT = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
 const COUNTER_LENGTH = EVENT_AT + EVENT_COUNT;
 
