@@ -311,7 +311,7 @@ export class AccountState {
     if (full !== undefined) return full;
     const at = this.singlesAt + slot * 3;
     const count = this.singles[at + 2]!;
-    return count === 0 ? EMPTY_SKETCH : new SingleValueSketch(this.singles[at]!, this.singles[at + 1]!, count);
+    return count === 0 ? EMPTY_SKETCH : new SingleValueSketch(this.singles[at]! >>> 0, this.singles[at + 1]!, count);
   }
 
   /** Adds `count` observations of value `id` (hash `hash`, unsigned 32-bit) to a sketch slot. */

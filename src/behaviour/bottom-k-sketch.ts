@@ -30,13 +30,9 @@ export interface SketchReader {
 }
 
 export class BottomKSketch implements SketchReader {
-  /** (hash, id, count) per kept value; null while at most one value is kept (in the fields below). */
+  /** (hash, id, count) per kept value; null until the first. */
   private slots: Float64Array | null = null;
   private size = 0;
-  /** Held as a signed 32-bit integer, which V8 keeps in the field; an unsigned one above 2^31 would be boxed. */
-  private firstHash = 0;
-  private firstId = 0;
-  private firstCount = 0;
   /** Total weight observed, kept values or not. */
   total = 0;
 
@@ -52,20 +48,6 @@ export class BottomKSketch implements SketchReader {
     this.total += count;
     const size = this.size;
     let slots = this.slots;
-    if (slots === null && size <= 1 && this.k > 1) {
-      if (size === 0) {
-        this.firstHash = hash | 0;
-        this.firstId = asSmallInteger(id);
-        this.firstCount = count;
-        this.size = 1;
-        return;
-      }
-      if (this.firstHash === (hash | 0) && this.firstId === id) {
-        this.firstCount += count;
-        return;
-      }
-      slots = this.grow();
-    }
     if (slots !== null) {
       for (let at = 0; at < size * SLOT; at += SLOT) {
         if (slots[at] === hash && slots[at + 1] === id) {
@@ -114,10 +96,7 @@ export class BottomKSketch implements SketchReader {
   /** Calls `visit` for each kept value. */
   forEach(visit: (id: number, count: number, hash: number) => void): void {
     const slots = this.slots;
-    if (slots === null) {
-      if (this.size === 1) visit(this.firstId, this.firstCount, this.firstHash >>> 0);
-      return;
-    }
+    if (slots === null) return;
     for (let at = 0; at < this.size * SLOT; at += SLOT) visit(slots[at + 1]!, slots[at + 2]!, slots[at]!);
   }
 
@@ -132,11 +111,6 @@ export class BottomKSketch implements SketchReader {
     const capacity = this.slots === null ? Math.min(this.k, INITIAL_CAPACITY) : Math.min(this.k, (this.slots.length / SLOT) * 2);
     const grown = new Float64Array(capacity * SLOT);
     if (this.slots !== null) grown.set(this.slots);
-    else if (this.size === 1) {
-      grown[0] = this.firstHash >>> 0;
-      grown[1] = this.firstId;
-      grown[2] = this.firstCount;
-    }
     this.slots = grown;
     return grown;
   }
@@ -153,15 +127,12 @@ function asSmallInteger(count: number): number {
 
 /** A sketch of exactly one value, read as a `BottomKSketch` holding that value alone. */
 export class SingleValueSketch implements SketchReader {
-  private readonly hash: number;
-
   constructor(
-    hash: number,
+    /** Unsigned 32-bit, as `forEach` gives it. */
+    private readonly hash: number,
     private readonly id: number,
     private readonly count: number,
-  ) {
-    this.hash = hash | 0;
-  }
+  ) {}
 
   get length(): number {
     return 1;
@@ -172,7 +143,7 @@ export class SingleValueSketch implements SketchReader {
   }
 
   forEach(visit: (id: number, count: number, hash: number) => void): void {
-    visit(this.id, this.count, this.hash >>> 0);
+    visit(this.id, this.count, this.hash);
   }
 
   distinct(): number {
@@ -180,7 +151,7 @@ export class SingleValueSketch implements SketchReader {
   }
 
   entries(): { id: number; count: number; hash: number }[] {
-    return [{ id: this.id, count: this.count, hash: this.hash >>> 0 }];
+    return [{ id: this.id, count: this.count, hash: this.hash }];
   }
 }
 

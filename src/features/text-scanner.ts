@@ -440,7 +440,7 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
  * windows did (a zero-width space elsewhere in the text).
  */
 function caseless(c: number): number {
-  return c >= 65 && c <= 90 ? c | 32 : c;
+  return c < 128 && ASCII[c]! > 1 ? ASCII[c]! : c;
 }
 
 function pushWord(state: ScanState, token: number, flags: number): void {
@@ -770,7 +770,7 @@ function lowerAscii(word: string): string {
   let out = '';
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    out += String.fromCharCode(c < 128 && ASCII[c]! > 1 ? ASCII[c]! : c);
+    out += String.fromCharCode(caseless(c));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClusterIndicatorKind, ClusterView, SharedValue } from './cluster-view.js';
-import { evidence, formatCount, formatPercent, formatShare, ramp, type DetectorDefinition } from './detector.js';
+import { evidence, formatCount, formatPercent, formatShare, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
 /**
  * Detectors of how a cluster's accounts are run together. What their traffic takes is read by
@@ -95,7 +95,7 @@ function memberShareDetector(
       const size = view.members.length;
       // Mostly the cluster's own values, shared across declared organisations.
       const values = view.shared[kind].filter((entry) => entry.orgs >= 2 && insideShare(entry, holders(kind, entry.value)) >= 0.5);
-      if (values.length === 0) return { score: 0, evidence: [] };
+      if (values.length === 0) return NOTHING_FOUND;
       const holding = membersHolding(view, kind, new Set(values.map((entry) => entry.value)));
       const sharing = holding.size;
       const share = sharing / size;
@@ -187,7 +187,7 @@ export const exitPoolDetector: ClusterDetector<ExitPoolParams> = {
   detect({ view, holders, groupSize }, params) {
     const size = view.members.length;
     const exits = new Set(view.shared.ip.filter((entry) => entry.orgs >= 2 && insideShare(entry, holders('ip', entry.value)) >= 0.5).map((entry) => entry.value));
-    if (exits.size === 0) return { score: 0, evidence: [] };
+    if (exits.size === 0) return NOTHING_FOUND;
     // A member rotates when it sends from several of the shared exits and changes address as a
     // proxy client does: many addresses, or a new one every few requests (a person on a cafe's
     // or an office's network keeps to one or two for all its requests).
@@ -267,7 +267,7 @@ export const sharedClientDetector: ClusterDetector<RampParams> = {
         break;
       }
     }
-    if (best === null) return { score: 0, evidence: [] };
+    if (best === null) return NOTHING_FOUND;
     const share = best.accounts / size;
     const score = ramp(share, params.low, params.high) * groupSize(best.accounts);
     if (score === 0) return { score, evidence: [] };
@@ -308,7 +308,7 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
       .map((state, position) => ({ position, at: state.info?.createdAt ?? null }))
       .filter((entry): entry is { position: number; at: number } => entry.at !== null)
       .sort((a, b) => a.at - b.at || a.position - b.position);
-    if (times.length < params.min_burst) return { score: 0, evidence: [] };
+    if (times.length < params.min_burst) return NOTHING_FOUND;
     const window = params.window_minutes * 60_000;
     const members = new Set<number>();
     let bursts = 0;
@@ -399,10 +399,10 @@ function harnessDetector(
     description,
     params: harnessParams(weight, rotation),
     detect({ view, templateHolders, templateName, groupSize }, params) {
-      if (view.exchanges === 0) return { score: 0, evidence: [] };
+      if (view.exchanges === 0) return NOTHING_FOUND;
       // The cluster's own templates: filled by several members and by few accounts outside it.
       const harness = view.templates.filter((template) => template.kind === kind && template.members >= 2 && template.members / Math.max(1, templateHolders(template.key)) >= 0.5);
-      if (harness.length === 0) return { score: 0, evidence: [] };
+      if (harness.length === 0) return NOTHING_FOUND;
       let exchanges = 0;
       for (const template of harness) exchanges += template.exchanges;
       const share = Math.min(1, exchanges / view.exchanges);
@@ -508,7 +508,7 @@ export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_me
     .default({}),
   detect({ view, groupSize }, params) {
     const size = view.members.length;
-    if (size < params.min_members || view.hourly.size === 0) return { score: 0, evidence: [] };
+    if (size < params.min_members || view.hourly.size === 0) return NOTHING_FOUND;
     let first = Infinity;
     let last = -Infinity;
     for (const hour of view.hourly.keys()) {
@@ -524,7 +524,7 @@ export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_me
       memberHours += members;
       together += members * (members - 1);
     }
-    if (memberHours === 0) return { score: 0, evidence: [] };
+    if (memberHours === 0) return NOTHING_FOUND;
     const observed = together / memberHours / (size - 1);
     const expected = memberHours / size / hours;
     const ratio = expected > 0 ? observed / expected : 0;
@@ -614,7 +614,7 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
   params: rampParams(2, 0.5, 0.9),
   detect({ view }, params) {
     const top = view.shared.org[0];
-    if (top === undefined) return { score: 0, evidence: [] };
+    if (top === undefined) return NOTHING_FOUND;
     const share = top.accounts / view.members.length;
     const score = ramp(share, params.low, params.high);
     if (score === 0) return { score, evidence: [] };
@@ -639,14 +639,14 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
   params: rampParams(2, 0.5, 0.8),
   detect({ view }, params) {
     const size = view.members.length;
-    if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return { score: 0, evidence: [] };
+    if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return NOTHING_FOUND;
     const byDomain = new Map<string, number>();
     for (const values of view.memberValues.email_domain) for (const value of new Set(values)) byDomain.set(value, (byDomain.get(value) ?? 0) + 1);
     let domain = '';
     let domainMembers = 0;
     for (const [value, count] of byDomain) if (count > domainMembers || (count === domainMembers && value < domain)) [domain, domainMembers] = [value, count];
     const network = view.shared.subnet[0];
-    if (domainMembers === 0 || network === undefined) return { score: 0, evidence: [] };
+    if (domainMembers === 0 || network === undefined) return NOTHING_FOUND;
     const domainShare = domainMembers / size;
     const networkShare = network.accounts / size;
     // Both must hold for most members; some of an institution's people use a personal address

@@ -55,10 +55,10 @@ export interface DetectorDefinition<Input, Params extends { weight: number }> {
   detect(input: Input, params: Params): DetectorResult;
 }
 
-/** Runs a detector and turns any exception into a returned error. */
 /** What a detector answers when it finds nothing: shared and frozen, since most accounts give no evidence of most kinds. */
 export const NOTHING_FOUND: DetectorResult = Object.freeze({ score: 0, evidence: Object.freeze([]) as unknown as Evidence[] });
 
+/** Runs a detector and turns any exception into a returned error. */
 export function runDetector<Input, Params extends { weight: number }>(definition: DetectorDefinition<Input, Params>, input: Input, params: Params): DetectorResult {
   try {
     const result = definition.detect(input, params);
