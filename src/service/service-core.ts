@@ -337,9 +337,15 @@ export async function createServiceCore(options: ServiceCoreOptions): Promise<Se
           const drained = await withTimeout(ingest.drain(), config.shutdownTimeoutMs);
           if (!drained) logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown: accepted batches did not finish in time; unacknowledged ones are lost, acknowledged ones are stored');
           await runClosers(closers, logger);
-          await gate.run(() => store.checkpoint());
-          store.close();
-          logger.info('store checkpointed and closed');
+          try {
+            await gate.run(() => store.checkpoint());
+            store.close();
+            logger.info('store checkpointed and closed');
+          } catch (error) {
+            // A store that failed while the service ran is reported where it failed; shutdown
+            // still ends, and what was committed is in its write-ahead log for the next start.
+            logger.error({ err: error }, 'shutdown: the store could not be checkpointed and closed');
+          }
         })();
         return closed;
       },

@@ -177,6 +177,29 @@ describe('proxy', () => {
     for (const reject of stuck) reject(new Error('store gone'));
   });
 
+  it('never fails a request under --fail-open when the store itself is closed mid-run', async () => {
+    const { live } = await setup({ proxy: { recordQueue: 20, recordBatch: 5 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      if (i === 10) {
+        await live.recorder.flush();
+        // The embedded store goes away under the service, as when its file or disk fails.
+        live.store.close();
+      }
+      const started = performance.now();
+      const answer = await request(`${live.url}/v1/chat/completions`, { method: 'POST', headers: OPENAI, body: chatBody() });
+      await answer.body.dump();
+      statuses.push(answer.statusCode);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    await live.recorder.flush();
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(live.recorder.healthy).toBe(false);
+    const metrics = await live.core.metrics.registry.metrics();
+    expect(metrics).toMatch(/distillguard_proxy_records_total\{outcome="committed"\} 10\n/);
+    expect(metrics).toMatch(/distillguard_proxy_records_total\{outcome="dropped_store"\} [1-9]/);
+  });
+
   it('refuses with 503 under --fail-closed once the store fails, in the API shape', async () => {
     const { live } = await setup({ proxy: { failMode: 'closed', recordBatch: 1 }, sink: () => () => Promise.reject(new Error('store gone')) });
     expect((await request(`${live.url}/v1/chat/completions`, { method: 'POST', headers: OPENAI, body: chatBody() })).statusCode).toBe(200);
@@ -184,6 +207,18 @@ describe('proxy', () => {
     const refused = await request(`${live.url}/v1/chat/completions`, { method: 'POST', headers: OPENAI, body: chatBody() });
     expect(refused.statusCode).toBe(503);
     expect(await refused.body.json()).toMatchObject({ error: { type: 'server_error', code: 'service_unavailable' } });
+  });
+
+  it('refuses with 503 under --fail-closed once the store itself is closed, in the API shape', async () => {
+    const { live } = await setup({ proxy: { failMode: 'closed', recordBatch: 1 } });
+    expect((await request(`${live.url}/v1/messages`, { method: 'POST', headers: ANTHROPIC, body: messagesBody() })).statusCode).toBe(200);
+    await live.recorder.flush();
+    live.store.close();
+    expect((await request(`${live.url}/v1/messages`, { method: 'POST', headers: ANTHROPIC, body: messagesBody() })).statusCode).toBe(200);
+    await live.recorder.flush();
+    const refused = await request(`${live.url}/v1/messages`, { method: 'POST', headers: ANTHROPIC, body: messagesBody() });
+    expect(refused.statusCode).toBe(503);
+    expect(await refused.body.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
   });
 
   it('answers auth_request from the headers an edge passes: 204, 429 (or 403 for nginx) and 403', async () => {
