@@ -5,10 +5,12 @@
 // processes so the load generator does not share their event loops. Bounded: a fixed duration per
 // phase, on 127.0.0.1 only.
 //
-// Options (environment): BENCH_RATES (1000,5000), BENCH_SECONDS (5), BENCH_STREAM_RATE (500),
+// Options (environment): BENCH_RATES (1000,5000), BENCH_SECONDS (5), BENCH_WARM_SECONDS (2, a run at
+// each rate before it is measured), BENCH_STREAM_RATE (500),
 // BENCH_RECORD (on; off runs the proxy with --no-record, to separate forwarding from recording),
 // BENCH_CPU_PROF (a folder: the proxy writes a V8 CPU profile there when it stops).
-// Each rate also times GET /v1/auth-request, the decision alone behind one HTTP hop.
+// Each rate also times GET /v1/auth-request, the decision alone behind one HTTP hop, and reads
+// the proxy's own histogram of the decision's time, which no other process's scheduling enters.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { CLI, machine } from './bench-support.mjs';
 
 const RATES = (process.env.BENCH_RATES ?? '1000,5000').split(',').map(Number);
 const SECONDS = Math.min(60, Number(process.env.BENCH_SECONDS ?? 5));
+const WARM_SECONDS = Math.min(60, Number(process.env.BENCH_WARM_SECONDS ?? 2));
 const STREAM_RATE = Number(process.env.BENCH_STREAM_RATE ?? 500);
 const RECORD = process.env.BENCH_RECORD !== 'off';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
@@ -63,9 +66,9 @@ const plainBody = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user'
 const streamBody = JSON.stringify({ model: 'gpt-bench', stream: true, messages: [{ role: 'user', content: 'Explain step by step how a compiler turns source into machine code.' }] });
 
 /** Sends `rate` requests a second for SECONDS, open loop; per request the time to the first body byte and to the end, in ms. */
-async function openLoop(url, rate, body, { accounts = 500, method = 'POST', path = '/v1/chat/completions' } = {}) {
+async function openLoop(url, rate, body, { accounts = 500, method = 'POST', path = '/v1/chat/completions', seconds = SECONDS } = {}) {
   const pool = new Pool(url, { connections: 512, pipelining: 1 });
-  const total = Math.round(rate * SECONDS);
+  const total = Math.round(rate * seconds);
   const firstByte = [];
   const whole = [];
   let failed = 0;
@@ -90,9 +93,9 @@ async function openLoop(url, rate, body, { accounts = 500, method = 'POST', path
     );
   }
   await Promise.all(inFlight);
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   await pool.close();
-  return { sent: total, failed, achieved: total / seconds, firstByte: stats(firstByte), whole: stats(whole) };
+  return { sent: total, failed, achieved: total / elapsed, firstByte: stats(firstByte), whole: stats(whole) };
 }
 
 function stats(values) {
@@ -118,6 +121,21 @@ async function recordedCount(url) {
   return { committed: match ? Number(match[1]) : 0, dropped };
 }
 
+/** Cumulative counts of the proxy's own decision-time histogram, by upper bound in seconds. */
+async function decisionBuckets(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/distillguard_proxy_decision_seconds_bucket\{le="([^"]+)"\} (\d+)/g)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+}
+
+/** The bucket bound under which a share `q` of the decisions taken between two reads fell ("≤ 0.025 ms"). */
+function decisionQuantile(before, after, q) {
+  const counts = after.map((bucket, i) => ({ le: bucket.le, count: bucket.count - (before[i]?.count ?? 0) }));
+  const total = counts.at(-1)?.count ?? 0;
+  if (total === 0) return 'none taken';
+  const bucket = counts.find((b) => b.count >= q * total);
+  return bucket === undefined || !Number.isFinite(bucket.le) ? '> 10 ms' : `≤ ${(bucket.le * 1000).toFixed(3)} ms`;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'proxy-bench-'));
 const stub = await startChild(['--input-type=module', '-e', STUB]);
 const proxy = await startChild([...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'proxy', ...(RECORD ? [] : ['--no-record']), '--upstream', stub.url, '--db', join(work, 'store.duckdb'), '--port', '0', '--relink-interval', '60s']);
@@ -129,7 +147,11 @@ try {
   await openLoop(proxy.url, 200, plainBody);
   for (const rate of RATES) {
     const direct = await openLoop(stub.url, rate, plainBody);
+    // A short run at the phase's own rate first, so the measure is of the proxy at that rate and
+    // not of its first second there (connections opened, recording batches growing, code compiled).
+    await openLoop(proxy.url, rate, plainBody, { seconds: WARM_SECONDS });
     const before = await recordedCount(proxy.url);
+    const decisionsBefore = await decisionBuckets(proxy.url);
     const started = performance.now();
     const cpuBefore = cpuMs(proxy.child.pid);
     const proxied = await openLoop(proxy.url, rate, plainBody);
@@ -142,6 +164,8 @@ try {
         `(achieved ${Math.round(proxied.achieved)}/s, ${proxied.failed} failed) | added p50 ${ms(proxied.whole.p50 - direct.whole.p50)} ms p99 ${ms(proxied.whole.p99 - direct.whole.p99)} ms | ` +
         `recorded ${after.committed - before.committed} (${Math.round(recordRate)}/s), dropped ${after.dropped - before.dropped} | proxy CPU ${Math.round(cpuPerRequest)} µs a request`,
     );
+    const decisionsAfter = await decisionBuckets(proxy.url);
+    console.log(`  the decision itself, in the proxy (request in to verdict, body read excluded): p50 ${decisionQuantile(decisionsBefore, decisionsAfter, 0.5)}, p99 ${decisionQuantile(decisionsBefore, decisionsAfter, 0.99)}`);
     const getCpuBefore = cpuMs(proxy.child.pid);
     const directGet = await openLoop(stub.url, rate, null, { method: 'GET', path: '/' });
     const decided = await openLoop(proxy.url, rate, null, { method: 'GET', path: '/v1/auth-request' });

@@ -62,7 +62,7 @@ export async function createProxyApp(options: ProxyAppOptions): Promise<FastifyI
   const decisionSeconds = new Histogram({
     name: 'distillguard_proxy_decision_seconds',
     help: 'Time from a request arriving to its decision, body parsing excluded',
-    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
+    buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01],
     registers: [options.registry],
   });
 
