@@ -54,18 +54,6 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
   useEffect(load, [load]);
   const openAccount = useCallback((accountId: string) => navigate(`/ui/accounts/${encodeURIComponent(accountId)}`), []);
 
-  const memberColumns = useMemo<ColumnDef<Member, any>[]>(
-    () => [
-      { header: 'Account', accessorKey: 'account_id', cell: (info) => <a {...linkProps(`/ui/accounts/${encodeURIComponent(info.getValue())}`)}>{info.getValue()}</a> },
-      { header: 'Score', accessorKey: 'score', cell: (info) => <span className={info.row.original.flagged ? 'score flagged' : 'score'}>{score(info.getValue())}</span> },
-      { header: 'Status', accessorKey: 'status', cell: (info) => STATUS_WORDS[info.getValue()] },
-      { header: 'Exchanges', accessorKey: 'exchanges', cell: (info) => Number(info.getValue()).toLocaleString('en') },
-      { header: 'Tier', accessorKey: 'tier', cell: (info) => info.getValue() ?? '—' },
-      { header: 'Card fingerprint', accessorKey: 'payment_fingerprint', cell: (info) => info.getValue() ?? '—' },
-      { header: 'First seen (UTC)', accessorKey: 'first_seen', cell: (info) => utc(info.getValue()) },
-    ],
-    [],
-  );
 
   if (error) return <p className="error" role="alert">{error}</p>;
   if (detail === null) return <p>Loading cluster {id}…</p>;
@@ -164,8 +152,43 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
       </section>
       <section aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
-        <DataTable label="members" rows={detail.members} columns={memberColumns} />
+        <MemberTable members={detail.members} />
       </section>
     </article>
+  );
+}
+
+/** The member table's columns (the rows come ranked by score from the server). */
+const MEMBER_COLUMNS: ColumnDef<Member, any>[] = [
+  { header: 'Account', accessorKey: 'account_id', cell: (info) => <a {...linkProps(`/ui/accounts/${encodeURIComponent(info.getValue())}`)}>{info.getValue()}</a> },
+  { header: 'Score', accessorKey: 'score', cell: (info) => <span className={info.row.original.flagged ? 'score flagged' : 'score'}>{score(info.getValue())}</span> },
+  { header: 'Status', accessorKey: 'status', cell: (info) => STATUS_WORDS[info.getValue()] },
+  { header: 'Exchanges', accessorKey: 'exchanges', cell: (info) => Number(info.getValue()).toLocaleString('en') },
+  { header: 'Tier', accessorKey: 'tier', cell: (info) => info.getValue() ?? '—' },
+  { header: 'Card fingerprint', accessorKey: 'payment_fingerprint', cell: (info) => info.getValue() ?? '—' },
+  { header: 'First seen (UTC)', accessorKey: 'first_seen', cell: (info) => utc(info.getValue()) },
+];
+
+/** Members shown at first and added per "show more": a campaign can have thousands, and a page that draws them all is slow to open. */
+const MEMBERS_PER_PAGE = 100;
+
+/** The members, highest score first, a hundred at a time. */
+function MemberTable({ members }: { members: Member[] }) {
+  const [shown, setShown] = useState(MEMBERS_PER_PAGE);
+  const rows = useMemo(() => members.slice(0, shown), [members, shown]);
+  return (
+    <>
+      <DataTable label="members" rows={rows} columns={MEMBER_COLUMNS} />
+      {members.length > shown && (
+        <p>
+          <button type="button" onClick={() => setShown(shown + MEMBERS_PER_PAGE)}>
+            Show {Math.min(MEMBERS_PER_PAGE, members.length - shown)} more
+          </button>{' '}
+          <span className="hint">
+            {shown} of {members.length} members shown
+          </span>
+        </p>
+      )}
+    </>
   );
 }
