@@ -8,10 +8,12 @@
 // Options (environment): BENCH_RATES (1000,5000), BENCH_SECONDS (5), BENCH_WARM_SECONDS (2, a run at
 // each rate before it is measured), BENCH_STREAM_RATE (500),
 // BENCH_RECORD (on; off runs the proxy with --no-record, to separate forwarding from recording),
-// BENCH_CPU_PROF (a folder: the proxy writes a V8 CPU profile there when it stops).
+// BENCH_CPU_PROF (a folder: the proxy writes a V8 CPU profile there when it stops),
+// BENCH_PROXY_CPUS and BENCH_LOAD_CPUS (CPU lists for `taskset`, e.g. 1 and 0: the proxy on cores
+// of its own, the load generator and the stub on the others).
 // Each rate also times GET /v1/auth-request, the decision alone behind one HTTP hop, and reads
 // the proxy's own histogram of the decision's time, which no other process's scheduling enters.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +26,8 @@ const WARM_SECONDS = Math.min(60, Number(process.env.BENCH_WARM_SECONDS ?? 2));
 const STREAM_RATE = Number(process.env.BENCH_STREAM_RATE ?? 500);
 const RECORD = process.env.BENCH_RECORD !== 'off';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const PROXY_CPUS = process.env.BENCH_PROXY_CPUS ?? null;
+const LOAD_CPUS = process.env.BENCH_LOAD_CPUS ?? null;
 
 // The stub answers a plain call at once and a streamed one with a first event at once and the
 // rest 20 ms later, so the time to first byte is the path's, not the model's.
@@ -47,8 +51,10 @@ createServer((req, res) => {
 }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });
 `;
 
-function startChild(args, options = {}) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: 'warn' }, ...options });
+/** Starts a Node process, on the given CPUs when `cpus` is set (taskset execs it, so the pid is Node's). */
+function startChild(args, cpus = null) {
+  const [command, commandArgs] = cpus === null ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: 'warn' } });
   let stderr = '';
   child.stderr.on('data', (data) => (stderr += data));
   return new Promise((resolve, reject) => {
@@ -137,11 +143,19 @@ function decisionQuantile(before, after, q) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'proxy-bench-'));
-const stub = await startChild(['--input-type=module', '-e', STUB]);
-const proxy = await startChild([...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'proxy', ...(RECORD ? [] : ['--no-record']), '--upstream', stub.url, '--db', join(work, 'store.duckdb'), '--port', '0', '--relink-interval', '60s']);
+if (LOAD_CPUS !== null) {
+  const pinned = spawnSync('taskset', ['-p', '-c', LOAD_CPUS, String(process.pid)], { encoding: 'utf8' });
+  if (pinned.status !== 0) throw new Error(`BENCH_LOAD_CPUS: taskset failed: ${pinned.stderr || pinned.error}`);
+}
+const stub = await startChild(['--input-type=module', '-e', STUB], LOAD_CPUS);
+const proxy = await startChild(
+  [...(CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []), CLI, 'proxy', ...(RECORD ? [] : ['--no-record']), '--upstream', stub.url, '--db', join(work, 'store.duckdb'), '--port', '0', '--relink-interval', '60s'],
+  PROXY_CPUS,
+);
 const ms = (value) => value.toFixed(2);
 try {
-  console.log(`proxy bench: ${machine()}; ${SECONDS} s a phase; recording ${RECORD ? 'on' : 'off'}`);
+  const pinning = PROXY_CPUS === null && LOAD_CPUS === null ? '' : `; proxy on CPUs ${PROXY_CPUS ?? 'any'}, load generator and stub on ${LOAD_CPUS ?? 'any'}`;
+  console.log(`proxy bench: ${machine()}; ${SECONDS} s a phase; recording ${RECORD ? 'on' : 'off'}${pinning}`);
   // Warm both paths (connections, JIT) before measuring.
   await openLoop(stub.url, 200, plainBody);
   await openLoop(proxy.url, 200, plainBody);
