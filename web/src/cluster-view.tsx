@@ -54,7 +54,6 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
   useEffect(load, [load]);
   const openAccount = useCallback((accountId: string) => navigate(`/ui/accounts/${encodeURIComponent(accountId)}`), []);
 
-
   if (error) return <p className="error" role="alert">{error}</p>;
   if (detail === null) return <p>Loading cluster {id}…</p>;
   const { cluster } = detail;
