@@ -288,10 +288,10 @@ function buildTables(): void {
     FOLD[c] = replacementIndex(target);
     LOOK_ALIKE[c] = 1;
   }
-  // An upper-case look-alike (Cyrillic Т for T) is marked before the text is lower-cased and its
-  // mark folds into the lower case of the letter it imitates (a prototype `l` is a capital I). Its lower-case form
-  // (т), which may look like nothing Latin, folds as its capital would when it has no fold of
-  // its own.
+  // An upper-case look-alike (Cyrillic Т for T) is marked before the text is lower-cased, and its
+  // mark folds into the lower case of the letter it imitates (a prototype `l` is a capital I).
+  // Its lower-case form (т), which may look like nothing Latin, folds as its capital would when
+  // it has no fold of its own.
   for (const [c, target] of upperCase) {
     const mark = FIRST_MARK + markCount++;
     UPPER_MARK[c] = mark;

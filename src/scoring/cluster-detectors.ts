@@ -100,7 +100,7 @@ function memberShareDetector(
       const sharing = holding.size;
       const share = sharing / size;
       const score = ramp(share, params.low, params.high) * groupSize(sharing);
-      if (score === 0) return { score, evidence: [] };
+      if (score === 0) return NOTHING_FOUND;
       const top = values[0]!;
       return {
         score,
@@ -206,7 +206,7 @@ export const exitPoolDetector: ClusterDetector<ExitPoolParams> = {
     const subnets = new Set([...exits].map(subnetOf)).size;
     const spread = Math.max(ramp(perMember, params.exits_per_member_low, params.exits_per_member_high), ramp(subnets, params.subnets_low, params.subnets_high));
     const score = ramp(share, params.low, params.high) * spread * groupSize(rotating);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     return {
       score,
       members,
@@ -236,7 +236,7 @@ export const sharedNetworkDetector: ClusterDetector<RampParams> = {
     const subnetShare = view.membersSharingAcrossOrgs.subnet / size;
     const share = Math.max(ipShare, subnetShare * 0.6);
     const score = ramp(share, params.low, params.high) * groupSize(Math.max(view.membersSharingAcrossOrgs.ip, view.membersSharingAcrossOrgs.subnet));
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     const ips = view.shared.ip.filter((entry) => entry.orgs >= 2);
     const subnets = view.shared.subnet.filter((entry) => entry.orgs >= 2);
     const members = membersHolding(view, 'ip', new Set(ips.map((entry) => entry.value)));
@@ -270,7 +270,7 @@ export const sharedClientDetector: ClusterDetector<RampParams> = {
     if (best === null) return NOTHING_FOUND;
     const share = best.accounts / size;
     const score = ramp(share, params.low, params.high) * groupSize(best.accounts);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     return {
       score,
       members: membersHolding(view, best.kind, new Set([best.value])),
@@ -328,7 +328,7 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
     const inBursts = members.size;
     const share = inBursts / view.members.length;
     const score = ramp(share, params.low, params.high) * groupSize(inBursts);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     return {
       score,
       members,
@@ -445,7 +445,7 @@ function harnessDetector(
       // Counted by organisation: one lab's accounts running the same published prompts are one user.
       const organisations = new Set([...members].map((position) => view.members[position]!.info?.orgId ?? `account:${view.members[position]!.id}`));
       const score = ramp(share, params.low, params.high) * ramp(set, 1, params.full_set) * ramp(rotation, params.rotation_low, params.rotation_high) * groupSize(organisations.size);
-      if (score === 0) return { score, evidence: [] };
+      if (score === 0) return NOTHING_FOUND;
       const top = harness[0]!;
       return {
         score,
@@ -529,7 +529,7 @@ export const synchronisedActivityDetector: ClusterDetector<RampParams & { min_me
     const expected = memberHours / size / hours;
     const ratio = expected > 0 ? observed / expected : 0;
     const score = ramp(ratio, params.low, params.high) * groupSize(size);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     return {
       score,
       evidence: [
@@ -564,7 +564,7 @@ export const newModelWaveDetector: ClusterDetector<RampParams & { member_share: 
     const movers = view.summaries.filter((summary) => summary.newModel !== null && summary.newModel.share >= params.member_share);
     const share = movers.length / view.members.length;
     const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     const names = [...new Set(movers.map((summary) => summary.newModel!.name))].slice(0, 2).join(', ');
     return {
       score,
@@ -595,7 +595,7 @@ export const programmeAbuseDetector: ClusterDetector<RampParams & { tiers: strin
     for (const tier of params.tiers) count += view.tiers[tier] ?? 0;
     const share = count / view.members.length;
     const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     const mix = params.tiers
       .filter((tier) => (view.tiers[tier] ?? 0) > 0)
       .map((tier) => `${tier} ${formatCount(view.tiers[tier]!)}`)
@@ -617,7 +617,7 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
     if (top === undefined) return NOTHING_FOUND;
     const share = top.accounts / view.members.length;
     const score = ramp(share, params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     const item = evidence(
       'declared_organisation',
       score,
@@ -652,7 +652,7 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
     // Both must hold for most members; some of an institution's people use a personal address
     // or work from home, so four in five is full.
     const score = ramp(Math.min(domainShare, networkShare), params.low, params.high);
-    if (score === 0) return { score, evidence: [] };
+    if (score === 0) return NOTHING_FOUND;
     const item = evidence(
       'open_institution',
       score,
