@@ -99,13 +99,18 @@ describe('detection under obfuscation', () => {
   });
 
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
-    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 40);
-    // Prompts the template windows read whole, obfuscated too: in a longer one, characters added
-    // or removed move the windows' edges (docs/threat-model.md, "Where the guarantees end").
-    const prompts = [...lines.map((line) => (JSON.parse(line) as { text: string }).text), ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)].filter(
-      (prompt) => prompt.length <= 600,
-    );
-    expect(prompts.length).toBeGreaterThan(30);
+    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n');
+    const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
+    // Long prompts too, past the template windows and past the detection budget, where an
+    // invisible character or a letter written in two code units would move a window's edge.
+    const spans = [
+      [40, 20],
+      [120, 60],
+      [200, 160],
+    ] as const;
+    const long = spans.map(([from, count]) => corpus.slice(from, from + count).join('\n\n'));
+    const prompts = [...corpus.slice(0, 40), ...long, ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)];
+    expect(prompts.filter((prompt) => prompt.length > 7000).length).toBeGreaterThan(0);
     const features = (prompt: string) => {
       const f = extract(buildExchange({ prompt }));
       return {
@@ -119,7 +124,10 @@ describe('detection under obfuscation', () => {
     };
     for (const prompt of prompts) {
       const expected = features(prompt);
-      for (const kind of TEXT_OBFUSCATIONS) expect(features(obfuscateText(prompt, kind, 3)), `${kind}: ${prompt.slice(0, 60)}`).toEqual(expected);
+      // A text holding an unpaired quotation mark cannot be told apart from two quotations once
+      // wrapped in quotes, so it is read with its marks (which count in its length).
+      const kinds = TEXT_OBFUSCATIONS.filter((kind) => kind !== 'quoted' || (prompt.match(/"/g) ?? []).length % 2 === 0);
+      for (const kind of kinds) expect(features(obfuscateText(prompt, kind, 3)), `${kind}: ${prompt.slice(0, 60)}`).toEqual(expected);
     }
   });
 });

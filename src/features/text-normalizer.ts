@@ -23,6 +23,13 @@ export const CHAR_CJK = 3;
 export const CHAR_KIND_MASK = 3;
 /** Set on code units that `normalizeForDetection` may change or remove. */
 export const NEEDS_NORMALIZATION = 4;
+/**
+ * Set on code units whose normal form may not be one character: removed, expanded, or joined
+ * with the character before them (a combining mark), or half of a pair that folds into one. In a
+ * text holding one, a position counted in the text as sent is not the same position in its
+ * normal form.
+ */
+export const CHANGES_LENGTH = 8;
 
 /**
  * Class of every UTF-16 code unit from 0x80 up (ASCII is classed by the scanner's own table).
@@ -316,6 +323,29 @@ function buildTables(): void {
   for (const alef of [0x0622, 0x0623, 0x0625, 0x0671]) sameAs(alef, 0x0627);
   sameAs(0x0649, 0x064a);
   sameAs(0x0629, 0x0647);
+
+  // Code units whose normal form may not be one character. Combining marks and conjoining
+  // Hangul jamo may compose with what comes before; the high surrogates that need normalising
+  // start a pair that folds into one letter (mathematical letters) or into nothing (tags).
+  const changesLength = (c: number) => {
+    CHAR_CLASS[c] = CHAR_CLASS[c]! | CHANGES_LENGTH;
+  };
+  for (let c = 0xd800; c <= 0xdbff; c++) if ((CHAR_CLASS[c]! & NEEDS_NORMALIZATION) !== 0) changesLength(c);
+  for (let c = 0x1100; c <= 0x11ff; c++) changesLength(c);
+  each(/\p{M}+/gu, changesLength);
+  // Then every other code unit whose compatibility form, lower-cased and folded, is not one character.
+  const foldedLength = (folded: string) => {
+    let length = 0;
+    for (let k = 0; k < folded.length; k++) {
+      const fold = FOLD[folded.charCodeAt(k)]!;
+      length += fold === REMOVE ? 0 : fold < FIRST_REPLACEMENT ? 1 : REPLACEMENTS[fold - FIRST_REPLACEMENT]!.length;
+    }
+    return length;
+  };
+  for (let c = 128; c < 65536; c++) if (FOLD[c] !== KEEP && foldedLength(String.fromCharCode(c)) !== 1) changesLength(c);
+  each(/\p{Changes_When_NFKC_Casefolded}+/gu, (c) => {
+    if (foldedLength(String.fromCharCode(c).normalize('NFKC').toLowerCase()) !== 1) changesLength(c);
+  });
 }
 
 function accentFold(c: number): void {

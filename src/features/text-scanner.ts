@@ -1,5 +1,5 @@
 import { fmix32 } from '../util/hash64.js';
-import { CHAR_CJK, CHAR_CLASS, CHAR_KIND_MASK, NEEDS_NORMALIZATION, SCRIPT_COUNT, normalizeForDetection, type NormalizationStats } from './text-normalizer.js';
+import { CHANGES_LENGTH, CHAR_CJK, CHAR_CLASS, CHAR_KIND_MASK, NEEDS_NORMALIZATION, SCRIPT_COUNT, normalizeForDetection, type NormalizationStats } from './text-normalizer.js';
 
 /**
  * One pass over a text that turns it into 32-bit token hashes, the input of every content
@@ -77,7 +77,7 @@ export interface TextScan {
   wordCount: number;
   /** Characters read for the detection stream. */
   detectionChars: number;
-  /** What normalisation found in the windows it read (zero for ASCII text). */
+  /** What normalisation found in the windows it read, or in the whole text when a long one was normalised whole (zero for ASCII text). */
   readonly normalization: NormalizationStats;
 }
 
@@ -116,6 +116,11 @@ const QUOTE_LIMIT = 400;
 const INLINE_CODE_LIMIT = 160;
 /** Length of one sampled window of a long middle. */
 const SAMPLE_CHARS = 192;
+/**
+ * The longest text normalised whole before its windows are placed (UTF-16 code units): it bounds
+ * what one text can cost. Past it, windows are placed in the text as sent.
+ */
+const WHOLE_NORMALIZATION_LIMIT = 65536;
 const HTTP = wordHash('http');
 const HTTPS = wordHash('https');
 
@@ -141,6 +146,8 @@ interface ScanState extends TextScanner {
   maxWords: number;
   /** Whether the window being read is normalised text (no more normalisation needed). */
   normalized: boolean;
+  /** Whether the whole text was normalised before its windows were planned. */
+  normalizedWhole: boolean;
 }
 
 /**
@@ -183,9 +190,10 @@ export function createTextScanner({
     maxTokens: template ? maxTokens : 0,
     maxWords,
     normalized: false,
+    normalizedWhole: false,
     scan(whole: string, detectionChars = 0): TextScan {
       const unfenced = unwrapWholeFence(whole);
-      const text = unwrapWholeQuote(unfenced);
+      let text = unwrapWholeQuote(unfenced);
       state.count = 0;
       state.headCount = 0;
       state.mathChars = 0;
@@ -197,6 +205,11 @@ export function createTextScanner({
       stats.hiddenInWords = 0;
       stats.lookAlikesInWords = 0;
       stats.scripts.fill(0);
+      // Windows are placed in characters: in a text longer than they read, invisible characters
+      // or letters written as two code units would move their edges, so such a text is
+      // normalised whole first and its windows placed in the normal form.
+      state.normalizedWhole = text.length > Math.min(headChars + tailChars, detectionChars > 0 ? detectionChars : Infinity) && text.length <= WHOLE_NORMALIZATION_LIMIT && changesLength(text);
+      if (state.normalizedWhole) text = normalizeForDetection(text, stats);
       const length = text.length;
       state.length = length;
       state.raw = FNV_OFFSET;
@@ -224,6 +237,15 @@ export function createTextScanner({
     },
   };
   return state;
+}
+
+/** Whether normalising `text` may move a position in it (a character removed, expanded or joined). */
+function changesLength(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 && (CHAR_CLASS[c]! & CHANGES_LENGTH) !== 0) return true;
+  }
+  return false;
 }
 
 /** Opening and closing marks of a quotation that may wrap a whole text. */
@@ -412,7 +434,7 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
   const mathChars = state.mathChars;
   const codeBlocks = state.codeBlocks;
   const raw = state.raw;
-  state.normalized = false;
+  state.normalized = state.normalizedWhole;
   if (!scanRange(text, start, end, inTemplate, state)) {
     // A character that needs normalising: undo what this window emitted and read its normal form.
     state.count = count;
