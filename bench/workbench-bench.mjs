@@ -4,9 +4,11 @@
 //   1. the API: the queue (first call, which reads the per-account summary from the store, then
 //      warm pages, a filtered page and searches by account id, IP and card), the first view of
 //      the top cluster (not read ahead) and, after a pause, of the second (read ahead in it), the
-//      top cluster's view and an account's exchanges, each as the median of several calls;
+//      top cluster's view and an account's exchanges, each as the median of several calls; a
+//      cluster view as its page asks for it: the engine's part and the store's part at once,
+//      each timed to its answer;
 //   2. the pages in Chromium: from navigation to the queue's rows on screen, and from a click on
-//      the top cluster to its member table, graph and charts drawn.
+//      the top cluster to its member table shown, then its charts and graph drawn.
 // Options (environment): BENCH_REPEAT (10), BENCH_PAUSE_MS (30000), DISTILLGUARD_CHROMIUM (/usr/bin/chromium).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -70,20 +72,36 @@ try {
   const top = clusters.body.items[0];
   // The service reads the queue's first clusters ahead, in pauses between requests; so far the
   // requests have come back to back, so this is what opening a cluster costs when it was not.
-  show(`cluster view, first time (${top.accounts} members, ${top.exchanges} exchanges; not read ahead)`, await timed(`/v1/workbench/clusters/${encodeURIComponent(top.id)}`));
+  // A cluster page asks for two parts at once: what the engine holds, and its traffic from the store.
+  const clusterPath = (id) => `/v1/workbench/clusters/${encodeURIComponent(id)}`;
+  const bothParts = async (id) => {
+    const start = performance.now();
+    const engine = timed(clusterPath(id)).then((result) => ({ ...result, ms: performance.now() - start }));
+    const traffic = timed(`${clusterPath(id)}/traffic`).then((result) => ({ ...result, ms: performance.now() - start }));
+    return { engine: await engine, traffic: await traffic };
+  };
+  const firstView = await bothParts(top.id);
+  show(`cluster view, first time (${top.accounts} members, ${top.exchanges} exchanges; not read ahead): engine's part`, firstView.engine);
+  show("  and the store's part (traffic)", firstView.traffic);
   // A pause, as an analyst reading the queue makes one, then one the service read ahead in it.
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_PAUSE_MS ?? 30_000)));
   const second = clusters.body.items[1];
-  if (second !== undefined) show(`cluster view, first time, after a pause (${second.accounts} members, ${second.exchanges} exchanges)`, await timed(`/v1/workbench/clusters/${encodeURIComponent(second.id)}`));
-  const cluster = await median(`/v1/workbench/clusters/${encodeURIComponent(top.id)}`);
-  show(`cluster view (${top.accounts} members, ${top.exchanges} exchanges)`, cluster);
+  if (second !== undefined) {
+    const secondView = await bothParts(second.id);
+    show(`cluster view, first time, after a pause (${second.accounts} members, ${second.exchanges} exchanges): engine's part`, secondView.engine);
+    show("  and the store's part (traffic)", secondView.traffic);
+  }
+  const cluster = await median(clusterPath(top.id));
+  show(`cluster view (${top.accounts} members, ${top.exchanges} exchanges): engine's part`, cluster);
+  const clusterTraffic = await median(`${clusterPath(top.id)}/traffic`);
+  show("  and the store's part (traffic)", clusterTraffic);
   const member = cluster.body.members[0].account_id;
   show('account view', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}`));
   const memberExchanges = await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20`);
   show('account exchanges, page of 20', memberExchanges);
   const ip = memberExchanges.body.exchanges.find((exchange) => exchange.client_ip !== null)?.client_ip;
   if (ip !== undefined) show('queue search by IP (reads the traffic)', await median(`/v1/workbench/queue?kind=account&q=${encodeURIComponent(ip)}`));
-  const card = cluster.body.members.find((row) => row.payment_fingerprint !== null)?.payment_fingerprint;
+  const card = Object.values(clusterTraffic.body.members).find((row) => row.payment_fingerprint !== null)?.payment_fingerprint;
   if (card !== undefined) show('queue search by payment fingerprint', await median(`/v1/workbench/queue?kind=cluster&q=${encodeURIComponent(card)}`));
   show('account exchanges behind cot elicitation', await median(`/v1/workbench/accounts/${encodeURIComponent(member)}/exchanges?limit=20&signal=cot_elicitation`));
 
@@ -97,6 +115,7 @@ try {
     await context.addCookies([{ name, value, url }]);
     const page = await context.newPage();
     const queueTimes = [];
+    const shownTimes = [];
     const clusterTimes = [];
     const apiTimes = [];
     const graphTimes = [];
@@ -107,9 +126,10 @@ try {
       queueTimes.push(performance.now() - t);
       await page.evaluate("window.__longTasks = []; new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: 'longtask' }); window.__clickAt = performance.now()");
       t = performance.now();
-      const answered = page.waitForResponse((response) => response.url().includes('/v1/workbench/clusters/')).then(() => performance.now() - t);
+      const answered = page.waitForResponse((response) => response.url().includes('/traffic')).then(() => performance.now() - t);
       await page.locator('table[aria-label="queue"] tbody tr').first().locator('a').first().click();
       await page.locator('table[aria-label="members"] tbody tr').first().waitFor();
+      shownTimes.push(performance.now() - t);
       await page.locator('.chart').first().waitFor();
       clusterTimes.push(performance.now() - t);
       apiTimes.push(await answered);
@@ -121,7 +141,8 @@ try {
     }
     const mid = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
     console.log(`browser: queue page to rows on screen         ${mid(queueTimes).toFixed(0).padStart(6)} ms (median of ${queueTimes.length})`);
-    console.log(`browser: click to cluster page drawn          ${mid(clusterTimes).toFixed(0).padStart(6)} ms (median of ${clusterTimes.length}; its API answer came at ${mid(apiTimes).toFixed(0)} ms)`);
+    console.log(`browser: click to cluster page shown (members) ${mid(shownTimes).toFixed(0).padStart(5)} ms (median of ${shownTimes.length})`);
+    console.log(`browser: click to cluster charts drawn        ${mid(clusterTimes).toFixed(0).padStart(6)} ms (the store's part answered at ${mid(apiTimes).toFixed(0)} ms)`);
     console.log(`browser: click to cluster graph drawn         ${mid(graphTimes).toFixed(0).padStart(6)} ms`);
   } finally {
     await browser.close();

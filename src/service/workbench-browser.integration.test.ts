@@ -117,6 +117,7 @@ describe.skipIf(browserMissing)('the analyst workbench in a browser', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), { timeout: 30_000 }).toContain(`Cluster ${topCluster}`);
     await expect.poll(() => page.locator('.why').innerText()).toMatch(/^flagged: score/);
     await expect.poll(() => page.locator('table[aria-label="members"] tbody tr').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('.pending').count(), { timeout: 30_000 }).toBe(0);
     await page.waitForTimeout(500);
     await shoot(page, '2-cluster', 'workbench-cluster.png');
     // The harness's frames, read from the stored text, each with what filled its slots.
@@ -174,6 +175,33 @@ describe.skipIf(browserMissing)('the analyst workbench in a browser', () => {
     await expect.poll(() => page.getByLabel('Analyst or admin API key').count()).toBe(1);
     expect(await page.evaluate(async () => (await fetch('/v1/workbench/session')).status)).toBe(401);
     expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a cluster as the engine holds it while its traffic is still being read from the store', async () => {
+    const { context, page, problems } = await openContext();
+    await signIn(page, keys.analyst);
+    await expect.poll(() => page.locator('table[aria-label="queue"] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const topCluster = (await page.locator('table[aria-label="queue"] tbody tr').first().locator('td').nth(1).locator('a').innerText()).replace(/ updated$/, '').trim();
+    // The store's part is held back until the engine's part has been seen on the page.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/v1/workbench/clusters/*/traffic', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/ui/clusters/${encodeURIComponent(topCluster)}`);
+    await expect.poll(() => page.locator('.why').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('.why').innerText()).toMatch(/^flagged: score/);
+    expect(await page.locator('table[aria-label="members"] tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.locator('ol.evidence > li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.pending').count()).toBeGreaterThan(0);
+    expect(await page.locator('ul.fills li').count()).toBe(0);
+    release();
+    await expect.poll(() => page.locator('.pending').count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.locator('ul.fills li').count()).toBeGreaterThan(1);
+    expect(await page.locator('ul.links li').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
   });

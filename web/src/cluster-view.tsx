@@ -15,10 +15,26 @@ interface Member {
   exchanges: number;
   first_seen: string | null;
   status: string;
-  tier: string | null;
-  payment_fingerprint: string | null;
+  tier?: string | null;
+  payment_fingerprint?: string | null;
 }
 
+interface Template {
+  template_id: string;
+  text: string | null;
+  exchanges: number;
+  accounts: number;
+}
+
+interface TemplateFills {
+  template_id: string;
+  text: string | null;
+  fills: { value: string; count: number }[];
+  fills_sampled: number;
+  fills_distinct: number;
+}
+
+/** What the engine holds about a cluster: answered at once. */
 interface ClusterDetail {
   cluster: {
     cluster_id: string;
@@ -36,15 +52,23 @@ interface ClusterDetail {
   };
   score_explanation: string;
   evidence: Evidence[];
-  templates: { template_id: string; text: string | null; exchanges: number; accounts: number; fills: { value: string; count: number }[]; fills_sampled: number; fills_distinct: number }[];
+  templates: Template[];
   members: Member[];
+}
+
+/** What the store says about the cluster's traffic: seconds to read the first time on a large store. */
+interface ClusterTraffic {
+  templates: TemplateFills[];
+  members: Record<string, { tier: string | null; payment_fingerprint: string | null }>;
   graph: { nodes: GraphNode[]; edges: GraphEdge[]; members_shown: number; members_total: number };
   timeline: { capability: TimelineRow[]; model: TimelineRow[] };
 }
 
 export function ClusterView({ id, onChanged }: { id: string; onChanged: () => void }) {
   const [detail, setDetail] = useState<ClusterDetail | null>(null);
+  const [traffic, setTraffic] = useState<ClusterTraffic | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [trafficError, setTrafficError] = useState<string | null>(null);
   const load = useCallback(() => {
     api
       .get<ClusterDetail>(`/v1/workbench/clusters/${encodeURIComponent(id)}`)
@@ -52,11 +76,23 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
       .catch((caught: Error) => setError(caught.message));
   }, [id]);
   useEffect(load, [load]);
+  // Asked for at once, beside the engine's part: it does not change with a verdict.
+  useEffect(() => {
+    setTraffic(null);
+    setTrafficError(null);
+    api
+      .get<ClusterTraffic>(`/v1/workbench/clusters/${encodeURIComponent(id)}/traffic`)
+      .then(setTraffic)
+      .catch((caught: Error) => setTrafficError(caught.message));
+  }, [id]);
   const openAccount = useCallback((accountId: string) => navigate(`/ui/accounts/${encodeURIComponent(accountId)}`), []);
+  const members = useMemo(() => (detail === null ? [] : traffic === null ? detail.members : detail.members.map((member) => ({ ...member, ...traffic.members[member.account_id] }))), [detail, traffic]);
+  const fillsOf = useMemo(() => new Map((traffic?.templates ?? []).map((template) => [template.template_id, template])), [traffic]);
 
   if (error) return <p className="error" role="alert">{error}</p>;
   if (detail === null) return <p>Loading cluster {id}…</p>;
   const { cluster } = detail;
+  const pending = <TrafficPending error={trafficError} />;
   return (
     <article aria-labelledby="cluster-title">
       <h1 id="cluster-title">
@@ -92,27 +128,37 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
       <div className="columns">
         <section aria-labelledby="graph-title">
           <h2 id="graph-title">Network</h2>
-          <p className="hint">
-            {detail.graph.members_shown} of {detail.graph.members_total} members (highest scores) and the traits at least two of them share.
-          </p>
-          <GraphView nodes={detail.graph.nodes} edges={detail.graph.edges} onAccount={openAccount} />
-          <details>
-            <summary>Links ({detail.graph.edges.length}), each with what it rests on</summary>
-            <ul className="links">
-              {detail.graph.edges.map((edge) => (
-                <li key={`${edge.source}-${edge.target}`}>{edge.explanation}</li>
-              ))}
-            </ul>
-          </details>
+          {traffic === null ? (
+            pending
+          ) : (
+            <>
+              <p className="hint">
+                {traffic.graph.members_shown} of {traffic.graph.members_total} members (highest scores) and the traits at least two of them share.
+              </p>
+              <GraphView nodes={traffic.graph.nodes} edges={traffic.graph.edges} onAccount={openAccount} />
+              <details>
+                <summary>Links ({traffic.graph.edges.length}), each with what it rests on</summary>
+                <ul className="links">
+                  {traffic.graph.edges.map((edge) => (
+                    <li key={`${edge.source}-${edge.target}`}>{edge.explanation}</li>
+                  ))}
+                </ul>
+              </details>
+            </>
+          )}
         </section>
         <EvidenceList evidence={detail.evidence} explanation={detail.score_explanation} />
       </div>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        <div className="columns">
-          <TimelineChart rows={detail.timeline.capability} title="Exchanges per day (UTC) by capability" />
-          <TimelineChart rows={detail.timeline.model} title="Exchanges per day (UTC) by model" />
-        </div>
+        {traffic === null ? (
+          pending
+        ) : (
+          <div className="columns">
+            <TimelineChart rows={traffic.timeline.capability} title="Exchanges per day (UTC) by capability" />
+            <TimelineChart rows={traffic.timeline.model} title="Exchanges per day (UTC) by model" />
+          </div>
+        )}
       </section>
       <section aria-labelledby="templates-title">
         <h2 id="templates-title">Templates</h2>
@@ -120,40 +166,54 @@ export function ClusterView({ id, onChanged }: { id: string; onChanged: () => vo
           <p>No shared prompt template.</p>
         ) : (
           <ul className="templates">
-            {detail.templates.map((template) => (
-              <li key={template.template_id}>
-                <strong>{template.template_id}</strong> · {template.exchanges.toLocaleString('en')} exchanges from {template.accounts} accounts
-                {template.text === null ? (
-                  <p className="hint">No stored text shows it (a store ingested with <code>--text none</code> keeps none): only its shape is known.</p>
-                ) : (
-                  <pre>{template.text}</pre>
-                )}
-                {template.fills.length > 0 && (
-                  <details open={template.fills.length <= 4}>
-                    <summary>
-                      What fills its slots ({template.fills_distinct} distinct in the newest {template.fills_sampled} of its exchanges
-                      {template.fills_distinct > template.fills.length ? `; the commonest ${template.fills.length} shown` : ''})
-                    </summary>
-                    <ul className="fills" aria-label={`slot fills of ${template.template_id}`}>
-                      {template.fills.map((fill) => (
-                        <li key={fill.value}>
-                          <code>{fill.value}</code>
-                          {fill.count > 1 ? ` ×${fill.count}` : ''}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
-              </li>
-            ))}
+            {detail.templates.map((engineTemplate) => {
+              const template = fillsOf.get(engineTemplate.template_id);
+              const text = template?.text ?? engineTemplate.text;
+              return (
+                <li key={engineTemplate.template_id}>
+                  <strong>{engineTemplate.template_id}</strong> · {engineTemplate.exchanges.toLocaleString('en')} exchanges from {engineTemplate.accounts} accounts
+                  {text !== null ? (
+                    <pre>{text}</pre>
+                  ) : traffic === null ? (
+                    pending
+                  ) : (
+                    <p className="hint">No stored text shows it (a store ingested with <code>--text none</code> keeps none): only its shape is known.</p>
+                  )}
+                  {template !== undefined && template.fills.length > 0 && (
+                    <details open={template.fills.length <= 4}>
+                      <summary>
+                        What fills its slots ({template.fills_distinct} distinct in the newest {template.fills_sampled} of its exchanges
+                        {template.fills_distinct > template.fills.length ? `; the commonest ${template.fills.length} shown` : ''})
+                      </summary>
+                      <ul className="fills" aria-label={`slot fills of ${template.template_id}`}>
+                        {template.fills.map((fill) => (
+                          <li key={fill.value}>
+                            <code>{fill.value}</code>
+                            {fill.count > 1 ? ` ×${fill.count}` : ''}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         )}
       </section>
       <section aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
-        <MemberTable members={detail.members} />
+        <MemberTable members={members} />
       </section>
     </article>
+  );
+}
+
+/** Where a part read from the store will show, while it is read (seconds the first time on a large store). */
+function TrafficPending({ error }: { error: string | null }) {
+  if (error !== null) return <p className="error" role="alert">{error}</p>;
+  return (
+    <p className="hint pending">Reading the members’ traffic from the store…</p>
   );
 }
 

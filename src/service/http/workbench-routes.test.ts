@@ -122,17 +122,25 @@ describe('workbench queue and views', () => {
 
   it('shows a cluster with its members, a graph whose edges explain themselves, evidence in log-odds and why it is flagged', async () => {
     const service = await start();
+    // Sign-up details, posted before anyone signs in (and so before the clusters are read ahead).
+    const signUp = JSON.stringify({ account_id: 'acct_m1', tier: 'enterprise', payment_fingerprint: 'pf_shared' });
+    expect((await service.app.inject({ method: 'POST', url: '/v1/accounts', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: signUp })).json()).toMatchObject({ stored: 1 });
     const { cookie } = await signIn(service);
     const view = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } })).json();
     expect(view.cluster).toMatchObject({ cluster_id: 'c1', flagged: true, why: expect.stringMatching(/^flagged: score 0.80 ≥/) });
     expect(view.members.map((member: { account_id: string }) => member.account_id)).toEqual(['acct_m1', 'acct_m2']);
-    expect(view.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m1', target: 'ip:198.51.100.9', explanation: 'acct_m1 sent 3 exchanges from IP 198.51.100.9' }));
-    // Counted per kind from one scan: the client's count is its own, and an IP nobody used links nobody.
-    expect(view.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m2', target: 'user_agent:anthropic-python/0.39.0', explanation: 'acct_m2 sent 3 exchanges from user agent anthropic-python/0.39.0' }));
-    expect(view.graph.edges.filter((edge: { target: string }) => edge.target === 'ip:192.0.2.200')).toEqual([]);
-    expect(view.graph.edges.filter((edge: { kind: string }) => edge.kind === 'ip' || edge.kind === 'user_agent').map((edge: { exchanges: number }) => edge.exchanges)).toEqual([3, 3, 3, 3]);
     expect(view.score_explanation).toMatch(/log-odds.*do not simply add up/);
-    expect(view.timeline.capability.length).toBeGreaterThan(0);
+    // What the store says about the members' traffic comes apart, so the page does not wait for it.
+    expect(view.graph).toBeUndefined();
+    const traffic = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1/traffic', headers: { cookie } })).json();
+    expect(traffic.members).toEqual({ acct_m1: { tier: 'enterprise', payment_fingerprint: 'pf_shared' }, acct_m2: { tier: null, payment_fingerprint: null } });
+    expect(traffic.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m1', target: 'ip:198.51.100.9', explanation: 'acct_m1 sent 3 exchanges from IP 198.51.100.9' }));
+    // Counted per kind from one scan: the client's count is its own, and an IP nobody used links nobody.
+    expect(traffic.graph.edges).toContainEqual(expect.objectContaining({ source: 'account:acct_m2', target: 'user_agent:anthropic-python/0.39.0', explanation: 'acct_m2 sent 3 exchanges from user agent anthropic-python/0.39.0' }));
+    expect(traffic.graph.edges.filter((edge: { target: string }) => edge.target === 'ip:192.0.2.200')).toEqual([]);
+    expect(traffic.graph.edges.filter((edge: { kind: string }) => edge.kind === 'ip' || edge.kind === 'user_agent').map((edge: { exchanges: number }) => edge.exchanges)).toEqual([3, 3, 3, 3]);
+    expect(traffic.timeline.capability.length).toBeGreaterThan(0);
+    expect((await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c9/traffic', headers: { cookie } })).statusCode).toBe(404);
     const unflagged = (await service.app.inject({ method: 'GET', url: '/v1/workbench/clusters/c2', headers: { cookie } })).json();
     expect(unflagged.cluster.why).toMatch(/^not flagged: score 0.10 </);
   });
@@ -275,7 +283,7 @@ describe('the top clusters read ahead', () => {
       await vi.waitFor(() => expect(prepared).toEqual([['c1', 'c2']]));
       await settled();
       const shapes = vi.spyOn(service.core.scoring, 'templateShapes');
-      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } });
+      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1/traffic', headers: { cookie } });
       expect(view.statusCode).toBe(200);
       expect(view.json().timeline.model.length).toBeGreaterThan(0);
       expect(shapes).not.toHaveBeenCalled();
@@ -296,7 +304,10 @@ describe('the top clusters read ahead', () => {
       expect((await app.inject({ method: 'GET', url: '/v1/workbench/queue?kind=cluster', headers: { cookie } })).statusCode).toBe(200);
       const shared = vi.spyOn(service.core, 'readStore');
       const snapshots = vi.spyOn(service.core, 'snapshot');
-      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } });
+      // The engine's part reads nothing from the store; the traffic part reads on a connection of its own.
+      expect((await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1', headers: { cookie } })).statusCode).toBe(200);
+      expect(snapshots).not.toHaveBeenCalled();
+      const view = await app.inject({ method: 'GET', url: '/v1/workbench/clusters/c1/traffic', headers: { cookie } });
       expect(view.statusCode).toBe(200);
       expect(snapshots).toHaveBeenCalledTimes(1);
       expect(shared).not.toHaveBeenCalled();

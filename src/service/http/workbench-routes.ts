@@ -214,14 +214,20 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
     return { total: page.total, limit: query.limit, offset: query.offset, version: `${index.version}-${core.audit.entries().length}`, items: page.items };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/workbench/clusters/:id', { schema: { tags: ['analyst'], summary: 'one cluster: members, graph, evidence, templates, timeline' } }, async (request) => {
+  const clusterOf = async (id: string) => {
     const index = await data.queue();
-    const cluster = index.clusterById.get(request.params.id) ?? (await core.scoring.clusters()).find((candidate) => candidate.cluster_id === request.params.id);
-    if (cluster === undefined) throw new NotFoundError(`no cluster ${request.params.id} as of the last relink`);
-    const scored = rankedMembers(index, cluster, data);
-    const graphMembers = scored.slice(0, GRAPH_MEMBER_LIMIT);
-    const indicators = cluster.indicators;
-    const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(cluster, graphMembers.map((member) => member.account_id));
+    const cluster = index.clusterById.get(id) ?? (await core.scoring.clusters()).find((candidate) => candidate.cluster_id === id);
+    if (cluster === undefined) throw new NotFoundError(`no cluster ${id} as of the last relink`);
+    const members = rankedMembers(index, cluster, data);
+    return { cluster, members, graphMembers: members.slice(0, GRAPH_MEMBER_LIMIT) };
+  };
+
+  // A cluster's view comes in two parts: what the engine holds (answered at once) and what the
+  // store says about its members' traffic (the graph's links, the timeline, what fills its
+  // templates, the members' sign-up details), which on a store of millions of exchanges takes
+  // seconds the first time; the page shows the first while the second is read.
+  app.get<{ Params: { id: string } }>('/v1/workbench/clusters/:id', { schema: { tags: ['analyst'], summary: 'one cluster as the engine holds it: why, evidence, templates, members' } }, async (request) => {
+    const { cluster, members } = await clusterOf(request.params.id);
     const verdict = core.book.verdictFor('cluster', cluster.cluster_id);
     return {
       cluster: {
@@ -237,23 +243,39 @@ function registerSessionScopedRoutes(app: FastifyInstance, core: ServiceCore, da
         last_seen: cluster.last_seen,
         capabilities: cluster.capabilities,
         models: cluster.models,
-        indicators,
+        indicators: cluster.indicators,
       },
       score_explanation: SCORE_EXPLANATION,
       evidence: cluster.evidence.map(evidenceView),
-      templates: cluster.templates.map((template, position) => {
-        const stored = templateTexts[position];
-        if (stored === undefined || stored === null) return { ...template, fills: [], fills_sampled: 0, fills_distinct: 0 };
-        const { text, fills, sampled, distinct } = templateFills(stored.tokens, stored.texts);
-        return { ...template, text: template.text ?? text, fills, fills_sampled: sampled, fills_distinct: distinct };
-      }),
-      members: scored.map((member) => ({ ...member, tier: facts.get(member.account_id)?.tier ?? null, payment_fingerprint: facts.get(member.account_id)?.paymentFingerprint ?? null })),
-      graph: { ...clusterGraph(graphMembers, traitUse, facts), members_shown: graphMembers.length, members_total: scored.length },
-      timeline: { capability: namedCapabilityRows(timeline.capability), model: namedRows(timeline.model) },
+      templates: cluster.templates,
+      members,
       verdict: verdict === undefined ? null : labelView(verdict),
       relinked_at: relinkedAt(core),
     };
   });
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/workbench/clusters/:id/traffic',
+    { schema: { tags: ['analyst'], summary: "one cluster's traffic from the store: graph, timeline, template fills, members' sign-up details" } },
+    async (request) => {
+      const { cluster, members, graphMembers } = await clusterOf(request.params.id);
+      const { facts, traitUse, timeline, templateTexts } = await clusterTraffic.get(
+        cluster,
+        graphMembers.map((member) => member.account_id),
+      );
+      return {
+        templates: cluster.templates.map((template, position) => {
+          const stored = templateTexts[position];
+          if (stored === undefined || stored === null) return { template_id: template.template_id, text: template.text, fills: [], fills_sampled: 0, fills_distinct: 0 };
+          const { text, fills, sampled, distinct } = templateFills(stored.tokens, stored.texts);
+          return { template_id: template.template_id, text: template.text ?? text, fills, fills_sampled: sampled, fills_distinct: distinct };
+        }),
+        members: Object.fromEntries(members.map(({ account_id }) => [account_id, { tier: facts.get(account_id)?.tier ?? null, payment_fingerprint: facts.get(account_id)?.paymentFingerprint ?? null }])),
+        graph: { ...clusterGraph(graphMembers, traitUse, facts), members_shown: graphMembers.length, members_total: members.length },
+        timeline: { capability: namedCapabilityRows(timeline.capability), model: namedRows(timeline.model) },
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/v1/workbench/accounts/:id', { schema: { tags: ['analyst'], summary: 'one account: evidence, timeline, sign-up details, decision' } }, async (request) => {
     const id = request.params.id;
