@@ -432,6 +432,8 @@ export interface ContentSignalDetector {
    * parts behind them, and `paraphrase` / `nonEnglishAsk` when those rules found a verdict.
    */
   part(scan: TextScan): number;
+  /** The detection token where the first ask the last `part` call found begins; -1 when it gave no verdict. */
+  readonly askWord: number;
   /**
    * The capability of the request (from the prompt's template tokens and the request's
    * structure) and the `PROMPT_LANGUAGES` code of the prompt (from the letters normalisation
@@ -492,12 +494,19 @@ export function createContentSignalDetector(): ContentSignalDetector {
   let scoreField = false;
   let structure = -1;
   let givenAnswer = false;
+  // The first position where a phrase matched or a paraphrase rule fired.
+  let firstAsk = -1;
+  let askWord = -1;
+  const askAt = (position: number) => {
+    if (firstAsk === -1 || position < firstAsk) firstAsk = position;
+  };
 
   const reset = () => {
     bits = foreign = paraphrased = 0;
     negationEnd = strongAsk = weakAsk = strongObject = weakObject = deliberate = manner = before = -1;
     gradeVerb = gradedObject = gradePair = scale = rewriteVerb = rewriteObject = rewritePair = safety = rationale = structure = -1;
     askNegated = answerAfterRationale = scoreField = givenAnswer = false;
+    firstAsk = -1;
   };
   /** Whether `earlier` (a position seen before) is within `reach` tokens of `at` in the same sentence. */
   const near = (at: number, earlier: number, reach = NEAR) => earlier >= 0 && at - earlier <= reach && sentence[at] === sentence[earlier];
@@ -505,7 +514,9 @@ export function createContentSignalDetector(): ContentSignalDetector {
   const within = (at: number, earlier: number, reach: number) => earlier >= 0 && at - earlier <= reach;
   const negated = (position: number) => negationEnd >= 0 && position > negationEnd && near(position, negationEnd, NEGATION_REACH);
   const reasoningAsk = (position: number) => {
-    if (!negated(position) && !askNegated) paraphrased |= CONTENT_FLAG.cotElicitation;
+    if (negated(position) || askNegated) return;
+    paraphrased |= CONTENT_FLAG.cotElicitation;
+    askAt(position);
   };
   const isField = (position: number) => (fieldFlags[position]! & WORD_FIELD) !== 0;
   const rationaleAt = (position: number) => {
@@ -513,10 +524,12 @@ export function createContentSignalDetector(): ContentSignalDetector {
   };
   const gradePairAt = (position: number) => {
     gradePair = position;
+    askAt(position);
     if (within(position, scale, PAIR_REACH)) paraphrased |= CONTENT_FLAG.rubricGrading;
   };
   const rewritePairAt = (position: number) => {
     rewritePair = position;
+    askAt(position);
     if (within(position, safety, PAIR_REACH)) paraphrased |= CONTENT_FLAG.safeRewrite;
   };
   const safetyAt = (position: number, length: number) => {
@@ -530,6 +543,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
       const bit = tag < FOREIGN ? tag : tag - FOREIGN;
       if (bit === COT_BIT && negated(position)) return;
       if (bit === SAFETY_BIT) safetyAt(position, length);
+      else askAt(position);
       if (tag < FOREIGN) bits |= 1 << bit;
       else foreign |= 1 << bit;
       return;
@@ -574,7 +588,9 @@ export function createContentSignalDetector(): ContentSignalDetector {
         if (near(position, deliberate, NEAR + 2)) reasoningAsk(position);
         break;
       case Family.Stepwise:
-        if (!negated(position)) paraphrased |= CONTENT_FLAG.cotElicitation;
+        if (negated(position)) break;
+        paraphrased |= CONTENT_FLAG.cotElicitation;
+        askAt(position);
         break;
       case Family.GradeVerb:
         gradeVerb = position;
@@ -601,6 +617,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
         break;
       case Family.RationaleField:
         rationaleAt(position);
+        askAt(position);
         break;
       case Family.RationaleName:
         if (near(position, structure)) rationaleAt(position);
@@ -649,7 +666,11 @@ export function createContentSignalDetector(): ContentSignalDetector {
       let flags = fromPhrases | verdicts(phrased | paraphrased) | paraphrased;
       if ((flags & ~fromPhrases & VERDICT_FLAGS) !== 0) flags |= CONTENT_FLAG.paraphrase;
       if ((verdicts(foreign) & VERDICT_FLAGS) !== 0 && (verdicts(bits) & VERDICT_FLAGS) === 0) flags |= CONTENT_FLAG.nonEnglishAsk;
+      askWord = (flags & VERDICT_FLAGS) !== 0 ? firstAsk : -1;
       return flags;
+    },
+    get askWord() {
+      return askWord;
     },
     prompt(prompt, shape) {
       hits.fill(0);

@@ -58,13 +58,34 @@ describe('exchange features: every part the model reads, within a budget', () =>
     expect(extract(buildExchange({ prompt })).contentFlags & CONTENT_FLAG.cotElicitation).not.toBe(0);
   });
 
-  it('keeps the template features of the prompt what its head and tail windows give', () => {
-    const prompt = `${filler(3000)} Explain your reasoning step by step. ${filler(1500)}`;
+  it('keeps the template features of a long prompt with no ask what its head and tail windows give', () => {
+    const prompt = `${filler(3000)} The middle of this one says nothing new. ${filler(1500)}`;
     const features = extract(buildExchange({ prompt }));
     const expected = new Uint32Array(SHAPE_WORDS);
     packShape(shapeOfText(prompt).shape, expected);
     expect([...features.promptShape]).toEqual([...expected]);
     expect(features.promptTokens).toBe(shapeOfText(prompt).tokens);
+  });
+
+  it('reads the template of a padded prompt from the line its ask is on, as the unpadded prompt has it', () => {
+    const ask = 'Solve the following problem. Think step by step and show your work before the final answer.';
+    const tasks = ['Natalia sold clips to 48 of her friends in April. How many did she sell?', 'A train travels 60 miles per hour for 2 hours. How far does it go?'];
+    const head = (shape: Uint32Array) => [...shape.slice(0, SHAPE_WORDS / 2)];
+    const clean = tasks.map((task) => head(extract(buildExchange({ prompt: `${ask}\n\n${task}` })).promptShape));
+    expect(clean[1]).toEqual(clean[0]);
+    // Fillers of other lengths and words before and after it: what the head window reads differs.
+    const paddings = [`${filler(1500)}\n\n`, `${'Rainfall in the valley was higher than usual. '.repeat(60)}\n`];
+    for (const [index, task] of tasks.entries()) {
+      for (const before of paddings) {
+        const prompt = `${before}${ask}\n\n${task}\n\n${filler(400 + 97 * index)}`;
+        expect(head(extract(buildExchange({ prompt })).promptShape), prompt.slice(0, 40)).toEqual(clean[0]);
+      }
+    }
+    // An ask in the head window leaves the template where it was.
+    const early = `${ask}\n\n${tasks[0]}\n\n${filler(3000)}`;
+    const expected = new Uint32Array(SHAPE_WORDS);
+    packShape(shapeOfText(early).shape, expected);
+    expect([...extract(buildExchange({ prompt: early })).promptShape]).toEqual([...expected]);
   });
 
   it('reads earlier turns, a prefill and tool descriptions, and says where the ask was', () => {

@@ -2,7 +2,7 @@ import { lastUserText, type Exchange, type Message } from '../model/exchange.js'
 import { fmix32 } from '../util/hash64.js';
 import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 
 /**
@@ -85,6 +85,7 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
   const promptScanner = createTextScanner({ ...PROMPT_SCAN, maxWords, sampleSeed });
   const systemScanner = createTextScanner({ ...SYSTEM_SCAN, maxWords, sampleSeed });
   const partScanner = createTextScanner({ ...PART_SCAN, maxWords, sampleSeed });
+  const anchoredScanner = createTextScanner(PROMPT_SCAN);
   const detector = createContentSignalDetector();
   const shape = new Uint16Array(SHAPE_POSITIONS);
   const binScratch = new Uint32Array(SKETCH_BINS);
@@ -157,10 +158,11 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
 
     const prompt = promptScanner.scan(promptText, plan.chars[0]!);
     const promptAsks = detector.part(prompt);
+    const anchor = askAnchor(prompt, detector.askWord);
     flags |= partFlags('prompt', promptAsks);
     if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
-    shapeOfScan(prompt, shape);
+    shapeOfScan(anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor)) : prompt, shape);
     packShape(shape, features.promptShape);
     features.promptTokens = prompt.estimatedTokens;
     computeMinHashSketch(prompt.tokens, prompt.count, features.promptSketch, binScratch);
@@ -191,6 +193,39 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     features.promptLanguage = signals.language;
     return features;
   };
+}
+
+/**
+ * Where a prompt's template is read from when its ask lies past the head window and before the
+ * tail: the start of the line the ask is on, or of its sentence when that line began in the head
+ * window or out of sight (-1: from the start, as for any other prompt). The template windows read
+ * a prompt's head and tail because that is where an instruction sits; text put before and after
+ * it to push it out of them (padding) would otherwise be the template, the same for every
+ * campaign that pads alike, and the harness's own would be lost.
+ */
+function askAnchor(prompt: TextScan, askWord: number): number {
+  if (askWord < prompt.headWordCount || askWord >= prompt.tailWordStart) return -1;
+  let k = prompt.sentenceCount - 1;
+  while (k >= 0 && prompt.sentenceWords[k]! > askWord) k--;
+  if (k < 0) return -1;
+  const sentence = prompt.sentenceChars[k]!;
+  for (let line = k; line >= 0 && prompt.sentenceWords[line]! >= prompt.headWordCount; line--) {
+    const offset = prompt.sentenceChars[line]!;
+    if (offset === -1) break;
+    if (startsLine(prompt.text, offset)) return offset;
+  }
+  return sentence;
+}
+
+/** Whether a sentence that begins at `offset` (after its end mark) is the first on its line. */
+function startsLine(text: string, offset: number): boolean {
+  if (text.charCodeAt(offset - 1) === 10) return true;
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return false;
 }
 
 /**

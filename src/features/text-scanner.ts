@@ -79,6 +79,20 @@ export interface TextScan {
   detectionChars: number;
   /** What normalisation found in the windows it read, or in the whole text when a long one was normalised whole (zero for ASCII text). */
   readonly normalization: NormalizationStats;
+  /** The text the windows were placed in: the one given, unwrapped from a whole quotation or code block, and normalised when it was normalised whole. */
+  text: string;
+  /** Detection tokens read from the head window. */
+  headWordCount: number;
+  /** The first detection token of the tail window (`wordCount` when the text was read as one window). */
+  tailWordStart: number;
+  /**
+   * Where sentences begin in the detection stream, valid up to `sentenceCount`: the token index
+   * (`sentenceWords`) and the offset in `text` (`sentenceChars`), which is -1 where a window
+   * begins inside the text and no sentence start is known.
+   */
+  readonly sentenceWords: Int32Array;
+  readonly sentenceChars: Int32Array;
+  sentenceCount: number;
 }
 
 export interface TextScanner extends TextScan {
@@ -148,6 +162,8 @@ interface ScanState extends TextScanner {
   normalized: boolean;
   /** Whether the whole text was normalised before its windows were planned. */
   normalizedWhole: boolean;
+  /** Added to offsets within the string being read to give offsets in `text` (a window normalised alone is read as a string of its own). */
+  offsetBase: number;
 }
 
 /**
@@ -191,6 +207,13 @@ export function createTextScanner({
     maxWords,
     normalized: false,
     normalizedWhole: false,
+    offsetBase: 0,
+    text: '',
+    headWordCount: 0,
+    tailWordStart: 0,
+    sentenceWords: new Int32Array(maxWords),
+    sentenceChars: new Int32Array(maxWords),
+    sentenceCount: 0,
     scan(whole: string, detectionChars = 0): TextScan {
       const unfenced = unwrapWholeFence(whole);
       let text = unwrapWholeQuote(unfenced);
@@ -200,6 +223,7 @@ export function createTextScanner({
       state.codeBlocks = 0;
       state.scannedTokens = 0;
       state.wordCount = 0;
+      state.sentenceCount = 0;
       state.detectionChars = 0;
       const stats = state.normalization;
       stats.hiddenInWords = 0;
@@ -210,6 +234,7 @@ export function createTextScanner({
       // normalised whole first and its windows placed in the normal form.
       state.normalizedWhole = text.length > Math.min(headChars + tailChars, detectionChars > 0 ? detectionChars : Infinity) && text.length <= WHOLE_NORMALIZATION_LIMIT && changesLength(text);
       if (state.normalizedWhole) text = normalizeForDetection(text, stats);
+      state.text = text;
       const length = text.length;
       state.length = length;
       state.raw = FNV_OFFSET;
@@ -222,8 +247,13 @@ export function createTextScanner({
         const end = windowEnd[w]!;
         const inTemplate = windowTemplate[w] === 1;
         if (w > 0 && start > previousEnd) pushWord(state, SLOT_BREAK, 0);
+        if (w === windows - 1) state.tailWordStart = state.wordCount;
+        markSentence(state, state.wordCount, w === 0 ? 0 : -1);
         scanWindow(text, start, end, inTemplate, state);
-        if (w === 0) state.headCount = state.count;
+        if (w === 0) {
+          state.headCount = state.count;
+          state.headWordCount = state.wordCount;
+        }
         if (inTemplate) seen += end - start;
         state.detectionChars += end - start;
         previousEnd = end;
@@ -434,18 +464,24 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
   const mathChars = state.mathChars;
   const codeBlocks = state.codeBlocks;
   const raw = state.raw;
+  const sentenceCount = state.sentenceCount;
   state.normalized = state.normalizedWhole;
   if (!scanRange(text, start, end, inTemplate, state)) {
     // A character that needs normalising: undo what this window emitted and read its normal form.
     state.count = count;
     state.wordCount = wordCount;
+    state.sentenceCount = sentenceCount;
     state.scannedTokens = scannedTokens;
     state.mathChars = mathChars;
     state.codeBlocks = codeBlocks;
     state.raw = raw;
     state.normalized = true;
     const normalized = normalizeForDetection(text.slice(start, end), state.normalization);
+    // Its characters fold one for one (a text of up to 65,536 where they do not was normalised
+    // whole), so an offset in the window's normal form is the same offset in the text.
+    state.offsetBase = start;
     scanRange(normalized, 0, normalized.length, inTemplate, state);
+    state.offsetBase = 0;
     if (inTemplate) state.lengthChange += normalized.length - (end - start);
   }
   if (!inTemplate) {
@@ -463,6 +499,21 @@ function scanWindow(text: string, start: number, end: number, inTemplate: boolea
  */
 function caseless(c: number): number {
   return c < 128 && ASCII[c]! > 1 ? ASCII[c]! : c;
+}
+
+/** Records that a sentence begins at token `word`, at `offset` in the text (-1: not known). */
+function markSentence(state: ScanState, word: number, offset: number): void {
+  const n = state.sentenceCount;
+  if (n > 0 && state.sentenceWords[n - 1] === word) {
+    // A window that begins where a sentence ended: the sentence start is the better-known one.
+    if (state.sentenceChars[n - 1] === -1 || offset === -1) state.sentenceChars[n - 1] = Math.max(state.sentenceChars[n - 1]!, offset);
+    return;
+  }
+  if (n < state.sentenceWords.length) {
+    state.sentenceWords[n] = word;
+    state.sentenceChars[n] = offset;
+    state.sentenceCount = n + 1;
+  }
 }
 
 function pushWord(state: ScanState, token: number, flags: number): void {
@@ -578,7 +629,11 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
     if (special === 5) {
       // A full stop ends a sentence only before a space (`file.txt`, `e.g.x` go on).
       if (wordCount > 0 && words[wordCount - 1]! !== SLOT_SENTENCE && words[wordCount - 1]! !== SLOT_BREAK && (c !== 46 || i + 1 >= end || isSpace(text.charCodeAt(i + 1)))) {
-        if (wordCount < maxWords) (wordFlags[wordCount] = 0), (words[wordCount++] = SLOT_SENTENCE);
+        if (wordCount < maxWords) {
+          wordFlags[wordCount] = 0;
+          words[wordCount++] = SLOT_SENTENCE;
+          markSentence(state, wordCount, state.offsetBase + i + 1);
+        }
       }
       i++;
       continue;
