@@ -4,6 +4,7 @@ import { COT_REASONING, ELICITATION_CLAUSES, RUBRIC_SYSTEMS } from '../sim/promp
 import type { Exchange } from '../model/exchange.js';
 import { CONTENT_FLAG } from './content-signals.js';
 import { createExchangeFeatureExtractor } from './exchange-features.js';
+import { SHAPE_WORDS } from './template-shape.js';
 import { buildExchange } from './test-support/exchange-builder.js';
 import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, placeAsk, type AskedTask } from './test-support/obfuscation.js';
 
@@ -61,6 +62,13 @@ describe('detection under obfuscation', () => {
           expect(verdicts(exchange), `${placement} + ${kind}: ${attack.ask}`).toEqual(verdicts(clean(attack)));
         }
       }
+    }
+  });
+
+  it('gives an attack padded before and after the template head it has unpadded', () => {
+    const head = (exchange: Exchange) => [...extract(exchange).promptShape.slice(0, SHAPE_WORDS / 2)];
+    for (const [index, attack] of ATTACKS.entries()) {
+      expect(head(placeAsk(attack, 'padded', {}, index + 1)), attack.ask).toEqual(head(clean(attack)));
     }
   });
 
