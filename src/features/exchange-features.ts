@@ -162,10 +162,13 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     flags |= partFlags('prompt', promptAsks);
     if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
-    shapeOfScan(anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor)) : prompt, shape);
+    // What the template windows give (shape, sketch, capability) comes from the anchored windows
+    // when there are some; the verbatim key and the token count stay the whole prompt's.
+    const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor)) : prompt;
+    shapeOfScan(template, shape);
     packShape(shape, features.promptShape);
     features.promptTokens = prompt.estimatedTokens;
-    computeMinHashSketch(prompt.tokens, prompt.count, features.promptSketch, binScratch);
+    computeMinHashSketch(template.tokens, template.count, features.promptSketch, binScratch);
     // The images sent are part of the prompt: one instruction over many pictures is many
     // prompts, and the same picture with the same instruction is a repeat.
     const imageKey = request.imageKey ?? 0;
@@ -188,7 +191,7 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     requestShape.toolTypes.length = 0;
     for (const tool of request.tools) if (tool.type !== null) requestShape.toolTypes.push(tool.type);
     features.contentFlags = flags;
-    const signals = detector.prompt(prompt, requestShape as RequestShape);
+    const signals = detector.prompt(template, requestShape as RequestShape);
     features.capability = signals.capability;
     features.promptLanguage = signals.language;
     return features;
