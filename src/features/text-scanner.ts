@@ -247,12 +247,13 @@ export function createTextScanner({
         const end = windowEnd[w]!;
         const inTemplate = windowTemplate[w] === 1;
         if (w > 0 && start > previousEnd) pushWord(state, SLOT_BREAK, 0);
-        if (w === windows - 1) state.tailWordStart = state.wordCount;
+        if (w === windows - 1 && w > 0) state.tailWordStart = state.wordCount;
         markSentence(state, state.wordCount, w === 0 ? 0 : -1);
         scanWindow(text, start, end, inTemplate, state);
         if (w === 0) {
           state.headCount = state.count;
           state.headWordCount = state.wordCount;
+          state.tailWordStart = state.wordCount;
         }
         if (inTemplate) seen += end - start;
         state.detectionChars += end - start;
