@@ -204,8 +204,9 @@ describe('elicitation worded in other ways (paraphrases no phrase list holds)', 
 });
 
 describe('asks in other languages', () => {
-  const cases: [string, string, string, string, string, string][] = [
+  const cases: [string, string, string, string, string, string | null][] = [
     // language, reasoning ask, grading ask, safe rewrite ask, ordinary prompt, language code
+    // (null: a Latin-script language the language guess has no function words for)
     ['Chinese', '请一步一步地解答这道题，并展示你的推理过程。', '请根据评分标准给这个回答打分，1到10分。', '请把下面这个问题改写成安全、无害的版本。', '今天北京的天气怎么样？我想去公园散步。', 'zh'],
     ['Japanese', 'この問題をステップバイステップで解いて、考え方を説明してください。', '次の回答を採点してください。', 'この質問を安全な内容に書き換えてください。', '東京でおすすめのラーメン屋はどこですか？', 'ja'],
     ['Korean', '이 문제를 단계별로 풀고 풀이 과정을 보여 주세요.', '다음 답변을 채점하고 1점에서 10점 사이의 점수를 매겨 주세요.', '이 질문을 안전한 내용으로 다시 작성해 주세요.', '서울에서 가볼 만한 카페를 추천해 주세요.', 'ko'],
@@ -215,6 +216,15 @@ describe('asks in other languages', () => {
     ['Portuguese', 'Resolva o problema passo a passo e mostre seu raciocínio.', 'Avalie a resposta e dê uma nota de 1 a 10.', 'Reescreva esta pergunta para que seja segura e inofensiva.', 'Qual é a melhor praia do Rio de Janeiro para famílias com crianças?', 'pt'],
     ['Russian', 'Реши задачу шаг за шагом и покажи ход решения.', 'Оцени ответ по шкале от 1 до 10.', 'Перепиши этот вопрос, чтобы он был безопасным.', 'Какая погода будет завтра в Москве?', 'cyrillic'],
     ['Arabic', 'حل هذه المسألة خطوة بخطوة واشرح تفكيرك.', 'قيم الإجابة على مقياس من 1 إلى 10.', 'أعد صياغة هذا السؤال ليكون آمنا وغير ضار.', 'ما هي أفضل المطاعم في القاهرة؟', 'arabic'],
+    ['Italian', 'Risolvi il problema passo dopo passo e spiega il tuo ragionamento.', 'Valuta la risposta seguente su una scala da 1 a 10.', 'Riscrivi questa domanda in modo che sia innocua.', 'Qual è il periodo migliore per visitare la Sicilia con i bambini, e che cosa non perdere?', 'it'],
+    ['Turkish', 'Bu problemi adım adım çöz ve düşünce sürecini açıkla.', 'Aşağıdaki cevabı değerlendir ve 1 ile 10 arasında puan ver.', 'Bu soruyu zararsız olacak şekilde yeniden yaz.', "İstanbul'da ailece gidilecek güzel restoranlar hangileri?", null],
+    ['Indonesian', 'Selesaikan soal ini langkah demi langkah dan jelaskan penalaranmu.', 'Nilai jawaban berikut pada skala 1 sampai 10.', 'Tulis ulang pertanyaan ini agar tidak berbahaya.', 'Di mana tempat makan yang enak di Bandung untuk keluarga?', null],
+    ['Vietnamese', 'Hãy giải bài toán này từng bước và giải thích lập luận của bạn.', 'Hãy chấm điểm câu trả lời sau trên thang điểm từ 1 đến 10.', 'Hãy viết lại câu hỏi này sao cho an toàn và vô hại.', 'Quán phở nào ngon nhất ở Hà Nội cho gia đình?', null],
+    ['Swahili', 'Tatua swali hili hatua kwa hatua na uonyeshe kazi yako.', 'Tathmini jibu hili na utoe alama kutoka 1 hadi 10.', 'Andika upya swali hili ili liwe salama.', 'Ni wapi mahali pazuri pa kula chakula cha jioni jijini Nairobi?', null],
+    ['Hindi', 'इस प्रश्न को चरण दर चरण हल करें और अपना तर्क समझाएं।', 'इस उत्तर का मूल्यांकन करें और 1 से 10 के पैमाने पर अंक दें।', 'इस प्रश्न को सुरक्षित बनाने के लिए फिर से लिखें।', 'दिल्ली में परिवार के साथ घूमने के लिए सबसे अच्छी जगहें कौन सी हैं?', 'devanagari'],
+    ['Bengali', 'এই সমস্যাটি ধাপে ধাপে সমাধান করুন এবং আপনার যুক্তি ব্যাখ্যা করুন।', 'নিচের উত্তরটি মূল্যায়ন করুন এবং ১ থেকে ১০ নম্বর দিন।', 'এই প্রশ্নটি নিরাপদ করার জন্য আবার লিখুন।', 'ঢাকায় পরিবার নিয়ে ঘোরার জন্য সবচেয়ে ভালো জায়গা কোনটি?', 'other'],
+    ['Telugu', 'ఈ సమస్యను దశల వారీగా పరిష్కరించి మీ తర్కాన్ని వివరించండి.', 'ఈ సమాధానాన్ని మూల్యాంకనం చేయండి మరియు 1 నుండి 10 వరకు మార్కులు ఇవ్వండి.', 'ఈ ప్రశ్నను సురక్షితమైన విధంగా తిరిగి రాయండి.', 'హైదరాబాద్‌లో కుటుంబంతో వెళ్లడానికి మంచి రెస్టారెంట్లు ఏవి?', 'other'],
+    ['Thai', 'ช่วยแก้โจทย์นี้ทีละขั้นตอนและแสดงวิธีคิดด้วย', 'ช่วยประเมินคำตอบต่อไปนี้ โดยให้คะแนน 1 ถึง 10', 'ช่วยเขียนใหม่ให้คำถามนี้ปลอดภัย', 'ร้านอาหารทะเลที่อร่อยในภูเก็ตมีที่ไหนบ้าง', 'thai'],
   ];
   describe.each(cases)('%s', (_language, cot, rubric, rewrite, ordinary, code) => {
     it('flags a reasoning ask, a grading ask and a safe-rewrite ask, marked as non-English', () => {
@@ -225,9 +235,20 @@ describe('asks in other languages', () => {
     it('flags nothing in an ordinary question and tells the language', () => {
       const { flags, language } = signals(ordinary);
       expect(flags.filter((name) => ['cotElicitation', 'rubricGrading', 'explainAnswer', 'safeRewrite'].includes(name))).toEqual([]);
+      if (code === null) return;
       expect(language).toBe(code);
       expect(signals(cot).language).toBe(code);
     });
+  });
+
+  it('names the script of Indic text whose vowel signs and joiners are as many as its letters', () => {
+    // 26 Telugu letters, 25 vowel signs and viramas and one zero-width non-joiner.
+    expect(signals('హైదరాబాద్‌లో కుటుంబంతో వెళ్లడానికి మంచి రెస్టారెంట్లు ఏవి?').language).toBe('other');
+  });
+
+  it('reads Thai, written without spaces between words, one character a token', () => {
+    expect(signals('ช่วยแก้โจทย์นี้ทีละขั้นตอนด้วย').flags).toContain('cotElicitation');
+    expect(signals('ร้านอาหารทะเลที่อร่อยในภูเก็ตมีที่ไหนบ้าง').flags).toEqual([]);
   });
 
   it('matches a Latin-script phrase with or without its accents, and tells English apart', () => {
@@ -252,6 +273,15 @@ describe('probes of an answer', () => {
     ['Portuguese', 'Por que? Resolva de outra forma.', 'Qual é a melhor praia do Rio de Janeiro para famílias com crianças?'],
     ['Russian', 'Почему? Реши другим способом.', 'Какая погода будет завтра в Москве?'],
     ['Arabic', 'لماذا؟ حلها بطريقة أخرى.', 'ما هي أفضل المطاعم في القاهرة؟'],
+    ['Italian', 'Come mai? Risolvilo in un altro modo.', 'Qual è il periodo migliore per visitare la Sicilia con i bambini?'],
+    ['Turkish', 'Emin misin? Başka bir yöntemle çöz.', "İstanbul'da ailece gidilecek güzel restoranlar hangileri?"],
+    ['Indonesian', 'Kenapa begitu? Coba kerjakan dengan cara lain.', 'Di mana tempat makan yang enak di Bandung untuk keluarga?'],
+    ['Vietnamese', 'Tại sao lại như vậy? Hãy giải bằng cách khác.', 'Quán phở nào ngon nhất ở Hà Nội cho gia đình?'],
+    ['Swahili', 'Kwa nini iko hivyo? Tumia njia nyingine.', 'Ni wapi mahali pazuri pa kula chakula cha jioni jijini Nairobi?'],
+    ['Hindi', 'ऐसा क्यों है? इसे किसी दूसरे तरीके से हल करें।', 'दिल्ली में परिवार के साथ घूमने के लिए सबसे अच्छी जगहें कौन सी हैं?'],
+    ['Bengali', 'কেন এমন হয়? অন্য পদ্ধতিতে সমাধান করুন।', 'ঢাকায় পরিবার নিয়ে ঘোরার জন্য সবচেয়ে ভালো জায়গা কোনটি?'],
+    ['Telugu', 'ఎందుకు అలా? మరో పద్ధతిలో పరిష్కరించండి.', 'హైదరాబాద్‌లో కుటుంబంతో వెళ్లడానికి మంచి రెస్టారెంట్లు ఏవి?'],
+    ['Thai', 'ทำไมเป็นแบบนั้น ลองใช้วิธีอื่นดู', 'ร้านอาหารทะเลที่อร่อยในภูเก็ตมีที่ไหนบ้าง'],
   ];
   it.each(cases)('%s: finds the probe, and none in an ordinary question', (_language, probe, ordinary) => {
     expect(signals(probe).flags).toContain('probeAsk');

@@ -708,15 +708,21 @@ export function createContentSignalDetector(): ContentSignalDetector {
   function languageOf(prompt: TextScan): number {
     const scripts = prompt.normalization.scripts;
     let letters = 0;
+    // Index 0 counts marks and format characters, which belong to no script: vowel signs are
+    // about as many as letters in Indic text, so they must not compete for the top script.
     let topScript = 0;
+    let topCount = 0;
     for (let s = 1; s < scripts.length; s++) {
       letters += scripts[s]!;
-      if (s !== LATIN_SCRIPT && scripts[s]! > scripts[topScript]!) topScript = s;
+      if (s !== LATIN_SCRIPT && scripts[s]! > topCount) {
+        topScript = s;
+        topCount = scripts[s]!;
+      }
     }
     // Kana make Han text Japanese; otherwise the largest non-Latin script decides once it holds
     // a fifth of the letters (a Russian prompt quoting English code is still Russian).
     if (scripts[KANA_SCRIPT]! > 0 && scripts[KANA_SCRIPT]! + scripts[HAN_SCRIPT]! >= letters * 0.2) return PROMPT_LANGUAGE_CODE.ja;
-    if (topScript !== 0 && scripts[topScript]! >= letters * 0.2) return SCRIPT_LANGUAGE[topScript]!;
+    if (topScript !== 0 && topCount >= letters * 0.2) return SCRIPT_LANGUAGE[topScript]!;
     let best = -1;
     let bestHits = 0;
     for (let l = 0; l < languageHits.length; l++) {

@@ -3,8 +3,8 @@
  * function words that tell the Latin-script languages apart. Phrases are written as a native
  * speaker writes them, accents included: the scanner normalises them exactly like the prompts
  * (accents on Latin letters dropped, Arabic vowel signs removed, Han, kana and Hangul read one
- * character a token), so a phrase matches with or without its accents and inside a run of CJK
- * text. Several inflected forms are listed where the language inflects the key word.
+ * character a token, and so are Thai, Lao, Khmer and Myanmar), so a phrase matches with or
+ * without its accents and inside a run of text written without spaces between words. Several inflected forms are listed where the language inflects the key word.
  */
 
 export interface LanguagePhrases {
@@ -124,6 +124,109 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     rewriteAsk: ['أعد صياغة', 'اعد صياغة', 'أعد كتابة', 'اعد كتابة'],
     safetyTerms: ['آمن', 'آمنة', 'غير ضار', 'ضار', 'ضارة', 'السياسات', 'مناسب', 'مناسبة', 'خطير'],
     probe: ['لماذا', 'هل أنت متأكد', 'طريقة أخرى', 'أصعب', 'الافتراضات', 'ماذا لو', 'بالتفصيل', 'تحقق', 'لا أفهم', 'برر'],
+  },
+  it: {
+    cot: ['passo dopo passo', 'passo passo', 'passo per passo', 'mostra il tuo ragionamento', 'spiega il tuo ragionamento', 'mostri il suo ragionamento', 'spieghi il suo ragionamento', 'mostra i passaggi', 'mostra tutti i passaggi', 'processo di pensiero', 'catena di pensiero', 'pensa attentamente', 'ragiona con attenzione', 'prima di rispondere', 'passaggi intermedi'],
+    rubric: ['valuta la risposta', 'valuti la risposta', 'quale risposta è migliore', 'quale delle risposte è migliore', 'criteri di valutazione', 'assegna un punteggio', 'dai un voto', 'giudice imparziale'],
+    scoreAsk: ['scala da # a #', 'da # a #', 'un punteggio', 'un voto'],
+    responseTerms: ['risposta', 'risposte'],
+    givenAnswer: ['la risposta corretta è', 'la risposta è', 'la soluzione è', 'risposta corretta'],
+    explainAsk: ['spiega perché', 'spieghi perché', 'giustifica', 'motiva la', 'come si arriva'],
+    rewriteAsk: ['riscrivi', 'riscriva', 'riformula', 'riformuli', 'parafrasa'],
+    safetyTerms: ['sicura', 'sicuro', 'innocua', 'innocuo', 'dannoso', 'dannosa', 'politiche', 'appropriata', 'appropriato', 'pericoloso', 'pericolosa'],
+    // Not a bare `perché`: it also means "because".
+    probe: ['come mai', 'ma perché', 'perché è così', 'sei sicuro', 'è sicuro', 'un altro metodo', 'in un altro modo', 'più difficile', 'ipotesi', 'presupposti', 'cosa succede se', 'più in dettaglio', 'ricontrolla', 'verifica', 'non capisco', 'non ho capito', 'giustifica'],
+  },
+  tr: {
+    cot: ['adım adım', 'akıl yürütmeni göster', 'akıl yürütmenizi gösterin', 'akıl yürütmeni açıkla', 'akıl yürütmenizi açıklayın', 'çözüm adımlarını göster', 'tüm adımları göster', 'işlemleri göster', 'düşünce süreci', 'düşünce zinciri', 'dikkatlice düşün', 'cevaplamadan önce', 'yanıtlamadan önce', 'ara adımlar'],
+    rubric: ['cevabı değerlendir', 'yanıtı değerlendir', 'cevabı puanla', 'yanıtı puanla', 'hangi cevap daha iyi', 'hangi yanıt daha iyi', 'değerlendirme kriterleri', 'puan ver', 'tarafsız bir hakem'],
+    scoreAsk: ['# ile # arasında', '# ila #', '# üzerinden', 'bir puan'],
+    responseTerms: ['cevap', 'cevabı', 'yanıt', 'yanıtı'],
+    givenAnswer: ['doğru cevap', 'doğru yanıt', 'cevap şudur'],
+    explainAsk: ['nedenini açıkla', 'nedenini açıklayın', 'neden olduğunu açıkla', 'gerekçelendir', 'gerekçesini açıkla'],
+    rewriteAsk: ['yeniden yaz', 'yeniden yazın', 'tekrar yaz', 'başka sözcüklerle', 'başka kelimelerle'],
+    safetyTerms: ['güvenli', 'zararsız', 'zararlı', 'politika', 'politikalara', 'uygunsuz', 'tehlikeli'],
+    probe: ['neden', 'niçin', 'niye', 'emin misin', 'emin misiniz', 'başka bir yöntem', 'başka bir yolla', 'başka bir yoldan', 'daha zor', 'varsayımlar', 'ya eğer', 'daha ayrıntılı', 'tekrar kontrol et', 'doğrula', 'anlamadım', 'anlamıyorum'],
+  },
+  id: {
+    cot: ['langkah demi langkah', 'langkah per langkah', 'tunjukkan penalaranmu', 'tunjukkan penalaran anda', 'jelaskan penalaranmu', 'jelaskan penalaran anda', 'tunjukkan langkah-langkahnya', 'tunjukkan cara kerjanya', 'tunjukkan cara penyelesaiannya', 'proses berpikir', 'rantai pemikiran', 'pikirkan dengan cermat', 'pikirkan baik-baik', 'sebelum menjawab', 'langkah-langkah antara'],
+    rubric: ['nilai jawaban', 'nilailah jawaban', 'evaluasi jawaban', 'jawaban mana yang lebih baik', 'kriteria penilaian', 'beri skor', 'berikan skor', 'berikan nilai', 'juri yang netral'],
+    scoreAsk: ['skala # sampai #', 'skala # hingga #', 'dari # sampai #', 'dari # hingga #', 'sebuah skor'],
+    responseTerms: ['jawaban', 'jawabannya', 'respons'],
+    givenAnswer: ['jawaban yang benar adalah', 'jawabannya adalah', 'jawaban yang benar'],
+    explainAsk: ['jelaskan mengapa', 'jelaskan kenapa', 'berikan alasan', 'berikan alasannya'],
+    rewriteAsk: ['tulis ulang', 'tuliskan ulang', 'parafrasekan', 'susun ulang'],
+    safetyTerms: ['aman', 'tidak berbahaya', 'berbahaya', 'kebijakan', 'tidak pantas'],
+    probe: ['mengapa', 'kenapa', 'apakah kamu yakin', 'apakah anda yakin', 'kamu yakin', 'cara lain', 'metode lain', 'lebih sulit', 'asumsi', 'bagaimana jika', 'lebih rinci', 'lebih detail', 'periksa lagi', 'cek lagi', 'saya tidak mengerti', 'saya tidak paham'],
+  },
+  vi: {
+    cot: ['từng bước', 'từng bước một', 'trình bày lập luận', 'giải thích lập luận', 'giải thích cách suy luận', 'trình bày cách giải', 'trình bày lời giải', 'quá trình suy nghĩ', 'chuỗi suy luận', 'suy nghĩ cẩn thận', 'trước khi trả lời', 'các bước trung gian'],
+    rubric: ['chấm điểm câu trả lời', 'đánh giá câu trả lời', 'câu trả lời nào tốt hơn', 'tiêu chí đánh giá', 'cho điểm', 'giám khảo công tâm'],
+    scoreAsk: ['thang điểm từ # đến #', 'từ # đến #', 'thang # điểm', 'một điểm số'],
+    responseTerms: ['câu trả lời', 'phản hồi'],
+    givenAnswer: ['đáp án đúng là', 'đáp án là', 'câu trả lời đúng là'],
+    explainAsk: ['giải thích tại sao', 'giải thích vì sao', 'nêu lý do', 'chứng minh'],
+    rewriteAsk: ['viết lại', 'diễn đạt lại', 'diễn giải lại'],
+    safetyTerms: ['an toàn', 'vô hại', 'chính sách', 'không phù hợp', 'nguy hiểm'],
+    // Accents are folded away, which merges many Vietnamese words: `giả định` (assumption) reads
+    // as `gia đình` (family) and `có hại` (harmful) as `có hai` (there are two), so such
+    // phrases are left out.
+    probe: ['tại sao', 'vì sao', 'bạn có chắc', 'có chắc không', 'cách khác', 'phương pháp khác', 'khó hơn', 'chi tiết hơn', 'kiểm tra lại', 'tôi không hiểu', 'chưa hiểu'],
+  },
+  sw: {
+    cot: ['hatua kwa hatua', 'onyesha hatua', 'onyesha hatua zote', 'eleza hoja yako', 'eleza mawazo yako', 'eleza jinsi ulivyofikiri', 'onyesha kazi yako', 'onyesha njia ya kutatua', 'mchakato wa kufikiri', 'fikiri kwa makini', 'fikiria kwa makini', 'kabla ya kujibu'],
+    rubric: ['tathmini jibu', 'pima jibu', 'jibu lipi ni bora', 'jibu gani ni bora', 'vigezo vya tathmini', 'toa alama', 'mwamuzi asiye na upendeleo'],
+    scoreAsk: ['kutoka # hadi #', 'kipimo cha # hadi #', 'alama #'],
+    responseTerms: ['jibu', 'majibu'],
+    givenAnswer: ['jibu sahihi ni', 'jibu ni'],
+    explainAsk: ['eleza kwa nini', 'toa sababu', 'thibitisha'],
+    rewriteAsk: ['andika upya', 'iandike upya', 'liandike upya', 'andika kwa maneno mengine'],
+    safetyTerms: ['salama', 'hatari', 'yenye madhara', 'madhara', 'sera', 'isiyofaa'],
+    probe: ['kwa nini', 'una uhakika', 'mna uhakika', 'njia nyingine', 'mbinu nyingine', 'ngumu zaidi', 'dhana', 'kwa undani', 'kwa kina', 'hakiki', 'kagua tena', 'sielewi', 'sijaelewa'],
+  },
+  hi: {
+    cot: ['चरण दर चरण', 'चरणबद्ध', 'कदम दर कदम', 'क़दम दर क़दम', 'अपना तर्क दिखाएँ', 'अपना तर्क दिखाएं', 'अपना तर्क समझाएँ', 'अपना तर्क समझाएं', 'अपनी सोच समझाइए', 'हल के चरण', 'सभी चरण दिखाएँ', 'सभी चरण दिखाएं', 'सोचने की प्रक्रिया', 'विचार प्रक्रिया', 'ध्यान से सोचें', 'उत्तर देने से पहले'],
+    rubric: ['उत्तर का मूल्यांकन करें', 'उत्तर का मूल्यांकन कीजिए', 'कौन सा उत्तर बेहतर है', 'कौन-सा उत्तर बेहतर है', 'मूल्यांकन मानदंड', 'अंक दें', 'अंक दीजिए', 'निष्पक्ष न्यायाधीश'],
+    scoreAsk: ['# से # के पैमाने पर', '# से # तक', '# में से'],
+    responseTerms: ['उत्तर', 'जवाब'],
+    givenAnswer: ['सही उत्तर है', 'सही जवाब है', 'उत्तर है'],
+    explainAsk: ['समझाइए क्यों', 'समझाएँ क्यों', 'समझाएं क्यों', 'कारण बताइए', 'कारण बताएं', 'औचित्य बताइए'],
+    rewriteAsk: ['फिर से लिखें', 'फिर से लिखिए', 'दोबारा लिखें', 'पुनः लिखें', 'दूसरे शब्दों में लिखें'],
+    safetyTerms: ['सुरक्षित', 'हानिरहित', 'हानिकारक', 'नीति', 'नीतियों', 'अनुचित', 'खतरनाक'],
+    probe: ['क्यों', 'क्या आप निश्चित हैं', 'क्या आपको यकीन है', 'दूसरा तरीका', 'दूसरे तरीके', 'कोई और तरीका', 'और कठिन', 'ज़्यादा कठिन', 'मान्यताएँ', 'धारणाएँ', 'अगर ऐसा हो तो', 'विस्तार से', 'फिर से जाँचें', 'दोबारा जाँचें', 'समझ नहीं आया', 'मुझे समझ नहीं'],
+  },
+  bn: {
+    cot: ['ধাপে ধাপে', 'ধাপগুলো দেখাও', 'ধাপগুলো দেখান', 'তোমার যুক্তি ব্যাখ্যা কর', 'আপনার যুক্তি ব্যাখ্যা করুন', 'যুক্তি দেখাও', 'সমাধানের ধাপ', 'চিন্তার প্রক্রিয়া', 'চিন্তাভাবনার প্রক্রিয়া', 'ভালো করে ভাবো', 'ভালোভাবে ভেবে', 'উত্তর দেওয়ার আগে'],
+    rubric: ['উত্তরটি মূল্যায়ন কর', 'উত্তরটি মূল্যায়ন করুন', 'উত্তরের মূল্যায়ন', 'কোন উত্তরটি ভালো', 'কোন উত্তরটি ভাল', 'মূল্যায়নের মানদণ্ড', 'নম্বর দাও', 'নম্বর দিন'],
+    scoreAsk: ['# থেকে # এর স্কেলে', '# থেকে # পর্যন্ত'],
+    responseTerms: ['উত্তর', 'উত্তরটি', 'জবাব'],
+    givenAnswer: ['সঠিক উত্তর হল', 'সঠিক উত্তর হলো', 'উত্তর হল', 'উত্তর হলো'],
+    explainAsk: ['কেন তা ব্যাখ্যা কর', 'কেন তা ব্যাখ্যা করুন', 'কারণ ব্যাখ্যা কর', 'কারণ ব্যাখ্যা করুন', 'যুক্তি দাও'],
+    rewriteAsk: ['আবার লেখ', 'আবার লিখুন', 'পুনরায় লিখুন', 'নতুন করে লেখ', 'অন্যভাবে লেখ'],
+    safetyTerms: ['নিরাপদ', 'ক্ষতিকর', 'ক্ষতিকারক', 'ক্ষতিহীন', 'নীতি', 'অনুপযুক্ত', 'বিপজ্জনক'],
+    probe: ['কেন', 'তুমি কি নিশ্চিত', 'আপনি কি নিশ্চিত', 'অন্য পদ্ধতি', 'অন্যভাবে', 'অন্য উপায়', 'আরও কঠিন', 'অনুমানগুলো', 'ধরে নেওয়া', 'বিস্তারিত', 'আবার যাচাই', 'যাচাই কর', 'বুঝতে পারছি না', 'বুঝিনি'],
+  },
+  te: {
+    cot: ['దశల వారీగా', 'దశలవారీగా', 'అంచెలంచెలుగా', 'మీ తర్కాన్ని వివరించండి', 'మీ ఆలోచనను వివరించండి', 'మీ తర్కాన్ని చూపించండి', 'సాధన దశలు', 'ప్రతి దశను చూపించండి', 'ఆలోచనా విధానం', 'ఆలోచనా ప్రక్రియ', 'జాగ్రత్తగా ఆలోచించండి', 'సమాధానం ఇచ్చే ముందు'],
+    rubric: ['సమాధానాన్ని మూల్యాంకనం చేయండి', 'సమాధానాన్ని అంచనా వేయండి', 'ఏ సమాధానం మంచిది', 'ఏ సమాధానం మెరుగైనది', 'మూల్యాంకన ప్రమాణాలు', 'మార్కులు ఇవ్వండి', 'స్కోరు ఇవ్వండి'],
+    scoreAsk: ['# నుండి # వరకు', '# నుండి # స్కేల్'],
+    responseTerms: ['సమాధానం', 'సమాధానాన్ని', 'జవాబు'],
+    givenAnswer: ['సరైన సమాధానం', 'సమాధానం ఇది'],
+    explainAsk: ['ఎందుకో వివరించండి', 'కారణం వివరించండి', 'కారణం చెప్పండి', 'సమర్థించండి'],
+    rewriteAsk: ['తిరిగి రాయండి', 'మళ్ళీ రాయండి', 'మళ్లీ రాయండి', 'వేరే మాటల్లో రాయండి'],
+    safetyTerms: ['సురక్షితం', 'సురక్షితమైన', 'హానికరమైన', 'హానికరం', 'హాని లేని', 'విధానం', 'అనుచితమైన', 'ప్రమాదకరమైన'],
+    probe: ['ఎందుకు', 'మీకు ఖచ్చితంగా తెలుసా', 'ఖచ్చితంగానా', 'మరో పద్ధతి', 'వేరే పద్ధతి', 'మరో విధంగా', 'మరింత కష్టమైన', 'ఊహలు', 'వివరంగా', 'మళ్ళీ తనిఖీ', 'తనిఖీ చేయండి', 'అర్థం కాలేదు'],
+  },
+  th: {
+    cot: ['ทีละขั้นตอน', 'ทีละขั้น', 'เป็นขั้นตอน', 'แสดงวิธีคิด', 'แสดงวิธีทำ', 'แสดงขั้นตอน', 'อธิบายวิธีคิด', 'กระบวนการคิด', 'ลำดับความคิด', 'คิดอย่างรอบคอบ', 'ก่อนตอบ'],
+    rubric: ['ให้คะแนนคำตอบ', 'ประเมินคำตอบ', 'คำตอบไหนดีกว่า', 'คำตอบใดดีกว่า', 'เกณฑ์การประเมิน', 'เกณฑ์การให้คะแนน'],
+    scoreAsk: ['# ถึง #', 'เต็ม #', 'จาก # คะแนน'],
+    responseTerms: ['คำตอบ'],
+    givenAnswer: ['คำตอบที่ถูกต้องคือ', 'คำตอบคือ', 'เฉลยคือ'],
+    explainAsk: ['อธิบายว่าทำไม', 'ให้เหตุผล', 'อธิบายเหตุผล'],
+    rewriteAsk: ['เขียนใหม่', 'เรียบเรียงใหม่', 'ถอดความ'],
+    safetyTerms: ['ปลอดภัย', 'ไม่เป็นอันตราย', 'อันตราย', 'นโยบาย', 'ไม่เหมาะสม'],
+    probe: ['ทำไม', 'แน่ใจไหม', 'แน่ใจหรือ', 'วิธีอื่น', 'ยากขึ้น', 'ยากกว่า', 'ข้อสมมติ', 'สมมติฐาน', 'อย่างละเอียด', 'ตรวจสอบอีกครั้ง', 'ไม่เข้าใจ'],
   },
 };
 

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 /** Character classes of UTF-16 code units, for the scanner (the low two bits). */
 export const CHAR_SEPARATOR = 0;
 export const CHAR_LETTER = 2;
-/** A Han, kana or Hangul character: a token of its own, since these scripts put no spaces between words. */
+/** A Han, kana, Hangul, Thai, Lao, Khmer or Myanmar character: a token of its own, since these scripts put no spaces between words. */
 export const CHAR_CJK = 3;
 export const CHAR_KIND_MASK = 3;
 /** Set on code units that `normalizeForDetection` may change or remove. */
@@ -243,6 +243,14 @@ function buildTables(): void {
   cjk(0xac00, 0xd7a3); // Hangul syllables
   cjk(0xf900, 0xfaff); // Han compatibility
   cjk(0xff66, 0xff9f); // half-width katakana (NFKC makes them full-width)
+  // Thai, Lao, Khmer and Myanmar write no spaces between words either: letters, vowel signs and
+  // tone marks each a token (digits and punctuation of these blocks stay as they are).
+  cjk(0x0e01, 0x0e3a); // Thai
+  cjk(0x0e40, 0x0e4e);
+  cjk(0x0e81, 0x0ebe); // Lao
+  cjk(0x0ec0, 0x0ece);
+  cjk(0x1000, 0x103f); // Myanmar
+  cjk(0x1780, 0x17d3); // Khmer
 
   const other = SCRIPTS.indexOf('other');
   fill(/\p{L}+/gu, SCRIPT_OF, other);
