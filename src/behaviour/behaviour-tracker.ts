@@ -297,7 +297,7 @@ export class BehaviourTracker {
       x.promptTemplate = -1;
       if (promptTokens > 0) {
         unpack(batch.promptShape, i, shape);
-        const id = this.promptMiner.add(shape, promptTokens, batch.imageCount[i]! > 0);
+        const id = this.promptMiner.add(shape, promptTokens);
         if (id >= 0 && this.promptMiner.get(id)!.count >= 2) x.promptTemplate = id;
       }
 
