@@ -4,7 +4,8 @@
  * speaker writes them, accents included: the scanner normalises them exactly like the prompts
  * (accents on Latin letters dropped, Arabic vowel signs removed, Han, kana and Hangul read one
  * character a token, and so are Thai, Lao, Khmer and Myanmar), so a phrase matches with or
- * without its accents and inside a run of text written without spaces between words. Several inflected forms are listed where the language inflects the key word.
+ * without its accents and inside a run of text written without spaces between words. Several
+ * inflected forms are listed where the language inflects the key word.
  */
 
 export interface LanguagePhrases {

@@ -18,8 +18,8 @@ import { createRequire } from 'node:module';
 /** Character classes of UTF-16 code units, for the scanner (the low two bits). */
 export const CHAR_SEPARATOR = 0;
 export const CHAR_LETTER = 2;
-/** A Han, kana, Hangul, Thai, Lao, Khmer or Myanmar character: a token of its own, since these scripts put no spaces between words. */
-export const CHAR_CJK = 3;
+/** A character of a script written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar): a token of its own. */
+export const CHAR_UNSPACED = 3;
 export const CHAR_KIND_MASK = 3;
 /** Set on code units that `normalizeForDetection` may change or remove. */
 export const NEEDS_NORMALIZATION = 4;
@@ -231,26 +231,26 @@ function buildTables(): void {
   separator(0xfeff, 0xfeff);
   // Emoji (high surrogates of the pictograph planes) and every low surrogate read as they are.
   for (let c = 0xd800; c <= 0xdfff; c++) CHAR_CLASS[c] = c >= 0xdc00 || (c >= 0xd83c && c <= 0xd83e) ? CHAR_LETTER : CHAR_LETTER | NEEDS_NORMALIZATION;
-  const cjk = (from: number, to: number) => {
-    for (let c = from; c <= to; c++) CHAR_CLASS[c] = CHAR_CJK | NEEDS_NORMALIZATION;
+  const unspaced = (from: number, to: number) => {
+    for (let c = from; c <= to; c++) CHAR_CLASS[c] = CHAR_UNSPACED | NEEDS_NORMALIZATION;
   };
-  cjk(0x1100, 0x11ff); // Hangul jamo
-  cjk(0x3040, 0x30ff); // hiragana, katakana
-  cjk(0x3130, 0x318f); // Hangul compatibility jamo
-  cjk(0x31f0, 0x31ff); // katakana extensions
-  cjk(0x3400, 0x4dbf); // Han extension A
-  cjk(0x4e00, 0x9fff); // Han
-  cjk(0xac00, 0xd7a3); // Hangul syllables
-  cjk(0xf900, 0xfaff); // Han compatibility
-  cjk(0xff66, 0xff9f); // half-width katakana (NFKC makes them full-width)
+  unspaced(0x1100, 0x11ff); // Hangul jamo
+  unspaced(0x3040, 0x30ff); // hiragana, katakana
+  unspaced(0x3130, 0x318f); // Hangul compatibility jamo
+  unspaced(0x31f0, 0x31ff); // katakana extensions
+  unspaced(0x3400, 0x4dbf); // Han extension A
+  unspaced(0x4e00, 0x9fff); // Han
+  unspaced(0xac00, 0xd7a3); // Hangul syllables
+  unspaced(0xf900, 0xfaff); // Han compatibility
+  unspaced(0xff66, 0xff9f); // half-width katakana (NFKC makes them full-width)
   // Thai, Lao, Khmer and Myanmar write no spaces between words either: letters, vowel signs and
   // tone marks each a token (digits and punctuation of these blocks stay as they are).
-  cjk(0x0e01, 0x0e3a); // Thai
-  cjk(0x0e40, 0x0e4e);
-  cjk(0x0e81, 0x0ebe); // Lao
-  cjk(0x0ec0, 0x0ece);
-  cjk(0x1000, 0x103f); // Myanmar
-  cjk(0x1780, 0x17d3); // Khmer
+  unspaced(0x0e01, 0x0e3a); // Thai
+  unspaced(0x0e40, 0x0e4e);
+  unspaced(0x0e81, 0x0ebe); // Lao
+  unspaced(0x0ec0, 0x0ece);
+  unspaced(0x1000, 0x103f); // Myanmar
+  unspaced(0x1780, 0x17d3); // Khmer
 
   const other = SCRIPTS.indexOf('other');
   fill(/\p{L}+/gu, SCRIPT_OF, other);

@@ -1,5 +1,5 @@
 import { fmix32 } from '../util/hash64.js';
-import { CHANGES_LENGTH, CHAR_CJK, CHAR_CLASS, CHAR_KIND_MASK, NEEDS_NORMALIZATION, SCRIPT_COUNT, normalizeForDetection, type NormalizationStats } from './text-normalizer.js';
+import { CHANGES_LENGTH, CHAR_UNSPACED, CHAR_CLASS, CHAR_KIND_MASK, NEEDS_NORMALIZATION, SCRIPT_COUNT, normalizeForDetection, type NormalizationStats } from './text-normalizer.js';
 
 /**
  * One pass over a text that turns it into 32-bit token hashes, the input of every content
@@ -555,9 +555,9 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
       const cls = CHAR_CLASS[c]!;
       if (!normalized && (cls & NEEDS_NORMALIZATION) !== 0) return BAIL;
       v = cls & CHAR_KIND_MASK;
-      if (v === CHAR_CJK) {
-        // Han, kana and Hangul: each character is a token (these scripts put no spaces between
-        // words), so a phrase of several characters matches inside a run of text.
+      if (v === CHAR_UNSPACED) {
+        // Scripts written without spaces between words (Han, kana, Hangul, Thai, ...): each
+        // character is a token, so a phrase of several characters matches inside a run of text.
         if (wordLength > 0) {
           total++;
           if (hasDigit) {
@@ -752,7 +752,7 @@ function scanWordsOnly(text: string, start: number, end: number, state: ScanStat
       if (!normalized && (cls & NEEDS_NORMALIZATION) !== 0) return false;
       v = cls & CHAR_KIND_MASK;
     }
-    if (v > 1 && v !== CHAR_CJK) {
+    if (v > 1 && v !== CHAR_UNSPACED) {
       h = Math.imul(h ^ (v === 2 ? c : v), FNV_PRIME);
       wordLength++;
       continue;
@@ -774,7 +774,7 @@ function scanWordsOnly(text: string, start: number, end: number, state: ScanStat
       wordFlags[wordCount] = 0;
       words[wordCount++] = SLOT_SENTENCE;
     }
-    if (v === CHAR_CJK && wordCount < maxWords) {
+    if (v === CHAR_UNSPACED && wordCount < maxWords) {
       wordFlags[wordCount] = 0;
       words[wordCount++] = finishWordHash(Math.imul(FNV_OFFSET ^ c, FNV_PRIME), 1);
     }
@@ -826,15 +826,15 @@ export function displayTokens(text: string, options: TextScannerOptions = {}): s
   let start = -1;
   for (let i = 0; i <= source.length; i++) {
     const c = i === source.length ? 32 : source.charCodeAt(i);
-    const cjk = c >= 128 && (CHAR_CLASS[c]! & CHAR_KIND_MASK) === CHAR_CJK;
-    const separator = cjk || isSeparator(c);
+    const unspaced = c >= 128 && (CHAR_CLASS[c]! & CHAR_KIND_MASK) === CHAR_UNSPACED;
+    const separator = unspaced || isSeparator(c);
     if (!separator && start === -1) start = i;
     if (separator && start !== -1) {
       const word = source.slice(start, i);
       if (!/[0-9]/.test(word)) words.set(wordHash(word), lowerAscii(word));
       start = -1;
     }
-    if (cjk) words.set(wordHash(source[i]!), source[i]!);
+    if (unspaced) words.set(wordHash(source[i]!), source[i]!);
   }
   const out: string[] = [];
   for (let i = 0; i < scan.count; i++) {
