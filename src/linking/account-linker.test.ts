@@ -185,6 +185,31 @@ describe('account linking', () => {
     for (let a = 40; a < 48; a++) expect(result.clusterOf[a]).toBe(small);
   });
 
+  it('takes a declared organisation out of a cluster that only prompts tie it to', () => {
+    // A product's four accounts (one organisation, one card) and a campaign's six (one exit),
+    // all filling the same twelve templates of a public task list in the same proportions.
+    const traits = (exitShared: boolean): Partial<Record<LinkKind, [number, number, number?][]>> => ({
+      org: [0, 1, 2, 3].map((a) => [a, 1] as [number, number]),
+      payment: [0, 1, 2, 3].map((a) => [a, 2] as [number, number]),
+      ip: [...[4, 5, 6, 7, 8, 9].map((a) => [a, 100] as [number, number]), ...(exitShared ? [[0, 100] as [number, number]] : [])],
+      prompt_template: Array.from({ length: 10 }, (_, a) => Array.from({ length: 12 }, (_, t) => [a, 50 + t, 10] as [number, number, number])).flat(),
+    });
+    // A coarse first pass (the resolution limit of a large graph) leaves all ten in one community.
+    const coarse = { resolution: 0.05 };
+    const apart = linkAccounts(input(N, traits(false), coarse));
+    const product = apart.clusterOf[0]!;
+    const campaign = apart.clusterOf[4]!;
+    expect(product).not.toBe(-1);
+    expect(campaign).not.toBe(-1);
+    expect(product).not.toBe(campaign);
+    for (const a of [1, 2, 3]) expect(apart.clusterOf[a]).toBe(product);
+    for (const a of [5, 6, 7, 8, 9]) expect(apart.clusterOf[a]).toBe(campaign);
+    // Sending from the campaign's exit ties the organisation to it by more than what it sends.
+    const together = linkAccounts(input(N, traits(true), coarse));
+    expect(together.clusterOf[0]).toBe(together.clusterOf[4]);
+    expect(together.clusterOf[1]).toBe(together.clusterOf[4]);
+  });
+
   it('ties an account in by several weak links into one cluster', () => {
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], subnet: [], user_agent: [], signup_time: [] };
     for (let a = 0; a < 10; a++) {

@@ -464,7 +464,7 @@ export function linkAccounts(input: LinkInput): LinkResult {
   }
 
   const merged = mergeCommunities(community, edgeKeys, weightOf, maskOf, n, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf);
+  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf) + separateDeclaredOrganisations(community, edgeKeys, n, maskOf, declaredOrganisations(input), params.minClusterSize);
 
   // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
   // account tied to several members belongs more surely than one tied to a single member).
@@ -838,6 +838,62 @@ function splitCommunities(
     splits += new Set(detached.values()).size;
   }
   return splits;
+}
+
+/** Each account's declared organisation as a number (-1: none), from the `org` memberships. */
+function declaredOrganisations(input: LinkInput): Float64Array {
+  const organisation = new Float64Array(input.accountCount).fill(-1);
+  const memberships = input.memberships[LINK_KINDS.indexOf('org')]!;
+  for (let i = 0; i < memberships.accounts.length; i++) organisation[memberships.accounts[i]!] = memberships.values[i]!;
+  return organisation;
+}
+
+/**
+ * A declared organisation is one customer. When several of its accounts sit in a community
+ * with others and nothing but what they send ties them to the rest (templates, prompts,
+ * behaviour, common client software: a public prompt kit or a shared task list), they are
+ * another operator than the rest and become a community of their own, as `mergeCommunities`
+ * never joins two groups tied by prompt text alone when one is held together by identity. A
+ * shared exit, card, sign-up or mail domain keeps them in. Returns how many were separated.
+ */
+function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly number[], n: number, maskOf: (key: number) => number, organisation: Float64Array, minClusterSize: number): number {
+  const members = new Map<number, Map<number, number[]>>();
+  const sizes = new Map<number, number>();
+  let nextCommunity = 0;
+  for (let a = 0; a < n; a++) {
+    const c = community[a]!;
+    if (c === -1) continue;
+    if (c >= nextCommunity) nextCommunity = c + 1;
+    sizes.set(c, (sizes.get(c) ?? 0) + 1);
+    if (organisation[a]! < 0) continue;
+    let byOrganisation = members.get(c);
+    if (byOrganisation === undefined) members.set(c, (byOrganisation = new Map()));
+    let list = byOrganisation.get(organisation[a]!);
+    if (list === undefined) byOrganisation.set(organisation[a]!, (list = []));
+    list.push(a);
+  }
+  // An organisation of the community that an identity link ties to an account outside it stays.
+  const heldIn = new Set<string>();
+  for (const key of edgeKeys) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
+    if ((maskOf(key) & ~CONTENT_LINKS) === 0) continue;
+    if (organisation[a]! >= 0) heldIn.add(`${community[a]},${organisation[a]}`);
+    if (organisation[b]! >= 0) heldIn.add(`${community[b]},${organisation[b]}`);
+  }
+  let separated = 0;
+  for (const [c, byOrganisation] of [...members].sort((x, y) => x[0] - y[0])) {
+    let remaining = sizes.get(c)!;
+    for (const [org, accounts] of [...byOrganisation].sort((x, y) => x[0] - y[0])) {
+      if (accounts.length < minClusterSize || accounts.length === remaining || heldIn.has(`${c},${org}`)) continue;
+      const id = nextCommunity++;
+      for (const a of accounts) community[a] = id;
+      remaining -= accounts.length;
+      separated++;
+    }
+  }
+  return separated;
 }
 
 /** In-cluster links that make up an account's attachment. */

@@ -114,6 +114,20 @@ describe('cluster detectors', () => {
     expect(weight('rotated_system_prompts', favourites)).toBeCloseTo(config.detectors.cluster.rotated_system_prompts!.weight, 6);
   });
 
+  it('rotated_system_prompts: one organisation\'s app prompt linked into a campaign\'s cluster is not part of the set', () => {
+    const app = ['You are Pilot, the browser agent of Kiteflow. Complete the customer task in the browser and report what you did.'];
+    const product = members('kiteflow', 10, () => ({ systems: app, org: 'org_kiteflow', requests: 80 }));
+    const campaign = members('op', 5, () => ({ systems: EXPERT_PERSONAS.slice(0, 3), requests: 30 }));
+    const cluster = clusterFixture([...product, ...campaign], bystanders);
+    const result = run('rotated_system_prompts', cluster.input);
+    expect(result.evidence.length).toBe(1);
+    // The campaign's three prompts make the set; the product's accounts take no part in it.
+    expect(result.evidence[0]!.detail).toMatch(/through 3 system prompts/);
+    for (const position of result.members!) expect(cluster.view.members[position]!.id).toMatch(/^op/);
+    // The product alone: one organisation, one prompt, no rotated set.
+    expect(weight('rotated_system_prompts', clusterFixture(product, bystanders).input)).toBe(0);
+  });
+
   it('rotated_system_prompts: a prompt set that many accounts outside the cluster use too is nobody\'s harness', () => {
     const systems = Array.from({ length: 4 }, (_, k) => `You are coding agent release ${'wxyz'[k]} working inside the repository; use the tools to read, edit and test files before you answer.`);
     const users = members('agent', 40, () => ({ systems }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClusterIndicatorKind, ClusterView, SharedValue } from './cluster-view.js';
+import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
 /**
@@ -382,6 +382,21 @@ const harnessParams = (weight: number, rotation: readonly [number, number]) =>
     .refine((p) => p.rotation_low <= p.rotation_high, { message: 'rotation_low must not exceed rotation_high' })
     .default({});
 
+/** How many organisations among the cluster's members fill each of its templates of one kind. */
+function templateOrganisations(view: ClusterView, kind: 'system' | 'prompt'): Map<number, number> {
+  const seen = new Map<number, Set<string>>();
+  for (const [position, member] of view.memberTemplates.entries()) {
+    const organisation = organisationKey(view.members[position]!);
+    for (const key of member.keys()) {
+      if (kind === 'system' ? key % 2 !== 1 : key % 2 !== 0) continue;
+      let set = seen.get(key);
+      if (set === undefined) seen.set(key, (set = new Set()));
+      set.add(organisation);
+    }
+  }
+  return new Map([...seen].map(([key, set]) => [key, set.size]));
+}
+
 function harnessDetector(
   signal: string,
   family: string,
@@ -400,8 +415,19 @@ function harnessDetector(
     params: harnessParams(weight, rotation),
     detect({ view, templateHolders, templateName, groupSize }, params) {
       if (view.exchanges === 0) return NOTHING_FOUND;
-      // The cluster's own templates: filled by several members and by few accounts outside it.
-      const harness = view.templates.filter((template) => template.kind === kind && template.members >= 2 && template.members / Math.max(1, templateHolders(template.key)) >= 0.5);
+      // The cluster's own templates: filled by several members and by few accounts outside it,
+      // and by members of more than one organisation. A template only one organisation's accounts
+      // fill is that organisation's application, as one organisation's accounts count as one
+      // user below: a product whose prompt is linked into a campaign's cluster is not running the
+      // campaign's set.
+      const organisationsOf = templateOrganisations(view, kind);
+      const harness = view.templates.filter(
+        (template) =>
+          template.kind === kind &&
+          template.members >= 2 &&
+          template.members / Math.max(1, templateHolders(template.key)) >= 0.5 &&
+          (organisationsOf.get(template.key) ?? 0) >= 2,
+      );
       if (harness.length === 0) return NOTHING_FOUND;
       let exchanges = 0;
       for (const template of harness) exchanges += template.exchanges;
@@ -443,7 +469,7 @@ function harnessDetector(
       const typicalSet = perMember[Math.floor(perMember.length / 2)] ?? 0;
       const rotation = expected > 0 ? Math.min(1, observed / expected) : 0;
       // Counted by organisation: one lab's accounts running the same published prompts are one user.
-      const organisations = new Set([...members].map((position) => view.members[position]!.info?.orgId ?? `account:${view.members[position]!.id}`));
+      const organisations = new Set([...members].map((position) => organisationKey(view.members[position]!)));
       const score = ramp(share, params.low, params.high) * ramp(set, 1, params.full_set) * ramp(rotation, params.rotation_low, params.rotation_high) * groupSize(organisations.size);
       if (score === 0) return NOTHING_FOUND;
       const top = harness[0]!;

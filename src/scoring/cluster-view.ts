@@ -31,6 +31,11 @@ export interface ClusterTemplate {
   members: number;
 }
 
+/** An account's organisation, or the account itself when it declares none: one customer. */
+export function organisationKey(state: Pick<AccountState, 'id' | 'info'>): string {
+  return state.info?.orgId ?? `account:${state.id}`;
+}
+
 export interface ClusterView {
   index: number;
   members: AccountState[];
@@ -109,7 +114,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   let multiSample = 0;
 
   for (const state of members) {
-    org = state.info?.orgId ?? `account:${state.id}`;
+    org = organisationKey(state);
     exchanges += state.exchanges;
     inputTokens += state.inputTokens;
     outputTokens += state.outputTokens;
