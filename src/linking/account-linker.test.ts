@@ -109,27 +109,6 @@ describe('account linking', () => {
     expect(strength(set, 0, 1)).toBeGreaterThan(0);
   });
 
-  it('gives a pair sampled from a large group the evidence of every template the two share', () => {
-    // 60 accounts rotate through templates 5 and 6, with 40 other accounts holding 6 as well:
-    // the two groups differ, so their samples pair the accounts differently.
-    const rotation = Array.from({ length: 60 }, (_, a) => [[a, 5, 10], [a, 6, 10]] as [number, number, number][]).flat();
-    const others = Array.from({ length: 40 }, (_, i) => [60 + i, 6, 10] as [number, number, number]);
-    const result = scorePairs(input(2000, { prompt_template: [...rotation, ...others] }, ALL_PAIRS));
-    const { strength: s, specificity } = params.kinds.prompt_template;
-    const of = (m: number) => s * (1 - Math.log(m) / Math.log(2000)) ** specificity;
-    const full = 1 - (1 - of(60)) * (1 - of(100));
-    // Every recorded pair of two rotating accounts carries both templates, as a fully linked pair does.
-    let checked = 0;
-    for (let i = 0; i < result.candidateKeys.length; i++) {
-      const a = Math.floor(result.candidateKeys[i]! / result.n);
-      const b = result.candidateKeys[i]! % result.n;
-      if (a >= 60 || b >= 60) continue;
-      expect(result.candidateStrengths[i]).toBeCloseTo(full, 6);
-      checked++;
-    }
-    expect(checked).toBeGreaterThan(60);
-  });
-
   it('never links two accounts by behaviour, shared hours or common client software alone', () => {
     const profiles = { dims: 2, data: new Float32Array(N * 2) };
     profiles.data[0] = 1;

@@ -157,15 +157,10 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
     const groups = groupByValue(memberships);
     // count mode: shared values and the strongest one's strength; overlap mode: each shared
     // value's evidence (its strength × how much of both accounts' use it covers) combined as
-    // independent evidence, so co-using a set of rare templates counts more than one. In overlap
-    // mode a pair's evidence is taken over every value the two share when the pair is first
-    // met: a pair sampled from one large group would otherwise miss the values it shares in
-    // other groups, whose samples pair its members differently.
-    const overlap = overlapMode ? valuesPerAccount(groups, n) : null;
-    const groupStrengths = overlapMode ? Float64Array.from({ length: groups.count }, (_, g) => groupStrength(groups.start[g + 1]! - groups.start[g]!, kindParams, lnN)) : null;
+    // independent evidence, so co-using a set of rare templates counts more than one.
     touched.clear();
     touchedCount = 0;
-    const touch = (a: number, b: number, s: number, standsFor: number) => {
+    const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
       if (canLink[a] === 0 && canLink[b] === 0) return;
       let slot = touched.getOrSet(a, b, touchedCount);
       if (slot < 0) {
@@ -182,9 +177,9 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
         shared[slot] = 0;
         best[slot] = 0;
         stands[slot] = 1;
-        if (overlap !== null) shared[slot] = sharedOverlapLog(overlap, groupStrengths!, totals!, a, b, kindParams.fullOverlap);
       }
-      if (overlap === null) shared[slot]!++;
+      if (overlapMode) shared[slot]! += Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap))));
+      else shared[slot]! += amount;
       if (s > best[slot]!) best[slot] = s;
       if (standsFor > stands[slot]!) stands[slot] = standsFor;
     };
@@ -194,8 +189,10 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
       const s = groupStrength(m, kindParams, lnN);
       if (s === 0 || !anyCanLink(groups.accounts, first, first + m, canLink)) continue;
       const accountAt = (i: number) => groups.accounts[first + i]!;
+      const amount = (i: number, j: number) =>
+        totals === null ? 1 : Math.min(groups.counts[first + i]! / totals[accountAt(i)]!, groups.counts[first + j]! / totals[accountAt(j)]!);
       if (m <= params.fullPairsUpTo) {
-        for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) touch(accountAt(i), accountAt(j), s, 1);
+        for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) touch(accountAt(i), accountAt(j), s, amount(i, j), 1);
       } else {
         const cycles = Math.max(1, Math.floor(params.sampledDegree / 2));
         // Each sampled pair stands for (m - 1) / degree pairs of the group.
@@ -211,7 +208,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
           for (let i = 0; i < m; i++) {
             const x = order[i]!;
             const y = order[(i + 1) % m]!;
-            touch(accountAt(x), accountAt(y), s, standsFor);
+            touch(accountAt(x), accountAt(y), s, amount(x, y), standsFor);
           }
         }
       }
@@ -603,58 +600,6 @@ function groupByValue(memberships: LinkInput['memberships'][number]): ValueGroup
   }
   start[count] = write;
   return { count, start, accounts: accounts.subarray(0, write), counts: counts.subarray(0, write) };
-}
-
-/** Each account's values of one kind, as value groups in ascending order, with its use of each. */
-interface AccountValues {
-  start: Int32Array;
-  groups: Int32Array;
-  counts: Float64Array;
-}
-
-function valuesPerAccount(groups: ValueGroups, n: number): AccountValues {
-  const start = new Int32Array(n + 1);
-  for (let i = 0; i < groups.accounts.length; i++) start[groups.accounts[i]! + 1]!++;
-  for (let a = 0; a < n; a++) start[a + 1]! += start[a]!;
-  const fill = start.slice(0, n);
-  const values = new Int32Array(groups.accounts.length);
-  const counts = new Float64Array(groups.accounts.length);
-  for (let g = 0; g < groups.count; g++) {
-    for (let i = groups.start[g]!; i < groups.start[g + 1]!; i++) {
-      const a = groups.accounts[i]!;
-      values[fill[a]!] = g;
-      counts[fill[a]!++] = groups.counts[i]!;
-    }
-  }
-  return { start, groups: values, counts };
-}
-
-/**
- * Σ ln(1 − evidence) over the values accounts `a` and `b` share, each value's evidence being its
- * group's strength times how much of both accounts' use it covers (full at `fullOverlap`).
- */
-function sharedOverlapLog(values: AccountValues, strengths: Float64Array, totals: Float64Array, a: number, b: number, fullOverlap: number): number {
-  let i = values.start[a]!;
-  let j = values.start[b]!;
-  const endA = values.start[a + 1]!;
-  const endB = values.start[b + 1]!;
-  let log = 0;
-  while (i < endA && j < endB) {
-    const ga = values.groups[i]!;
-    const gb = values.groups[j]!;
-    if (ga < gb) i++;
-    else if (gb < ga) j++;
-    else {
-      const s = strengths[ga]!;
-      if (s > 0) {
-        const amount = Math.min(values.counts[i]! / totals[a]!, values.counts[j]! / totals[b]!);
-        log += Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, fullOverlap))));
-      }
-      i++;
-      j++;
-    }
-  }
-  return log;
 }
 
 /** Each account's total uses of a kind, the denominator of its per-value shares. */
