@@ -818,20 +818,22 @@ function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly
     list.push(a);
   }
   // An organisation of the community that an identity link ties to an account outside it stays.
-  const heldIn = new Set<string>();
+  let organisations = 0;
+  for (let a = 0; a < n; a++) if (organisation[a]! >= organisations) organisations = organisation[a]! + 1;
+  const heldIn = new Set<number>();
   for (const key of edgeKeys) {
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
     if ((maskOf(key) & ~CONTENT_LINKS) === 0) continue;
-    if (organisation[a]! >= 0) heldIn.add(`${community[a]},${organisation[a]}`);
-    if (organisation[b]! >= 0) heldIn.add(`${community[b]},${organisation[b]}`);
+    if (organisation[a]! >= 0) heldIn.add(community[a]! * organisations + organisation[a]!);
+    if (organisation[b]! >= 0) heldIn.add(community[b]! * organisations + organisation[b]!);
   }
   let separated = 0;
   for (const [c, byOrganisation] of [...members].sort((x, y) => x[0] - y[0])) {
     let remaining = sizes.get(c)!;
     for (const [org, accounts] of [...byOrganisation].sort((x, y) => x[0] - y[0])) {
-      if (accounts.length < minClusterSize || accounts.length === remaining || heldIn.has(`${c},${org}`)) continue;
+      if (accounts.length < minClusterSize || accounts.length === remaining || heldIn.has(c * organisations + org)) continue;
       const id = nextCommunity++;
       for (const a of accounts) community[a] = id;
       remaining -= accounts.length;
