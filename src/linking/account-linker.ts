@@ -47,7 +47,7 @@ export interface LinkResult {
   /** 1 for accounts tied in by late attachment (only weak links); scoring asks more of them. */
   late: Uint8Array;
   clusters: LinkedCluster[];
-  stats: { pairs: number; edges: number; communities: number; merged: number; split: number; released: number; lateJoins: number; modularity: number };
+  stats: { pairs: number; edges: number; communities: number; merged: number; split: number; separated: number; released: number; lateJoins: number; modularity: number };
 }
 
 // The package is CommonJS (`module.exports = louvain`) with an ES-style `export default` in its
@@ -461,7 +461,8 @@ export function linkAccounts(input: LinkInput): LinkResult {
   }
 
   const merged = mergeCommunities(community, edgeKeys, weightOf, maskOf, n, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf) + separateDeclaredOrganisations(community, edgeKeys, n, maskOf, declaredOrganisations(input), params.minClusterSize);
+  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf);
+  const separated = separateDeclaredOrganisations(community, edgeKeys, n, maskOf, declaredOrganisations(input), params.minClusterSize);
 
   // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
   // account tied to several members belongs more surely than one tied to a single member).
@@ -543,7 +544,7 @@ export function linkAccounts(input: LinkInput): LinkResult {
     kindsOf,
     late,
     clusters,
-    stats: { pairs: pairs.candidates, edges: edgeKeys.length, communities: communityCount, merged, split, released, lateJoins, modularity },
+    stats: { pairs: pairs.candidates, edges: edgeKeys.length, communities: communityCount, merged, split, separated, released, lateJoins, modularity },
   };
 }
 
