@@ -806,12 +806,14 @@ function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly
   const members = new Map<number, Map<number, number[]>>();
   const sizes = new Map<number, number>();
   let nextCommunity = 0;
+  let organisations = 0;
   for (let a = 0; a < n; a++) {
     const c = community[a]!;
     if (c === -1) continue;
     if (c >= nextCommunity) nextCommunity = c + 1;
     sizes.set(c, (sizes.get(c) ?? 0) + 1);
     if (organisation[a]! < 0) continue;
+    if (organisation[a]! >= organisations) organisations = organisation[a]! + 1;
     let byOrganisation = members.get(c);
     if (byOrganisation === undefined) members.set(c, (byOrganisation = new Map()));
     let list = byOrganisation.get(organisation[a]!);
@@ -819,8 +821,6 @@ function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly
     list.push(a);
   }
   // An organisation of the community that an identity link ties to an account outside it stays.
-  let organisations = 0;
-  for (let a = 0; a < n; a++) if (organisation[a]! >= organisations) organisations = organisation[a]! + 1;
   const heldIn = new Set<number>();
   for (const key of edgeKeys) {
     const a = Math.floor(key / n);

@@ -382,19 +382,18 @@ const harnessParams = (weight: number, rotation: readonly [number, number]) =>
     .refine((p) => p.rotation_low <= p.rotation_high, { message: 'rotation_low must not exceed rotation_high' })
     .default({});
 
-/** How many organisations among the cluster's members fill each of its templates of one kind. */
-function templateOrganisations(view: ClusterView, kind: 'system' | 'prompt'): Map<number, number> {
-  const seen = new Map<number, Set<string>>();
+/** The organisations among the cluster's members that fill each of its templates. */
+function templateOrganisations(view: ClusterView): Map<number, Set<string>> {
+  const organisations = new Map<number, Set<string>>();
   for (const [position, member] of view.memberTemplates.entries()) {
     const organisation = organisationKey(view.members[position]!);
     for (const key of member.keys()) {
-      if (kind === 'system' ? key % 2 !== 1 : key % 2 !== 0) continue;
-      let set = seen.get(key);
-      if (set === undefined) seen.set(key, (set = new Set()));
+      let set = organisations.get(key);
+      if (set === undefined) organisations.set(key, (set = new Set()));
       set.add(organisation);
     }
   }
-  return new Map([...seen].map(([key, set]) => [key, set.size]));
+  return organisations;
 }
 
 function harnessDetector(
@@ -420,13 +419,13 @@ function harnessDetector(
       // fill is that organisation's application, as one organisation's accounts count as one
       // user below: a product whose prompt is linked into a campaign's cluster is not running the
       // campaign's set.
-      const organisationsOf = templateOrganisations(view, kind);
+      const organisationsOf = templateOrganisations(view);
       const harness = view.templates.filter(
         (template) =>
           template.kind === kind &&
           template.members >= 2 &&
           template.members / Math.max(1, templateHolders(template.key)) >= 0.5 &&
-          (organisationsOf.get(template.key) ?? 0) >= 2,
+          (organisationsOf.get(template.key)?.size ?? 0) >= 2,
       );
       if (harness.length === 0) return NOTHING_FOUND;
       let exchanges = 0;
