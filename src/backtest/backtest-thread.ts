@@ -58,11 +58,12 @@ function take(): Promise<Offered> {
   return new Promise((resolve) => (taker = resolve));
 }
 
-const fedSource: ObservationSource = async (onChunk) => {
+const fedSource: ObservationSource = async (onChunk, onRead) => {
   for (;;) {
     const { chunk, taken } = await take();
     try {
       if (chunk === null) return;
+      onRead?.(chunk);
       await onChunk(chunk);
     } finally {
       taken();

@@ -2,8 +2,9 @@ import type { Account } from '../model/account.js';
 import { DecisionBook, type Decision } from '../service/decisions/decision-book.js';
 import type { DecisionPolicy } from '../service/decisions/decision-policy.js';
 import type { LiveEngine, LiveEngineModule } from '../service/engine/engine-contract.js';
-import { applyAssessments, flaggedClusterIds } from '../service/engine/inline-scoring.js';
-import type { ObservationSource, ReplayedExchange } from './observation-source.js';
+import { applyAssessments, clusterMemberships, flaggedClusterIds } from '../service/engine/inline-scoring.js';
+import type { ObservationChunk, ObservationSource, ReplayedExchange } from './observation-source.js';
+import { createReplayClock } from './replay-clock.js';
 import { createPolicyTally, type PolicyTally } from './policy-tally.js';
 
 export interface DecisionReplayOptions {
@@ -27,8 +28,17 @@ export interface DecisionReplayOptions {
   /** Every decision, one per policy, in policy order; for tests and decision logs. */
   onDecision?: (exchange: ReplayedExchange, decisions: readonly Decision[]) => void;
   onProgress?: (rowsRead: number, seconds: number) => void;
-  /** Runs a relink's pure half; defaults to the module's, on this thread. */
-  runRelink?: (input: unknown) => unknown | Promise<unknown>;
+  /** Where each relink's links come from; by default the engine's own snapshot is linked on this thread. */
+  linker?: ReplayLinker;
+}
+
+/** Links for a replay's relinks, made from the same exchanges elsewhere (`createLinkAhead`). */
+export interface ReplayLinker {
+  /** Every chunk the replay reads, in order, before it reads it. */
+  feed(chunk: ObservationChunk): void;
+  /** The links of the replay's n-th relink (0: the one at start-up). */
+  links(n: number): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 export interface ReplayTimings {
@@ -67,8 +77,8 @@ export interface DecisionReplay {
  */
 export async function replayDecisions(source: ObservationSource, options: DecisionReplayOptions): Promise<DecisionReplay> {
   const { module, policies, stepMs, relinkIntervalMs, fromMs = null, toMs = null, onDecision, onProgress } = options;
-  if (!(stepMs > 0) || !(relinkIntervalMs > 0)) throw new RangeError('stepMs and relinkIntervalMs must be positive');
-  const runRelink = options.runRelink ?? ((input: unknown) => module.relink(input));
+  const clock = createReplayClock(stepMs, relinkIntervalMs);
+  const linker = options.linker;
   const engine: LiveEngine = module.createEngine();
   const book = new DecisionBook();
   const tallies = policies.map(() => createPolicyTally(options.keepTimesOf));
@@ -85,9 +95,9 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   const clusterMembers = new Map<string, string[]>();
   const relink = async (): Promise<void> => {
     dirty = false;
-    const links = await runRelink(engine.linkInput().input);
+    const links = linker === undefined ? module.relink(engine.linkInput().input) : await linker.links(relinks);
     const changed = [...engine.applyLinks(links)];
-    const clusters = engine.clusters();
+    const clusters = clusterMemberships(engine);
     book.setFlaggedClusters(flaggedClusterIds(clusters));
     for (const cluster of clusters) clusterMembers.set(cluster.cluster_id, cluster.accounts);
     applyAssessments(book, changed.map((accountId) => [accountId, engine.scoreAccount(accountId)]));
@@ -103,45 +113,55 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   let relinks = 0;
   await relink();
 
+  // What the step so far has sent: observed at the step's end, or at the end of a chunk when the
+  // step runs on into the next one (the engine then holds it, but nothing is scored before the
+  // step's end, so no decision of the step sees it).
   let pending: unknown[] = [];
+  let pendingColumns: { columns: unknown; from: number } | null = null;
   let pendingOrgs: [string, string][] = [];
-  let step = Number.NEGATIVE_INFINITY;
-  let relinkSlot = Number.NEGATIVE_INFINITY;
+  const touched = new Set<string>();
   let steps = 0;
   let rowsRead = 0;
   let decided = 0;
   let firstTs: number | null = null;
   let lastTs: number | null = null;
   // Decisions within a step depend only on the account, its organisation and (with IP lists) the
-  // client IP, and the book does not change inside a step: ask it once per distinct question.
-  const needsIp = policies.map((policy) => policy.allowIps !== null || policy.denyIps !== null);
-  let cache = new Map<string, Decision>();
+  // client IP, and the book does not change inside a step: each account's are made once, and
+  // again only for an exchange that gives another organisation or, with IP lists, another IP.
+  const needsIp = policies.some((policy) => policy.allowIps !== null || policy.denyIps !== null);
+  let cache = new Map<string, { orgId: string | null; clientIp: string | null; decisions: Decision[] }>();
 
-  const commit = (): void => {
-    if (pending.length === 0) return;
-    const touched = new Set<string>();
-    for (const accountId of engine.observe(pending)) touched.add(accountId);
+  const observePending = (to: number): void => {
+    if (pendingColumns !== null) {
+      if (to > pendingColumns.from) for (const accountId of engine.observeColumns!(pendingColumns.columns, pendingColumns.from, to)) touched.add(accountId);
+      pendingColumns.from = to;
+    } else if (pending.length > 0) {
+      for (const accountId of engine.observe(pending)) touched.add(accountId);
+      pending = [];
+    }
+  };
+
+  const commit = (row: number): void => {
+    observePending(row);
+    if (touched.size === 0) return;
     for (const [accountId, orgId] of pendingOrgs) book.setOrg(accountId, orgId);
     lap('observe');
     applyAssessments(book, [...touched].map((accountId) => [accountId, engine.scoreAccount(accountId)]));
     lap('score');
     dirty = true;
-    pending = [];
+    touched.clear();
     pendingOrgs = [];
   };
 
   const decide = (exchange: ReplayedExchange): void => {
-    const decisions: Decision[] = [];
-    for (let p = 0; p < policies.length; p++) {
-      const key = `${p}\u0000${exchange.accountId}\u0000${exchange.orgId ?? ''}${needsIp[p] ? `\u0000${exchange.clientIp ?? ''}` : ''}`;
-      let decision = cache.get(key);
-      if (decision === undefined) {
-        decision = book.decide({ accountId: exchange.accountId, orgId: exchange.orgId, clientIp: exchange.clientIp }, policies[p]!);
-        cache.set(key, decision);
-      }
-      tallies[p]!.record(exchange.accountId, exchange.orgId, exchange.ts, decision);
-      decisions.push(decision);
+    let asked = cache.get(exchange.accountId);
+    if (asked === undefined || asked.orgId !== exchange.orgId || (needsIp && asked.clientIp !== exchange.clientIp)) {
+      const query = { accountId: exchange.accountId, orgId: exchange.orgId, clientIp: exchange.clientIp };
+      asked = { orgId: exchange.orgId, clientIp: exchange.clientIp, decisions: policies.map((policy) => book.decide(query, policy)) };
+      cache.set(exchange.accountId, asked);
     }
+    const decisions = asked.decisions;
+    for (let p = 0; p < policies.length; p++) tallies[p]!.record(exchange.accountId, exchange.orgId, exchange.ts, decisions[p]!);
     onDecision?.(exchange, decisions);
     decided++;
     firstTs ??= exchange.ts;
@@ -149,36 +169,39 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   };
 
   lap('read');
-  await source(async ({ exchanges, observations }) => {
+  await source(async (chunk) => {
     lap('read');
-    for (let i = 0; i < exchanges.length; i++) {
+    const { exchanges } = chunk;
+    const columns = 'columns' in chunk && engine.observeColumns !== undefined ? chunk.columns : null;
+    const observations = 'observations' in chunk ? chunk.observations : null;
+    if (columns === null && observations === null) throw new Error(`the ${engine.name} engine does not observe columns`);
+    pendingColumns = columns === null ? null : { columns, from: 0 };
+    let i = 0;
+    for (; i < exchanges.length; i++) {
       const exchange = exchanges[i]!;
       const ts = exchange.ts;
       if (toMs !== null && ts >= toMs) break;
       rowsRead++;
-      const rowStep = Math.floor(ts / stepMs);
-      if (rowStep !== step) {
-        commit();
-        step = rowStep;
+      if (clock.newStep(ts)) {
+        commit(i);
         steps++;
         cache = new Map();
         // A relink falls due once per interval of event time while there is new traffic, and
         // takes effect between two steps, as the service applies links between two batches.
-        const slot = Math.floor((rowStep * stepMs) / relinkIntervalMs);
-        if (slot !== relinkSlot) {
-          if (dirty && relinkSlot !== Number.NEGATIVE_INFINITY) await relink();
-          relinkSlot = slot;
-        }
+        if (clock.enter(ts) && dirty) await relink();
         lap('decide');
       }
       if (fromMs === null || ts >= fromMs) decide(exchange);
-      pending.push(observations[i]);
+      if (observations !== null) pending.push(observations[i]);
       if (exchange.orgId !== null) pendingOrgs.push([exchange.accountId, exchange.orgId]);
     }
     lap('decide');
+    // The chunk's last step may go on in the next chunk: its rows so far are observed now.
+    observePending(i);
+    lap('observe');
     onProgress?.(rowsRead, (performance.now() - started) / 1000);
-  });
-  commit();
+  }, linker === undefined ? undefined : (chunk) => linker.feed(chunk));
+  commit(0);
   timings.total = (performance.now() - started) / 1000;
   return { tallies, rowsRead, decided, relinks, steps, firstTs, lastTs, clusterMembers, timings };
 }

@@ -12,6 +12,8 @@ import { readServiceConfig } from '../service/service-config.js';
 import { createServiceCore } from '../service/service-core.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { createSilentLogger } from '../util/log.js';
+import { LIVE_ENGINE_MODULE_URL } from '../service/engine/detection-engine-module.js';
+import { readerThreadObservationSource } from './observation-source.js';
 import { runPolicyBacktest } from './policy-backtest.js';
 
 const SCENARIO = new URL('../../scenarios/smoke.yaml', import.meta.url).pathname;
@@ -105,24 +107,36 @@ describe('a policy backtest', () => {
       await core.close();
     }
 
+    // Once as a library caller runs it (rows read and links made on this thread), once as the
+    // command does (rows read on a thread of their own, links made ahead on another).
     const stored = await DuckDbStore.open({ path: db, readOnly: true });
     const replayed = new Map<string, string>();
+    const threaded = new Map<string, string>();
     let result;
     try {
-      result = await runPolicyBacktest(stored, {
+      const options = {
         policies: [{ name: 'shipped', source: SHIPPED_POLICY, policy: parsePolicy(readFileSync(SHIPPED_POLICY, 'utf8'), SHIPPED_POLICY) }],
         labels: parseLabels(readFileSync(join(out, 'labels.jsonl'), 'utf8'), 'labels.jsonl'),
         stepMs: STEP_MS,
         relinkIntervalMs: RELINK_MS,
-        onDecision: (exchange, decisions) => replayed.set(exchange.id, decisions[0]!.action),
+      };
+      result = await runPolicyBacktest(stored, { ...options, onDecision: (exchange, decisions) => replayed.set(exchange.id, decisions[0]!.action) });
+      await runPolicyBacktest(stored, {
+        ...options,
+        source: readerThreadObservationSource({ dbPath: db, memoryLimit: '512MB', toMs: null, engineModuleUrl: LIVE_ENGINE_MODULE_URL }),
+        linkAheadModuleUrl: LIVE_ENGINE_MODULE_URL,
+        onDecision: (exchange, decisions) => threaded.set(exchange.id, decisions[0]!.action),
       });
     } finally {
       stored.close();
     }
 
     expect(replayed.size).toBe(lines.length);
+    expect(threaded.size).toBe(lines.length);
     const differing = lines.filter((line) => replayed.get(line.id) !== live.get(line.id)).map((line) => `${line.id} ${line.account_id}: live ${live.get(line.id)}, backtest ${replayed.get(line.id)}`);
     expect(differing.slice(0, 10)).toEqual([]);
+    const differingThreaded = lines.filter((line) => threaded.get(line.id) !== live.get(line.id)).map((line) => `${line.id}: live ${live.get(line.id)}, threaded backtest ${threaded.get(line.id)}`);
+    expect(differingThreaded.slice(0, 10)).toEqual([]);
     // Not a vacuous match: the policy acted, and on attack accounts.
     const acted = [...live.values()].filter((action) => action !== 'allow').length;
     expect(acted).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDbStore } from '../store/duckdb-store.js';
+import type { ColumnValue } from '../store/exchange-columns.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { readWorkerData } from '../util/worker-pool.js';
-import { encodeChunk, readObservationChunks, type EncodedChunk, type ObservationChunk } from './observation-source.js';
+import { encodeRows, readStoredRows, type EncodedChunk } from './observation-source.js';
 
 const { dbPath, memoryLimit, toMs, engineModuleUrl } = readWorkerData<{ dbPath: string; memoryLimit: string; toMs: number | null; engineModuleUrl: string }>(workerData);
 
@@ -11,33 +12,31 @@ const BATCH_ROWS = 16_384;
 /** Messages read ahead of the main thread: memory stays bounded however large the store. */
 const READ_AHEAD = 4;
 
-const ready: EncodedChunk[] = [];
-const waiting: ((chunk: EncodedChunk) => void)[] = [];
+type Message = { chunk: EncodedChunk; transfer: ArrayBuffer[] };
+const ready: Message[] = [];
+const waiting: ((message: Message) => void)[] = [];
 let resume: (() => void) | null = null;
 let failed: Error | null = null;
 
-const hand = (chunk: EncodedChunk): void => {
+const hand = (message: Message): void => {
   const next = waiting.shift();
-  if (next === undefined) ready.push(chunk);
-  else next(chunk);
+  if (next === undefined) ready.push(message);
+  else next(message);
 };
 
 void (async () => {
   const store = await DuckDbStore.open({ path: dbPath, readOnly: true, memoryLimit });
   try {
     const { liveEngineModule } = (await import(engineModuleUrl)) as { liveEngineModule: LiveEngineModule };
-    let batch: ObservationChunk[] = [];
-    let rows = 0;
-    await readObservationChunks(store, liveEngineModule, toMs, async (chunk) => {
-      batch.push(chunk);
-      rows += chunk.exchanges.length;
-      if (rows < BATCH_ROWS) return;
-      hand(encodeChunk(batch, false));
+    let batch: ColumnValue[][] = [];
+    await readStoredRows(store, toMs, async (rows) => {
+      for (const row of rows) batch.push(row);
+      if (batch.length < BATCH_ROWS) return;
+      hand(encodeRows(batch, liveEngineModule, false));
       batch = [];
-      rows = 0;
       if (ready.length >= READ_AHEAD) await new Promise<void>((resolve) => (resume = resolve));
     });
-    hand(encodeChunk(batch, true));
+    hand(encodeRows(batch, liveEngineModule, true));
   } finally {
     store.close();
   }
@@ -47,20 +46,20 @@ void (async () => {
 });
 
 parentPort?.on('message', () => {
-  const reply = (chunk: EncodedChunk | undefined): void => {
-    if (failed !== null || chunk === undefined) {
+  const reply = (message: Message | undefined): void => {
+    if (failed !== null || message === undefined) {
       parentPort!.postMessage({ ok: false, message: failed?.message ?? 'the reader stopped', stack: failed?.stack });
       return;
     }
-    parentPort!.postMessage({ ok: true, result: chunk }, [chunk.exchanges.buffer as ArrayBuffer, chunk.observations.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ ok: true, result: message.chunk }, message.transfer);
   };
-  const chunk = ready.shift();
+  const message = ready.shift();
   if (resume !== null && ready.length < READ_AHEAD) {
     const wake = resume;
     resume = null;
     wake();
   }
-  if (chunk !== undefined) reply(chunk);
+  if (message !== undefined) reply(message);
   else if (failed !== null) reply(undefined);
   else waiting.push(reply);
 });

@@ -16,14 +16,20 @@ export interface ReplayedExchange {
   clientIp: string | null;
 }
 
-/** Stored exchanges oldest first: what a decision is asked about, and what the engine observes. */
-export interface ObservationChunk {
-  exchanges: readonly ReplayedExchange[];
-  observations: readonly unknown[];
-}
+/**
+ * Stored exchanges oldest first: what a decision is asked about, and what the engine observes,
+ * one observation per exchange or, when the engine takes them (`columnsOfRows`), as columns.
+ */
+export type ObservationChunk =
+  | { exchanges: readonly ReplayedExchange[]; observations: readonly unknown[] }
+  | { exchanges: readonly ReplayedExchange[]; columns: unknown };
 
-/** Calls `onChunk` for each chunk in time order, waiting for each to settle; resolves when done. */
-export type ObservationSource = (onChunk: (chunk: ObservationChunk) => void | Promise<void>) => Promise<void>;
+/**
+ * Calls `onChunk` for each chunk in time order, waiting for each to settle; resolves when done.
+ * `onRead` sees each chunk, in the same order, as soon as it is read: a source that reads ahead
+ * calls it while the chunk before is still being worked on.
+ */
+export type ObservationSource = (onChunk: (chunk: ObservationChunk) => void | Promise<void>, onRead?: (chunk: ObservationChunk) => void) => Promise<void>;
 
 const TS = EXCHANGE_COLUMN_INDEX.ts;
 const ID = EXCHANGE_COLUMN_INDEX.id;
@@ -57,7 +63,9 @@ export async function readStoredRows(store: DuckDbStore, toMs: number | null, on
 
 /** What the replay needs of a chunk of stored rows: the question each asks, and what the engine observes. */
 export function observationChunkOf(rows: readonly ColumnValue[][], module: LiveEngineModule): ObservationChunk {
-  return { exchanges: rows.map(exchangeOfRow), observations: rows.map((row) => module.observationOfRow(row)) };
+  const exchanges = rows.map(exchangeOfRow);
+  if (module.columnsOfRows !== undefined) return { exchanges, columns: module.columnsOfRows(rows).columns };
+  return { exchanges, observations: rows.map((row) => module.observationOfRow(row)) };
 }
 
 export function readObservationChunks(
@@ -81,14 +89,20 @@ function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
 
 /** On this thread, from an open store (the service's, when it runs a backtest). */
 export function storeObservationSource(store: DuckDbStore, module: LiveEngineModule, toMs: number | null): ObservationSource {
-  return (onChunk) => readObservationChunks(store, module, toMs, onChunk);
+  return (onChunk, onRead) =>
+    readObservationChunks(store, module, toMs, (chunk) => {
+      onRead?.(chunk);
+      return onChunk(chunk);
+    });
 }
 
-/** What the reader thread sends: one batch of chunks, encoded with the service's observation codec. */
+/** What the reader thread sends: a run of rows, the exchanges encoded with the service's observation codec. */
 export interface EncodedChunk {
   rows: number;
   exchanges: Uint8Array;
-  observations: Uint8Array;
+  /** Encoded observations, or null when the engine takes columns. */
+  observations: Uint8Array | null;
+  columns: unknown;
   done: boolean;
 }
 
@@ -106,20 +120,35 @@ export interface ReaderThreadOptions {
  * thread observes, scores and decides.
  */
 export function readerThreadObservationSource({ dbPath, memoryLimit, toMs, engineModuleUrl }: ReaderThreadOptions): ObservationSource {
-  return async (onChunk) => {
+  return async (onChunk, onRead) => {
     const pool = createWorkerPool<'next', EncodedChunk>(new URL('./observation-reader-worker.js', import.meta.url), 1, {
       dbPath,
       memoryLimit,
       toMs,
       engineModuleUrl: sourceOrBuiltUrl(engineModuleUrl).href,
     });
+    // The next chunk is asked for before this one is worked on, and decoded as soon as it comes
+    // (the work on this one waits at times, for a relink), so `onRead` sees it early.
+    const decoded = (chunk: EncodedChunk): { chunk: ObservationChunk | null; done: boolean } => {
+      if (chunk.rows === 0) return { chunk: null, done: chunk.done };
+      const exchanges = decodeObservations(chunk.exchanges) as ReplayedExchange[];
+      const observed: ObservationChunk = chunk.observations === null ? { exchanges, columns: chunk.columns } : { exchanges, observations: decodeObservations(chunk.observations) };
+      onRead?.(observed);
+      return { chunk: observed, done: chunk.done };
+    };
+    const request = () => {
+      const asked = pool.run('next').then(decoded);
+      // Awaited in turn; if the work on the chunk before fails first, this one is not.
+      asked.catch(() => undefined);
+      return asked;
+    };
     try {
+      let next = request();
       for (;;) {
-        const chunk = await pool.run('next');
-        if (chunk.rows > 0) {
-          await onChunk({ exchanges: decodeObservations(chunk.exchanges) as ReplayedExchange[], observations: decodeObservations(chunk.observations) });
-        }
-        if (chunk.done) return;
+        const { chunk, done } = await next;
+        if (!done) next = request();
+        if (chunk !== null) await onChunk(chunk);
+        if (done) return;
       }
     } finally {
       await pool.close();
@@ -128,18 +157,20 @@ export function readerThreadObservationSource({ dbPath, memoryLimit, toMs, engin
 }
 
 /** A module URL that exists: source runs (tests, tsx) have `.ts` where the build has `.js`. */
-function sourceOrBuiltUrl(url: URL): URL {
+export function sourceOrBuiltUrl(url: URL): URL {
   const path = fileURLToPath(url);
   if (path.endsWith('.js') && !existsSync(path) && existsSync(path.replace(/\.js$/, '.ts'))) return pathToFileURL(path.replace(/\.js$/, '.ts'));
   return url;
 }
 
-export function encodeChunk(chunks: readonly ObservationChunk[], done: boolean): EncodedChunk {
-  const exchanges = chunks.flatMap((chunk) => chunk.exchanges);
-  return {
-    rows: exchanges.length,
-    exchanges: encodeObservations(exchanges),
-    observations: encodeObservations(chunks.flatMap((chunk) => chunk.observations)),
-    done,
-  };
+/** A run of rows as the reader thread sends it, with the buffers to transfer. */
+export function encodeRows(rows: readonly ColumnValue[][], module: LiveEngineModule, done: boolean): { chunk: EncodedChunk; transfer: ArrayBuffer[] } {
+  const exchanges = encodeObservations(rows.map(exchangeOfRow));
+  const transfer = [exchanges.buffer as ArrayBuffer];
+  if (module.columnsOfRows !== undefined) {
+    const { columns, transfer: buffers } = module.columnsOfRows(rows);
+    return { chunk: { rows: rows.length, exchanges, observations: null, columns, done }, transfer: [...transfer, ...buffers] };
+  }
+  const observations = encodeObservations(rows.map((row) => module.observationOfRow(row)));
+  return { chunk: { rows: rows.length, exchanges, observations, columns: null, done }, transfer: [...transfer, observations.buffer as ArrayBuffer] };
 }

@@ -10,6 +10,7 @@ import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { buildPolicyReport, comparePolicies, type AccountFacts, type PolicyComparison, type PolicyReport } from './backtest-report.js';
 import { buildTruth, type TruthSummary } from './backtest-truth.js';
 import { replayDecisions, type ReplayTimings } from './decision-replay.js';
+import { createLinkAhead } from './link-ahead.js';
 import { storeObservationSource, type ObservationSource, type ReplayedExchange } from './observation-source.js';
 
 /** A policy to try, as the report names it. */
@@ -36,6 +37,11 @@ export interface BacktestOptions {
   module?: LiveEngineModule;
   /** Where the exchanges come from; by default read from `store` on this thread. */
   source?: ObservationSource;
+  /**
+   * The engine module's URL (`LIVE_ENGINE_MODULE_URL`) to link on a thread of its own, ahead of
+   * the replay (`createLinkAhead`); by default relinks run on the replay's thread.
+   */
+  linkAheadModuleUrl?: URL;
   onProgress?: (rowsRead: number, total: number, seconds: number) => void;
   onDecision?: (exchange: ReplayedExchange, decisions: readonly Decision[]) => void;
 }
@@ -105,18 +111,26 @@ export async function backtestFromInputs({ accounts, verdicts, total }: Backtest
     : new Set([...knownBefore.truth].filter(([, known]) => known.positive && known.campaign !== null).map(([accountId]) => accountId));
 
   const module = options.module ?? liveEngineModule;
-  const replay = await replayDecisions(options.source, {
-    module,
-    accounts,
-    policies: policies.map((entry) => entry.policy),
-    stepMs,
-    relinkIntervalMs,
-    fromMs,
-    toMs,
-    keepTimesOf,
-    onDecision: options.onDecision,
-    onProgress: options.onProgress === undefined ? undefined : (rows, seconds) => options.onProgress!(rows, total, seconds),
-  });
+  const linker =
+    options.linkAheadModuleUrl === undefined ? undefined : createLinkAhead({ engineModuleUrl: options.linkAheadModuleUrl, accounts, stepMs, relinkIntervalMs, toMs });
+  let replay;
+  try {
+    replay = await replayDecisions(options.source, {
+      module,
+      accounts,
+      policies: policies.map((entry) => entry.policy),
+      stepMs,
+      relinkIntervalMs,
+      fromMs,
+      toMs,
+      keepTimesOf,
+      linker,
+      onDecision: options.onDecision,
+      onProgress: options.onProgress === undefined ? undefined : (rows, seconds) => options.onProgress!(rows, total, seconds),
+    });
+  } finally {
+    await linker?.close();
+  }
 
   const { truth, summary } = buildTruth({ verdicts, clusterMembers: replay.clusterMembers, labels: options.labels });
   const facts = new Map<string, AccountFacts>(accounts.map((account) => [account.accountId, { orgId: account.orgId, tier: account.tier }]));

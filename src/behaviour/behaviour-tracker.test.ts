@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hash64 } from '../util/hash64.js';
 import { createBehaviourTracker, type BehaviourTracker } from './behaviour-tracker.js';
 import { batchFromRecords } from './exchange-batch.js';
+import { recordColumns } from './record-columns.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
 import { CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountSummaries, summarizeAccount, summarizePopulation } from './account-summary.js';
@@ -61,6 +62,32 @@ describe('behaviour tracker', () => {
     }
     batchPath.observeBatch(batchFromRecords(records, (id) => batchPath.accountIndexOf(id), (name) => batchPath.modelIndexOf(name), (id) => hash64(id)));
     expect(snapshot(batchPath)).toEqual(snapshot(live));
+  });
+
+  it('observes records in columns, a chunk cut into uneven ranges, exactly as it observes the records themselves', () => {
+    const byRecords = createBehaviourTracker();
+    const byColumns = createBehaviourTracker();
+    for (let start = 0; start < records.length; start += 500) {
+      const chunk = records.slice(start, start + 500);
+      const columns = recordColumns(chunk);
+      // A step may end anywhere in a chunk, so the chunk is observed range by range.
+      for (let from = 0; from < chunk.length; ) {
+        const to = Math.min(chunk.length, from + 1 + ((from * 7919) % 61));
+        expect([...byColumns.observeColumns(columns, from, to)].sort()).toEqual([...byRecords.observeRecords(chunk.slice(from, to))].sort());
+        from = to;
+      }
+    }
+    expect(snapshot(byColumns)).toEqual(snapshot(byRecords));
+    // Names are numbered in the order first seen, as the records give them.
+    expect(byColumns.accounts.map((state) => state.id)).toEqual(byRecords.accounts.map((state) => state.id));
+    expect(byColumns.models.map((model) => model.name)).toEqual(byRecords.models.map((model) => model.name));
+    for (const kind of EXCHANGE_INDICATORS) {
+      expect(byColumns.indicatorValueCount(kind)).toBe(byRecords.indicatorValueCount(kind));
+      for (let id = 0; id < byRecords.indicatorValueCount(kind); id++) expect(byColumns.indicatorValue(kind, id)).toBe(byRecords.indicatorValue(kind, id));
+    }
+    const contextOf = (tracker: BehaviourTracker) => summarizePopulation(tracker);
+    const [a, b] = [contextOf(byColumns), contextOf(byRecords)];
+    expect(byColumns.accounts.map((state) => summarizeAccount(state, a))).toEqual(byRecords.accounts.map((state) => summarizeAccount(state, b)));
   });
 
   it('mines one template for a scripted prompt and counts who fills it', () => {

@@ -1,11 +1,12 @@
 import type { Account } from '../model/account.js';
-import { fmix32, hash64, murmur32 } from '../util/hash64.js';
+import { fmix32, murmur32 } from '../util/hash64.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
 import { createTemplateMiner, type TemplateMiner, type TemplateMinerOptions } from '../features/template-miner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS } from '../features/template-shape.js';
 import { AccountState, blankObservedExchange, EXCHANGE_INDICATORS, type ExchangeIndicator, type ObservedExchange } from './account-state.js';
-import { batchFromRecords, wordAt, type ExchangeBatch } from './exchange-batch.js';
+import { batchRange, wordAt, type ExchangeBatch } from './exchange-batch.js';
+import { RECORD_INDICATORS, recordColumns, type RecordColumns } from './record-columns.js';
 import { NearDuplicateTable } from './near-duplicate-table.js';
 import { BottomKSketch } from './bottom-k-sketch.js';
 
@@ -95,6 +96,8 @@ export class BehaviourTracker {
   readonly models: ModelInfo[] = [];
   private readonly modelIds = new Map<string, number>();
   readonly dictionaries: Record<ExchangeIndicator, Dictionary>;
+  /** For each chunk of columns being observed, its names' tracker indexes (-1: not looked up yet). */
+  private readonly columnCodes = new WeakMap<RecordColumns, { accounts: Int32Array; models: Int32Array; indicators: Int32Array[] }>();
   readonly promptMiner: TemplateMiner;
   readonly systemMiner: TemplateMiner;
   readonly templates = new Map<number, TemplateStats>();
@@ -193,6 +196,11 @@ export class BehaviourTracker {
   observeIndicator(kind: ExchangeIndicator, accountIndex: number, value: string, count = 1): void {
     this.changes++;
     const dictionary = this.dictionaries[kind];
+    const id = this.dictionaryId(dictionary, value);
+    this.accounts[accountIndex]!.observeIndicator(kind, dictionary.hashes[id]!, id, count);
+  }
+
+  private dictionaryId(dictionary: Dictionary, value: string): number {
     let id = dictionary.ids.get(value);
     if (id === undefined) {
       id = dictionary.values.length;
@@ -200,7 +208,7 @@ export class BehaviourTracker {
       dictionary.values.push(value);
       dictionary.hashes.push(murmur32(value, 0x2b7e1516));
     }
-    this.accounts[accountIndex]!.observeIndicator(kind, dictionary.hashes[id]!, id, count);
+    return id;
   }
 
   indicatorValue(kind: ExchangeIndicator, id: number): string {
@@ -219,25 +227,58 @@ export class BehaviourTracker {
 
   /** Live path: records as the store committed them, infrastructure included. */
   observeRecords(records: readonly ExchangeRecord[]): Set<number> {
-    const batch = batchFromRecords(
-      records,
-      (id) => this.accountIndexOf(id),
-      (name) => this.modelIndexOf(name),
-      (id) => hash64(id),
-    );
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      const account = batch.account[i]!;
-      if (record.clientIp !== null) this.observeIndicator('ip', account, record.clientIp);
-      if (record.clientSubnet !== null) this.observeIndicator('subnet', account, record.clientSubnet);
-      if (record.clientAsn !== null) this.observeIndicator('asn', account, String(record.clientAsn));
-      if (record.clientCountry !== null) this.observeIndicator('country', account, record.clientCountry);
-      if (record.userAgent !== null) this.observeIndicator('user_agent', account, record.userAgent);
-      if (record.tlsFingerprint !== null) this.observeIndicator('tls', account, record.tlsFingerprint);
-      if (record.apiKeyId !== null) this.observeIndicator('api_key', account, record.apiKeyId);
+    return this.observeColumns(recordColumns(records), 0, records.length);
+  }
+
+  /**
+   * Live path, records `from` to `to` (exclusive) of a chunk in columns: observed exactly as
+   * `observeRecords` observes the same records. A chunk may be observed in consecutive ranges;
+   * the tracker remembers which of its names it has looked up.
+   */
+  observeColumns(columns: RecordColumns, from: number, to: number): Set<number> {
+    let codes = this.columnCodes.get(columns);
+    if (codes === undefined) {
+      codes = {
+        accounts: new Int32Array(columns.accounts.length).fill(-1),
+        models: new Int32Array(columns.models.length).fill(-1),
+        indicators: columns.indicators.map((column) => new Int32Array(column.values.length).fill(-1)),
+      };
+      this.columnCodes.set(columns, codes);
     }
-    this.observeBatch(batch);
-    return new Set(batch.account);
+    const source = columns.batch;
+    const length = to - from;
+    // Names are looked up in record order, accounts and models first, as `batchFromRecords` does.
+    const account = new Int32Array(length);
+    const model = new Int32Array(length);
+    for (let i = 0; i < length; i++) {
+      const accountCode = source.account[from + i]!;
+      let index = codes.accounts[accountCode]!;
+      if (index < 0) codes.accounts[accountCode] = index = this.accountIndexOf(columns.accounts[accountCode]!);
+      account[i] = index;
+      const modelCode = source.model[from + i]!;
+      if (modelCode < 0) model[i] = -1;
+      else {
+        let modelIndex = codes.models[modelCode]!;
+        if (modelIndex < 0) codes.models[modelCode] = modelIndex = this.modelIndexOf(columns.models[modelCode]!);
+        model[i] = modelIndex;
+      }
+    }
+    for (let i = 0; i < length; i++) {
+      const state = this.accounts[account[i]!]!;
+      for (let k = 0; k < RECORD_INDICATORS.length; k++) {
+        const column = columns.indicators[k]!;
+        const code = column.codes[from + i]!;
+        if (code < 0) continue;
+        const kind = RECORD_INDICATORS[k]![0];
+        const dictionary = this.dictionaries[kind];
+        let id = codes.indicators[k]![code]!;
+        if (id < 0) codes.indicators[k]![code] = id = this.dictionaryId(dictionary, column.values[code]!);
+        this.changes++;
+        state.observeIndicator(kind, dictionary.hashes[id]!, id, 1);
+      }
+    }
+    this.observeBatch(batchRange(source, from, to, account, model));
+    return new Set(account);
   }
 
   /** Folds a batch of exchanges (in time order) into the accumulators. */

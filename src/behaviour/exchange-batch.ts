@@ -91,3 +91,38 @@ export function batchFromRecords(
   batch.length = records.length;
   return batch;
 }
+
+/** Rows `from` to `to` of a batch as a batch of their own (views, not copies), with the given account and model columns. */
+export function batchRange(batch: ExchangeBatch, from: number, to: number, account: Int32Array, model: Int32Array): ExchangeBatch {
+  const rows = <T extends Int32Array | Float64Array>(column: T) => column.subarray(from, to) as T;
+  const pairs = (column: Uint32Array) => column.subarray(2 * from, 2 * to);
+  return {
+    length: to - from,
+    account,
+    ts: rows(batch.ts),
+    model,
+    status: rows(batch.status),
+    turnCount: rows(batch.turnCount),
+    messageCount: rows(batch.messageCount),
+    toolCount: rows(batch.toolCount),
+    toolActivity: rows(batch.toolActivity),
+    imageCount: rows(batch.imageCount),
+    maxTokens: rows(batch.maxTokens),
+    thinkingBudget: rows(batch.thinkingBudget),
+    reasoningEffort: rows(batch.reasoningEffort),
+    n: rows(batch.n),
+    temperature: rows(batch.temperature),
+    inputTokens: rows(batch.inputTokens),
+    outputTokens: rows(batch.outputTokens),
+    reasoningTokens: rows(batch.reasoningTokens),
+    contentFlags: rows(batch.contentFlags),
+    capability: rows(batch.capability),
+    promptHash: pairs(batch.promptHash),
+    promptSketch: batch.promptSketch.map(pairs),
+    promptTokens: rows(batch.promptTokens),
+    promptShape: batch.promptShape.map(pairs),
+    systemTokens: rows(batch.systemTokens),
+    systemShape: batch.systemShape.map(pairs),
+    idKey: pairs(batch.idKey),
+  };
+}

@@ -77,6 +77,7 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
           relinkIntervalMs: flags.relinkInterval,
           topOrgs: flags.top,
           source: readerThreadObservationSource({ dbPath: flags.db, memoryLimit: flags.memoryLimit, toMs: flags.to ?? null, engineModuleUrl: LIVE_ENGINE_MODULE_URL }),
+          linkAheadModuleUrl: LIVE_ENGINE_MODULE_URL,
           onProgress: (rows, total, seconds) => {
             progress.setTotal(total);
             progress.update(rows, { rate: formatRate(rows, seconds) });

@@ -5,6 +5,7 @@ import type { ExchangeRecord } from '../features/exchange-record.js';
 import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tracker.js';
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
+import type { RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
@@ -224,6 +225,13 @@ export class DetectionEngine {
     return new Set([...touched].map((index) => this.tracker.accounts[index]!.id));
   }
 
+  /** Live path, records `from` to `to` of a chunk in columns (`recordColumns`): as `observe` on the same records. */
+  observeColumns(columns: RecordColumns, from: number, to: number): Set<string> {
+    this.summaryCache = null;
+    const touched = this.tracker.observeColumns(columns, from, to);
+    return new Set([...touched].map((index) => this.tracker.accounts[index]!.id));
+  }
+
   /** Batch path: a time-ordered batch of columns, infrastructure fed separately. */
   observeBatch(batch: ExchangeBatch): void {
     this.summaryCache = null;
@@ -305,6 +313,15 @@ export class DetectionEngine {
     const cache = this.clusterState();
     const texts: FindingTexts = { templates: new Map(), examples: new Map() };
     return cache.clusters.map((c) => buildClusterFinding(c, cache.context, this.config, texts));
+  }
+
+  /** The clusters as `clusters()` lists them, without evidence: whether each is flagged, and its members. */
+  clusterMemberships(): { cluster_id: string; flagged: boolean; accounts: string[] }[] {
+    return this.clusterState().clusters.map((cluster) => ({
+      cluster_id: cluster.clusterId,
+      flagged: cluster.flagged,
+      accounts: cluster.view.members.map((state) => state.id).sort(),
+    }));
   }
 
   /** Scores every account and cluster. */

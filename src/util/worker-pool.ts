@@ -44,10 +44,7 @@ export function createWorkerPool<In, Out>(workerUrl: URL, size: number, workerDa
 
   const workers: Worker[] = [];
   for (let i = 0; i < size; i++) {
-    const worker =
-      script.kind === 'js'
-        ? new Worker(script.url, { workerData })
-        : new Worker(TS_WORKER_BOOTSTRAP, { eval: true, workerData: { script: script.url.href, workerData } });
+    const worker = startWorker(script, workerData);
     worker.on('message', (reply: WorkerReply<Out>) => {
       const task = busy.get(worker);
       busy.delete(worker);
@@ -100,6 +97,20 @@ const TS_WORKER_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 import('tsx/esm/api').then(({ register }) => { register(); return import(workerData.script); });
 `;
+
+/**
+ * One worker thread running a module, for a conversation a pool's one-task-one-reply cannot
+ * hold (a worker that streams results as it makes them); loaded as a pool's workers are.
+ */
+export function createWorkerThread(workerUrl: URL, workerData?: unknown): Worker {
+  return startWorker(resolveWorkerScript(workerUrl), workerData);
+}
+
+function startWorker(script: { kind: 'js' | 'ts'; url: URL }, workerData: unknown): Worker {
+  return script.kind === 'js'
+    ? new Worker(script.url, { workerData })
+    : new Worker(TS_WORKER_BOOTSTRAP, { eval: true, workerData: { script: script.url.href, workerData } });
+}
 
 function resolveWorkerScript(workerUrl: URL): { kind: 'js' | 'ts'; url: URL } {
   const path = fileURLToPath(workerUrl);

@@ -1,4 +1,5 @@
 import { loadPublicMailDomains } from '../../config/public-mail-domains.js';
+import { recordColumnBuffers, recordColumns, type RecordColumns } from '../../behaviour/record-columns.js';
 import type { ExchangeRecord } from '../../features/exchange-record.js';
 import { RECORD_COLUMNS, exchangeRecordFromRow } from '../../ingest/index.js';
 import { linkAccounts, type LinkInput, type LinkResult } from '../../linking/index.js';
@@ -13,11 +14,13 @@ export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInpu
     observeAccounts: (accounts) => engine.setAccountInfo(accounts),
     observePartnerSightings: (sightings) => engine.setPartnerSightings(sightings),
     observe: (records) => engine.observe(records),
+    observeColumns: (columns, from, to) => engine.observeColumns(columns as RecordColumns, from, to),
     scoreAccount: (accountId) => engine.scoreAccount(accountId),
     linkInput: () => ({ input: engine.linkInput() }),
     applyLinks: (links) => engine.applyLinks(links),
     account: (accountId) => engine.account(accountId),
     clusters: () => engine.clusters(),
+    clusterMemberships: () => engine.clusterMemberships(),
     templateShapes: (names) => names.map((name) => engine.templateShape(name)),
     get accountCount() {
       return engine.accountCount;
@@ -34,6 +37,10 @@ export const liveEngineModule: LiveEngineModule = {
   createEngine: createDetectionLiveEngine,
   observationOfRow: exchangeRecordFromRow,
   observedColumns: RECORD_COLUMNS,
+  columnsOfRows: (rows) => {
+    const columns = recordColumns(rows.map(exchangeRecordFromRow));
+    return { columns, transfer: recordColumnBuffers(columns) };
+  },
   relink: (input) => linkAccounts(input as LinkInput),
 } as LiveEngineModule;
 

@@ -29,6 +29,12 @@ export interface LiveEngine<Observation = unknown, Link = unknown, Links = unkno
   observePartnerSightings?(sightings: PartnerSightings): Iterable<string>;
   /** Folds stored exchanges (oldest first) into per-account state; returns the accounts touched. */
   observe(observations: readonly Observation[]): Iterable<string>;
+  /**
+   * `observe` for records `from` to `to` (exclusive) of a chunk the module's `columnsOfRows`
+   * made: the same state as observing those records, without an object per record. A chunk is
+   * observed in consecutive ranges, oldest first.
+   */
+  observeColumns?(columns: unknown, from: number, to: number): Iterable<string>;
   /** The account's current assessment, or null when the engine has seen no traffic from it. */
   scoreAccount(accountId: string): AccountAssessment | null;
   /**
@@ -45,6 +51,12 @@ export interface LiveEngine<Observation = unknown, Link = unknown, Links = unkno
   templateShapes?(names: readonly string[]): (TemplateShape | null)[];
   /** The clusters as of the last relink, highest score first. */
   clusters(): readonly ClusterFinding[];
+  /**
+   * The same clusters without their evidence: what the decisions read after every relink. An
+   * engine that leaves it out is asked for `clusters()`, whose evidence text costs as much as the
+   * clusters' assessment.
+   */
+  clusterMemberships?(): readonly ClusterMembership[];
   /** Accounts the engine holds state for. */
   readonly accountCount: number;
 }
@@ -68,6 +80,11 @@ export interface LiveEngineModule<Observation = unknown, Link = unknown, Links =
    * values into JavaScript ones is most of a replay's cost.
    */
   readonly observedColumns?: readonly ExchangeColumnName[];
+  /**
+   * What `observeColumns` takes for a chunk of store rows (as `observationOfRow` takes them),
+   * with the buffers to transfer when it is handed to another thread.
+   */
+  columnsOfRows?(rows: readonly (readonly ColumnValue[])[]): { columns: unknown; transfer: ArrayBuffer[] };
   /** The pure half of re-linking, run in a worker thread. */
   relink(input: Link): Links;
 }
@@ -81,6 +98,9 @@ export interface AssessmentSink {
   setOrg(accountId: string, orgId: string): void;
   setFlaggedClusters(clusterIds: Iterable<string>): void;
 }
+
+/** A cluster as decisions see it: whether it is flagged, and who is in it. */
+export type ClusterMembership = Pick<ClusterFinding, 'cluster_id' | 'flagged' | 'accounts'>;
 
 export interface AccountAssessment {
   score: number;

@@ -1,7 +1,7 @@
 import type { Account } from '../../model/account.js';
 import type { AccountFinding, ClusterFinding } from '../../model/findings.js';
 import type { ColumnValue } from '../../store/exchange-columns.js';
-import type { AssessmentSink, AccountAssessment, LiveEngine, LiveEngineModule, PartnerSightings, TemplateShape } from './engine-contract.js';
+import type { AssessmentSink, AccountAssessment, ClusterMembership, LiveEngine, LiveEngineModule, PartnerSightings, TemplateShape } from './engine-contract.js';
 import { decodeObservations } from './observation-codec.js';
 
 /**
@@ -197,7 +197,7 @@ export function createInlineScoring({ module, book, runRelink, observeSlice = 25
       const links = await runRelink(input, transfer);
       const changed = await inTurn(() => {
         const accounts = [...engine.applyLinks(links)];
-        book.setFlaggedClusters(flaggedClusterIds(engine.clusters()));
+        book.setFlaggedClusters(flaggedClusterIds(clusterMemberships(engine)));
         return accounts;
       });
       if (changed.length > 0) {
@@ -226,6 +226,11 @@ export function applyAssessments(book: AssessmentSink, updates: readonly (readon
   for (const [accountId, assessment] of updates) if (assessment !== null) book.setAccount(accountId, assessment);
 }
 
-export function flaggedClusterIds(clusters: readonly ClusterFinding[]): string[] {
+/** The engine's clusters as decisions need them, without evidence when the engine can leave it out. */
+export function clusterMemberships(engine: LiveEngine): readonly ClusterMembership[] {
+  return engine.clusterMemberships?.() ?? engine.clusters();
+}
+
+export function flaggedClusterIds(clusters: readonly ClusterMembership[]): string[] {
   return clusters.filter((cluster) => cluster.flagged).map((cluster) => cluster.cluster_id);
 }

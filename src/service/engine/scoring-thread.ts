@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ClusterFinding } from '../../model/findings.js';
 import { readWorkerData } from '../../util/worker-pool.js';
 import type { AccountAssessment, LiveEngine, LiveEngineModule } from './engine-contract.js';
+import { clusterMemberships, flaggedClusterIds } from './inline-scoring.js';
 import { decodeObservations } from './observation-codec.js';
 import type { ScoringTask } from './threaded-scoring.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
@@ -25,10 +25,6 @@ function scoreAll(engine: LiveEngine, accountIds: Iterable<string>): Updates {
   const updates: Updates = [];
   for (const accountId of accountIds) updates.push([accountId, engine.scoreAccount(accountId)]);
   return updates;
-}
-
-function flagged(clusters: readonly ClusterFinding[]): string[] {
-  return clusters.filter((cluster) => cluster.flagged).map((cluster) => cluster.cluster_id);
 }
 
 function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngine }, task: ScoringTask): { result: unknown; transfer?: ArrayBuffer[] } {
@@ -62,7 +58,7 @@ function handle({ module, engine }: { module: LiveEngineModule; engine: LiveEngi
     }
     case 'applyLinks': {
       const changed = [...engine.applyLinks(task.links)];
-      return { result: { updates: scoreAll(engine, changed), flaggedClusters: flagged(engine.clusters()), accountCount: engine.accountCount } };
+      return { result: { updates: scoreAll(engine, changed), flaggedClusters: flaggedClusterIds(clusterMemberships(engine)), accountCount: engine.accountCount } };
     }
     case 'account':
       return { result: engine.account(task.accountId) };
