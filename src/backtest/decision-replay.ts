@@ -131,9 +131,10 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   const needsIp = policies.some((policy) => policy.allowIps !== null || policy.denyIps !== null);
   let cache = new Map<string, { orgId: string | null; clientIp: string | null; decisions: Decision[] }>();
 
+  /** Observes what the step has sent so far, up to row `to` of the chunk in columns. */
   const observePending = (to: number): void => {
-    if (pendingColumns !== null) {
-      if (to > pendingColumns.from) for (const accountId of engine.observeColumns!(pendingColumns.columns, pendingColumns.from, to)) touched.add(accountId);
+    if (pendingColumns !== null && to > pendingColumns.from) {
+      for (const accountId of engine.observeColumns!(pendingColumns.columns, pendingColumns.from, to)) touched.add(accountId);
       pendingColumns.from = to;
     } else if (pending.length > 0) {
       for (const accountId of engine.observe(pending)) touched.add(accountId);
@@ -198,9 +199,11 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
     lap('decide');
     // The chunk's last step may go on in the next chunk: its rows so far are observed now.
     observePending(i);
+    pendingColumns = null;
     lap('observe');
     onProgress?.(rowsRead, (performance.now() - started) / 1000);
   }, linker === undefined ? undefined : (chunk) => linker.feed(chunk));
+  // Every row read was observed at the end of its chunk: the last step is scored.
   commit(0);
   timings.total = (performance.now() - started) / 1000;
   return { tallies, rowsRead, decided, relinks, steps, firstTs, lastTs, clusterMembers, timings };

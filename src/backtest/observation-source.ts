@@ -87,6 +87,9 @@ function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
   };
 }
 
+/** Chunks asked of the reader thread ahead of the one being worked on (each about 16,000 rows). */
+const READ_AHEAD_CHUNKS = 4;
+
 /** On this thread, from an open store (the service's, when it runs a backtest). */
 export function storeObservationSource(store: DuckDbStore, module: LiveEngineModule, toMs: number | null): ObservationSource {
   return (onChunk, onRead) =>
@@ -127,8 +130,9 @@ export function readerThreadObservationSource({ dbPath, memoryLimit, toMs, engin
       toMs,
       engineModuleUrl: sourceOrBuiltUrl(engineModuleUrl).href,
     });
-    // The next chunk is asked for before this one is worked on, and decoded as soon as it comes
-    // (the work on this one waits at times, for a relink), so `onRead` sees it early.
+    // The next chunks are asked for before this one is worked on, and decoded as soon as they
+    // come (the work on this one waits at times, for a relink), so `onRead` sees them early: a
+    // thread linking ahead gets that far ahead.
     const decoded = (chunk: EncodedChunk): { chunk: ObservationChunk | null; done: boolean } => {
       if (chunk.rows === 0) return { chunk: null, done: chunk.done };
       const exchanges = decodeObservations(chunk.exchanges) as ReplayedExchange[];
@@ -143,12 +147,12 @@ export function readerThreadObservationSource({ dbPath, memoryLimit, toMs, engin
       return asked;
     };
     try {
-      let next = request();
+      const asked = Array.from({ length: READ_AHEAD_CHUNKS }, request);
       for (;;) {
-        const { chunk, done } = await next;
-        if (!done) next = request();
+        const { chunk, done } = await asked.shift()!;
         if (chunk !== null) await onChunk(chunk);
         if (done) return;
+        asked.push(request());
       }
     } finally {
       await pool.close();
