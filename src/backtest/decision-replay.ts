@@ -47,6 +47,7 @@ export interface ReplayTimings {
   observe: number;
   score: number;
   decide: number;
+  /** Making each relink's links (with a linker: waiting for them), applying them and re-scoring the accounts they moved. */
   relink: number;
   total: number;
 }
