@@ -5,7 +5,7 @@ import type { ExchangeRecord } from '../features/exchange-record.js';
 import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tracker.js';
 import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
-import type { RecordColumns } from '../behaviour/record-columns.js';
+import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
@@ -220,9 +220,7 @@ export class DetectionEngine {
 
   /** Live path: records as committed to the store. Returns the ids of the accounts touched. */
   observe(records: readonly ExchangeRecord[]): Set<string> {
-    this.summaryCache = null;
-    const touched = this.tracker.observeRecords(records);
-    return new Set([...touched].map((index) => this.tracker.accounts[index]!.id));
+    return this.observeColumns(recordColumns(records), 0, records.length);
   }
 
   /** Live path, records `from` to `to` of a chunk in columns (`recordColumns`): as `observe` on the same records. */
