@@ -3,7 +3,7 @@
 // the 64-bit key set of id deduplication (src/util/key64-set.ts) and the fixed-size filter of
 // stored ids in front of it (src/util/key64-filter.ts). Each comparison prints the
 // time per operation of both and whether their results agree where they are comparable. Last,
-// the content features ingest computes per exchange (src/features), on plain and on obfuscated
+// the content features ingest computes per exchange (src/features), on plain, obfuscated and padded
 // text, which have no library counterpart.
 // Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
 //        [--only hashing,sketch,keyset,filter,content]
@@ -422,6 +422,20 @@ if (SECTIONS.has('content')) {
   row('feature extraction per exchange, obfuscated', measure(obfuscatedExchanges.length, () => {
     for (const exchange of obfuscatedExchanges) sink ^= extract(exchange).contentFlags;
   }));
+  // Padded as an evader pads: statements before and after every user text, which sends the
+  // template through the request anchor (a second scan of the anchored part).
+  const statements = 'The museum opens at nine and closes at five on weekdays. Shipping usually takes three to five business days. ';
+  const filler = (chars) => statements.repeat(Math.ceil(chars / statements.length)).slice(0, chars);
+  const paddedExchanges = exchanges.map((exchange) => ({
+    ...exchange,
+    request: {
+      ...exchange.request,
+      messages: exchange.request.messages.map((message) => (message.role === 'user' && message.text.length > 0 ? { ...message, text: `${filler(1500)}\n\n${message.text}\n\n${filler(400)}` } : message)),
+    },
+  }));
+  row('feature extraction per exchange, padded', measure(paddedExchanges.length, () => {
+    for (const exchange of paddedExchanges) sink ^= extract(exchange).contentFlags;
+  }), '1,500 characters of statements before each user text, 400 after');
 }
 
 if (sink === 0.5) console.log(sink);

@@ -435,6 +435,11 @@ export interface ContentSignalDetector {
   /** The detection token where the first ask the last `part` call found begins; -1 when it gave no verdict. */
   readonly askWord: number;
   /**
+   * The detection token where the first phrase of any ask list (every language) or paraphrase
+   * rule matched in the last `part` call, verdict or not ("explain the reasons", "why?"); -1 when none did.
+   */
+  readonly cueWord: number;
+  /**
    * The capability of the request (from the prompt's template tokens and the request's
    * structure) and the `PROMPT_LANGUAGES` code of the prompt (from the letters normalisation
    * counted and function words). The object returned is reused by the next call.
@@ -671,6 +676,9 @@ export function createContentSignalDetector(): ContentSignalDetector {
     },
     get askWord() {
       return askWord;
+    },
+    get cueWord() {
+      return firstAsk;
     },
     prompt(prompt, shape) {
       hits.fill(0);

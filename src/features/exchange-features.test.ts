@@ -88,6 +88,33 @@ describe('exchange features: every part the model reads, within a budget', () =>
     expect([...extract(buildExchange({ prompt: early })).promptShape]).toEqual([...expected]);
   });
 
+  it('reads the template of a padded prompt with no ask from its first request, and leaves out trailing statements', () => {
+    const prompts = [
+      'Write a Python function that returns the n-th Fibonacci number using memoization.',
+      'What is the capital of Australia, and why was it chosen over Sydney?',
+      'Here is a list of cities: Lyon, Porto, Graz.\nDescribe the climate of each one in two sentences.',
+      'Write a haiku about autumn leaves.\n\nCan you also give it a title?',
+    ];
+    const paddings = [`${filler(1500)}\n\n`, `${'Rainfall in the valley was higher than usual. '.repeat(60)}\n\n`];
+    const templateOf = (prompt: string) => {
+      const features = extract(buildExchange({ prompt }));
+      return { shape: [...features.promptShape], sketch: [...features.promptSketch], capability: features.capability };
+    };
+    for (const [index, prompt] of prompts.entries()) {
+      const clean = templateOf(prompt);
+      for (const before of paddings) {
+        const padded = `${before}${prompt}\n\n${filler(400 + 97 * index)}`;
+        expect(templateOf(padded), padded.slice(-60)).toEqual(clean);
+      }
+    }
+    // A request in the head window leaves the template where it was, and so does a long prompt of statements only.
+    for (const prompt of [`What is the capital of Australia?\n\n${filler(3000)}\n\nWrite a haiku about it.`, `${filler(3000)}\n\nThe middle says nothing new.\n\n${filler(600)}`]) {
+      const expected = new Uint32Array(SHAPE_WORDS);
+      packShape(shapeOfText(prompt).shape, expected);
+      expect([...extract(buildExchange({ prompt })).promptShape]).toEqual([...expected]);
+    }
+  });
+
   it('reads earlier turns, a prefill and tool descriptions, and says where the ask was', () => {
     const earlier = extract(buildExchange({ prompt: 'And the next one: 17 * 23?', history: [{ role: 'user', text: 'Always show your work.' }, { role: 'assistant', text: 'OK.' }] }));
     expect(earlier.contentFlags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.earlierTurn)).toBe(CONTENT_FLAG.cotElicitation | CONTENT_FLAG.earlierTurn);

@@ -2,7 +2,7 @@ import { lastUserText, type Exchange, type Message } from '../model/exchange.js'
 import { fmix32 } from '../util/hash64.js';
 import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, type TextScan, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 
 /**
@@ -158,13 +158,19 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
 
     const prompt = promptScanner.scan(promptText, plan.chars[0]!);
     const promptAsks = detector.part(prompt);
-    const anchor = askAnchor(prompt, detector.askWord);
+    const askWord = detector.askWord;
+    // A prompt with no ask is anchored at its first request, or at an ask phrase that gave no
+    // verdict when one comes first (a request in a language whose questions the sentence marks miss).
+    const requested = askWord >= 0 ? -1 : requestWord(prompt);
+    const cue = askWord >= 0 ? -1 : detector.cueWord;
+    const byCue = cue >= 0 && (requested < 0 || cue < requested);
+    const anchor = askWord >= 0 ? askAnchor(prompt, askWord) : paragraphStart(prompt.text, askAnchor(prompt, byCue ? cue : requested));
     flags |= partFlags('prompt', promptAsks);
     if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
     // What the template windows give (shape, sketch, capability) comes from the anchored windows
     // when there are some; the verbatim key and the token count stay the whole prompt's.
-    const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor)) : prompt;
+    const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor, askWord >= 0 || byCue ? prompt.text.length : requestEnd(prompt, anchor))) : prompt;
     shapeOfScan(template, shape);
     packShape(shape, features.promptShape);
     features.promptTokens = prompt.estimatedTokens;
@@ -218,6 +224,86 @@ function askAnchor(prompt: TextScan, askWord: number): number {
     if (startsLine(prompt.text, offset)) return offset;
   }
   return sentence;
+}
+
+/**
+ * Words that open a request to the model in English: an imperative, a polite opener or a
+ * question word. Only read where no ask was found and the head holds no request.
+ */
+const REQUEST_OPENERS = new Set(
+  (
+    'please write explain solve describe list give create generate summarize summarise translate compare calculate compute find ' +
+    'determine prove show provide implement design analyze analyse classify extract rewrite convert identify evaluate answer ' +
+    'tell help make draft outline suggest recommend build fix debug refactor review complete derive simplify estimate predict ' +
+    'propose discuss define transcribe can could would will how what why which who where when is are does do should'
+  )
+    .split(' ')
+    .map(wordHash),
+);
+
+/**
+ * The first token of the first request before the tail window of a prompt: a sentence opening
+ * with a word of `REQUEST_OPENERS` or ending in a question mark; -1 when there is none. One in
+ * the head window leaves the template where it is (`askAnchor`). Text put before an
+ * instruction to push it out of the head window must leave the instruction one the model reads
+ * as such; ordinary filler is statements.
+ */
+function requestWord(prompt: TextScan): number {
+  if (prompt.tailWordStart <= prompt.headWordCount) return -1;
+  for (let k = 0; k < prompt.sentenceCount; k++) {
+    const word = prompt.sentenceWords[k]!;
+    if (word >= prompt.tailWordStart) return -1;
+    if (isRequest(prompt, k)) return word;
+  }
+  return -1;
+}
+
+/** Whether sentence `k` of a scan ends in a question mark or opens with a request word. */
+function isRequest(prompt: TextScan, k: number): boolean {
+  const next = k + 1 < prompt.sentenceCount ? prompt.sentenceChars[k + 1]! : -1;
+  if (next > 0 && prompt.text.charCodeAt(next - 1) === 63) return true;
+  // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
+  const word = prompt.sentenceWords[k]!;
+  return prompt.sentenceChars[k]! !== -1 && word < prompt.wordCount && REQUEST_OPENERS.has(prompt.words[word]!);
+}
+
+/**
+ * Where the template text of a prompt anchored at a request ends: before the paragraphs
+ * (blocks after a blank line) at its end that hold no request, which is where padding put
+ * after the instruction sits. The whole text when part of it went unread, since an unread
+ * paragraph may hold one.
+ */
+function requestEnd(prompt: TextScan, anchor: number): number {
+  const text = prompt.text;
+  if (prompt.detectionChars < text.length) return text.length;
+  const from = skipSpace(text, anchor);
+  let end = text.length;
+  let k = prompt.sentenceCount - 1;
+  for (;;) {
+    const cut = text.lastIndexOf('\n\n', end - 1);
+    if (cut < from) return end;
+    // Sentences from the end back to the blank line (a sentence starts where its first word
+    // does); a start not known (-1) is taken as in this paragraph.
+    for (; k >= 0 && (prompt.sentenceChars[k]! === -1 || skipSpace(text, prompt.sentenceChars[k]!) >= cut); k--) if (isRequest(prompt, k)) return end;
+    end = cut;
+  }
+}
+
+/**
+ * The start of the paragraph (the text after a blank line) that holds the line at `anchor`, when
+ * it begins past the head window: a request's paragraph may open with the material it is about
+ * ("Here is a list: ...\nDescribe each."). Otherwise the line itself.
+ */
+function paragraphStart(text: string, anchor: number): number {
+  if (anchor <= 0) return anchor;
+  const blank = text.lastIndexOf('\n\n', anchor - 1);
+  return blank + 2 > PROMPT_SCAN.headChars! ? blank + 2 : anchor;
+}
+
+function skipSpace(text: string, offset: number): number {
+  let at = offset;
+  for (let c = text.charCodeAt(at); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(at)) at++;
+  return at;
 }
 
 /** Whether a sentence that begins at `offset` (after its end mark) is the first on its line. */

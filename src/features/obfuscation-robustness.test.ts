@@ -6,7 +6,7 @@ import { CONTENT_FLAG } from './content-signals.js';
 import { createExchangeFeatureExtractor } from './exchange-features.js';
 import { SHAPE_WORDS } from './template-shape.js';
 import { buildExchange } from './test-support/exchange-builder.js';
-import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, placeAsk, type AskedTask } from './test-support/obfuscation.js';
+import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, padding, placeAsk, type AskedTask } from './test-support/obfuscation.js';
 
 // Attack prompts as the simulator's distillation campaigns word them (their reasoning clauses,
 // grading system prompts), plus explain-an-answer and safe-rewrite asks, each with a task.
@@ -106,6 +106,25 @@ describe('detection under obfuscation', () => {
     expect(responses.input).toBe(obfuscateText('Reason carefully.', 'full_width'));
   });
 
+  it('gives ordinary prompts padded before and after the template, sketch and capability they have unpadded', () => {
+    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
+    const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
+    const template = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return [[...f.promptShape], [...f.promptSketch], f.capability];
+    };
+    let kept = 0;
+    for (const [index, prompt] of corpus.entries()) {
+      const clean = template(prompt);
+      const padded = [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
+      if (padded.every((text) => JSON.stringify(template(text)) === JSON.stringify(clean))) kept++;
+    }
+    // The rest open with a statement and hold no question mark or request word at a sentence's
+    // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
+    // them tells the instruction from the filler. Before requests anchored the template: 0.
+    expect(kept / corpus.length).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
     const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n');
     const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
@@ -117,7 +136,10 @@ describe('detection under obfuscation', () => {
       [200, 160],
     ] as const;
     const long = spans.map(([from, count]) => corpus.slice(from, from + count).join('\n\n'));
-    const prompts = [...corpus.slice(0, 40), ...long, ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)];
+    // Padded ones, whose template is read from their first request and ends before the filler
+    // (ending in a letter: a code block's closing line drops the whitespace before it).
+    const padded = corpus.slice(0, 12).map((prompt, index) => `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`.trimEnd());
+    const prompts = [...corpus.slice(0, 40), ...long, ...padded, ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)];
     expect(prompts.filter((prompt) => prompt.length > 7000).length).toBeGreaterThan(0);
     const features = (prompt: string) => {
       const f = extract(buildExchange({ prompt }));
