@@ -94,6 +94,8 @@ describe('exchange features: every part the model reads, within a budget', () =>
       'What is the capital of Australia, and why was it chosen over Sydney?',
       'Here is a list of cities: Lyon, Porto, Graz.\nDescribe the climate of each one in two sentences.',
       'Write a haiku about autumn leaves.\n\nCan you also give it a title?',
+      'Hi, I need help with my profit margin. My revenue was $50000 and my cost was $30000.',
+      'I want you to act as a travel guide. I will tell you my location and you will suggest places to visit.',
     ];
     const paddings = [`${filler(1500)}\n\n`, `${'Rainfall in the valley was higher than usual. '.repeat(60)}\n\n`];
     const templateOf = (prompt: string) => {

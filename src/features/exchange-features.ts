@@ -235,7 +235,11 @@ const REQUEST_OPENERS = new Set(
     'please write explain solve describe list give create generate summarize summarise translate compare calculate compute find ' +
     'determine prove show provide implement design analyze analyse classify extract rewrite convert identify evaluate answer ' +
     'tell help make draft outline suggest recommend build fix debug refactor review complete derive simplify estimate predict ' +
-    'propose discuss define transcribe can could would will how what why which who where when is are does do should'
+    'propose discuss define transcribe run use get check sort format plot draw let imagine pretend act consider assume ' +
+    'suppose choose select rank rate edit paraphrase improve optimize optimise verify transform invent produce reword ' +
+    'brainstorm construct compose formulate categorize categorise arrange shorten expand elaborate interpret justify ' +
+    'critique assess research search fetch retrieve add remove delete insert replace change modify update correct ' +
+    'can could would will how what why which who where when is are does do should'
   )
     .split(' ')
     .map(wordHash),
@@ -264,8 +268,17 @@ function isRequest(prompt: TextScan, k: number): boolean {
   if (next > 0 && prompt.text.charCodeAt(next - 1) === 63) return true;
   // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
   const word = prompt.sentenceWords[k]!;
-  return prompt.sentenceChars[k]! !== -1 && word < prompt.wordCount && REQUEST_OPENERS.has(prompt.words[word]!);
+  if (prompt.sentenceChars[k]! === -1 || word >= prompt.wordCount) return false;
+  // "Hi, can you ...": a greeting before the request.
+  const at = GREETINGS.has(prompt.words[word]!) && word + 1 < prompt.wordCount ? word + 1 : word;
+  const first = prompt.words[at]!;
+  return REQUEST_OPENERS.has(first) || (first === I && at + 1 < prompt.wordCount && FIRST_PERSON_ASKS.has(prompt.words[at + 1]!));
 }
+
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks'].map(wordHash));
+/** "I need ...", "I want you to ...", "I would like ...": a request in the first person. */
+const I = wordHash('i');
+const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
 
 /**
  * Where the template text of a prompt anchored at a request ends: before the paragraphs
