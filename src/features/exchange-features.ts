@@ -2,7 +2,7 @@ import { lastUserText, type Exchange, type Message } from '../model/exchange.js'
 import { fmix32 } from '../util/hash64.js';
 import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, isSpace, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 
 /**
@@ -228,7 +228,7 @@ function askAnchor(prompt: TextScan, askWord: number): number {
 
 /**
  * Words that open a request to the model in English: an imperative, a polite opener or a
- * question word. Only read where no ask was found and the head holds no request.
+ * question word. Read only in prompts where no ask was found.
  */
 const REQUEST_OPENERS = new Set(
   (
@@ -269,13 +269,13 @@ function isRequest(prompt: TextScan, k: number): boolean {
   // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
   const word = prompt.sentenceWords[k]!;
   if (prompt.sentenceChars[k]! === -1 || word >= prompt.wordCount) return false;
-  // "Hi, can you ...": a greeting before the request.
-  const at = GREETINGS.has(prompt.words[word]!) && word + 1 < prompt.wordCount ? word + 1 : word;
+  const at = LEAD_INS.has(prompt.words[word]!) && word + 1 < prompt.wordCount ? word + 1 : word;
   const first = prompt.words[at]!;
   return REQUEST_OPENERS.has(first) || (first === I && at + 1 < prompt.wordCount && FIRST_PERSON_ASKS.has(prompt.words[at + 1]!));
 }
 
-const GREETINGS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks'].map(wordHash));
+/** A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". */
+const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks'].map(wordHash));
 /** "I need ...", "I want you to ...", "I would like ...": a request in the first person. */
 const I = wordHash('i');
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
@@ -315,7 +315,7 @@ function paragraphStart(text: string, anchor: number): number {
 
 function skipSpace(text: string, offset: number): number {
   let at = offset;
-  for (let c = text.charCodeAt(at); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(at)) at++;
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
   return at;
 }
 
