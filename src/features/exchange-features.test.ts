@@ -96,6 +96,8 @@ describe('exchange features: every part the model reads, within a budget', () =>
       'Write a haiku about autumn leaves.\n\nCan you also give it a title?',
       'Hi, I need help with my profit margin. My revenue was $50000 and my cost was $30000.',
       'I want you to act as a travel guide. I will tell you my location and you will suggest places to visit.',
+      // An instruction and its input: the input stays in the template, only the filler after it goes.
+      'Edit the given sentence for proper grammar.\n\nI seen the movie last night at the theater.',
     ];
     const paddings = [`${filler(1500)}\n\n`, `${'Rainfall in the valley was higher than usual. '.repeat(60)}\n\n`];
     const templateOf = (prompt: string) => {

@@ -281,10 +281,12 @@ const I = wordHash('i');
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
 
 /**
- * Where the template text of a prompt anchored at a request ends: before the paragraphs
- * (blocks after a blank line) at its end that hold no request, which is where padding put
- * after the instruction sits. The whole text when part of it went unread, since an unread
- * paragraph may hold one.
+ * Where the template text of a prompt anchored at a request ends: before the last paragraphs
+ * (blocks after a blank line) that hold no request, as few as cover the tail window, which is
+ * what padding put after the instruction has to fill. Fewer would leave filler in the window;
+ * more would take the material an instruction is followed by ("Edit the sentence.", a blank
+ * line, the sentence). The whole text when no such paragraphs cover the window, or when part of
+ * it went unread, since an unread paragraph may hold a request.
  */
 function requestEnd(prompt: TextScan, anchor: number): number {
   const text = prompt.text;
@@ -292,14 +294,15 @@ function requestEnd(prompt: TextScan, anchor: number): number {
   const from = skipSpace(text, anchor);
   let end = text.length;
   let k = prompt.sentenceCount - 1;
-  for (;;) {
+  while (text.length - end < PROMPT_SCAN.tailChars!) {
     const cut = text.lastIndexOf('\n\n', end - 1);
-    if (cut < from) return end;
+    if (cut < from) return text.length;
     // Sentences from the end back to the blank line (a sentence starts where its first word
     // does); a start not known (-1) is taken as in this paragraph.
-    for (; k >= 0 && (prompt.sentenceChars[k]! === -1 || skipSpace(text, prompt.sentenceChars[k]!) >= cut); k--) if (isRequest(prompt, k)) return end;
+    for (; k >= 0 && (prompt.sentenceChars[k]! === -1 || skipSpace(text, prompt.sentenceChars[k]!) >= cut); k--) if (isRequest(prompt, k)) return text.length;
     end = cut;
   }
+  return end;
 }
 
 /**

@@ -107,22 +107,25 @@ describe('detection under obfuscation', () => {
   });
 
   it('gives ordinary prompts padded before and after the template, sketch and capability they have unpadded', () => {
-    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
-    const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
     const template = (prompt: string) => {
       const f = extract(buildExchange({ prompt }));
       return [[...f.promptShape], [...f.promptSketch], f.capability];
     };
-    let kept = 0;
-    for (const [index, prompt] of corpus.entries()) {
-      const clean = template(prompt);
-      const padded = [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
-      if (padded.every((text) => JSON.stringify(template(text)) === JSON.stringify(clean))) kept++;
+    // Chat prompts, and instructions followed by their input after a blank line.
+    for (const file of ['oasst_prompts', 'alpaca_libre']) {
+      const lines = readFileSync(new URL(`../../data/corpora/${file}.jsonl`, import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
+      const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
+      let kept = 0;
+      for (const [index, prompt] of corpus.entries()) {
+        const clean = template(prompt);
+        const padded = [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
+        if (padded.every((text) => JSON.stringify(template(text)) === JSON.stringify(clean))) kept++;
+      }
+      // The rest open with a statement and hold no question mark or request word at a sentence's
+      // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
+      // them tells the instruction from the filler. Before requests anchored the template: 0.
+      expect(kept / corpus.length, file).toBeGreaterThanOrEqual(0.85);
     }
-    // The rest open with a statement and hold no question mark or request word at a sentence's
-    // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
-    // them tells the instruction from the filler. Before requests anchored the template: 0.
-    expect(kept / corpus.length).toBeGreaterThanOrEqual(0.85);
   });
 
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
