@@ -1,10 +1,12 @@
 // npm run bench:backtest — `policy backtest` against `analyze` on the same store: the `default`
 // scenario's traffic (1M+ exchanges), two policies side by side with the labels, at the default
-// relink interval and at coarser ones. Each run is its own process, as a user runs it; CPU time
-// and peak RSS come from /usr/bin/time where there is one.
+// relink interval and at coarser ones, each twice: once through the engine (keeping its
+// assessments in a fresh trace cache) and once more from that trace, with the policies swapped,
+// as a team trying another policy on the same history runs it. Each run is its own process, as a
+// user runs it; CPU time and peak RSS come from /usr/bin/time where there is one.
 // Usage: node bench/backtest-bench.mjs [--scenario default] [--seed 7] [--db STORE]
 //        [--relink-intervals 1h,6h,24h] [--keep]
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,16 +39,22 @@ const analyze = await runMeasured(['analyze', '--db', db, '--no-progress'], work
 if (analyze.code !== 0) throw new Error(`analyze failed with exit code ${analyze.code}`);
 console.log(`analyze:  ${analyze.seconds.toFixed(1)} s, ${resources(analyze.resources)}`);
 
+const shipped = join(ROOT, 'config', 'policy.example.yaml');
 for (const interval of values['relink-intervals'].split(',')) {
-  const args = ['policy', 'backtest', '--db', db, '--policy', join(ROOT, 'config', 'policy.example.yaml'), '--against', 'default', '--labels', traffic.labels, '--relink-interval', interval, '--json', '--no-progress'];
-  const run = await runMeasured(args, work);
-  if (run.code !== 0) throw new Error(`policy backtest failed with exit code ${run.code}`);
-  const { replay } = JSON.parse(run.stdout);
-  const parts = Object.entries(replay.seconds).filter(([part]) => part !== 'total').map(([part, seconds]) => `${part} ${seconds.toFixed(1)}`).join(', ');
-  console.log(
-    `backtest: relink every ${interval}: ${run.seconds.toFixed(1)} s (${(run.seconds / analyze.seconds).toFixed(1)}× analyze) for ${formatNumber(replay.exchanges_read)} exchanges, ` +
-      `${formatNumber(replay.relinks)} relinks, ${formatNumber(replay.steps)} steps; ${resources(run.resources)}; seconds: ${parts}`,
-  );
+  const traces = join(work, `traces-${interval}`);
+  rmSync(traces, { recursive: true, force: true });
+  for (const [policy, against] of [[shipped, 'default'], ['default', shipped]]) {
+    const args = ['policy', 'backtest', '--db', db, '--policy', policy, '--against', against, '--labels', traffic.labels, '--relink-interval', interval, '--json', '--no-progress', '--trace-cache', traces];
+    const run = await runMeasured(args, work);
+    if (run.code !== 0) throw new Error(`policy backtest failed with exit code ${run.code}`);
+    const { replay } = JSON.parse(run.stdout);
+    const parts = Object.entries(replay.seconds).filter(([part]) => part !== 'total').map(([part, seconds]) => `${part} ${seconds.toFixed(1)}`).join(', ');
+    const traceSize = replay.trace.path === null ? '' : `, trace ${formatNumber(statSync(replay.trace.path).size / 2 ** 20)} MB`;
+    console.log(
+      `backtest: relink every ${interval}, ${replay.trace.use === 'reused' ? 'from the kept trace' : 'through the engine'}: ${run.seconds.toFixed(1)} s (${(run.seconds / analyze.seconds).toFixed(1)}× analyze) ` +
+        `for ${formatNumber(replay.exchanges_read)} exchanges, ${formatNumber(replay.relinks)} relinks, ${formatNumber(replay.steps)} steps; ${resources(run.resources)}${traceSize}; seconds: ${parts}`,
+    );
+  }
 }
 console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end (2 cores: above 2 means other work shared them)`);
 if (!values.keep && values.db === undefined) rmSync(work, { recursive: true, force: true });

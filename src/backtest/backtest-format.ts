@@ -14,10 +14,12 @@ export function formatBacktest(result: BacktestResult, { top = 10 }: FormatOptio
   const span = window.first_exchange_at === null ? 'no exchanges in the window' : `${minute(window.first_exchange_at)} to ${minute(window.last_exchange_at!)}`;
   lines.push(`Policy backtest: ${n(replay.exchanges_decided)} exchanges from ${n(replay.accounts_decided)} accounts, ${span}`);
   const warmup = replay.exchanges_read - replay.exchanges_decided;
+  const how = replay.trace.use === 'reused' ? `Decided from the live engine's assessments kept by an earlier replay (${replay.trace.path})` : 'Replayed through the live engine';
   lines.push(
-    `Replayed through the live engine in ${seconds(replay.seconds.total)}: the book refreshed every ${duration(replay.step_ms)} and relinked every ${duration(replay.relink_interval_ms)} of traffic time ` +
+    `${how} in ${seconds(replay.seconds.total)}: the book refreshed every ${duration(replay.step_ms)} and relinked every ${duration(replay.relink_interval_ms)} of traffic time ` +
       `(${n(replay.relinks)} relinks)${warmup > 0 ? `; ${n(warmup)} earlier exchanges replayed first, not decided` : ''}`,
   );
+  if (replay.trace.use === 'recorded') lines.push(`Assessments kept in ${replay.trace.path}: another backtest of these exchanges with this schedule decides from them`);
   lines.push(
     truth.sources.length === 0
       ? 'Judged against: nothing (no verdicts in the store; pass --labels FILE for precision and recall)'
@@ -130,7 +132,9 @@ export function formatBacktest(result: BacktestResult, { top = 10 }: FormatOptio
       if (comparison.accounts.length > top) lines.push(`  ... and ${n(comparison.accounts.length - top)} more (--json has them all)`);
     }
   }
-  lines.push('', `Time: read ${seconds(replay.seconds.read)} (waiting for rows), observe ${seconds(replay.seconds.observe)}, score ${seconds(replay.seconds.score)}, relink ${seconds(replay.seconds.relink)}, decide ${seconds(replay.seconds.decide)}`);
+  // From a trace the rows are read on this thread; through the engine a reader thread reads ahead.
+  const waiting = replay.trace.use === 'reused' ? '' : ' (waiting for rows)';
+  lines.push('', `Time: read ${seconds(replay.seconds.read)}${waiting}, observe ${seconds(replay.seconds.observe)}, score ${seconds(replay.seconds.score)}, relink ${seconds(replay.seconds.relink)}, decide ${seconds(replay.seconds.decide)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -3,7 +3,8 @@ import { DecisionBook, type Decision } from '../service/decisions/decision-book.
 import type { DecisionPolicy } from '../service/decisions/decision-policy.js';
 import type { LiveEngine, LiveEngineModule } from '../service/engine/engine-contract.js';
 import { applyAssessments, clusterMemberships, flaggedClusterIds } from '../service/engine/inline-scoring.js';
-import type { ObservationChunk, ObservationSource, ReplayedExchange } from './observation-source.js';
+import { AssessmentTraceRecorder, TracePlayer, type AssessmentTrace } from './assessment-trace.js';
+import type { ExchangeSource, ObservationChunk, ObservationSource, ReplayedExchange } from './observation-source.js';
 import { createReplayClock } from './replay-clock.js';
 import { createPolicyTally, type PolicyTally } from './policy-tally.js';
 
@@ -30,6 +31,8 @@ export interface DecisionReplayOptions {
   onProgress?: (rowsRead: number, seconds: number) => void;
   /** Where each relink's links come from; by default the engine's own snapshot is linked on this thread. */
   linker?: ReplayLinker;
+  /** Records what the engine tells the book, to decide the same exchanges again later with other policies (`replayTrace`). */
+  recorder?: AssessmentTraceRecorder;
 }
 
 /** Links for a replay's relinks, made from the same exchanges elsewhere (`createLinkAhead`). */
@@ -81,16 +84,12 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   const clock = createReplayClock(stepMs, relinkIntervalMs);
   const linker = options.linker;
   const engine: LiveEngine = module.createEngine();
-  const book = new DecisionBook();
-  const tallies = policies.map(() => createPolicyTally(options.keepTimesOf));
+  const decisionBook = new DecisionBook();
+  const book = options.recorder?.recording(decisionBook) ?? decisionBook;
+  const decider = createDecider(decisionBook, options);
   const timings: ReplayTimings = { read: 0, observe: 0, score: 0, decide: 0, relink: 0, total: 0 };
   const started = performance.now();
-  let mark = started;
-  const lap = (part: Exclude<keyof ReplayTimings, 'total'>): void => {
-    const now = performance.now();
-    timings[part] += (now - mark) / 1000;
-    mark = now;
-  };
+  const lap = createLap(timings, started);
 
   let dirty = false;
   const clusterMembers = new Map<string, string[]>();
@@ -123,14 +122,6 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
   const touched = new Set<string>();
   let steps = 0;
   let rowsRead = 0;
-  let decided = 0;
-  let firstTs: number | null = null;
-  let lastTs: number | null = null;
-  // Decisions within a step depend only on the account, its organisation and (with IP lists) the
-  // client IP, and the book does not change inside a step: each account's are made once, and
-  // again only for an exchange that gives another organisation or, with IP lists, another IP.
-  const needsIp = policies.some((policy) => policy.allowIps !== null || policy.denyIps !== null);
-  let cache = new Map<string, { orgId: string | null; clientIp: string | null; decisions: Decision[] }>();
 
   /** Observes what the step has sent so far, up to row `to` of the chunk in columns. */
   const observePending = (to: number): void => {
@@ -155,21 +146,6 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
     pendingOrgs = [];
   };
 
-  const decide = (exchange: ReplayedExchange): void => {
-    let asked = cache.get(exchange.accountId);
-    if (asked === undefined || asked.orgId !== exchange.orgId || (needsIp && asked.clientIp !== exchange.clientIp)) {
-      const query = { accountId: exchange.accountId, orgId: exchange.orgId, clientIp: exchange.clientIp };
-      asked = { orgId: exchange.orgId, clientIp: exchange.clientIp, decisions: policies.map((policy) => book.decide(query, policy)) };
-      cache.set(exchange.accountId, asked);
-    }
-    const decisions = asked.decisions;
-    for (let p = 0; p < policies.length; p++) tallies[p]!.record(exchange.accountId, exchange.orgId, exchange.ts, decisions[p]!);
-    onDecision?.(exchange, decisions);
-    decided++;
-    firstTs ??= exchange.ts;
-    lastTs = exchange.ts;
-  };
-
   lap('read');
   await source(async (chunk) => {
     lap('read');
@@ -185,15 +161,16 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
       if (toMs !== null && ts >= toMs) break;
       rowsRead++;
       if (clock.newStep(ts)) {
+        options.recorder?.at(steps + 1);
         commit(i);
         steps++;
-        cache = new Map();
+        decider.newStep();
         // A relink falls due once per interval of event time while there is new traffic, and
         // takes effect between two steps, as the service applies links between two batches.
         if (clock.enter(ts) && dirty) await relink();
         lap('decide');
       }
-      if (fromMs === null || ts >= fromMs) decide(exchange);
+      if (fromMs === null || ts >= fromMs) decider.decide(exchange);
       if (observations !== null) pending.push(observations[i]);
       if (exchange.orgId !== null) pendingOrgs.push([exchange.accountId, exchange.orgId]);
     }
@@ -205,7 +182,103 @@ export async function replayDecisions(source: ObservationSource, options: Decisi
     onProgress?.(rowsRead, (performance.now() - started) / 1000);
   }, linker === undefined ? undefined : (chunk) => linker.feed(chunk));
   // Every row read was observed at the end of its chunk: the last step is scored.
+  options.recorder?.finish(relinks, clusterMembers);
   commit(0);
   timings.total = (performance.now() - started) / 1000;
-  return { tallies, rowsRead, decided, relinks, steps, firstTs, lastTs, clusterMembers, timings };
+  return { ...decider.result(), rowsRead, relinks, steps, clusterMembers, timings };
+}
+
+export type TraceReplayOptions = Pick<DecisionReplayOptions, 'policies' | 'stepMs' | 'relinkIntervalMs' | 'fromMs' | 'toMs' | 'keepTimesOf' | 'onDecision' | 'onProgress'>;
+
+/**
+ * The decisions of `replayDecisions` from a trace it recorded on the same exchanges, with the
+ * same step and relink interval: the book is set at each step boundary as the engine set it
+ * then, so every policy decides every exchange as it would have in the full replay, while
+ * nothing is observed, scored or linked. Only the exchanges' questions are read.
+ */
+export async function replayTrace(source: ExchangeSource, trace: AssessmentTrace, options: TraceReplayOptions): Promise<DecisionReplay> {
+  const { stepMs, relinkIntervalMs, fromMs = null, toMs = null, onProgress } = options;
+  const clock = createReplayClock(stepMs, relinkIntervalMs);
+  const book = new DecisionBook();
+  const decider = createDecider(book, options);
+  const player = new TracePlayer(trace);
+  const timings: ReplayTimings = { read: 0, observe: 0, score: 0, decide: 0, relink: 0, total: 0 };
+  const started = performance.now();
+  const lap = createLap(timings, started);
+  player.applyThrough(0, book);
+  let pendingOrgs: [string, string][] = [];
+  let steps = 0;
+  let rowsRead = 0;
+  lap('score');
+  await source((exchanges) => {
+    lap('read');
+    for (const exchange of exchanges) {
+      const ts = exchange.ts;
+      if (toMs !== null && ts >= toMs) break;
+      rowsRead++;
+      if (clock.newStep(ts)) {
+        clock.enter(ts);
+        for (const [accountId, orgId] of pendingOrgs) book.setOrg(accountId, orgId);
+        pendingOrgs = [];
+        steps++;
+        lap('decide');
+        player.applyThrough(steps, book);
+        lap('score');
+        decider.newStep();
+      }
+      if (fromMs === null || ts >= fromMs) decider.decide(exchange);
+      if (exchange.orgId !== null) pendingOrgs.push([exchange.accountId, exchange.orgId]);
+    }
+    lap('decide');
+    onProgress?.(rowsRead, (performance.now() - started) / 1000);
+  });
+  timings.total = (performance.now() - started) / 1000;
+  return { ...decider.result(), rowsRead, relinks: trace.relinks, steps, clusterMembers: trace.clusterMembers, timings };
+}
+
+function createLap(timings: ReplayTimings, started: number): (part: Exclude<keyof ReplayTimings, 'total'>) => void {
+  let mark = started;
+  return (part) => {
+    const now = performance.now();
+    timings[part] += (now - mark) / 1000;
+    mark = now;
+  };
+}
+
+/**
+ * Every policy's decision on each exchange, from the book as it stands, tallied per account.
+ * Decisions within a step depend only on the account, its organisation and (with IP lists) the
+ * client IP, and the book does not change inside a step: each account's are made once, and
+ * again only for an exchange that gives another organisation or, with IP lists, another IP.
+ */
+function createDecider(book: DecisionBook, options: Pick<DecisionReplayOptions, 'policies' | 'keepTimesOf' | 'onDecision'>) {
+  const { policies, onDecision } = options;
+  const tallies = policies.map(() => createPolicyTally(options.keepTimesOf));
+  const needsIp = policies.some((policy) => policy.allowIps !== null || policy.denyIps !== null);
+  let cache = new Map<string, { orgId: string | null; clientIp: string | null; decisions: Decision[] }>();
+  let decided = 0;
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  return {
+    newStep(): void {
+      cache = new Map();
+    },
+    decide(exchange: ReplayedExchange): void {
+      let asked = cache.get(exchange.accountId);
+      if (asked === undefined || asked.orgId !== exchange.orgId || (needsIp && asked.clientIp !== exchange.clientIp)) {
+        const query = { accountId: exchange.accountId, orgId: exchange.orgId, clientIp: exchange.clientIp };
+        asked = { orgId: exchange.orgId, clientIp: exchange.clientIp, decisions: policies.map((policy) => book.decide(query, policy)) };
+        cache.set(exchange.accountId, asked);
+      }
+      const decisions = asked.decisions;
+      for (let p = 0; p < policies.length; p++) tallies[p]!.record(exchange.accountId, exchange.orgId, exchange.ts, decisions[p]!);
+      onDecision?.(exchange, decisions);
+      decided++;
+      firstTs ??= exchange.ts;
+      lastTs = exchange.ts;
+    },
+    result(): Pick<DecisionReplay, 'tallies' | 'decided' | 'firstTs' | 'lastTs'> {
+      return { tallies, decided, firstTs, lastTs };
+    },
+  };
 }

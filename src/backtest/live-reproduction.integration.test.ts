@@ -31,7 +31,7 @@ interface Line {
 }
 
 describe('a policy backtest', () => {
-  it('makes, exchange by exchange, the decisions the live service makes on the same traffic replayed over HTTP', async () => {
+  it('makes, exchange by exchange, the decisions the live service makes on the same traffic replayed over HTTP, also from a recorded trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backtest-live-'));
     const out = join(dir, 'sim');
     const simulated = await runCli(['simulate', '--scenario', SCENARIO, '--seed', '1', '--out', out]);
@@ -109,10 +109,15 @@ describe('a policy backtest', () => {
 
     // Once as a library caller runs it (rows read and links made on this thread), once as the
     // command does (rows read on a thread of their own, links made ahead on another).
+    // Then twice more with a trace cache: the first replay records the engine's assessments, the
+    // second decides from them alone; both must still make the live decisions.
     const stored = await DuckDbStore.open({ path: db, readOnly: true });
     const replayed = new Map<string, string>();
     const threaded = new Map<string, string>();
+    const fromTrace = new Map<string, string>();
+    const traceCacheDir = join(dir, 'traces');
     let result;
+    let reused;
     try {
       const options = {
         policies: [{ name: 'shipped', source: SHIPPED_POLICY, policy: parsePolicy(readFileSync(SHIPPED_POLICY, 'utf8'), SHIPPED_POLICY) }],
@@ -127,6 +132,9 @@ describe('a policy backtest', () => {
         linkAheadModuleUrl: LIVE_ENGINE_MODULE_URL,
         onDecision: (exchange, decisions) => threaded.set(exchange.id, decisions[0]!.action),
       });
+      const recorded = await runPolicyBacktest(stored, { ...options, traceCacheDir });
+      expect(recorded.replay.trace.use).toBe('recorded');
+      reused = await runPolicyBacktest(stored, { ...options, traceCacheDir, onDecision: (exchange, decisions) => fromTrace.set(exchange.id, decisions[0]!.action) });
     } finally {
       stored.close();
     }
@@ -137,6 +145,12 @@ describe('a policy backtest', () => {
     expect(differing.slice(0, 10)).toEqual([]);
     const differingThreaded = lines.filter((line) => threaded.get(line.id) !== live.get(line.id)).map((line) => `${line.id}: live ${live.get(line.id)}, threaded backtest ${threaded.get(line.id)}`);
     expect(differingThreaded.slice(0, 10)).toEqual([]);
+    expect(reused.replay.trace.use).toBe('reused');
+    expect(reused.replay.seconds.observe).toBe(0);
+    expect(fromTrace.size).toBe(lines.length);
+    const differingFromTrace = lines.filter((line) => fromTrace.get(line.id) !== live.get(line.id)).map((line) => `${line.id}: live ${live.get(line.id)}, from the trace ${fromTrace.get(line.id)}`);
+    expect(differingFromTrace.slice(0, 10)).toEqual([]);
+    expect({ ...reused, replay: { ...reused.replay, seconds: null, trace: null } }).toEqual({ ...result, replay: { ...result.replay, seconds: null, trace: null } });
     // Not a vacuous match: the policy acted, and on attack accounts.
     const acted = [...live.values()].filter((action) => action !== 'allow').length;
     expect(acted).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
-import { replayStoredRows } from '../service/engine/engine-recovery.js';
+import { dictionarySql, dictionaryTableSql, replayStoredRows } from '../service/engine/engine-recovery.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { decodeObservations, encodeObservations } from '../service/engine/observation-codec.js';
 import { createWorkerPool } from '../util/worker-pool.js';
@@ -30,6 +30,9 @@ export type ObservationChunk =
  * calls it while the chunk before is still being worked on.
  */
 export type ObservationSource = (onChunk: (chunk: ObservationChunk) => void | Promise<void>, onRead?: (chunk: ObservationChunk) => void) => Promise<void>;
+
+/** Stored exchanges' questions only, oldest first, a chunk at a time, waiting for each to settle: what a replay from a recorded trace reads. */
+export type ExchangeSource = (onExchanges: (exchanges: readonly ReplayedExchange[]) => void | Promise<void>) => Promise<void>;
 
 const TS = EXCHANGE_COLUMN_INDEX.ts;
 const ID = EXCHANGE_COLUMN_INDEX.id;
@@ -84,6 +87,39 @@ function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
     accountId: row[ACCOUNT_ID] as string,
     orgId: (row[ORG_ID] as string | null) ?? null,
     clientIp: (row[CLIENT_IP] as string | null) ?? null,
+  };
+}
+
+const QUESTION_CODED = ['account_id', 'org_id', 'client_ip'] as const;
+
+/**
+ * The questions of the store's exchanges (id, time, account, organisation, client IP) in the
+ * replay's order, and nothing the engine would observe: five columns, the repeated ones read as
+ * dictionary codes as in the start-up reader.
+ */
+export function storeExchangeSource(store: DuckDbStore, toMs: number | null): ExchangeSource {
+  return async (onExchanges) => {
+    const dictionaries: string[][] = [];
+    for (const column of QUESTION_CODED) dictionaries.push((await store.connection.runAndReadAll(dictionarySql(column))).getRowsJS().map((row) => row[0] as string));
+    const [accounts, orgs, ips] = dictionaries as [string[], string[], string[]];
+    const joins = QUESTION_CODED.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
+    const result = await store.connection.stream(
+      `WITH ${QUESTION_CODED.map(dictionaryTableSql).join(', ')} ` +
+        `SELECT e.id, epoch_ms(e.ts)::DOUBLE, d_account_id.code, d_org_id.code, d_client_ip.code FROM exchanges e ${joins}` +
+        `${toMs === null ? '' : ' WHERE e.ts < epoch_ms($toMs::BIGINT)'} ORDER BY e.ts, e.id`,
+      toMs === null ? undefined : { toMs },
+    );
+    for await (const rows of result.yieldRowsJs()) {
+      await onExchanges(
+        rows.map(([id, ts, account, org, ip]) => ({
+          id: id as string,
+          ts: ts as number,
+          accountId: accounts[account as number]!,
+          orgId: org === null ? null : orgs[org as number]!,
+          clientIp: ip === null ? null : ips[ip as number]!,
+        })),
+      );
+    }
   };
 }
 

@@ -9,9 +9,11 @@ import { liveEngineModule } from '../service/engine/detection-engine-module.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { buildPolicyReport, comparePolicies, type AccountFacts, type PolicyComparison, type PolicyReport } from './backtest-report.js';
 import { buildTruth, type TruthSummary } from './backtest-truth.js';
-import { replayDecisions, type ReplayTimings } from './decision-replay.js';
+import { AssessmentTraceRecorder, type AssessmentTrace } from './assessment-trace.js';
+import { replayDecisions, replayTrace, type DecisionReplay, type ReplayTimings } from './decision-replay.js';
 import { createLinkAhead } from './link-ahead.js';
-import { storeObservationSource, type ObservationSource, type ReplayedExchange } from './observation-source.js';
+import { storeExchangeSource, storeObservationSource, type ExchangeSource, type ObservationSource, type ReplayedExchange } from './observation-source.js';
+import { readCachedTrace, traceKey, writeCachedTrace } from './trace-cache.js';
 
 /** A policy to try, as the report names it. */
 export interface BacktestPolicy {
@@ -44,6 +46,23 @@ export interface BacktestOptions {
   linkAheadModuleUrl?: URL;
   onProgress?: (rowsRead: number, total: number, seconds: number) => void;
   onDecision?: (exchange: ReplayedExchange, decisions: readonly Decision[]) => void;
+  /**
+   * A directory of recorded traces (`trace-cache.ts`): a backtest of exchanges and a schedule
+   * already replayed decides from the trace, without the engine's work; otherwise the replay
+   * records one there. None by default.
+   */
+  traceCacheDir?: string | null;
+  /** Where the exchanges' questions come from for a replay from a trace; by default read from `store`. */
+  exchangeSource?: ExchangeSource;
+}
+
+/** Whether the engine's work was done, or read from a trace an earlier backtest recorded. */
+export interface TraceUse {
+  /** `recorded`: replayed through the engine and kept; `reused`: decided from a kept trace; `off`: no cache directory. */
+  use: 'recorded' | 'reused' | 'off';
+  path: string | null;
+  /** Why a trace could not be read or kept, when that happened. */
+  note: string | null;
 }
 
 export const DEFAULT_BACKTEST_STEP_MS = 60_000;
@@ -62,6 +81,7 @@ export interface BacktestResult {
     relinks: number;
     /** Seconds per part of the replay. */
     seconds: ReplayTimings;
+    trace: TraceUse;
   };
   truth: TruthSummary;
   policies: PolicyReport[];
@@ -80,9 +100,30 @@ export interface BacktestResult {
  * const result = await runPolicyBacktest(store, { policies: [{ name: 'candidate', source: 'strict.yaml', policy }] });
  */
 export async function runPolicyBacktest(store: DuckDbStore, options: BacktestOptions): Promise<BacktestResult> {
-  const inputs = await readBacktestInputs(store, options.toMs ?? null);
+  const toMs = options.toMs ?? null;
+  const inputs = await readBacktestInputs(store, toMs);
   const module = options.module ?? liveEngineModule;
-  return backtestFromInputs(inputs, { ...options, source: options.source ?? storeObservationSource(store, module, options.toMs ?? null) });
+  const source = options.source ?? storeObservationSource(store, module, toMs);
+  const dir = options.traceCacheDir ?? null;
+  if (dir === null) return backtestFromInputs(inputs, { ...options, source });
+
+  const schedule = { stepMs: options.stepMs ?? DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs: options.relinkIntervalMs ?? DEFAULT_BACKTEST_RELINK_INTERVAL_MS, toMs };
+  const key = await traceKey(store, schedule);
+  const cached = readCachedTrace(dir, key);
+  if (cached.trace !== null) {
+    return backtestFromTrace(inputs, cached.trace, { ...options, exchangeSource: options.exchangeSource ?? storeExchangeSource(store, toMs) }, { use: 'reused', path: cached.path, note: null });
+  }
+  const recorder = new AssessmentTraceRecorder();
+  const result = await backtestFromInputs(inputs, { ...options, source, recorder });
+  let trace: TraceUse;
+  try {
+    trace = { use: 'recorded', path: writeCachedTrace(dir, key, recorder.trace), note: null };
+  } catch (error) {
+    trace = { use: 'off', path: null, note: `the trace could not be kept in ${dir}: ${(error as Error).message}` };
+  }
+  // A trace that was there but could not be read is said, whether or not a new one was kept.
+  const unreadable = cached.reason.startsWith('no trace') ? null : cached.reason;
+  return { ...result, replay: { ...result.replay, trace: { ...trace, note: [unreadable, trace.note].filter((note) => note !== null).join('; ') || null } } };
 }
 
 /** What a backtest reads of the store besides the exchanges themselves. */
@@ -101,15 +142,14 @@ export async function readBacktestInputs(store: DuckDbStore, toMs: number | null
 }
 
 /** The backtest once its inputs are read: what runs on a thread of its own under `serve`. */
-export async function backtestFromInputs({ accounts, verdicts, total }: BacktestInputs, options: BacktestOptions & { source: ObservationSource }): Promise<BacktestResult> {
+export async function backtestFromInputs(
+  inputs: BacktestInputs,
+  options: BacktestOptions & { source: ObservationSource; recorder?: AssessmentTraceRecorder },
+): Promise<BacktestResult> {
   const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
-  if (policies.length < 1 || policies.length > 2) throw new RangeError('a backtest takes one policy, or two to compare');
-
-  const knownBefore = buildTruth({ verdicts, clusterMembers: new Map(), labels: options.labels });
-  const keepTimesOf = verdicts.some((verdict) => verdict.target === 'cluster' && verdict.verdict === 'confirmed')
-    ? ('all' as const)
-    : new Set([...knownBefore.truth].filter(([, known]) => known.positive && known.campaign !== null).map(([accountId]) => accountId));
-
+  checkPolicyCount(policies);
+  const { accounts, total } = inputs;
+  const keepTimesOf = campaignAccountsToTime(inputs, options.labels);
   const module = options.module ?? liveEngineModule;
   const linker =
     options.linkAheadModuleUrl === undefined ? undefined : createLinkAhead({ engineModuleUrl: options.linkAheadModuleUrl, accounts, stepMs, relinkIntervalMs, toMs });
@@ -125,13 +165,51 @@ export async function backtestFromInputs({ accounts, verdicts, total }: Backtest
       toMs,
       keepTimesOf,
       linker,
+      recorder: options.recorder,
       onDecision: options.onDecision,
       onProgress: options.onProgress === undefined ? undefined : (rows, seconds) => options.onProgress!(rows, total, seconds),
     });
   } finally {
     await linker?.close();
   }
+  return reportOf(inputs, options, replay, { use: 'off', path: null, note: null });
+}
 
+/** The backtest decided from a trace `backtestFromInputs` recorded on the same exchanges and schedule. */
+export async function backtestFromTrace(
+  inputs: BacktestInputs,
+  trace: AssessmentTrace,
+  options: BacktestOptions & { exchangeSource: ExchangeSource },
+  traceUse: TraceUse,
+): Promise<BacktestResult> {
+  const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
+  checkPolicyCount(policies);
+  const replay = await replayTrace(options.exchangeSource, trace, {
+    policies: policies.map((entry) => entry.policy),
+    stepMs,
+    relinkIntervalMs,
+    fromMs,
+    toMs,
+    keepTimesOf: campaignAccountsToTime(inputs, options.labels),
+    onDecision: options.onDecision,
+    onProgress: options.onProgress === undefined ? undefined : (rows, seconds) => options.onProgress!(rows, inputs.total, seconds),
+  });
+  return reportOf(inputs, options, replay, traceUse);
+}
+
+function checkPolicyCount(policies: readonly BacktestPolicy[]): void {
+  if (policies.length < 1 || policies.length > 2) throw new RangeError('a backtest takes one policy, or two to compare');
+}
+
+/** Accounts whose decided exchanges' times are kept: those of known campaigns (all, when a cluster verdict may make any account one). */
+function campaignAccountsToTime({ verdicts }: BacktestInputs, labels: readonly AccountLabel[] | undefined): ReadonlySet<string> | 'all' {
+  if (verdicts.some((verdict) => verdict.target === 'cluster' && verdict.verdict === 'confirmed')) return 'all';
+  const knownBefore = buildTruth({ verdicts, clusterMembers: new Map(), labels });
+  return new Set([...knownBefore.truth].filter(([, known]) => known.positive && known.campaign !== null).map(([accountId]) => accountId));
+}
+
+function reportOf({ accounts, verdicts }: BacktestInputs, options: BacktestOptions, replay: DecisionReplay, traceUse: TraceUse): BacktestResult {
+  const { policies, fromMs = null, toMs = null, stepMs = DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs = DEFAULT_BACKTEST_RELINK_INTERVAL_MS } = options;
   const { truth, summary } = buildTruth({ verdicts, clusterMembers: replay.clusterMembers, labels: options.labels });
   const facts = new Map<string, AccountFacts>(accounts.map((account) => [account.accountId, { orgId: account.orgId, tier: account.tier }]));
   const reports = policies.map((entry, index) =>
@@ -149,6 +227,7 @@ export async function backtestFromInputs({ accounts, verdicts, total }: Backtest
       steps: replay.steps,
       relinks: replay.relinks,
       seconds: roundTimings(replay.timings),
+      trace: traceUse,
     },
     truth: summary,
     policies: reports,

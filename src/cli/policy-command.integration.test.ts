@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../ingest/test-support/cli-runner.js';
 
@@ -15,15 +16,17 @@ rules:
 `;
 
 let dir: string;
+let out: string;
 let db: string;
 let labels: string;
 let strict: string;
 // Two days of the week and relinks every six hours keep each run to seconds.
-const WINDOW = ['--to', '2026-02-04', '--relink-interval', '6h'];
+const SCHEDULE = ['--to', '2026-02-04', '--relink-interval', '6h'];
+const WINDOW = [...SCHEDULE, '--no-trace-cache'];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'policy-backtest-cli-'));
-  const out = join(dir, 'sim');
+  out = join(dir, 'sim');
   expect((await runCli(['simulate', '--scenario', SCENARIO, '--seed', '1', '--out', out])).code).toBe(0);
   db = join(dir, 'store.duckdb');
   expect((await runCli(['ingest', join(out, 'exchanges.jsonl.gz'), '--accounts', join(out, 'accounts.jsonl'), '--db', db, '--no-progress'])).code).toBe(0);
@@ -83,5 +86,67 @@ describe('distillguard policy backtest', () => {
     expect(result.stdout).toContain('current (default)');
     expect(result.stdout).toMatch(/Precision \/ recall/);
     expect(result.stdout).toMatch(/Changes from current to candidate: [\d,]+ accounts/);
+  });
+
+  describe('with a trace cache', () => {
+    /** The report without what differs between two runs of one backtest: timings and where the assessments came from. */
+    const comparable = (stdout: string) => {
+      const report = JSON.parse(stdout);
+      const { trace } = report.replay;
+      delete report.replay.seconds;
+      delete report.replay.trace;
+      return { report, trace };
+    };
+
+    it('keeps the engine\'s assessments once and decides later backtests of any policy from them, as a full replay would', async () => {
+      const traces = join(dir, 'traces-reuse');
+      const first = await runCli(['policy', 'backtest', '--db', db, '--policy', strict, '--against', 'default', '--labels', labels, '--json', '--trace-cache', traces, ...SCHEDULE]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(comparable(first.stdout).trace.use).toBe('recorded');
+      expect(readdirSync(traces).filter((name) => name.endsWith('.trace'))).toHaveLength(1);
+
+      // The policies swapped: another candidate, the same exchanges and schedule.
+      const swapped = ['policy', 'backtest', '--db', db, '--policy', 'default', '--against', strict, '--labels', labels, '--json', ...SCHEDULE];
+      const reused = await runCli([...swapped, '--trace-cache', traces]);
+      expect(reused.code, reused.stderr).toBe(0);
+      const full = await runCli([...swapped, '--no-trace-cache']);
+      expect(full.code, full.stderr).toBe(0);
+      const fromTrace = comparable(reused.stdout);
+      expect(fromTrace.trace.use).toBe('reused');
+      expect(comparable(full.stdout).trace.use).toBe('off');
+      expect(fromTrace.report).toEqual(comparable(full.stdout).report);
+      expect(fromTrace.report.policies[0].quality.throttle.accounts).toBeGreaterThan(0);
+
+      const text = await runCli([...swapped.filter((arg) => arg !== '--json'), '--trace-cache', traces, '--no-progress']);
+      expect(text.stdout).toMatch(/^Decided from the live engine's assessments kept by an earlier replay/m);
+      // Another schedule is another replay.
+      const otherSchedule = await runCli(['policy', 'backtest', '--db', db, '--policy', strict, '--json', '--trace-cache', traces, '--to', '2026-02-03', '--relink-interval', '6h']);
+      expect(comparable(otherSchedule.stdout).trace.use).toBe('recorded');
+    });
+
+    it('replays through the engine again when the store gained an exchange or the kept trace is damaged', async () => {
+      const traces = join(dir, 'traces-stale');
+      const copy = join(dir, 'grown.duckdb');
+      copyFileSync(db, copy);
+      const args = ['policy', 'backtest', '--db', copy, '--policy', strict, '--json', '--trace-cache', traces, ...SCHEDULE];
+      expect(comparable((await runCli(args)).stdout).trace.use).toBe('recorded');
+
+      const [trace] = readdirSync(traces).filter((name) => name.endsWith('.trace'));
+      truncateSync(join(traces, trace!), 1000);
+      const damaged = await runCli(args);
+      expect(damaged.code, damaged.stderr).toBe(0);
+      expect(damaged.stderr).toMatch(/unusable \(the trace is 1000 bytes, shorter than its header: cut short or damaged\); it will be recorded again/);
+      expect(comparable(damaged.stdout).trace.use).toBe('recorded');
+      expect(comparable((await runCli(args)).stdout).trace.use).toBe('reused');
+
+      // One more exchange inside the window, under a new id.
+      const first = JSON.parse(gunzipSync(readFileSync(join(out, 'exchanges.jsonl.gz'))).toString('utf8').split('\n')[0]!);
+      const extra = join(dir, 'extra.jsonl');
+      writeFileSync(extra, JSON.stringify({ ...first, id: `${first.id}-late` }) + '\n');
+      expect((await runCli(['ingest', extra, '--db', copy, '--no-progress'])).code).toBe(0);
+      const grown = comparable((await runCli(args)).stdout);
+      expect(grown.trace.use).toBe('recorded');
+      expect(grown.report.replay.exchanges_read).toBe(comparable(damaged.stdout).report.replay.exchanges_read + 1);
+    });
   });
 });

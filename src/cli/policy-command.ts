@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { formatBacktest, readerThreadObservationSource, runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
+import { defaultTraceCacheDir, formatBacktest, readerThreadObservationSource, runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
 import { parseLabels } from '../eval/index.js';
 import { parseRfc3339 } from '../ingest/index.js';
 import { compilePolicy, DEFAULT_POLICY_DOCUMENT, parsePolicy } from '../service/decisions/decision-policy.js';
@@ -25,6 +25,8 @@ interface BacktestFlags {
   json: boolean;
   memoryLimit: string;
   progress?: boolean;
+  /** A directory, or false with --no-trace-cache. */
+  traceCache: string | false;
 }
 
 /** The name that stands for the built-in policy `serve` runs without `--policy`. */
@@ -56,6 +58,12 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
     .option('--top <n>', 'rows shown in each list of the report', parseNonNegativeInteger, 10)
     .option('--json', 'print the whole result as JSON on stdout', false)
     .option('--memory-limit <size>', "DuckDB's buffer memory limit", '1GB')
+    .option(
+      '--trace-cache <dir>',
+      'where the engine\'s assessments are kept after a replay, so a backtest of the same exchanges with the same --step, --relink-interval and --to decides from them instead of replaying the engine (see docs/backtest.md)',
+      defaultTraceCacheDir(),
+    )
+    .option('--no-trace-cache', 'replay through the engine every time, and keep nothing')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .action(async (flags: BacktestFlags) => {
       if (flags.step < 1 || flags.relinkInterval < 1) throw new UsageError('--step and --relink-interval must be at least 1ms');
@@ -78,13 +86,16 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
           topOrgs: flags.top,
           source: readerThreadObservationSource({ dbPath: flags.db, memoryLimit: flags.memoryLimit, toMs: flags.to ?? null, engineModuleUrl: LIVE_ENGINE_MODULE_URL }),
           linkAheadModuleUrl: LIVE_ENGINE_MODULE_URL,
+          traceCacheDir: flags.traceCache === false ? null : flags.traceCache,
           onProgress: (rows, total, seconds) => {
             progress.setTotal(total);
             progress.update(rows, { rate: formatRate(rows, seconds) });
           },
         });
         progress.stop();
-        context.logger.info({ seconds: result.replay.seconds, relinks: result.replay.relinks, exchanges: result.replay.exchanges_read }, 'backtest finished');
+        const { trace } = result.replay;
+        if (trace.note !== null) context.logger.warn({ trace: trace.path }, trace.note);
+        context.logger.info({ seconds: result.replay.seconds, relinks: result.replay.relinks, exchanges: result.replay.exchanges_read, trace: trace.use }, 'backtest finished');
         context.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatBacktest(result, { top: flags.top }));
       } finally {
         progress.stop();

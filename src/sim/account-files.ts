@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { keyedHash } from '../util/keyed-hash.js';
-import { GrowingColumn } from './compact-columns.js';
+import { GrowingColumn } from '../util/growing-column.js';
 import type { Scenario } from './scenario-schema.js';
 import type { NewAccount, World } from './world-model.js';
 

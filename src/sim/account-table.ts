@@ -1,7 +1,8 @@
 import { API_KINDS, type ApiKind } from '../model/exchange.js';
 import type { ClientIdentity } from './client-catalog.js';
 import { createSchedule, scanModeOf, type ScheduleScan } from './activity-sampler.js';
-import { FixedWidthIds, GrowingColumn, InternTable } from './compact-columns.js';
+import { FixedWidthIds } from './compact-columns.js';
+import { GrowingColumn, InternTable } from '../util/growing-column.js';
 import { EndpointLists } from './endpoint-lists.js';
 import type { NewModelPolicy } from './scenario-schema.js';
 import type { ToolSpec } from './tool-catalog.js';

@@ -1,4 +1,4 @@
-import { GrowingColumn, InternTable } from './compact-columns.js';
+import { GrowingColumn, InternTable } from '../util/growing-column.js';
 import { formatIpv4, packIpv4, type Endpoint } from './network-catalog.js';
 
 /**

@@ -15,8 +15,13 @@ function dictionaryColumns(observed: ReadonlySet<string> | undefined): string[] 
 }
 
 /** A column's distinct values in the order its codes number them. */
-function dictionarySql(column: string): string {
+export function dictionarySql(column: string): string {
   return `SELECT DISTINCT ${column} AS value FROM exchanges WHERE ${column} IS NOT NULL ORDER BY value`;
+}
+
+/** A common table named `d_<column>` of a column's distinct values and their codes, in `dictionarySql` order. */
+export function dictionaryTableSql(column: string): string {
+  return `d_${column} AS (SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS code FROM (${dictionarySql(column)}))`;
 }
 
 /**
@@ -27,7 +32,7 @@ function dictionarySql(column: string): string {
  */
 function rowSql(observed: ReadonlySet<string> | undefined, coded: readonly string[]): string {
   const codedSet = new Set(coded);
-  const dictionaries = coded.map((column) => `d_${column} AS (SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS code FROM (${dictionarySql(column)}))`);
+  const dictionaries = coded.map(dictionaryTableSql);
   const columns = EXCHANGE_COLUMNS.map((column) => {
     if (TEXT_COLUMNS.has(column.name) || (observed !== undefined && !observed.has(column.name))) return `NULL AS ${column.name}`;
     if (codedSet.has(column.name)) return `d_${column.name}.code AS ${column.name}`;
