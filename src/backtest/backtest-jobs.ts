@@ -8,6 +8,7 @@ import { createWorkerPool } from '../util/worker-pool.js';
 import type { BacktestThreadTask } from './backtest-thread.js';
 import { readStoredRows } from './observation-source.js';
 import { readBacktestInputs, type BacktestResult } from './policy-backtest.js';
+import { traceKey } from './trace-cache.js';
 
 export interface BacktestRequest {
   policies: { name: string; source: string; document: PolicyDocument; version: string }[];
@@ -46,7 +47,20 @@ const KEPT_JOBS = 20;
  * connection and read transaction, so ingest commits go on), and the replay runs on a thread of
  * its own at low priority, so `/v1/decide` never waits for it. Results stay in memory.
  */
-export function createBacktestJobs({ snapshot, engineModuleUrl, logger, now = Date.now }: { snapshot: () => Promise<DuckDbStore>; engineModuleUrl: URL; logger: Logger; now?: () => number }): BacktestJobs {
+export function createBacktestJobs({
+  snapshot,
+  engineModuleUrl,
+  logger,
+  traceCacheDir = null,
+  now = Date.now,
+}: {
+  snapshot: () => Promise<DuckDbStore>;
+  engineModuleUrl: URL;
+  logger: Logger;
+  /** Where assessment traces are kept and looked for (`trace-cache.ts`); null keeps none. */
+  traceCacheDir?: string | null;
+  now?: () => number;
+}): BacktestJobs {
   const jobs = new Map<string, BacktestJob>();
   let running: Promise<void> | null = null;
   let closing = false;
@@ -57,7 +71,9 @@ export function createBacktestJobs({ snapshot, engineModuleUrl, logger, now = Da
     try {
       const inputs = await readBacktestInputs(store, request.toMs);
       job.rowsTotal = inputs.total;
-      await pool.run({ op: 'start', inputs, ...request });
+      // Keyed on the snapshot: a window that ends in the past keeps its key while traffic comes in.
+      const traceCache = traceCacheDir === null ? null : { dir: traceCacheDir, key: await traceKey(store, { stepMs: request.stepMs, relinkIntervalMs: request.relinkIntervalMs, toMs: request.toMs }) };
+      await pool.run({ op: 'start', inputs, ...request, traceCache });
       let pending: unknown[][] = [];
       const send = async (): Promise<void> => {
         const rows = encodeObservations(pending);
@@ -72,6 +88,8 @@ export function createBacktestJobs({ snapshot, engineModuleUrl, logger, now = Da
       });
       if (pending.length > 0) await send();
       job.result = (await pool.run({ op: 'finish' })) as BacktestResult;
+      const { trace } = job.result.replay;
+      if (trace.note !== null) logger.warn({ backtest: job.id, trace: trace.path }, trace.note);
       job.status = 'done';
     } finally {
       job.finishedAt = now();
@@ -89,7 +107,7 @@ export function createBacktestJobs({ snapshot, engineModuleUrl, logger, now = Da
       logger.info({ backtest: job.id, policies: request.policies.map((policy) => policy.source) }, 'backtest started');
       running = run(job, request)
         .then(
-          () => logger.info({ backtest: job.id, seconds: (now() - job.startedAt) / 1000, exchanges: job.rowsRead }, 'backtest finished'),
+          () => logger.info({ backtest: job.id, seconds: (now() - job.startedAt) / 1000, exchanges: job.rowsRead, trace: job.result?.replay.trace.use }, 'backtest finished'),
           (error: unknown) => {
             job.status = 'failed';
             job.error = errorMessage(error);

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validExchangeLine } from '../ingest/test-support/exchange-lines.js';
-import { parsePolicy } from '../service/decisions/decision-policy.js';
+import { compilePolicy, DEFAULT_POLICY_DOCUMENT, parsePolicy } from '../service/decisions/decision-policy.js';
 import { LIVE_ENGINE_MODULE_URL, liveEngineModule } from '../service/engine/detection-engine-module.js';
 import { createTestService, type TestService } from '../service/test-support/service-fixture.js';
 import { registerBacktestRoutes } from './backtest-routes.js';
@@ -13,21 +16,22 @@ afterEach(async () => {
   for (const service of services.splice(0)) await service.close();
 });
 
-async function start(): Promise<TestService> {
+async function start(config: { backtestTraceCache?: string } = {}): Promise<TestService> {
   const service = await createTestService({
     engine: { module: liveEngineModule, script: { scores: new Map(), clusters: [], relinks: 0 }, moduleUrl: LIVE_ENGINE_MODULE_URL },
     routes: [registerBacktestRoutes],
+    config,
   });
   services.push(service);
   return service;
 }
 
-/** A day of traffic from a few accounts, posted as a client would. */
-async function postTraffic(service: TestService): Promise<number> {
+/** A day of traffic from a few accounts (the day after `day` days more), posted as a client would. */
+async function postTraffic(service: TestService, day = 0): Promise<number> {
   const lines: string[] = [];
   for (let i = 0; i < 240; i++) {
-    const ts = new Date(Date.UTC(2026, 1, 10) + i * 6 * 60_000).toISOString();
-    lines.push(validExchangeLine({ id: `ex-${i}`, accountId: `acct_${i % 6}`, ts, fixtureIndex: i % 3, clientIp: `203.0.113.${i % 4}` }));
+    const ts = new Date(Date.UTC(2026, 1, 10 + day) + i * 6 * 60_000).toISOString();
+    lines.push(validExchangeLine({ id: `ex-${day}-${i}`, accountId: `acct_${i % 6}`, ts, fixtureIndex: i % 3, clientIp: `203.0.113.${i % 4}` }));
   }
   const response = await service.app.inject({ method: 'POST', url: '/v1/exchanges', headers: { ...service.auth('ingest'), 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
   expect(response.statusCode).toBe(202);
@@ -82,6 +86,44 @@ describe('POST /v1/policy/backtests', () => {
     }
     // The strict policy acts on accounts the shipped one leaves alone.
     expect(result.policies[0]!.actions.block.accounts).toBeGreaterThan(result.policies[1]!.actions.block.accounts);
+  });
+
+  it('keeps the assessments of a window that ended, and decides the next backtest of it from them while traffic goes on', async () => {
+    const service = await start({ backtestTraceCache: mkdtempSync(join(tmpdir(), 'backtest-traces-')) });
+    const exchanges = await postTraffic(service);
+    const window = { to: '2026-02-11T00:00:00Z', step_seconds: 600, relink_interval_seconds: 7200 };
+    const run = async (policy: string, against: string) => {
+      const started = await service.app.inject({ method: 'POST', url: '/v1/policy/backtests', headers: service.auth('analyst'), payload: { policy, against, ...window } });
+      expect(started.statusCode, started.body).toBe(202);
+      const job = await finished(service, started.json().id);
+      expect(job.status, String(job.error)).toBe('done');
+      return job.result as Awaited<ReturnType<typeof runPolicyBacktest>>;
+    };
+    const first = await run(STRICT, 'current');
+    expect(first.replay.trace.use).toBe('recorded');
+    // A later day's traffic is outside the window: the same exchanges, the same trace.
+    await postTraffic(service, 1);
+    const second = await run('default', STRICT);
+    expect(second.replay.trace).toMatchObject({ use: 'reused', path: first.replay.trace.path });
+    expect(second.replay.exchanges_read).toBe(exchanges);
+
+    const snapshot = await service.core.snapshot();
+    try {
+      const direct = await runPolicyBacktest(snapshot, {
+        policies: [
+          { name: 'candidate', source: 'default', policy: compilePolicy(DEFAULT_POLICY_DOCUMENT) },
+          { name: 'against', source: 'against', policy: parsePolicy(STRICT, 'against') },
+        ],
+        toMs: Date.parse(window.to),
+        stepMs: 600_000,
+        relinkIntervalMs: 7_200_000,
+      });
+      expect(direct.replay.trace.use).toBe('off');
+      expect(second.policies).toEqual(JSON.parse(JSON.stringify(direct.policies)));
+      expect(second.comparison).toEqual(JSON.parse(JSON.stringify(direct.comparison)));
+    } finally {
+      snapshot.close();
+    }
   });
 
   it('refuses a policy that does not parse, a bad time, and keys without the analyst role', async () => {

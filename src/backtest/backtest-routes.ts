@@ -53,7 +53,7 @@ const getSchema = {
  * `/v1/workbench/backtests`, behind its session (and its CSRF token for the start).
  */
 export function registerBacktestRoutes(app: FastifyInstance, core: ServiceCore, workbench?: WorkbenchExtension): void {
-  const jobs = createBacktestJobs({ snapshot: () => core.snapshot(), engineModuleUrl: core.engineModuleUrl, logger: core.logger });
+  const jobs = createBacktestJobs({ snapshot: () => core.snapshot(), engineModuleUrl: core.engineModuleUrl, logger: core.logger, traceCacheDir: core.config.backtestTraceCache });
   app.addHook('onClose', () => jobs.close());
 
   const start = (body: BacktestBody, base: string) => {

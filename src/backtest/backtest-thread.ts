@@ -5,8 +5,9 @@ import { decodeObservations } from '../service/engine/observation-codec.js';
 import { lowerThisThreadPriority } from '../service/engine/thread-priority.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
 import { readWorkerData } from '../util/worker-pool.js';
-import { observationChunkOf, type ObservationChunk, type ObservationSource } from './observation-source.js';
-import { backtestFromInputs, type BacktestInputs, type BacktestResult } from './policy-backtest.js';
+import { observationChunkOf, questionsOfRows, type ExchangeSource, type ObservationChunk, type ObservationSource } from './observation-source.js';
+import { backtestFromInputs, backtestWithTraceCache, type BacktestInputs, type BacktestResult, type TraceCacheEntry } from './policy-backtest.js';
+import { readCachedTrace } from './trace-cache.js';
 
 /** What the service sends: the start, the store's rows a chunk at a time, then the end. */
 export type BacktestThreadTask =
@@ -18,6 +19,8 @@ export type BacktestThreadTask =
       toMs: number | null;
       stepMs: number;
       relinkIntervalMs: number;
+      /** Where to look for the assessments of these exchanges and schedule, and to keep them. */
+      traceCache: TraceCacheEntry | null;
     }
   | { op: 'rows'; rows: Uint8Array }
   | { op: 'finish' };
@@ -71,18 +74,32 @@ const fedSource: ObservationSource = async (onChunk, onRead) => {
   }
 };
 
+/** The questions of the chunks fed, for a backtest decided from a kept trace. */
+const fedExchanges: ExchangeSource = (onExchanges) => fedSource((chunk) => onExchanges(chunk.exchanges));
+
+/** Whether the rows fed are only asked about (a kept trace decides), so the engine's columns need not be built. */
+let questionsOnly = false;
+
 async function handle(task: BacktestThreadTask): Promise<unknown> {
   const { liveEngineModule } = await engineModule;
   if (task.op === 'start') {
-    running = backtestFromInputs(task.inputs, {
+    const options = {
       module: liveEngineModule,
       source: fedSource,
+      exchangeSource: fedExchanges,
       policies: task.policies.map(({ name, source, document, version }) => ({ name, source, policy: compilePolicy(document, version) })),
       fromMs: task.fromMs,
       toMs: task.toMs,
       stepMs: task.stepMs,
       relinkIntervalMs: task.relinkIntervalMs,
-    });
+    };
+    if (task.traceCache === null) running = backtestFromInputs(task.inputs, options);
+    else {
+      // Read before the first rows come: they are fed as questions only when a kept trace decides.
+      const cached = readCachedTrace(task.traceCache.dir, task.traceCache.key);
+      questionsOnly = cached.trace !== null;
+      running = backtestWithTraceCache(task.inputs, options, task.traceCache, cached);
+    }
     // Failures surface on the next task; this keeps an early one from going unhandled.
     running.catch(() => undefined);
     return null;
@@ -90,7 +107,7 @@ async function handle(task: BacktestThreadTask): Promise<unknown> {
   if (running === null) throw new Error('the backtest has not started');
   if (task.op === 'rows') {
     const rows = decodeObservations(task.rows) as ColumnValue[][];
-    await Promise.race([offer(observationChunkOf(rows, liveEngineModule)), running]);
+    await Promise.race([offer(questionsOnly ? { exchanges: questionsOfRows(rows), observations: [] } : observationChunkOf(rows, liveEngineModule)), running]);
     return null;
   }
   await Promise.race([offer(null), running]);

@@ -13,7 +13,7 @@ import { AssessmentTraceRecorder, type AssessmentTrace } from './assessment-trac
 import { replayDecisions, replayTrace, type DecisionReplay, type ReplayTimings } from './decision-replay.js';
 import { createLinkAhead } from './link-ahead.js';
 import { storeExchangeSource, storeObservationSource, type ExchangeSource, type ObservationSource, type ReplayedExchange } from './observation-source.js';
-import { readCachedTrace, traceKey, writeCachedTrace } from './trace-cache.js';
+import { readCachedTrace, traceKey, writeCachedTrace, type CachedTrace } from './trace-cache.js';
 
 /** A policy to try, as the report names it. */
 export interface BacktestPolicy {
@@ -109,21 +109,39 @@ export async function runPolicyBacktest(store: DuckDbStore, options: BacktestOpt
 
   const schedule = { stepMs: options.stepMs ?? DEFAULT_BACKTEST_STEP_MS, relinkIntervalMs: options.relinkIntervalMs ?? DEFAULT_BACKTEST_RELINK_INTERVAL_MS, toMs };
   const key = await traceKey(store, schedule);
-  const cached = readCachedTrace(dir, key);
-  if (cached.trace !== null) {
-    return backtestFromTrace(inputs, cached.trace, { ...options, exchangeSource: options.exchangeSource ?? storeExchangeSource(store, toMs) }, { use: 'reused', path: cached.path, note: null });
-  }
+  return backtestWithTraceCache(inputs, { ...options, source, exchangeSource: options.exchangeSource ?? storeExchangeSource(store, toMs) }, { dir, key });
+}
+
+/** A trace cache directory and the key of the exchanges and schedule at hand (`traceKey`). */
+export interface TraceCacheEntry {
+  dir: string;
+  key: string;
+}
+
+/**
+ * The backtest decided from the trace kept under `entry` when there is a readable one, or else
+ * replayed through the engine and its trace kept there (a trace that cannot be read or written
+ * is said in `replay.trace.note`, never fatal).
+ */
+export async function backtestWithTraceCache(
+  inputs: BacktestInputs,
+  options: BacktestOptions & { source: ObservationSource; exchangeSource: ExchangeSource },
+  entry: TraceCacheEntry,
+  /** The kept trace, when the caller has read it already. */
+  cached: CachedTrace = readCachedTrace(entry.dir, entry.key),
+): Promise<BacktestResult> {
+  if (cached.trace !== null) return backtestFromTrace(inputs, cached.trace, options, { use: 'reused', path: cached.path, note: null });
   const recorder = new AssessmentTraceRecorder();
-  const result = await backtestFromInputs(inputs, { ...options, source, recorder });
+  const result = await backtestFromInputs(inputs, { ...options, recorder });
   let trace: TraceUse;
   try {
-    trace = { use: 'recorded', path: writeCachedTrace(dir, key, recorder.trace), note: null };
+    trace = { use: 'recorded', path: writeCachedTrace(entry.dir, entry.key, recorder.trace), note: null };
   } catch (error) {
-    trace = { use: 'off', path: null, note: `the trace could not be kept in ${dir}: ${(error as Error).message}` };
+    trace = { use: 'off', path: null, note: `the trace could not be kept in ${entry.dir}: ${(error as Error).message}` };
   }
   // A trace that was there but could not be read is said, whether or not a new one was kept.
-  const unreadable = cached.reason.startsWith('no trace') ? null : cached.reason;
-  return { ...result, replay: { ...result.replay, trace: { ...trace, note: [unreadable, trace.note].filter((note) => note !== null).join('; ') || null } } };
+  const note = [cached.problem, trace.note].filter((problem) => problem !== null).join('; ');
+  return { ...result, replay: { ...result.replay, trace: { ...trace, note: note === '' ? null : note } } };
 }
 
 /** What a backtest reads of the store besides the exchanges themselves. */

@@ -199,24 +199,25 @@ export function decodeTrace(buffer: Buffer, key: string): AssessmentTrace {
   };
 }
 
-export type CachedTrace = { trace: AssessmentTrace; path: string } | { trace: null; path: string; reason: string };
+/** A kept trace, or none: `problem` says why one that is there could not be used (null when none was kept yet). */
+export type CachedTrace = { trace: AssessmentTrace; path: string } | { trace: null; path: string; problem: string | null };
 
-/** The trace recorded under `key`, or why there is none (not recorded yet, unreadable). */
+/** The trace recorded under `key`, if there is a usable one. */
 export function readCachedTrace(dir: string, key: string): CachedTrace {
   const path = join(dir, `${key}.trace`);
   let buffer: Buffer;
   try {
     buffer = readFileSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { trace: null, path, reason: 'no trace recorded for these exchanges and this schedule yet' };
-    return { trace: null, path, reason: `cannot read ${path}: ${(error as Error).message}` };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { trace: null, path, problem: null };
+    return { trace: null, path, problem: `cannot read ${path}: ${(error as Error).message}` };
   }
   try {
     const trace = decodeTrace(buffer, key);
     markUsed(path);
     return { trace, path };
   } catch (error) {
-    return { trace: null, path, reason: `${path} is unusable (${(error as Error).message}); it will be recorded again` };
+    return { trace: null, path, problem: `${path} is unusable (${(error as Error).message}); it will be recorded again` };
   }
 }
 

@@ -3,7 +3,7 @@ import { TEXT_POLICIES, type TextPolicy } from '../ingest/text-policy.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/line-batch-reader.js';
 import { readServiceConfig } from '../service/service-config.js';
 import { startLiveService } from '../service/start-service.js';
-import { registerBacktestRoutes } from '../backtest/index.js';
+import { defaultTraceCacheDir, registerBacktestRoutes } from '../backtest/index.js';
 import { readPartnerSightings, registerTaxiiRoutes } from '../intel/index.js';
 import type { CliContext } from './cli-context.js';
 import { parseByteSize, parseDuration, parsePort, parsePositiveInteger, parseTimestampWindowOption, parseWorkerCount, TIMESTAMP_WINDOW_HELP } from './option-parsers.js';
@@ -27,6 +27,8 @@ interface ServeFlags {
   memoryLimit: string;
   quarantine?: string;
   shutdownTimeout: number;
+  /** A directory, or false with --no-backtest-trace-cache. */
+  backtestTraceCache: string | false;
 }
 
 export function registerServeCommand(program: Command, context: CliContext): void {
@@ -54,6 +56,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--memory-limit <size>', "DuckDB's buffer memory limit", '768MB')
     .option('--quarantine <file>', 'append quarantined HTTP records here too (JSON Lines)')
     .option('--shutdown-timeout <duration>', 'how long a shutdown waits for accepted batches', parseDuration, 30_000)
+    .option(
+      '--backtest-trace-cache <dir>',
+      "where backtests keep the engine's assessments, so a backtest of the same exchanges (a window ending in the past) with the same step and relink interval decides from them (see docs/backtest.md)",
+      defaultTraceCacheDir(),
+    )
+    .option('--no-backtest-trace-cache', 'backtests replay through the engine every time and keep nothing')
     .action(async (flags: ServeFlags) => {
       const config = readServiceConfig({
         db: flags.db,
@@ -72,6 +80,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         memoryLimit: flags.memoryLimit,
         quarantinePath: flags.quarantine ?? null,
         shutdownTimeoutMs: flags.shutdownTimeout,
+        backtestTraceCache: flags.backtestTraceCache === false ? null : flags.backtestTraceCache,
       });
       const service = await startLiveService(config, context.logger, {
         routes: [registerBacktestRoutes, registerTaxiiRoutes],

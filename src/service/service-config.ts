@@ -42,6 +42,8 @@ export const serviceConfigSchema = z
     memoryLimit: z.string().min(1).default('768MB'),
     /** Where quarantined HTTP records are appended; null keeps them only in the responses. */
     quarantinePath: z.string().min(1).nullable().default(null),
+    /** Where backtests keep the engine's assessments for later backtests of the same exchanges (`policy backtest --trace-cache`); null keeps none. */
+    backtestTraceCache: z.string().min(1).nullable().default(null),
     /** How long a graceful shutdown waits for accepted batches before giving up. */
     shutdownTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   })
