@@ -209,7 +209,9 @@ export function readCachedTrace(dir: string, key: string): CachedTrace {
   try {
     buffer = readFileSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { trace: null, path, problem: null };
+    // No such file, or no such directory (a file where it should be): nothing was kept there.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { trace: null, path, problem: null };
     return { trace: null, path, problem: `cannot read ${path}: ${(error as Error).message}` };
   }
   try {

@@ -139,6 +139,14 @@ describe('distillguard policy backtest', () => {
       expect(comparable(damaged.stdout).trace.use).toBe('recorded');
       expect(comparable((await runCli(args)).stdout).trace.use).toBe('reused');
 
+      // A cache that cannot be written to: the backtest is still made, and says so.
+      const blocked = join(dir, 'not-a-directory');
+      writeFileSync(blocked, '');
+      const unkept = await runCli(['policy', 'backtest', '--db', copy, '--policy', strict, '--json', '--trace-cache', join(blocked, 'traces'), ...SCHEDULE]);
+      expect(unkept.code, unkept.stderr).toBe(0);
+      expect(comparable(unkept.stdout).trace).toMatchObject({ use: 'off', path: null, note: expect.stringMatching(/^the trace could not be kept in /) });
+      expect(unkept.stderr).toMatch(/the trace could not be kept in/);
+
       // One more exchange inside the window, under a new id.
       const first = JSON.parse(gunzipSync(readFileSync(join(out, 'exchanges.jsonl.gz'))).toString('utf8').split('\n')[0]!);
       const extra = join(dir, 'extra.jsonl');
