@@ -5,8 +5,8 @@ import { encodeObservations } from '../service/engine/observation-codec.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { createWorkerPool } from '../util/worker-pool.js';
-import type { BacktestThreadTask } from './backtest-thread.js';
-import { readStoredRows } from './observation-source.js';
+import type { BacktestStarted, BacktestThreadTask } from './backtest-thread.js';
+import { readStoredRows, storeExchangeSource } from './observation-source.js';
 import { readBacktestInputs, type BacktestResult } from './policy-backtest.js';
 import { traceKey } from './trace-cache.js';
 
@@ -73,19 +73,23 @@ export function createBacktestJobs({
       job.rowsTotal = inputs.total;
       // Keyed on the snapshot: a window that ends in the past keeps its key while traffic comes in.
       const traceCache = traceCacheDir === null ? null : { dir: traceCacheDir, key: await traceKey(store, { stepMs: request.stepMs, relinkIntervalMs: request.relinkIntervalMs, toMs: request.toMs }) };
-      await pool.run({ op: 'start', inputs, ...request, traceCache });
-      let pending: unknown[][] = [];
+      const { questionsOnly } = (await pool.run({ op: 'start', inputs, ...request, traceCache })) as BacktestStarted;
+      let pending: unknown[] = [];
       const send = async (): Promise<void> => {
-        const rows = encodeObservations(pending);
+        const encoded = encodeObservations(pending);
         job.rowsRead += pending.length;
         pending = [];
-        await pool.run({ op: 'rows', rows }, [rows.buffer as ArrayBuffer]);
+        const task: BacktestThreadTask = questionsOnly ? { op: 'questions', exchanges: encoded } : { op: 'rows', rows: encoded };
+        await pool.run(task, [encoded.buffer as ArrayBuffer]);
       };
-      await readStoredRows(store, request.toMs, async (rows) => {
+      const collect = async (items: readonly unknown[]): Promise<void> => {
         if (closing) throw new Error('the service is shutting down');
-        pending.push(...rows);
+        pending.push(...items);
         if (pending.length >= ROWS_PER_MESSAGE) await send();
-      });
+      };
+      // A kept trace decides: the thread needs the exchanges' questions, not the rows the engine would observe.
+      if (questionsOnly) await storeExchangeSource(store, request.toMs)(collect);
+      else await readStoredRows(store, request.toMs, collect);
       if (pending.length > 0) await send();
       job.result = (await pool.run({ op: 'finish' })) as BacktestResult;
       const { trace } = job.result.replay;

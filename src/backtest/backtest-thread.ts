@@ -5,7 +5,7 @@ import { decodeObservations } from '../service/engine/observation-codec.js';
 import { lowerThisThreadPriority } from '../service/engine/thread-priority.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
 import { readWorkerData } from '../util/worker-pool.js';
-import { observationChunkOf, questionsOfRows, type ExchangeSource, type ObservationChunk, type ObservationSource } from './observation-source.js';
+import { observationChunkOf, type ExchangeSource, type ObservationChunk, type ObservationSource, type ReplayedExchange } from './observation-source.js';
 import { backtestFromInputs, backtestWithTraceCache, type BacktestInputs, type BacktestResult, type TraceCacheEntry } from './policy-backtest.js';
 import { readCachedTrace } from './trace-cache.js';
 
@@ -23,7 +23,14 @@ export type BacktestThreadTask =
       traceCache: TraceCacheEntry | null;
     }
   | { op: 'rows'; rows: Uint8Array }
+  /** The exchanges' questions only (`ReplayedExchange`s, encoded), when `start` answered that a kept trace decides. */
+  | { op: 'questions'; exchanges: Uint8Array }
   | { op: 'finish' };
+
+/** What `start` answers: whether the service may send questions instead of rows. */
+export interface BacktestStarted {
+  questionsOnly: boolean;
+}
 
 // A backtest is a report, not a decision: the service's own threads go first.
 lowerThisThreadPriority();
@@ -77,9 +84,6 @@ const fedSource: ObservationSource = async (onChunk, onRead) => {
 /** The questions of the chunks fed, for a backtest decided from a kept trace. */
 const fedExchanges: ExchangeSource = (onExchanges) => fedSource((chunk) => onExchanges(chunk.exchanges));
 
-/** Whether the rows fed are only asked about (a kept trace decides), so the engine's columns need not be built. */
-let questionsOnly = false;
-
 async function handle(task: BacktestThreadTask): Promise<unknown> {
   const { liveEngineModule } = await engineModule;
   if (task.op === 'start') {
@@ -93,21 +97,26 @@ async function handle(task: BacktestThreadTask): Promise<unknown> {
       stepMs: task.stepMs,
       relinkIntervalMs: task.relinkIntervalMs,
     };
+    let started: BacktestStarted = { questionsOnly: false };
     if (task.traceCache === null) running = backtestFromInputs(task.inputs, options);
     else {
-      // Read before the first rows come: they are fed as questions only when a kept trace decides.
+      // Read before the first rows come: a kept trace that decides needs only the questions.
       const cached = readCachedTrace(task.traceCache.dir, task.traceCache.key);
-      questionsOnly = cached.trace !== null;
+      started = { questionsOnly: cached.trace !== null };
       running = backtestWithTraceCache(task.inputs, options, task.traceCache, cached);
     }
     // Failures surface on the next task; this keeps an early one from going unhandled.
     running.catch(() => undefined);
-    return null;
+    return started;
   }
   if (running === null) throw new Error('the backtest has not started');
   if (task.op === 'rows') {
     const rows = decodeObservations(task.rows) as ColumnValue[][];
-    await Promise.race([offer(questionsOnly ? { exchanges: questionsOfRows(rows), observations: [] } : observationChunkOf(rows, liveEngineModule)), running]);
+    await Promise.race([offer(observationChunkOf(rows, liveEngineModule)), running]);
+    return null;
+  }
+  if (task.op === 'questions') {
+    await Promise.race([offer({ exchanges: decodeObservations(task.exchanges) as ReplayedExchange[], observations: [] }), running]);
     return null;
   }
   await Promise.race([offer(null), running]);

@@ -66,7 +66,7 @@ export async function readStoredRows(store: DuckDbStore, toMs: number | null, on
 
 /** What the replay needs of a chunk of stored rows: the question each asks, and what the engine observes. */
 export function observationChunkOf(rows: readonly ColumnValue[][], module: LiveEngineModule): ObservationChunk {
-  const exchanges = questionsOfRows(rows);
+  const exchanges = rows.map(exchangeOfRow);
   if (module.columnsOfRows !== undefined) return { exchanges, columns: module.columnsOfRows(rows).columns };
   return { exchanges, observations: rows.map((row) => module.observationOfRow(row)) };
 }
@@ -78,11 +78,6 @@ export function readObservationChunks(
   onChunk: (chunk: ObservationChunk) => void | Promise<void>,
 ): Promise<void> {
   return readStoredRows(store, toMs, (rows) => onChunk(observationChunkOf(rows, module)));
-}
-
-/** What each of a chunk of stored rows asks. */
-export function questionsOfRows(rows: readonly ColumnValue[][]): ReplayedExchange[] {
-  return rows.map(exchangeOfRow);
 }
 
 function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
