@@ -21,7 +21,7 @@ export interface ExchangeFeatures {
   promptHashLo: number;
   /** MinHash sketch of the prompt (4 words of two 16-bit bins), all zero for an empty prompt. */
   promptSketch: Uint32Array;
-  /** Estimated tokens (words and slots) in the prompt. */
+  /** Estimated tokens (words and slots) in the prompt, or in the part its template is read from when anchored. */
   promptTokens: number;
   /** Template shape of the prompt, packed (8 words). */
   promptShape: Uint32Array;
@@ -164,16 +164,19 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     const requested = askWord >= 0 ? -1 : requestWord(prompt);
     const cue = askWord >= 0 ? -1 : detector.cueWord;
     const byCue = cue >= 0 && (requested < 0 || cue < requested);
-    const anchor = askWord >= 0 ? askAnchor(prompt, askWord) : paragraphStart(prompt.text, askAnchor(prompt, byCue ? cue : requested));
+    const line = askAnchor(prompt, askWord >= 0 ? askWord : byCue ? cue : requested);
+    const anchor = withMaterialBefore(prompt.text, askWord >= 0 ? line : paragraphStart(prompt.text, line), line);
     flags |= partFlags('prompt', promptAsks);
     if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
     // What the template windows give (shape, sketch, capability) comes from the anchored windows
-    // when there are some; the verbatim key and the token count stay the whole prompt's.
-    const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor, askWord >= 0 || byCue ? prompt.text.length : requestEnd(prompt, anchor))) : prompt;
+    // when there are some, and so does the token count the miners group templates by (filler
+    // would put a padded harness in another length group than the same harness unpadded); the
+    // verbatim key stays the whole prompt's.
+    const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor, requestEnd(prompt, anchor))) : prompt;
     shapeOfScan(template, shape);
     packShape(shape, features.promptShape);
-    features.promptTokens = prompt.estimatedTokens;
+    features.promptTokens = template.estimatedTokens;
     computeMinHashSketch(template.tokens, template.count, features.promptSketch, binScratch);
     // The images sent are part of the prompt: one instruction over many pictures is many
     // prompts, and the same picture with the same instruction is a repeat.
@@ -239,6 +242,8 @@ const REQUEST_OPENERS = new Set(
     'suppose choose select rank rate edit paraphrase improve optimize optimise verify transform invent produce reword ' +
     'brainstorm construct compose formulate categorize categorise arrange shorten expand elaborate interpret justify ' +
     'critique assess research search fetch retrieve add remove delete insert replace change modify update correct ' +
+    'log go open click navigate visit enter scroll press type fill submit download upload install configure save send copy ' +
+    'paste read look walk continue try repeat redo recap teach rename pick express detect locate ' +
     'can could would will how what why which who where when is are does do should'
   )
     .split(' ')
@@ -269,16 +274,39 @@ function isRequest(prompt: TextScan, k: number): boolean {
   // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
   const word = prompt.sentenceWords[k]!;
   if (prompt.sentenceChars[k]! === -1 || word >= prompt.wordCount) return false;
-  const at = LEAD_INS.has(prompt.words[word]!) && word + 1 < prompt.wordCount ? word + 1 : word;
-  const first = prompt.words[at]!;
-  return REQUEST_OPENERS.has(first) || (first === I && at + 1 < prompt.wordCount && FIRST_PERSON_ASKS.has(prompt.words[at + 1]!));
+  // Up to two words a request may follow ("Great, now write ...", "Task: Write ..."), the label included.
+  const label = isLabel(prompt.text, prompt.sentenceChars[k]!);
+  for (let at = word; at < Math.min(word + 3, prompt.wordCount); at++) {
+    const first = prompt.words[at]!;
+    if (REQUEST_OPENERS.has(first) || (FIRST_PERSONS.has(first) && at + 1 < prompt.wordCount && FIRST_PERSON_ASKS.has(prompt.words[at + 1]!))) return true;
+    if (!LEAD_INS.has(first) && !(label && at === word)) break;
+  }
+  // "Shorter please."
+  const end = k + 1 < prompt.sentenceCount ? prompt.sentenceWords[k + 1]! : prompt.wordCount;
+  return end > word && end <= prompt.wordCount && prompt.words[end - 1] === PLEASE;
+}
+
+/** Letters of a label a request may follow ("Task: Write ...", "Q: How ..."), at most. */
+const LABEL_CHARS = 16;
+
+/** Whether the sentence at `offset` opens with one word and a colon, a label for what follows. */
+function isLabel(text: string, offset: number): boolean {
+  const from = skipSpace(text, offset);
+  let at = from;
+  while (at < text.length && at - from <= LABEL_CHARS && isLetter(text.charCodeAt(at))) at++;
+  return at > from && at - from <= LABEL_CHARS && text.charCodeAt(at) === 58 && at + 1 < text.length && isSpace(text.charCodeAt(at + 1));
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". */
-const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks'].map(wordHash));
-/** "I need ...", "I want you to ...", "I would like ...": a request in the first person. */
-const I = wordHash('i');
+const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks', 'great', 'sure', 'next', 'then', 'finally'].map(wordHash));
+/** "I need ...", "We want you to ...", "I would like ...": a request in the first person. */
+const FIRST_PERSONS = new Set(['i', 'we'].map(wordHash));
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
+const PLEASE = wordHash('please');
 
 /**
  * Where the template text of a prompt anchored at a request ends: before the last paragraphs
@@ -303,6 +331,27 @@ function requestEnd(prompt: TextScan, anchor: number): number {
     end = cut;
   }
   return end;
+}
+
+/**
+ * Where the template of a prompt anchored at its ask starts: at the paragraphs before the ask's
+ * line that fit with it in the head window, the material an ask follows ("A train leaves at
+ * nine...", a blank line, "Explain step by step."), which the head window reads with the ask
+ * when nothing is put before them. Text that does not fit is what pushed the ask out of sight.
+ */
+function withMaterialBefore(text: string, anchor: number, line: number): number {
+  if (anchor <= 0) return anchor;
+  let lineEnd = text.indexOf('\n', line);
+  if (lineEnd < 0) lineEnd = text.length;
+  let start = anchor;
+  for (let cursor = anchor; ; ) {
+    const blank = text.lastIndexOf('\n\n', cursor - 1);
+    if (blank < 0) return start;
+    const candidate = skipSpace(text, blank + 2);
+    if (candidate < start && lineEnd - candidate > PROMPT_SCAN.headChars!) return start;
+    start = Math.min(start, candidate);
+    cursor = blank;
+  }
 }
 
 /**

@@ -106,10 +106,10 @@ describe('detection under obfuscation', () => {
     expect(responses.input).toBe(obfuscateText('Reason carefully.', 'full_width'));
   });
 
-  it('gives ordinary prompts padded before and after the template, sketch and capability they have unpadded', () => {
+  it('gives ordinary prompts padded before and after the template, sketch, token count and capability they have unpadded', () => {
     const template = (prompt: string) => {
       const f = extract(buildExchange({ prompt }));
-      return [[...f.promptShape], [...f.promptSketch], f.capability];
+      return [[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens];
     };
     // Chat prompts, and instructions followed by their input after a blank line.
     for (const file of ['oasst_prompts', 'alpaca_libre']) {
@@ -125,6 +125,33 @@ describe('detection under obfuscation', () => {
       // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
       // them tells the instruction from the filler. Before requests anchored the template: 0.
       expect(kept / corpus.length, file).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
+  it('gives harness prompts padded before and after the template they have unpadded, with the ask before, after or beside its task', () => {
+    const template = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
+    };
+    const tasks = ['gsm8k_train', 'flan_cot', 'code_alpaca_2k'].flatMap((file) =>
+      readFileSync(new URL(`../../data/corpora/${file}.jsonl`, import.meta.url), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(0, 40)
+        .map((line) => (JSON.parse(line) as { text: string }).text),
+    );
+    const harnesses = {
+      'ask, blank line, task': (ask: string, task: string) => `${ask}\n\n${task}`,
+      'task, blank line, ask': (ask: string, task: string) => `${task}\n\n${ask}`,
+      'ask and task on one line': (ask: string, task: string) => `${ask} ${task}`,
+    };
+    for (const [order, compose] of Object.entries(harnesses)) {
+      const changed = tasks.filter((task, index) => {
+        const prompt = compose(ELICITATION_CLAUSES[index % ELICITATION_CLAUSES.length]!, task);
+        const clean = template(prompt);
+        return [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`].some((text) => template(text) !== clean);
+      });
+      expect(changed, order).toEqual([]);
     }
   });
 

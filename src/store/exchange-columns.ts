@@ -71,7 +71,7 @@ export const EXCHANGE_COLUMNS = [
   { name: 'prompt_hash', kind: 'ubigint', doc: 'hash of the last user message as written: equal for verbatim repeats (0 when empty)' },
   { name: 'prompt_sketch_1', kind: 'ubigint', doc: 'MinHash sketch of the last user message, bins 1-4 (16 bits each)' },
   { name: 'prompt_sketch_2', kind: 'ubigint', doc: 'MinHash sketch, bins 5-8' },
-  { name: 'prompt_tokens', kind: 'integer', doc: 'estimated words and slots in the last user message' },
+  { name: 'prompt_tokens', kind: 'integer', doc: 'estimated words and slots in the last user message (in the part its template is read from, when filler was put around it)' },
   { name: 'prompt_shape_1', kind: 'ubigint', doc: 'template shape of the last user message: first 8 and last 8 masked tokens, 16 bits each, 4 per column' },
   { name: 'prompt_shape_2', kind: 'ubigint', doc: '' },
   { name: 'prompt_shape_3', kind: 'ubigint', doc: '' },
