@@ -279,11 +279,9 @@ function isRequest(prompt: TextScan, k: number): boolean {
   for (let at = word; at < Math.min(word + 3, prompt.wordCount); at++) {
     const first = prompt.words[at]!;
     if (REQUEST_OPENERS.has(first) || (FIRST_PERSONS.has(first) && at + 1 < prompt.wordCount && FIRST_PERSON_ASKS.has(prompt.words[at + 1]!))) return true;
-    if (!LEAD_INS.has(first) && !(label && at === word)) break;
+    if (!LEAD_INS.has(first) && !(label && at === word)) return false;
   }
-  // "Shorter please."
-  const end = k + 1 < prompt.sentenceCount ? prompt.sentenceWords[k + 1]! : prompt.wordCount;
-  return end > word && end <= prompt.wordCount && prompt.words[end - 1] === PLEASE;
+  return false;
 }
 
 /** Letters of a label a request may follow ("Task: Write ...", "Q: How ..."), at most. */
@@ -306,7 +304,6 @@ const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also
 /** "I need ...", "We want you to ...", "I would like ...": a request in the first person. */
 const FIRST_PERSONS = new Set(['i', 'we'].map(wordHash));
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
-const PLEASE = wordHash('please');
 
 /**
  * Where the template text of a prompt anchored at a request ends: before the last paragraphs

@@ -155,6 +155,26 @@ describe('detection under obfuscation', () => {
     }
   });
 
+  it('finds the request of a padded prompt after a label or lead-in words, and in the first person plural', () => {
+    const template = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
+    };
+    const requests = [
+      'Task: Rename every file in the Downloads folder that ends in .jpeg so it ends in .jpg, and keep the originals.',
+      'Q: Pick which sentence is not logical. Sentence A: the man ate a cake. Sentence B: the cake ate a man.',
+      'Great, now translate the whole letter into Spanish and keep the greeting as formal as the English one.',
+      'We need a short product description for a steel water bottle that keeps drinks cold for a whole day.',
+    ];
+    for (const [index, prompt] of requests.entries()) {
+      const padded = `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
+      expect(template(padded), prompt).toBe(template(prompt));
+    }
+    // A statement in the filler's place is no request: its template stays the filler's.
+    const statement = 'The warehouse on the east side received forty pallets of bottled water this morning.';
+    expect(template(`${padding(1500, 9)}\n\n${statement}\n\n${padding(400, 10)}`)).not.toBe(template(statement));
+  });
+
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
     const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n');
     const corpus = lines.map((line) => (JSON.parse(line) as { text: string }).text);
