@@ -306,7 +306,7 @@ const FIRST_PERSONS = new Set(['i', 'we'].map(wordHash));
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));
 
 /**
- * Where the template text of a prompt anchored at a request ends: before the last paragraphs
+ * Where the template text of an anchored prompt ends: before the last paragraphs
  * (blocks after a blank line) that hold no request, as few as cover the tail window, which is
  * what padding put after the instruction has to fill. Fewer would leave filler in the window;
  * more would take the material an instruction is followed by ("Edit the sentence.", a blank
@@ -331,10 +331,11 @@ function requestEnd(prompt: TextScan, anchor: number): number {
 }
 
 /**
- * Where the template of a prompt anchored at its ask starts: at the paragraphs before the ask's
- * line that fit with it in the head window, the material an ask follows ("A train leaves at
- * nine...", a blank line, "Explain step by step."), which the head window reads with the ask
- * when nothing is put before them. Text that does not fit is what pushed the ask out of sight.
+ * Where the template of an anchored prompt starts: at the paragraphs before the anchor's line
+ * (the ask's or the request's) that fit with it in the head window, the material an instruction
+ * follows ("A train leaves at nine...", a blank line, "Explain step by step."), which the head
+ * window reads with it when nothing is put before them. Text that does not fit is what pushed
+ * the instruction out of sight.
  */
 function withMaterialBefore(text: string, anchor: number, line: number): number {
   if (anchor <= 0) return anchor;
@@ -345,9 +346,13 @@ function withMaterialBefore(text: string, anchor: number, line: number): number 
     const blank = text.lastIndexOf('\n\n', cursor - 1);
     if (blank < 0) return start;
     const candidate = skipSpace(text, blank + 2);
-    if (candidate < start && lineEnd - candidate > PROMPT_SCAN.headChars!) return start;
-    start = Math.min(start, candidate);
+    if (candidate < start) {
+      if (lineEnd - candidate > PROMPT_SCAN.headChars!) return start;
+      start = candidate;
+    }
+    // On from the start of the run of blank lines, so that a run of thousands is passed once.
     cursor = blank;
+    while (cursor > 0 && isSpace(text.charCodeAt(cursor - 1))) cursor--;
   }
 }
 
