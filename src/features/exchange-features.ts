@@ -4,6 +4,7 @@ import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, typ
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
 import { createTextScanner, isSpace, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
+import { isAsciiLetter } from './text-normalizer.js';
 
 /**
  * The content features of one exchange, computed from its full text at ingest and stored as
@@ -291,12 +292,8 @@ const LABEL_CHARS = 16;
 function isLabel(text: string, offset: number): boolean {
   const from = skipSpace(text, offset);
   let at = from;
-  while (at < text.length && at - from <= LABEL_CHARS && isLetter(text.charCodeAt(at))) at++;
+  while (at < text.length && at - from <= LABEL_CHARS && isAsciiLetter(text.charCodeAt(at))) at++;
   return at > from && at - from <= LABEL_CHARS && text.charCodeAt(at) === 58 && at + 1 < text.length && isSpace(text.charCodeAt(at + 1));
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". */

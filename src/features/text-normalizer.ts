@@ -171,7 +171,8 @@ let buffer = new Uint16Array(4096);
 
 const LATIN = 1;
 
-function isAsciiLetter(c: number | undefined): boolean {
+/** Whether a code unit is an ASCII letter (false past the end of a text). */
+export function isAsciiLetter(c: number | undefined): boolean {
   return c !== undefined && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90));
 }
 

@@ -1,5 +1,6 @@
 import type { AccountFinding } from '../model/findings.js';
 import { truncate } from './report-format.js';
+import { InternTable } from '../util/growing-column.js';
 
 /**
  * The accounts table's data, embedded in the report as one JSON blob and drawn a page at a time
@@ -32,45 +33,26 @@ export interface AccountsTableOptions {
 }
 
 export function buildAccountsTableData(accounts: readonly AccountFinding[], rankedClusterIds: readonly string[], options: AccountsTableOptions): AccountsTableData {
-  const clusters = new Interner(rankedClusterIds);
-  const signals = new Interner();
-  const tiers = new Interner();
-  const texts = new Interner();
+  const clusters = new InternTable<string>();
+  for (const id of rankedClusterIds) clusters.idOf(id);
+  const signals = new InternTable<string>();
+  const tiers = new InternTable<string>();
+  const texts = new InternTable<string>();
   const rows: AccountRow[] = accounts.map((account) => {
     const evidence = [...account.evidence]
       .sort((a, b) => b.weight - a.weight)
       .slice(0, options.evidencePerAccount)
-      .map((item): EvidenceCell => [signals.index(item.signal), Math.round(item.weight * 100), texts.index(truncate(item.detail, options.evidenceChars))]);
+      .map((item): EvidenceCell => [signals.idOf(item.signal), Math.round(item.weight * 100), texts.idOf(truncate(item.detail, options.evidenceChars))]);
     return [
       account.account_id,
       Math.round(account.score * 1000),
       account.flagged ? 1 : 0,
-      account.cluster_id === null ? -1 : clusters.index(account.cluster_id),
+      account.cluster_id === null ? -1 : clusters.idOf(account.cluster_id),
       account.volume?.exchanges ?? 0,
-      account.tier === null || account.tier === undefined ? -1 : tiers.index(account.tier),
+      account.tier === null || account.tier === undefined ? -1 : tiers.idOf(account.tier),
       evidence,
       account.evidence.length,
     ];
   });
   return { signals: signals.values, clusters: clusters.values, clusterCount: rankedClusterIds.length, tiers: tiers.values, texts: texts.values, rows };
-}
-
-class Interner {
-  readonly values: string[];
-  private readonly indexes = new Map<string, number>();
-
-  constructor(initial: readonly string[] = []) {
-    this.values = [];
-    for (const value of initial) this.index(value);
-  }
-
-  index(value: string): number {
-    let index = this.indexes.get(value);
-    if (index === undefined) {
-      index = this.values.length;
-      this.values.push(value);
-      this.indexes.set(value, index);
-    }
-    return index;
-  }
 }
