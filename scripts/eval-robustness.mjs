@@ -130,6 +130,8 @@ function accumulate(worlds) {
       const kind = campaign.personas.join('+');
       const entry = note(campaigns, kind, seed, recall, campaign.accounts - campaign.silent);
       entry.silent = (entry.silent ?? 0) + campaign.silent;
+      entry.missed ??= { unlinked: 0, in_unflagged_cluster: 0, in_flagged_cluster: 0 };
+      for (const reason of Object.keys(entry.missed)) entry.missed[reason] += campaign.missed?.[reason] ?? 0;
       if (entry.worst === null || recall < entry.worst.value) entry.worst = { value: recall, seed, name: campaign.campaign };
       if (entry.worstAll === undefined || campaign.recall < entry.worstAll) entry.worstAll = campaign.recall;
       if (campaign.exchange_recall !== null && (entry.worstExchanges === undefined || campaign.exchange_recall < entry.worstExchanges)) entry.worstExchanges = campaign.exchange_recall;
@@ -158,6 +160,7 @@ function accumulate(worlds) {
       worst_campaign: e.worst.name,
       worst_recall_all_accounts: e.worstAll,
       worst_exchange_recall: e.worstExchanges ?? null,
+      missed: e.missed,
     })),
     personas: [...personas]
       .sort((a, b) => Number(b[1].hard) - Number(a[1].hard) || a[0].localeCompare(b[0]))
@@ -206,6 +209,17 @@ console.log(
       num(c.worst_recall_all_accounts),
       c.worst_exchange_recall === null ? '-' : pct(c.worst_exchange_recall),
     ]),
+  ),
+);
+console.log('\nWhere the missed accounts with traffic sit, over all worlds: linked to no cluster (linking found no tie), in a cluster not flagged (its evidence fell short), in a flagged cluster but too weakly tied to take its evidence');
+console.log(
+  table(
+    ['campaign kind', 'missed', 'no cluster', 'cluster not flagged', 'weak member'],
+    summary.campaigns.map((c) => {
+      const total = c.missed.unlinked + c.missed.in_unflagged_cluster + c.missed.in_flagged_cluster;
+      const part = (n) => (total === 0 ? '-' : `${n} (${pct(n / total)})`);
+      return [c.kind, total, part(c.missed.unlinked), part(c.missed.in_unflagged_cluster), part(c.missed.in_flagged_cluster)];
+    }),
   ),
 );
 console.log('\nFalse-positive rate per benign persona over accounts with traffic (* hard negative)');

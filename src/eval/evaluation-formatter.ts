@@ -49,7 +49,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
     out.push('', 'Recall by campaign');
     out.push(
       ...table(
-        ['campaign', 'kind', 'accounts', 'silent', 'flagged', 'recall', 'with traffic', 'of exchanges', 'clusters', 'in largest', 'unclustered'],
+        ['campaign', 'kind', 'accounts', 'silent', 'flagged', 'recall', 'with traffic', 'of exchanges', 'clusters', 'in largest', 'unclustered', 'missed: unlinked/cluster/member'],
         evaluation.campaigns.map((k) => [
           k.campaign,
           k.personas.join(', '),
@@ -62,9 +62,13 @@ export function formatEvaluation(evaluation: Evaluation): string {
           count(k.clusters),
           percent(k.largest_cluster_share, 1),
           count(k.unclustered),
+          `${count(k.missed.unlinked)}/${count(k.missed.in_unflagged_cluster)}/${count(k.missed.in_flagged_cluster)}`,
         ]),
-        ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       ),
+    );
+    out.push(
+      '  missed: accounts with traffic not flagged, linked to no cluster / in a cluster not flagged / in a flagged cluster but too weakly tied to take its evidence',
     );
   }
 

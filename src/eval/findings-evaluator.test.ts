@@ -91,9 +91,30 @@ describe('evaluateFindings', () => {
 
   it('gives recall per campaign and how each campaign spreads over clusters', () => {
     expect(evaluation.campaigns).toEqual([
-      { campaign: 'camp-a', personas: ['cot_extraction'], accounts: 3, flagged: 2, recall: 2 / 3, silent: 0, recall_with_traffic: 2 / 3, exchange_recall: null, clusters: 1, largest_cluster_share: 2 / 3, unclustered: 1 },
-      { campaign: 'camp-b', personas: ['proxy_network'], accounts: 2, flagged: 2, recall: 1, silent: 0, recall_with_traffic: 1, exchange_recall: null, clusters: 1, largest_cluster_share: 1, unclustered: 0 },
+      { campaign: 'camp-a', personas: ['cot_extraction'], accounts: 3, flagged: 2, recall: 2 / 3, silent: 0, recall_with_traffic: 2 / 3, exchange_recall: null, clusters: 1, largest_cluster_share: 2 / 3, unclustered: 1, missed: { unlinked: 1, in_unflagged_cluster: 0, in_flagged_cluster: 0 } },
+      { campaign: 'camp-b', personas: ['proxy_network'], accounts: 2, flagged: 2, recall: 1, silent: 0, recall_with_traffic: 1, exchange_recall: null, clusters: 1, largest_cluster_share: 1, unclustered: 0, missed: { unlinked: 0, in_unflagged_cluster: 0, in_flagged_cluster: 0 } },
     ]);
+  });
+
+  it('says where each missed account with traffic sits: no cluster, an unflagged cluster, or a flagged one it is too weakly tied to', () => {
+    // a1 stays in its flagged cluster K1 unflagged; a3 is linked to K4, which is not flagged;
+    // a2 is linked to nothing; a5 is missed but sent nothing, so it is no miss of the traffic.
+    const missedFindings: FindingsForEvaluation = {
+      ...findings,
+      accounts: findings.accounts.map((account) => {
+        const volume = { exchanges: account.account_id === 'a5' ? 0 : 20 };
+        if (account.account_id === 'a1') return { ...account, flagged: false, volume };
+        if (account.account_id === 'a2') return { ...account, flagged: false, cluster_id: null, volume };
+        if (account.account_id === 'a3') return { ...account, linked_cluster_id: 'K4', volume };
+        if (account.account_id === 'a5') return { ...account, flagged: false, cluster_id: null, volume };
+        return { ...account, volume };
+      }),
+      clusters: [...findings.clusters.map((cluster) => (cluster.cluster_id === 'K1' ? { ...cluster, accounts: ['a1'] } : cluster)), { cluster_id: 'K4', flagged: false, accounts: ['a3'] }],
+    };
+    const result = evaluateFindings(missedFindings, labels);
+    expect(result.campaigns.find((campaign) => campaign.campaign === 'camp-a')!.missed).toEqual({ unlinked: 1, in_unflagged_cluster: 1, in_flagged_cluster: 1 });
+    expect(result.campaigns.find((campaign) => campaign.campaign === 'camp-b')!.missed).toEqual({ unlinked: 0, in_unflagged_cluster: 0, in_flagged_cluster: 0 });
+    expect(formatEvaluation(result)).toMatch(/camp-a .* 1\/1\/1\n/);
   });
 
   it('keeps accounts that sent nothing apart, and weighs recall by the exchanges flagged accounts sent', () => {

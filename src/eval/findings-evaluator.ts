@@ -66,6 +66,20 @@ export interface CampaignEvaluation {
   largest_cluster_share: number | null;
   /** Its accounts that are in no cluster. */
   unclustered: number;
+  /**
+   * Its accounts that sent traffic and were not flagged, by where the miss happened: linked to no
+   * cluster at all (linking found nothing to tie them by), in a cluster that was not flagged (the
+   * cluster's evidence fell short), or in a flagged cluster but tied to it too weakly, or shown
+   * too little of their own, to take its evidence (membership fell short).
+   */
+  missed: MissedAccounts;
+}
+
+/** Where a campaign's unflagged accounts with traffic sit (`CampaignEvaluation.missed`). */
+export interface MissedAccounts {
+  unlinked: number;
+  in_unflagged_cluster: number;
+  in_flagged_cluster: number;
 }
 
 /** The measures of DESIGN.md ("Measures", detection) for one findings document against labels. */
@@ -236,7 +250,7 @@ export function evaluateFindings(findings: FindingsForEvaluation, labels: readon
       hard_negative_false_positive_rate: ratio(hardBenign.filter((entry) => entry.flagged).length, hardBenign.length),
     },
     personas: evaluatePersonas(joined, hardNegatives),
-    campaigns: evaluateCampaigns(joined.filter(isAttack)),
+    campaigns: evaluateCampaigns(joined.filter(isAttack), flaggedClusters),
     clusters: {
       detected: findings.clusters.length,
       flagged: flaggedClusters.size,
@@ -298,7 +312,7 @@ function evaluatePersonas(joined: Joined[], hardNegatives: Set<string>): Persona
   return personas.sort((a, b) => (a.label === b.label ? compareText(a.persona, b.persona) : a.label === 'benign' ? -1 : 1));
 }
 
-function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
+function evaluateCampaigns(attack: Joined[], flaggedClusters: ReadonlySet<string>): CampaignEvaluation[] {
   interface Group {
     personas: Set<string>;
     tally: FlagTally;
@@ -307,12 +321,13 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
     flaggedExchanges: number;
     unclustered: number;
     clusters: Map<string, number>;
+    missed: MissedAccounts;
   }
   const groups = new Map<string, Group>();
   for (const entry of attack) {
     const name = entry.label.campaign!;
     let group = groups.get(name);
-    if (group === undefined) groups.set(name, (group = { personas: new Set(), tally: emptyTally(), exchanges: 0, flaggedExchanges: 0, unclustered: 0, clusters: new Map() }));
+    if (group === undefined) groups.set(name, (group = { personas: new Set(), tally: emptyTally(), exchanges: 0, flaggedExchanges: 0, unclustered: 0, clusters: new Map(), missed: { unlinked: 0, in_unflagged_cluster: 0, in_flagged_cluster: 0 } }));
     group.personas.add(entry.label.persona);
     countInto(group.tally, entry);
     if (entry.exchanges === null) group.exchanges = null;
@@ -322,10 +337,15 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
     }
     if (entry.clusterId === null) group.unclustered += 1;
     else group.clusters.set(entry.clusterId, (group.clusters.get(entry.clusterId) ?? 0) + 1);
+    if (!entry.flagged && !isSilent(entry)) {
+      if (entry.linkedClusterId === null) group.missed.unlinked += 1;
+      else if (flaggedClusters.has(entry.linkedClusterId)) group.missed.in_flagged_cluster += 1;
+      else group.missed.in_unflagged_cluster += 1;
+    }
   }
   return [...groups.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([campaign, { personas, tally, exchanges, flaggedExchanges, clusters, unclustered }]) => ({
+    .map(([campaign, { personas, tally, exchanges, flaggedExchanges, clusters, unclustered, missed }]) => ({
       campaign,
       personas: [...personas].sort(compareText),
       accounts: tally.accounts,
@@ -337,6 +357,7 @@ function evaluateCampaigns(attack: Joined[]): CampaignEvaluation[] {
       clusters: clusters.size,
       largest_cluster_share: clusters.size === 0 ? 0 : ratio(Math.max(...clusters.values()), tally.accounts),
       unclustered,
+      missed,
     }));
 }
 
