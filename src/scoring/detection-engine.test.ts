@@ -335,6 +335,30 @@ describe('detection engine: bystanders', () => {
     expect(verified.scoreAccount('acct_dev_0')!.evidence.find((item) => item.signal === 'identity_verified')!.weight).toBe(-3);
   });
 
+  it("does not let a checked identity offset the operator's rotated system prompts sent from its pool of exits", () => {
+    // The operator's accounts each pay with a card of their own (no shared card to void the
+    // check) but rotate through four expert system prompts from one pool of exits.
+    const population = syntheticPopulation({ seed: 4, systemPrompts: 4, sharedCards: false });
+    const run = (verified: boolean) => {
+      const engine = createDetectionEngine();
+      engine.setAccountInfo(population.accounts.map((account) => (verified ? { ...account, verification: ['email', 'card', 'id_document'] } : account)));
+      const records = population.exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      return engine;
+    };
+    const plain = run(false);
+    const verified = run(true);
+    const member = verified.scoreAccount('acct_op_3')!;
+    expect(member.evidence.some((item) => item.signal === 'cluster_member')).toBe(true);
+    const identity = member.evidence.find((item) => item.signal === 'identity_verified')!;
+    expect(identity.weight).toBe(0);
+    expect(identity.detail).toMatch(/not counted: it sends cluster \S+'s rotated system prompts from the cluster's pool of exits/);
+    expect(member.score).toBe(plain.scoreAccount('acct_op_3')!.score);
+    // The company's developers send their one coding tool's prompt from their office: the check holds.
+    expect(verified.scoreAccount('acct_dev_0')!.evidence.find((item) => item.signal === 'identity_verified')!.weight).toBe(-3);
+  });
+
   it('summarises the population once per relink, and again as soon as the tracker changes', () => {
     const population = syntheticPopulation({ seed: 4 });
     const records = population.exchanges.map(toRecord);

@@ -11,7 +11,7 @@ import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-l
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, rotatedSystemPromptsDetector, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
@@ -566,21 +566,27 @@ export class DetectionEngine {
       for (const [name, family] of shared) merged.set(name, family);
       // A checked identity vouches for who holds the account, which is why a campaign of many
       // accounts rarely has one behind each. It says nothing in the campaign's favour once the
-      // card that account pays with pays for accounts of other organisations in the cluster:
-      // the identity is then one the operator holds, bought or borrowed.
+      // account takes part in coordination only the operator's accounts share: the card it pays
+      // with pays for accounts of other organisations in the cluster, or it sends the operator's
+      // rotated system prompts from the operator's pool of exits (one of the two may be a public
+      // kit or a commercial proxy; both together are the operator's setup). The identity is then
+      // one the operator holds, bought or borrowed. Rotated prompts alone do not void it:
+      // evaluation harnesses of several organisations run one public kit's prompts.
       const identity = identityVerifiedDetector.family;
       const paysForOthers = takesPartIn((signal) => signal.family === sharedPaymentDetector.family);
-      if (paysForOthers) {
+      const runsTheirSetup = takesPartIn((signal) => signal.family === rotatedSystemPromptsDetector.family) && takesPartIn((signal) => signal.family === EXIT_POOL_FAMILY);
+      if (paysForOthers || runsTheirSetup) {
         // Mitigations add up outside any decay, so the check comes out of the own total whole.
         logOdds -= own.families.get(identity)?.logOdds ?? 0;
-        items = items.map((item) =>
-          item.signal === identityVerifiedDetector.signal ? { ...item, weight: 0, detail: `${item.detail}; not counted: its card also pays for accounts of other organisations in cluster ${cluster.clusterId}` } : item,
-        );
+        const why = paysForOthers
+          ? `its card also pays for accounts of other organisations in cluster ${cluster.clusterId}`
+          : `it sends cluster ${cluster.clusterId}'s rotated system prompts from the cluster's pool of exits`;
+        items = items.map((item) => (item.signal === identityVerifiedDetector.signal ? { ...item, weight: 0, detail: `${item.detail}; not counted: ${why}` } : item));
       }
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
       for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
-        if (paysForOthers && name === identity) continue;
+        if ((paysForOthers || runsTheirSetup) && name === identity) continue;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
         if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {

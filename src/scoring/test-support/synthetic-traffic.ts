@@ -64,9 +64,11 @@ function account(id: string, overrides: Partial<Account> = {}): Account {
  * a sign-up burst, one scripted template asking for step-by-step reasoning at the output limit),
  * `benign` people asking their own questions, a company of developers (one org, office IP,
  * corporate card, a coding tool's system prompt) and an evaluation harness re-running a fixed
- * benchmark with chain-of-thought prompts.
+ * benchmark with chain-of-thought prompts. `systemPrompts` above 1 has the operator rotate
+ * through that many expert system prompts, a random pick per request; `sharedCards` false gives
+ * each of its accounts a card of its own.
  */
-export function syntheticPopulation({ seed = 1, campaign = 12, benign = 40, perAccount = 60 } = {}): Population {
+export function syntheticPopulation({ seed = 1, campaign = 12, benign = 40, perAccount = 60, systemPrompts = 1, sharedCards = true } = {}): Population {
   const rng = random(seed);
   const exchanges: SyntheticExchange[] = [];
   const accounts: Account[] = [];
@@ -77,14 +79,21 @@ export function syntheticPopulation({ seed = 1, campaign = 12, benign = 40, perA
     exchanges.push({ spec: { ...spec, accountId, ts, id: `req_${(n++).toString(36)}` }, clientIp, subnet, userAgent });
   };
 
-  const system = 'You are a meticulous expert tutor. Always reason step by step and show every intermediate step before the final answer.';
+  const systems = [
+    'You are a meticulous expert tutor. Always reason step by step and show every intermediate step before the final answer.',
+    'Act as a senior mathematician reviewing a proof. List each assumption, check every derivation line by line, and state the result last.',
+    'You grade solutions for a competition. Think aloud about the method first; only then write the verdict and the corrected answer.',
+    'As a careful physics professor, explain the principle involved, set up the equations, solve them slowly and box the final value.',
+    'You are an analyst who never skips steps: restate the question, break it into parts, work each part out, and then summarise.',
+  ];
   for (let a = 0; a < campaign; a++) {
     const id = `acct_op_${a}`;
     truth.set(id, 'operator');
-    accounts.push(account(id, { createdAt: START - 5 * DAY + a * 60_000, paymentFingerprint: `card_op_${a % 2}`, emailDomain: 'burst-mail.example', orgId: `org_op_${a}` }));
+    accounts.push(account(id, { createdAt: START - 5 * DAY + a * 60_000, paymentFingerprint: sharedCards ? `card_op_${a % 2}` : `card_own_${a}`, emailDomain: 'burst-mail.example', orgId: `org_op_${a}` }));
     for (let i = 0; i < perAccount; i++) {
       const ts = START + Math.floor(rng() * 7 * DAY);
       const question = sentence(rng, 14 + Math.floor(rng() * 20));
+      const system = systems[systemPrompts > 1 ? Math.floor(rng() * Math.min(systemPrompts, systems.length)) : 0]!;
       push(
         id,
         ts,
