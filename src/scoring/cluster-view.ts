@@ -132,7 +132,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     const info = state.info;
     if (info !== null) {
       if (info.paymentFingerprint) note('payment', info.paymentFingerprint, state.exchanges);
-      if (info.emailDomain) note('email_domain', info.emailDomain.toLowerCase(), state.exchanges);
+      // A public mail provider's domain says nothing of who runs an account: only linkable ones count.
+      if (info.linkableMailDomain) note('email_domain', info.linkableMailDomain, state.exchanges);
       if (info.signupIp) note('signup_ip', info.signupIp, state.exchanges);
       if (info.orgId) note('org', info.orgId, state.exchanges);
       if (info.createdAt !== null) createdAts.push(info.createdAt);

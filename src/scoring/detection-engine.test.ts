@@ -359,6 +359,24 @@ describe('detection engine: bystanders', () => {
     expect(verified.scoreAccount('acct_dev_0')!.evidence.find((item) => item.signal === 'identity_verified')!.weight).toBe(-3);
   });
 
+  it("leaves public mail providers' domains out of a cluster's shared mail domains and indicators", () => {
+    // Half the operator's accounts sign up at a public provider, half at its catch-all domain.
+    const population = syntheticPopulation({ seed: 4 });
+    const accounts = population.accounts.map((account) => (account.accountId.startsWith('acct_op_') && Number(account.accountId.slice(8)) % 2 === 0 ? { ...account, emailDomain: 'gmail.com' } : account));
+    const engine = createDetectionEngine(undefined, { publicMailDomains: new Set(['gmail.com']) });
+    engine.setAccountInfo(accounts);
+    const records = population.exchanges.map(toRecord);
+    for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+    engine.relink();
+    const assessment = engine.assess();
+    const findings = buildFindings({ assessment, tracker: engine.tracker, config: engine.config, generatedAt: '2026-03-01T00:00:00.000Z', timings: {}, version: 'test' });
+    const operator = findings.accounts.find((account) => account.account_id === 'acct_op_0')!;
+    const cluster = findings.clusters.find((c) => c.cluster_id === operator.cluster_id)!;
+    expect(cluster.indicators.email_domains).toEqual(['burst-mail.example']);
+    const view = assessment.clusters.find((c) => c.clusterId === cluster.cluster_id)!.view;
+    expect(view.shared.email_domain).toEqual([expect.objectContaining({ value: 'burst-mail.example', accounts: 6 })]);
+  });
+
   it('summarises the population once per relink, and again as soon as the tracker changes', () => {
     const population = syntheticPopulation({ seed: 4 });
     const records = population.exchanges.map(toRecord);
