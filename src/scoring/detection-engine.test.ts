@@ -19,6 +19,16 @@ function analyse(seed = 1) {
   return { population, engine, findings };
 }
 
+/** An engine that has seen `exchanges` (in batches, as the service sends them) from `accounts`, linked. */
+function linkedEngine(accounts: readonly Account[], exchanges: readonly SyntheticExchange[], reference?: Parameters<typeof createDetectionEngine>[1]) {
+  const engine = createDetectionEngine(undefined, reference);
+  engine.setAccountInfo([...accounts]);
+  const records = exchanges.map(toRecord);
+  for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+  engine.relink();
+  return engine;
+}
+
 describe('detection engine', () => {
   it('flags the operator accounts as one cluster and leaves people, a developer company and an evaluation harness clean', () => {
     const { population, findings } = analyse();
@@ -313,13 +323,8 @@ describe('detection engine: bystanders', () => {
     }
     exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
     const run = (verified: boolean) => {
-      const engine = createDetectionEngine();
       const checked = (account: Account) => (verified && (account.accountId === 'acct_holder' || account.accountId === 'acct_dev_0') ? { ...account, verification: ['email', 'card', 'id_document'] } : account);
-      engine.setAccountInfo([...population.accounts, holder].map(checked));
-      const records = exchanges.map(toRecord);
-      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
-      engine.relink();
-      return engine;
+      return linkedEngine([...population.accounts, holder].map(checked), exchanges);
     };
     const plain = run(false);
     const verified = run(true);
@@ -339,14 +344,7 @@ describe('detection engine: bystanders', () => {
     // The operator's accounts each pay with a card of their own (no shared card to void the
     // check) but rotate through four expert system prompts from one pool of exits.
     const population = syntheticPopulation({ seed: 4, systemPrompts: 4, sharedCards: false });
-    const run = (verified: boolean) => {
-      const engine = createDetectionEngine();
-      engine.setAccountInfo(population.accounts.map((account) => (verified ? { ...account, verification: ['email', 'card', 'id_document'] } : account)));
-      const records = population.exchanges.map(toRecord);
-      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
-      engine.relink();
-      return engine;
-    };
+    const run = (verified: boolean) => linkedEngine(verified ? population.accounts.map((account) => ({ ...account, verification: ['email', 'card', 'id_document'] })) : population.accounts, population.exchanges);
     const plain = run(false);
     const verified = run(true);
     const member = verified.scoreAccount('acct_op_3')!;
@@ -363,11 +361,7 @@ describe('detection engine: bystanders', () => {
     // Half the operator's accounts sign up at a public provider, half at its catch-all domain.
     const population = syntheticPopulation({ seed: 4 });
     const accounts = population.accounts.map((account) => (account.accountId.startsWith('acct_op_') && Number(account.accountId.slice(8)) % 2 === 0 ? { ...account, emailDomain: 'gmail.com' } : account));
-    const engine = createDetectionEngine(undefined, { publicMailDomains: new Set(['gmail.com']) });
-    engine.setAccountInfo(accounts);
-    const records = population.exchanges.map(toRecord);
-    for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
-    engine.relink();
+    const engine = linkedEngine(accounts, population.exchanges, { publicMailDomains: new Set(['gmail.com']) });
     const assessment = engine.assess();
     const findings = buildFindings({ assessment, tracker: engine.tracker, config: engine.config, generatedAt: '2026-03-01T00:00:00.000Z', timings: {}, version: 'test' });
     const operator = findings.accounts.find((account) => account.account_id === 'acct_op_0')!;
