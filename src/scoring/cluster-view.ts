@@ -10,7 +10,11 @@ import type { LinkedCluster } from '../linking/account-linker.js';
  * accumulators: the input of the cluster detectors and of the cluster's findings entry.
  */
 
-export const CLUSTER_INDICATORS = [...EXCHANGE_INDICATORS, 'payment', 'email_domain', 'signup_ip', 'org'] as const;
+/** The kinds read from the accounts file rather than the exchanges. */
+const ACCOUNT_KINDS = ['payment', 'email_domain', 'signup_ip', 'org'] as const;
+type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+export const CLUSTER_INDICATORS = [...EXCHANGE_INDICATORS, ...ACCOUNT_KINDS] as const;
 export type ClusterIndicatorKind = (typeof CLUSTER_INDICATORS)[number];
 
 export interface SharedValue {
@@ -131,11 +135,10 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     for (const kind of EXCHANGE_INDICATORS) state.indicator(kind).forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
     const info = state.info;
     if (info !== null) {
-      if (info.paymentFingerprint) note('payment', info.paymentFingerprint, state.exchanges);
-      // A public mail provider's domain says nothing of who runs an account: only linkable ones count.
-      if (info.linkableMailDomain) note('email_domain', info.linkableMailDomain, state.exchanges);
-      if (info.signupIp) note('signup_ip', info.signupIp, state.exchanges);
-      if (info.orgId) note('org', info.orgId, state.exchanges);
+      for (const kind of ACCOUNT_KINDS) {
+        const value = accountValue(info, kind);
+        if (value) note(kind, value, state.exchanges);
+      }
       if (info.createdAt !== null) createdAts.push(info.createdAt);
       const tier = info.tier ?? 'unknown';
       tiers[tier] = (tiers[tier] ?? 0) + 1;
@@ -190,10 +193,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       const add = (value: string | null | undefined) => {
         if (value) values.push(value);
       };
-      if (kind === 'payment') add(state.info?.paymentFingerprint);
-      else if (kind === 'email_domain') add(state.info?.linkableMailDomain);
-      else if (kind === 'signup_ip') add(state.info?.signupIp);
-      else if (kind === 'org') add(state.info?.orgId);
+      if (isAccountKind(kind)) add(accountValue(state.info, kind));
       else state.indicator(kind).forEach((id) => values.push(tracker.indicatorValue(kind, id)));
       perMember.push(values);
       if (values.some((value) => sharedValues.has(value))) sharing++;
@@ -330,7 +330,7 @@ export function pooledMeasures(summaries: readonly AccountSummary[]): Measures {
  * a lookup: 0 for a value no account holds, or one first seen after the count was made.
  */
 export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKind): (value: string) => number {
-  if (kind === 'payment' || kind === 'email_domain' || kind === 'signup_ip' || kind === 'org') {
+  if (isAccountKind(kind)) {
     const counts = new Map<string, number>();
     for (const state of tracker.accounts) {
       const value = accountValue(state.info, kind);
@@ -348,7 +348,12 @@ export function holderCounts(tracker: BehaviourTracker, kind: ClusterIndicatorKi
   };
 }
 
-function accountValue(info: AccountInfo | null, kind: 'payment' | 'email_domain' | 'signup_ip' | 'org'): string | null | undefined {
+function isAccountKind(kind: ClusterIndicatorKind): kind is AccountKind {
+  return (ACCOUNT_KINDS as readonly string[]).includes(kind);
+}
+
+/** An account's value of a kind from its details; a public mail provider's domain is none (it says nothing of who runs the account). */
+function accountValue(info: AccountInfo | null, kind: AccountKind): string | null | undefined {
   if (kind === 'payment') return info?.paymentFingerprint;
   if (kind === 'email_domain') return info?.linkableMailDomain;
   if (kind === 'signup_ip') return info?.signupIp;
