@@ -165,7 +165,7 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     const requested = askWord >= 0 ? -1 : requestWord(prompt);
     const cue = askWord >= 0 ? -1 : detector.cueWord;
     const byCue = cue >= 0 && (requested < 0 || cue < requested);
-    const line = askAnchor(prompt, askWord >= 0 ? askWord : byCue ? cue : requested);
+    const line = outsideQuotation(prompt.text, askAnchor(prompt, askWord >= 0 ? askWord : byCue ? cue : requested));
     const anchor = withMaterialBefore(prompt.text, askWord >= 0 ? line : paragraphStart(prompt.text, line), line);
     flags |= partFlags('prompt', promptAsks);
     if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
@@ -228,6 +228,29 @@ function askAnchor(prompt: TextScan, askWord: number): number {
     if (startsLine(prompt.text, offset)) return offset;
   }
   return sentence;
+}
+
+/** Marks of a quotation that may fill a paragraph, opening to closing (those `text-scanner` unwraps a whole text from). */
+const PARAGRAPH_QUOTES = new Map([
+  [0x22, 0x22],
+  [0x201c, 0x201d],
+  [0xab, 0xbb],
+]);
+
+/**
+ * An anchor inside a paragraph that is one quotation, moved to its opening mark: a prompt sent
+ * in quotes between filler is read whole, as its content (the scanner unwraps a text that is
+ * one quotation), as it is when sent in quotes alone.
+ */
+function outsideQuotation(text: string, anchor: number): number {
+  if (anchor <= 0) return anchor;
+  const start = skipSpace(text, text.lastIndexOf('\n\n', anchor - 1) + 1);
+  const closing = PARAGRAPH_QUOTES.get(text.charCodeAt(start));
+  if (closing === undefined || start >= anchor) return anchor;
+  const blank = text.indexOf('\n\n', anchor);
+  let end = blank === -1 ? text.length : blank;
+  while (end > anchor && isSpace(text.charCodeAt(end - 1))) end--;
+  return text.charCodeAt(end - 1) === closing ? start : anchor;
 }
 
 /**

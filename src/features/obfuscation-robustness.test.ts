@@ -128,6 +128,27 @@ describe('detection under obfuscation', () => {
     }
   });
 
+  it('gives a prompt sent in quotes between filler the template it has sent in quotes alone', () => {
+    const template = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
+    };
+    const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
+    const changed: string[] = [];
+    for (const [index, line] of lines.entries()) {
+      const prompt = (JSON.parse(line) as { text: string }).text;
+      const pad = (text: string) => `${padding(1500, index)}\n\n${text}\n\n${padding(400, index + 1)}`;
+      // Only the prompts whose template padding keeps: quoting must lose none of them.
+      if (template(pad(prompt)) !== template(prompt)) continue;
+      for (const [open, close] of [['"', '"'], ['“', '”'], ['«', '»']]) {
+        const quoted = `${open}${prompt}${close}`;
+        if (template(pad(quoted)) !== template(quoted)) changed.push(`${open}${prompt.slice(0, 60)}`);
+      }
+    }
+    // Before the request was looked for inside quotations: 28 of the 189 with straight quotes.
+    expect(changed).toEqual([]);
+  });
+
   it('gives harness prompts padded before and after the template they have unpadded, with the ask before, after or beside its task', () => {
     const template = (prompt: string) => {
       const f = extract(buildExchange({ prompt }));

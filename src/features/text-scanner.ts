@@ -685,7 +685,7 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
         total++;
         if (count < maxTokens) tokens[count++] = SLOT_QUOTE;
         state.wordCount = wordCount;
-        if (!scanWordsOnly(text, i + 1, j, state)) return BAIL;
+        if (!scanWordsOnly(text, i + 1, j, state, true)) return BAIL;
         wordCount = state.wordCount;
         // `"reasoning": ...` names a field.
         if (text.charCodeAt(j + 1) === 58 && wordCount > 0 && j > i + 1 && !isSeparator(text.charCodeAt(j - 1))) wordFlags[wordCount - 1] = WORD_FIELD;
@@ -731,9 +731,11 @@ function scanRange(text: string, start: number, end: number, inTemplate: boolean
 
 /**
  * Words of quoted or code text, for the detection stream only: no slots, no verbatim hash, no
- * template tokens. Returns false when the text needs normalising first.
+ * template tokens. Returns false when the text needs normalising first. With `sentences`, the
+ * sentences a quotation holds are marked as the text's own are: a request sent in quotes
+ * between filler is still a request to find.
  */
-function scanWordsOnly(text: string, start: number, end: number, state: ScanState): boolean {
+function scanWordsOnly(text: string, start: number, end: number, state: ScanState, sentences = false): boolean {
   const words = state.words;
   const wordFlags = state.wordFlags;
   const maxWords = state.maxWords;
@@ -773,6 +775,7 @@ function scanWordsOnly(text: string, start: number, end: number, state: ScanStat
     if (c < 128 && SPECIAL[c] === 5 && wordCount > 0 && words[wordCount - 1]! !== SLOT_SENTENCE && wordCount < maxWords && (c !== 46 || isSpace(text.charCodeAt(i + 1)))) {
       wordFlags[wordCount] = 0;
       words[wordCount++] = SLOT_SENTENCE;
+      if (sentences) markSentence(state, wordCount, state.offsetBase + i + 1);
     }
     if (v === CHAR_UNSPACED && wordCount < maxWords) {
       wordFlags[wordCount] = 0;
