@@ -135,48 +135,6 @@ describe('cluster detectors', () => {
     expect(weight('rotated_system_prompts', cluster)).toBe(0);
   });
 
-  it('rotated_system_prompts: a network the linker left in pieces holds its set in every piece', () => {
-    // 36 accounts of one operator rotating four expert prompts: three linked pieces of 8 and 12
-    // accounts linked to no cluster. One piece holds 8 of the set's 36 holders.
-    const operator = members('op', 36, () => ({ systems: EXPERT_PERSONAS.slice(0, 4), requests: 12 }));
-    const pieces = [0, 8, 16].map((start) => operator.slice(start, start + 8));
-    const others = [...operator.slice(8), ...bystanders];
-    expect(weight('rotated_system_prompts', clusterFixture(pieces[0]!, others).input)).toBe(0);
-    const withSiblings = clusterFixture(pieces[0]!, others, 1, pieces.slice(1).map((piece) => piece.map((spec) => spec.id))).input;
-    expect(weight('rotated_system_prompts', withSiblings)).toBeGreaterThan(2);
-    // Accounts of other clusters that fill a prompt alone in their cluster are no piece of a set:
-    // a clustered customer here and there using a public prompt kit.
-    const scattered = operator.slice(8).map((spec, i) => [spec.id, bystanders[i]!.id]);
-    expect(weight('rotated_system_prompts', clusterFixture(pieces[0]!, others, 1, scattered).input)).toBe(0);
-    // A customer linked into the piece who sends one of the set's prompts (a popular one, say)
-    // does not take part: one prompt the other pieces hold is no script; rotating two is.
-    const customer = { id: 'customer', systems: [EXPERT_PERSONAS[0]!], requests: 12 };
-    const rotating = { id: 'rotating', systems: EXPERT_PERSONAS.slice(0, 2), requests: 12 };
-    const mixed = clusterFixture([...pieces[0]!, customer, rotating], others, 1, pieces.slice(1).map((piece) => piece.map((spec) => spec.id)));
-    const takingPart = [...run('rotated_system_prompts', mixed.input).members!].map((position) => mixed.view.members[position]!.id);
-    expect(takingPart).toContain('rotating');
-    expect(takingPart).not.toContain('customer');
-    expect(takingPart.filter((id) => id.startsWith('op'))).toHaveLength(8);
-  });
-
-  it('shared_prompt_templates: a template of the set the cluster seldom fills does not hide the rotation of the rest', () => {
-    const frames = [
-      'Work out the following exercise {} and box the final result',
-      'Grade this candidate solution {} on a ten point scale with reasons',
-      'Rewrite the passage below {} so that a ten year old could follow it',
-      'Translate the following sentence {} into formal French and explain the grammar',
-    ];
-    // Each member keeps to two of three frames: half of what a random pick per request gives.
-    const pairs = members('op', 12, (i) => ({ frames: [frames[i % 3]!, frames[(i + 1) % 3]!], requests: 12 }));
-    // Two members fill a fourth frame three times each (4% of the set's requests). Picks drawn
-    // evenly from four would expect every member to show it, and the rotation of the rest would
-    // read as lower than it is.
-    const rare = pairs.map((spec, i) => (i < 2 ? { ...spec, frames: [spec.frames![0]!, spec.frames![1]!, spec.frames![0]!, frames[3]!] } : spec));
-    const before = weight('shared_prompt_templates', clusterFixture(pairs, bystanders).input);
-    expect(before).toBeGreaterThan(0);
-    expect(weight('shared_prompt_templates', clusterFixture(rare, bystanders).input)).toBeGreaterThanOrEqual(0.95 * before);
-  });
-
   it('shared_prompt_templates: weaker than rotated system prompts, and counted by organisation', () => {
     const frames = ['Work out the following exercise {} and box the final result', 'Grade this candidate solution {} on a ten point scale with reasons'];
     const many = clusterFixture(members('op', 10, (i) => ({ frame: frames[i % 2], requests: 40 })), bystanders).input;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { organisationKey, type ClusterIndicatorKind, type ClusterTemplate, type ClusterView, type SharedValue } from './cluster-view.js';
+import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
 /**
@@ -25,11 +25,6 @@ export interface ClusterDetectorInput {
   population: number;
   /** Accounts in the whole store filling a template (key: `templateKey`). */
   templateHolders(key: number): number;
-  /**
-   * Accounts filling a template in other clusters, each with at least two members filling it:
-   * pieces of the same network, when the linker leaves one in several.
-   */
-  siblingHolders(key: number): number;
   templateName(template: { kind: 'prompt' | 'system'; templateId: number }): string;
   /**
    * How much sharing among `accounts` accounts says (0..1): two or three accounts sharing a card
@@ -417,21 +412,19 @@ function harnessDetector(
     family,
     description,
     params: harnessParams(weight, rotation),
-    detect({ view, templateHolders, siblingHolders, templateName, groupSize }, params) {
+    detect({ view, templateHolders, templateName, groupSize }, params) {
       if (view.exchanges === 0) return NOTHING_FOUND;
-      // The cluster's own templates: filled by several members and by few accounts outside it
-      // (other clusters with two or more members filling one count with it: the linker may leave
-      // one network in pieces), and by members of more than one organisation. A template only
-      // one organisation's accounts fill is that organisation's application, as one
-      // organisation's accounts count as one user below: a product whose prompt is linked into a
-      // campaign's cluster is not running the campaign's set.
+      // The cluster's own templates: filled by several members and by few accounts outside it,
+      // and by members of more than one organisation. A template only one organisation's accounts
+      // fill is that organisation's application, as one organisation's accounts count as one
+      // user below: a product whose prompt is linked into a campaign's cluster is not running the
+      // campaign's set.
       const organisationsOf = templateOrganisations(view);
-      const heldBy = (template: ClusterTemplate, holders: number) => holders / Math.max(1, templateHolders(template.key)) >= 0.5;
       const harness = view.templates.filter(
         (template) =>
           template.kind === kind &&
           template.members >= 2 &&
-          heldBy(template, template.members + siblingHolders(template.key)) &&
+          template.members / Math.max(1, templateHolders(template.key)) >= 0.5 &&
           (organisationsOf.get(template.key)?.size ?? 0) >= 2,
       );
       if (harness.length === 0) return NOTHING_FOUND;
@@ -439,20 +432,14 @@ function harnessDetector(
       for (const template of harness) exchanges += template.exchanges;
       const share = Math.min(1, exchanges / view.exchanges);
       const keys = new Set(harness.map((template) => template.key));
-      // A member takes part when it fills a template of the set the cluster holds on its own, or
-      // two or more of the set: one prompt that the network's other pieces hold may be a popular
-      // one a bystander happens to send too; rotating two is the script.
-      const ownKeys = new Set(harness.filter((template) => heldBy(template, template.members)).map((template) => template.key));
       const set = harness.length;
       const perMember: number[] = [];
       const members = new Set<number>();
       const rotating = new Set<number>();
       // Rotation: do members spread their requests over the set, as a script picking a prompt
       // per request does, or does each keep to one (several apps, each with its own users)? A
-      // member with r harness picks, each drawn as often as the cluster draws it (share p), shows
-      // Σ 1 − (1 − p)^r distinct ones on average; the excess over one, observed against
-      // expected, is the rotation. Drawn with the set's own shares, a prompt the cluster seldom
-      // sends does not make a script that rotates the rest look like one that keeps to one. A
+      // member with r harness picks drawn from a set of S shows S(1 − (1 − 1/S)^r) distinct
+      // ones on average; the excess over one, observed against expected, is the rotation. A
       // pick is made per conversation, not per request: an agent loop keeps its system prompt
       // for all of its steps, so a member's harness requests count as picks in the share of its
       // requests that open a conversation (one message sent). A member that never opens one
@@ -462,23 +449,19 @@ function harnessDetector(
       for (const [position, member] of view.memberTemplates.entries()) {
         let used = 0;
         let requests = 0;
-        let usedOwn = 0;
         for (const [key, count] of member) {
           if (!keys.has(key)) continue;
           used++;
           requests += count;
-          if (ownKeys.has(key)) usedOwn++;
         }
         perMember.push(used);
-        if (usedOwn > 0 || used >= 2) members.add(position);
+        if (used > 0) members.add(position);
         if (used >= 2) rotating.add(position);
         const state = view.members[position]!;
         const picks = state.singleTurn > 0 ? (requests * state.singleTurn) / state.exchanges : requests;
         if (picks >= 2 && set >= 2) {
           observed += used - 1;
-          let distinct = 0;
-          for (const template of harness) distinct += 1 - (1 - template.exchanges / exchanges) ** picks;
-          expected += distinct - 1;
+          expected += set * (1 - (1 - 1 / set) ** picks) - 1;
         }
       }
       perMember.sort((a, b) => a - b);

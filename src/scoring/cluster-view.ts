@@ -359,23 +359,3 @@ function accountValue(info: AccountInfo | null, kind: AccountKind): string | nul
   if (kind === 'signup_ip') return info?.signupIp;
   return info?.orgId;
 }
-
-/**
- * Per cluster, the accounts filling each template in the other clusters that are built on it:
- * at least two members and a quarter of them fill it. When the linker leaves one network in
- * several pieces, the pieces together hold its templates, and each piece alone holds too few of
- * them to call them its own. A piece fills its network's set with most of its members (a member
- * picking from a set of four fills each one a quarter of the time, and the rotated-prompt
- * detectors take three as a full set); a cluster in which a few ordinary users fill a popular
- * prompt is no piece of anything.
- */
-export function siblingTemplateHolders(views: readonly ClusterView[]): (view: ClusterView) => (key: number) => number {
-  const builtOn = (view: ClusterView, template: ClusterTemplate) => template.members >= 2 && template.members * 4 >= view.members.length;
-  const clustered = new Map<number, number>();
-  for (const view of views) for (const template of view.templates) if (builtOn(view, template)) clustered.set(template.key, (clustered.get(template.key) ?? 0) + template.members);
-  return (view) => {
-    const own = new Map<number, number>();
-    for (const template of view.templates) if (builtOn(view, template)) own.set(template.key, template.members);
-    return (key) => (clustered.get(key) ?? 0) - (own.get(key) ?? 0);
-  };
-}

@@ -12,7 +12,7 @@ import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
 import { CLUSTER_DETECTORS, rotatedSystemPromptsDetector, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
-import { buildClusterView, holderCounts, siblingTemplateHolders, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
+import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
 import { combineFamily, logistic } from './evidence-scale.js';
@@ -359,17 +359,15 @@ export class DetectionEngine {
     const memberOf = new Int32Array(this.tracker.accounts.length).fill(-1);
     const links = this.links;
     if (links !== null) {
-      const views: ClusterView[] = [];
       links.clusters.forEach((link, index) => {
         // An account tied in only by weak links must show some training-value traffic of its own
         // before it counts as a member: its links alone are not enough.
         const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(own[a]!) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
         for (const a of members) memberOf[a] = index;
-        views.push(buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context));
+        const view = buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context);
+        clusters.push(this.assessCluster(view, context, errors));
       });
-      const siblingsOf = siblingTemplateHolders(views);
-      for (const view of views) clusters.push(this.assessCluster(view, context, errors, siblingsOf(view)));
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
     }
     this.clusterCache = { revision, context, clusters, summaries, own, memberOf, errors, byIndex: new Map(clusters.map((cluster) => [cluster.index, cluster])) };
@@ -434,7 +432,7 @@ export class DetectionEngine {
     return out;
   }
 
-  private assessCluster(view: ClusterView, context: PopulationContext, errors: string[], siblingHolders: (key: number) => number): ClusterAssessment {
+  private assessCluster(view: ClusterView, context: PopulationContext, errors: string[]): ClusterAssessment {
     const items: Evidence[] = [];
     const signals: WeightedSignal[] = [];
     const traffic: TrafficInput = { subject: 'cluster', measures: view.measures, exchanges: view.exchanges, accounts: view.members.length, context };
@@ -444,7 +442,6 @@ export class DetectionEngine {
       holders: (kind, value) => this.holders(kind, value),
       population: context.accountsWithTraffic,
       templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
-      siblingHolders,
       templateName,
       groupSize: (accounts) => groupSize(accounts, this.config.scoring.groupAccounts),
     };

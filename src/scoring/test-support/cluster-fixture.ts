@@ -1,7 +1,7 @@
 import type { Account } from '../../model/account.js';
 import { createBehaviourTracker } from '../../behaviour/behaviour-tracker.js';
 import { measureReferences, summarizeAccount, summarizePopulation } from '../../behaviour/account-summary.js';
-import { buildClusterView, holderCounts, siblingTemplateHolders, type ClusterIndicatorKind, type ClusterView } from '../cluster-view.js';
+import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from '../cluster-view.js';
 import type { ClusterDetectorInput } from '../cluster-detectors.js';
 import { groupSize, templateName } from '../detection-engine.js';
 import { random, sentence, toRecord, type SyntheticExchange } from './synthetic-traffic.js';
@@ -38,10 +38,9 @@ const DAY = 86_400_000;
 
 /**
  * Builds the accounts into a tracker and a cluster view of `members` (the rest are the store's
- * other accounts), with the detector input the engine would pass. `siblings` are other clusters
- * of the store, by the ids of their members (among `others`).
+ * other accounts), with the detector input the engine would pass.
  */
-export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [], seed = 1, siblings: string[][] = []): { view: ClusterView; input: ClusterDetectorInput } {
+export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [], seed = 1): { view: ClusterView; input: ClusterDetectorInput } {
   const rng = random(seed);
   const tracker = createBehaviourTracker();
   const all = [...members, ...others];
@@ -86,10 +85,8 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
   const context = summarizePopulation(tracker);
   const summaries = tracker.accounts.map((state) => summarizeAccount(state, context));
   measureReferences(context, summaries);
-  const viewOf = (ids: string[], index: number) =>
-    buildClusterView(index, { members: ids.map((id) => tracker.account(id)!.index).sort((a, b) => a - b), kinds: 0, edges: 0, internalWeight: 0 }, tracker, (a) => summaries[a]!, context);
-  const view = viewOf(members.map((spec) => spec.id), 0);
-  const siblingHolders = siblingTemplateHolders([view, ...siblings.map((ids, k) => viewOf(ids, k + 1))])(view);
+  const indexes = members.map((spec) => tracker.account(spec.id)!.index).sort((a, b) => a - b);
+  const view = buildClusterView(0, { members: indexes, kinds: 0, edges: 0, internalWeight: 0 }, tracker, (a) => summaries[a]!, context);
   const holders = new Map<ClusterIndicatorKind, (value: string) => number>();
   const input: ClusterDetectorInput = {
     view,
@@ -100,7 +97,6 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
     },
     population: tracker.accounts.length,
     templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
-    siblingHolders,
     templateName,
     groupSize: (accounts) => groupSize(accounts, 8),
   };
