@@ -2,7 +2,7 @@ import { lastUserText, type Exchange, type Message } from '../model/exchange.js'
 import { fmix32 } from '../util/hash64.js';
 import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, isSpace, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, isSpace, WHOLE_QUOTES, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 import { isAsciiLetter } from './text-normalizer.js';
 
@@ -230,13 +230,6 @@ function askAnchor(prompt: TextScan, askWord: number): number {
   return sentence;
 }
 
-/** Marks of a quotation that may fill a paragraph, opening to closing (those `text-scanner` unwraps a whole text from). */
-const PARAGRAPH_QUOTES = new Map([
-  [0x22, 0x22],
-  [0x201c, 0x201d],
-  [0xab, 0xbb],
-]);
-
 /**
  * An anchor inside a paragraph that is one quotation, moved to its opening mark: a prompt sent
  * in quotes between filler is read whole, as its content (the scanner unwraps a text that is
@@ -245,7 +238,8 @@ const PARAGRAPH_QUOTES = new Map([
 function outsideQuotation(text: string, anchor: number): number {
   if (anchor <= 0) return anchor;
   const start = skipSpace(text, text.lastIndexOf('\n\n', anchor - 1) + 1);
-  const closing = PARAGRAPH_QUOTES.get(text.charCodeAt(start));
+  const opening = text.charCodeAt(start);
+  const closing = WHOLE_QUOTES.find(([mark]) => mark === opening)?.[1];
   if (closing === undefined || start >= anchor) return anchor;
   const blank = text.indexOf('\n\n', anchor);
   let end = blank === -1 ? text.length : blank;

@@ -280,7 +280,7 @@ function changesLength(text: string): boolean {
 }
 
 /** Opening and closing marks of a quotation that may wrap a whole text. */
-const WHOLE_QUOTES: readonly (readonly [number, number])[] = [
+export const WHOLE_QUOTES: readonly (readonly [number, number])[] = [
   [0x22, 0x22], // "…"
   [0x201c, 0x201d], // “…”
   [0xab, 0xbb], // «…»
