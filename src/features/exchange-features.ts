@@ -262,7 +262,6 @@ const REQUEST_OPENERS = new Set(
     'critique assess research search fetch retrieve add remove delete insert replace change modify update correct ' +
     'log go open click navigate visit enter scroll press type fill submit download upload install configure save send copy ' +
     'paste read look walk continue try repeat redo recap teach rename pick express detect locate ' +
-    'unscramble differentiate restate retell combine reorder rearrange guess name come ' +
     'can could would will how what why which who where when is are does do should'
   )
     .split(' ')
@@ -293,7 +292,6 @@ function isRequest(prompt: TextScan, k: number): boolean {
   // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
   const word = prompt.sentenceWords[k]!;
   if (prompt.sentenceChars[k]! === -1 || word >= prompt.wordCount) return false;
-  if (CLAUSE_OPENERS.has(prompt.words[word]!) && requestAfterClause(prompt.text, prompt.sentenceChars[k]!, next)) return true;
   // Up to two words a request may follow ("Great, now write ...", "Task: Write ..."), the label included.
   const label = isLabel(prompt.text, prompt.sentenceChars[k]!);
   for (let at = word; at < Math.min(word + 3, prompt.wordCount); at++) {
@@ -302,32 +300,6 @@ function isRequest(prompt: TextScan, k: number): boolean {
     if (!LEAD_INS.has(first) && !(label && at === word)) return false;
   }
   return false;
-}
-
-/** Words that open a clause a request may follow: "Given a topic, write ...", "Assuming X, please ...". */
-const CLAUSE_OPENERS = new Set(['given', 'based', 'using', 'assuming', 'considering', 'as', 'if', 'for', 'with', 'after', 'before', 'once', 'in', 'from'].map(wordHash));
-/** Characters an opening clause runs to, at most, before its comma: a longer one is a sentence of its own. */
-const CLAUSE_CHARS = 100;
-/** Openers that after a clause's comma begin a relative clause as often as a question ("In the valley, which ..."). */
-const RELATIVE_WORDS = new Set(['what', 'why', 'how', 'which', 'who', 'where', 'when'].map(wordHash));
-
-/**
- * Whether the sentence at `offset` (ending before `next`, -1: not known) opens with a short
- * clause whose comma a request word follows, an imperative or polite opener: "Given a topic,
- * write a list of five facts about it", "Assuming I have never seen a fish, please ...".
- */
-function requestAfterClause(text: string, offset: number, next: number): boolean {
-  const from = skipSpace(text, offset);
-  const limit = Math.min(next > 0 ? next : text.length, from + CLAUSE_CHARS, text.length);
-  let comma = from;
-  while (comma < limit && text.charCodeAt(comma) !== 44 && text.charCodeAt(comma) !== 10) comma++;
-  if (comma >= limit || text.charCodeAt(comma) !== 44) return false;
-  const start = skipSpace(text, comma + 1);
-  let end = start;
-  while (end < text.length && end - start <= LABEL_CHARS && isAsciiLetter(text.charCodeAt(end))) end++;
-  if (end === start) return false;
-  const word = wordHash(text.slice(start, end).toLowerCase());
-  return REQUEST_OPENERS.has(word) && !RELATIVE_WORDS.has(word);
 }
 
 /** Letters of a label a request may follow ("Task: Write ...", "Q: How ..."), at most. */
