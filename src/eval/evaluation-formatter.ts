@@ -49,7 +49,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
     out.push('', 'Recall by campaign');
     out.push(
       ...table(
-        ['campaign', 'kind', 'accounts', 'silent', 'flagged', 'recall', 'with traffic', 'of exchanges', 'clusters', 'in largest', 'unclustered', 'missed: unlinked/cluster/member'],
+        ['campaign', 'kind', 'accounts', 'silent', 'flagged', 'recall', 'with traffic', 'of exchanges', 'flagged clusters', 'in largest', 'in none', 'missed: unlinked/cluster/member'],
         evaluation.campaigns.map((k) => [
           k.campaign,
           k.personas.join(', '),
@@ -68,6 +68,7 @@ export function formatEvaluation(evaluation: Evaluation): string {
       ),
     );
     out.push(
+      '  flagged clusters: how many hold its accounts; in largest: its share in the one holding most; in none: its accounts in no flagged cluster',
       '  missed: accounts with traffic not flagged, linked to no cluster / in a cluster not flagged / in a flagged cluster but too weakly tied to take its evidence',
     );
   }

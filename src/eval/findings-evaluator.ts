@@ -60,11 +60,11 @@ export interface CampaignEvaluation {
   recall_with_traffic: number | null;
   /** Share of its exchanges sent by flagged accounts: how much of the harvest the flags cover. */
   exchange_recall: number | null;
-  /** Detected clusters that hold at least one of its accounts. */
+  /** Flagged clusters that hold at least one of its accounts (an account's `cluster_id`). */
   clusters: number;
-  /** Share of its accounts in the one detected cluster that holds most of them. */
+  /** Share of its accounts in the one flagged cluster that holds most of them. */
   largest_cluster_share: number | null;
-  /** Its accounts that are in no cluster. */
+  /** Its accounts in no flagged cluster (linked to an unflagged one, or to none: see `missed`). */
   unclustered: number;
   /**
    * Its accounts that sent traffic and were not flagged, by where the miss happened: linked to no
