@@ -575,7 +575,8 @@ export class DetectionEngine {
       const identity = identityVerifiedDetector.family;
       const paysForOthers = takesPartIn((signal) => signal.family === sharedPaymentDetector.family);
       const runsTheirSetup = takesPartIn((signal) => signal.family === rotatedSystemPromptsDetector.family) && takesPartIn((signal) => signal.family === EXIT_POOL_FAMILY);
-      if (paysForOthers || runsTheirSetup) {
+      const identityVoided = paysForOthers || runsTheirSetup;
+      if (identityVoided) {
         // Mitigations add up outside any decay, so the check comes out of the own total whole.
         logOdds -= own.families.get(identity)?.logOdds ?? 0;
         const why = paysForOthers
@@ -586,7 +587,7 @@ export class DetectionEngine {
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
       for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
-        if ((paysForOthers || runsTheirSetup) && name === identity) continue;
+        if (identityVoided && name === identity) continue;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
         if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
