@@ -94,7 +94,6 @@ export function createBacktestJobs({
       job.result = (await pool.run({ op: 'finish' })) as BacktestResult;
       const { trace } = job.result.replay;
       if (trace.note !== null) logger.warn({ backtest: job.id, trace: trace.path }, trace.note);
-      job.status = 'done';
     } finally {
       job.finishedAt = now();
       store.close();
@@ -109,16 +108,21 @@ export function createBacktestJobs({
       jobs.set(job.id, job);
       for (const id of jobs.keys()) if (jobs.size > KEPT_JOBS && jobs.get(id)!.status !== 'running') jobs.delete(id);
       logger.info({ backtest: job.id, policies: request.policies.map((policy) => policy.source) }, 'backtest started');
-      running = run(job, request)
-        .then(
-          () => logger.info({ backtest: job.id, seconds: (now() - job.startedAt) / 1000, exchanges: job.rowsRead, trace: job.result?.replay.trace.use }, 'backtest finished'),
-          (error: unknown) => {
-            job.status = 'failed';
-            job.error = errorMessage(error);
-            logger.error({ backtest: job.id, error: job.error }, 'backtest failed');
-          },
-        )
-        .finally(() => (running = null));
+      // The job reads as finished only once its snapshot and thread are closed and the next one
+      // may start: a client that polls until then and sends another is not turned away.
+      running = run(job, request).then(
+        () => {
+          running = null;
+          job.status = 'done';
+          logger.info({ backtest: job.id, seconds: (now() - job.startedAt) / 1000, exchanges: job.rowsRead, trace: job.result?.replay.trace.use }, 'backtest finished');
+        },
+        (error: unknown) => {
+          running = null;
+          job.status = 'failed';
+          job.error = errorMessage(error);
+          logger.error({ backtest: job.id, error: job.error }, 'backtest failed');
+        },
+      );
       return job;
     },
     get: (id) => jobs.get(id),
