@@ -4,6 +4,7 @@ import { parseDetectionConfig } from '../scoring/detection-config.js';
 import { linkAccounts, linkKindsOf, pairStrengthBounds, scorePairs } from './account-linker.js';
 import { seededRandom } from '../util/seeded-random.js';
 import { LINK_KINDS, linkingPopulation, type LinkInput, type LinkKind } from './link-input.js';
+import type { ProfileVectors } from './profile-vector.js';
 
 const params = parseDetectionConfig().linking;
 
@@ -110,7 +111,7 @@ describe('account linking', () => {
   });
 
   it('never links two accounts by behaviour, shared hours or common client software alone', () => {
-    const profiles = { dims: 2, data: new Float32Array(N * 2) };
+    const profiles = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
     profiles.data[0] = 1;
     profiles.data[2] = 1;
     const backing = scorePairs({ ...input(N, { activity: [[0, 1], [1, 1], [0, 2], [1, 2]], user_agent: [[0, 3], [1, 3]], tls: [[0, 4], [1, 4]], asn: [[0, 5], [1, 5], [0, 6], [1, 6]] }), profiles });
@@ -137,6 +138,38 @@ describe('account linking', () => {
     expect(linked.clusters[0]!.members.length).toBe(150);
   });
 
+  it('never cuts a campaign of accounts too thin to fingerprint on the fingerprints of a few', () => {
+    // 120 accounts of one operation, each sending a few requests through four exits of a shared
+    // pool of 30, under a rotation of prompt kits. Four of them sent enough to be fingerprinted,
+    // and those four behave two ways: no side of any cut holds three fingerprints, so behaviour
+    // has nothing to say about where the operation could be cut.
+    const size = 120;
+    let cutWhenZerosCount = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const rng = seededRandom(seed);
+      const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], subnet: [], prompt_template: [], system_template: [] };
+      for (let a = 0; a < size; a++) {
+        for (let k = 0; k < 4; k++) traits.ip!.push([a, 1000 + Math.floor(rng() * 30)]);
+        traits.subnet!.push([a, 2000 + Math.floor(rng() * 3)]);
+        traits.prompt_template!.push([a, 1 + (a % 3), 4]);
+        traits.system_template!.push([a, 10 + Math.floor(rng() * 4), 4]);
+      }
+      const profiles: ProfileVectors = { dims: 2, data: new Float32Array(400 * 2), profiled: new Uint8Array(400) };
+      for (const a of [0, 1, 2, 3]) {
+        profiles.data[a * 2 + (a % 2)] = 1;
+        profiles.profiled[a] = 1;
+      }
+      const clustersOf = (result: ReturnType<typeof linkAccounts>) => new Set(Array.from({ length: size }, (_, a) => result.clusterOf[a])).size;
+      const linked = linkAccounts({ ...input(400, traits), profiles });
+      expect(clustersOf(linked)).toBe(1);
+      expect(linked.clusterOf[0]).not.toBe(-1);
+      // Read as fingerprints, the thin accounts' zeros leave a side's mean made of whichever of
+      // the four it holds, and the operation is cut along them in some of these draws.
+      if (clustersOf(linkAccounts({ ...input(400, traits), profiles: { ...profiles, profiled: new Uint8Array(400).fill(1) } })) > 1) cutWhenZerosCount++;
+    }
+    expect(cutWhenZerosCount).toBeGreaterThan(0);
+  });
+
   it('separates a small group that hangs off a large one by a few template links', () => {
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [] };
     // A dense group of 40 (shared cards and IPs) and a small group of 8 with its own template mix,
@@ -153,7 +186,7 @@ describe('account linking', () => {
       traits.signup_time = [...(traits.signup_time ?? []), [a, 77]];
     }
     // Fingerprints: the two groups behave differently (two dimensions are enough here).
-    const profiles = { dims: 2, data: new Float32Array(N * 2) };
+    const profiles = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
     for (let a = 0; a < 48; a++) profiles.data[a * 2 + (a < 40 ? 0 : 1)] = 1;
     const result = linkAccounts({ ...input(N, traits), profiles });
     const big = result.clusterOf[0];
@@ -162,6 +195,38 @@ describe('account linking', () => {
     expect(small).not.toBe(big);
     for (let a = 0; a < 40; a++) expect(result.clusterOf[a]).toBe(big);
     for (let a = 40; a < 48; a++) expect(result.clusterOf[a]).toBe(small);
+  });
+
+  it('keeps a part that behaves differently with the rest when it pays with the rest\'s cards', () => {
+    // The large group of the test above, and a part of 8 that behaves another way and is tied
+    // in by two of the group's exits each; in the second draw it also pays with four of the
+    // group's cards. The finer pass finds the part either way; with the cards it is one payer's
+    // division of labour, not another operation, and stays.
+    const linked = (sharesCards: boolean) => {
+      const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [], signup_time: [] };
+      const rng = seededRandom(11);
+      for (let a = 0; a < 40; a++) {
+        traits.payment!.push([a, 1000 + (a % 20)]);
+        for (let k = 0; k < 3; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
+        traits.prompt_template!.push([a, 1, 50]);
+      }
+      for (let a = 40; a < 48; a++) {
+        traits.prompt_template!.push([a, 2, 60], [a, 1, 10]);
+        traits.system_template!.push([a, 3, 70]);
+        traits.signup_time!.push([a, 77]);
+        for (let k = 0; k < 2; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
+        if (sharesCards) traits.payment!.push([a, 1000 + (a % 4)]);
+      }
+      const profiles: ProfileVectors = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
+      for (let a = 0; a < 48; a++) profiles.data[a * 2 + (a < 40 ? 0 : 1)] = 1;
+      return linkAccounts({ ...input(N, traits), profiles });
+    };
+    const apart = linked(false);
+    expect(apart.clusterOf[40]).not.toBe(apart.clusterOf[0]);
+    const together = linked(true);
+    expect(together.clusterOf[0]).not.toBe(-1);
+    for (let a = 1; a < 48; a++) expect(together.clusterOf[a], String(a)).toBe(together.clusterOf[0]);
+    expect(together.stats.split).toBe(0);
   });
 
   it('takes a declared organisation out of a cluster that only prompts tie it to', () => {
@@ -216,7 +281,7 @@ describe('account linking', () => {
   });
 
   /** Random traits of every kind over `n` accounts: small groups, groups large enough to be sampled, templates of uneven use. */
-  function randomTraits(seed: number, n: number): { traits: Partial<Record<LinkKind, [number, number, number?][]>>; profiles: { dims: number; data: Float32Array } } {
+  function randomTraits(seed: number, n: number): { traits: Partial<Record<LinkKind, [number, number, number?][]>>; profiles: ProfileVectors } {
     const rng = seededRandom(seed);
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = {};
     for (const kind of LINK_KINDS) {
@@ -231,10 +296,43 @@ describe('account linking', () => {
       }
       traits[kind] = rows;
     }
-    const profiles = { dims: 3, data: new Float32Array(n * 3) };
+    const profiles = { dims: 3, data: new Float32Array(n * 3), profiled: new Uint8Array(n).fill(1) };
     for (let i = 0; i < profiles.data.length; i++) if (rng() < 0.5) profiles.data[i] = rng() * 2 - 1;
     return { traits, profiles };
   }
+
+  it('cuts each connected part of the graph the same, whatever the accounts of another part are called', () => {
+    // Two groups of 120 accounts sharing no value. Renaming the second group's accounts (their
+    // keys, which order the graph) must not move how the first is cut into clusters: Louvain's
+    // random choices in one part come from that part alone.
+    const partition = (result: ReturnType<typeof linkAccounts>) => {
+      const byCluster = new Map<number, number[]>();
+      for (let a = 0; a < 120; a++) {
+        const c = result.clusterOf[a]!;
+        if (c === -1) continue;
+        if (!byCluster.has(c)) byCluster.set(c, []);
+        byCluster.get(c)!.push(a);
+      }
+      return [...byCluster.values()].map((members) => members.join(',')).sort();
+    };
+    let clusters = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const first = randomTraits(seed, 120);
+      const second = randomTraits(1000 + seed, 120);
+      const traits = Object.fromEntries(
+        LINK_KINDS.map((kind) => [kind, [...(first.traits[kind] ?? []), ...(second.traits[kind] ?? []).map(([a, v, c]) => [a + 120, v + 10_000, c] as [number, number, number?])]]),
+      );
+      const profiles: ProfileVectors = { dims: 3, data: new Float32Array(240 * 3), profiled: new Uint8Array(240).fill(1) };
+      profiles.data.set(first.profiles.data);
+      profiles.data.set(second.profiles.data, 120 * 3);
+      const cut = (rename: number) =>
+        partition(linkAccounts({ ...input(240, traits), profiles, accountKeys: Uint32Array.from({ length: 240 }, (_, a) => fmix32(a < 120 ? a + 1 : a + 1 + 7919 * rename)) }));
+      const named = cut(0);
+      for (let rename = 1; rename <= 3; rename++) expect(cut(rename)).toEqual(named);
+      clusters += named.length;
+    }
+    expect(clusters).toBeGreaterThan(12);
+  });
 
   it('bounds the strength of every pair an account is in by what its own groups could give', () => {
     for (let seed = 1; seed <= 12; seed++) {

@@ -66,6 +66,8 @@ const maskOfKinds = (kinds: readonly LinkKind[]) => kinds.reduce((mask, kind) =>
 /** Links through what accounts send (and the backing kinds): a prompt kit can be public. */
 const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_template', 'prompt', 'profile']);
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
+/** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
+const OPERATOR_LINKS = maskOfKinds(['payment', 'api_key']);
 const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'signup_ip', 'signup_time', 'org']);
 
 export function linkKindBit(kind: LinkKind): number {
@@ -439,29 +441,11 @@ export function linkAccounts(input: LinkInput): LinkResult {
   // Nodes and edges go in by the accounts' keys (hashes of their ids), not their numbering, so
   // community detection sees the same graph whatever order the accounts were numbered in.
   const byKey = (a: number, b: number) => input.accountKeys[a]! - input.accountKeys[b]! || a - b;
-  const graph = new UndirectedGraph({ allowSelfLoops: false });
-  const ends = edgeKeys.map((key) => {
-    const a = Math.floor(key / n);
-    const b = key - a * n;
-    return byKey(a, b) <= 0 ? [a, b, key] : [b, a, key];
-  });
-  const nodes = [...new Set(ends.flatMap(([a, b]) => [a!, b!]))].sort(byKey);
-  for (const node of nodes) graph.addNode(String(node));
-  ends.sort((x, y) => byKey(x[0]!, y[0]!) || byKey(x[1]!, y[1]!));
-  for (const [a, b, key] of ends) graph.addEdge(String(a), String(b), { weight: weightOf(key!) });
-
   const community = new Int32Array(n).fill(-1);
-  let modularity = 0;
-  let communityCount = 0;
-  if (graph.order > 0) {
-    const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(params.seed), resolution: params.resolution });
-    modularity = detailed.modularity;
-    communityCount = detailed.count;
-    for (const [node, c] of Object.entries(detailed.communities)) community[Number(node)] = c as number;
-  }
+  const { modularity, count: communityCount } = communitiesByComponent(edgeKeys, weightOf, n, byKey, input.accountKeys, params, community);
 
   const merged = mergeCommunities(community, edgeKeys, weightOf, maskOf, n, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, maskOf);
+  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, input.accountKeys, maskOf);
   const separated = separateDeclaredOrganisations(community, edgeKeys, n, maskOf, declaredOrganisations(input), params.minClusterSize);
 
   // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
@@ -546,6 +530,101 @@ export function linkAccounts(input: LinkInput): LinkResult {
     clusters,
     stats: { pairs: pairs.candidates, edges: edgeKeys.length, communities: communityCount, merged, split, separated, released, lateJoins, modularity },
   };
+}
+
+/** A seed for one part of the graph, from the run's seed and a key of the accounts in it. */
+function contentSeed(seed: number, key: number): number {
+  return fmix32((Math.imul(key + 1, 0x9e3779b1) ^ seed) >>> 0);
+}
+
+/**
+ * Louvain, run on each connected component of the account graph on its own, into `community`
+ * (-1 for accounts without an edge). Communities never span components, and global modularity
+ * is the sum of the components' own, each weighted by its share of the graph's weight, with the
+ * resolution scaled by that share: so this optimises what one run over the whole graph would.
+ * What it changes is where the randomness comes from: each component's node order is drawn from
+ * a seed of its own accounts' keys, not from one sequence over the whole graph, so traffic that
+ * touches one component (an unrelated account added, another campaign padded) no longer
+ * reshuffles how Louvain cuts all the others; it reaches them only through the graph's total
+ * weight, the scale the resolution is measured on. Returns the graph's modularity and the number
+ * of communities.
+ */
+function communitiesByComponent(
+  edgeKeys: readonly number[],
+  weightOf: (key: number) => number,
+  n: number,
+  byKey: (a: number, b: number) => number,
+  accountKeys: Uint32Array,
+  params: LinkInput['params'],
+  community: Int32Array,
+): { modularity: number; count: number } {
+  const parent = new Int32Array(n).fill(-1);
+  const root = (a: number): number => {
+    let r = a;
+    while (parent[r]! !== r) r = parent[r]!;
+    while (parent[a]! !== r) {
+      const next = parent[a]!;
+      parent[a] = r;
+      a = next;
+    }
+    return r;
+  };
+  let total = 0;
+  for (const key of edgeKeys) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    if (parent[a] === -1) parent[a] = a;
+    if (parent[b] === -1) parent[b] = b;
+    const ra = root(a);
+    const rb = root(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    total += weightOf(key);
+  }
+  const nodesOf = new Map<number, number[]>();
+  for (let a = 0; a < n; a++) {
+    if (parent[a] === -1) continue;
+    const r = root(a);
+    let list = nodesOf.get(r);
+    if (list === undefined) nodesOf.set(r, (list = []));
+    list.push(a);
+  }
+  const edgesOf = new Map<number, number[][]>();
+  for (const key of edgeKeys) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    const r = root(a);
+    let list = edgesOf.get(r);
+    if (list === undefined) edgesOf.set(r, (list = []));
+    list.push(byKey(a, b) <= 0 ? [a, b, key] : [b, a, key]);
+  }
+  const components = [...nodesOf.entries()].map(([r, nodes]) => ({ nodes: nodes.sort(byKey), edges: edgesOf.get(r) ?? [] }));
+  components.sort((x, y) => byKey(x.nodes[0]!, y.nodes[0]!));
+  let next = 0;
+  let modularity = 0;
+  for (const { nodes, edges } of components) {
+    let weight = 0;
+    for (const edge of edges) weight += weightOf(edge[2]!);
+    const resolution = (params.resolution * weight) / total;
+    if (nodes.length === 2) {
+      // Louvain's one move on a lone pair, worked out: together when the gain w/M − γ·w²/(2M²)
+      // (M the whole graph's weight) is positive.
+      const together = resolution < 2;
+      community[nodes[0]!] = next;
+      community[nodes[1]!] = together ? next : next + 1;
+      modularity += together ? (weight / total) * (1 - resolution) : -(weight / total) * (resolution / 2);
+      next += together ? 1 : 2;
+      continue;
+    }
+    const graph = new UndirectedGraph({ allowSelfLoops: false });
+    for (const node of nodes) graph.addNode(String(node));
+    edges.sort((x, y) => byKey(x[0]!, y[0]!) || byKey(x[1]!, y[1]!));
+    for (const [a, b, key] of edges) graph.addEdge(String(a), String(b), { weight: weightOf(key!) });
+    const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed, accountKeys[nodes[0]!]!)), resolution });
+    for (const [node, c] of Object.entries(detailed.communities)) community[Number(node)] = next + (c as number);
+    modularity += (weight / total) * detailed.modularity;
+    next += detailed.count;
+  }
+  return { modularity, count: next };
 }
 
 /**
@@ -691,6 +770,7 @@ function splitCommunities(
   params: LinkInput['params'],
   profiles: ProfileVectors | undefined,
   byKey: (a: number, b: number) => number,
+  accountKeys: Uint32Array,
   maskOf: (key: number) => number,
 ): number {
   if (profiles === undefined) return 0;
@@ -719,12 +799,13 @@ function splitCommunities(
     if (nodes.length < 2 * params.minClusterSize) continue;
     const keys = edgesOf.get(c) ?? [];
     const graph = new UndirectedGraph({ allowSelfLoops: false });
-    for (const a of [...nodes].sort(byKey)) graph.addNode(String(a));
+    const sorted = [...nodes].sort(byKey);
+    for (const a of sorted) graph.addNode(String(a));
     for (const key of [...keys].sort((x, y) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n))) {
       const a = Math.floor(key / n);
       graph.addEdge(String(a), String(key - a * n), { weight: weightOf(key) });
     }
-    const sub = louvain(graph, { getEdgeWeight: 'weight', rng: seededRandom(params.seed + c), resolution: params.splitResolution });
+    const sub = louvain(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed + 1, accountKeys[sorted[0]!]!)), resolution: params.splitResolution });
     const groups = new Map<number, number>();
     const groupOf = new Map<number, number>();
     for (const [node, label] of Object.entries(sub)) {
@@ -754,12 +835,13 @@ function splitCommunities(
     }
     const members = (pieces: ReadonlySet<number>, inside: boolean) => nodes.filter((a) => pieces.has(groupOf.get(a)!) === inside);
     // A loosely tied part is split off only if it is another operation: it behaves differently
-    // from the rest (the parts of one operation look alike), or all that ties it to the rest is
-    // prompt text while one side is held together by infrastructure, cards or sign-ups (two
-    // operators can use one public prompt kit; they do not share one exit pool or card).
+    // from the rest (the parts of one operation look alike) and pays with none of the rest's
+    // cards or keys (one payer dividing its work among scripts is still one operation), or all
+    // that ties it to the rest is prompt text while one side is held together by infrastructure,
+    // cards or sign-ups (two operators can use one public prompt kit; they do not share one exit
+    // pool or card).
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
-      if (centroidSimilarity(profiles, members(set, true), members(set, false)) < params.splitMaxSimilarity) return true;
       let cross = 0;
       let held = 0;
       for (const key of keys) {
@@ -769,6 +851,7 @@ function splitCommunities(
         if (inA !== inB) cross |= maskOf(key);
         else held |= maskOf(key);
       }
+      if ((cross & OPERATOR_LINKS) === 0 && centroidSimilarity(profiles, members(set, true), members(set, false), params.minClusterSize) < params.splitMaxSimilarity) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };
     const detached = new Map<number, number>();
@@ -935,15 +1018,27 @@ function loosePieces(
   return result;
 }
 
-/** Cosine similarity of the mean fingerprints of two sets of accounts (1 when either is empty). */
-function centroidSimilarity(profiles: ProfileVectors, left: readonly number[], right: readonly number[]): number {
+/**
+ * Cosine similarity of the mean fingerprints of two sets of accounts. Only accounts with a
+ * fingerprint count: one with too little traffic to judge says nothing about how its side
+ * behaves, and averaging its zeros in would leave a mean made of the few that have one (a
+ * campaign of four-request accounts, split anywhere, then looks like two behaviours). A side
+ * with fewer than `minFingerprints` gives no verdict: 1, alike.
+ */
+function centroidSimilarity(profiles: ProfileVectors, left: readonly number[], right: readonly number[], minFingerprints: number): number {
   const centroid = (accounts: readonly number[]) => {
     const sum = new Float64Array(profiles.dims);
-    for (const a of accounts) for (let d = 0; d < profiles.dims; d++) sum[d]! += profiles.data[a * profiles.dims + d]!;
-    return sum;
+    let count = 0;
+    for (const a of accounts) {
+      if (profiles.profiled[a] !== 1) continue;
+      count++;
+      for (let d = 0; d < profiles.dims; d++) sum[d]! += profiles.data[a * profiles.dims + d]!;
+    }
+    return count < minFingerprints ? null : sum;
   };
   const x = centroid(left);
   const y = centroid(right);
+  if (x === null || y === null) return 1;
   let dot = 0;
   let nx = 0;
   let ny = 0;

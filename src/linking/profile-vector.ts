@@ -14,6 +14,8 @@ export interface ProfileVectors {
   dims: number;
   /** accounts × dims, z-scored; all zero for accounts with too little traffic to judge. */
   data: Float32Array;
+  /** 1 for the accounts with a fingerprint (enough traffic to judge), 0 for the rest. */
+  profiled: Uint8Array;
 }
 
 function features(summary: AccountSummary): number[] {
@@ -64,8 +66,9 @@ export function buildProfileVectors(summaries: SummarySource, minExchanges: numb
     weights.push(exchanges);
   }
   const data = new Float32Array(summaries.length * dims);
+  const profiled = Uint8Array.from(raw, (vector) => (vector === null ? 0 : 1));
   const included = raw.filter((vector): vector is number[] => vector !== null).length;
-  if (included < 2) return { dims, data };
+  if (included < 2) return { dims, data, profiled: new Uint8Array(summaries.length) };
   const center = new Float64Array(dims);
   const scale = new Float64Array(dims);
   for (let d = 0; d < dims; d++) {
@@ -81,7 +84,7 @@ export function buildProfileVectors(summaries: SummarySource, minExchanges: numb
     if (vector === null) return;
     for (let d = 0; d < dims; d++) data[i * dims + d] = (vector[d]! - center[d]!) / scale[d]!;
   });
-  return { dims, data };
+  return { dims, data, profiled };
 }
 
 /** Below this spread a dimension is not spread at all: one tenth of its unit range. */
