@@ -170,10 +170,13 @@ describe('account linking', () => {
     expect(cutWhenZerosCount).toBeGreaterThan(0);
   });
 
-  it('separates a small group that hangs off a large one by a few template links', () => {
-    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [] };
-    // A dense group of 40 (shared cards and IPs) and a small group of 8 with its own template mix,
-    // which shares one template with a few members of the large group.
+  /**
+   * A dense group of 40 (shared cards and IPs) and a part of 8 with its own template mix, which
+   * shares one template with a few members of the group and behaves another way; the part may
+   * also send from `exits` of the group's IPs each and pay with four of its cards.
+   */
+  function groupWithHangingPart(part: { exits: number; cards: boolean }): LinkInput {
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [], signup_time: [] };
     const rng = seededRandom(11);
     for (let a = 0; a < 40; a++) {
       traits.payment!.push([a, 1000 + (a % 20)]);
@@ -183,12 +186,18 @@ describe('account linking', () => {
     for (let a = 40; a < 48; a++) {
       traits.prompt_template!.push([a, 2, 60], [a, 1, 10]);
       traits.system_template!.push([a, 3, 70]);
-      traits.signup_time = [...(traits.signup_time ?? []), [a, 77]];
+      traits.signup_time!.push([a, 77]);
+      for (let k = 0; k < part.exits; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
+      if (part.cards) traits.payment!.push([a, 1000 + (a % 4)]);
     }
-    // Fingerprints: the two groups behave differently (two dimensions are enough here).
-    const profiles = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
+    // Fingerprints: the two behave differently (two dimensions are enough here).
+    const profiles: ProfileVectors = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
     for (let a = 0; a < 48; a++) profiles.data[a * 2 + (a < 40 ? 0 : 1)] = 1;
-    const result = linkAccounts({ ...input(N, traits), profiles });
+    return { ...input(N, traits), profiles };
+  }
+
+  it('separates a small group that hangs off a large one by a few template links', () => {
+    const result = linkAccounts(groupWithHangingPart({ exits: 0, cards: false }));
     const big = result.clusterOf[0];
     const small = result.clusterOf[40];
     expect(small).not.toBe(-1);
@@ -198,29 +207,10 @@ describe('account linking', () => {
   });
 
   it('keeps a part that behaves differently with the rest when it pays with the rest\'s cards', () => {
-    // The large group of the test above, and a part of 8 that behaves another way and is tied
-    // in by two of the group's exits each; in the second draw it also pays with four of the
-    // group's cards. The finer pass finds the part either way; with the cards it is one payer's
-    // division of labour, not another operation, and stays.
-    const linked = (sharesCards: boolean) => {
-      const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], prompt_template: [], system_template: [], signup_time: [] };
-      const rng = seededRandom(11);
-      for (let a = 0; a < 40; a++) {
-        traits.payment!.push([a, 1000 + (a % 20)]);
-        for (let k = 0; k < 3; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
-        traits.prompt_template!.push([a, 1, 50]);
-      }
-      for (let a = 40; a < 48; a++) {
-        traits.prompt_template!.push([a, 2, 60], [a, 1, 10]);
-        traits.system_template!.push([a, 3, 70]);
-        traits.signup_time!.push([a, 77]);
-        for (let k = 0; k < 2; k++) traits.ip!.push([a, 2000 + Math.floor(rng() * 10)]);
-        if (sharesCards) traits.payment!.push([a, 1000 + (a % 4)]);
-      }
-      const profiles: ProfileVectors = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
-      for (let a = 0; a < 48; a++) profiles.data[a * 2 + (a < 40 ? 0 : 1)] = 1;
-      return linkAccounts({ ...input(N, traits), profiles });
-    };
+    // The part is tied in by two of the group's exits each; in the second draw it also pays
+    // with four of the group's cards. The finer pass finds the part either way; with the cards
+    // it is one payer's division of labour, not another operation, and stays.
+    const linked = (cards: boolean) => linkAccounts(groupWithHangingPart({ exits: 2, cards }));
     const apart = linked(false);
     expect(apart.clusterOf[40]).not.toBe(apart.clusterOf[0]);
     const together = linked(true);
