@@ -588,37 +588,28 @@ function communitiesByComponent(
     if (list === undefined) nodesOf.set(r, (list = []));
     list.push(a);
   }
-  const edgesOf = new Map<number, number[][]>();
+  // Each component's edges as [a, b, weight], a before b in key order, and its total weight.
+  const edgesOf = new Map<number, { edges: number[][]; weight: number }>();
   for (const key of edgeKeys) {
     const a = Math.floor(key / n);
     const b = key - a * n;
     const r = root(a);
-    let list = edgesOf.get(r);
-    if (list === undefined) edgesOf.set(r, (list = []));
-    list.push(byKey(a, b) <= 0 ? [a, b, key] : [b, a, key]);
+    let part = edgesOf.get(r);
+    if (part === undefined) edgesOf.set(r, (part = { edges: [], weight: 0 }));
+    const w = weightOf(key);
+    part.edges.push(byKey(a, b) <= 0 ? [a, b, w] : [b, a, w]);
+    part.weight += w;
   }
-  const components = [...nodesOf.entries()].map(([r, nodes]) => ({ nodes: nodes.sort(byKey), edges: edgesOf.get(r) ?? [] }));
+  const components = [...nodesOf.entries()].map(([r, nodes]) => ({ nodes: nodes.sort(byKey), ...edgesOf.get(r)! }));
   components.sort((x, y) => byKey(x.nodes[0]!, y.nodes[0]!));
   let next = 0;
   let modularity = 0;
-  for (const { nodes, edges } of components) {
-    let weight = 0;
-    for (const edge of edges) weight += weightOf(edge[2]!);
+  for (const { nodes, edges, weight } of components) {
     const resolution = (params.resolution * weight) / total;
-    if (nodes.length === 2) {
-      // Louvain's one move on a lone pair, worked out: together when the gain w/M − γ·w²/(2M²)
-      // (M the whole graph's weight) is positive.
-      const together = resolution < 2;
-      community[nodes[0]!] = next;
-      community[nodes[1]!] = together ? next : next + 1;
-      modularity += together ? (weight / total) * (1 - resolution) : -(weight / total) * (resolution / 2);
-      next += together ? 1 : 2;
-      continue;
-    }
     const graph = new UndirectedGraph({ allowSelfLoops: false });
     for (const node of nodes) graph.addNode(String(node));
     edges.sort((x, y) => byKey(x[0]!, y[0]!) || byKey(x[1]!, y[1]!));
-    for (const [a, b, key] of edges) graph.addEdge(String(a), String(b), { weight: weightOf(key!) });
+    for (const [a, b, w] of edges) graph.addEdge(String(a), String(b), { weight: w });
     const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed, accountKeys[nodes[0]!]!)), resolution });
     for (const [node, c] of Object.entries(detailed.communities)) community[Number(node)] = next + (c as number);
     modularity += (weight / total) * detailed.modularity;
