@@ -3,6 +3,7 @@ import { CAPABILITY_CODE, CONTENT_FLAG, PROMPT_LANGUAGES } from './content-signa
 import { createExchangeFeatureExtractor, shapeOfText } from './exchange-features.js';
 import { SHAPE_WORDS, packShape } from './template-shape.js';
 import { buildExchange } from './test-support/exchange-builder.js';
+import { padding } from './test-support/obfuscation.js';
 
 describe('exchange features', () => {
   const extract = createExchangeFeatureExtractor();
@@ -161,6 +162,16 @@ describe('exchange features: follow-up probes', () => {
     expect(probed({ history: [history[0]!], prompt: 'Why? Justify each step.' })).toBe(false);
     const newTask = `Thanks. Now a different problem: ${'a tank holds 500 litres and drains at 12 litres a minute while a pump adds 5 litres a minute; '.repeat(3)}why does it empty when it does?`;
     expect(probed({ history, prompt: newTask })).toBe(false);
+  });
+
+  it('still marks a probe put between filler statements, and not filler around a new task', () => {
+    const padded = (text: string) => `${padding(1500, 3)}\n\n${text}\n\n${padding(400, 4)}`;
+    expect(probed({ history, prompt: padded('Why? Justify each step and list the assumptions you made.') })).toBe(true);
+    expect(probed({ history, prompt: padded('Are you sure? Try a different method.') })).toBe(true);
+    const newTask = `Thanks. Now a different problem: ${'a tank holds 500 litres and drains at 12 litres a minute while a pump adds 5 litres a minute; '.repeat(3)}why does it empty when it does?`;
+    expect(probed({ history, prompt: padded(newTask) })).toBe(false);
+    // Filler alone, with no probe in the request, is no probe either.
+    expect(probed({ history, prompt: padded('Please continue.') })).toBe(false);
   });
 });
 

@@ -168,13 +168,18 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     const line = outsideQuotation(prompt.text, askAnchor(prompt, askWord >= 0 ? askWord : byCue ? cue : requested));
     const anchor = withMaterialBefore(prompt.text, askWord >= 0 ? line : paragraphStart(prompt.text, line), line);
     flags |= partFlags('prompt', promptAsks);
-    if (promptAsks & CONTENT_FLAG.probeAsk && prompt.wordCount <= PROBE_MAX_WORDS && followsAnAnswer(request.messages)) flags |= CONTENT_FLAG.followUpProbe;
     if (isObfuscated(prompt.normalization)) flags |= CONTENT_FLAG.obfuscated;
     // What the template windows give (shape, sketch, capability) comes from the anchored windows
     // when there are some, and so does the token count the miners group templates by (filler
     // would put a padded harness in another length group than the same harness unpadded); the
     // verbatim key stays the whole prompt's.
     const template = anchor > 0 ? anchoredScanner.scan(prompt.text.slice(anchor, requestEnd(prompt, anchor))) : prompt;
+    // A probe is a short turn after an answer. Filler put around it (statements the anchor leaves
+    // out) does not make it long; the probe must then be in the anchored request itself.
+    if (promptAsks & CONTENT_FLAG.probeAsk && followsAnAnswer(request.messages)) {
+      const short = prompt.wordCount <= PROBE_MAX_WORDS || (template !== prompt && template.wordCount <= PROBE_MAX_WORDS && (detector.part(template) & CONTENT_FLAG.probeAsk) !== 0);
+      if (short) flags |= CONTENT_FLAG.followUpProbe;
+    }
     shapeOfScan(template, shape);
     packShape(shape, features.promptShape);
     features.promptTokens = template.estimatedTokens;

@@ -207,4 +207,45 @@ describe('cluster detectors', () => {
     const proxied = clusterFixture(members('proxy', 12, (i) => ({ emailDomain: 'stonebase37.online', ips: pool.slice((i * 5) % 50, ((i * 5) % 50) + 10) })), bystanders).input;
     expect(weight('open_institution', proxied)).toBe(0);
   });
+
+  it('open_institution: a university whose student mail a free-mail list names counts when the provider checked the address as academic', () => {
+    const campusIps = ['137.132.68.109', '137.132.68.209'];
+    const listed = new Set(['u-example.edu.sg']);
+    const students = (verification: string[]) => members('uni', 16, (i) => ({ org: `org_student_${i}`, emailDomain: 'u-example.edu.sg', ips: campusIps, verification }));
+    expect(weight('open_institution', clusterFixture(students(['email', 'edu_email']), bystanders, 1, listed).input)).toBeCloseTo(-2, 6);
+    // Unchecked, the listed domain is a public provider's like any other.
+    expect(weight('open_institution', clusterFixture(students(['email']), bystanders, 1, listed).input)).toBe(0);
+  });
+
+  it('independent_customers: a checked academic address does not make a public provider\'s domain an institution\'s', () => {
+    const providers = ['gmail.com', 'hotmail.com', 'outlook.com', 'yahoo.com.sg', 'gmx.de', 'proton.me', 'icloud.com'];
+    const listed = new Set(providers);
+    const ring = clusterFixture(members('ring', 7, (i) => ({ emailDomain: providers[i]!, tier: 'research', verification: ['email', 'edu_email'] })), bystanders, 1, listed).input;
+    expect(weight('independent_customers', ring)).toBe(0);
+  });
+
+  it('independent_customers: members on mail domains of their own with nothing shared across organisations are a mitigation, a campaign on free mail, a catch-all domain or shared exits is not', () => {
+    const institutions = ['mit.edu', 'sydney.edu.au', 'tum.de', 'u-tokyo.ac.jp', 'ethz.ch', 'acme-ai.com', 'utoronto.ca', 'ox.ac.uk', 'kaist.ac.kr', 'epfl.ch', 'nlp-lab.io'];
+    // Eleven organisations running one public evaluation kit, each from its own network.
+    const kit = clusterFixture(members('lab', 11, (i) => ({ org: `org_lab_${i}`, emailDomain: institutions[i]! })), bystanders).input;
+    expect(weight('independent_customers', kit)).toBeCloseTo(-2, 6);
+    // Two labs of one institution share its domain: still independent.
+    const twoOfOne = clusterFixture(members('lab', 10, (i) => ({ org: `org_lab_${i}`, emailDomain: institutions[Math.max(0, i - 1)]! })), bystanders).input;
+    expect(weight('independent_customers', twoOfOne)).toBeCloseTo(-2, 6);
+    // A campaign on a few university addresses or one catch-all domain: no mitigation.
+    const abused = clusterFixture(members('ring', 12, (i) => ({ emailDomain: institutions[i % 3]! })), bystanders).input;
+    expect(weight('independent_customers', abused)).toBe(0);
+    const catchAll = clusterFixture(members('ring', 12, () => ({ emailDomain: 'stonebase37.online' })), bystanders).input;
+    expect(weight('independent_customers', catchAll)).toBe(0);
+    // Domains of their own, but one card or one API key across the organisations: an operator.
+    const paying = clusterFixture(members('ring', 11, (i) => ({ emailDomain: institutions[i]!, card: i < 2 ? 'card_ring' : undefined })), bystanders).input;
+    expect(weight('independent_customers', paying)).toBe(0);
+    // Domains of their own, but rotating through one pool of exits: an operator's network.
+    const pool = Array.from({ length: 60 }, (_, i) => `203.${i % 20}.${i}.${(i * 13) % 250}`);
+    const proxied = clusterFixture(members('proxy', 11, (i) => ({ emailDomain: institutions[i]!, ips: pool.slice((i * 5) % 50, ((i * 5) % 50) + 10) })), bystanders).input;
+    expect(weight('independent_customers', proxied)).toBe(0);
+    // One pair on a shared network (a conference, a VPN) leaves most of it.
+    const onePair = clusterFixture(members('lab', 11, (i) => ({ org: `org_lab_${i}`, emailDomain: institutions[i]!, ips: i < 2 ? ['192.0.2.7'] : undefined })), bystanders).input;
+    expect(weight('independent_customers', onePair)).toBeCloseTo(-2, 6);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccountInfo } from '../behaviour/account-state.js';
 import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
@@ -654,6 +655,23 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
   },
 };
 
+/** An academic registry's domain: `.edu`, or `.edu` or `.ac` under a country (nus.edu.sg, ox.ac.uk). */
+const ACADEMIC_DOMAIN = /(^|\.)(edu|ac)(\.[a-z]{2})?$/;
+
+/**
+ * The mail domain of the institution a member writes from: its own domain, or an academic one
+ * (by its registry) where the provider checked an academic address (`edu_email`) even though the
+ * free-mail list names it, as it does some universities' student and alumni mail. None on a
+ * public provider's domain: a checked academic address says nothing about a gmail.com sign-up.
+ */
+function institutionDomain(info: AccountInfo | null): string | null {
+  if (info === null) return null;
+  if (info.linkableMailDomain !== null) return info.linkableMailDomain;
+  if (!info.emailDomain || !info.verification.includes('edu_email')) return null;
+  const domain = info.emailDomain.toLowerCase();
+  return ACADEMIC_DOMAIN.test(domain) ? domain : null;
+}
+
 export const openInstitutionDetector: ClusterDetector<RampParams> = {
   signal: 'open_institution',
   level: 'cluster',
@@ -666,7 +684,10 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
     const size = view.members.length;
     if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return NOTHING_FOUND;
     const byDomain = new Map<string, number>();
-    for (const values of view.memberValues.email_domain) for (const value of new Set(values)) byDomain.set(value, (byDomain.get(value) ?? 0) + 1);
+    for (const member of view.members) {
+      const value = institutionDomain(member.info);
+      if (value !== null) byDomain.set(value, (byDomain.get(value) ?? 0) + 1);
+    }
     let domain = '';
     let domainMembers = 0;
     for (const [value, count] of byDomain) if (count > domainMembers || (count === domainMembers && value < domain)) [domain, domainMembers] = [value, count];
@@ -689,6 +710,47 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
   },
 };
 
+/** Ties an operator's accounts share and independent customers do not: across organisations, any of these voids the mitigation. */
+const OPERATOR_TIES = ['payment', 'api_key'] as const;
+/** Networks and sign-up addresses: a few members may share one (a VPN, a conference network), most may not. */
+const NETWORK_TIES = ['ip', 'subnet', 'signup_ip'] as const;
+
+export const independentCustomersDetector: ClusterDetector<RampParams> = {
+  signal: 'independent_customers',
+  level: 'cluster',
+  role: 'mitigation',
+  family: 'organisation',
+  description:
+    "Mitigation: the members write from mail domains of their own (an institution's or a company's, not a public provider's), hardly two on one, and share no card or API key and almost no network or sign-up address across organisations: independent customers whom one public tool or prompt kit ties together (an evaluation suite, a benchmark harness). An operator of many accounts would need a mail domain and a network of its own for each. Holds for the cluster as the declared organisation does; what the members send is still weighed.",
+  params: rampParams(2, 0.5, 0.8),
+  detect({ view }, params) {
+    const size = view.members.length;
+    if (size === 0) return NOTHING_FOUND;
+    for (const kind of OPERATOR_TIES) if (view.membersSharingAcrossOrgs[kind] > 0) return NOTHING_FOUND;
+    let networked = 0;
+    for (const kind of NETWORK_TIES) networked = Math.max(networked, view.membersSharingAcrossOrgs[kind]);
+    const domains = new Set<string>();
+    for (const member of view.members) {
+      const value = institutionDomain(member.info);
+      if (value !== null) domains.add(value);
+    }
+    // Distinct own domains per member: 1 when every member writes from its own, near 0 for a
+    // campaign on free mail, a catch-all domain or a few abused university addresses.
+    const diversity = domains.size / size;
+    const apart = 1 - networked / size;
+    const score = ramp(Math.min(diversity, apart), params.low, params.high);
+    if (score === 0) return NOTHING_FOUND;
+    const item = evidence(
+      'independent_customers',
+      score,
+      params.weight,
+      `${formatCount(size)} accounts write from ${formatCount(domains.size)} mail domains of their own and share no card or API key${networked > 0 ? ` (${formatShare(networked, size, 'accounts')} share a network or sign-up address across organisations)` : ' and no network or sign-up address'} across organisations: independent customers on one public tool or prompt kit`,
+      Math.min(diversity, apart),
+    );
+    return { score, evidence: [{ ...item, weight: -item.weight }] };
+  },
+};
+
 export const CLUSTER_DETECTORS = [
   sharedPaymentDetector,
   exitPoolDetector,
@@ -704,4 +766,5 @@ export const CLUSTER_DETECTORS = [
   programmeAbuseDetector,
   declaredOrganisationDetector,
   openInstitutionDetector,
+  independentCustomersDetector,
 ] as const;

@@ -40,9 +40,9 @@ const DAY = 86_400_000;
  * Builds the accounts into a tracker and a cluster view of `members` (the rest are the store's
  * other accounts), with the detector input the engine would pass.
  */
-export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [], seed = 1): { view: ClusterView; input: ClusterDetectorInput } {
+export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [], seed = 1, publicMailDomains?: ReadonlySet<string>): { view: ClusterView; input: ClusterDetectorInput } {
   const rng = random(seed);
-  const tracker = createBehaviourTracker();
+  const tracker = createBehaviourTracker(publicMailDomains === undefined ? {} : { publicMailDomains });
   const all = [...members, ...others];
   const accounts: Account[] = all.map((spec) => ({
     accountId: spec.id,
