@@ -672,6 +672,16 @@ function institutionDomain(info: AccountInfo | null): string | null {
   return ACADEMIC_DOMAIN.test(domain) ? domain : null;
 }
 
+/** Members per institution mail domain (`institutionDomain`); members with none are left out. */
+function membersByInstitutionDomain(view: ClusterView): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const member of view.members) {
+    const domain = institutionDomain(member.info);
+    if (domain !== null) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export const openInstitutionDetector: ClusterDetector<RampParams> = {
   signal: 'open_institution',
   level: 'cluster',
@@ -683,11 +693,7 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
   detect({ view }, params) {
     const size = view.members.length;
     if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return NOTHING_FOUND;
-    const byDomain = new Map<string, number>();
-    for (const member of view.members) {
-      const value = institutionDomain(member.info);
-      if (value !== null) byDomain.set(value, (byDomain.get(value) ?? 0) + 1);
-    }
+    const byDomain = membersByInstitutionDomain(view);
     let domain = '';
     let domainMembers = 0;
     for (const [value, count] of byDomain) if (count > domainMembers || (count === domainMembers && value < domain)) [domain, domainMembers] = [value, count];
@@ -729,11 +735,7 @@ export const independentCustomersDetector: ClusterDetector<RampParams> = {
     for (const kind of OPERATOR_TIES) if (view.membersSharingAcrossOrgs[kind] > 0) return NOTHING_FOUND;
     let networked = 0;
     for (const kind of NETWORK_TIES) networked = Math.max(networked, view.membersSharingAcrossOrgs[kind]);
-    const domains = new Set<string>();
-    for (const member of view.members) {
-      const value = institutionDomain(member.info);
-      if (value !== null) domains.add(value);
-    }
+    const domains = membersByInstitutionDomain(view);
     // Distinct own domains per member: 1 when every member writes from its own, near 0 for a
     // campaign on free mail, a catch-all domain or a few abused university addresses.
     const diversity = domains.size / size;
