@@ -2,7 +2,7 @@ import { lastUserText, type Exchange, type Message } from '../model/exchange.js'
 import { fmix32 } from '../util/hash64.js';
 import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
-import { createTextScanner, isSpace, WHOLE_QUOTES, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
+import { createTextScanner, isSpace, SLOT_BREAK, SLOT_SENTENCE, WHOLE_QUOTES, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
 import { isAsciiLetter } from './text-normalizer.js';
 
@@ -196,7 +196,8 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
       features.promptHashHi = prompt.rawHash;
       features.promptHashLo = fmix32((h ^ prompt.estimatedTokens ^ Math.imul(imageKey, 0x27d4eb2f)) >>> 0);
     }
-    if (prompt.codeBlocks > 0) flags |= CONTENT_FLAG.code;
+    // Code in an anchored request counts where filler pushed it past the prompt's windows.
+    if (prompt.codeBlocks > 0 || template.codeBlocks > 0) flags |= CONTENT_FLAG.code;
 
     let toolActivity = exchange.response?.toolCalls.length ?? 0;
     for (const message of request.messages) toolActivity += message.toolCalls.length + message.toolResults.length;
@@ -267,6 +268,10 @@ const REQUEST_OPENERS = new Set(
     'critique assess research search fetch retrieve add remove delete insert replace change modify update correct ' +
     'log go open click navigate visit enter scroll press type fill submit download upload install configure save send copy ' +
     'paste read look walk continue try repeat redo recap teach rename pick express detect locate ' +
+    'unscramble differentiate restate retell combine reorder rearrange guess name come ' +
+    'book order buy reserve schedule cancel execute launch start stop close set turn switch enable disable toggle ' +
+    'print count measure test deploy compile plan prepare organize organise sign register apply ' +
+    'defend examine reexamine confirm spell enumerate clarify reconsider rethink revisit recheck ocr ' +
     'can could would will how what why which who where when is are does do should'
   )
     .split(' ')
@@ -297,6 +302,11 @@ function isRequest(prompt: TextScan, k: number): boolean {
   // A window that begins inside a sentence marks a start that is none (offset -1): its first word opens nothing.
   const word = prompt.sentenceWords[k]!;
   if (prompt.sentenceChars[k]! === -1 || word >= prompt.wordCount) return false;
+  if (CLAUSE_OPENERS.has(prompt.words[word]!) && requestAfterClause(prompt.text, prompt.sentenceChars[k]!, next)) return true;
+  // "Shorter please.", "The summary in French, please."
+  let last = (k + 1 < prompt.sentenceCount ? Math.min(prompt.sentenceWords[k + 1]!, prompt.wordCount) : prompt.wordCount) - 1;
+  while (last > word && (prompt.words[last] === SLOT_SENTENCE || prompt.words[last] === SLOT_BREAK)) last--;
+  if (prompt.words[last] === PLEASE) return true;
   // Up to two words a request may follow ("Great, now write ...", "Task: Write ..."), the label included.
   const label = isLabel(prompt.text, prompt.sentenceChars[k]!);
   for (let at = word; at < Math.min(word + 3, prompt.wordCount); at++) {
@@ -305,6 +315,34 @@ function isRequest(prompt: TextScan, k: number): boolean {
     if (!LEAD_INS.has(first) && !(label && at === word)) return false;
   }
   return false;
+}
+
+const PLEASE = wordHash('please');
+
+/** Words that open a clause a request may follow: "Given a topic, write ...", "On booking.com, compare ...". */
+const CLAUSE_OPENERS = new Set(['given', 'based', 'using', 'assuming', 'considering', 'as', 'if', 'for', 'with', 'after', 'before', 'once', 'in', 'on', 'at', 'to', 'from'].map(wordHash));
+/** Characters an opening clause runs to, at most, before its comma: a longer one is a sentence of its own. */
+const CLAUSE_CHARS = 100;
+/** Openers that after a clause's comma begin a relative clause as often as a question ("In the valley, which ..."). */
+const RELATIVE_WORDS = new Set(['what', 'why', 'how', 'which', 'who', 'where', 'when'].map(wordHash));
+
+/**
+ * Whether the sentence at `offset` (ending before `next`, -1: not known) opens with a short
+ * clause whose comma a request word follows, an imperative or polite opener: "Given a topic,
+ * write a list of five facts about it", "Assuming I have never seen a fish, please ...".
+ */
+function requestAfterClause(text: string, offset: number, next: number): boolean {
+  const from = skipSpace(text, offset);
+  const limit = Math.min(next > 0 ? next : text.length, from + CLAUSE_CHARS, text.length);
+  let comma = from;
+  while (comma < limit && text.charCodeAt(comma) !== 44 && text.charCodeAt(comma) !== 10) comma++;
+  if (comma >= limit || text.charCodeAt(comma) !== 44) return false;
+  const start = skipSpace(text, comma + 1);
+  let end = start;
+  while (end < text.length && end - start <= LABEL_CHARS && isAsciiLetter(text.charCodeAt(end))) end++;
+  if (end === start) return false;
+  const word = wordHash(text.slice(start, end).toLowerCase());
+  return REQUEST_OPENERS.has(word) && !RELATIVE_WORDS.has(word);
 }
 
 /** Letters of a label a request may follow ("Task: Write ...", "Q: How ..."), at most. */
@@ -319,7 +357,8 @@ function isLabel(text: string, offset: number): boolean {
 }
 
 /** A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". */
-const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks', 'great', 'sure', 'next', 'then', 'finally'].map(wordHash));
+// 're' is the prefix a hyphen splits off an imperative ("Re-examine your answer").
+const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks', 'great', 'sure', 'next', 'then', 'finally', 're'].map(wordHash));
 /** "I need ...", "We want you to ...", "I would like ...": a request in the first person. */
 const FIRST_PERSONS = new Set(['i', 'we'].map(wordHash));
 const FIRST_PERSON_ASKS = new Set(['need', 'want', 'would', 'wish'].map(wordHash));

@@ -123,8 +123,9 @@ describe('detection under obfuscation', () => {
       }
       // The rest open with a statement and hold no question mark or request word at a sentence's
       // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
-      // them tells the instruction from the filler. Before requests anchored the template: 0.
-      expect(kept / corpus.length, file).toBeGreaterThanOrEqual(0.85);
+      // them tells the instruction from the filler. Before requests anchored the template: 0;
+      // before a request after an opening clause was one: 189 and 179 of 200.
+      expect(kept / corpus.length, file).toBeGreaterThanOrEqual(0.95);
     }
   });
 
@@ -186,6 +187,19 @@ describe('detection under obfuscation', () => {
       'Q: Pick which sentence is not logical. Sentence A: the man ate a cake. Sentence B: the cake ate a man.',
       'Great, now translate the whole letter into Spanish and keep the greeting as formal as the English one.',
       'We need a short product description for a steel water bottle that keeps drinks cold for a whole day.',
+      // After a short opening clause, and with imperatives the first list missed.
+      'Given a list of adjectives, write a creative product description using the adjectives provided.',
+      'Assuming that I have never seen a fish in real life, please provide compelling evidence that they are real.',
+      'On booking.com, compare the specifications of the two most popular desk lamps and summarise the differences.',
+      'To get the totals right, add the second column of the open spreadsheet and type the sum into cell B20.',
+      // Orders to an agent, follow-ups that end in "please", hyphenated imperatives.
+      'Book a table for two at an Italian restaurant near Berlin for next Friday on opentable.com.',
+      "Execute the command 'ls' in the terminal.",
+      'Shorter please.',
+      'The same summary in French, please.',
+      'Re-examine your solution and confirm the result.',
+      'Defend each step as if a strict examiner were reading it.',
+      'Unscramble the following letters to form an English word that names a large bird of prey.',
     ];
     for (const [index, prompt] of requests.entries()) {
       const padded = `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
@@ -194,6 +208,19 @@ describe('detection under obfuscation', () => {
     // A statement in the filler's place is no request: its template stays the filler's.
     const statement = 'The warehouse on the east side received forty pallets of bottled water this morning.';
     expect(template(`${padding(1500, 9)}\n\n${statement}\n\n${padding(400, 10)}`)).not.toBe(template(statement));
+    // Nor is a clause followed by a relative one, or by a request word past the clause's reach.
+    const relative = 'In the valley, which flooded twice last spring, the farmers planted rice again this year.';
+    expect(template(`${padding(1500, 11)}\n\n${relative}\n\n${padding(400, 12)}`)).not.toBe(template(relative));
+    const long = 'In the long and very quiet months that followed the opening of the new railway line across the northern plains, check-in queues at every station grew shorter.';
+    expect(template(`${padding(1500, 13)}\n\n${long}\n\n${padding(400, 14)}`)).not.toBe(template(long));
+  });
+
+  it('marks code in a padded request that filler pushed past the windows, and not in the filler alone', () => {
+    const code = (prompt: string) => (extract(buildExchange({ prompt })).contentFlags & CONTENT_FLAG.code) !== 0;
+    const request = 'Write a python function `reverse_vowels(s)` that reverses only the vowels of a given string.';
+    expect(code(request)).toBe(true);
+    expect(code(`${padding(1500, 3)}\n\n${request}\n\n${padding(400, 4)}`)).toBe(true);
+    expect(code(`${padding(1500, 3)}\n\nWrite a python function that reverses only the vowels of a given string.\n\n${padding(400, 4)}`)).toBe(false);
   });
 
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
