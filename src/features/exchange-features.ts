@@ -356,8 +356,10 @@ function isLabel(text: string, offset: number): boolean {
   return at > from && at - from <= LABEL_CHARS && text.charCodeAt(at) === 58 && at + 1 < text.length && isSpace(text.charCodeAt(at + 1));
 }
 
-/** A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". */
-// 're' is the prefix a hyphen splits off an imperative ("Re-examine your answer").
+/**
+ * A word a request may follow: "Hi, can you ...", "Now write ...", "So what ...". 're' is the
+ * prefix a hyphen splits off an imperative ("Re-examine your answer").
+ */
 const LEAD_INS = new Set(['hi', 'hello', 'hey', 'ok', 'okay', 'now', 'so', 'also', 'thanks', 'great', 'sure', 'next', 'then', 'finally', 're'].map(wordHash));
 /** "I need ...", "We want you to ...", "I would like ...": a request in the first person. */
 const FIRST_PERSONS = new Set(['i', 'we'].map(wordHash));
