@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccountInfo } from '../behaviour/account-state.js';
 import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
-import { evidence, formatCount, formatPercent, formatShare, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
+import { evidence, formatCount, formatPercent, formatShare, mitigationFound, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
 /**
  * Detectors of how a cluster's accounts are run together. What their traffic takes is read by
@@ -651,7 +651,7 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
       `${formatShare(top.accounts, view.members.length, 'accounts')} belong to the declared organisation ${short(top.value, 40)}, which explains shared networks, cards and tools`,
       share,
     );
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
+    return mitigationFound(score, item);
   },
 };
 
@@ -712,7 +712,7 @@ export const openInstitutionDetector: ClusterDetector<RampParams> = {
       `${formatShare(domainMembers, size, 'accounts')} use the mail domain ${short(domain, 40)} and ${formatShare(network.accounts, size, 'accounts')} send from its network ${network.value}, with no card shared across organisations: one institution working in the open`,
       Math.min(domainShare, networkShare),
     );
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
+    return mitigationFound(score, item);
   },
 };
 
@@ -749,7 +749,7 @@ export const independentCustomersDetector: ClusterDetector<RampParams> = {
       `${formatCount(size)} accounts write from ${formatCount(domains.size)} mail domains of their own and share no card or API key${networked > 0 ? ` (${formatShare(networked, size, 'accounts')} share a network or sign-up address across organisations)` : ' and no network or sign-up address'} across organisations: independent customers on one public tool or prompt kit`,
       Math.min(diversity, apart),
     );
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
+    return mitigationFound(score, item);
   },
 };
 

@@ -91,6 +91,11 @@ export function evidence(signal: string, score: number, weight: number, detail: 
   return item;
 }
 
+/** A mitigation's result: its evidence lowers the log-odds, so the item's weight is negative. */
+export function mitigationFound(score: number, item: Evidence): DetectorResult {
+  return { score, evidence: [{ ...item, weight: -item.weight }] };
+}
+
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

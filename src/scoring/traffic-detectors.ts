@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LevelMeasureName, Measures, PopulationContext, ShareMeasureName } from '../behaviour/account-summary.js';
-import { evidence, formatCount, formatPercent, formatShare, ramp, type DetectorDefinition, type DetectorResult, NOTHING_FOUND } from './detector.js';
+import { evidence, formatCount, formatPercent, formatShare, mitigationFound, ramp, type DetectorDefinition, type DetectorResult, NOTHING_FOUND } from './detector.js';
 import { levelStanding, outlierStrength, shareStanding, type Standing } from './evidence-scale.js';
 
 /**
@@ -305,7 +305,7 @@ export const evaluationRepeatsDetector: TrafficDetector<RepeatParams> = {
       `re-sent ${formatShare(m.count, m.total, 'single-turn prompts')}${whose(input)} word for word at temperature 0, as evaluation runs do`,
       share,
     );
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
+    return mitigationFound(score, item);
   },
 };
 
@@ -340,7 +340,7 @@ export const identityVerifiedDetector: TrafficDetector<VerifiedParams> = {
     if (score <= 0) return NOTHING_FOUND;
     const detail = input.subject === 'account' ? 'the holder had an identity document checked' : `${formatShare(m.count, m.total, 'accounts')} had an identity document checked`;
     const item = evidence('identity_verified', score, params.weight, detail, share);
-    return { score, evidence: [{ ...item, weight: -item.weight }] };
+    return mitigationFound(score, item);
   },
 };
 
