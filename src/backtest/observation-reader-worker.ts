@@ -3,12 +3,10 @@ import { DuckDbStore } from '../store/duckdb-store.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { readWorkerData } from '../util/worker-pool.js';
-import { encodeRows, readStoredRows, type EncodedChunk } from './observation-source.js';
+import { CHUNK_ROWS, encodeChunk, observationsOfRows, readObservationChunks, readStoredRows, type EncodedChunk, type ObservationChunk } from './observation-source.js';
 
 const { dbPath, memoryLimit, toMs, engineModuleUrl } = readWorkerData<{ dbPath: string; memoryLimit: string; toMs: number | null; engineModuleUrl: string }>(workerData);
 
-/** Rows per message: large enough that messaging costs nothing, small enough to keep both threads busy. */
-const BATCH_ROWS = 16_384;
 /** Messages read ahead of the main thread: memory stays bounded however large the store. */
 const READ_AHEAD = 4;
 
@@ -28,15 +26,24 @@ void (async () => {
   const store = await DuckDbStore.open({ path: dbPath, readOnly: true, memoryLimit });
   try {
     const { liveEngineModule } = (await import(engineModuleUrl)) as { liveEngineModule: LiveEngineModule };
+    // Chunks of the store's own size, or, read as rows (which come a few thousand at a time),
+    // gathered to that size, so messaging costs nothing beside the work on each.
     let batch: ColumnValue[][] = [];
-    await readStoredRows(store, toMs, async (rows) => {
-      for (const row of rows) batch.push(row);
-      if (batch.length < BATCH_ROWS) return;
-      hand(encodeRows(batch, liveEngineModule, false));
-      batch = [];
+    const gathered = async (chunk: ObservationChunk, transfer: ArrayBuffer[]): Promise<void> => {
+      hand(encodeChunk(chunk, transfer, false));
       if (ready.length >= READ_AHEAD) await new Promise<void>((resolve) => (resume = resolve));
-    });
-    hand(encodeRows(batch, liveEngineModule, true));
+    };
+    if (liveEngineModule.columnsOfStore !== undefined) await readObservationChunks(store, liveEngineModule, toMs, gathered);
+    else
+      await readStoredRows(store, toMs, async (rows) => {
+        for (const row of rows) batch.push(row);
+        if (batch.length < CHUNK_ROWS) return;
+        const { chunk, transfer } = observationsOfRows(batch, liveEngineModule);
+        batch = [];
+        await gathered(chunk, transfer);
+      });
+    const { chunk, transfer } = observationsOfRows(batch, liveEngineModule);
+    hand(encodeChunk(chunk, transfer, true));
   } finally {
     store.close();
   }

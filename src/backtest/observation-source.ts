@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DuckDbStore } from '../store/duckdb-store.js';
+import type { ReplayChunk } from '../store/replay-queries.js';
 import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
-import { dictionarySql, dictionaryTableSql, replayStoredRows } from '../service/engine/engine-recovery.js';
+import { dictionaryTableSql, readDictionary } from '../store/dictionary-codes.js';
+import { replayStoredRows } from '../service/engine/engine-recovery.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { decodeObservations, encodeObservations } from '../service/engine/observation-codec.js';
 import { createWorkerPool } from '../util/worker-pool.js';
@@ -66,18 +68,50 @@ export async function readStoredRows(store: DuckDbStore, toMs: number | null, on
 
 /** What the replay needs of a chunk of stored rows: the question each asks, and what the engine observes. */
 export function observationChunkOf(rows: readonly ColumnValue[][], module: LiveEngineModule): ObservationChunk {
-  const exchanges = rows.map(exchangeOfRow);
-  if (module.columnsOfRows !== undefined) return { exchanges, columns: module.columnsOfRows(rows).columns };
-  return { exchanges, observations: rows.map((row) => module.observationOfRow(row)) };
+  return observationsOfRows(rows, module).chunk;
 }
 
-export function readObservationChunks(
+/** The same, with the buffers the chunk's columns live in, to hand it to another thread. */
+export function observationsOfRows(rows: readonly ColumnValue[][], module: LiveEngineModule): { chunk: ObservationChunk; transfer: ArrayBuffer[] } {
+  const exchanges = rows.map(exchangeOfRow);
+  if (module.columnsOfRows === undefined) return { chunk: { exchanges, observations: rows.map((row) => module.observationOfRow(row)) }, transfer: [] };
+  const { columns, transfer } = module.columnsOfRows(rows);
+  return { chunk: { exchanges, columns }, transfer };
+}
+
+/** Rows per chunk: large enough that handing one to another thread costs nothing beside the work on it, small enough to keep both threads busy. */
+export const CHUNK_ROWS = 16_384;
+
+/**
+ * The store's exchanges as the replay takes them, a chunk at a time: straight from the store's
+ * columns when the engine reads them so (`columnsOfStore`), else from the start-up reader's rows.
+ * `transfer` lists the buffers the chunk's columns live in, to hand it to another thread.
+ */
+export async function readObservationChunks(
   store: DuckDbStore,
   module: LiveEngineModule,
   toMs: number | null,
-  onChunk: (chunk: ObservationChunk) => void | Promise<void>,
+  onChunk: (chunk: ObservationChunk, transfer: ArrayBuffer[]) => void | Promise<void>,
 ): Promise<void> {
-  return readStoredRows(store, toMs, (rows) => onChunk(observationChunkOf(rows, module)));
+  if (module.columnsOfStore === undefined) {
+    await readStoredRows(store, toMs, (rows) => {
+      const { chunk, transfer } = observationsOfRows(rows, module);
+      return onChunk(chunk, transfer);
+    });
+    return;
+  }
+  await module.columnsOfStore(store, { toMs, rowsPerChunk: CHUNK_ROWS }, (chunk, columns, transfer) => onChunk({ exchanges: questionsOf(chunk), columns }, transfer));
+}
+
+function questionsOf({ length, ids, batch, accounts, orgs, indicators }: ReplayChunk): ReplayedExchange[] {
+  const ips = indicators.ip;
+  return Array.from({ length }, (_, i) => ({
+    id: ids[i]!,
+    ts: batch.ts[i]!,
+    accountId: accounts[batch.account[i]!]!,
+    orgId: orgs.codes[i]! < 0 ? null : orgs.values[orgs.codes[i]!]!,
+    clientIp: ips.codes[i]! < 0 ? null : ips.values[ips.codes[i]!]!,
+  }));
 }
 
 function exchangeOfRow(row: readonly ColumnValue[]): ReplayedExchange {
@@ -100,7 +134,7 @@ const QUESTION_CODED = ['account_id', 'org_id', 'client_ip'] as const;
 export function storeExchangeSource(store: DuckDbStore, toMs: number | null): ExchangeSource {
   return async (onExchanges) => {
     const dictionaries: string[][] = [];
-    for (const column of QUESTION_CODED) dictionaries.push((await store.connection.runAndReadAll(dictionarySql(column))).getRowsJS().map((row) => row[0] as string));
+    for (const column of QUESTION_CODED) dictionaries.push(await readDictionary(store, column));
     const [accounts, orgs, ips] = dictionaries as [string[], string[], string[]];
     const joins = QUESTION_CODED.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
     const result = await store.connection.stream(
@@ -203,14 +237,10 @@ export function sourceOrBuiltUrl(url: URL): URL {
   return url;
 }
 
-/** A run of rows as the reader thread sends it, with the buffers to transfer. */
-export function encodeRows(rows: readonly ColumnValue[][], module: LiveEngineModule, done: boolean): { chunk: EncodedChunk; transfer: ArrayBuffer[] } {
-  const exchanges = encodeObservations(rows.map(exchangeOfRow));
-  const transfer = [exchanges.buffer as ArrayBuffer];
-  if (module.columnsOfRows !== undefined) {
-    const { columns, transfer: buffers } = module.columnsOfRows(rows);
-    return { chunk: { rows: rows.length, exchanges, observations: null, columns, done }, transfer: [...transfer, ...buffers] };
-  }
-  const observations = encodeObservations(rows.map((row) => module.observationOfRow(row)));
-  return { chunk: { rows: rows.length, exchanges, observations, columns: null, done }, transfer: [...transfer, observations.buffer as ArrayBuffer] };
+/** A chunk as the reader thread sends it, with the buffers to transfer. */
+export function encodeChunk(chunk: ObservationChunk, transfer: readonly ArrayBuffer[], done: boolean): { chunk: EncodedChunk; transfer: ArrayBuffer[] } {
+  const exchanges = encodeObservations(chunk.exchanges);
+  if ('columns' in chunk) return { chunk: { rows: chunk.exchanges.length, exchanges, observations: null, columns: chunk.columns, done }, transfer: [exchanges.buffer as ArrayBuffer, ...transfer] };
+  const observations = encodeObservations(chunk.observations);
+  return { chunk: { rows: chunk.exchanges.length, exchanges, observations, columns: null, done }, transfer: [exchanges.buffer as ArrayBuffer, observations.buffer as ArrayBuffer] };
 }

@@ -1,46 +1,11 @@
 import { reasoningEffortCode, type ExchangeRecord } from '../features/exchange-record.js';
-import type { ExchangeBatch } from '../model/exchange-batch.js';
+import { createExchangeBatch, type ExchangeBatch } from '../model/exchange-batch.js';
 
-export type { ExchangeBatch };
-
+export { createExchangeBatch, type ExchangeBatch };
 
 /** Word `w` of a packed multi-column value (sketch or shape) for row `row`. */
 export function wordAt(columns: readonly Uint32Array[], row: number, w: number): number {
   return columns[w >> 1]![2 * row + (w & 1)]!;
-}
-
-export function createExchangeBatch(capacity: number): ExchangeBatch {
-  const ints = () => new Int32Array(capacity);
-  const pairs = (columns: number) => Array.from({ length: columns }, () => new Uint32Array(capacity * 2));
-  return {
-    length: 0,
-    account: ints(),
-    ts: new Float64Array(capacity),
-    model: ints(),
-    status: ints(),
-    turnCount: ints(),
-    messageCount: ints(),
-    toolCount: ints(),
-    toolActivity: ints(),
-    imageCount: ints(),
-    maxTokens: ints(),
-    thinkingBudget: ints(),
-    reasoningEffort: ints(),
-    n: ints(),
-    temperature: ints(),
-    inputTokens: ints(),
-    outputTokens: ints(),
-    reasoningTokens: ints(),
-    contentFlags: ints(),
-    capability: ints(),
-    promptHash: new Uint32Array(capacity * 2),
-    promptSketch: pairs(2),
-    promptTokens: ints(),
-    promptShape: pairs(4),
-    systemTokens: ints(),
-    systemShape: pairs(4),
-    idKey: new Uint32Array(capacity * 2),
-  };
 }
 
 /**

@@ -42,3 +42,38 @@ export interface ExchangeBatch {
   /** The store's `id_key` per row (low word, high word), to find an example's text later. */
   idKey: Uint32Array;
 }
+
+/** An empty batch with room for `capacity` rows (`length` 0). */
+export function createExchangeBatch(capacity: number): ExchangeBatch {
+  const ints = () => new Int32Array(capacity);
+  const pairs = (columns: number) => Array.from({ length: columns }, () => new Uint32Array(capacity * 2));
+  return {
+    length: 0,
+    account: ints(),
+    ts: new Float64Array(capacity),
+    model: ints(),
+    status: ints(),
+    turnCount: ints(),
+    messageCount: ints(),
+    toolCount: ints(),
+    toolActivity: ints(),
+    imageCount: ints(),
+    maxTokens: ints(),
+    thinkingBudget: ints(),
+    reasoningEffort: ints(),
+    n: ints(),
+    temperature: ints(),
+    inputTokens: ints(),
+    outputTokens: ints(),
+    reasoningTokens: ints(),
+    contentFlags: ints(),
+    capability: ints(),
+    promptHash: new Uint32Array(capacity * 2),
+    promptSketch: pairs(2),
+    promptTokens: ints(),
+    promptShape: pairs(4),
+    systemTokens: ints(),
+    systemShape: pairs(4),
+    idKey: new Uint32Array(capacity * 2),
+  };
+}

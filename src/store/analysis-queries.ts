@@ -1,7 +1,7 @@
-import type { DuckDBVector } from '@duckdb/node-api';
 import type { Account, AccountTier } from '../model/account.js';
 import type { DuckDbStore } from './duckdb-store.js';
 import type { ExchangeBatch } from '../model/exchange-batch.js';
+import { float64Items, int32Items, wordItems } from './result-vectors.js';
 
 /**
  * The queries `analyze` reads a store with. Exchanges stream out in time order as columns of
@@ -78,9 +78,8 @@ export async function registerAnalysisKeys(store: DuckDbStore, accountIds: reado
 /** A chunk of exchanges in columns, as the behaviour stage consumes them (`src/model/exchange-batch.ts`). */
 export type ExchangeFeatureChunk = ExchangeBatch;
 
-const INT_COLUMNS = [
-  ['account', 'a.idx'],
-  ['model', 'coalesce(m.idx, -1)'],
+/** The integer columns of a batch but its account and model, as SQL over the exchanges `e`. */
+export const FEATURE_INT_COLUMNS = [
   ['status', 'e.status'],
   ['turnCount', 'coalesce(e.turn_count, 0)'],
   ['messageCount', 'coalesce(e.message_count, 0)'],
@@ -102,7 +101,10 @@ const INT_COLUMNS = [
   ['systemTokens', 'coalesce(e.system_tokens, 0)'],
 ] as const;
 
-const WORD_COLUMNS = [
+const ANALYSIS_INT_COLUMNS = [['account', 'a.idx'], ['model', 'coalesce(m.idx, -1)'], ...FEATURE_INT_COLUMNS] as const;
+
+/** The 64-bit columns of a batch, each as store columns read in pairs of 32-bit words. */
+export const WORD_COLUMNS = [
   ['promptHash', ['prompt_hash']],
   ['promptSketch', ['prompt_sketch_1', 'prompt_sketch_2']],
   ['promptShape', ['prompt_shape_1', 'prompt_shape_2', 'prompt_shape_3', 'prompt_shape_4']],
@@ -117,7 +119,7 @@ const WORD_COLUMNS = [
  */
 export async function streamExchangeFeatures(store: DuckDbStore, onChunk: (chunk: ExchangeFeatureChunk) => void): Promise<number> {
   const select = [
-    ...INT_COLUMNS.map(([name, expression]) => `(${expression})::INTEGER AS ${name}`),
+    ...ANALYSIS_INT_COLUMNS.map(([name, expression]) => `(${expression})::INTEGER AS ${name}`),
     'epoch_ms(e.ts)::DOUBLE AS ts',
     ...WORD_COLUMNS.flatMap(([, columns]) => columns.map((column) => `coalesce(e.${column}, 0)::UBIGINT AS ${column}`)),
   ];
@@ -133,7 +135,7 @@ export async function streamExchangeFeatures(store: DuckDbStore, onChunk: (chunk
     if (chunk === null || chunk.rowCount === 0) break;
     const count = chunk.rowCount;
     const vector = (name: string) => chunk.getColumnVector(position.get(name)!);
-    const ints = Object.fromEntries(INT_COLUMNS.map(([name]) => [name, int32Items(vector(name), count)])) as Record<(typeof INT_COLUMNS)[number][0], Int32Array>;
+    const ints = Object.fromEntries(ANALYSIS_INT_COLUMNS.map(([name]) => [name, int32Items(vector(name), count)])) as Record<(typeof ANALYSIS_INT_COLUMNS)[number][0], Int32Array>;
     const words = (column: string) => wordItems(vector(column), count);
     onChunk({
       length: count,
@@ -148,38 +150,6 @@ export async function streamExchangeFeatures(store: DuckDbStore, onChunk: (chunk
     rows += count;
   }
   return rows;
-}
-
-// The vectors of @duckdb/node-api hold their data in a typed array (`items`) that is private
-// in the type declarations; reading it directly avoids one boxed value per cell. If a release
-// stops exposing it, the fallback copies through the public `getItem`.
-function itemsOf(vector: DuckDBVector): ArrayBufferView | undefined {
-  return (vector as unknown as { items?: ArrayBufferView }).items;
-}
-
-function int32Items(vector: DuckDBVector, count: number): Int32Array {
-  const items = itemsOf(vector);
-  if (items instanceof Int32Array) return items.subarray(0, count);
-  return Int32Array.from({ length: count }, (_, i) => Number(vector.getItem(i) ?? -1));
-}
-
-function float64Items(vector: DuckDBVector, count: number): Float64Array {
-  const items = itemsOf(vector);
-  if (items instanceof Float64Array) return items.subarray(0, count);
-  return Float64Array.from({ length: count }, (_, i) => Number(vector.getItem(i) ?? 0));
-}
-
-/** A UBIGINT column as 32-bit words: [2i] low, [2i + 1] high. */
-function wordItems(vector: DuckDBVector, count: number): Uint32Array {
-  const items = itemsOf(vector);
-  if (items instanceof BigUint64Array) return new Uint32Array(items.buffer, items.byteOffset, count * 2);
-  const out = new Uint32Array(count * 2);
-  for (let i = 0; i < count; i++) {
-    const value = BigInt((vector.getItem(i) as bigint | null) ?? 0n);
-    out[2 * i] = Number(value & 0xffffffffn);
-    out[2 * i + 1] = Number(value >> 32n);
-  }
-  return out;
 }
 
 export const INDICATOR_COLUMNS = {

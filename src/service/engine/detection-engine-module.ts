@@ -1,9 +1,10 @@
 import { loadPublicMailDomains } from '../../config/public-mail-domains.js';
-import { recordColumnBuffers, recordColumns, type RecordColumns } from '../../behaviour/record-columns.js';
+import { RECORD_INDICATORS, recordColumnBuffers, recordColumns, type RecordColumns } from '../../behaviour/record-columns.js';
 import type { ExchangeRecord } from '../../features/exchange-record.js';
 import { RECORD_COLUMNS, exchangeRecordFromRow } from '../../ingest/index.js';
 import { linkAccounts, type LinkInput, type LinkResult } from '../../linking/index.js';
 import { createDetectionEngine } from '../../scoring/index.js';
+import { streamReplayChunks } from '../../store/replay-queries.js';
 import type { LiveEngine, LiveEngineModule } from './engine-contract.js';
 
 /** The detection engine (`src/scoring`, the code `analyze` runs) behind the service's engine interface. */
@@ -41,6 +42,11 @@ export const liveEngineModule: LiveEngineModule = {
     const columns = recordColumns(rows.map(exchangeRecordFromRow));
     return { columns, transfer: recordColumnBuffers(columns) };
   },
+  columnsOfStore: (store, options, onChunk) =>
+    streamReplayChunks(store, options, (chunk) => {
+      const columns: RecordColumns = { batch: chunk.batch, accounts: chunk.accounts, models: chunk.models, indicators: RECORD_INDICATORS.map(([kind]) => chunk.indicators[kind]) };
+      return onChunk(chunk, columns, recordColumnBuffers(columns));
+    }),
   relink: (input) => linkAccounts(input as LinkInput),
 } as LiveEngineModule;
 

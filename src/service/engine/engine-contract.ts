@@ -3,6 +3,8 @@ import type { AccountFinding, ClusterFinding, Evidence } from '../../model/findi
 import type { PartnerSighting, TemplateShape } from '../../scoring/index.js';
 export type { TemplateShape } from '../../scoring/index.js';
 import { EXCHANGE_COLUMNS, type ColumnKind, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
+import type { DuckDbStore } from '../../store/duckdb-store.js';
+import type { ReplayChunk, ReplayChunkOptions } from '../../store/replay-queries.js';
 
 /** Per account, what partners shared that it matches (`readPartnerSightings` in `src/intel`). */
 export type PartnerSightings = ReadonlyMap<string, readonly PartnerSighting[]>;
@@ -85,6 +87,12 @@ export interface LiveEngineModule<Observation = unknown, Link = unknown, Links =
    * with the buffers to transfer when it is handed to another thread.
    */
   columnsOfRows?(rows: readonly (readonly ColumnValue[])[]): { columns: unknown; transfer: ArrayBuffer[] };
+  /**
+   * The store's exchanges in the start-up reader's order, each chunk with what `observeColumns`
+   * takes for it (as `columnsOfRows` would make it from the rows) read straight from the store's
+   * columns, which costs a fraction of reading the rows. Returns the exchanges read.
+   */
+  columnsOfStore?(store: DuckDbStore, options: ReplayChunkOptions, onChunk: (chunk: ReplayChunk, columns: unknown, transfer: ArrayBuffer[]) => void | Promise<void>): Promise<number>;
   /** The pure half of re-linking, run in a worker thread. */
   relink(input: Link): Links;
 }

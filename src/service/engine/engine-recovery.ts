@@ -1,4 +1,5 @@
 import type { DuckDbStore } from '../../store/duckdb-store.js';
+import { dictionaryTableSql, readDictionary } from '../../store/dictionary-codes.js';
 import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
 
 const TEXT_COLUMNS = new Set(['system_text', 'prompt_text', 'output_text']);
@@ -12,16 +13,6 @@ function dictionaryColumns(observed: ReadonlySet<string> | undefined): string[] 
   return EXCHANGE_COLUMNS.filter((column) => column.kind === 'varchar' && column.name !== 'id' && !TEXT_COLUMNS.has(column.name) && (observed === undefined || observed.has(column.name))).map(
     (column) => column.name,
   );
-}
-
-/** A column's distinct values in the order its codes number them. */
-export function dictionarySql(column: string): string {
-  return `SELECT DISTINCT ${column} AS value FROM exchanges WHERE ${column} IS NOT NULL ORDER BY value`;
-}
-
-/** A common table named `d_<column>` of a column's distinct values and their codes, in `dictionarySql` order. */
-export function dictionaryTableSql(column: string): string {
-  return `d_${column} AS (SELECT value, (row_number() OVER (ORDER BY value) - 1)::INTEGER AS code FROM (${dictionarySql(column)}))`;
 }
 
 /**
@@ -62,7 +53,7 @@ export async function replayStoredRows(
   const coded = dictionaryColumns(observed);
   const decoders: [index: number, values: string[]][] = [];
   for (const column of coded) {
-    const values = (await store.connection.runAndReadAll(dictionarySql(column))).getRowsJS().map((row) => row[0] as string);
+    const values = await readDictionary(store, column);
     decoders.push([EXCHANGE_COLUMN_INDEX[column as ExchangeColumnName], values]);
   }
   const result = await store.connection.stream(rowSql(observed, coded));
