@@ -158,7 +158,7 @@ export function storeExchangeSource(store: DuckDbStore, toMs: number | null): Ex
 }
 
 /** Chunks asked of the reader thread ahead of the one being worked on (each about 16,000 rows). */
-const READ_AHEAD_CHUNKS = 4;
+const READ_AHEAD_CHUNKS = 16;
 
 /** On this thread, from an open store (the service's, when it runs a backtest). */
 export function storeObservationSource(store: DuckDbStore, module: LiveEngineModule, toMs: number | null): ObservationSource {

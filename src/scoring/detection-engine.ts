@@ -114,7 +114,12 @@ interface ClusterState {
   clusters: ClusterAssessment[];
   byIndex: Map<number, ClusterAssessment>;
   summaries: AccountSummaries;
-  own: OwnAssessment[];
+  /**
+   * Each account's own assessment at `revision`, made when first asked (`ownOf`): a relink in the
+   * service or a backtest needs those of the clusters' members, and the rest only when their
+   * account is scored before it sends more.
+   */
+  own: (OwnAssessment | undefined)[];
   /** Effective cluster index per account (late joiners without own evidence left out), -1 for none. */
   memberOf: Int32Array;
   errors: string[];
@@ -295,7 +300,7 @@ export class DetectionEngine {
     const state = this.tracker.account(accountId);
     if (state === undefined || state.exchanges === 0) return null;
     const cache = this.clusterState();
-    const own = cache.revision === this.tracker.revision ? cache.own[state.index]! : this.ownAssessment(state.index, summarizeAccount(state, cache.context), cache.context, []);
+    const own = cache.revision === this.tracker.revision ? this.ownOf(cache, state.index) : this.ownAssessment(state.index, summarizeAccount(state, cache.context), cache.context, []);
     return this.finalAssessment(state.index, own, cache);
   }
 
@@ -324,8 +329,9 @@ export class DetectionEngine {
 
   /** Scores every account and cluster. */
   assess(): PopulationAssessment {
+    if (this.clusterCache !== null && this.clusterCache.revision !== this.tracker.revision) this.clusterCache = null;
     const cache = this.clusterState();
-    const accounts = this.tracker.accounts.map((state) => this.finalAssessment(state.index, cache.own[state.index]!, cache));
+    const accounts = this.tracker.accounts.map((state) => this.finalAssessment(state.index, this.ownOf(cache, state.index), cache));
     return { context: cache.context, accounts, clusters: cache.clusters, errors: [...cache.errors] };
   }
 
@@ -353,25 +359,38 @@ export class DetectionEngine {
     if (this.clusterCache !== null) return this.clusterCache;
     const { revision, context, summaries } = this.populationSummaries();
     measureReferences(context, summaries.withAtLeast(this.config.scoring.referenceMinExchanges), this.config.scoring.referenceMinExchanges);
-    const errors: string[] = [];
-    const own = this.tracker.accounts.map((state) => this.ownAssessment(state.index, summaries.of(state.index), context, errors));
     const clusters: ClusterAssessment[] = [];
-    const memberOf = new Int32Array(this.tracker.accounts.length).fill(-1);
+    const state: ClusterState = {
+      revision,
+      context,
+      clusters,
+      summaries,
+      own: new Array<OwnAssessment | undefined>(this.tracker.accounts.length),
+      memberOf: new Int32Array(this.tracker.accounts.length).fill(-1),
+      errors: [],
+      byIndex: new Map(),
+    };
     const links = this.links;
     if (links !== null) {
       links.clusters.forEach((link, index) => {
         // An account tied in only by weak links must show some training-value traffic of its own
         // before it counts as a member: its links alone are not enough.
-        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(own[a]!) >= this.config.scoring.lateMinOwnLogOdds);
+        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(this.ownOf(state, a)) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
-        for (const a of members) memberOf[a] = index;
+        for (const a of members) state.memberOf[a] = index;
         const view = buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context);
-        clusters.push(this.assessCluster(view, context, errors));
+        clusters.push(this.assessCluster(view, context, state.errors));
       });
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
     }
-    this.clusterCache = { revision, context, clusters, summaries, own, memberOf, errors, byIndex: new Map(clusters.map((cluster) => [cluster.index, cluster])) };
-    return this.clusterCache;
+    for (const cluster of clusters) state.byIndex.set(cluster.index, cluster);
+    this.clusterCache = state;
+    return state;
+  }
+
+  /** The account's own assessment as of the cluster state's revision (`ClusterState.own`). */
+  private ownOf(cache: ClusterState, index: number): OwnAssessment {
+    return (cache.own[index] ??= this.ownAssessment(index, cache.summaries.of(index), cache.context, cache.errors));
   }
 
   /** Runs detectors; their evidence goes to `items`, their weights to `signals`. */
