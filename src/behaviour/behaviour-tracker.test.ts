@@ -4,6 +4,7 @@ import { hash64 } from '../util/hash64.js';
 import { createBehaviourTracker, type BehaviourTracker } from './behaviour-tracker.js';
 import { batchFromRecords } from './exchange-batch.js';
 import { recordColumns } from './record-columns.js';
+import { createTemplatePreminer } from './template-premining.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
 import { CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountSummaries, summarizeAccount, summarizePopulation } from './account-summary.js';
@@ -88,6 +89,30 @@ describe('behaviour tracker', () => {
     const contextOf = (tracker: BehaviourTracker) => summarizePopulation(tracker);
     const [a, b] = [contextOf(byColumns), contextOf(byRecords)];
     expect(byColumns.accounts.map((state) => summarizeAccount(state, a))).toEqual(byRecords.accounts.map((state) => summarizeAccount(state, b)));
+  });
+
+  it('takes templates mined ahead (on another thread) in place of mining them, and ends in the same state', () => {
+    const byRecords = createBehaviourTracker();
+    const premined = createBehaviourTracker();
+    const premine = createTemplatePreminer({});
+    for (let start = 0; start < records.length; start += 500) {
+      const chunk = records.slice(start, start + 500);
+      const columns = recordColumns(chunk);
+      premine(columns.batch);
+      for (let from = 0; from < chunk.length; ) {
+        const to = Math.min(chunk.length, from + 1 + ((from * 7919) % 61));
+        premined.observeColumns(columns, from, to);
+        from = to;
+      }
+      byRecords.observeRecords(chunk);
+    }
+    expect(snapshot(premined)).toEqual(snapshot(byRecords));
+    expect(byRecords.accounts.some((state) => state.promptTemplates.entries().length > 0 && state.systemTemplates.entries().length > 0)).toBe(true);
+    // Its own miners were never asked.
+    expect(premined.promptMiner.size + premined.systemMiner.size).toBe(0);
+    expect(byRecords.promptMiner.size).toBeGreaterThan(0);
+    const [a, b] = [summarizePopulation(premined), summarizePopulation(byRecords)];
+    expect(premined.accounts.map((state) => summarizeAccount(state, a))).toEqual(byRecords.accounts.map((state) => summarizeAccount(state, b)));
   });
 
   it('mines one template for a scripted prompt and counts who fills it', () => {

@@ -3,7 +3,8 @@ import { fmix32, murmur32 } from '../util/hash64.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
 import { createTemplateMiner, type TemplateMiner, type TemplateMinerOptions } from '../features/template-miner.js';
-import { SHAPE_POSITIONS, SHAPE_WORDS } from '../features/template-shape.js';
+import { SHAPE_POSITIONS } from '../features/template-shape.js';
+import { countedTemplate } from './template-premining.js';
 import { AccountState, blankObservedExchange, EXCHANGE_INDICATORS, type ExchangeIndicator, type ObservedExchange } from './account-state.js';
 import { batchRange, wordAt, type ExchangeBatch } from './exchange-batch.js';
 import { RECORD_INDICATORS, recordColumns, type RecordColumns } from './record-columns.js';
@@ -329,18 +330,10 @@ export class BehaviourTracker {
       const systemTokens = batch.systemTokens[i]!;
       x.hasSystem = systemTokens > 0;
       x.systemTemplate = -1;
-      if (systemTokens > 0) {
-        unpack(batch.systemShape, i, shape);
-        const id = this.systemMiner.add(shape, systemTokens);
-        if (id >= 0 && this.systemMiner.get(id)!.count >= 2) x.systemTemplate = id;
-      }
+      if (systemTokens > 0) x.systemTemplate = batch.systemTemplate?.[i] ?? countedTemplate(this.systemMiner, batch.systemShape, i, systemTokens, shape);
       const promptTokens = batch.promptTokens[i]!;
       x.promptTemplate = -1;
-      if (promptTokens > 0) {
-        unpack(batch.promptShape, i, shape);
-        const id = this.promptMiner.add(shape, promptTokens);
-        if (id >= 0 && this.promptMiner.get(id)!.count >= 2) x.promptTemplate = id;
-      }
+      if (promptTokens > 0) x.promptTemplate = batch.promptTemplate?.[i] ?? countedTemplate(this.promptMiner, batch.promptShape, i, promptTokens, shape);
 
       const hashLo = batch.promptHash[2 * i]!;
       const hashHi = batch.promptHash[2 * i + 1]!;
@@ -404,14 +397,6 @@ export class BehaviourTracker {
     stats.outputTokens += x.outputTokens;
     if (x.ts < stats.firstTs) stats.firstTs = x.ts;
     if (x.ts > stats.lastTs) stats.lastTs = x.ts;
-  }
-}
-
-function unpack(columns: readonly Uint32Array[], row: number, out: Uint16Array): void {
-  for (let w = 0; w < SHAPE_WORDS; w++) {
-    const word = columns[w >> 1]![2 * row + (w & 1)]!;
-    out[2 * w] = word & 0xffff;
-    out[2 * w + 1] = word >>> 16;
   }
 }
 

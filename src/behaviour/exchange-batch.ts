@@ -89,5 +89,7 @@ export function batchRange(batch: ExchangeBatch, from: number, to: number, accou
     systemTokens: rows(batch.systemTokens),
     systemShape: batch.systemShape.map(pairs),
     idKey: pairs(batch.idKey),
+    ...(batch.promptTemplate === undefined ? {} : { promptTemplate: rows(batch.promptTemplate) }),
+    ...(batch.systemTemplate === undefined ? {} : { systemTemplate: rows(batch.systemTemplate) }),
   };
 }

@@ -41,6 +41,14 @@ export interface ExchangeBatch {
   systemShape: readonly Uint32Array[];
   /** The store's `id_key` per row (low word, high word), to find an example's text later. */
   idKey: Uint32Array;
+  /**
+   * Each row's prompt and system-prompt template as the tracker would count it (-1: none, or a
+   * template filled once so far), mined ahead on another thread by miners that saw the same
+   * exchanges in the same order with the tracker's options (`createTemplatePreminer`). When
+   * present, the tracker takes them and its own miners are not asked.
+   */
+  promptTemplate?: Int32Array;
+  systemTemplate?: Int32Array;
 }
 
 /** An empty batch with room for `capacity` rows (`length` 0). */

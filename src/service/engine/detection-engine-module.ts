@@ -3,13 +3,14 @@ import { RECORD_INDICATORS, recordColumnBuffers, recordColumns, type RecordColum
 import type { ExchangeRecord } from '../../features/exchange-record.js';
 import { RECORD_COLUMNS, exchangeRecordFromRow } from '../../ingest/index.js';
 import { linkAccounts, type LinkInput, type LinkResult } from '../../linking/index.js';
-import { createDetectionEngine } from '../../scoring/index.js';
+import { createTemplatePreminer } from '../../behaviour/template-premining.js';
+import { createDetectionEngine, parseDetectionConfig } from '../../scoring/index.js';
 import { streamReplayChunks } from '../../store/replay-queries.js';
 import type { LiveEngine, LiveEngineModule } from './engine-contract.js';
 
 /** The detection engine (`src/scoring`, the code `analyze` runs) behind the service's engine interface. */
 export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInput, LinkResult> {
-  const engine = createDetectionEngine(undefined, { publicMailDomains: loadPublicMailDomains() });
+  const engine = createDetectionEngine(parseDetectionConfig(), { publicMailDomains: loadPublicMailDomains() });
   return {
     name: engine.name,
     observeAccounts: (accounts) => engine.setAccountInfo(accounts),
@@ -42,11 +43,16 @@ export const liveEngineModule: LiveEngineModule = {
     const columns = recordColumns(rows.map(exchangeRecordFromRow));
     return { columns, transfer: recordColumnBuffers(columns) };
   },
-  columnsOfStore: (store, options, onChunk) =>
-    streamReplayChunks(store, options, (chunk) => {
+  columnsOfStore: (store, options, onChunk) => {
+    // Templates mined here, on the reading thread, once for every engine the chunks go to, with
+    // the options of the engine `createEngine` makes.
+    const premine = createTemplatePreminer(parseDetectionConfig().behaviour);
+    return streamReplayChunks(store, options, (chunk) => {
+      premine(chunk.batch);
       const columns: RecordColumns = { batch: chunk.batch, accounts: chunk.accounts, models: chunk.models, indicators: RECORD_INDICATORS.map(([kind]) => chunk.indicators[kind]) };
       return onChunk(chunk, columns, recordColumnBuffers(columns));
-    }),
+    });
+  },
   relink: (input) => linkAccounts(input as LinkInput),
 } as LiveEngineModule;
 
