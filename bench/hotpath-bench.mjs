@@ -4,9 +4,10 @@
 // stored ids in front of it (src/util/key64-filter.ts). Each comparison prints the
 // time per operation of both and whether their results agree where they are comparable. Last,
 // the content features ingest computes per exchange (src/features), on plain, obfuscated and padded
-// text, which have no library counterpart.
+// text, which have no library counterpart; and the weighted median every population reference
+// takes (src/behaviour/population-reference.ts) against the comparator sort it replaced.
 // Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
-//        [--only hashing,sketch,keyset,filter,content]
+//        [--only hashing,sketch,keyset,filter,content,median]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -25,13 +26,14 @@ import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch, estimateJaccard } from
 import { createTextScanner } from '../dist/features/text-scanner.js';
 import { PROMPT_SCAN, createExchangeFeatureExtractor } from '../dist/features/exchange-features.js';
 import { parseExchangeLine } from '../dist/ingest/exchange-validator.js';
+import { weightedMedian } from '../dist/behaviour/population-reference.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' },
     prompts: { type: 'string', default: '20000' },
     keys: { type: 'string', default: '2000000' },
-    only: { type: 'string', default: 'hashing,sketch,keyset,filter,content' },
+    only: { type: 'string', default: 'hashing,sketch,keyset,filter,content,median' },
   },
 });
 const SECTIONS = new Set(values.only.split(','));
@@ -436,6 +438,39 @@ if (SECTIONS.has('content')) {
   row('feature extraction per exchange, padded', measure(paddedExchanges.length, () => {
     for (const exchange of paddedExchanges) sink ^= extract(exchange).contentFlags;
   }), '1,500 characters of statements before each user text, 400 after');
+}
+
+// 6. The weighted median of one measure over a store's accounts (a relink takes one per measure
+// and fingerprint dimension, twice: centre and spread): as written, against sorting the indexes
+// through a comparator as it was before. Shares are mostly 0 for most measures, levels spread.
+if (SECTIONS.has('median')) {
+  console.log('weighted median (src/behaviour/population-reference.ts), per account');
+  const byComparator = (values, weights) => {
+    const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+    let total = 0;
+    for (const weight of weights) total += weight;
+    let seen = 0;
+    for (const i of order) {
+      seen += weights[i];
+      if (seen * 2 >= total) return values[i];
+    }
+    return values[order[values.length - 1]];
+  };
+  let seed = 1;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const accounts = 8_000;
+  for (const [label, zeros] of [['levels (no ties)', 0], ['shares, half of them 0', 0.5], ['shares, 90% 0', 0.9]]) {
+    const values = Array.from({ length: accounts }, () => (random() < zeros ? 0 : Math.round(random() * 1000) / 1000));
+    const weights = Array.from({ length: accounts }, () => Math.sqrt(1 + Math.floor(random() * 999)));
+    const agree = Object.is(weightedMedian(values, weights), byComparator(values, weights));
+    console.log(` ${accounts.toLocaleString('en-US')} accounts, ${label}:`);
+    row('distinct values sorted natively (as written)', measure(accounts, () => {
+      sink += weightedMedian(values, weights);
+    }), agree ? 'same result' : 'DIFFERENT RESULT');
+    row('indexes sorted by a comparator (before)', measure(accounts, () => {
+      sink += byComparator(values, weights);
+    }));
+  }
 }
 
 if (sink === 0.5) console.log(sink);

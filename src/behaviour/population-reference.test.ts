@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReferenceBuilder, robustReference, weightedMedian } from './population-reference.js';
 
@@ -6,6 +7,33 @@ describe('population reference', () => {
     expect(weightedMedian([1, 2, 100], [1, 1, 1])).toBe(2);
     expect(weightedMedian([1, 2, 100], [1, 1, 5])).toBe(100);
     expect(weightedMedian([], [])).toBe(0);
+  });
+
+  it('gives the bit-for-bit result of walking indexes sorted by a comparator, ties and signed zeros included', () => {
+    const byComparator = (values: number[], weights: number[]): number => {
+      const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+      let total = 0;
+      for (const weight of weights) total += weight;
+      if (values.length === 0) return 0;
+      if (total <= 0) return values[order[Math.floor((values.length - 1) / 2)]!]!;
+      let seen = 0;
+      for (const i of order) {
+        seen += weights[i]!;
+        if (seen * 2 >= total) return values[i]!;
+      }
+      return values[order[values.length - 1]!]!;
+    };
+    // Few distinct values (many ties), both zeros, infinities; weights as references give them (square roots) or none.
+    const value = fc.oneof(fc.constantFrom(0, -0, 1, 0.5, -2, Infinity, -Infinity, NaN), fc.double({ min: -5, max: 5, noNaN: true }));
+    const weight = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1_000 }).map(Math.sqrt));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, weight), { maxLength: 60 }), (pairs) => {
+        const values = pairs.map(([v]) => v);
+        const weights = pairs.map(([, w]) => w);
+        expect(Object.is(weightedMedian(values, weights), byComparator(values, weights))).toBe(true);
+      }),
+      { numRuns: 3_000, seed: 42 },
+    );
   });
 
   it('measures spread as the scaled median absolute deviation, zero where most accounts agree', () => {

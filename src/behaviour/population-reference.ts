@@ -23,17 +23,57 @@ export interface Reference {
 export const EMPTY_REFERENCE: Reference = { center: 0, spread: 0, accounts: 0 };
 
 /**
- * The weighted median of `values` (ties between the two middle values resolved low). Sorts a
- * copy of the indexes; O(n log n).
+ * The weighted median of `values` (ties between the two middle values resolved low): walking the
+ * values in ascending order, equal values by index, the first at which the weight seen reaches
+ * half the total. O(n log n).
+ *
+ * The order is had from a native sort of the distinct values and, per value, its indexes in
+ * order, rather than from sorting indexes through a comparator (several times slower, and run on
+ * every measure of every relink); the weights are added one by one in the same order either way,
+ * so the result is the same to the bit (`weightedMedianByComparator` in the tests).
  *
  * @example weightedMedian([1, 2, 100], [1, 1, 1]) // 2
  */
 export function weightedMedian(values: ArrayLike<number>, weights: ArrayLike<number>): number {
   const n = values.length;
   if (n === 0) return 0;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
   let total = 0;
   for (let i = 0; i < n; i++) total += weights[i]!;
+  // Indexes per distinct value, in index order: a lone index as a number, more as an array.
+  const indexes = new Map<number, number | number[]>();
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) return weightedMedianWithNaN(values, weights, total);
+    const held = indexes.get(value);
+    if (held === undefined) indexes.set(value, i);
+    else if (typeof held === 'number') indexes.set(value, [held, i]);
+    else held.push(i);
+  }
+  const distinct = Float64Array.from(indexes.keys()).sort();
+  // With no weight, the middle element in that order.
+  const middle = Math.floor((n - 1) / 2);
+  let seen = 0;
+  let position = 0;
+  let last = -1;
+  for (let d = 0; d < distinct.length; d++) {
+    const held = indexes.get(distinct[d]!)!;
+    for (const i of typeof held === 'number' ? [held] : held) {
+      if (total <= 0) {
+        if (position++ === middle) return values[i]!;
+        continue;
+      }
+      seen += weights[i]!;
+      if (seen * 2 >= total) return values[i]!;
+      last = i;
+    }
+  }
+  return values[last]!;
+}
+
+/** The comparator's order when a value is NaN (the native sort and a map key treat NaN apart). */
+function weightedMedianWithNaN(values: ArrayLike<number>, weights: ArrayLike<number>, total: number): number {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
   if (total <= 0) return values[order[Math.floor((n - 1) / 2)]!]!;
   let seen = 0;
   for (const i of order) {
