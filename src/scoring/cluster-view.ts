@@ -26,6 +26,13 @@ export interface SharedValue {
   orgs: number;
 }
 
+/** How many members use a value, their exchanges with it, and their organisations. */
+interface ValueCount {
+  accounts: number;
+  exchanges: number;
+  orgs: Set<string>;
+}
+
 export interface ClusterTemplate {
   key: number;
   kind: 'prompt' | 'system';
@@ -86,12 +93,11 @@ export interface ClusterView {
 export function buildClusterView(index: number, link: LinkedCluster, tracker: BehaviourTracker, summaryOf: (account: number) => AccountSummary, context: PopulationContext): ClusterView {
   const members = link.members.map((a) => tracker.accounts[a]!);
   const memberSummaries = link.members.map((a) => summaryOf(a));
-  const counts = Object.fromEntries(CLUSTER_INDICATORS.map((kind) => [kind, new Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>()])) as Record<
-    ClusterIndicatorKind,
-    Map<string, { accounts: number; exchanges: number; orgs: Set<string> }>
-  >;
+  // Exchange indicators are counted by their dictionary id (one per value), named only when
+  // shared; the account file's values by the value itself.
+  const counts = Object.fromEntries(CLUSTER_INDICATORS.map((kind) => [kind, new Map<string | number, ValueCount>()])) as Record<ClusterIndicatorKind, Map<string | number, ValueCount>>;
   let org = '';
-  const note = (kind: ClusterIndicatorKind, value: string, exchanges: number) => {
+  const note = (kind: ClusterIndicatorKind, value: string | number, exchanges: number) => {
     const entry = counts[kind].get(value);
     if (entry === undefined) counts[kind].set(value, { accounts: 1, exchanges, orgs: new Set([org]) });
     else {
@@ -100,6 +106,11 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       entry.orgs.add(org);
     }
   };
+  // Each member's template counters, read once for the three uses below.
+  const templateUses = members.map((state) => [
+    ['prompt', state.promptTemplates.entries()],
+    ['system', state.systemTemplates.entries()],
+  ] as const);
   const flags = new Uint32Array(CONTENT_FLAG_BITS);
   const capabilityCounts = new Uint32Array(CAPABILITIES.length);
   const tiers: Record<string, number> = {};
@@ -117,7 +128,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   let thinking = 0;
   let multiSample = 0;
 
-  for (const state of members) {
+  for (let m = 0; m < members.length; m++) {
+    const state = members[m]!;
     org = organisationKey(state);
     exchanges += state.exchanges;
     inputTokens += state.inputTokens;
@@ -132,7 +144,7 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     multiSample += state.multiSample;
     for (let b = 0; b < CONTENT_FLAG_BITS; b++) flags[b]! += state.flagCount(b);
     for (let c = 0; c < capabilityCounts.length; c++) capabilityCounts[c]! += state.capabilityCount(c);
-    for (const kind of EXCHANGE_INDICATORS) state.indicator(kind).forEach((id, count) => note(kind, tracker.indicatorValue(kind, id), count));
+    for (const kind of EXCHANGE_INDICATORS) state.indicator(kind).forEach((id, count) => note(kind, id, count));
     const info = state.info;
     if (info !== null) {
       for (const kind of ACCOUNT_KINDS) {
@@ -143,11 +155,8 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       const tier = info.tier ?? 'unknown';
       tiers[tier] = (tiers[tier] ?? 0) + 1;
     }
-    for (const [kind, counter] of [
-      ['prompt', state.promptTemplates],
-      ['system', state.systemTemplates],
-    ] as const) {
-      for (const [id, count] of counter.entries()) {
+    for (const [kind, entries] of templateUses[m]!) {
+      for (const [id, count] of entries) {
         const key = templateKey(kind, id);
         if (!context.variedTemplates.has(key)) continue;
         const entry = templateCounts.get(key);
@@ -178,26 +187,39 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   const membersSharingAcrossOrgs = {} as Record<ClusterIndicatorKind, number>;
   const memberValues = {} as Record<ClusterIndicatorKind, string[][]>;
   for (const kind of CLUSTER_INDICATORS) {
+    const exchangeKind = isAccountKind(kind) ? null : kind;
     const list: SharedValue[] = [];
-    for (const [value, entry] of counts[kind]) if (entry.accounts >= 2) list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: entry.orgs.size });
+    const sharedKeys = new Set<string | number>();
+    const acrossOrgs = new Set<string | number>();
+    for (const [key, entry] of counts[kind]) {
+      if (entry.accounts < 2) continue;
+      const value = exchangeKind === null ? (key as string) : tracker.indicatorValue(exchangeKind, key as number);
+      list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: entry.orgs.size });
+      sharedKeys.add(key);
+      if (entry.orgs.size >= 2) acrossOrgs.add(key);
+    }
     list.sort((a, b) => b.accounts - a.accounts || b.exchanges - a.exchanges || (a.value < b.value ? -1 : 1));
     shared[kind] = list;
     distinct[kind] = counts[kind].size;
-    const sharedValues = new Set(list.map((entry) => entry.value));
-    const acrossOrgs = new Set(list.filter((entry) => entry.orgs >= 2).map((entry) => entry.value));
     let sharing = 0;
     let sharingAcross = 0;
     const perMember: string[][] = [];
     for (const state of members) {
       const values: string[] = [];
-      const add = (value: string | null | undefined) => {
-        if (value) values.push(value);
+      let sharesOne = false;
+      let sharesAcross = false;
+      const add = (key: string | number, value: string) => {
+        values.push(value);
+        if (sharedKeys.has(key)) sharesOne = true;
+        if (acrossOrgs.has(key)) sharesAcross = true;
       };
-      if (isAccountKind(kind)) add(accountValue(state.info, kind));
-      else state.indicator(kind).forEach((id) => values.push(tracker.indicatorValue(kind, id)));
+      if (exchangeKind === null) {
+        const value = accountValue(state.info, kind as AccountKind);
+        if (value) add(value, value);
+      } else state.indicator(exchangeKind).forEach((id) => add(id, tracker.indicatorValue(exchangeKind, id)));
       perMember.push(values);
-      if (values.some((value) => sharedValues.has(value))) sharing++;
-      if (values.some((value) => acrossOrgs.has(value))) sharingAcross++;
+      if (sharesOne) sharing++;
+      if (sharesAcross) sharingAcross++;
     }
     memberValues[kind] = perMember;
     membersSharing[kind] = sharing;
@@ -214,22 +236,16 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     else sharedSystem += template.exchanges;
   }
   const sharedKeys = new Set(templates.filter((t) => t.members >= 2).map((t) => t.key));
-  const memberTemplates = members.map((state) => {
+  const memberTemplates = templateUses.map((kinds) => {
     const uses = new Map<number, number>();
-    for (const [kind, counter] of [
-      ['prompt', state.promptTemplates],
-      ['system', state.systemTemplates],
-    ] as const) {
-      for (const [id, count] of counter.entries()) if (context.variedTemplates.has(templateKey(kind, id))) uses.set(templateKey(kind, id), count);
+    for (const [kind, entries] of kinds) {
+      for (const [id, count] of entries) if (context.variedTemplates.has(templateKey(kind, id))) uses.set(templateKey(kind, id), count);
     }
     return uses;
   });
-  members.forEach((state, i) => {
-    for (const [kind, counter] of [
-      ['prompt', state.promptTemplates],
-      ['system', state.systemTemplates],
-    ] as const) {
-      for (const [id] of counter.entries()) if (sharedKeys.has(templateKey(kind, id))) inShared.add(i);
+  templateUses.forEach((kinds, i) => {
+    for (const [kind, entries] of kinds) {
+      for (const [id] of entries) if (sharedKeys.has(templateKey(kind, id))) inShared.add(i);
     }
   });
 
