@@ -952,24 +952,31 @@ function loosePieces(
   typical.sort((x, y) => x - y);
   const median = typical.length === 0 ? 1 : typical[Math.floor(typical.length / 2)]!;
   const threshold = Math.min(params.splitConductance, params.splitRelative * median);
+  const inGroup = new Uint8Array(k);
+  const toGroup = new Float64Array(k);
   for (;;) {
+    // The remaining pieces in their order, as an array: the loops below run over them k² times.
+    const left = [...remaining];
     let total = 0;
-    for (const g of remaining) total += volume[g]!;
+    for (const g of left) total += volume[g]!;
     let remainingSize = 0;
-    for (const g of remaining) remainingSize += size[g]!;
+    for (const g of left) remainingSize += size[g]!;
     // Each piece's links to the other remaining pieces: fixed until a group is taken out.
     const cutOf = new Float64Array(k);
-    for (const t of remaining) {
+    for (const t of left) {
       let cutT = 0;
-      for (const g of remaining) if (g !== t) cutT += between[t]![g]!;
+      const row = between[t]!;
+      for (const g of left) if (g !== t) cutT += row[g]!;
       cutOf[t] = cutT;
     }
     let best: { group: number[]; conductance: number } | null = null;
-    for (const seed of remaining) {
+    for (const seed of left) {
       const group = [seed];
-      const inGroup = new Set(group);
-      const toGroup = new Float64Array(k);
-      for (const g of remaining) toGroup[g] = between[seed]![g]!;
+      inGroup.fill(0);
+      inGroup[seed] = 1;
+      toGroup.fill(0);
+      const seedRow = between[seed]!;
+      for (const g of left) toGroup[g] = seedRow[g]!;
       let groupVolume = volume[seed]!;
       let groupSize = size[seed]!;
       // Cut to the remaining pieces: links to pieces already taken out no longer count.
@@ -978,8 +985,8 @@ function loosePieces(
       for (;;) {
         let pick = -1;
         let pickConductance = conductance;
-        for (const t of remaining) {
-          if (inGroup.has(t) || toGroup[t]! === 0) continue;
+        for (const t of left) {
+          if (inGroup[t] === 1 || toGroup[t]! === 0) continue;
           const nextCut = cut + cutOf[t]! - 2 * toGroup[t]!;
           const nextVolume = groupVolume + volume[t]!;
           if (nextVolume * 2 > total) continue;
@@ -995,8 +1002,9 @@ function loosePieces(
         groupSize += size[pick]!;
         conductance = pickConductance;
         group.push(pick);
-        inGroup.add(pick);
-        for (const g of remaining) toGroup[g]! += between[pick]![g]!;
+        inGroup[pick] = 1;
+        const pickRow = between[pick]!;
+        for (const g of left) toGroup[g]! += pickRow[g]!;
       }
       if (groupSize < params.minClusterSize || remainingSize - groupSize < params.minClusterSize || groupVolume * 2 > total) continue;
       if (conductance < threshold && (best === null || conductance < best.conductance) && accept(group)) best = { group: group.sort((x, y) => x - y), conductance };
