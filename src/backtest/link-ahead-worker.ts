@@ -2,13 +2,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Account } from '../model/account.js';
 import type { LiveEngine, LiveEngineModule } from '../service/engine/engine-contract.js';
 import { errorMessage } from '../util/errors.js';
-import { readWorkerData } from '../util/worker-pool.js';
+import { createWorkerPool, readWorkerData } from '../util/worker-pool.js';
 import type { LinkAheadChunk, LinkAheadMessage } from './link-ahead.js';
 import { createReplayClock } from './replay-clock.js';
 
-// An engine of its own that observes what the replay observes, in the same steps, and links it
-// at the same rows; it never scores, so it runs ahead of the replay and each relink's links are
-// ready, or nearly, when the replay reaches it.
+// An engine of its own that observes what the replay observes, in the same steps, and snapshots
+// it at the same rows for linking on another thread; it never scores, so it runs ahead of the
+// replay and each relink's links are ready, or nearly, when the replay reaches it.
 const { engineModuleUrl, accounts, stepMs, relinkIntervalMs, toMs } = readWorkerData<{
   engineModuleUrl: string;
   accounts: Account[];
@@ -21,20 +21,41 @@ const post = (message: LinkAheadMessage): void => parentPort!.postMessage(messag
 const queue: LinkAheadChunk[] = [];
 let working: Promise<void> | null = null;
 
+/**
+ * Snapshots whose links are being made at once, at most: linking runs on a thread of its own
+ * while this one observes on to the next relink, and a bound keeps the snapshots waiting for it
+ * from piling up in memory when it falls behind.
+ */
+const MAX_LINKING = 2;
+
 const started = (async () => {
   const { liveEngineModule } = (await import(engineModuleUrl)) as { liveEngineModule: LiveEngineModule };
   const engine: LiveEngine = liveEngineModule.createEngine();
   if (engine.observeAccounts !== undefined && accounts.length > 0) engine.observeAccounts(accounts);
+  // The service's relink thread, which runs the engine's pure `relink` on a snapshot.
+  const linker = createWorkerPool<unknown, unknown>(new URL('../service/engine/relink-thread.js', import.meta.url), 1, { engineModuleUrl, yieldToOthers: false });
+  const linking = new Set<Promise<void>>();
   const clock = createReplayClock(stepMs, relinkIntervalMs);
   let relinks = 0;
   let dirty = false;
   let stopped = false;
-  const relink = (): void => {
+  const relink = async (): Promise<void> => {
     dirty = false;
-    post({ n: relinks++, links: liveEngineModule.relink(engine.linkInput().input) });
+    const n = relinks++;
+    const { input, transfer } = engine.linkInput();
+    const done: Promise<void> = linker
+      .run(input, transfer)
+      .then(
+        (links) => post({ n, links }),
+        (error: unknown) => post({ n: -1, error: errorMessage(error), stack: error instanceof Error ? error.stack : undefined }),
+      )
+      .finally(() => linking.delete(done));
+    linking.add(done);
+    // One thread links at a time, in order, so the links come back in the replay's order.
+    while (linking.size >= MAX_LINKING) await Promise.race(linking);
   };
-  relink();
-  return (chunk: LinkAheadChunk): void => {
+  await relink();
+  return async (chunk: LinkAheadChunk): Promise<void> => {
     if (stopped) return;
     let from = 0;
     const observe = (to: number): void => {
@@ -55,7 +76,7 @@ const started = (async () => {
       }
       if (clock.newStep(ts[i]!)) {
         observe(i);
-        if (clock.enter(ts[i]!) && dirty) relink();
+        if (clock.enter(ts[i]!) && dirty) await relink();
       }
     }
     observe(i);
@@ -64,7 +85,7 @@ const started = (async () => {
 
 async function work(): Promise<void> {
   const take = await started;
-  while (queue.length > 0) take(queue.shift()!);
+  while (queue.length > 0) await take(queue.shift()!);
   working = null;
 }
 

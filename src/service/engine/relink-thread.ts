@@ -3,11 +3,11 @@ import { readWorkerData } from '../../util/worker-pool.js';
 import type { LiveEngineModule } from './engine-contract.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 
-lowerThisThreadPriority();
-
 // The engine module is named by URL so the worker runs whichever engine the service was built
 // with; it exports `relink`, which is pure, so running it here changes nothing on the main thread.
-const { engineModuleUrl } = readWorkerData<{ engineModuleUrl: string }>(workerData);
+// The service's relinks yield to its request path; a backtest's, which the replay waits on, need not.
+const { engineModuleUrl, yieldToOthers = true } = readWorkerData<{ engineModuleUrl: string; yieldToOthers?: boolean }>(workerData);
+if (yieldToOthers) lowerThisThreadPriority();
 const engineModule = import(engineModuleUrl) as Promise<{ liveEngineModule: LiveEngineModule }>;
 
 parentPort?.on('message', (input: unknown) => {
