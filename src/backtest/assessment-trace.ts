@@ -118,12 +118,22 @@ export class AssessmentTraceRecorder {
     if (last !== undefined && this.sameAssessment(last, assessment.score, flagged, cluster, assessment.evidence)) return;
     this.lastChange.set(account, this.boundary.length);
     this.change(account, assessment.score, flagged, cluster);
-    for (const evidence of assessment.evidence) {
-      this.itemA.push(this.strings.idOf(evidence.signal));
-      this.itemB.push(this.strings.idOf(evidence.detail));
+    // Most items of a re-score say what the account's last change said in the same place: their
+    // codes are taken from it, and only new texts are looked up in the string table (a lookup
+    // hashes the whole text, which a comparison with the last one mostly does not read through).
+    const lastStart = last === undefined || last === 0 ? 0 : this.itemsEnd.values[last - 1]!;
+    const lastItems = last === undefined ? 0 : this.itemsEnd.values[last]! - lastStart;
+    assessment.evidence.forEach((evidence, i) => {
+      this.itemA.push(i < lastItems ? this.codeOf(evidence.signal, this.itemA.values[lastStart + i]!) : this.strings.idOf(evidence.signal));
+      this.itemB.push(i < lastItems ? this.codeOf(evidence.detail, this.itemB.values[lastStart + i]!) : this.strings.idOf(evidence.detail));
       this.itemWeight.push(evidence.weight);
-    }
+    });
     this.itemsEnd.push(this.itemA.length);
+  }
+
+  /** The string table's code of `text`: `known` when that is its code, so the table need not be asked. */
+  private codeOf(text: string, known: number): number {
+    return this.strings.at(known) === text ? known : this.strings.idOf(text);
   }
 
   private change(account: number, score: number, flagged: number, cluster: number): void {
