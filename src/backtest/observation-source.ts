@@ -157,7 +157,11 @@ export function storeExchangeSource(store: DuckDbStore, toMs: number | null): Ex
   };
 }
 
-/** Chunks asked of the reader thread ahead of the one being worked on (each about 16,000 rows). */
+/**
+ * Chunks asked of the reader thread ahead of the one being worked on (each 16,384 rows, a few
+ * MB): the linking thread is fed each chunk as it arrives, so this is how far ahead of the replay
+ * it can link (about 260,000 exchanges, a few days of a store like `default`).
+ */
 const READ_AHEAD_CHUNKS = 16;
 
 /** On this thread, from an open store (the service's, when it runs a backtest). */
