@@ -32,7 +32,8 @@ const started = (async () => {
   const { liveEngineModule } = (await import(engineModuleUrl)) as { liveEngineModule: LiveEngineModule };
   const engine: LiveEngine = liveEngineModule.createEngine();
   if (engine.observeAccounts !== undefined && accounts.length > 0) engine.observeAccounts(accounts);
-  // The service's relink thread, which runs the engine's pure `relink` on a snapshot.
+  // The service's relink thread, which runs the engine's pure `relink` on a snapshot: one thread,
+  // taking snapshots in turn, so the links come back in the replay's order.
   const linker = createWorkerPool<unknown, unknown>(new URL('../service/engine/relink-thread.js', import.meta.url), 1, { engineModuleUrl, yieldToOthers: false });
   const linking = new Set<Promise<void>>();
   const clock = createReplayClock(stepMs, relinkIntervalMs);
@@ -51,7 +52,6 @@ const started = (async () => {
       )
       .finally(() => linking.delete(done));
     linking.add(done);
-    // One thread links at a time, in order, so the links come back in the replay's order.
     while (linking.size >= MAX_LINKING) await Promise.race(linking);
   };
   await relink();

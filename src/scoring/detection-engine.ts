@@ -360,7 +360,7 @@ export class DetectionEngine {
     const { revision, context, summaries } = this.populationSummaries();
     measureReferences(context, summaries.withAtLeast(this.config.scoring.referenceMinExchanges), this.config.scoring.referenceMinExchanges);
     const clusters: ClusterAssessment[] = [];
-    const state: ClusterState = {
+    const cache: ClusterState = {
       revision,
       context,
       clusters,
@@ -375,17 +375,17 @@ export class DetectionEngine {
       links.clusters.forEach((link, index) => {
         // An account tied in only by weak links must show some training-value traffic of its own
         // before it counts as a member: its links alone are not enough.
-        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(this.ownOf(state, a)) >= this.config.scoring.lateMinOwnLogOdds);
+        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(this.ownOf(cache, a)) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
-        for (const a of members) state.memberOf[a] = index;
+        for (const a of members) cache.memberOf[a] = index;
         const view = buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context);
-        clusters.push(this.assessCluster(view, context, state.errors));
+        clusters.push(this.assessCluster(view, context, cache.errors));
       });
       clusters.sort((a, b) => b.score - a.score || a.clusterId.localeCompare(b.clusterId));
     }
-    for (const cluster of clusters) state.byIndex.set(cluster.index, cluster);
-    this.clusterCache = state;
-    return state;
+    for (const cluster of clusters) cache.byIndex.set(cluster.index, cluster);
+    this.clusterCache = cache;
+    return cache;
   }
 
   /** The account's own assessment as of the cluster state's revision (`ClusterState.own`). */
