@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DuckDbStore } from '../store/duckdb-store.js';
-import type { ReplayChunk } from '../store/replay-queries.js';
+import { replayWindowSql, type ReplayChunk } from '../store/replay-queries.js';
 import { EXCHANGE_COLUMN_INDEX, type ColumnValue } from '../store/exchange-columns.js';
-import { dictionaryTableSql, readDictionary } from '../store/dictionary-codes.js';
+import { dictionaryJoinSql, readDictionaries } from '../store/dictionary-codes.js';
 import { replayStoredRows } from '../service/engine/engine-recovery.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { decodeObservations, encodeObservations } from '../service/engine/observation-codec.js';
@@ -133,15 +133,12 @@ const QUESTION_CODED = ['account_id', 'org_id', 'client_ip'] as const;
  */
 export function storeExchangeSource(store: DuckDbStore, toMs: number | null): ExchangeSource {
   return async (onExchanges) => {
-    const dictionaries: string[][] = [];
-    for (const column of QUESTION_CODED) dictionaries.push(await readDictionary(store, column));
-    const [accounts, orgs, ips] = dictionaries as [string[], string[], string[]];
-    const joins = QUESTION_CODED.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
+    const [accounts, orgs, ips] = (await readDictionaries(store, QUESTION_CODED)) as [string[], string[], string[]];
+    const { withSql, joinSql } = dictionaryJoinSql(QUESTION_CODED);
+    const window = replayWindowSql(toMs);
     const result = await store.connection.stream(
-      `WITH ${QUESTION_CODED.map(dictionaryTableSql).join(', ')} ` +
-        `SELECT e.id, epoch_ms(e.ts)::DOUBLE, d_account_id.code, d_org_id.code, d_client_ip.code FROM exchanges e ${joins}` +
-        `${toMs === null ? '' : ' WHERE e.ts < epoch_ms($toMs::BIGINT)'} ORDER BY e.ts, e.id`,
-      toMs === null ? undefined : { toMs },
+      `${withSql}SELECT e.id, epoch_ms(e.ts)::DOUBLE, d_account_id.code, d_org_id.code, d_client_ip.code FROM exchanges e ${joinSql}${window.sql}`,
+      window.params,
     );
     for await (const rows of result.yieldRowsJs()) {
       await onExchanges(

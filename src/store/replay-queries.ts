@@ -1,7 +1,7 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { createExchangeBatch, type ExchangeBatch } from '../model/exchange-batch.js';
 import { FEATURE_INT_COLUMNS, WORD_COLUMNS } from './analysis-queries.js';
-import { dictionaryTableSql, readDictionary } from './dictionary-codes.js';
+import { dictionaryJoinSql, readDictionaries } from './dictionary-codes.js';
 import type { DuckDbStore } from './duckdb-store.js';
 import { float64Items, int32Items, wordItems } from './result-vectors.js';
 
@@ -48,6 +48,15 @@ export interface ReplayChunkOptions {
 const CODED = ['account_id', 'model', 'org_id', ...Object.values(REPLAY_INDICATOR_COLUMNS)] as const;
 
 /**
+ * The exchanges a replay reads, in the order it reads them (time, then id: the service's
+ * start-up order), before `toMs`: SQL to follow `FROM exchanges e` and its joins, with its
+ * parameters.
+ */
+export function replayWindowSql(toMs: number | null): { sql: string; params: { toMs: number } | undefined } {
+  return toMs === null ? { sql: ' ORDER BY e.ts, e.id', params: undefined } : { sql: ' WHERE e.ts < epoch_ms($toMs::BIGINT) ORDER BY e.ts, e.id', params: { toMs } };
+}
+
+/**
  * Every stored exchange in the order a replay reads them (time, then id: the service's start-up
  * reader's order), read straight from DuckDB's result vectors as the batch analysis reads them:
  * numbers as they come, text columns as dictionary codes, so no value is boxed and no row object
@@ -56,8 +65,8 @@ const CODED = ['account_id', 'model', 'org_id', ...Object.values(REPLAY_INDICATO
  * the next chunk is read once it settles.
  */
 export async function streamReplayChunks(store: DuckDbStore, { toMs, rowsPerChunk }: ReplayChunkOptions, onChunk: (chunk: ReplayChunk) => void | Promise<void>): Promise<number> {
-  const dictionaries = new Map<string, string[]>();
-  for (const column of CODED) dictionaries.set(column, await readDictionary(store, column));
+  const values = await readDictionaries(store, CODED);
+  const dictionaries = new Map(CODED.map((column, i) => [column, values[i]!]));
   const select = [
     'e.id',
     'epoch_ms(e.ts)::DOUBLE AS ts',
@@ -65,12 +74,9 @@ export async function streamReplayChunks(store: DuckDbStore, { toMs, rowsPerChun
     ...FEATURE_INT_COLUMNS.map(([name, expression]) => `(${expression})::INTEGER AS ${name}`),
     ...WORD_COLUMNS.flatMap(([, columns]) => columns.map((column) => `coalesce(e.${column}, 0)::UBIGINT AS ${column}`)),
   ];
-  const joins = CODED.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
-  const result = await store.connection.stream(
-    `WITH ${CODED.map(dictionaryTableSql).join(', ')} SELECT ${select.join(', ')} FROM exchanges e ${joins}` +
-      `${toMs === null ? '' : ' WHERE e.ts < epoch_ms($toMs::BIGINT)'} ORDER BY e.ts, e.id`,
-    toMs === null ? undefined : { toMs },
-  );
+  const { withSql, joinSql } = dictionaryJoinSql(CODED);
+  const window = replayWindowSql(toMs);
+  const result = await store.connection.stream(`${withSql}SELECT ${select.join(', ')} FROM exchanges e ${joinSql}${window.sql}`, window.params);
   const position = new Map(result.columnNames().map((name, index) => [name, index]));
   const chunker = new ChunkBuilder(rowsPerChunk, dictionaries);
   let rows = 0;
@@ -151,10 +157,12 @@ class ChunkBuilder {
   /** The rows taken so far as a chunk of their own; the builder starts a new one. */
   flush(): ReplayChunk {
     const length = this.length;
-    const batch = trimmed(this.batch, length);
+    // A full chunk's columns are handed over as they are; only the last, shorter one is copied.
+    const batch = length === this.capacity ? this.batch : trimmed(this.batch, length);
     const columns = new Map<string, ChunkCodes>();
     for (const [column, coded] of this.coded) {
-      columns.set(column, { values: coded.values, codes: coded.codes.slice(0, length) });
+      columns.set(column, { values: coded.values, codes: length === this.capacity ? coded.codes : coded.codes.slice(0, length) });
+      coded.codes = new Int32Array(this.capacity);
       for (const code of coded.used) coded.local[code] = -1;
       coded.values = [];
       coded.used = [];
@@ -162,7 +170,7 @@ class ChunkBuilder {
     const chunk: ReplayChunk = {
       length,
       ids: this.ids,
-      batch: { ...batch, account: columns.get('account_id')!.codes, model: columns.get('model')!.codes },
+      batch: { ...batch, length, account: columns.get('account_id')!.codes, model: columns.get('model')!.codes },
       accounts: columns.get('account_id')!.values,
       models: columns.get('model')!.values,
       orgs: columns.get('org_id')!,

@@ -1,5 +1,6 @@
 import type { DuckDbStore } from '../../store/duckdb-store.js';
-import { dictionaryTableSql, readDictionary } from '../../store/dictionary-codes.js';
+import { dictionaryJoinSql, readDictionaries } from '../../store/dictionary-codes.js';
+import { replayWindowSql } from '../../store/replay-queries.js';
 import { EXCHANGE_COLUMNS, EXCHANGE_COLUMN_INDEX, type ColumnValue, type ExchangeColumnName } from '../../store/exchange-columns.js';
 
 const TEXT_COLUMNS = new Set(['system_text', 'prompt_text', 'output_text']);
@@ -23,14 +24,13 @@ function dictionaryColumns(observed: ReadonlySet<string> | undefined): string[] 
  */
 function rowSql(observed: ReadonlySet<string> | undefined, coded: readonly string[]): string {
   const codedSet = new Set(coded);
-  const dictionaries = coded.map(dictionaryTableSql);
   const columns = EXCHANGE_COLUMNS.map((column) => {
     if (TEXT_COLUMNS.has(column.name) || (observed !== undefined && !observed.has(column.name))) return `NULL AS ${column.name}`;
     if (codedSet.has(column.name)) return `d_${column.name}.code AS ${column.name}`;
     return column.kind === 'timestamp_ms' ? `epoch_ms(e.${column.name}) AS ${column.name}` : `e.${column.name}`;
   });
-  const joins = coded.map((column) => `LEFT JOIN d_${column} ON d_${column}.value = e.${column}`).join(' ');
-  return `${dictionaries.length > 0 ? `WITH ${dictionaries.join(', ')} ` : ''}SELECT ${columns.join(', ')} FROM exchanges e ${joins} ORDER BY e.ts, e.id`;
+  const { withSql, joinSql } = dictionaryJoinSql(coded);
+  return `${withSql}SELECT ${columns.join(', ')} FROM exchanges e ${joinSql}${replayWindowSql(null).sql}`;
 }
 const TIMESTAMP_INDEXES = EXCHANGE_COLUMNS.flatMap((column, index) => (column.kind === 'timestamp_ms' ? [index] : []));
 const ACCOUNT_ID = EXCHANGE_COLUMN_INDEX.account_id;
@@ -51,11 +51,8 @@ export async function replayStoredRows(
   // The organisations the replay reports are read whatever the engine observes.
   const observed = observedColumns === undefined ? undefined : new Set<string>([...observedColumns, 'ts', 'id', 'account_id', 'org_id']);
   const coded = dictionaryColumns(observed);
-  const decoders: [index: number, values: string[]][] = [];
-  for (const column of coded) {
-    const values = await readDictionary(store, column);
-    decoders.push([EXCHANGE_COLUMN_INDEX[column as ExchangeColumnName], values]);
-  }
+  const dictionaries = await readDictionaries(store, coded);
+  const decoders = coded.map((column, i): [index: number, values: string[]] => [EXCHANGE_COLUMN_INDEX[column as ExchangeColumnName], dictionaries[i]!]);
   const result = await store.connection.stream(rowSql(observed, coded));
   let total = 0;
   for await (const rows of result.yieldRowsJs()) {
