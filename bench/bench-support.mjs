@@ -13,11 +13,11 @@ export function machine() {
   return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
-/** Runs the built CLI; resolves with stdout, wall seconds and the exit code. */
-export function runCli(args, { env = {}, quiet = true } = {}) {
+/** Runs the built CLI (or another build's `cli`); resolves with stdout, wall seconds and the exit code. */
+export function runCli(args, { env = {}, quiet = true, cli = CLI } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       env: { ...process.env, DISTILLGUARD_LOG_FORMAT: 'json', DISTILLGUARD_LOG_LEVEL: quiet ? 'warn' : 'info', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

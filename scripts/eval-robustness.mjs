@@ -4,11 +4,14 @@
 // world says little about users' traffic; the worst world is what this reports first.
 //
 //   node scripts/eval-robustness.mjs [--worlds 20] [--seeds 101-120] [--scenario randomized|NAME|FILE]
-//                                    [--scale S] [--config FILE] [--peer] [--out DIR] [--keep] [--reuse] [--json FILE]
+//                                    [--scale S] [--config FILE] [--peer] [--out DIR] [--keep] [--reuse|--reingest]
+//                                    [--cli FILE] [--json FILE]
 //
 // --keep leaves each world's traffic and store in --out; --reuse then analyses the stores kept
 // there again instead of simulating and ingesting (to compare detection configs or builds on the
-// very same worlds; a world with no kept store is simulated as usual).
+// very same worlds; a world with no kept store is simulated as usual), and --reingest ingests the
+// kept traffic again first (for a build whose change is in the features taken at ingest).
+// --cli runs another build's dist/cli/main.js (default: this checkout's).
 //
 // Seeds 1-99 are the ones detection work may look at while developing; 101 and up are held out
 // and reported (docs/detection.md says which figures came from which).
@@ -29,6 +32,8 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    reingest: { type: 'boolean', default: false },
+    cli: { type: 'string' },
     json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -38,8 +43,9 @@ if (flags.help) {
   console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('//')).map((line) => line.slice(3)).join('\n'));
   process.exit(0);
 }
-if (!existsSync(CLI)) {
-  console.error('dist/ is missing: run `npm run build` first (npm run eval:robustness does).');
+const build = resolve(flags.cli ?? CLI);
+if (!existsSync(build)) {
+  console.error(flags.cli === undefined ? 'dist/ is missing: run `npm run build` first (npm run eval:robustness does).' : `--cli: no such file: ${build}`);
   process.exit(2);
 }
 
@@ -60,7 +66,7 @@ const work = resolve(flags.out ?? join(tmpdir(), `distillguard-robustness-${proc
 mkdirSync(work, { recursive: true });
 
 async function cli(args, what) {
-  const result = await runCli(args);
+  const result = await runCli(args, { cli: build });
   if (result.code !== 0) throw new Error(`${what}: distillguard ${args[0]} exited with ${result.code}`);
   return result;
 }
@@ -71,13 +77,15 @@ async function runWorld(seed) {
   const traffic = join(dir, 'traffic');
   const db = join(dir, 'store.duckdb');
   const started = performance.now();
-  if (!(flags.reuse && existsSync(db) && existsSync(join(traffic, 'labels.jsonl')))) await simulateAndIngest(seed, dir, traffic, db);
+  const kept = existsSync(join(traffic, 'labels.jsonl'));
+  if (flags.reingest && kept) await ingest(traffic, db, seed);
+  else if (!(flags.reuse && kept && existsSync(db))) await simulateAndIngest(seed, dir, traffic, db);
   const findings = join(dir, 'findings.json');
   const analyze = ['analyze', '--db', db, '--json', findings, '--no-progress'];
   if (flags.config) analyze.push('--config', flags.config);
   await cli(analyze, `world ${seed}`);
   const evaluation = JSON.parse((await cli(['eval', '--findings', findings, '--labels', join(traffic, 'labels.jsonl'), '--json'], `world ${seed}`)).stdout);
-  if (!flags.keep && !flags.reuse) rmSync(dir, { recursive: true, force: true });
+  if (!flags.keep && !flags.reuse && !flags.reingest) rmSync(dir, { recursive: true, force: true });
   return { seed, seconds: (performance.now() - started) / 1000, evaluation };
 }
 
@@ -88,6 +96,12 @@ async function simulateAndIngest(seed, dir, traffic, db) {
       ? ['simulate', '--randomize', '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress']
       : ['simulate', '--scenario', flags.scenario, '--seed', String(seed), '--scale', flags.scale, '--out', traffic, '--no-progress'];
   await cli(simulate, `world ${seed}`);
+  await ingest(traffic, db, seed);
+}
+
+/** Ingests a world's traffic into a new store (the one there before is replaced). */
+async function ingest(traffic, db, seed) {
+  for (const file of [db, `${db}.wal`, `${db}.staging`]) rmSync(file, { recursive: true, force: true });
   await cli(['ingest', join(traffic, 'exchanges.jsonl.gz'), '--accounts', join(traffic, 'accounts.jsonl'), '--db', db, '--no-progress', '--text', 'none'], `world ${seed}`);
 }
 
@@ -181,7 +195,7 @@ function table(headers, rows) {
 
 const label = flags.scenario === 'randomized' ? 'randomized worlds' : `scenario ${flags.scenario}`;
 console.log(`Robustness evaluation: ${seeds.length} ${label} (seeds ${seeds.join(', ')}), scale ${flags.scale}, ${flags.config ? `config ${flags.config}` : 'default config'}`);
-console.log(`Machine: ${machine()}; work in ${work}`);
+console.log(`Machine: ${machine()}; work in ${work}${flags.cli === undefined ? '' : `; build ${build}`}`);
 const worlds = [];
 for (const seed of seeds) {
   const world = await runWorld(seed);
