@@ -287,12 +287,35 @@ const REQUEST_OPENERS = new Set(
  */
 function requestWord(prompt: TextScan): number {
   if (prompt.tailWordStart <= prompt.headWordCount) return -1;
+  let introduction = -1;
   for (let k = 0; k < prompt.sentenceCount; k++) {
     const word = prompt.sentenceWords[k]!;
-    if (word >= prompt.tailWordStart) return -1;
+    if (word >= prompt.tailWordStart) break;
     if (isRequest(prompt, k)) return word;
+    if (introduction < 0 && introducesMaterial(prompt, k)) introduction = word;
   }
-  return -1;
+  return introduction;
+}
+
+/**
+ * Whether sentence `k` opens with a short introduction and a colon, with material after it: "I
+ * get this error when I run it: TypeError ...", "Here is my code:" and a block. A person pasting
+ * an error, an output or a file asks for help with it without a request word. Taken only where
+ * a prompt holds no request at all: an introduction put in filler before a request must not take
+ * the anchor from it, and where there is none the filler's own head is the template anyway.
+ */
+function introducesMaterial(prompt: TextScan, k: number): boolean {
+  const offset = prompt.sentenceChars[k]!;
+  if (offset === -1) return false;
+  const text = prompt.text;
+  const from = skipSpace(text, offset);
+  const next = k + 1 < prompt.sentenceCount ? prompt.sentenceChars[k + 1]! : -1;
+  const limit = Math.min(next > 0 ? next : text.length, from + CLAUSE_CHARS, text.length);
+  // A colon followed by a space or a line break: not the one of a time or an address ("9:30", "https://").
+  let colon = text.indexOf(':', from);
+  while (colon >= 0 && colon < limit && colon + 1 < text.length && !isSpace(text.charCodeAt(colon + 1))) colon = text.indexOf(':', colon + 1);
+  if (colon < 0 || colon >= limit || colon === from) return false;
+  return skipSpace(text, colon + 1) < text.length;
 }
 
 /** Whether sentence `k` of a scan ends in a question mark or opens with a request word. */

@@ -215,6 +215,29 @@ describe('detection under obfuscation', () => {
     expect(template(`${padding(1500, 13)}\n\n${long}\n\n${padding(400, 14)}`)).not.toBe(template(long));
   });
 
+  it('anchors a padded prompt that holds no request at an introduction of pasted material, and never before a request', () => {
+    const template = (prompt: string) => {
+      const f = extract(buildExchange({ prompt }));
+      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
+    };
+    const introductions = [
+      "I get this error when I run it: TypeError: 'NoneType' object is not subscriptable",
+      'Here is my code:\n\n```python\ndef total(rows):\n    return sum(r[1] for r in rows)\n```',
+      'My output after the second run:\nERROR 42 at line 7, expected a list',
+    ];
+    for (const [index, prompt] of introductions.entries()) {
+      const padded = `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
+      expect(template(padded), prompt).toBe(template(prompt));
+    }
+    // A colon of a time or an address introduces nothing.
+    const time = 'The shop reopens at 9:30 on weekdays and the form is at https://example.com/form for everyone.';
+    expect(template(`${padding(1500, 5)}\n\n${time}\n\n${padding(400, 6)}`)).not.toBe(template(time));
+    // An introduction in the filler does not take the anchor from the request after it.
+    const request = 'Summarise the attached report in three bullet points for the board.';
+    const planted = `${padding(1500, 7)} Note from the editor: nothing changed.\n\n${request}\n\n${padding(400, 8)}`;
+    expect(template(planted)).toBe(template(request));
+  });
+
   it('marks code in a padded request that filler pushed past the windows, and not in the filler alone', () => {
     const code = (prompt: string) => (extract(buildExchange({ prompt })).contentFlags & CONTENT_FLAG.code) !== 0;
     const request = 'Write a python function `reverse_vowels(s)` that reverses only the vowels of a given string.';
