@@ -682,6 +682,29 @@ function membersByInstitutionDomain(view: ClusterView): Map<string, number> {
   return counts;
 }
 
+/**
+ * Positions of the members that write from an institution mail domain (`institutionDomain`) no
+ * member of another organisation in the cluster writes from: a domain of their own
+ * organisation's, not one an operator hands out to many accounts.
+ */
+export function membersOnOwnDomain(view: ClusterView): Set<number> {
+  const organisationsOf = new Map<string, Set<string>>();
+  const domains = view.members.map((member) => {
+    const domain = institutionDomain(member.info);
+    if (domain !== null) {
+      let organisations = organisationsOf.get(domain);
+      if (organisations === undefined) organisationsOf.set(domain, (organisations = new Set()));
+      organisations.add(organisationKey(member));
+    }
+    return domain;
+  });
+  const own = new Set<number>();
+  domains.forEach((domain, position) => {
+    if (domain !== null && organisationsOf.get(domain)!.size === 1) own.add(position);
+  });
+  return own;
+}
+
 export const openInstitutionDetector: ClusterDetector<RampParams> = {
   signal: 'open_institution',
   level: 'cluster',

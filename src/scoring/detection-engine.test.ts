@@ -264,6 +264,50 @@ describe('detection engine: bystanders', () => {
     for (const account of bench) expect(engine.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
   });
 
+  it("does not count a customer of its own that runs the operators' rotated system prompts as one of the operators' accounts", () => {
+    // The operators rotate four expert system prompts from one pool of exits, each account with
+    // a card of its own. Four teams of other organisations, signed up the same day, run the same
+    // prompts (a published evaluation suite) from networks of their own: once writing from their
+    // own institutions' mail domains, once from a public provider's, where nothing says who they are.
+    const population = syntheticPopulation({ seed: 4, systemPrompts: 4, sharedCards: false });
+    const systems = [...new Set(population.exchanges.filter((x) => x.spec.accountId.startsWith('acct_op_')).map((x) => x.spec.system!))].sort();
+    const rng = random(21);
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    const operatorsCreated = population.accounts.find((a) => a.accountId === 'acct_op_0')!.createdAt!;
+    const teams = (domain: (n: number) => string): Account[] =>
+      [0, 1, 2, 3].map((n) => ({ ...person, accountId: `acct_suite_${n}`, orgId: `org_suite_${n}`, paymentFingerprint: `card_suite_${n}`, emailDomain: domain(n), signupIp: `100.70.${n}.1`, createdAt: operatorsCreated + (n * 2 + 1) * 60_000 }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    for (let n = 0; n < 4; n++) {
+      for (let i = 0; i < 40; i++) {
+        const ip = `100.70.${n}.9`;
+        exchanges.push({
+          spec: { accountId: `acct_suite_${n}`, ts: Date.UTC(2026, 1, 2 + (i % 6), 9 + (i % 8)), id: `req_suite_${n}_${i}`, prompt: `Problem: ${sentence(rng, 16)}? Give the final answer.`, system: systems[i % systems.length]!, maxTokens: 1024, outputTokens: 300 },
+          clientIp: ip,
+          subnet: '100.70.' + n + '.0/24',
+          userAgent: 'python-httpx/0.27.0',
+        });
+      }
+    }
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const added = (engine: ReturnType<typeof linkedEngine>, accountId: string) => engine.scoreAccount(accountId)!.evidence.find((item) => item.signal === 'cluster_member')?.weight ?? 0;
+    const publicMail = { publicMailDomains: new Set(['gmail.com']) };
+    const own = linkedEngine([...population.accounts, ...teams((n) => `lab${n}.example`)], exchanges, publicMail);
+    const anonymous = linkedEngine([...population.accounts, ...teams(() => 'gmail.com')], exchanges, publicMail);
+    // One domain handed out to accounts of four organisations is nobody's own.
+    const handedOut = linkedEngine([...population.accounts, ...teams(() => 'suite-mail.example')], exchanges, publicMail);
+    const operators = own.scoreAccount('acct_op_0')!;
+    expect(operators.flagged).toBe(true);
+    for (let n = 0; n < 4; n++) {
+      const id = `acct_suite_${n}`;
+      expect(own.scoreAccount(id)!.clusterId, id).toBe(operators.clusterId);
+      expect(anonymous.scoreAccount(id)!.clusterId, id).toBe(anonymous.scoreAccount('acct_op_0')!.clusterId);
+      // On a public provider's mail the prompts make it the operators' and it takes their traffic and cards.
+      // From its own institution it takes only what it shares itself, each part as firmly as it is tied.
+      expect(added(anonymous, id), id).toBeGreaterThan(2 * Math.max(added(own, id), 0.1));
+      expect(added(handedOut, id), id).toBeGreaterThan(2 * Math.max(added(own, id), 0.1));
+    }
+  });
+
   it('gives a member tied to the others by a barely shared card no more than half of what it does not share', () => {
     const population = syntheticPopulation({ seed: 3 });
     const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;

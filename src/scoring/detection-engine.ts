@@ -11,7 +11,7 @@ import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-l
 import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, rotatedSystemPromptsDetector, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
@@ -63,6 +63,8 @@ export interface ClusterAssessment {
   coordination: WeightedSignal[];
   /** Position of each member (account index) in `view.members`. */
   positionOf: Map<number, number>;
+  /** Positions of the members writing from a mail domain of their own organisation's (`membersOnOwnDomain`). */
+  onOwnDomain: Set<number>;
   evidence: Evidence[];
   view: ClusterView;
 }
@@ -488,6 +490,7 @@ export class DetectionEngine {
       families,
       coordination: signals.filter((signal) => signal.role === 'coordination'),
       positionOf: new Map(view.link.members.map((account, position) => [account, position])),
+      onOwnDomain: membersOnOwnDomain(view),
       evidence: items,
       view,
     };
@@ -557,8 +560,15 @@ export class DetectionEngine {
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
+      // A member writing from its own organisation's mail domain (one no member of another
+      // organisation in the cluster uses) that shares no exits, network or sign-up address with
+      // members of other organisations is a customer of its own (`independent_customers`, one
+      // account at a time): the system prompts it rotates like the others are a public kit's, an
+      // evaluation suite's, not the operator's harness. An operator would need a domain and a
+      // network of its own for each such account.
+      const independent = !sitsWithOthers && position !== undefined && cluster.onOwnDomain.has(position);
       const certainty = Math.max(
-        strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal)),
+        strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal) && !(independent && signal.family === rotatedSystemPromptsDetector.family)),
         ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
         operatorShown ? Math.max(signedUpWithThem, script) : 0,
       );
