@@ -685,12 +685,15 @@ function membersByInstitutionDomain(view: ClusterView): Map<string, number> {
 /**
  * Positions of the members that write from an institution mail domain (`institutionDomain`) no
  * member of another organisation in the cluster writes from: a domain of their own
- * organisation's, not one an operator hands out to many accounts.
+ * organisation's, not one an operator hands out to many accounts. An academic domain counts
+ * only where the provider checked the address (`edu_email`): student addresses are what sign-up
+ * farms buy, one university at a time.
  */
 export function membersOnOwnDomain(view: ClusterView): Set<number> {
   const organisationsOf = new Map<string, Set<string>>();
   const domains = view.members.map((member) => {
-    const domain = institutionDomain(member.info);
+    let domain = institutionDomain(member.info);
+    if (domain !== null && ACADEMIC_DOMAIN.test(domain) && !member.info!.verification.includes('edu_email')) domain = null;
     if (domain !== null) {
       let organisations = organisationsOf.get(domain);
       if (organisations === undefined) organisationsOf.set(domain, (organisations = new Set()));

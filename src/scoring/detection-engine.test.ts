@@ -274,8 +274,8 @@ describe('detection engine: bystanders', () => {
     const rng = random(21);
     const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
     const operatorsCreated = population.accounts.find((a) => a.accountId === 'acct_op_0')!.createdAt!;
-    const teams = (domain: (n: number) => string): Account[] =>
-      [0, 1, 2, 3].map((n) => ({ ...person, accountId: `acct_suite_${n}`, orgId: `org_suite_${n}`, paymentFingerprint: `card_suite_${n}`, emailDomain: domain(n), signupIp: `100.70.${n}.1`, createdAt: operatorsCreated + (n * 2 + 1) * 60_000 }));
+    const teams = (domain: (n: number) => string, card = true): Account[] =>
+      [0, 1, 2, 3].map((n) => ({ ...person, accountId: `acct_suite_${n}`, orgId: `org_suite_${n}`, paymentFingerprint: card ? `card_suite_${n}` : null, emailDomain: domain(n), signupIp: `100.70.${n}.1`, createdAt: operatorsCreated + (n * 2 + 1) * 60_000 }));
     const exchanges: SyntheticExchange[] = [...population.exchanges];
     for (let n = 0; n < 4; n++) {
       for (let i = 0; i < 40; i++) {
@@ -293,8 +293,13 @@ describe('detection engine: bystanders', () => {
     const publicMail = { publicMailDomains: new Set(['gmail.com']) };
     const own = linkedEngine([...population.accounts, ...teams((n) => `lab${n}.example`)], exchanges, publicMail);
     const anonymous = linkedEngine([...population.accounts, ...teams(() => 'gmail.com')], exchanges, publicMail);
-    // One domain handed out to accounts of four organisations is nobody's own.
-    const handedOut = linkedEngine([...population.accounts, ...teams(() => 'suite-mail.example')], exchanges, publicMail);
+    // Nor is one domain handed out to accounts of four organisations anybody's own, a student
+    // address nobody checked, or a domain of its own on an account that pays with no card.
+    const notOwn = [
+      teams(() => 'suite-mail.example'),
+      teams((n) => `college${n}.ac.uk`),
+      teams((n) => `lab${n}.example`, false),
+    ].map((suite) => linkedEngine([...population.accounts, ...suite], exchanges, publicMail));
     const operators = own.scoreAccount('acct_op_0')!;
     expect(operators.flagged).toBe(true);
     for (let n = 0; n < 4; n++) {
@@ -304,7 +309,7 @@ describe('detection engine: bystanders', () => {
       // On a public provider's mail the prompts make it the operators' and it takes their traffic and cards.
       // From its own institution it takes only what it shares itself, each part as firmly as it is tied.
       expect(added(anonymous, id), id).toBeGreaterThan(2 * Math.max(added(own, id), 0.1));
-      expect(added(handedOut, id), id).toBeGreaterThan(2 * Math.max(added(own, id), 0.1));
+      for (const engine of notOwn) expect(added(engine, id), id).toBeGreaterThan(2 * Math.max(added(own, id), 0.1));
     }
   });
 

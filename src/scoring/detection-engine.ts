@@ -560,13 +560,13 @@ export class DetectionEngine {
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
-      // A member writing from its own organisation's mail domain (one no member of another
-      // organisation in the cluster uses) that shares no exits, network or sign-up address with
-      // members of other organisations is a customer of its own (`independent_customers`, one
-      // account at a time): the system prompts it rotates like the others are a public kit's, an
-      // evaluation suite's, not the operator's harness. An operator would need a domain and a
-      // network of its own for each such account.
-      const independent = !sitsWithOthers && position !== undefined && cluster.onOwnDomain.has(position);
+      // A member paying with a card, writing from its own organisation's mail domain (one no
+      // member of another organisation in the cluster uses) and sharing no exits, network or
+      // sign-up address with members of other organisations is a customer of its own
+      // (`independent_customers`, one account at a time): the system prompts it rotates like the
+      // others are a public kit's, an evaluation suite's, not the operator's harness. An operator
+      // would need a card, a domain and a network of its own for each such account.
+      const independent = !sitsWithOthers && position !== undefined && cluster.onOwnDomain.has(position) && cluster.view.members[position]!.info?.paymentFingerprint != null;
       const certainty = Math.max(
         strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal) && !(independent && signal.family === rotatedSystemPromptsDetector.family)),
         ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
