@@ -23,6 +23,12 @@ const ATTACKS: AskedTask[] = [
 
 const extract = createExchangeFeatureExtractor();
 
+/** What a prompt's template is made of (shape, sketch, capability, token count), comparable as text. */
+function template(prompt: string): string {
+  const f = extract(buildExchange({ prompt }));
+  return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
+}
+
 /** The verdicts of an exchange by family: a reasoning ask counts in the prompt or the system prompt alike. */
 function verdicts(exchange: Exchange): string[] {
   const flags = extract(exchange).contentFlags;
@@ -107,10 +113,6 @@ describe('detection under obfuscation', () => {
   });
 
   it('gives ordinary prompts padded before and after the template, sketch, token count and capability they have unpadded', () => {
-    const template = (prompt: string) => {
-      const f = extract(buildExchange({ prompt }));
-      return [[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens];
-    };
     // Chat prompts, and instructions followed by their input after a blank line.
     for (const file of ['oasst_prompts', 'alpaca_libre']) {
       const lines = readFileSync(new URL(`../../data/corpora/${file}.jsonl`, import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
@@ -119,7 +121,7 @@ describe('detection under obfuscation', () => {
       for (const [index, prompt] of corpus.entries()) {
         const clean = template(prompt);
         const padded = [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
-        if (padded.every((text) => JSON.stringify(template(text)) === JSON.stringify(clean))) kept++;
+        if (padded.every((text) => template(text) === clean)) kept++;
       }
       // The rest open with a statement and hold no question mark or request word at a sentence's
       // start ("hello!", "planning travel in hungary", "As a tourist, what are..."): nothing in
@@ -130,10 +132,6 @@ describe('detection under obfuscation', () => {
   });
 
   it('gives a prompt sent in quotes between filler the template it has sent in quotes alone', () => {
-    const template = (prompt: string) => {
-      const f = extract(buildExchange({ prompt }));
-      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
-    };
     const lines = readFileSync(new URL('../../data/corpora/oasst_prompts.jsonl', import.meta.url), 'utf8').trim().split('\n').slice(0, 200);
     const changed: string[] = [];
     for (const [index, line] of lines.entries()) {
@@ -151,10 +149,6 @@ describe('detection under obfuscation', () => {
   });
 
   it('gives harness prompts padded before and after the template they have unpadded, with the ask before, after or beside its task', () => {
-    const template = (prompt: string) => {
-      const f = extract(buildExchange({ prompt }));
-      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
-    };
     const tasks = ['gsm8k_train', 'flan_cot', 'code_alpaca_2k'].flatMap((file) =>
       readFileSync(new URL(`../../data/corpora/${file}.jsonl`, import.meta.url), 'utf8')
         .trim()
@@ -178,10 +172,6 @@ describe('detection under obfuscation', () => {
   });
 
   it('finds the request of a padded prompt after a label or lead-in words, and in the first person plural', () => {
-    const template = (prompt: string) => {
-      const f = extract(buildExchange({ prompt }));
-      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
-    };
     const requests = [
       'Task: Rename every file in the Downloads folder that ends in .jpeg so it ends in .jpg, and keep the originals.',
       'Q: Pick which sentence is not logical. Sentence A: the man ate a cake. Sentence B: the cake ate a man.',
@@ -216,10 +206,6 @@ describe('detection under obfuscation', () => {
   });
 
   it('anchors a padded prompt that holds no request at an introduction of pasted material, and never before a request', () => {
-    const template = (prompt: string) => {
-      const f = extract(buildExchange({ prompt }));
-      return JSON.stringify([[...f.promptShape], [...f.promptSketch], f.capability, f.promptTokens]);
-    };
     const introductions = [
       "I get this error when I run it: TypeError: 'NoneType' object is not subscriptable",
       'Here is my code:\n\n```python\ndef total(rows):\n    return sum(r[1] for r in rows)\n```',
