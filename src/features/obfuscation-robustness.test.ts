@@ -23,6 +23,16 @@ const ATTACKS: AskedTask[] = [
 
 const extract = createExchangeFeatureExtractor();
 
+/** `text` with filler before it (past the head window) and after it (past the tail window). */
+function padAround(text: string, seed: number): string {
+  return `${padding(1500, seed)}\n\n${text}\n\n${padding(400, seed + 1)}`;
+}
+
+/** Each prompt, padded with `padAround`, keeps the template it has unpadded. */
+function expectTemplateKeptPadded(prompts: readonly string[]): void {
+  for (const [index, prompt] of prompts.entries()) expect(template(padAround(prompt, index)), prompt).toBe(template(prompt));
+}
+
 /** What a prompt's template is made of (shape, sketch, capability, token count), comparable as text. */
 function template(prompt: string): string {
   const f = extract(buildExchange({ prompt }));
@@ -120,7 +130,7 @@ describe('detection under obfuscation', () => {
       let kept = 0;
       for (const [index, prompt] of corpus.entries()) {
         const clean = template(prompt);
-        const padded = [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
+        const padded = [padAround(prompt, index), `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`];
         if (padded.every((text) => template(text) === clean)) kept++;
       }
       // The rest open with a statement and hold no question mark or request word at a sentence's
@@ -136,7 +146,7 @@ describe('detection under obfuscation', () => {
     const changed: string[] = [];
     for (const [index, line] of lines.entries()) {
       const prompt = (JSON.parse(line) as { text: string }).text;
-      const pad = (text: string) => `${padding(1500, index)}\n\n${text}\n\n${padding(400, index + 1)}`;
+      const pad = (text: string) => padAround(text, index);
       // Only the prompts whose template padding keeps: quoting must lose none of them.
       if (template(pad(prompt)) !== template(prompt)) continue;
       for (const [open, close] of [['"', '"'], ['“', '”'], ['«', '»']]) {
@@ -165,7 +175,7 @@ describe('detection under obfuscation', () => {
       const changed = tasks.filter((task, index) => {
         const prompt = compose(ELICITATION_CLAUSES[index % ELICITATION_CLAUSES.length]!, task);
         const clean = template(prompt);
-        return [`${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`, `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`].some((text) => template(text) !== clean);
+        return [padAround(prompt, index), `${padding(2100, index + 7)}\n\n${prompt}\n\n${padding(450, index + 9)}`].some((text) => template(text) !== clean);
       });
       expect(changed, order).toEqual([]);
     }
@@ -191,18 +201,15 @@ describe('detection under obfuscation', () => {
       'Defend each step as if a strict examiner were reading it.',
       'Unscramble the following letters to form an English word that names a large bird of prey.',
     ];
-    for (const [index, prompt] of requests.entries()) {
-      const padded = `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
-      expect(template(padded), prompt).toBe(template(prompt));
-    }
+    expectTemplateKeptPadded(requests);
     // A statement in the filler's place is no request: its template stays the filler's.
     const statement = 'The warehouse on the east side received forty pallets of bottled water this morning.';
-    expect(template(`${padding(1500, 9)}\n\n${statement}\n\n${padding(400, 10)}`)).not.toBe(template(statement));
+    expect(template(padAround(statement, 9))).not.toBe(template(statement));
     // Nor is a clause followed by a relative one, or by a request word past the clause's reach.
     const relative = 'In the valley, which flooded twice last spring, the farmers planted rice again this year.';
-    expect(template(`${padding(1500, 11)}\n\n${relative}\n\n${padding(400, 12)}`)).not.toBe(template(relative));
+    expect(template(padAround(relative, 11))).not.toBe(template(relative));
     const long = 'In the long and very quiet months that followed the opening of the new railway line across the northern plains, check-in queues at every station grew shorter.';
-    expect(template(`${padding(1500, 13)}\n\n${long}\n\n${padding(400, 14)}`)).not.toBe(template(long));
+    expect(template(padAround(long, 13))).not.toBe(template(long));
   });
 
   it('anchors a padded prompt that holds no request at an introduction of pasted material, and never before a request', () => {
@@ -211,13 +218,10 @@ describe('detection under obfuscation', () => {
       'Here is my code:\n\n```python\ndef total(rows):\n    return sum(r[1] for r in rows)\n```',
       'My output after the second run:\nERROR 42 at line 7, expected a list',
     ];
-    for (const [index, prompt] of introductions.entries()) {
-      const padded = `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
-      expect(template(padded), prompt).toBe(template(prompt));
-    }
+    expectTemplateKeptPadded(introductions);
     // A colon of a time or an address introduces nothing.
     const time = 'The shop reopens at 9:30 on weekdays and the form is at https://example.com/form for everyone.';
-    expect(template(`${padding(1500, 5)}\n\n${time}\n\n${padding(400, 6)}`)).not.toBe(template(time));
+    expect(template(padAround(time, 5))).not.toBe(template(time));
     // An introduction in the filler does not take the anchor from the request after it.
     const request = 'Summarise the attached report in three bullet points for the board.';
     const planted = `${padding(1500, 7)} Note from the editor: nothing changed.\n\n${request}\n\n${padding(400, 8)}`;
@@ -228,8 +232,8 @@ describe('detection under obfuscation', () => {
     const code = (prompt: string) => (extract(buildExchange({ prompt })).contentFlags & CONTENT_FLAG.code) !== 0;
     const request = 'Write a python function `reverse_vowels(s)` that reverses only the vowels of a given string.';
     expect(code(request)).toBe(true);
-    expect(code(`${padding(1500, 3)}\n\n${request}\n\n${padding(400, 4)}`)).toBe(true);
-    expect(code(`${padding(1500, 3)}\n\nWrite a python function that reverses only the vowels of a given string.\n\n${padding(400, 4)}`)).toBe(false);
+    expect(code(padAround(request, 3))).toBe(true);
+    expect(code(padAround('Write a python function that reverses only the vowels of a given string.', 3))).toBe(false);
   });
 
   it('gives every feature but the obfuscation mark the same under each spelling trick, in quotes and in a bare code block: keys, templates, sketches, counts, capability', () => {
@@ -245,7 +249,7 @@ describe('detection under obfuscation', () => {
     const long = spans.map(([from, count]) => corpus.slice(from, from + count).join('\n\n'));
     // Padded ones, whose template is read from their first request and ends before the filler
     // (ending in a letter: a code block's closing line drops the whitespace before it).
-    const padded = corpus.slice(0, 12).map((prompt, index) => `${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`.trimEnd());
+    const padded = corpus.slice(0, 12).map((prompt, index) => padAround(prompt, index).trimEnd());
     const prompts = [...corpus.slice(0, 40), ...long, ...padded, ...ATTACKS.map((attack) => `${attack.ask}\n\n${attack.task}`)];
     expect(prompts.filter((prompt) => prompt.length > 7000).length).toBeGreaterThan(0);
     const features = (prompt: string) => {
