@@ -311,11 +311,13 @@ function introducesMaterial(prompt: TextScan, k: number): boolean {
   const from = skipSpace(text, offset);
   const next = k + 1 < prompt.sentenceCount ? prompt.sentenceChars[k + 1]! : -1;
   const limit = Math.min(next > 0 ? next : text.length, from + CLAUSE_CHARS, text.length);
-  // A colon followed by a space or a line break: not the one of a time or an address ("9:30", "https://").
-  let colon = text.indexOf(':', from);
-  while (colon >= 0 && colon < limit && colon + 1 < text.length && !isSpace(text.charCodeAt(colon + 1))) colon = text.indexOf(':', colon + 1);
-  if (colon < 0 || colon >= limit || colon === from) return false;
-  return skipSpace(text, colon + 1) < text.length;
+  // A colon followed by a space or a line break: not the one of a time or an address ("9:30",
+  // "https://"). Looked for within the introduction's reach only, so a prompt of many sentences
+  // and no colon costs a bounded scan per sentence, not one to the end of the text.
+  for (let colon = from + 1; colon < limit; colon++) {
+    if (text.charCodeAt(colon) === 58 && colon + 1 < text.length && isSpace(text.charCodeAt(colon + 1))) return skipSpace(text, colon + 1) < text.length;
+  }
+  return false;
 }
 
 /** Whether sentence `k` of a scan ends in a question mark or opens with a request word. */
