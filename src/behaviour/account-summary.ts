@@ -2,7 +2,7 @@ import { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG } from '../features/content
 import { OUTPUT_HISTOGRAM_BUCKETS, type AccountState } from './account-state.js';
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
-import { EMPTY_REFERENCE, ReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
+import { EMPTY_REFERENCE, ReferenceBuilder, ShareReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
 
 /**
  * Measures read off the accumulators: what the scoring detectors weigh. Two parts: facts about
@@ -165,19 +165,21 @@ function modelReferences(tracker: BehaviourTracker): Map<number, ModelReference>
  * over accounts with at least `minExchanges` exchanges (fewer say too little to shape "usual").
  */
 export function measureReferences(context: PopulationContext, summaries: Iterable<AccountSummary>, minExchanges = 5): void {
-  const builders = Object.fromEntries([...SHARE_MEASURES, ...LEVEL_MEASURES].map((name) => [name, new ReferenceBuilder()])) as Record<MeasureName, ReferenceBuilder>;
+  const shares = Object.fromEntries(SHARE_MEASURES.map((name) => [name, new ShareReferenceBuilder()])) as Record<ShareMeasureName, ShareReferenceBuilder>;
+  const levels = Object.fromEntries(LEVEL_MEASURES.map((name) => [name, new ReferenceBuilder()])) as Record<LevelMeasureName, ReferenceBuilder>;
   for (const summary of summaries) {
     if (summary.exchanges < minExchanges) continue;
     for (const name of SHARE_MEASURES) {
       const measure = summary.measures[name];
-      if (measure.total > 0) builders[name].add(measure.count / measure.total, measure.total);
+      shares[name].add(measure.count, measure.total);
     }
     for (const name of LEVEL_MEASURES) {
       const measure = summary.measures[name];
-      if (measure !== null) builders[name].add(measure.value, measure.total);
+      if (measure !== null) levels[name].add(measure.value, measure.total);
     }
   }
-  for (const name of [...SHARE_MEASURES, ...LEVEL_MEASURES]) context.references[name] = builders[name].build();
+  for (const name of SHARE_MEASURES) context.references[name] = shares[name].build();
+  for (const name of LEVEL_MEASURES) context.references[name] = levels[name].build();
 }
 
 function increment(map: Map<number, number>, key: number): void {
@@ -463,8 +465,10 @@ function accountMeasures(state: AccountState, context: PopulationContext, active
     multiSample: { count: state.multiSample, total: n },
     freshSingleTurn: { count: state.singleTurnPrompts - state.verbatimRepeats, total: n },
     targetedCapability: { count: targeted, total: n },
-    // Of the requests that carry a conversation, those whose last turn probes the answer before it.
-    followUpProbes: { count: state.flagCount(Math.log2(CONTENT_FLAG.followUpProbe)), total: n - state.singleTurn },
+    // Of the requests that continue a conversation, those whose last turn probes the answer before
+    // it. Agent loops send many messages but no follow-up a probe could be: counted in, they would
+    // hide a prober that also runs tools.
+    followUpProbes: { count: state.flagCount(Math.log2(CONTENT_FLAG.followUpProbe)), total: state.continuedConversations },
     newModelEarly: newModel,
     evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
     // Per account, not per request: one of one when an identity document (or KYC) was checked.

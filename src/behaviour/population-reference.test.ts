@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReferenceBuilder, robustReference, weightedMedian } from './population-reference.js';
+import { ReferenceBuilder, ShareReferenceBuilder, robustReference, weightedMedian } from './population-reference.js';
 
 describe('population reference', () => {
   it('takes the weighted median, so heavy weight pulls the centre and one outlier does not', () => {
@@ -76,6 +76,36 @@ describe('population reference', () => {
     // Uncapped, the 40 would hold 63% of the weight and the centre would be 0.
     expect(reference.center).toBeGreaterThanOrEqual(0.05);
     expect(reference.spread).toBeGreaterThan(0);
+  });
+
+  it('measures a share\'s spread between habits, not the sampling noise of accounts with few requests', () => {
+    // 300 light accounts with one habit (a fifth of their requests), three requests each: their
+    // raw shares are 0, 1/3, 2/3 or 1 by chance alone. 30 heavier ones at a fifth, measured well.
+    const shares = new ShareReferenceBuilder();
+    const raw = new ReferenceBuilder();
+    for (let i = 0; i < 300; i++) {
+      const count = [0, 0, 1, 0, 1][i % 5]!;
+      shares.add(count, 3);
+      raw.add(count / 3, 3);
+    }
+    for (let i = 0; i < 30; i++) {
+      shares.add(40, 200);
+      raw.add(40 / 200, 200);
+    }
+    const denoised = shares.build();
+    const noisy = raw.build();
+    // Centre 0.2 either way. Raw, the light accounts stand 0.2 and 0.13 from it; read as a
+    // standing reads them, (count + 2 × 0.2) / (3 + 2), 0.12 and 0.08.
+    expect(denoised.center).toBe(0.2);
+    expect(noisy.center).toBe(0.2);
+    expect(noisy.spread).toBeCloseTo(1.4826 * (1 / 3 - 0.2), 6);
+    expect(denoised.spread).toBeCloseTo(1.4826 * 0.08, 6);
+    // Accounts measured on many requests spread as their shares do.
+    const heavy = new ShareReferenceBuilder();
+    for (let i = 0; i < 50; i++) heavy.add(100 + (i % 5) * 20, 1000);
+    const heavyRaw = new ReferenceBuilder();
+    for (let i = 0; i < 50; i++) heavyRaw.add((100 + (i % 5) * 20) / 1000, 1000);
+    expect(heavy.build().spread).toBeCloseTo(heavyRaw.build().spread, 3);
   });
 
   it('ignores values that are not numbers and accounts without traffic', () => {

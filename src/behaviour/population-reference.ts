@@ -110,6 +110,31 @@ export function referenceWeight(exchanges: number): number {
 }
 
 /**
+ * Requests' worth of the population's usual share that an account's own share is read with
+ * (`(count + k × centre) / (total + k)`): a share measured on a handful of requests says little.
+ */
+export const SHARE_PSEUDO_COUNT = 2;
+
+/**
+ * The reference of a share measure: its centre is the weighted median of the accounts' shares,
+ * its spread measured on the shares as an account's standing reads them, drawn toward the centre
+ * by `SHARE_PSEUDO_COUNT` requests. Raw shares of accounts with three conversation requests are
+ * 0, 1/3, 2/3 or 1 whatever their habit; their spread is sampling noise, which the standing
+ * already adds for the account it judges, and counting it twice would let a population of light
+ * accounts hide a heavy one whose share is measured to the point.
+ */
+export function shareReference(counts: ArrayLike<number>, totals: ArrayLike<number>, weights: ArrayLike<number>): Reference {
+  const n = counts.length;
+  if (n === 0) return EMPTY_REFERENCE;
+  const shares = new Float64Array(n);
+  for (let i = 0; i < n; i++) shares[i] = counts[i]! / totals[i]!;
+  const center = weightedMedian(shares, weights);
+  const deviations = new Float64Array(n);
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs((counts[i]! + SHARE_PSEUDO_COUNT * center) / (totals[i]! + SHARE_PSEUDO_COUNT) - center);
+  return { center, spread: 1.4826 * weightedMedian(deviations, weights), accounts: n };
+}
+
+/**
  * Collects one measure over accounts and reduces it to a reference.
  *
  * @example
@@ -129,5 +154,23 @@ export class ReferenceBuilder {
 
   build(): Reference {
     return robustReference(this.values, this.weights);
+  }
+}
+
+/** Collects one share measure (count of total requests) over accounts: `shareReference`. */
+export class ShareReferenceBuilder {
+  private counts: number[] = [];
+  private totals: number[] = [];
+  private weights: number[] = [];
+
+  add(count: number, total: number): void {
+    if (!(total > 0) || !Number.isFinite(count)) return;
+    this.counts.push(count);
+    this.totals.push(total);
+    this.weights.push(referenceWeight(total));
+  }
+
+  build(): Reference {
+    return shareReference(this.counts, this.totals, this.weights);
   }
 }

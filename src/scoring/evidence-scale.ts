@@ -1,5 +1,5 @@
 import type { LevelMeasure, ShareMeasure } from '../behaviour/account-summary.js';
-import type { Reference } from '../behaviour/population-reference.js';
+import { SHARE_PSEUDO_COUNT, type Reference } from '../behaviour/population-reference.js';
 
 /**
  * The one evidence scale: log-odds. Every detector adds a signed weight (its most is its
@@ -61,7 +61,7 @@ export interface Standing {
  * A share of `count` of `total` requests against the population rate. The share is shrunk toward
  * the centre by `pseudoCount` requests at the centre's rate, so one request proves little.
  */
-export function shareStanding(measure: ShareMeasure, reference: Reference, minSpread: number, pseudoCount = 2): Standing {
+export function shareStanding(measure: ShareMeasure, reference: Reference, minSpread: number, pseudoCount = SHARE_PSEUDO_COUNT): Standing {
   const center = reference.center;
   const shrunk = (measure.count + pseudoCount * center) / (measure.total + pseudoCount);
   const noise = (shrunk * (1 - shrunk)) / (measure.total + pseudoCount);
