@@ -37,6 +37,15 @@ describe('cluster detectors', () => {
     // Two accounts sharing a card are a household, not a ring.
     const couple = clusterFixture([...members('home', 2, () => ({ card: 'card_home' })), ...members('friend', 2, () => ({}))], bystanders).input;
     expect(weight('shared_payment', couple)).toBe(0);
+    // Nor are two households among a VPN's customers a group of four.
+    const households = clusterFixture([...members('home', 4, (i) => ({ card: `card_home_${i % 2}` })), ...members('vpn', 12, () => ({}))], bystanders).input;
+    expect(weight('shared_payment', households)).toBe(0);
+    // Three accounts on one card tie as many as before; pairs beside them count one account each.
+    const trio = clusterFixture([...members('trio', 3, () => ({ card: 'card_trio' })), ...members('vpn', 12, () => ({}))], bystanders).input;
+    const trioAndPairs = clusterFixture([...members('trio', 3, () => ({ card: 'card_trio' })), ...members('home', 4, (i) => ({ card: `card_home_${i % 2}` })), ...members('vpn', 8, () => ({}))], bystanders).input;
+    expect(weight('shared_payment', trio)).toBeGreaterThan(0);
+    const groupWeight = (accounts: number) => Math.log(accounts / 2) / Math.log(config.scoring.groupAccounts / 2);
+    expect(weight('shared_payment', trioAndPairs) / weight('shared_payment', trio)).toBeCloseTo(groupWeight(5) / groupWeight(3), 3);
     // A company card inside one declared organisation is expected.
     const company = clusterFixture(members('dev', 12, () => ({ card: 'card_acme', org: 'org_acme' })), bystanders).input;
     expect(weight('shared_payment', company)).toBe(0);

@@ -100,7 +100,12 @@ function memberShareDetector(
       const holding = membersHolding(view, kind, new Set(values.map((entry) => entry.value)));
       const sharing = holding.size;
       const share = sharing / size;
-      const score = ramp(share, params.low, params.high) * groupSize(sharing);
+      // A value two accounts share is the commonest ordinary sharing there is (a couple's card,
+      // one person's private and work accounts): it ties one account to another, so it counts
+      // one account, not two. Two households of two on a VPN's exits are then two accounts tied
+      // (nothing, as one pair is), where counting every holder made them a group of four.
+      const tied = values.reduce((total, entry) => total + (entry.accounts === 2 ? 1 : entry.accounts), 0);
+      const score = ramp(share, params.low, params.high) * groupSize(tied);
       if (score === 0) return NOTHING_FOUND;
       const top = values[0]!;
       return {
