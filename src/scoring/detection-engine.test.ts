@@ -358,6 +358,53 @@ describe('detection engine: bystanders', () => {
     expect(home.flagged).toBe(false);
   });
 
+  it('counts a pool member that shares a private mail domain with members of other organisations as the operator\'s', () => {
+    const population = syntheticPopulation({ seed: 3 });
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    // Thirty accounts rotating through one pool of exits, each its own organisation, card and
+    // sign-up day; with `minted`, twelve write from addresses at one catch-all domain nobody else uses.
+    const accounts = (minted: boolean): Account[] =>
+      Array.from({ length: 30 }, (_, k) => ({
+        ...person,
+        accountId: `acct_pool_${k}`,
+        orgId: `org_pool_${k}`,
+        paymentFingerprint: `card_pool_${k}`,
+        emailDomain: minted && k < 12 ? 'inbox-relay88.top' : person.emailDomain,
+        createdAt: person.createdAt! - (50 + 3 * k) * 86_400_000,
+      }));
+    const rng = random(9);
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    for (let k = 0; k < 30; k++) {
+      for (let i = 0; i < 20; i++) {
+        const ip = `45.${(k * 7 + i * 13) % 40}.9.${10 + ((k + i) % 5)}`;
+        exchanges.push({
+          spec: { accountId: `acct_pool_${k}`, ts: Date.UTC(2026, 1, 2 + (i % 6), 7 + ((k + i) % 12)), id: `req_pool_${k}_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 },
+          clientIp: ip,
+          subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
+          userAgent: 'Mozilla/5.0',
+        });
+      }
+    }
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const run = (minted: boolean) => {
+      const engine = createDetectionEngine();
+      engine.setAccountInfo([...population.accounts, ...accounts(minted)]);
+      const records = exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      return engine;
+    };
+    const inherited = (engine: ReturnType<typeof run>, id: string) => engine.scoreAccount(id)!.evidence.find((item) => item.signal === 'cluster_member')?.weight ?? 0;
+    const minted = run(true);
+    const plain = run(false);
+    expect(minted.scoreAccount('acct_pool_0')!.clusterId).toBe(minted.scoreAccount('acct_pool_20')!.clusterId);
+    // Signed up on the operator's domain: the whole pool counts for it, as for an account made
+    // in the operator's sign-up burst; without the domain it is one of the pool's customers.
+    expect(inherited(minted, 'acct_pool_0')).toBeGreaterThan(inherited(plain, 'acct_pool_0') + 1);
+    // The other customers of the pool take no more than before.
+    expect(inherited(minted, 'acct_pool_20')).toBeCloseTo(inherited(plain, 'acct_pool_20'), 1);
+  });
+
   it('does not let a checked identity offset a card that pays for accounts of other organisations', () => {
     const population = syntheticPopulation({ seed: 4 });
     const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;

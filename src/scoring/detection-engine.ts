@@ -155,9 +155,11 @@ const CROSS_ORGANISATION_TIES: ReadonlySet<string> = new Set(['exit_pool', 'shar
 const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT_POOL_FAMILY]);
 /**
  * Sign-up evidence that puts a member of an exit pool among the operator's accounts: created in
- * the same burst, or from the same address, as the others (a provider's ordinary customers are not).
+ * the same burst, from the same address, or at the same private mail domain as members of other
+ * organisations (a catch-all domain's addresses are minted by whoever holds it). A provider's
+ * ordinary customers are none of these.
  */
-const SIGNUP_SIGNALS: ReadonlySet<string> = new Set(['signup_burst', 'shared_signup_ip']);
+const SIGNUP_SIGNALS: ReadonlySet<string> = new Set(['signup_burst', 'shared_signup_ip', 'shared_email_domain']);
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
