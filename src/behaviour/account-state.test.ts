@@ -148,7 +148,7 @@ describe('account state', () => {
       promptKey: fc.constantFrom(0, 5, 9),
       toolCount: fc.integer({ min: 0, max: 2 }),
       imageCount: fc.integer({ min: 0, max: 2 }),
-      contentFlags: fc.constantFrom(0, CONTENT_FLAG.cotElicitation, CONTENT_FLAG.systemRubric, CONTENT_FLAG.followUpProbe),
+      contentFlags: fc.constantFrom(0, CONTENT_FLAG.cotElicitation, CONTENT_FLAG.systemRubric),
       thinking: fc.boolean(),
       multiSample: fc.boolean(),
       promptTemplate: fc.constantFrom(-1, 3),
@@ -156,7 +156,7 @@ describe('account state', () => {
       verbatimRepeat: fc.constantFrom(-1, 0, 1, 2),
     });
     const events = (state: AccountState) =>
-      [state.errors, state.gaps, state.burstGaps, state.singleTurn, state.withSystem, state.withPrompt, state.toolUse, state.images, state.thinking, state.multiSample, state.elicited, state.templated, state.nearDuplicates, state.crossDuplicates, state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats, state.continuedConversations];
+      [state.errors, state.gaps, state.burstGaps, state.singleTurn, state.withSystem, state.withPrompt, state.toolUse, state.images, state.thinking, state.multiSample, state.elicited, state.templated, state.nearDuplicates, state.crossDuplicates, state.singleTurnPrompts, state.verbatimRepeats, state.evaluationRepeats];
     /** The counts as the definitions read, over exchanges in time order. */
     const expected = (list: ObservedExchange[]) => {
       const gaps = list.slice(1).map((x, i) => x.ts - list[i]!.ts);
@@ -172,14 +172,13 @@ describe('account state', () => {
         count((x) => x.imageCount > 0),
         count((x) => x.thinking),
         count((x) => x.multiSample),
-        count((x) => (x.contentFlags & (CONTENT_FLAG.cotElicitation | CONTENT_FLAG.systemRubric)) !== 0),
+        count((x) => x.contentFlags !== 0),
         count((x) => x.promptTemplate >= 0),
         count((x) => x.nearDuplicate > 0),
         count((x) => x.nearDuplicate === 2),
         count((x) => x.verbatimRepeat >= 0),
         count((x) => x.verbatimRepeat > 0),
         count((x) => x.verbatimRepeat === 1),
-        count((x) => x.turnCount > 1 || (x.contentFlags & CONTENT_FLAG.followUpProbe) !== 0),
       ];
     };
     fc.assert(

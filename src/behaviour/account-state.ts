@@ -150,7 +150,6 @@ const EVENT = {
   singleTurnPrompts: 14,
   verbatimRepeats: 15,
   evaluationRepeats: 16,
-  continuedConversations: 17,
 } as const;
 const EVENT_COUNT = Object.keys(EVENT).length;
 const EVENT_AT = OUTPUT_AT + OUTPUT_HISTOGRAM_BUCKETS;
@@ -414,14 +413,6 @@ export class AccountState {
     return this.eventCount(EVENT.singleTurn);
   }
 
-  /**
-   * Requests that continue a conversation: more than one user turn, or a probe of an answer the
-   * request carries. An agent loop's tool results are more messages, not another turn.
-   */
-  get continuedConversations(): number {
-    return this.eventCount(EVENT.continuedConversations);
-  }
-
   get withSystem(): number {
     return this.eventCount(EVENT.withSystem);
   }
@@ -548,7 +539,6 @@ export class AccountState {
     }
     scalars[scalarsAt + PREVIOUS_TS] = x.ts;
     if (x.turnCount <= 1 && x.messageCount <= 1) events |= 1 << EVENT.singleTurn;
-    if (x.turnCount > 1 || (x.contentFlags & CONTENT_FLAG.followUpProbe) !== 0) events |= 1 << EVENT.continuedConversations;
     if (x.hasSystem) events |= 1 << EVENT.withSystem;
     if (x.promptKey !== 0) {
       events |= 1 << EVENT.withPrompt;

@@ -465,10 +465,8 @@ function accountMeasures(state: AccountState, context: PopulationContext, active
     multiSample: { count: state.multiSample, total: n },
     freshSingleTurn: { count: state.singleTurnPrompts - state.verbatimRepeats, total: n },
     targetedCapability: { count: targeted, total: n },
-    // Of the requests that continue a conversation, those whose last turn probes the answer before
-    // it. Agent loops send many messages but no follow-up a probe could be: counted in, they would
-    // hide a prober that also runs tools.
-    followUpProbes: { count: state.flagCount(Math.log2(CONTENT_FLAG.followUpProbe)), total: state.continuedConversations },
+    // Of the requests that carry a conversation, those whose last turn probes the answer before it.
+    followUpProbes: { count: state.flagCount(Math.log2(CONTENT_FLAG.followUpProbe)), total: n - state.singleTurn },
     newModelEarly: newModel,
     evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
     // Per account, not per request: one of one when an identity document (or KYC) was checked.

@@ -6,7 +6,7 @@ import { batchFromRecords } from './exchange-batch.js';
 import { recordColumns } from './record-columns.js';
 import { createTemplatePreminer } from './template-premining.js';
 import { EXCHANGE_INDICATORS } from './account-state.js';
-import { CONTENT_FLAG, CONTENT_FLAG_BITS } from '../features/content-signals.js';
+import { CONTENT_FLAG_BITS } from '../features/content-signals.js';
 import { AccountSummaries, summarizeAccount, summarizePopulation } from './account-summary.js';
 import { syntheticPopulation, toRecord } from '../scoring/test-support/synthetic-traffic.js';
 
@@ -132,22 +132,6 @@ describe('behaviour tracker', () => {
     expect(evaluation.shares.verbatimRepeats).toBeCloseTo(0.75, 2);
     // Its re-runs are at temperature 0: all of them are the deterministic re-sends of an evaluation.
     expect(evaluation.shares.evaluationRepeats).toBeCloseTo(0.75, 2);
-  });
-
-  it('reads follow-up probes against the requests that continue a conversation, not an agent loop\'s many messages', () => {
-    const tracker = createBehaviourTracker();
-    const base = records[0]!;
-    const sent = (i: number, shape: { turnCount: number; messageCount: number; contentFlags: number }) => ({ ...base, id: `x${i}`, ts: base.ts + i * 1000, accountId: 'acct_prober', ...shape });
-    // Two of three requests are agent loops (one user turn, tool results after it); of the rest,
-    // nine in ten end in a probe of the answer before.
-    const prober = Array.from({ length: 300 }, (_, i) =>
-      i % 3 !== 0
-        ? sent(i, { turnCount: 1, messageCount: 5, contentFlags: 0 })
-        : sent(i, { turnCount: 3, messageCount: 5, contentFlags: i % 30 === 0 ? 0 : CONTENT_FLAG.probeAsk | CONTENT_FLAG.followUpProbe }),
-    );
-    tracker.observeRecords(prober);
-    const summary = summarizeAccount(tracker.account('acct_prober')!, summarizePopulation(tracker));
-    expect(summary.measures.followUpProbes).toEqual({ count: 90, total: 100 });
   });
 
   it('gives the same summary of every account whether it keeps it or makes it again when asked', () => {
