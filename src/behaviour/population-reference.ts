@@ -83,8 +83,10 @@ function weightedMedianWithNaN(values: ArrayLike<number>, weights: ArrayLike<num
   return values[order[n - 1]!]!;
 }
 
-/** The median absolute deviation times this is the standard deviation, were the bulk normal. */
-const MAD_TO_SD = 1.4826;
+/** The weighted median of `deviations` from a centre, scaled to a standard deviation (were the bulk normal). */
+function scaledMedianDeviation(deviations: ArrayLike<number>, weights: ArrayLike<number>): number {
+  return 1.4826 * weightedMedian(deviations, weights);
+}
 
 /** Median and scaled median absolute deviation of `values` under `weights`. */
 export function robustReference(values: ArrayLike<number>, weights: ArrayLike<number>): Reference {
@@ -93,7 +95,7 @@ export function robustReference(values: ArrayLike<number>, weights: ArrayLike<nu
   const center = weightedMedian(values, weights);
   const deviations = new Float64Array(n);
   for (let i = 0; i < n; i++) deviations[i] = Math.abs(values[i]! - center);
-  return { center, spread: MAD_TO_SD * weightedMedian(deviations, weights), accounts: n };
+  return { center, spread: scaledMedianDeviation(deviations, weights), accounts: n };
 }
 
 /**
@@ -134,7 +136,7 @@ export function shareReference(counts: ArrayLike<number>, totals: ArrayLike<numb
   const center = weightedMedian(shares, weights);
   const deviations = new Float64Array(n);
   for (let i = 0; i < n; i++) deviations[i] = Math.abs((counts[i]! + SHARE_PSEUDO_COUNT * center) / (totals[i]! + SHARE_PSEUDO_COUNT) - center);
-  return { center, spread: MAD_TO_SD * weightedMedian(deviations, weights), accounts: n };
+  return { center, spread: scaledMedianDeviation(deviations, weights), accounts: n };
 }
 
 /**

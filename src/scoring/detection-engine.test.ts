@@ -29,6 +29,26 @@ function linkedEngine(accounts: readonly Account[], exchanges: readonly Syntheti
   return engine;
 }
 
+/** A pool's exit for `customer`'s `request`-th request: many subnets, each customer rotating through them. */
+const poolExit = (customer: number, request: number) => `45.${(customer * 7 + request * 13) % 40}.9.${10 + ((customer + request) % 5)}`;
+
+/** Twenty ordinary questions from each of `count` accounts `${prefix}_${k}`, sent from `exitOf`'s addresses (the pool's by default). */
+function poolCustomerTraffic(prefix: string, count: number, rng: ReturnType<typeof random>, exitOf: (customer: number, request: number) => string = poolExit): SyntheticExchange[] {
+  const exchanges: SyntheticExchange[] = [];
+  for (let k = 0; k < count; k++) {
+    for (let i = 0; i < 20; i++) {
+      const ip = exitOf(k, i);
+      exchanges.push({
+        spec: { accountId: `${prefix}_${k}`, ts: Date.UTC(2026, 1, 2 + (i % 6), 7 + ((k + i) % 12)), id: `req_${prefix.replace(/^acct_/, '')}_${k}_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 },
+        clientIp: ip,
+        subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
+        userAgent: 'Mozilla/5.0',
+      });
+    }
+  }
+  return exchanges;
+}
+
 describe('detection engine', () => {
   it('flags the operator accounts as one cluster and leaves people, a developer company and an evaluation harness clean', () => {
     const { population, findings } = analyse();
@@ -325,19 +345,7 @@ describe('detection engine: bystanders', () => {
       paymentFingerprint: k < 4 ? 'card_family' : `card_vpn_${k}`,
       createdAt: person.createdAt! - (50 + 3 * k) * 86_400_000,
     }));
-    const rng = random(5);
-    const exchanges: SyntheticExchange[] = [...population.exchanges];
-    vpn.forEach((account, k) => {
-      for (let i = 0; i < 20; i++) {
-        const ip = k === 1 ? '192.0.2.200' : `45.${(k * 7 + i * 13) % 40}.9.${10 + ((k + i) % 5)}`;
-        exchanges.push({
-          spec: { accountId: account.accountId, ts: Date.UTC(2026, 1, 2 + (i % 6), 7 + ((k + i) % 12)), id: `req_vpn_${k}_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 },
-          clientIp: ip,
-          subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
-          userAgent: 'Mozilla/5.0',
-        });
-      }
-    });
+    const exchanges: SyntheticExchange[] = [...population.exchanges, ...poolCustomerTraffic('acct_vpn', vpn.length, random(5), (k, i) => (k === 1 ? '192.0.2.200' : poolExit(k, i)))];
     exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
     const run = (bystanderShare: number) => {
       const config = parseDetectionConfig({ scoring: { bystander_share: bystanderShare } });
@@ -372,28 +380,9 @@ describe('detection engine: bystanders', () => {
         emailDomain: minted && k < 12 ? 'inbox-relay88.top' : person.emailDomain,
         createdAt: person.createdAt! - (50 + 3 * k) * 86_400_000,
       }));
-    const rng = random(9);
-    const exchanges: SyntheticExchange[] = [...population.exchanges];
-    for (let k = 0; k < 30; k++) {
-      for (let i = 0; i < 20; i++) {
-        const ip = `45.${(k * 7 + i * 13) % 40}.9.${10 + ((k + i) % 5)}`;
-        exchanges.push({
-          spec: { accountId: `acct_pool_${k}`, ts: Date.UTC(2026, 1, 2 + (i % 6), 7 + ((k + i) % 12)), id: `req_pool_${k}_${i}`, prompt: `${sentence(rng, 12)}?`, maxTokens: 1024, outputTokens: 150 },
-          clientIp: ip,
-          subnet: ip.split('.').slice(0, 3).join('.') + '.0/24',
-          userAgent: 'Mozilla/5.0',
-        });
-      }
-    }
+    const exchanges: SyntheticExchange[] = [...population.exchanges, ...poolCustomerTraffic('acct_pool', 30, random(9))];
     exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
-    const run = (minted: boolean) => {
-      const engine = createDetectionEngine();
-      engine.setAccountInfo([...population.accounts, ...accounts(minted)]);
-      const records = exchanges.map(toRecord);
-      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
-      engine.relink();
-      return engine;
-    };
+    const run = (minted: boolean) => linkedEngine([...population.accounts, ...accounts(minted)], exchanges);
     const inherited = (engine: ReturnType<typeof run>, id: string) => engine.scoreAccount(id)!.evidence.find((item) => item.signal === 'cluster_member')?.weight ?? 0;
     const minted = run(true);
     const plain = run(false);
