@@ -134,6 +134,27 @@ describe('behaviour tracker', () => {
     expect(evaluation.shares.evaluationRepeats).toBeCloseTo(0.75, 2);
   });
 
+  it('counts a short instruction sent with a new image each time as a template its senders share', () => {
+    const tracker = createBehaviourTracker({ promptTemplates: { minTokens: 12 } });
+    const send = (accountId: string, i: number, imageCount: number) =>
+      toRecord({
+        spec: { id: `req_${accountId}_${i}`, accountId, ts: Date.UTC(2026, 1, 2, 12, i), prompt: 'Extract the table in this image as CSV.', imageCount, imageKey: imageCount > 0 ? 1000 + i : undefined },
+        clientIp: '198.51.100.7',
+        subnet: '198.51.100.0/24',
+        userAgent: 'python-httpx/0.27.0',
+      });
+    tracker.observeRecords([...Array.from({ length: 6 }, (_, i) => send('acct_a', i, 1)), ...Array.from({ length: 6 }, (_, i) => send('acct_b', 10 + i, 1))]);
+    const context = summarizePopulation(tracker);
+    const first = summarizeAccount(tracker.account('acct_a')!, context);
+    expect(first.shares.templated).toBeGreaterThan(0.8);
+    expect(first.templates[0]!.otherAccounts).toBe(1);
+
+    // The same words without images: one message typed again and again, no template.
+    const plain = createBehaviourTracker({ promptTemplates: { minTokens: 12 } });
+    plain.observeRecords(Array.from({ length: 6 }, (_, i) => send('acct_c', i, 0)));
+    expect(summarizeAccount(plain.account('acct_c')!, summarizePopulation(plain)).shares.templated).toBe(0);
+  });
+
   it('gives the same summary of every account whether it keeps it or makes it again when asked', () => {
     const tracker = createBehaviourTracker();
     // Accounts of every size, down to one exchange: a light account's summary is made on demand.

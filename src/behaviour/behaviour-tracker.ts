@@ -333,7 +333,7 @@ export class BehaviourTracker {
       if (systemTokens > 0) x.systemTemplate = batch.systemTemplate?.[i] ?? countedTemplate(this.systemMiner, batch.systemShape, i, systemTokens, shape);
       const promptTokens = batch.promptTokens[i]!;
       x.promptTemplate = -1;
-      if (promptTokens > 0) x.promptTemplate = batch.promptTemplate?.[i] ?? countedTemplate(this.promptMiner, batch.promptShape, i, promptTokens, shape);
+      if (promptTokens > 0) x.promptTemplate = batch.promptTemplate?.[i] ?? countedTemplate(this.promptMiner, batch.promptShape, i, promptTokens, shape, batch.imageCount[i]! > 0);
 
       const hashLo = batch.promptHash[2 * i]!;
       const hashHi = batch.promptHash[2 * i + 1]!;

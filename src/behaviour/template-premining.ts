@@ -5,15 +5,15 @@ import type { ExchangeBatch } from '../model/exchange-batch.js';
 /**
  * The template a row's shape fills, as the tracker counts it: mined, and -1 for a text too short
  * for a template or a template filled only once so far (one text is not yet a template). `shape`
- * is scratch space of `SHAPE_POSITIONS`.
+ * is scratch space of `SHAPE_POSITIONS`; `contentOutsideText` as `TemplateMiner.add` takes it.
  */
-export function countedTemplate(miner: TemplateMiner, columns: readonly Uint32Array[], row: number, tokens: number, shape: Uint16Array): number {
+export function countedTemplate(miner: TemplateMiner, columns: readonly Uint32Array[], row: number, tokens: number, shape: Uint16Array, contentOutsideText = false): number {
   for (let w = 0; w < SHAPE_WORDS; w++) {
     const word = columns[w >> 1]![2 * row + (w & 1)]!;
     shape[2 * w] = word & 0xffff;
     shape[2 * w + 1] = word >>> 16;
   }
-  const id = miner.add(shape, tokens);
+  const id = miner.add(shape, tokens, contentOutsideText);
   return id >= 0 && miner.get(id)!.count >= 2 ? id : -1;
 }
 
@@ -38,7 +38,7 @@ export function createTemplatePreminer(options: { promptTemplates?: TemplateMine
       const systemTokens = batch.systemTokens[i]!;
       if (systemTokens > 0) systemTemplate[i] = countedTemplate(systems, batch.systemShape, i, systemTokens, shape);
       const promptTokens = batch.promptTokens[i]!;
-      if (promptTokens > 0) promptTemplate[i] = countedTemplate(prompts, batch.promptShape, i, promptTokens, shape);
+      if (promptTokens > 0) promptTemplate[i] = countedTemplate(prompts, batch.promptShape, i, promptTokens, shape, batch.imageCount[i]! > 0);
     }
     batch.promptTemplate = promptTemplate;
     batch.systemTemplate = systemTemplate;

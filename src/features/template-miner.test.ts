@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shapeOfText } from './exchange-features.js';
 import { createTemplateMiner, lengthGroupOf, renderTemplate } from './template-miner.js';
+import { WILDCARD } from './template-shape.js';
 
 interface Golden {
   texts: { text: string; template: string | null }[];
@@ -62,6 +63,26 @@ describe('template miner', () => {
   it('gives no template to texts shorter than the minimum', () => {
     const { ids } = mine(['hello there', 'thanks a lot']);
     expect(ids).toEqual([-1, -1]);
+  });
+
+  it('gives a short instruction sent with an image a template that only the same words join', () => {
+    const miner = createTemplateMiner({ minTokens: 12 });
+    const add = (text: string, withImage: boolean) => {
+      const { shape, tokens } = shapeOfText(text);
+      return miner.add(shape, tokens, withImage);
+    };
+    const transcribe = add('Transcribe the text in this image.', true);
+    expect(transcribe).toBeGreaterThanOrEqual(0);
+    expect(add('Transcribe the text in this image.', true)).toBe(transcribe);
+    expect(add('transcribe the TEXT in this image', true)).toBe(transcribe);
+    // Five of six words agree: enough for a long template, not for a short one.
+    const describe = add('Describe the text in this image.', true);
+    expect(describe).toBeGreaterThanOrEqual(0);
+    expect(describe).not.toBe(transcribe);
+    expect(miner.get(transcribe)!.count).toBe(3);
+    expect(miner.get(transcribe)!.tokens).not.toContain(WILDCARD);
+    // The same words typed without an image are a message, not a harness.
+    expect(add('Transcribe the text in this image.', false)).toBe(-1);
   });
 
   it('keeps a template findable after thousands of unrelated texts, and forgets one-off texts past its cap', () => {

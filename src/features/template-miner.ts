@@ -47,8 +47,14 @@ export interface MinedTemplate {
 }
 
 export interface TemplateMiner {
-  /** Assigns a shape to a template and returns its id, or -1 when the text is too short. */
-  add(shape: ArrayLike<number>, tokenCount: number): number;
+  /**
+   * Assigns a shape to a template and returns its id, or -1 when the text is too short.
+   * `contentOutsideText`: what varies between the text's fills is not in the text but beside it
+   * (the images an instruction asks about), so a text shorter than `minTokens` is a template
+   * too, one that only texts exactly like it join: an image harness sends one short instruction
+   * verbatim with every image, where the same few words typed as a message are not a harness.
+   */
+  add(shape: ArrayLike<number>, tokenCount: number, contentOutsideText?: boolean): number;
   get(id: number): MinedTemplate | undefined;
   templates(): IterableIterator<MinedTemplate>;
   readonly size: number;
@@ -190,8 +196,11 @@ export function createTemplateMiner({
   let filled = 0;
 
   return {
-    add(shape, tokenCount) {
-      if (tokenCount < minTokens) return -1;
+    add(shape, tokenCount, contentOutsideText = false) {
+      if (tokenCount <= 0 || (tokenCount < minTokens && !contentOutsideText)) return -1;
+      // Texts under minTokens fall in length groups no longer text reaches (groups are exact
+      // up to 16 tokens), so requiring every position to agree there binds only such texts.
+      const required = tokenCount < minTokens ? 1 : similarity;
       const group = lengthGroupOf(tokenCount);
       const length = Math.min(tokenCount, SHAPE_POSITIONS);
       let h = group * 0x9e3779b1;
@@ -199,7 +208,7 @@ export function createTemplateMiner({
       const cached = exact.get(h);
       if (cached !== undefined) {
         const template = templates.get(cached);
-        if (template !== undefined && groupsCompatible(template.lengthGroup, group, lengthTolerance) && score(template, shape, length) >= similarity) {
+        if (template !== undefined && groupsCompatible(template.lengthGroup, group, lengthTolerance) && score(template, shape, length) >= required) {
           template.count++;
           template.lastFilled = ++filled;
           return template.id;
@@ -227,7 +236,7 @@ export function createTemplateMiner({
       }
 
       let template: Template;
-      if (best !== null && bestScore >= similarity) {
+      if (best !== null && bestScore >= required) {
         template = best;
         template.count++;
         template.lastFilled = ++filled;
