@@ -825,12 +825,11 @@ function splitCommunities(
       }
     }
     const members = (pieces: ReadonlySet<number>, inside: boolean) => nodes.filter((a) => pieces.has(groupOf.get(a)!) === inside);
-    // A loosely tied part is split off only if it is another operation: it behaves differently
-    // from the rest (the parts of one operation look alike) and pays with none of the rest's
-    // cards or keys (one payer dividing its work among scripts is still one operation), or all
-    // that ties it to the rest is prompt text while one side is held together by infrastructure,
-    // cards or sign-ups (two operators can use one public prompt kit; they do not share one exit
-    // pool or card).
+    // A loosely tied part is split off only if it is another operation: it behaves another way
+    // (the parts of one operation behave alike) and it pays with none of the rest's cards or keys (one payer dividing its work among scripts is still one
+    // operation), or all that ties it to the rest is prompt text while one side is held together
+    // by infrastructure, cards or sign-ups (two operators can use one public prompt kit; they do
+    // not share one exit pool or card).
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
       let cross = 0;
@@ -842,7 +841,7 @@ function splitCommunities(
         if (inA !== inB) cross |= maskOf(key);
         else held |= maskOf(key);
       }
-      if ((cross & OPERATOR_LINKS) === 0 && centroidSimilarity(profiles, members(set, true), members(set, false), params.minClusterSize) < params.splitMaxSimilarity) return true;
+      if ((cross & OPERATOR_LINKS) === 0 && behavesApart(profiles, members(set, true), members(set, false), params)) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };
     const detached = new Map<number, number>();
@@ -1018,6 +1017,23 @@ function loosePieces(
 }
 
 /**
+ * Whether two sets of accounts behave as two operations: their mean fingerprints point different
+ * ways from the population's centre (they do different unusual things), and their members can be
+ * told apart one by one (`behaviourSeparability`). The first alone answers to the population:
+ * when the population moves toward an operation (other campaigns' padded prompts all filling the
+ * filler's template raised its templated share), what the operation's parts have in common
+ * shrinks and the noise of their two means is left, which cut one probing campaign along its card
+ * groups padded and not clean. The second alone is not enough: the finer pass cuts along the
+ * links, behaviour among them, so the parts it finds in one operation differ more than chance.
+ */
+function behavesApart(profiles: ProfileVectors, left: readonly number[], right: readonly number[], params: LinkInput['params']): boolean {
+  return (
+    centroidSimilarity(profiles, left, right, params.minClusterSize) < params.splitMaxSimilarity &&
+    behaviourSeparability(profiles, left, right, params.minClusterSize) >= params.splitMinSeparability
+  );
+}
+
+/**
  * Cosine similarity of the mean fingerprints of two sets of accounts. Only accounts with a
  * fingerprint count: one with too little traffic to judge says nothing about how its side
  * behaves, and averaging its zeros in would leave a mean made of the few that have one (a
@@ -1047,6 +1063,48 @@ function centroidSimilarity(profiles: ProfileVectors, left: readonly number[], r
     ny += y[d]! * y[d]!;
   }
   return nx === 0 || ny === 0 ? 1 : dot / Math.sqrt(nx * ny);
+}
+
+/**
+ * How well behaviour alone tells two sets of accounts apart: each member with a fingerprint is
+ * put with the side whose mean fingerprint is nearer (its own side's mean taken without it), and
+ * the shares put back on their own side are averaged over the two sides. Parts of one operation
+ * cut anywhere score about one half, chance, whatever centre and scale the population gives the
+ * fingerprint. Two operations that behave differently score near 1. Only accounts
+ * with a fingerprint count: one with too little traffic to judge says nothing about how its side
+ * behaves. A side with fewer than `minFingerprints` gives no verdict: 0, not told apart.
+ */
+function behaviourSeparability(profiles: ProfileVectors, left: readonly number[], right: readonly number[], minFingerprints: number): number {
+  const { dims, data } = profiles;
+  const profiledOf = (accounts: readonly number[]) => accounts.filter((a) => profiles.profiled[a] === 1);
+  const sides = [profiledOf(left), profiledOf(right)];
+  if (sides[0]!.length < minFingerprints || sides[1]!.length < minFingerprints) return 0;
+  const sums = sides.map((accounts) => {
+    const sum = new Float64Array(dims);
+    for (const a of accounts) for (let d = 0; d < dims; d++) sum[d]! += data[a * dims + d]!;
+    return sum;
+  });
+  let separability = 0;
+  for (let side = 0; side < 2; side++) {
+    const own = sums[side]!;
+    const other = sums[1 - side]!;
+    const ownCount = sides[side]!.length - 1;
+    const otherCount = sides[1 - side]!.length;
+    let placed = 0;
+    for (const a of sides[side]!) {
+      let toOwn = 0;
+      let toOther = 0;
+      for (let d = 0; d < dims; d++) {
+        const x = data[a * dims + d]!;
+        const ownMean = (own[d]! - x) / ownCount;
+        toOwn += (x - ownMean) ** 2;
+        toOther += (x - other[d]! / otherCount) ** 2;
+      }
+      if (toOwn < toOther) placed++;
+    }
+    separability += placed / sides[side]!.length / 2;
+  }
+  return separability;
 }
 
 /**

@@ -84,6 +84,7 @@ export interface LinkParams {
   splitRelative: number;
   /** ...and when its mean fingerprint is less similar than this to the rest's. */
   splitMaxSimilarity: number;
+  splitMinSeparability: number;
   /** A member whose links into its cluster combine to less than this is let go. */
   minAttachment: number;
   /** An unclustered account joins a cluster when its `lateLinks` strongest links into it combine to this. */
