@@ -95,8 +95,19 @@ describe('behaviour tracker', () => {
     const byRecords = createBehaviourTracker();
     const premined = createBehaviourTracker();
     const premine = createTemplatePreminer({});
-    for (let start = 0; start < records.length; start += 500) {
-      const chunk = records.slice(start, start + 500);
+    // A short instruction sent with images is a template only beside its images: both miners
+    // must see them.
+    const withImages = Array.from({ length: 12 }, (_, i) =>
+      toRecord({
+        spec: { id: `req_images_${i}`, accountId: `acct_images_${i % 2}`, ts: Date.UTC(2026, 1, 2, 12, i), prompt: 'Transcribe the text in this image.', imageCount: 1, imageKey: 2000 + i },
+        clientIp: '198.51.100.9',
+        subnet: '198.51.100.0/24',
+        userAgent: 'python-httpx/0.27.0',
+      }),
+    );
+    const all = [...records, ...withImages];
+    for (let start = 0; start < all.length; start += 500) {
+      const chunk = all.slice(start, start + 500);
       const columns = recordColumns(chunk);
       premine(columns.batch);
       for (let from = 0; from < chunk.length; ) {
@@ -108,6 +119,7 @@ describe('behaviour tracker', () => {
     }
     expect(snapshot(premined)).toEqual(snapshot(byRecords));
     expect(byRecords.accounts.some((state) => state.promptTemplates.entries().length > 0 && state.systemTemplates.entries().length > 0)).toBe(true);
+    expect(byRecords.account('acct_images_1')!.promptTemplates.entries().length).toBe(1);
     // Its own miners were never asked.
     expect(premined.promptMiner.size + premined.systemMiner.size).toBe(0);
     expect(byRecords.promptMiner.size).toBeGreaterThan(0);
