@@ -826,10 +826,11 @@ function splitCommunities(
     }
     const members = (pieces: ReadonlySet<number>, inside: boolean) => nodes.filter((a) => pieces.has(groupOf.get(a)!) === inside);
     // A loosely tied part is split off only if it is another operation: it behaves another way
-    // (the parts of one operation behave alike) and it pays with none of the rest's cards or keys (one payer dividing its work among scripts is still one
-    // operation), or all that ties it to the rest is prompt text while one side is held together
-    // by infrastructure, cards or sign-ups (two operators can use one public prompt kit; they do
-    // not share one exit pool or card).
+    // (the parts of one operation behave alike) and it pays with none of the rest's cards or keys
+    // (one payer dividing its work among scripts is still one operation), or all that ties it to
+    // the rest is prompt text while one side is held together by infrastructure, cards or
+    // sign-ups (two operators can use one public prompt kit; they do not share one exit pool or
+    // card).
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
       let cross = 0;
@@ -1016,6 +1017,20 @@ function loosePieces(
   return result;
 }
 
+/** One side of a cut as behaviour sees it: its members with a fingerprint and their sum. */
+interface FingerprintSide {
+  accounts: number[];
+  sum: Float64Array;
+}
+
+function fingerprintSide(profiles: ProfileVectors, accounts: readonly number[]): FingerprintSide {
+  const { dims, data } = profiles;
+  const profiled = accounts.filter((a) => profiles.profiled[a] === 1);
+  const sum = new Float64Array(dims);
+  for (const a of profiled) for (let d = 0; d < dims; d++) sum[d]! += data[a * dims + d]!;
+  return { accounts: profiled, sum };
+}
+
 /**
  * Whether two sets of accounts behave as two operations: their mean fingerprints point different
  * ways from the population's centre (they do different unusual things), and their members can be
@@ -1025,84 +1040,57 @@ function loosePieces(
  * shrinks and the noise of their two means is left, which cut one probing campaign along its card
  * groups padded and not clean. The second alone is not enough: the finer pass cuts along the
  * links, behaviour among them, so the parts it finds in one operation differ more than chance.
+ * Only accounts with a fingerprint count: one with too little traffic to judge says nothing about
+ * how its side behaves, and averaging its zeros in would leave a mean made of the few that have
+ * one (a campaign of four-request accounts, split anywhere, then looks like two behaviours). A
+ * side with fewer than `minClusterSize` fingerprints gives no verdict: alike.
  */
 function behavesApart(profiles: ProfileVectors, left: readonly number[], right: readonly number[], params: LinkInput['params']): boolean {
-  return (
-    centroidSimilarity(profiles, left, right, params.minClusterSize) < params.splitMaxSimilarity &&
-    behaviourSeparability(profiles, left, right, params.minClusterSize) >= params.splitMinSeparability
-  );
+  const sides: [FingerprintSide, FingerprintSide] = [fingerprintSide(profiles, left), fingerprintSide(profiles, right)];
+  if (sides[0].accounts.length < params.minClusterSize || sides[1].accounts.length < params.minClusterSize) return false;
+  return meanCosine(sides) < params.splitMaxSimilarity && behaviourSeparability(profiles, sides) >= params.splitMinSeparability;
 }
 
-/**
- * Cosine similarity of the mean fingerprints of two sets of accounts. Only accounts with a
- * fingerprint count: one with too little traffic to judge says nothing about how its side
- * behaves, and averaging its zeros in would leave a mean made of the few that have one (a
- * campaign of four-request accounts, split anywhere, then looks like two behaviours). A side
- * with fewer than `minFingerprints` gives no verdict: 1, alike.
- */
-function centroidSimilarity(profiles: ProfileVectors, left: readonly number[], right: readonly number[], minFingerprints: number): number {
-  const centroid = (accounts: readonly number[]) => {
-    const sum = new Float64Array(profiles.dims);
-    let count = 0;
-    for (const a of accounts) {
-      if (profiles.profiled[a] !== 1) continue;
-      count++;
-      for (let d = 0; d < profiles.dims; d++) sum[d]! += profiles.data[a * profiles.dims + d]!;
-    }
-    return count < minFingerprints ? null : sum;
-  };
-  const x = centroid(left);
-  const y = centroid(right);
-  if (x === null || y === null) return 1;
+/** Cosine similarity of two sides' mean fingerprints (1 when either mean is zero). */
+function meanCosine([x, y]: readonly [FingerprintSide, FingerprintSide]): number {
   let dot = 0;
   let nx = 0;
   let ny = 0;
-  for (let d = 0; d < profiles.dims; d++) {
-    dot += x[d]! * y[d]!;
-    nx += x[d]! * x[d]!;
-    ny += y[d]! * y[d]!;
+  for (let d = 0; d < x.sum.length; d++) {
+    dot += x.sum[d]! * y.sum[d]!;
+    nx += x.sum[d]! * x.sum[d]!;
+    ny += y.sum[d]! * y.sum[d]!;
   }
   return nx === 0 || ny === 0 ? 1 : dot / Math.sqrt(nx * ny);
 }
 
 /**
- * How well behaviour alone tells two sets of accounts apart: each member with a fingerprint is
- * put with the side whose mean fingerprint is nearer (its own side's mean taken without it), and
- * the shares put back on their own side are averaged over the two sides. Parts of one operation
- * cut anywhere score about one half, chance, whatever centre and scale the population gives the
- * fingerprint. Two operations that behave differently score near 1. Only accounts
- * with a fingerprint count: one with too little traffic to judge says nothing about how its side
- * behaves. A side with fewer than `minFingerprints` gives no verdict: 0, not told apart.
+ * How well behaviour alone tells two sides apart: each member is put with the side whose mean
+ * fingerprint is nearer (its own side's mean taken without it), and the shares put back on their
+ * own side are averaged over the two sides. Parts of one operation cut anywhere score about one
+ * half, chance, whatever centre and scale the population gives the fingerprint; two operations
+ * that behave differently score near 1. Each side holds at least two members.
  */
-function behaviourSeparability(profiles: ProfileVectors, left: readonly number[], right: readonly number[], minFingerprints: number): number {
+function behaviourSeparability(profiles: ProfileVectors, sides: readonly [FingerprintSide, FingerprintSide]): number {
   const { dims, data } = profiles;
-  const profiledOf = (accounts: readonly number[]) => accounts.filter((a) => profiles.profiled[a] === 1);
-  const sides = [profiledOf(left), profiledOf(right)];
-  if (sides[0]!.length < minFingerprints || sides[1]!.length < minFingerprints) return 0;
-  const sums = sides.map((accounts) => {
-    const sum = new Float64Array(dims);
-    for (const a of accounts) for (let d = 0; d < dims; d++) sum[d]! += data[a * dims + d]!;
-    return sum;
-  });
   let separability = 0;
   for (let side = 0; side < 2; side++) {
-    const own = sums[side]!;
-    const other = sums[1 - side]!;
-    const ownCount = sides[side]!.length - 1;
-    const otherCount = sides[1 - side]!.length;
+    const own = sides[side]!;
+    const other = sides[1 - side]!;
+    const ownCount = own.accounts.length - 1;
+    const otherCount = other.accounts.length;
     let placed = 0;
-    for (const a of sides[side]!) {
+    for (const a of own.accounts) {
       let toOwn = 0;
       let toOther = 0;
       for (let d = 0; d < dims; d++) {
         const x = data[a * dims + d]!;
-        const ownMean = (own[d]! - x) / ownCount;
-        toOwn += (x - ownMean) ** 2;
-        toOther += (x - other[d]! / otherCount) ** 2;
+        toOwn += (x - (own.sum[d]! - x) / ownCount) ** 2;
+        toOther += (x - other.sum[d]! / otherCount) ** 2;
       }
       if (toOwn < toOther) placed++;
     }
-    separability += placed / sides[side]!.length / 2;
+    separability += placed / own.accounts.length / 2;
   }
   return separability;
 }
