@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../model/account.js';
 import { linkAccounts } from '../linking/account-linker.js';
-import { createDetectionEngine } from './detection-engine.js';
+import { createDetectionEngine, createdBesideOperator, type WeightedSignal } from './detection-engine.js';
 import { parseDetectionConfig } from './detection-config.js';
 import { buildFindings } from './findings-builder.js';
 import { random, sentence, syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
+import { clusterFixture, members } from './test-support/cluster-fixture.js';
 
 function analyse(seed = 1) {
   const population = syntheticPopulation({ seed });
@@ -224,6 +225,62 @@ describe('detection engine: bystanders', () => {
     // Signed up elsewhere, they link to nothing and stay clean.
     const apart = run(null);
     for (const account of spares) expect(apart.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
+  });
+
+  it('puts beside the operator only the members created within the burst window of an account its card ties to it', () => {
+    const at = Date.UTC(2026, 0, 10, 9);
+    const minute = 60_000;
+    // Four accounts on one card, made a minute apart; others made 30, 59, 61 and 600 minutes
+    // after the last of them, and one 20 minutes before the first.
+    const specs = [
+      ...members('op_', 4, (i) => ({ card: 'card_op', createdAt: at + i * minute })),
+      ...[30, 59, 61, 600].map((after) => ({ id: `later_${after}`, createdAt: at + (3 + after) * minute })),
+      { id: 'earlier_20', createdAt: at - 20 * minute },
+    ];
+    const { view } = clusterFixture(specs);
+    const position = (id: string) => view.members.findIndex((member) => member.id === id);
+    const card: WeightedSignal = { signal: 'shared_payment', family: 'payment', role: 'coordination', weight: 3, score: 1, members: new Set([0, 1, 2, 3].map((i) => position(`op_${i}`))) };
+    const beside = createdBesideOperator(view, [card], 60 * minute);
+    expect([...beside].map((p) => view.members[p]!.id).sort()).toEqual(['earlier_20', 'later_30', 'later_59']);
+    // A burst of sign-ups is context until coordination only an operator has names whose burst it is.
+    const burst: WeightedSignal = { signal: 'signup_burst', family: 'context', role: 'coordination', weight: 1, score: 1, members: new Set(view.members.map((_, p) => p)) };
+    expect(createdBesideOperator(view, [burst], 60 * minute).size).toBe(0);
+  });
+
+  it('counts an account created in the operators\' sign-up sitting as theirs once their cards show an operator, and the burst alone as context', () => {
+    const START = Date.UTC(2026, 1, 2);
+    const run = (sharedCards: boolean) => {
+      const population = syntheticPopulation({ seed: 7, sharedCards, benign: 300 });
+      const operator = population.accounts.find((a) => a.accountId === 'acct_op_0')!;
+      // Two spare accounts made between the operator's own, at its mail domain, each with a card
+      // and an organisation of its own, sending a few ordinary questions with the operator's
+      // client from one of its exits (one each: not rotating through the pool).
+      const spares: Account[] = [0, 1].map((k) => ({ ...operator, accountId: `acct_spare_${k}`, orgId: `org_spare_${k}`, paymentFingerprint: `card_spare_${k}`, createdAt: operator.createdAt! + (3 + 5 * k) * 60_000 + 30_000 }));
+      const exchanges: SyntheticExchange[] = [...population.exchanges];
+      spares.forEach((account, k) => {
+        for (let i = 0; i < 6; i++) {
+          exchanges.push({ spec: { accountId: account.accountId, ts: START + i * 86_400_000 + (9 + k) * 3_600_000, id: `req_spare_${k}_${i}`, prompt: `Could you suggest a weekend trip idea number ${i} for a family?` }, clientIp: `203.0.113.${5 + k}`, subnet: '203.0.113.0/24', userAgent: 'python-httpx/0.27.0' });
+        }
+      });
+      exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+      return { engine: linkedEngine([...population.accounts, ...spares], exchanges), spares };
+    };
+    // The cards the operator's accounts share across their organisations show an operator: the
+    // accounts made in the same sitting are its spares, and the cluster speaks for them.
+    const carded = run(true);
+    for (const account of carded.spares) {
+      const assessment = carded.engine.scoreAccount(account.accountId)!;
+      expect(assessment.clusterId, account.accountId).toBe(carded.engine.scoreAccount('acct_op_0')!.clusterId);
+      expect(assessment.flagged, account.accountId).toBe(true);
+    }
+    // With a card of its own for every account, nothing shows an operator: signing up in the
+    // same hour is shared context (the first day of a course), and the spares stay clean.
+    const uncarded = run(false);
+    for (const account of uncarded.spares) {
+      const assessment = uncarded.engine.scoreAccount(account.accountId)!;
+      expect(assessment.clusterId, account.accountId).toBe(uncarded.engine.scoreAccount('acct_op_0')!.clusterId);
+      expect(assessment.flagged, account.accountId).toBe(false);
+    }
   });
 
   it('counts an account that runs the operators\' prompt set from their exits as theirs, but not one that only shares the prompts', () => {

@@ -8,10 +8,10 @@ import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
-import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
+import { buildLinkInput, LINK_KINDS, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
@@ -65,6 +65,8 @@ export interface ClusterAssessment {
   positionOf: Map<number, number>;
   /** Positions of the members writing from a mail domain of their own organisation's (`membersOnOwnDomain`). */
   onOwnDomain: Set<number>;
+  /** Positions of the members created beside one of the operator's own accounts (`createdBesideOperator`). */
+  besideOperator: Set<number>;
   evidence: Evidence[];
   view: ClusterView;
 }
@@ -142,8 +144,12 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * proxy and VPN providers sell the same rotating exits to ordinary customers. Once a cluster
  * shows any of these, an account created from one of its members' sign-up addresses (one that
  * few accounts outside the cluster signed up from) is the operator's too, however little it
- * has sent: a spare account made on the operator's machine. Without them, a shared sign-up
- * address is a campus or an office. Shared context (a campus, an office, a sign-up day) and
+ * has sent: a spare account made on the operator's machine; so is one linked to them by a
+ * sign-up half-hour the store counts as a burst and created within the burst window of one of
+ * the accounts the card or the harness ties to the operator (`createdBesideOperator`): the
+ * operator made them in one sitting. Without them, a shared
+ * sign-up address is a campus or an office, and a burst the first day of a course. Shared
+ * context (a campus, an office, a sign-up day) and
  * shared prompt templates (an assignment, a published benchmark format) say only that it sits
  * beside the others.
  */
@@ -160,6 +166,43 @@ const HIDDEN_FAMILIES: ReadonlySet<string> = new Set([...OPERATOR_FAMILIES, EXIT
  * ordinary customers are none of these.
  */
 const SIGNUP_SIGNALS: ReadonlySet<string> = new Set(['signup_burst', 'shared_signup_ip', 'shared_email_domain']);
+/**
+ * Positions of the members created within `windowMs` of a member that takes part in coordination
+ * only the operator's accounts share (a card across organisations, the harness), those members
+ * left out: accounts the operator made in the same sitting as its own.
+ */
+export function createdBesideOperator(view: ClusterView, signals: readonly WeightedSignal[], windowMs: number): Set<number> {
+  const operated = new Set<number>();
+  for (const signal of signals) {
+    if (signal.role !== 'coordination' || !OPERATOR_FAMILIES.has(signal.family) || signal.weight <= 0 || signal.members === undefined) continue;
+    for (const position of signal.members) operated.add(position);
+  }
+  const beside = new Set<number>();
+  if (operated.size === 0) return beside;
+  const times: number[] = [];
+  for (const position of operated) {
+    const at = view.members[position]?.info?.createdAt;
+    if (at != null) times.push(at);
+  }
+  times.sort((a, b) => a - b);
+  view.members.forEach((member, position) => {
+    const at = member.info?.createdAt;
+    if (at == null || operated.has(position) || times.length === 0) return;
+    let low = 0;
+    let high = times.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (times[middle]! < at) low = middle + 1;
+      else high = middle;
+    }
+    const nearest = Math.min(low < times.length ? times[low]! - at : Infinity, low > 0 ? at - times[low - 1]! : Infinity);
+    if (nearest <= windowMs) beside.add(position);
+  });
+  return beside;
+}
+
+/** The link kind of a shared sign-up half-hour that is a burst in the store (`linking.signup_bucket_minutes`, `signup_burst_min`). */
+const SIGNUP_TIME_LINK = 1 << LINK_KINDS.indexOf('signup_time');
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
@@ -493,6 +536,7 @@ export class DetectionEngine {
       coordination: signals.filter((signal) => signal.role === 'coordination'),
       positionOf: new Map(view.link.members.map((account, position) => [account, position])),
       onOwnDomain: membersOnOwnDomain(view),
+      besideOperator: createdBesideOperator(view, signals, this.signupWindowMs()),
       evidence: items,
       view,
     };
@@ -560,6 +604,8 @@ export class DetectionEngine {
       const madeWithThem = takesPartIn((signal) => SIGNUP_SIGNALS.has(signal.signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
+      const createdWithThem =
+        position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0 ? strongest((signal) => signal.signal === signupBurstDetector.signal && takesPart(signal)) : 0;
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
       // A member paying with a card, writing from its own organisation's mail domain (one no
@@ -572,7 +618,7 @@ export class DetectionEngine {
       const certainty = Math.max(
         strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal) && !(independent && signal.family === rotatedSystemPromptsDetector.family)),
         ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
-        operatorShown ? Math.max(signedUpWithThem, script) : 0,
+        operatorShown ? Math.max(signedUpWithThem, createdWithThem, script) : 0,
       );
       const operated = certainty > 0;
       const unsharedShare = Math.max(this.config.scoring.bystanderShare, certainty);
@@ -663,6 +709,11 @@ export class DetectionEngine {
     const assessment: AccountAssessment = Object.freeze({ score, flagged: score >= threshold, clusterId: null, clusterFlagged: false, evidence: NO_EVIDENCE });
     this.bare = { prior, threshold, assessment };
     return assessment;
+  }
+
+  /** The sign-up burst detector's window: accounts created this close together were made in one sitting. */
+  private signupWindowMs(): number {
+    return Number(this.config.detectors.cluster[signupBurstDetector.signal]!.window_minutes) * 60_000;
   }
 
   /** Accounts (with the attribute known) holding a value: how public it is. */
