@@ -147,11 +147,10 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * has sent: a spare account made on the operator's machine; so is one linked to them by a
  * sign-up half-hour the store counts as a burst and created within the burst window of one of
  * the accounts the card or the harness ties to the operator (`createdBesideOperator`): the
- * operator made them in one sitting. Without them, a shared
- * sign-up address is a campus or an office, and a burst the first day of a course. Shared
- * context (a campus, an office, a sign-up day) and
- * shared prompt templates (an assignment, a published benchmark format) say only that it sits
- * beside the others.
+ * operator made them in one sitting. Without them, a shared sign-up address is a campus or an
+ * office, and a burst the first day of a course. Shared context (a campus, an office, a sign-up
+ * day) and shared prompt templates (an assignment, a published benchmark format) say only that
+ * it sits beside the others.
  */
 const OPERATOR_FAMILIES: ReadonlySet<string> = new Set(['payment', 'harness']);
 const EXIT_POOL_FAMILY = 'exit_pool';
@@ -178,16 +177,16 @@ export function createdBesideOperator(view: ClusterView, signals: readonly Weigh
     for (const position of signal.members) operated.add(position);
   }
   const beside = new Set<number>();
-  if (operated.size === 0) return beside;
   const times: number[] = [];
   for (const position of operated) {
     const at = view.members[position]?.info?.createdAt;
     if (at != null) times.push(at);
   }
+  if (times.length === 0) return beside;
   times.sort((a, b) => a - b);
   view.members.forEach((member, position) => {
     const at = member.info?.createdAt;
-    if (at == null || operated.has(position) || times.length === 0) return;
+    if (at == null || operated.has(position)) return;
     let low = 0;
     let high = times.length;
     while (low < high) {
