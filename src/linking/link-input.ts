@@ -82,8 +82,9 @@ export interface LinkParams {
   splitConductance: number;
   /** ...and below this multiple of the community's typical piece conductance... */
   splitRelative: number;
-  /** ...and when its mean fingerprint is less similar than this to the rest's. */
+  /** ...and when its mean fingerprint is less similar than this to the rest's... */
   splitMaxSimilarity: number;
+  /** ...and behaviour alone puts at least this share of each side's members with their own side (0.5: chance). */
   splitMinSeparability: number;
   /** A member whose links into its cluster combine to less than this is let go. */
   minAttachment: number;

@@ -179,7 +179,7 @@ export function createdBesideOperator(view: ClusterView, signals: readonly Weigh
   const beside = new Set<number>();
   const times: number[] = [];
   for (const position of operated) {
-    const at = view.members[position]?.info?.createdAt;
+    const at = view.members[position]!.info?.createdAt;
     if (at != null) times.push(at);
   }
   if (times.length === 0) return beside;
