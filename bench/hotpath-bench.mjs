@@ -118,11 +118,15 @@ if (SECTIONS.has('hashing')) {
   for (const [label, texts] of [
     ['exchange ids', corpus.ids],
     ['prompts', corpus.prompts],
+    ['base64 images (what ingest keys every image by)', base64Images(120)],
   ]) {
     const utf16 = texts.map((text) => new Uint8Array(Buffer.from(text, 'utf16le')));
     console.log(` ${label}:`);
     row('ours murmur32 (32-bit, UTF-16 code units)', measure(texts.length, () => {
       for (const text of texts) sink ^= murmur32(text, 0x9747b28c);
+    }));
+    row('the same hash, one charCodeAt per code unit', measure(texts.length, () => {
+      for (const text of texts) sink ^= murmur32ByCodeUnit(text, 0x9747b28c);
     }));
     row('murmurhash3js-revisited x86.hash32, UTF-16LE encode + hash', measure(texts.length, () => {
       for (const text of texts) sink ^= murmurHash3.x86.hash32(Buffer.from(text, 'utf16le'), 0x9747b28c);
@@ -147,20 +151,65 @@ if (SECTIONS.has('hashing')) {
     }));
 
     let agree = 0;
+    let sameByUnit = 0;
     for (let i = 0; i < texts.length; i++) {
       const reference = murmurHash3.x86.hash32(utf16[i], 0x9747b28c);
       const corrected = fmix32((unmix32(reference) ^ utf16[i].length ^ texts[i].length) >>> 0);
       if (corrected === murmur32(texts[i], 0x9747b28c)) agree++;
+      if (murmur32ByCodeUnit(texts[i], 0x9747b28c) === murmur32(texts[i], 0x9747b28c)) sameByUnit++;
     }
     const distinct = new Set(texts).size;
     const ourKeys = new Set(texts.map((text) => key64ToHex(hash64(text)))).size;
     const xxKeys = new Set(texts.map((text) => xx.h64ToString(text))).size;
     console.log(
-      `  agreement: murmur32 = reference MurmurHash3 x86_32 (length word corrected) on ${agree} of ${texts.length}; ` +
+      `  agreement: murmur32 = reference MurmurHash3 x86_32 (length word corrected) on ${agree} of ${texts.length}, ` +
+        `= the code-unit loop on ${sameByUnit}; ` +
         `64-bit keys of ${distinct} distinct inputs: ${ourKeys} distinct (ours), ${xxKeys} (xxhash)`,
     );
   }
   console.log();
+}
+
+/**
+ * `murmur32` as it reads a short string, one `charCodeAt` per code unit, at every length: what
+ * it did for long strings too before they were copied out as blocks.
+ */
+function murmur32ByCodeUnit(text, seed) {
+  let h = seed >>> 0;
+  let i = 0;
+  for (; i + 1 < text.length; i += 2) {
+    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < text.length) {
+    let k = text.charCodeAt(i);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  return fmix32(h ^ text.length);
+}
+
+/** Base64 strings of 20,000 to 300,000 characters (images of about 15 to 225 KB), from a fixed seed. */
+function base64Images(count) {
+  const images = [];
+  let state = 0x2545f491;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const bytes = Buffer.alloc(15_000 + (state % 210_000));
+    for (let b = 0; b < bytes.length; b++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      bytes[b] = state >>> 24;
+    }
+    images.push(bytes.toString('base64'));
+  }
+  return images;
 }
 
 /** The inverse of MurmurHash3's 32-bit finaliser `fmix32`. */
