@@ -19,7 +19,7 @@ import xxhash from 'xxhash-wasm';
 import minhashPackage from 'minhash';
 import bloomFilters from 'bloom-filters';
 import { machine, simulatedTraffic } from './bench-support.mjs';
-import { fmix32, hash64, key64ToBigInt, key64ToHex, murmur32 } from '../dist/util/hash64.js';
+import { fmix32, hash64, key64ToBigInt, key64ToHex, murmur32, murmur32ByCodeUnit } from '../dist/util/hash64.js';
 import { Key64Set } from '../dist/util/key64-set.js';
 import { Key64Filter } from '../dist/util/key64-filter.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch, estimateJaccard } from '../dist/features/minhash-sketch.js';
@@ -168,32 +168,6 @@ if (SECTIONS.has('hashing')) {
     );
   }
   console.log();
-}
-
-/**
- * `murmur32` as it reads a short string, one `charCodeAt` per code unit, at every length: what
- * it did for long strings too before they were copied out as blocks.
- */
-function murmur32ByCodeUnit(text, seed) {
-  let h = seed >>> 0;
-  let i = 0;
-  for (; i + 1 < text.length; i += 2) {
-    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < text.length) {
-    let k = text.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  return fmix32(h ^ text.length);
 }
 
 /** Base64 strings of 20,000 to 300,000 characters (images of about 15 to 225 KB), from a fixed seed. */

@@ -1,32 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmix32, murmur32 } from './hash64.js';
-
-/** MurmurHash3 x86_32 over UTF-16 code units, one `charCodeAt` at a time: the definition. */
-function reference(text: string, seed: number): number {
-  let h = seed >>> 0;
-  let i = 0;
-  for (; i + 1 < text.length; i += 2) {
-    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < text.length) {
-    let k = text.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  return fmix32(h ^ text.length);
-}
+import { murmur32, murmur32ByCodeUnit as reference } from './hash64.js';
 
 describe('murmur32', () => {
-  it('gives the reference value for strings of every length, short and long, whatever their code units', () => {
+  // The code-unit loop is the definition; long strings take a copy read a block at a time.
+  it('gives the code-unit loop\'s value for strings of every length, short and long, whatever their code units', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -44,7 +22,7 @@ describe('murmur32', () => {
     );
   });
 
-  it('gives the reference value for an image-sized string, a slice of one, and a shorter one after it', () => {
+  it('gives the code-unit loop\'s value for an image-sized string, a slice of one, and a shorter one after it', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
     let data = '';
     for (let i = 0; i < 300_001; i++) data += alphabet[(i * 7919 + (i >>> 5)) % 64];
@@ -55,5 +33,23 @@ describe('murmur32', () => {
     // A shorter string after a long one must not read the longer one's leftover units.
     expect(murmur32(data.slice(0, 301), 1)).toBe(reference(data.slice(0, 301), 1));
     expect(murmur32(data.slice(0, 300), 1)).toBe(reference(data.slice(0, 300), 1));
+    // Longer than the copy buffer a thread keeps (8 MiB, 4 Mi code units): a buffer of its own.
+    const huge = data.repeat(15);
+    expect(murmur32(huge, 2)).toBe(reference(huge, 2));
+    expect(murmur32(data, 3)).toBe(reference(data, 3));
+  });
+
+  // Exchange-id filters and stored prompt keys hold these values: a change to the hash would
+  // make a store's old rows and new rows disagree.
+  it('keeps the values stores already hold', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const long = Array.from({ length: 1000 }, (_, i) => alphabet[(i * 7919 + (i >>> 5)) % 64]).join('');
+    expect(murmur32('', 0)).toBe(0);
+    expect(murmur32('a', 0)).toBe(1009084850);
+    expect(murmur32('ab', 0x9747b28c)).toBe(1395310093);
+    expect(murmur32('exchange-0001', 0x5bd1e995)).toBe(4230898888);
+    expect(murmur32('h\u00e9llo w\u00f6rld \ud83d\ude00', 7)).toBe(3252400666);
+    expect(murmur32(long, 0x696d6167)).toBe(2476835446);
+    expect(murmur32(long.slice(0, 999), 1)).toBe(1205152682);
   });
 });

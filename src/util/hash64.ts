@@ -8,21 +8,15 @@
 
 /** MurmurHash3 (x86, 32-bit) over UTF-16 code units, two units per 32-bit block. */
 export function murmur32(text: string, seed = 0): number {
-  if (text.length >= WIDE_FROM && LITTLE_ENDIAN) return murmur32Wide(text, seed);
+  return text.length >= WIDE_FROM && LITTLE_ENDIAN ? murmur32Wide(text, seed) : murmur32ByCodeUnit(text, seed);
+}
+
+/** `murmur32` read one `charCodeAt` per code unit: the definition, and the way short strings go. */
+export function murmur32ByCodeUnit(text: string, seed = 0): number {
   let h = seed >>> 0;
-  const length = text.length;
-  const pairs = length & ~1;
-  let i = 0;
-  for (; i < pairs; i += 2) {
-    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  return murmurTail(text, i, h);
+  const pairs = text.length & ~1;
+  for (let i = 0; i < pairs; i += 2) h = mixBlock(h, (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0);
+  return finish(text, pairs, h);
 }
 
 // A long string (a base64 image runs to hundreds of thousands of characters) is hashed from a
@@ -33,45 +27,48 @@ export function murmur32(text: string, seed = 0): number {
 // (`npm run bench:hotpaths -- --only hashing`).
 const WIDE_FROM = 256;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+// The copy is made into one buffer per thread, grown as needed up to `KEPT_BYTES`; a longer
+// string gets a buffer of its own, so one huge record does not hold its size for the thread's life.
+const KEPT_BYTES = 8 * 2 ** 20;
 let wideBytes = Buffer.alloc(0);
 let wideBlocks = new Uint32Array(0);
 
 function murmur32Wide(text: string, seed: number): number {
   const length = text.length;
-  if (wideBytes.length < length * 2) {
-    const buffer = new ArrayBuffer(Math.max(length * 2 + 2, wideBytes.length * 2, 1 << 16) & ~3);
-    wideBytes = Buffer.from(buffer);
-    wideBlocks = new Uint32Array(buffer);
+  let bytes = wideBytes;
+  let blocks = wideBlocks;
+  if (bytes.length < length * 2) {
+    const buffer = new ArrayBuffer(Math.min(Math.max(length * 2 + 2, bytes.length * 2, 1 << 16), Math.max(KEPT_BYTES, length * 2 + 2)) & ~3);
+    bytes = Buffer.from(buffer);
+    blocks = new Uint32Array(buffer);
+    if (buffer.byteLength <= KEPT_BYTES) {
+      wideBytes = bytes;
+      wideBlocks = blocks;
+    }
   }
-  wideBytes.write(text, 0, length * 2, 'utf16le');
-  const blocks = wideBlocks;
+  bytes.write(text, 0, length * 2, 'utf16le');
   const pairs = length >>> 1;
   let h = seed >>> 0;
-  for (let b = 0; b < pairs; b++) {
-    let k = blocks[b]!;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  return murmurTail(text, pairs * 2, h);
+  for (let b = 0; b < pairs; b++) h = mixBlock(h, blocks[b]!);
+  return finish(text, pairs * 2, h);
 }
 
-/** The odd last code unit, if any, and the finaliser. */
-function murmurTail(text: string, i: number, hash: number): number {
-  let h = hash;
-  const length = text.length;
-  if (i < length) {
-    let k = text.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  h ^= length;
-  return fmix32(h);
+function scramble(block: number): number {
+  let k = Math.imul(block, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+function mixBlock(hash: number, block: number): number {
+  let h = hash ^ scramble(block);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** The odd last code unit, if any (at `i`), the length and the finaliser. */
+function finish(text: string, i: number, hash: number): number {
+  const h = i < text.length ? hash ^ scramble(text.charCodeAt(i)) : hash;
+  return fmix32(h ^ text.length);
 }
 
 export function fmix32(value: number): number {
