@@ -1,7 +1,8 @@
 /**
- * Fast non-cryptographic hashing of strings over their UTF-16 code units (no encoding step),
- * used on hot paths: exchange-id deduplication and content shingles. Two MurmurHash3-style
- * 32-bit lanes with different seeds and finalisers give a 64-bit key.
+ * Fast non-cryptographic hashing of strings over their UTF-16 code units (no encoding to UTF-8;
+ * a long string is copied out as those units), used on hot paths: exchange-id deduplication,
+ * content shingles and image keys. Two MurmurHash3-style 32-bit lanes with different seeds and
+ * finalisers give a 64-bit key.
  *
  * Not for secrets: keyed hashes that leave the machine use HMAC (see `keyed-hash.ts`).
  */
