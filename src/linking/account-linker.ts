@@ -432,21 +432,17 @@ export function linkAccounts(input: LinkInput): LinkResult {
   const { params } = input;
   const n = input.accountCount;
   const pairs = scorePairs(input);
-  const edgeKeys = pairs.keys;
-  const edgeIndex = new Map<number, number>(edgeKeys.map((key, i) => [key, i]));
-  const weightOf = (key: number) => pairs.weights[edgeIndex.get(key)!]!;
-  const strengthOf = (key: number) => pairs.strengths[edgeIndex.get(key)!]!;
-  const maskOf = (key: number) => pairs.kinds[edgeIndex.get(key)!]!;
+  const { keys: edgeKeys, strengths, kinds } = pairs;
 
   // Nodes and edges go in by the accounts' keys (hashes of their ids), not their numbering, so
   // community detection sees the same graph whatever order the accounts were numbered in.
   const byKey = (a: number, b: number) => input.accountKeys[a]! - input.accountKeys[b]! || a - b;
   const community = new Int32Array(n).fill(-1);
-  const { modularity, count: communityCount } = communitiesByComponent(edgeKeys, weightOf, n, byKey, input.accountKeys, params, community);
+  const { modularity, count: communityCount } = communitiesByComponent(pairs, byKey, input.accountKeys, params, community);
 
-  const merged = mergeCommunities(community, edgeKeys, weightOf, maskOf, n, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, edgeKeys, weightOf, n, params, input.profiles, byKey, input.accountKeys, maskOf);
-  const separated = separateDeclaredOrganisations(community, edgeKeys, n, maskOf, declaredOrganisations(input), params.minClusterSize);
+  const merged = mergeCommunities(community, pairs, params.mergeRatio, params.mergeResolution);
+  const split = splitCommunities(community, pairs, params, input.profiles, byKey, input.accountKeys);
+  const separated = separateDeclaredOrganisations(community, pairs, declaredOrganisations(input), params.minClusterSize);
 
   // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
   // account tied to several members belongs more surely than one tied to a single member).
@@ -463,12 +459,13 @@ export function linkAccounts(input: LinkInput): LinkResult {
       }
     }
   };
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b]) continue;
-    const mask = maskOf(key);
-    const weight = strengthOf(key);
+    const mask = kinds[e]!;
+    const weight = strengths[e]!;
     kindsOf[a]! |= mask;
     kindsOf[b]! |= mask;
     noteEdge(a, weight);
@@ -504,15 +501,16 @@ export function linkAccounts(input: LinkInput): LinkResult {
     for (const a of members) clusterOf[a] = index;
     clusters.push({ members, kinds: 0, edges: 0, internalWeight: 0 });
   }
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     const c = clusterOf[a]!;
     if (c === -1 || c !== clusterOf[b]) continue;
     const cluster = clusters[c]!;
     cluster.edges++;
-    cluster.internalWeight += strengthOf(key);
-    cluster.kinds |= maskOf(key);
+    cluster.internalWeight += strengths[e]!;
+    cluster.kinds |= kinds[e]!;
   }
   for (let a = 0; a < n; a++) {
     if (clusterOf[a] === -1) {
@@ -550,9 +548,7 @@ function contentSeed(seed: number, key: number): number {
  * of communities.
  */
 function communitiesByComponent(
-  edgeKeys: readonly number[],
-  weightOf: (key: number) => number,
-  n: number,
+  { n, keys: edgeKeys, weights }: ScoredPairs,
   byKey: (a: number, b: number) => number,
   accountKeys: Uint32Array,
   params: LinkInput['params'],
@@ -570,7 +566,8 @@ function communitiesByComponent(
     return r;
   };
   let total = 0;
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (parent[a] === -1) parent[a] = a;
@@ -578,7 +575,7 @@ function communitiesByComponent(
     const ra = root(a);
     const rb = root(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    total += weightOf(key);
+    total += weights[e]!;
   }
   const nodesOf = new Map<number, number[]>();
   for (let a = 0; a < n; a++) {
@@ -590,13 +587,14 @@ function communitiesByComponent(
   }
   // Each component's edges as [a, b, weight], a before b in key order, and its total weight.
   const edgesOf = new Map<number, { edges: number[][]; weight: number }>();
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     const r = root(a);
     let part = edgesOf.get(r);
     if (part === undefined) edgesOf.set(r, (part = { edges: [], weight: 0 }));
-    const w = weightOf(key);
+    const w = weights[e]!;
     part.edges.push(byKey(a, b) <= 0 ? [a, b, w] : [b, a, w]);
     part.weight += w;
   }
@@ -755,14 +753,11 @@ const MAX_SPLIT_GROUPS = 400;
  */
 function splitCommunities(
   community: Int32Array,
-  edgeKeys: readonly number[],
-  weightOf: (key: number) => number,
-  n: number,
+  { n, keys: edgeKeys, weights, kinds }: ScoredPairs,
   params: LinkInput['params'],
   profiles: ProfileVectors | undefined,
   byKey: (a: number, b: number) => number,
   accountKeys: Uint32Array,
-  maskOf: (key: number) => number,
 ): number {
   if (profiles === undefined) return 0;
   const members = new Map<number, number[]>();
@@ -773,14 +768,16 @@ function splitCommunities(
     if (list === undefined) members.set(c, (list = []));
     list.push(a);
   }
+  // Each community's edges, as indexes into the pairs.
   const edgesOf = new Map<number, number[]>();
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b]) continue;
     let list = edgesOf.get(community[a]!);
     if (list === undefined) edgesOf.set(community[a]!, (list = []));
-    list.push(key);
+    list.push(e);
   }
   // A loop, not Math.max(...community): spreading 100,000+ arguments overflows the stack.
   let nextCommunity = 0;
@@ -788,13 +785,15 @@ function splitCommunities(
   let splits = 0;
   for (const [c, nodes] of [...members].sort((x, y) => x[0] - y[0])) {
     if (nodes.length < 2 * params.minClusterSize) continue;
-    const keys = edgesOf.get(c) ?? [];
+    const edges = edgesOf.get(c) ?? [];
     const graph = new UndirectedGraph({ allowSelfLoops: false });
     const sorted = [...nodes].sort(byKey);
     for (const a of sorted) graph.addNode(String(a));
-    for (const key of [...keys].sort((x, y) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n))) {
+    const byEnds = (x: number, y: number) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n);
+    for (const e of [...edges].sort((x, y) => byEnds(edgeKeys[x]!, edgeKeys[y]!))) {
+      const key = edgeKeys[e]!;
       const a = Math.floor(key / n);
-      graph.addEdge(String(a), String(key - a * n), { weight: weightOf(key) });
+      graph.addEdge(String(a), String(key - a * n), { weight: weights[e]! });
     }
     const sub = louvain(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed + 1, accountKeys[sorted[0]!]!)), resolution: params.splitResolution });
     const groups = new Map<number, number>();
@@ -811,11 +810,12 @@ function splitCommunities(
     const between = Array.from({ length: k }, () => new Float64Array(k));
     const volume = new Float64Array(k);
     const inside = new Float64Array(k);
-    for (const key of keys) {
+    for (const e of edges) {
+      const key = edgeKeys[e]!;
       const a = Math.floor(key / n);
       const ga = groupOf.get(a)!;
       const gb = groupOf.get(key - a * n)!;
-      const w = weightOf(key);
+      const w = weights[e]!;
       volume[ga]! += w;
       volume[gb]! += w;
       if (ga === gb) inside[ga]! += w;
@@ -835,12 +835,13 @@ function splitCommunities(
       const set = new Set(pieces);
       let cross = 0;
       let held = 0;
-      for (const key of keys) {
+      for (const e of edges) {
+        const key = edgeKeys[e]!;
         const a = Math.floor(key / n);
         const inA = set.has(groupOf.get(a)!);
         const inB = set.has(groupOf.get(key - a * n)!);
-        if (inA !== inB) cross |= maskOf(key);
-        else held |= maskOf(key);
+        if (inA !== inB) cross |= kinds[e]!;
+        else held |= kinds[e]!;
       }
       if ((cross & OPERATOR_LINKS) === 0 && behavesApart(profiles, members(set, true), members(set, false), params)) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
@@ -876,7 +877,7 @@ function declaredOrganisations(input: LinkInput): Float64Array {
  * never joins two groups tied by prompt text alone when one is held together by identity. A
  * shared exit, card, sign-up or mail domain keeps them in. Returns how many were separated.
  */
-function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly number[], n: number, maskOf: (key: number) => number, organisation: Float64Array, minClusterSize: number): number {
+function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKeys, kinds }: ScoredPairs, organisation: Float64Array, minClusterSize: number): number {
   const members = new Map<number, Map<number, number[]>>();
   const sizes = new Map<number, number>();
   let nextCommunity = 0;
@@ -896,11 +897,12 @@ function separateDeclaredOrganisations(community: Int32Array, edgeKeys: readonly
   }
   // An organisation of the community that an identity link ties to an account outside it stays.
   const heldIn = new Set<number>();
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
-    if ((maskOf(key) & ~CONTENT_LINKS) === 0) continue;
+    if ((kinds[e]! & ~CONTENT_LINKS) === 0) continue;
     if (organisation[a]! >= 0) heldIn.add(community[a]! * organisations + organisation[a]!);
     if (organisation[b]! >= 0) heldIn.add(community[b]! * organisations + organisation[b]!);
   }
@@ -1103,34 +1105,27 @@ function behaviourSeparability(profiles: ProfileVectors, sides: readonly [Finger
  * the whole graph, so `resolution` well below 1 rejoins them. What this merges wrongly, a small
  * campaign hanging off a large one, the split step that follows takes apart again.
  */
-function mergeCommunities(
-  community: Int32Array,
-  edgeKeys: readonly number[],
-  weightOf: (key: number) => number,
-  maskOf: (key: number) => number,
-  n: number,
-  ratio: number,
-  resolution: number,
-): number {
+function mergeCommunities(community: Int32Array, { n, keys: edgeKeys, weights, kinds }: ScoredPairs, ratio: number, resolution: number): number {
   const volume = new Map<number, number>();
   const cross = new Map<string, number>();
   const crossKinds = new Map<string, number>();
   const heldBy = new Map<number, number>();
   let total = 0;
-  for (const key of edgeKeys) total += weightOf(key);
-  for (const key of edgeKeys) {
+  for (let e = 0; e < edgeKeys.length; e++) total += weights[e]!;
+  for (let e = 0; e < edgeKeys.length; e++) {
+    const key = edgeKeys[e]!;
     const a = Math.floor(key / n);
     const b = key - a * n;
     const ca = community[a]!;
     const cb = community[b]!;
-    const w = weightOf(key);
+    const w = weights[e]!;
     volume.set(ca, (volume.get(ca) ?? 0) + w);
     volume.set(cb, (volume.get(cb) ?? 0) + w);
     if (ca !== cb) {
       const pair = ca < cb ? `${ca},${cb}` : `${cb},${ca}`;
       cross.set(pair, (cross.get(pair) ?? 0) + w);
-      crossKinds.set(pair, (crossKinds.get(pair) ?? 0) | maskOf(key));
-    } else heldBy.set(ca, (heldBy.get(ca) ?? 0) | maskOf(key));
+      crossKinds.set(pair, (crossKinds.get(pair) ?? 0) | kinds[e]!);
+    } else heldBy.set(ca, (heldBy.get(ca) ?? 0) | kinds[e]!);
   }
   const parent = new Map<number, number>();
   const find = (c: number): number => {
