@@ -768,6 +768,8 @@ function splitCommunities(
     if (list === undefined) members.set(c, (list = []));
     list.push(a);
   }
+  // Pair keys in graph order: by the accounts' keys at each end, as the nodes go in.
+  const byEnds = (x: number, y: number) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n);
   // Each community's edges, as indexes into the pairs.
   const edgesOf = new Map<number, number[]>();
   for (let e = 0; e < edgeKeys.length; e++) {
@@ -789,7 +791,6 @@ function splitCommunities(
     const graph = new UndirectedGraph({ allowSelfLoops: false });
     const sorted = [...nodes].sort(byKey);
     for (const a of sorted) graph.addNode(String(a));
-    const byEnds = (x: number, y: number) => byKey(Math.floor(x / n), Math.floor(y / n)) || byKey(x % n, y % n);
     for (const e of [...edges].sort((x, y) => byEnds(edgeKeys[x]!, edgeKeys[y]!))) {
       const key = edgeKeys[e]!;
       const a = Math.floor(key / n);

@@ -7,8 +7,8 @@ import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
-import { linkAccounts, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
-import { buildLinkInput, LINK_KINDS, type LinkInput } from '../linking/link-input.js';
+import { linkAccounts, linkKindBit, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
+import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
 import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
@@ -201,7 +201,7 @@ export function createdBesideOperator(view: ClusterView, signals: readonly Weigh
 }
 
 /** The link kind of a shared sign-up half-hour that is a burst in the store (`linking.signup_bucket_minutes`, `signup_burst_min`). */
-const SIGNUP_TIME_LINK = 1 << LINK_KINDS.indexOf('signup_time');
+const SIGNUP_TIME_LINK = linkKindBit('signup_time');
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
