@@ -353,7 +353,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
     });
   }
   // Keys are unique, so this order does not depend on the counter's.
-  templates.sort((a, b) => b.exchanges - a.exchanges || a.key - b.key);
+  sortTemplateUses(templates);
 
   let newModel: AccountSummary['newModel'] = null;
   const newModelCounts: ShareMeasure = { count: 0, total: 0 };
@@ -490,7 +490,9 @@ function modelExcess(state: AccountState, context: PopulationContext, which: 'ma
   let sum = 0;
   let squares = 0;
   let count = 0;
-  for (const use of state.models) {
+  const models = state.models;
+  for (let i = 0; i < models.length; i++) {
+    const use = models[i]!;
     const reference = context.modelReferences.get(use.model);
     if (reference === undefined) continue;
     const ref = which === 'maxTokens' ? reference.maxTokensLog : reference.outputLog;
@@ -506,4 +508,28 @@ function modelExcess(state: AccountState, context: PopulationContext, which: 'ma
   const value = sum / count;
   const variance = Math.max(MIN_LOG2_SPREAD * MIN_LOG2_SPREAD, squares / count - value * value);
   return { value, noise: Math.sqrt(variance / count), total: count };
+}
+
+function byUse(a: TemplateUse, b: TemplateUse): number {
+  return b.exchanges - a.exchanges || a.key - b.key;
+}
+
+/**
+ * Sorts by `byUse`. Most accounts fill a few templates and are summarised on every re-score of
+ * the live path, so short lists are sorted by insertion, which needs no work array.
+ */
+function sortTemplateUses(templates: TemplateUse[]): void {
+  if (templates.length > 16) {
+    templates.sort(byUse);
+    return;
+  }
+  for (let i = 1; i < templates.length; i++) {
+    const use = templates[i]!;
+    let j = i;
+    while (j > 0 && byUse(templates[j - 1]!, use) > 0) {
+      templates[j] = templates[j - 1]!;
+      j--;
+    }
+    templates[j] = use;
+  }
 }

@@ -91,6 +91,11 @@ export interface WeightedSignal {
   rotating?: ReadonlySet<number>;
 }
 
+
+/** The value families' log-odds of the assessment being totalled (`total`), reused: scored once per assessment. */
+const valueScratch: number[] = [];
+/** One family's weights while `combine` adds them up, reused likewise. */
+const familyScratch: number[] = [];
 /** One family's evidence combined (`combineFamily`), and its role. */
 export interface FamilyLogit {
   role: DetectorRole;
@@ -127,6 +132,12 @@ interface ClusterState {
   /** Effective cluster index per account (late joiners without own evidence left out), -1 for none. */
   memberOf: Int32Array;
   errors: string[];
+  /**
+   * What each member inherits from its cluster's coordination (`finalAssessment`), by account
+   * index: it depends on the links and on how certainly the member is the operator's, not on its
+   * traffic, so the live path's re-scores between two relinks share it.
+   */
+  inherited: Map<number, { certainty: number; shared: Map<string, FamilyLogit> }>;
 }
 
 type AnyDetector<Input> = DetectorDefinition<Input, { weight: number }>;
@@ -415,6 +426,7 @@ export class DetectionEngine {
       memberOf: new Int32Array(this.tracker.accounts.length).fill(-1),
       errors: [],
       byIndex: new Map(),
+      inherited: new Map(),
     };
     const links = this.links;
     if (links !== null) {
@@ -474,26 +486,30 @@ export class DetectionEngine {
    * clock), so they combine like a family, by `scoring.value_decay`.
    */
   private total(families: ReadonlyMap<string, FamilyLogit>): number {
-    const value: number[] = [];
+    const value = valueScratch;
+    value.length = 0;
     let sum = 0;
-    for (const family of families.values()) {
+    families.forEach((family) => {
       if (family.role === 'value') value.push(family.logOdds);
       else sum += family.logOdds;
-    }
+    });
     return sum + combineFamily(value, this.config.scoring.valueDecay);
   }
 
-  /** Combines signals family by family (`combineFamily`); `include` picks the ones that count. */
-  private combine(signals: readonly WeightedSignal[], include: (signal: WeightedSignal) => boolean = () => true): Map<string, FamilyLogit> {
-    const grouped = new Map<string, { role: DetectorRole; weights: number[] }>();
-    for (const signal of signals) {
-      if (!include(signal)) continue;
-      let family = grouped.get(signal.family);
-      if (family === undefined) grouped.set(signal.family, (family = { role: signal.role, weights: [] }));
-      family.weights.push(signal.weight);
-    }
+  /** Combines signals family by family (`combineFamily`), the families in the order they first appear. */
+  private combine(signals: readonly WeightedSignal[]): Map<string, FamilyLogit> {
+    // An assessment holds a few dozen signals at most, so each family's weights are gathered by a
+    // scan from its first signal on, into one reused array, rather than grouped through a map of
+    // arrays on every re-score.
     const out = new Map<string, FamilyLogit>();
-    for (const [name, family] of grouped) out.set(name, { role: family.role, logOdds: combineFamily(family.weights, this.config.scoring.familyDecay) });
+    const weights = familyScratch;
+    for (let i = 0; i < signals.length; i++) {
+      const first = signals[i]!;
+      if (out.has(first.family)) continue;
+      weights.length = 0;
+      for (let j = i; j < signals.length; j++) if (signals[j]!.family === first.family) weights.push(signals[j]!.weight);
+      out.set(first.family, { role: first.role, logOdds: combineFamily(weights, this.config.scoring.familyDecay) });
+    }
     return out;
   }
 
@@ -515,7 +531,7 @@ export class DetectionEngine {
     const logOdds = this.config.scoring.priorLogOdds + this.total(families);
     const score = round(logistic(logOdds), 4);
     const anchor = view.members.map((state) => state.id).sort()[0]!;
-    items.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal));
+    sortEvidence(items);
     const kinds = linkKindsOf(view.link.kinds).join(', ');
     const sum = (role: DetectorRole) => [...families.values()].filter((f) => f.role === role).reduce((total, f) => total + f.logOdds, 0);
     items.push(
@@ -630,15 +646,20 @@ export class DetectionEngine {
       // its links hold it: the detector named it among the accounts that share the card, the
       // exits or the prompts, and a thin account of a network links weakly by nature (a few
       // requests, a few exits). Everything else it inherits is scaled by how firmly it is tied.
-      const shared = this.combine(
-        cluster.coordination.flatMap((signal) => {
-          if (takesPart(signal)) {
-            if (!operated && signal.family === EXIT_POOL_FAMILY) return [scaled(bystander(signal), tie)];
-            return [scaled(signal, operated && HIDDEN_FAMILIES.has(signal.family) ? 1 : tie)];
-          }
-          return operated ? [scaled(signal, tie * unsharedShare)] : [];
-        }),
-      );
+      let inherited = cache.inherited.get(index);
+      if (inherited === undefined || inherited.certainty !== certainty) {
+        const shared = this.combine(
+          cluster.coordination.flatMap((signal) => {
+            if (takesPart(signal)) {
+              if (!operated && signal.family === EXIT_POOL_FAMILY) return [scaled(bystander(signal), tie)];
+              return [scaled(signal, operated && HIDDEN_FAMILIES.has(signal.family) ? 1 : tie)];
+            }
+            return operated ? [scaled(signal, tie * unsharedShare)] : [];
+          }),
+        );
+        cache.inherited.set(index, (inherited = { certainty, shared }));
+      }
+      const { shared } = inherited;
       for (const [name, family] of shared) merged.set(name, family);
       // A checked identity vouches for who holds the account, which is why a campaign of many
       // accounts rarely has one behind each. It says nothing in the campaign's favour once the
@@ -662,18 +683,21 @@ export class DetectionEngine {
       }
       // Value and mitigation: the account's own and, for a member the operator runs, its
       // cluster's pooled traffic are two views of one habit; the stronger counts.
-      for (const name of new Set([...own.families.keys(), ...cluster.families.keys()])) {
-        if (identityVoided && name === identity) continue;
+      const mergeFamily = (name: string): void => {
+        if (identityVoided && name === identity) return;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
         if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
           if (mine !== undefined) merged.set(name, mine);
-          continue;
+          return;
         }
         const a = mine?.logOdds ?? 0;
         const b = tie * theirs.logOdds;
         merged.set(name, { role: theirs.role, logOdds: theirs.role === 'mitigation' ? Math.min(a, b) : Math.max(a, b) });
-      }
+      };
+      // The account's own families, then the cluster's it lacks.
+      for (const name of own.families.keys()) mergeFamily(name);
+      for (const name of cluster.families.keys()) if (!own.families.has(name)) mergeFamily(name);
       const combined = prior + this.total(merged);
       const added = combined - logOdds;
       logOdds = combined;
@@ -690,7 +714,7 @@ export class DetectionEngine {
         ),
       );
     }
-    items.sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal));
+    sortEvidence(items);
     const score = round(logistic(logOdds), 4);
     return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items.length === 0 ? NO_EVIDENCE : items };
   }
@@ -761,4 +785,30 @@ export function templateName(template: { kind: 'prompt' | 'system'; templateId: 
 
 export function createDetectionEngine(config?: DetectionConfig, reference?: DetectionReference): DetectionEngine {
   return new DetectionEngine(config, reference);
+}
+
+/** Strongest evidence first, ties by signal name. */
+function byWeight(x: Evidence, y: Evidence): number {
+  return Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal);
+}
+
+/**
+ * Sorts in place by `byWeight`, stably, as `Array.prototype.sort` does. An assessment's list is a
+ * handful of items and is sorted on every re-score of the live path: sorted by insertion it
+ * needs no work array.
+ */
+function sortEvidence(items: Evidence[]): void {
+  if (items.length > 16) {
+    items.sort(byWeight);
+    return;
+  }
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    let j = i;
+    while (j > 0 && byWeight(items[j - 1]!, item) > 0) {
+      items[j] = items[j - 1]!;
+      j--;
+    }
+    items[j] = item;
+  }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { combineFamily, levelStanding, logOddsOf, logistic, outlierStrength, shareStanding } from './evidence-scale.js';
 
@@ -16,6 +17,30 @@ describe('evidence scale', () => {
     expect(combineFamily([], 0.5)).toBe(0);
     // Mitigations combine among themselves the same way.
     expect(combineFamily([-2, -1, 3], 0.5)).toBe(3 - 2 - 0.5);
+  });
+
+  it('combines a family as its definition does: positives largest first, then negatives most negative first', () => {
+    // The definition, with new arrays; combineFamily sorts in scratch arrays it reuses.
+    const byDefinition = (weights: number[], decay: number) => {
+      let total = 0;
+      let factor = 1;
+      for (const w of weights.filter((x) => x > 0).sort((a, b) => b - a)) {
+        total += w * factor;
+        factor *= decay;
+      }
+      factor = 1;
+      for (const w of weights.filter((x) => x < 0).sort((a, b) => a - b)) {
+        total += w * factor;
+        factor *= decay;
+      }
+      return total;
+    };
+    const weight = fc.oneof(fc.constantFrom(0, 1, -1, 0.5, -0.5), fc.double({ min: -5, max: 5, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(weight, { maxLength: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (weights, decay) => {
+        expect(combineFamily(weights, decay)).toBe(byDefinition(weights, decay));
+      }),
+    );
   });
 
   it('needs more requests before a share stands out: one request proves little, hundreds prove a habit', () => {

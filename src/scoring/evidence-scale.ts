@@ -26,20 +26,40 @@ export function logOddsOf(probability: number): number {
  * @example combineFamily([1, 2], 0.5) // 2 + 0.5 × 1 = 2.5
  */
 export function combineFamily(weights: readonly number[], decay: number): number {
-  const positive = weights.filter((w) => w > 0).sort((a, b) => b - a);
-  const negative = weights.filter((w) => w < 0).sort((a, b) => a - b);
+  // Scored once per family of every assessment, so the weights are sorted in place in scratch
+  // arrays (a family holds a handful) rather than filtered and sorted into new ones.
+  let positives = 0;
+  let negatives = 0;
+  for (const w of weights) {
+    if (w > 0) positives = insertDescending(positiveScratch, positives, w);
+    else if (w < 0) negatives = insertDescending(negativeScratch, negatives, -w);
+  }
   let total = 0;
   let factor = 1;
-  for (const w of positive) {
-    total += w * factor;
+  for (let i = 0; i < positives; i++) {
+    total += positiveScratch[i]! * factor;
     factor *= decay;
   }
   factor = 1;
-  for (const w of negative) {
-    total += w * factor;
+  for (let i = 0; i < negatives; i++) {
+    total += -negativeScratch[i]! * factor;
     factor *= decay;
   }
   return total;
+}
+
+const positiveScratch: number[] = [];
+const negativeScratch: number[] = [];
+
+/** Puts `value` into `sorted[0..length)`, largest first; returns the new length. */
+function insertDescending(sorted: number[], length: number, value: number): number {
+  let i = length;
+  while (i > 0 && sorted[i - 1]! < value) {
+    sorted[i] = sorted[i - 1]!;
+    i--;
+  }
+  sorted[i] = value;
+  return length + 1;
 }
 
 /**
@@ -62,17 +82,31 @@ export interface Standing {
  * the centre by `pseudoCount` requests at the centre's rate, so one request proves little.
  */
 export function shareStanding(measure: ShareMeasure, reference: Reference, minSpread: number, pseudoCount = SHARE_PSEUDO_COUNT): Standing {
+  return { value: shrunkShare(measure, reference.center, pseudoCount), center: reference.center, z: shareZ(measure, reference, minSpread, pseudoCount) };
+}
+
+/** `shareStanding(...).z` alone, without the object: detectors ask it of every account on every re-score. */
+export function shareZ(measure: ShareMeasure, reference: Reference, minSpread: number, pseudoCount = SHARE_PSEUDO_COUNT): number {
   const center = reference.center;
-  const shrunk = (measure.count + pseudoCount * center) / (measure.total + pseudoCount);
+  const shrunk = shrunkShare(measure, center, pseudoCount);
   const noise = (shrunk * (1 - shrunk)) / (measure.total + pseudoCount);
   const spread = Math.max(reference.spread, minSpread);
-  return { value: shrunk, center, z: (shrunk - center) / Math.sqrt(spread * spread + noise) };
+  return (shrunk - center) / Math.sqrt(spread * spread + noise);
+}
+
+function shrunkShare(measure: ShareMeasure, center: number, pseudoCount: number): number {
+  return (measure.count + pseudoCount * center) / (measure.total + pseudoCount);
 }
 
 /** A level (a log ratio, a rate) against the population's centre and spread. */
 export function levelStanding(measure: LevelMeasure, reference: Reference, minSpread: number): Standing {
+  return { value: measure.value, center: reference.center, z: levelZ(measure, reference, minSpread) };
+}
+
+/** `levelStanding(...).z` alone, as `shareZ`. */
+export function levelZ(measure: LevelMeasure, reference: Reference, minSpread: number): number {
   const spread = Math.max(reference.spread, minSpread);
-  return { value: measure.value, center: reference.center, z: (measure.value - reference.center) / Math.sqrt(spread * spread + measure.noise * measure.noise) };
+  return (measure.value - reference.center) / Math.sqrt(spread * spread + measure.noise * measure.noise);
 }
 
 /** 0 up to `low` standard deviations, 1 from `high`, linear between. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LevelMeasureName, Measures, PopulationContext, ShareMeasureName } from '../behaviour/account-summary.js';
 import { evidence, formatCount, formatPercent, formatShare, mitigationFound, ramp, type DetectorDefinition, type DetectorResult, NOTHING_FOUND } from './detector.js';
-import { levelStanding, outlierStrength, shareStanding, type Standing } from './evidence-scale.js';
+import { levelStanding, levelZ, outlierStrength, shareStanding, shareZ, type Standing } from './evidence-scale.js';
 
 /**
  * Detectors of what traffic takes from the model, run on one account's requests and on a
@@ -64,10 +64,13 @@ function typical(standing: Standing, asPercent: boolean): string {
   return asPercent ? `typical account ${formatPercent(standing.center)}` : `typical account ${standing.center.toFixed(2)}`;
 }
 
-/** `detail` is only written for evidence given: most accounts give none, and text costs. */
-function result(signal: string, strength: number, params: OutlierParams, detail: () => string, value: number): DetectorResult {
-  if (strength <= 0) return NOTHING_FOUND;
-  return { score: strength, evidence: [evidence(signal, strength, params.weight, detail(), value)] };
+/**
+ * Evidence of `strength` > 0. Callers return `NOTHING_FOUND` first when there is none, so the
+ * detail is only written (and its closure only made) for evidence given: most accounts give none,
+ * on every re-score of the live path.
+ */
+function found(signal: string, strength: number, params: OutlierParams, detail: string, value: number): DetectorResult {
+  return { score: strength, evidence: [evidence(signal, strength, params.weight, detail, value)] };
 }
 
 function shareDetector(
@@ -88,9 +91,11 @@ function shareDetector(
     detect(input, params) {
       const m = input.measures[measure];
       if (m.total === 0) return NOTHING_FOUND;
-      const standing = shareStanding(m, input.context.references[measure], params.min_spread);
-      const strength = outlierStrength(standing.z, params.z_low, params.z_high);
-      return result(signal, strength, params, () => `${phrase(input, m.count, m.total)} (${typical(standing, true)}; ${standing.z.toFixed(1)} SD above)`, m.count / m.total);
+      const reference = input.context.references[measure];
+      const strength = outlierStrength(shareZ(m, reference, params.min_spread), params.z_low, params.z_high);
+      if (strength <= 0) return NOTHING_FOUND;
+      const standing = shareStanding(m, reference, params.min_spread);
+      return found(signal, strength, params, `${phrase(input, m.count, m.total)} (${typical(standing, true)}; ${standing.z.toFixed(1)} SD above)`, m.count / m.total);
     },
   };
 }
@@ -115,10 +120,13 @@ function levelDetector(
     detect(input, params) {
       const m = input.measures[measure];
       if (m === null) return NOTHING_FOUND;
-      const standing = levelStanding(m, input.context.references[measure], params.min_spread);
-      const z = direction === 'above' ? standing.z : -standing.z;
+      const reference = input.context.references[measure];
+      const above = levelZ(m, reference, params.min_spread);
+      const z = direction === 'above' ? above : -above;
       const strength = outlierStrength(z, params.z_low, params.z_high);
-      return result(signal, strength, params, () => `${phrase(input, m.value, standing)} (${z.toFixed(1)} SD ${direction} the typical account)`, m.value);
+      if (strength <= 0) return NOTHING_FOUND;
+      const standing = levelStanding(m, reference, params.min_spread);
+      return found(signal, strength, params, `${phrase(input, m.value, standing)} (${z.toFixed(1)} SD ${direction} the typical account)`, m.value);
     },
   };
 }
