@@ -3,6 +3,7 @@ import { OUTPUT_HISTOGRAM_BUCKETS, type AccountState } from './account-state.js'
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
 import { EMPTY_REFERENCE, ReferenceBuilder, ShareReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
+import { sortShortList } from '../util/short-list-sort.js';
 
 /**
  * Measures read off the accumulators: what the scoring detectors weigh. Two parts: facts about
@@ -353,7 +354,7 @@ export function summarizeAccount(state: AccountState, context: PopulationContext
     });
   }
   // Keys are unique, so this order does not depend on the counter's.
-  sortTemplateUses(templates);
+  sortShortList(templates, byUse);
 
   let newModel: AccountSummary['newModel'] = null;
   const newModelCounts: ShareMeasure = { count: 0, total: 0 };
@@ -512,24 +513,4 @@ function modelExcess(state: AccountState, context: PopulationContext, which: 'ma
 
 function byUse(a: TemplateUse, b: TemplateUse): number {
   return b.exchanges - a.exchanges || a.key - b.key;
-}
-
-/**
- * Sorts by `byUse`. Most accounts fill a few templates and are summarised on every re-score of
- * the live path, so short lists are sorted by insertion, which needs no work array.
- */
-function sortTemplateUses(templates: TemplateUse[]): void {
-  if (templates.length > 16) {
-    templates.sort(byUse);
-    return;
-  }
-  for (let i = 1; i < templates.length; i++) {
-    const use = templates[i]!;
-    let j = i;
-    while (j > 0 && byUse(templates[j - 1]!, use) > 0) {
-      templates[j] = templates[j - 1]!;
-      j--;
-    }
-    templates[j] = use;
-  }
 }

@@ -18,6 +18,7 @@ import { evidence as evidenceItem, formatCount, round, runDetector, type Detecto
 import { combineFamily, logistic } from './evidence-scale.js';
 import { TRAFFIC_DETECTORS, identityVerifiedDetector, type TrafficInput } from './traffic-detectors.js';
 import { buildAccountFinding, buildClusterFinding, type FindingTexts } from './findings-builder.js';
+import { sortShortList } from '../util/short-list-sort.js';
 
 /**
  * The detection engine: one object that the batch analysis and the live service both drive.
@@ -531,7 +532,7 @@ export class DetectionEngine {
     const logOdds = this.config.scoring.priorLogOdds + this.total(families);
     const score = round(logistic(logOdds), 4);
     const anchor = view.members.map((state) => state.id).sort()[0]!;
-    sortEvidence(items);
+    sortShortList(items, byWeight);
     const kinds = linkKindsOf(view.link.kinds).join(', ');
     const sum = (role: DetectorRole) => [...families.values()].filter((f) => f.role === role).reduce((total, f) => total + f.logOdds, 0);
     items.push(
@@ -714,7 +715,7 @@ export class DetectionEngine {
         ),
       );
     }
-    sortEvidence(items);
+    sortShortList(items, byWeight);
     const score = round(logistic(logOdds), 4);
     return { score, flagged: score >= this.config.thresholds.account, clusterId, clusterFlagged, evidence: items.length === 0 ? NO_EVIDENCE : items };
   }
@@ -790,25 +791,4 @@ export function createDetectionEngine(config?: DetectionConfig, reference?: Dete
 /** Strongest evidence first, ties by signal name. */
 function byWeight(x: Evidence, y: Evidence): number {
   return Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal);
-}
-
-/**
- * Sorts in place by `byWeight`, stably, as `Array.prototype.sort` does. An assessment's list is a
- * handful of items and is sorted on every re-score of the live path: sorted by insertion it
- * needs no work array.
- */
-function sortEvidence(items: Evidence[]): void {
-  if (items.length > 16) {
-    items.sort(byWeight);
-    return;
-  }
-  for (let i = 1; i < items.length; i++) {
-    const item = items[i]!;
-    let j = i;
-    while (j > 0 && byWeight(items[j - 1]!, item) > 0) {
-      items[j] = items[j - 1]!;
-      j--;
-    }
-    items[j] = item;
-  }
 }
