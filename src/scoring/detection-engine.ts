@@ -92,11 +92,6 @@ export interface WeightedSignal {
   rotating?: ReadonlySet<number>;
 }
 
-
-/** The value families' log-odds of the assessment being totalled (`total`), reused: scored once per assessment. */
-const valueScratch: number[] = [];
-/** One family's weights while `combine` adds them up, reused likewise. */
-const familyScratch: number[] = [];
 /** One family's evidence combined (`combineFamily`), and its role. */
 export interface FamilyLogit {
   role: DetectorRole;
@@ -792,3 +787,8 @@ export function createDetectionEngine(config?: DetectionConfig, reference?: Dete
 function byWeight(x: Evidence, y: Evidence): number {
   return Math.abs(y.weight) - Math.abs(x.weight) || x.signal.localeCompare(y.signal);
 }
+
+/** The value families' log-odds of the assessment being totalled (`total`), kept between calls: one a re-score. */
+const valueScratch: number[] = [];
+/** One family's weights while `combine` adds them up, kept likewise. */
+const familyScratch: number[] = [];

@@ -1,5 +1,6 @@
 import type { LevelMeasure, ShareMeasure } from '../behaviour/account-summary.js';
 import { SHARE_PSEUDO_COUNT, type Reference } from '../behaviour/population-reference.js';
+import { sortShortList } from '../util/short-list-sort.js';
 
 /**
  * The one evidence scale: log-odds. Every detector adds a signed weight (its most is its
@@ -26,23 +27,27 @@ export function logOddsOf(probability: number): number {
  * @example combineFamily([1, 2], 0.5) // 2 + 0.5 × 1 = 2.5
  */
 export function combineFamily(weights: readonly number[], decay: number): number {
-  // Scored once per family of every assessment, so the weights are sorted in place in scratch
-  // arrays (a family holds a handful) rather than filtered and sorted into new ones.
-  let positives = 0;
-  let negatives = 0;
+  // Scored once per family of every assessment: the weights are sorted in arrays kept for the
+  // purpose (a family holds a handful) rather than filtered and sorted into new ones.
+  const positive = positiveScratch;
+  const negative = negativeScratch;
+  positive.length = 0;
+  negative.length = 0;
   for (const w of weights) {
-    if (w > 0) positives = insertDescending(positiveScratch, positives, w);
-    else if (w < 0) negatives = insertDescending(negativeScratch, negatives, -w);
+    if (w > 0) positive.push(w);
+    else if (w < 0) negative.push(w);
   }
+  sortShortList(positive, largestFirst);
+  sortShortList(negative, smallestFirst);
   let total = 0;
   let factor = 1;
-  for (let i = 0; i < positives; i++) {
-    total += positiveScratch[i]! * factor;
+  for (const w of positive) {
+    total += w * factor;
     factor *= decay;
   }
   factor = 1;
-  for (let i = 0; i < negatives; i++) {
-    total += -negativeScratch[i]! * factor;
+  for (const w of negative) {
+    total += w * factor;
     factor *= decay;
   }
   return total;
@@ -50,17 +55,8 @@ export function combineFamily(weights: readonly number[], decay: number): number
 
 const positiveScratch: number[] = [];
 const negativeScratch: number[] = [];
-
-/** Puts `value` into `sorted[0..length)`, largest first; returns the new length. */
-function insertDescending(sorted: number[], length: number, value: number): number {
-  let i = length;
-  while (i > 0 && sorted[i - 1]! < value) {
-    sorted[i] = sorted[i - 1]!;
-    i--;
-  }
-  sorted[i] = value;
-  return length + 1;
-}
+const largestFirst = (a: number, b: number): number => b - a;
+const smallestFirst = (a: number, b: number): number => a - b;
 
 /**
  * How far a measure stands above the population, in standard deviations: (value − centre) over
