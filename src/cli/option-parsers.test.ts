@@ -46,4 +46,14 @@ describe('option parsers', () => {
     expect(help).toContain('(default: 8080)');
     expect(help).not.toContain('16777216');
   });
+
+  it('shows them so in nested subcommands too', () => {
+    const policy = new Command('policy');
+    const backtest = policy.command('backtest').option('--step <duration>', 'step', parseDuration, 60_000).option('--relink-interval <duration>', 'relink', parseDuration, 3_600_000);
+    describeUnitDefaults(new Command('distillguard').addCommand(policy));
+    const help = backtest.helpInformation();
+    expect(help).toContain('(default: 1m)');
+    expect(help).toContain('(default: 1h)');
+    expect(help).not.toContain('60000');
+  });
 });

@@ -91,7 +91,9 @@ export function formatMilliseconds(ms: number): string {
 
 /**
  * Shows the defaults of size and duration options in `--help` the way the docs write them
- * (`16MiB`, `15s`) instead of as raw numbers.
+ * (`16MiB`, `15s`) instead of as raw numbers, in the command and every subcommand under it. A
+ * raw default would mislead: a plain number given to a duration option is seconds, so the help
+ * of `policy backtest` once showed `(default: 60000)` for one minute.
  */
 export function describeUnitDefaults(command: Command): Command {
   for (const option of command.options) {
@@ -99,5 +101,6 @@ export function describeUnitDefaults(command: Command): Command {
     if (option.parseArg === parseByteSize) option.defaultValueDescription = formatByteSize(option.defaultValue);
     else if (option.parseArg === parseDuration) option.defaultValueDescription = formatMilliseconds(option.defaultValue);
   }
+  for (const subcommand of command.commands) describeUnitDefaults(subcommand);
   return command;
 }
