@@ -8,5 +8,7 @@ export type { AccountChange, AccountFacts, AccountTruth, ActionQuality, Campaign
 export { buildTruth } from './backtest-truth.js';
 export type { TruthSummary } from './backtest-truth.js';
 export { readerThreadObservationSource, storeObservationSource } from './observation-source.js';
+export { runStoreBacktestOnThread } from './store-backtest.js';
+export type { StoreBacktestRequest } from './store-backtest.js';
 export type { ObservationSource, ReplayedExchange } from './observation-source.js';
 export { registerBacktestRoutes } from './backtest-routes.js';

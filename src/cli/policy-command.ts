@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { defaultTraceCacheDir, formatBacktest, readerThreadObservationSource, runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
+import { defaultTraceCacheDir, formatBacktest, runStoreBacktestOnThread, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
 import { parseLabels } from '../eval/index.js';
 import { parseRfc3339 } from '../ingest/index.js';
 import { compilePolicy, DEFAULT_POLICY_DOCUMENT, parsePolicy } from '../service/decisions/decision-policy.js';
-import { LIVE_ENGINE_MODULE_URL } from '../service/engine/detection-engine-module.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { UsageError } from '../util/errors.js';
 import type { CliContext } from './cli-context.js';
@@ -73,25 +72,29 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
       const labels = flags.labels === undefined ? undefined : parseLabels(await readTextFile(flags.labels, '--labels'), flags.labels);
       if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: run \`distillguard ingest ... --db ${flags.db}\` first`);
 
-      const store = await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit });
+      // Opened here first so that a store that cannot be read fails as it always has, with its own
+      // message and exit code; the backtest itself runs on a thread of its own.
+      (await DuckDbStore.open({ path: flags.db, readOnly: true, memoryLimit: flags.memoryLimit })).close();
       const progress = createProgressDisplay({ label: 'backtest', total: 1, unit: 'items', suffix: '{rate} exchanges/s', stream: context.stderr, enabled: flags.progress === false ? false : undefined });
       try {
-        const result = await runPolicyBacktest(store, {
-          policies,
-          labels,
-          fromMs: flags.from ?? null,
-          toMs: flags.to ?? null,
-          stepMs: flags.step,
-          relinkIntervalMs: flags.relinkInterval,
-          topOrgs: flags.top,
-          source: readerThreadObservationSource({ dbPath: flags.db, memoryLimit: flags.memoryLimit, toMs: flags.to ?? null, engineModuleUrl: LIVE_ENGINE_MODULE_URL }),
-          linkAheadModuleUrl: LIVE_ENGINE_MODULE_URL,
-          traceCacheDir: flags.traceCache === false ? null : flags.traceCache,
-          onProgress: (rows, total, seconds) => {
+        const result = await runStoreBacktestOnThread(
+          {
+            dbPath: flags.db,
+            memoryLimit: flags.memoryLimit,
+            policies: policies.map(({ name, source, policy }) => ({ name, source, document: policy.document, version: policy.version })),
+            labels,
+            fromMs: flags.from ?? null,
+            toMs: flags.to ?? null,
+            stepMs: flags.step,
+            relinkIntervalMs: flags.relinkInterval,
+            topOrgs: flags.top,
+            traceCacheDir: flags.traceCache === false ? null : flags.traceCache,
+          },
+          (rows, total, seconds) => {
             progress.setTotal(total);
             progress.update(rows, { rate: formatRate(rows, seconds) });
           },
-        });
+        );
         progress.stop();
         const { trace } = result.replay;
         if (trace.note !== null) context.logger.warn({ trace: trace.path }, trace.note);
@@ -99,7 +102,6 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
         context.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatBacktest(result, { top: flags.top }));
       } finally {
         progress.stop();
-        store.close();
       }
     });
 }

@@ -1,4 +1,4 @@
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 
@@ -102,14 +102,15 @@ import('tsx/esm/api').then(({ register }) => { register(); return import(workerD
  * One worker thread running a module, for a conversation a pool's one-task-one-reply cannot
  * hold (a worker that streams results as it makes them); loaded as a pool's workers are.
  */
-export function createWorkerThread(workerUrl: URL, workerData?: unknown): Worker {
-  return startWorker(resolveWorkerScript(workerUrl), workerData);
+export function createWorkerThread(workerUrl: URL, workerData?: unknown, resourceLimits?: ResourceLimits): Worker {
+  return startWorker(resolveWorkerScript(workerUrl), workerData, resourceLimits);
 }
 
-function startWorker(script: { kind: 'js' | 'ts'; url: URL }, workerData: unknown): Worker {
+function startWorker(script: { kind: 'js' | 'ts'; url: URL }, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const limits = resourceLimits === undefined ? {} : { resourceLimits };
   return script.kind === 'js'
-    ? new Worker(script.url, { workerData })
-    : new Worker(TS_WORKER_BOOTSTRAP, { eval: true, workerData: { script: script.url.href, workerData } });
+    ? new Worker(script.url, { workerData, ...limits })
+    : new Worker(TS_WORKER_BOOTSTRAP, { eval: true, workerData: { script: script.url.href, workerData }, ...limits });
 }
 
 function resolveWorkerScript(workerUrl: URL): { kind: 'js' | 'ts'; url: URL } {
