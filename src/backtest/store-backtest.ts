@@ -24,11 +24,11 @@ export type StoreBacktestMessage =
   | { kind: 'failed'; message: string; stack?: string };
 
 /**
- * The young generation of the replay's thread, in MB (V8's `maxYoungGenerationSizeMb`, three
- * semi-spaces). Re-scoring makes a few kilobytes per account and step that die within a step or
- * two; with V8's default most of them are scavenged while still alive and promoted, and the old
- * generation's collections grow. A 24-hour backtest of the `default` scenario took 40.0 s at 384
- * MB against 49.7 s at the default (docs/performance.md, policy backtest).
+ * The young generation of the replay's thread, in MB (V8's `maxYoungGenerationSizeMb`).
+ * Re-scoring makes a few kilobytes per account and step that die within a step or two; with V8's
+ * default many of them are still alive when the young generation fills, so they are promoted and
+ * the old generation's collections grow. What sizes were tried and what each gave:
+ * docs/performance.md, policy backtest.
  */
 const REPLAY_YOUNG_GENERATION_MB = 384;
 
