@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { DuckDbStore } from '../store/duckdb-store.js';
-import type { PolicyDocument } from '../service/decisions/decision-policy.js';
 import { encodeObservations } from '../service/engine/observation-codec.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { createWorkerPool } from '../util/worker-pool.js';
 import type { BacktestStarted, BacktestThreadTask } from './backtest-thread.js';
 import { readStoredRows, storeExchangeSource } from './observation-source.js';
-import { readBacktestInputs, type BacktestResult } from './policy-backtest.js';
+import { readBacktestInputs, type BacktestResult, type PortablePolicy } from './policy-backtest.js';
 import { traceKey } from './trace-cache.js';
 
 export interface BacktestRequest {
-  policies: { name: string; source: string; document: PolicyDocument; version: string }[];
+  policies: PortablePolicy[];
   fromMs: number | null;
   toMs: number | null;
   stepMs: number;

@@ -7,7 +7,7 @@ import type { WorkbenchExtension } from '../service/http/http-app.js';
 import { ConflictError } from '../service/service-errors.js';
 import { InputError, NotFoundError, UsageError } from '../util/errors.js';
 import { createBacktestJobs, type BacktestJob } from './backtest-jobs.js';
-import { DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS } from './policy-backtest.js';
+import { DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, portablePolicy } from './policy-backtest.js';
 
 interface BacktestBody {
   policy: string;
@@ -63,7 +63,7 @@ export function registerBacktestRoutes(app: FastifyInstance, core: ServiceCore, 
     const toMs = timeOf(body.to, 'to');
     if (fromMs !== null && toMs !== null && fromMs >= toMs) throw new InputError('from must be before to');
     const job = jobs.start({
-      policies: policies.map(({ name, source, policy }) => ({ name, source, document: policy.document, version: policy.version })),
+      policies: policies.map(portablePolicy),
       fromMs,
       toMs,
       stepMs: Math.round(body.step_seconds! * 1000),

@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { compilePolicy, type PolicyDocument } from '../service/decisions/decision-policy.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { decodeObservations } from '../service/engine/observation-codec.js';
 import { lowerThisThreadPriority } from '../service/engine/thread-priority.js';
 import type { ColumnValue } from '../store/exchange-columns.js';
 import { readWorkerData } from '../util/worker-pool.js';
 import { observationChunkOf, type ExchangeSource, type ObservationChunk, type ObservationSource, type ReplayedExchange } from './observation-source.js';
-import { backtestFromInputs, backtestWithTraceCache, type BacktestInputs, type BacktestResult, type TraceCacheEntry } from './policy-backtest.js';
+import { backtestFromInputs, backtestPolicyOf, backtestWithTraceCache, type BacktestInputs, type BacktestResult, type PortablePolicy, type TraceCacheEntry } from './policy-backtest.js';
 import { readCachedTrace } from './trace-cache.js';
 
 /** What the service sends: the start, the store's rows a chunk at a time, then the end. */
@@ -14,7 +13,7 @@ export type BacktestThreadTask =
   | {
       op: 'start';
       inputs: BacktestInputs;
-      policies: { name: string; source: string; document: PolicyDocument; version: string }[];
+      policies: PortablePolicy[];
       fromMs: number | null;
       toMs: number | null;
       stepMs: number;
@@ -91,7 +90,7 @@ async function handle(task: BacktestThreadTask): Promise<unknown> {
       module: liveEngineModule,
       source: fedSource,
       exchangeSource: fedExchanges,
-      policies: task.policies.map(({ name, source, document, version }) => ({ name, source, policy: compilePolicy(document, version) })),
+      policies: task.policies.map(backtestPolicyOf),
       fromMs: task.fromMs,
       toMs: task.toMs,
       stepMs: task.stepMs,

@@ -1,5 +1,5 @@
-export { runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS } from './policy-backtest.js';
-export type { BacktestOptions, BacktestPolicy, BacktestResult, TraceUse } from './policy-backtest.js';
+export { backtestPolicyOf, portablePolicy, runPolicyBacktest, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS } from './policy-backtest.js';
+export type { BacktestOptions, BacktestPolicy, BacktestResult, PortablePolicy, TraceUse } from './policy-backtest.js';
 export { defaultTraceCacheDir } from './trace-cache.js';
 export { formatBacktest } from './backtest-format.js';
 export type { FormatOptions } from './backtest-format.js';

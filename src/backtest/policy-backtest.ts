@@ -4,7 +4,7 @@ import { readAccounts } from '../store/analysis-queries.js';
 import type { DuckDbStore } from '../store/duckdb-store.js';
 import { listLabels, type LabelRecord } from '../store/service-tables.js';
 import type { Decision } from '../service/decisions/decision-book.js';
-import type { DecisionPolicy } from '../service/decisions/decision-policy.js';
+import { compilePolicy, type DecisionPolicy, type PolicyDocument } from '../service/decisions/decision-policy.js';
 import { liveEngineModule } from '../service/engine/detection-engine-module.js';
 import type { LiveEngineModule } from '../service/engine/engine-contract.js';
 import { buildPolicyReport, comparePolicies, type AccountFacts, type PolicyComparison, type PolicyReport } from './backtest-report.js';
@@ -21,6 +21,23 @@ export interface BacktestPolicy {
   /** The file it came from, or `default`. */
   source: string;
   policy: DecisionPolicy;
+}
+
+/** A backtest policy as it crosses to another thread: its document, since a compiled policy does not cross. */
+export interface PortablePolicy {
+  name: string;
+  source: string;
+  document: PolicyDocument;
+  version: string;
+}
+
+export function portablePolicy({ name, source, policy }: BacktestPolicy): PortablePolicy {
+  return { name, source, document: policy.document, version: policy.version };
+}
+
+/** The policy `portablePolicy` sent, compiled again on the thread that runs the backtest. */
+export function backtestPolicyOf({ name, source, document, version }: PortablePolicy): BacktestPolicy {
+  return { name, source, policy: compilePolicy(document, version) };
 }
 
 export interface BacktestOptions {

@@ -1,10 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { compilePolicy } from '../service/decisions/decision-policy.js';
 import { LIVE_ENGINE_MODULE_URL } from '../service/engine/detection-engine-module.js';
 import { DuckDbStore } from '../store/duckdb-store.js';
 import { readWorkerData } from '../util/worker-pool.js';
 import { readerThreadObservationSource } from './observation-source.js';
-import { runPolicyBacktest } from './policy-backtest.js';
+import { backtestPolicyOf, runPolicyBacktest } from './policy-backtest.js';
 import type { StoreBacktestMessage, StoreBacktestRequest } from './store-backtest.js';
 
 // The CLI's backtest of a store file, on a thread of its own (`runStoreBacktestOnThread`): the
@@ -17,7 +16,7 @@ void (async () => {
   const store = await DuckDbStore.open({ path: request.dbPath, readOnly: true, memoryLimit: request.memoryLimit });
   try {
     const result = await runPolicyBacktest(store, {
-      policies: request.policies.map(({ name, source, document, version }) => ({ name, source, policy: compilePolicy(document, version) })),
+      policies: request.policies.map(backtestPolicyOf),
       labels: request.labels,
       fromMs: request.fromMs,
       toMs: request.toMs,

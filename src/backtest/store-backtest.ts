@@ -1,14 +1,13 @@
 import type { AccountLabel } from '../eval/index.js';
-import type { PolicyDocument } from '../service/decisions/decision-policy.js';
 import { createWorkerThread } from '../util/worker-pool.js';
-import type { BacktestResult } from './policy-backtest.js';
+import type { BacktestResult, PortablePolicy } from './policy-backtest.js';
 
 /** A backtest of a store file, as the CLI runs it (`policy backtest`). */
 export interface StoreBacktestRequest {
   dbPath: string;
   memoryLimit: string;
   /** The candidate first; documents, since compiled policies do not cross threads. */
-  policies: { name: string; source: string; document: PolicyDocument; version: string }[];
+  policies: PortablePolicy[];
   labels?: AccountLabel[];
   fromMs: number | null;
   toMs: number | null;

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { defaultTraceCacheDir, formatBacktest, runStoreBacktestOnThread, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
+import { defaultTraceCacheDir, formatBacktest, portablePolicy, runStoreBacktestOnThread, DEFAULT_BACKTEST_RELINK_INTERVAL_MS, DEFAULT_BACKTEST_STEP_MS, type BacktestPolicy } from '../backtest/index.js';
 import { parseLabels } from '../eval/index.js';
 import { parseRfc3339 } from '../ingest/index.js';
 import { compilePolicy, DEFAULT_POLICY_DOCUMENT, parsePolicy } from '../service/decisions/decision-policy.js';
@@ -81,7 +81,7 @@ export function registerPolicyCommand(program: Command, context: CliContext): vo
           {
             dbPath: flags.db,
             memoryLimit: flags.memoryLimit,
-            policies: policies.map(({ name, source, policy }) => ({ name, source, document: policy.document, version: policy.version })),
+            policies: policies.map(portablePolicy),
             labels,
             fromMs: flags.from ?? null,
             toMs: flags.to ?? null,
