@@ -8,7 +8,9 @@
 // accounts whose flag differs. `--scenario randomized` takes the robustness harness's world of
 // `--seed` (`simulate --randomize`).
 // Usage: node --import tsx bench/evasion-bench.mjs [--scenario smoke|randomized] [--seed 5] [--cli dist/cli/main.js]
-//        [--variants clean,zero_width,look_alikes,quoted,padded]
+//        [--variants clean,zero_width,look_alikes,quoted,padded,padded_varied]
+// `padded` puts the same six filler sentences around every request (they mine as one template the
+// padded requests share); `padded_varied` draws filler that differs per request from a corpus.
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,14 +19,14 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
 import { BENCH_DATA, CLI, machine, simulatedTraffic } from './bench-support.mjs';
-import { obfuscateRequestBody, padding } from '../src/features/test-support/obfuscation.ts';
+import { obfuscateRequestBody, padding, variedPadding } from '../src/features/test-support/obfuscation.ts';
 
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string', default: 'smoke' },
     seed: { type: 'string', default: '5' },
     cli: { type: 'string', default: CLI },
-    variants: { type: 'string', default: 'clean,zero_width,look_alikes,full_width,quoted,code_fenced,padded' },
+    variants: { type: 'string', default: 'clean,zero_width,look_alikes,full_width,quoted,code_fenced,padded,padded_varied' },
   },
 });
 const cli = resolve(values.cli);
@@ -40,8 +42,8 @@ function run(args) {
 }
 
 /** The user texts of a request body (any of the three APIs), padded before and after. */
-function padBody(api, body, seed) {
-  const pad = (text) => (typeof text === 'string' && text.length > 0 ? `${padding(1500, seed)}\n\n${text}\n\n${padding(400, seed + 1)}` : text);
+function padBody(api, body, seed, filler) {
+  const pad = (text) => (typeof text === 'string' && text.length > 0 ? `${filler(1500, seed)}\n\n${text}\n\n${filler(400, seed + 1)}` : text);
   const padMessages = (messages) =>
     Array.isArray(messages)
       ? messages.map((message) => {
@@ -64,7 +66,10 @@ async function rewrite(source, target, attackAccounts, variant) {
     index++;
     const exchange = JSON.parse(line);
     if (variant !== 'clean' && attackAccounts.has(exchange.account_id) && exchange.request !== null && typeof exchange.request === 'object') {
-      exchange.request = variant === 'padded' ? padBody(exchange.api, exchange.request, index) : obfuscateRequestBody(exchange.api, exchange.request, variant, index);
+      exchange.request =
+        variant === 'padded' ? padBody(exchange.api, exchange.request, index, padding)
+        : variant === 'padded_varied' ? padBody(exchange.api, exchange.request, index, variedPadding)
+        : obfuscateRequestBody(exchange.api, exchange.request, variant, index);
     }
     if (!gzip.write(`${JSON.stringify(exchange)}\n`)) await new Promise((resolveDrain) => gzip.once('drain', resolveDrain));
   }

@@ -505,13 +505,24 @@ export function createContentSignalDetector(): ContentSignalDetector {
   const askAt = (position: number) => {
     if (firstAsk === -1 || position < firstAsk) firstAsk = position;
   };
+  // Where each phrase bit (English or foreign) first matched, and where each paraphrase verdict
+  // first fired: the ask a verdict comes from is found among these, so that a phrase that gave
+  // no verdict (a "response" or an "answer" in filler before the ask) does not stand for it.
+  const bitAt = new Int32Array(32).fill(-1);
+  let cotRuleAt = -1;
+  let rubricRuleAt = -1;
+  let safeRuleAt = -1;
+  const bitFirst = (bit: number, position: number) => {
+    if (bitAt[bit] === -1 || position < bitAt[bit]!) bitAt[bit] = position;
+  };
 
   const reset = () => {
     bits = foreign = paraphrased = 0;
     negationEnd = strongAsk = weakAsk = strongObject = weakObject = deliberate = manner = before = -1;
     gradeVerb = gradedObject = gradePair = scale = rewriteVerb = rewriteObject = rewritePair = safety = rationale = structure = -1;
     askNegated = answerAfterRationale = scoreField = givenAnswer = false;
-    firstAsk = -1;
+    firstAsk = cotRuleAt = rubricRuleAt = safeRuleAt = -1;
+    bitAt.fill(-1);
   };
   /** Whether `earlier` (a position seen before) is within `reach` tokens of `at` in the same sentence. */
   const near = (at: number, earlier: number, reach = NEAR) => earlier >= 0 && at - earlier <= reach && sentence[at] === sentence[earlier];
@@ -522,6 +533,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
     if (negated(position) || askNegated) return;
     paraphrased |= CONTENT_FLAG.cotElicitation;
     askAt(position);
+    cotRuleAt = earliest(cotRuleAt, position);
   };
   const isField = (position: number) => (fieldFlags[position]! & WORD_FIELD) !== 0;
   const rationaleAt = (position: number) => {
@@ -530,16 +542,25 @@ export function createContentSignalDetector(): ContentSignalDetector {
   const gradePairAt = (position: number) => {
     gradePair = position;
     askAt(position);
-    if (within(position, scale, PAIR_REACH)) paraphrased |= CONTENT_FLAG.rubricGrading;
+    if (within(position, scale, PAIR_REACH)) {
+      paraphrased |= CONTENT_FLAG.rubricGrading;
+      rubricRuleAt = earliest(rubricRuleAt, position);
+    }
   };
   const rewritePairAt = (position: number) => {
     rewritePair = position;
     askAt(position);
-    if (within(position, safety, PAIR_REACH)) paraphrased |= CONTENT_FLAG.safeRewrite;
+    if (within(position, safety, PAIR_REACH)) {
+      paraphrased |= CONTENT_FLAG.safeRewrite;
+      safeRuleAt = earliest(safeRuleAt, position);
+    }
   };
   const safetyAt = (position: number, length: number) => {
     safety = position + length - 1;
-    if (within(position, rewritePair, PAIR_REACH)) paraphrased |= CONTENT_FLAG.safeRewrite;
+    if (within(position, rewritePair, PAIR_REACH)) {
+      paraphrased |= CONTENT_FLAG.safeRewrite;
+      safeRuleAt = earliest(safeRuleAt, rewritePair);
+    }
   };
 
   const onMatch = (tag: number, position: number, length: number) => {
@@ -549,6 +570,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
       if (bit === COT_BIT && negated(position)) return;
       if (bit === SAFETY_BIT) safetyAt(position, length);
       else askAt(position);
+      bitFirst(bit, position);
       if (tag < FOREIGN) bits |= 1 << bit;
       else foreign |= 1 << bit;
       return;
@@ -596,6 +618,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
         if (negated(position)) break;
         paraphrased |= CONTENT_FLAG.cotElicitation;
         askAt(position);
+        cotRuleAt = earliest(cotRuleAt, position);
         break;
       case Family.GradeVerb:
         gradeVerb = position;
@@ -607,7 +630,10 @@ export function createContentSignalDetector(): ContentSignalDetector {
         break;
       case Family.Scale:
         scale = end;
-        if (within(position, gradePair, PAIR_REACH)) paraphrased |= CONTENT_FLAG.rubricGrading;
+        if (within(position, gradePair, PAIR_REACH)) {
+          paraphrased |= CONTENT_FLAG.rubricGrading;
+          rubricRuleAt = earliest(rubricRuleAt, gradePair);
+        }
         break;
       case Family.RewriteVerb:
         rewriteVerb = position;
@@ -648,6 +674,24 @@ export function createContentSignalDetector(): ContentSignalDetector {
     }
   };
 
+  /**
+   * Where the first ask behind the verdicts in `flags` begins: a phrase that is one by itself, a
+   * paraphrase rule's match, or, for an ask made of two phrases (a score ask and a response, a
+   * rewrite and a safety term, a given answer and an explain ask), the later of the two, where
+   * the pair is complete. A phrase that made no verdict does not count.
+   */
+  const verdictAsk = (flags: number): number => {
+    const at = (flag: number) => bitAt[bitOf(flag)]!;
+    const pair = (a: number, b: number) => (a === -1 || b === -1 ? -1 : Math.max(a, b));
+    let start = -1;
+    if (flags & CONTENT_FLAG.cotElicitation) start = earliest(start, earliest(at(CONTENT_FLAG.cotElicitation), cotRuleAt));
+    if (flags & CONTENT_FLAG.rubricGrading) start = earliest(start, earliest(at(CONTENT_FLAG.rubricGrading), earliest(pair(at(CONTENT_FLAG.scoreAsk), at(CONTENT_FLAG.responseTerm)), rubricRuleAt)));
+    if (flags & CONTENT_FLAG.explainAnswer) start = earliest(start, earliest(at(CONTENT_FLAG.explainAnswer), earliest(at(CONTENT_FLAG.explainAsk), cotRuleAt)));
+    if (flags & CONTENT_FLAG.safeRewrite) start = earliest(start, earliest(at(CONTENT_FLAG.safeRewrite), earliest(pair(at(CONTENT_FLAG.rewriteAsk), at(CONTENT_FLAG.safetyTerm)), safeRuleAt)));
+    // Every verdict comes from one of these; should one not, the first phrase stands in as before.
+    return start === -1 ? firstAsk : start;
+  };
+
   return {
     part(scan) {
       reset();
@@ -661,9 +705,18 @@ export function createContentSignalDetector(): ContentSignalDetector {
       }
       fieldFlags = scan.wordFlags;
       elicitation.match(words, count, onMatch, fieldFlags);
-      if (answerAfterRationale) paraphrased |= CONTENT_FLAG.cotElicitation;
-      if (rationale !== -1 && scoreField) paraphrased |= CONTENT_FLAG.rubricGrading;
-      if (gradePair !== -1 && scoreField) paraphrased |= CONTENT_FLAG.rubricGrading;
+      if (answerAfterRationale) {
+        paraphrased |= CONTENT_FLAG.cotElicitation;
+        cotRuleAt = earliest(cotRuleAt, rationale);
+      }
+      if (rationale !== -1 && scoreField) {
+        paraphrased |= CONTENT_FLAG.rubricGrading;
+        rubricRuleAt = earliest(rubricRuleAt, rationale);
+      }
+      if (gradePair !== -1 && scoreField) {
+        paraphrased |= CONTENT_FLAG.rubricGrading;
+        rubricRuleAt = earliest(rubricRuleAt, gradePair);
+      }
       const phrased = bits | foreign;
       const given = (phrased & CONTENT_FLAG.givenAnswer) !== 0 || givenAnswer;
       if (given && (paraphrased & CONTENT_FLAG.cotElicitation || phrased & CONTENT_FLAG.explainAsk)) paraphrased |= CONTENT_FLAG.explainAnswer;
@@ -671,7 +724,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
       let flags = fromPhrases | verdicts(phrased | paraphrased) | paraphrased;
       if ((flags & ~fromPhrases & VERDICT_FLAGS) !== 0) flags |= CONTENT_FLAG.paraphrase;
       if ((verdicts(foreign) & VERDICT_FLAGS) !== 0 && (verdicts(bits) & VERDICT_FLAGS) === 0) flags |= CONTENT_FLAG.nonEnglishAsk;
-      askWord = (flags & VERDICT_FLAGS) !== 0 ? firstAsk : -1;
+      askWord = (flags & VERDICT_FLAGS) !== 0 ? verdictAsk(flags) : -1;
       return flags;
     },
     get askWord() {
@@ -758,6 +811,11 @@ function hasWord(scan: TextScan): boolean {
 }
 
 /** The detector verdicts from the phrase parts found in one text. */
+/** The earlier of two positions, -1 standing for none. */
+function earliest(a: number, b: number): number {
+  return a === -1 ? b : b === -1 ? a : Math.min(a, b);
+}
+
 function verdicts(bits: number): number {
   let flags = bits & ~(CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite);
   if (bits & CONTENT_FLAG.rubricGrading || (bits & CONTENT_FLAG.scoreAsk && bits & CONTENT_FLAG.responseTerm)) flags |= CONTENT_FLAG.rubricGrading;

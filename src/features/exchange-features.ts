@@ -160,11 +160,13 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     const prompt = promptScanner.scan(promptText, plan.chars[0]!);
     const promptAsks = detector.part(prompt);
     const askWord = detector.askWord;
-    // A prompt with no ask is anchored at its first request, or at an ask phrase that gave no
-    // verdict when one comes first (a request in a language whose questions the sentence marks miss).
+    // A prompt with no ask is anchored at its first request or, where the rules see none, at an
+    // ask phrase that gave no verdict (a request in a language whose questions the sentence marks
+    // miss). Such a phrase never takes the anchor from a request: ordinary statements hold them
+    // ("she has answered 16 of the questions"), so filler could carry one ahead of the request.
     const requested = askWord >= 0 ? -1 : requestWord(prompt);
     const cue = askWord >= 0 ? -1 : detector.cueWord;
-    const byCue = cue >= 0 && (requested < 0 || cue < requested);
+    const byCue = cue >= 0 && requested < 0;
     const line = outsideQuotation(prompt.text, askAnchor(prompt, askWord >= 0 ? askWord : byCue ? cue : requested));
     const anchor = withMaterialBefore(prompt.text, askWord >= 0 ? line : paragraphStart(prompt.text, line), line);
     flags |= partFlags('prompt', promptAsks);

@@ -6,7 +6,7 @@ import { CONTENT_FLAG } from './content-signals.js';
 import { createExchangeFeatureExtractor } from './exchange-features.js';
 import { SHAPE_WORDS } from './template-shape.js';
 import { buildExchange } from './test-support/exchange-builder.js';
-import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, padding, placeAsk, type AskedTask } from './test-support/obfuscation.js';
+import { PLACEMENTS, TEXT_OBFUSCATIONS, obfuscateExchange, obfuscateRequestBody, obfuscateText, padding, placeAsk, variedPadding, type AskedTask } from './test-support/obfuscation.js';
 
 // Attack prompts as the simulator's distillation campaigns word them (their reasoning clauses,
 // grading system prompts), plus explain-an-answer and safe-rewrite asks, each with a task.
@@ -179,6 +179,50 @@ describe('detection under obfuscation', () => {
       });
       expect(changed, order).toEqual([]);
     }
+  });
+
+  it('gives harness and ordinary prompts their template between filler that differs from one request to the next', () => {
+    // Filler drawn per request from word-problem statements shares no template across requests,
+    // and its statements hold words the ask rules know ("each short-answer question takes 3
+    // minutes to answer", "she wants to make sure"): phrases that make no ask of their own.
+    const varied = (text: string, seed: number) => `${variedPadding(1500, seed)}\n\n${text}\n\n${variedPadding(400, seed + 1)}`;
+    const corpus = (file: string, count: number) =>
+      readFileSync(new URL(`../../data/corpora/${file}.jsonl`, import.meta.url), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(0, count)
+        .map((line) => (JSON.parse(line) as { text: string }).text);
+    const tasks = ['gsm8k_train', 'flan_cot', 'code_alpaca_2k'].flatMap((file) => corpus(file, 40));
+    for (const [order, compose] of Object.entries({ 'ask first': (ask: string, task: string) => `${ask}\n\n${task}`, 'task first': (ask: string, task: string) => `${task}\n\n${ask}` })) {
+      const changed = tasks.filter((task, index) => {
+        const prompt = compose(ELICITATION_CLAUSES[index % ELICITATION_CLAUSES.length]!, task);
+        return template(varied(prompt, index)) !== template(prompt);
+      });
+      // Before an ask was placed where a phrase behind its verdict matched: 11 of 120 each.
+      expect(changed, order).toEqual([]);
+    }
+    // Ordinary prompts: 188 of the first 200 of OASST and 194 of Alpaca-libre keep theirs (172 and
+    // 176 before a phrase that made no ask stopped taking the anchor from a request); the rest
+    // hold no request the rules see, so the filler's head stays their template.
+    const keptShare = (prompts: readonly string[]) => prompts.filter((prompt, index) => template(varied(prompt, index)) === template(prompt)).length / prompts.length;
+    expect(keptShare(corpus('oasst_prompts', 200)), 'oasst').toBeGreaterThanOrEqual(0.92);
+    expect(keptShare(corpus('alpaca_libre', 200)), 'alpaca').toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('does not let a phrase that makes no ask, put in the filler before the ask or request, take the anchor', () => {
+    const decoys = ['She has answered 16 out of 80 questions.', 'Tina wants to make sure her answers are graded fairly.', 'He is not sure why the results came out different.'];
+    const prompts = [
+      `${ELICITATION_CLAUSES[0]!}\n\n${QUESTION}`,
+      'Write a short poem about the first snow of the winter, in four lines that rhyme.',
+      'Rewrite the following paragraph in plain English for a ten-year-old reader: the committee postponed its deliberations.',
+    ];
+    for (const decoy of decoys)
+      for (const [index, prompt] of prompts.entries()) {
+        const padded = `${decoy} ${padding(1500, index)}\n\n${prompt}\n\n${padding(400, index + 1)}`;
+        expect(template(padded), `${decoy} / ${prompt}`).toBe(template(prompt));
+      }
+    // The filler itself differs per request, so padded requests share no filler template.
+    expect(template(`${variedPadding(1500, 1)}\n\nHello there.`)).not.toBe(template(`${variedPadding(1500, 2)}\n\nHello there.`));
   });
 
   it('finds the request of a padded prompt after a label or lead-in words, and in the first person plural', () => {

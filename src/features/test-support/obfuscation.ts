@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Exchange, Message } from '../../model/exchange.js';
 import { createRng } from '../../sim/seeded-rng.js';
 import { buildExchange, type ExchangeSpec } from './exchange-builder.js';
@@ -109,6 +110,37 @@ export function padding(chars: number, seed = 1): string {
   const random = seededRandom(seed);
   let out = '';
   while (out.length < chars) out += `${sentences[Math.floor(random() * sentences.length)]!} `;
+  return out.slice(0, chars);
+}
+
+/**
+ * Statements from grade-school word problems (the shipped GSM8K corpus), every sentence but the
+ * question: ordinary prose that differs from one request to the next, as filler an evader draws
+ * from a text corpus would, where `padding` repeats six sentences (which mine as one template
+ * that all padded requests share).
+ */
+let fillerStatements: string[] | null = null;
+function statements(): string[] {
+  if (fillerStatements !== null) return fillerStatements;
+  const corpus = readFileSync(new URL('../../../data/corpora/gsm8k_train.jsonl', import.meta.url), 'utf8');
+  const out: string[] = [];
+  for (const line of corpus.split('\n')) {
+    if (line.trim() === '') continue;
+    const text = (JSON.parse(line) as { text: string }).text;
+    for (const sentence of text.split(/(?<=[.?!])\s+/)) {
+      // A statement about the problem's people and things: not the question, not an order to the reader.
+      if (/^(?:The|A|An|He|She|They|His|Her|Their|It|There|Each|Every|[A-Z][a-z]+ (?:has|had|is|was|buys|bought|sells|sold|makes|made|earns|earned|wants|spends|spent|gets|got|goes|went|runs|ran|owns|works|takes|took|needs|uses|used|reads|pays|paid|drives|walks|eats|ate|saves|saved|collects|plants|bakes|gives|gave|receives|received|decides|decided|starts|started))\b[^?]*\.$/.test(sentence)) out.push(sentence);
+    }
+  }
+  return (fillerStatements = out);
+}
+
+/** Filler of `chars` characters that differs with `seed`: corpus statements (see `statements`). */
+export function variedPadding(chars: number, seed = 1): string {
+  const pool = statements();
+  const random = seededRandom(seed);
+  let out = '';
+  while (out.length < chars) out += `${pool[Math.floor(random() * pool.length)]!} `;
   return out.slice(0, chars);
 }
 
