@@ -303,6 +303,13 @@ const NEGATION_REACH = 2;
 const PAIR_REACH = 14;
 const COT_BIT = bitOf(CONTENT_FLAG.cotElicitation);
 const SAFETY_BIT = bitOf(CONTENT_FLAG.safetyTerm);
+const RUBRIC_BIT = bitOf(CONTENT_FLAG.rubricGrading);
+const EXPLAIN_ANSWER_BIT = bitOf(CONTENT_FLAG.explainAnswer);
+const SAFE_REWRITE_BIT = bitOf(CONTENT_FLAG.safeRewrite);
+const SCORE_ASK_BIT = bitOf(CONTENT_FLAG.scoreAsk);
+const RESPONSE_TERM_BIT = bitOf(CONTENT_FLAG.responseTerm);
+const EXPLAIN_ASK_BIT = bitOf(CONTENT_FLAG.explainAsk);
+const REWRITE_ASK_BIT = bitOf(CONTENT_FLAG.rewriteAsk);
 
 function elicitationRules(): PhraseRule<number>[] {
   const out: PhraseRule<number>[] = [];
@@ -681,13 +688,11 @@ export function createContentSignalDetector(): ContentSignalDetector {
    * the pair is complete. A phrase that made no verdict does not count.
    */
   const verdictAsk = (flags: number): number => {
-    const at = (flag: number) => bitAt[bitOf(flag)]!;
-    const pair = (a: number, b: number) => (a === -1 || b === -1 ? -1 : Math.max(a, b));
     let start = -1;
-    if (flags & CONTENT_FLAG.cotElicitation) start = earliest(start, earliest(at(CONTENT_FLAG.cotElicitation), cotRuleAt));
-    if (flags & CONTENT_FLAG.rubricGrading) start = earliest(start, earliest(at(CONTENT_FLAG.rubricGrading), earliest(pair(at(CONTENT_FLAG.scoreAsk), at(CONTENT_FLAG.responseTerm)), rubricRuleAt)));
-    if (flags & CONTENT_FLAG.explainAnswer) start = earliest(start, earliest(at(CONTENT_FLAG.explainAnswer), earliest(at(CONTENT_FLAG.explainAsk), cotRuleAt)));
-    if (flags & CONTENT_FLAG.safeRewrite) start = earliest(start, earliest(at(CONTENT_FLAG.safeRewrite), earliest(pair(at(CONTENT_FLAG.rewriteAsk), at(CONTENT_FLAG.safetyTerm)), safeRuleAt)));
+    if (flags & CONTENT_FLAG.cotElicitation) start = earliest(start, earliest(bitAt[COT_BIT]!, cotRuleAt));
+    if (flags & CONTENT_FLAG.rubricGrading) start = earliest(start, earliest(bitAt[RUBRIC_BIT]!, earliest(completedAt(bitAt[SCORE_ASK_BIT]!, bitAt[RESPONSE_TERM_BIT]!), rubricRuleAt)));
+    if (flags & CONTENT_FLAG.explainAnswer) start = earliest(start, earliest(bitAt[EXPLAIN_ANSWER_BIT]!, earliest(bitAt[EXPLAIN_ASK_BIT]!, cotRuleAt)));
+    if (flags & CONTENT_FLAG.safeRewrite) start = earliest(start, earliest(bitAt[SAFE_REWRITE_BIT]!, earliest(completedAt(bitAt[REWRITE_ASK_BIT]!, bitAt[SAFETY_BIT]!), safeRuleAt)));
     // Every verdict comes from one of these; should one not, the first phrase stands in as before.
     return start === -1 ? firstAsk : start;
   };
@@ -810,12 +815,17 @@ function hasWord(scan: TextScan): boolean {
   return false;
 }
 
-/** The detector verdicts from the phrase parts found in one text. */
 /** The earlier of two positions, -1 standing for none. */
 function earliest(a: number, b: number): number {
   return a === -1 ? b : b === -1 ? a : Math.min(a, b);
 }
 
+/** Where an ask made of two phrases is complete: the later of the two, -1 unless both matched. */
+function completedAt(a: number, b: number): number {
+  return a === -1 || b === -1 ? -1 : Math.max(a, b);
+}
+
+/** The detector verdicts from the phrase parts found in one text. */
 function verdicts(bits: number): number {
   let flags = bits & ~(CONTENT_FLAG.rubricGrading | CONTENT_FLAG.explainAnswer | CONTENT_FLAG.safeRewrite);
   if (bits & CONTENT_FLAG.rubricGrading || (bits & CONTENT_FLAG.scoreAsk && bits & CONTENT_FLAG.responseTerm)) flags |= CONTENT_FLAG.rubricGrading;
