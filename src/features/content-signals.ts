@@ -693,8 +693,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
     if (flags & CONTENT_FLAG.rubricGrading) start = earliest(start, earliest(bitAt[RUBRIC_BIT]!, earliest(completedAt(bitAt[SCORE_ASK_BIT]!, bitAt[RESPONSE_TERM_BIT]!), rubricRuleAt)));
     if (flags & CONTENT_FLAG.explainAnswer) start = earliest(start, earliest(bitAt[EXPLAIN_ANSWER_BIT]!, earliest(bitAt[EXPLAIN_ASK_BIT]!, cotRuleAt)));
     if (flags & CONTENT_FLAG.safeRewrite) start = earliest(start, earliest(bitAt[SAFE_REWRITE_BIT]!, earliest(completedAt(bitAt[REWRITE_ASK_BIT]!, bitAt[SAFETY_BIT]!), safeRuleAt)));
-    // Every verdict comes from one of these; should one not, the first phrase stands in as before.
-    return start === -1 ? firstAsk : start;
+    return start;
   };
 
   return {

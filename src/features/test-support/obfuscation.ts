@@ -113,13 +113,14 @@ export function padding(chars: number, seed = 1): string {
   return out.slice(0, chars);
 }
 
+let fillerStatements: string[] | null = null;
+
 /**
  * Statements from grade-school word problems (the shipped GSM8K corpus), every sentence but the
  * question: ordinary prose that differs from one request to the next, as filler an evader draws
  * from a text corpus would, where `padding` repeats six sentences (which mine as one template
- * that all padded requests share).
+ * that all padded requests share). Read once per process.
  */
-let fillerStatements: string[] | null = null;
 function statements(): string[] {
   if (fillerStatements !== null) return fillerStatements;
   const corpus = readFileSync(new URL('../../../data/corpora/gsm8k_train.jsonl', import.meta.url), 'utf8');
