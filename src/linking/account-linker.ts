@@ -1,9 +1,9 @@
 import { PairTable } from './pair-table.js';
 import { seededRandom } from '../util/seeded-random.js';
-import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
 import { grownFloat, grownInt } from '../util/grown-array.js';
+import { LouvainGraph } from './louvain-graph.js';
 import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams } from './link-input.js';
 import { profileSimilarity, type ProfileVectors } from './profile-vector.js';
 
@@ -604,11 +604,11 @@ function communitiesByComponent(
   let modularity = 0;
   for (const { nodes, edges, weight } of components) {
     const resolution = (params.resolution * weight) / total;
-    const graph = new UndirectedGraph({ allowSelfLoops: false });
-    for (const node of nodes) graph.addNode(String(node));
+    const graph = new LouvainGraph();
+    for (const node of nodes) graph.addNode(node);
     edges.sort((x, y) => byKey(x[0]!, y[0]!) || byKey(x[1]!, y[1]!));
-    for (const [a, b, w] of edges) graph.addEdge(String(a), String(b), { weight: w });
-    const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed, accountKeys[nodes[0]!]!)), resolution });
+    for (const [a, b, w] of edges) graph.addEdge(a!, b!, w!);
+    const detailed = louvain.detailed(graph.asGraph(), { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed, accountKeys[nodes[0]!]!)), resolution });
     for (const [node, c] of Object.entries(detailed.communities)) community[Number(node)] = next + (c as number);
     modularity += (weight / total) * detailed.modularity;
     next += detailed.count;
@@ -788,15 +788,15 @@ function splitCommunities(
   for (const [c, nodes] of [...members].sort((x, y) => x[0] - y[0])) {
     if (nodes.length < 2 * params.minClusterSize) continue;
     const edges = edgesOf.get(c) ?? [];
-    const graph = new UndirectedGraph({ allowSelfLoops: false });
+    const graph = new LouvainGraph();
     const sorted = [...nodes].sort(byKey);
-    for (const a of sorted) graph.addNode(String(a));
+    for (const a of sorted) graph.addNode(a);
     for (const e of [...edges].sort((x, y) => byEnds(edgeKeys[x]!, edgeKeys[y]!))) {
       const key = edgeKeys[e]!;
       const a = Math.floor(key / n);
-      graph.addEdge(String(a), String(key - a * n), { weight: weights[e]! });
+      graph.addEdge(a, key - a * n, weights[e]!);
     }
-    const sub = louvain(graph, { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed + 1, accountKeys[sorted[0]!]!)), resolution: params.splitResolution });
+    const sub = louvain(graph.asGraph(), { getEdgeWeight: 'weight', rng: seededRandom(contentSeed(params.seed + 1, accountKeys[sorted[0]!]!)), resolution: params.splitResolution });
     const groups = new Map<number, number>();
     const groupOf = new Map<number, number>();
     for (const [node, label] of Object.entries(sub)) {
