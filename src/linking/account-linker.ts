@@ -1,9 +1,8 @@
 import { PairTable } from './pair-table.js';
 import { seededRandom } from '../util/seeded-random.js';
-import louvainModule from 'graphology-communities-louvain';
 import { fmix32 } from '../util/hash64.js';
 import { grownFloat, grownInt } from '../util/grown-array.js';
-import { LouvainGraph } from './louvain-graph.js';
+import { louvain, LouvainGraph } from './louvain-graph.js';
 import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams } from './link-input.js';
 import { profileSimilarity, type ProfileVectors } from './profile-vector.js';
 
@@ -49,12 +48,6 @@ export interface LinkResult {
   clusters: LinkedCluster[];
   stats: { pairs: number; edges: number; communities: number; merged: number; split: number; separated: number; released: number; lateJoins: number; modularity: number };
 }
-
-// The package is CommonJS (`module.exports = louvain`) with an ES-style `export default` in its
-// types, so under NodeNext the default import is typed as the module and is the function at run
-// time; this takes whichever it is.
-type Louvain = typeof louvainModule.default;
-const louvain: Louvain = (louvainModule as unknown as { default?: Louvain }).default ?? (louvainModule as unknown as Louvain);
 
 /**
  * Kinds that only back up a link another trait makes: sharing the hours of activity (every

@@ -1,11 +1,7 @@
 import { UndirectedGraph } from 'graphology';
-import louvainModule from 'graphology-communities-louvain';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/seeded-random.js';
-import { LouvainGraph } from './louvain-graph.js';
-
-type Louvain = typeof louvainModule.default;
-const louvain: Louvain = (louvainModule as unknown as { default?: Louvain }).default ?? (louvainModule as unknown as Louvain);
+import { louvain, LouvainGraph } from './louvain-graph.js';
 
 /** A graph of planted groups with noise between them, as nodes and weighted edges in insertion order. */
 function plantedGraph(seed: number): { nodes: number[]; edges: [number, number, number][] } {

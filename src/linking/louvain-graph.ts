@@ -1,5 +1,12 @@
+import louvainModule from 'graphology-communities-louvain';
 import type { AbstractGraph } from 'graphology-types';
 import { grownFloat, grownInt } from '../util/grown-array.js';
+
+// The package is CommonJS (`module.exports = louvain`) with an ES-style `export default` in its
+// types, so under NodeNext the default import is typed as the module and is the function at run
+// time; this takes whichever it is.
+type Louvain = typeof louvainModule.default;
+export const louvain: Louvain = (louvainModule as unknown as { default?: Louvain }).default ?? (louvainModule as unknown as Louvain);
 
 /**
  * An undirected weighted graph in flat arrays, for community detection. graphology-communities-
