@@ -6,9 +6,10 @@
 // the content features ingest computes per exchange (src/features), on plain, obfuscated and padded
 // text, which have no library counterpart; and the weighted median every population reference
 // takes (src/behaviour/population-reference.ts) against the comparator sort it replaced; and the
-// graph community detection runs on (src/linking/louvain-graph.ts) against a graphology graph.
+// graph community detection runs on (src/linking/louvain-graph.ts) against a graphology graph;
+// and the two orderings pair scoring makes (src/linking/account-linker.ts) against comparator sorts.
 // Usage: node bench/hotpath-bench.mjs [--seconds 1] [--prompts 20000] [--keys 2000000]
-//        [--only hashing,sketch,keyset,filter,content,median,louvain]
+//        [--only hashing,sketch,keyset,filter,content,median,louvain,orderings]
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -29,6 +30,7 @@ import { PROMPT_SCAN, createExchangeFeatureExtractor } from '../dist/features/ex
 import { parseExchangeLine } from '../dist/ingest/exchange-validator.js';
 import { weightedMedian } from '../dist/behaviour/population-reference.js';
 import { LouvainGraph } from '../dist/linking/louvain-graph.js';
+import { PairTable } from '../dist/linking/pair-table.js';
 import graphology from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import { seededRandom } from '../dist/util/seeded-random.js';
@@ -38,7 +40,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '1' },
     prompts: { type: 'string', default: '20000' },
     keys: { type: 'string', default: '2000000' },
-    only: { type: 'string', default: 'hashing,sketch,keyset,filter,content,median,louvain' },
+    only: { type: 'string', default: 'hashing,sketch,keyset,filter,content,median,louvain,orderings' },
   },
 });
 const SECTIONS = new Set(values.only.split(','));
@@ -557,6 +559,71 @@ if (SECTIONS.has('louvain')) {
   }));
   row('graphology graph, built and Louvain', measure(unique.length, () => {
     sink += communities(withGraphology()).count;
+  }));
+}
+
+// 8. The two orderings pair scoring makes at every relink: the members of a large group (a
+// template thousands of accounts fill, a proxy pool) along each random cycle, by a 32-bit rank
+// and then by member; and the account graph's edges by pair key. As written, rank and member
+// packed in one double (keys alone) and sorted natively, against comparators over indexes.
+if (SECTIONS.has('orderings')) {
+  console.log('pair scoring orderings (src/linking/account-linker.ts), per item');
+  const packedMembers = 2 ** 21;
+  const random = seededRandom(11);
+  for (const m of [500, 5_000, 50_000]) {
+    const ranks = Float64Array.from({ length: m }, () => Math.floor(random() * 2 ** 32));
+    const byComparator = () => {
+      const order = Int32Array.from({ length: m }, (_, i) => i);
+      return order.sort((x, y) => ranks[x] - ranks[y] || x - y);
+    };
+    const packed = () => {
+      const keys = new Float64Array(m);
+      for (let i = 0; i < m; i++) keys[i] = ranks[i] * packedMembers + i;
+      keys.sort();
+      const order = new Int32Array(m);
+      for (let i = 0; i < m; i++) order[i] = keys[i] % packedMembers;
+      return order;
+    };
+    const expected = byComparator();
+    const agree = packed().every((member, i) => member === expected[i]);
+    console.log(` a cycle over ${m.toLocaleString('en-US')} members:`);
+    row('rank and member packed, sorted natively (as written)', measure(m, () => {
+      sink += packed()[0];
+    }), agree ? 'same order' : 'DIFFERENT ORDER');
+    row('indexes sorted by a comparator (before)', measure(m, () => {
+      sink += byComparator()[0];
+    }));
+  }
+  const n = 8_000;
+  const pairs = 170_000;
+  const table = new PairTable(pairs);
+  const pairKeys = [];
+  while (pairKeys.length < pairs) {
+    const a = Math.floor(random() * n);
+    const b = Math.floor(random() * n);
+    if (a === b || table.getOrSet(a, b, pairKeys.length) >= 0) continue;
+    pairKeys.push(Math.min(a, b) * n + Math.max(a, b));
+  }
+  const edges = pairKeys.filter(() => random() < 0.33);
+  const edgeIndexes = edges.map((key) => table.get(Math.floor(key / n), key % n));
+  const byComparator = () => [...edgeIndexes].sort((x, y) => pairKeys[x] - pairKeys[y]);
+  const byKeys = () => {
+    const sorted = Float64Array.from(edges).sort();
+    const order = new Int32Array(sorted.length);
+    for (let i = 0; i < sorted.length; i++) {
+      const a = Math.floor(sorted[i] / n);
+      order[i] = table.get(a, sorted[i] - a * n);
+    }
+    return order;
+  };
+  const expected = byComparator();
+  const agree = byKeys().every((index, i) => index === expected[i]);
+  console.log(` ${edges.length.toLocaleString('en-US')} edges of ${pairs.toLocaleString('en-US')} pairs, ${n.toLocaleString('en-US')} accounts:`);
+  row('keys sorted natively, each pair found again (as written)', measure(edges.length, () => {
+    sink += byKeys()[0];
+  }), agree ? 'same order' : 'DIFFERENT ORDER');
+  row('pair indexes sorted by a comparator on their keys (before)', measure(edges.length, () => {
+    sink += byComparator()[0];
   }));
 }
 

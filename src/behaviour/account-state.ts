@@ -218,6 +218,11 @@ const INT32_MAX = 2 ** 31 - 1;
 
 export class AccountState {
   info: AccountInfo | null = null;
+  /**
+   * The tracker's revision (`BehaviourTracker.revision`) when anything of this account last
+   * changed: what an input built at a later revision holds of it still holds.
+   */
+  changedAt = 0;
   exchanges = 0;
   inputTokens = 0;
   outputTokens = 0;

@@ -144,7 +144,9 @@ export class BehaviourTracker {
       this.changes++;
       index = this.accounts.length;
       this.accountIds.set(id, index);
-      this.accounts.push(new AccountState(index, id, this.maxHours));
+      const state = new AccountState(index, id, this.maxHours);
+      state.changedAt = this.changes;
+      this.accounts.push(state);
     }
     return index;
   }
@@ -178,7 +180,7 @@ export class BehaviourTracker {
 
   setAccountInfo(account: Account): void {
     const state = this.accounts[this.accountIndexOf(account.accountId)]!;
-    this.changes++;
+    state.changedAt = ++this.changes;
     state.info = {
       orgId: account.orgId,
       createdAt: account.createdAt,
@@ -195,10 +197,11 @@ export class BehaviourTracker {
 
   /** Records `count` exchanges of an account from one infrastructure value. */
   observeIndicator(kind: ExchangeIndicator, accountIndex: number, value: string, count = 1): void {
-    this.changes++;
+    const state = this.accounts[accountIndex]!;
+    state.changedAt = ++this.changes;
     const dictionary = this.dictionaries[kind];
     const id = this.dictionaryId(dictionary, value);
-    this.accounts[accountIndex]!.observeIndicator(kind, dictionary.hashes[id]!, id, count);
+    state.observeIndicator(kind, dictionary.hashes[id]!, id, count);
   }
 
   private dictionaryId(dictionary: Dictionary, value: string): number {
@@ -274,7 +277,7 @@ export class BehaviourTracker {
         const dictionary = this.dictionaries[kind];
         let id = codes.indicators[k]![code]!;
         if (id < 0) codes.indicators[k]![code] = id = this.dictionaryId(dictionary, column.values[code]!);
-        this.changes++;
+        state.changedAt = ++this.changes;
         state.observeIndicator(kind, dictionary.hashes[id]!, id, 1);
       }
     }
@@ -291,6 +294,7 @@ export class BehaviourTracker {
       const ts = batch.ts[i]!;
       const accountIndex = batch.account[i]!;
       const state = this.accounts[accountIndex]!;
+      state.changedAt = this.changes;
       this.exchanges++;
       if (ts < this.firstTs) this.firstTs = ts;
       if (ts > this.lastTs) this.lastTs = ts;

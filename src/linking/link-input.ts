@@ -165,7 +165,10 @@ class MembershipBuilder {
   private accounts = new Int32Array(1024);
   private values = new Float64Array(1024);
   private counts = new Float64Array(1024);
-  constructor(readonly kind: LinkKind) {}
+  readonly kindIndex: number;
+  constructor(readonly kind: LinkKind) {
+    this.kindIndex = LINK_KINDS.indexOf(kind);
+  }
   add(account: number, value: number, count: number): void {
     if (this.size === this.accounts.length) {
       this.accounts = grownInt(this.accounts);
@@ -187,52 +190,104 @@ class MembershipBuilder {
  * state; the result is what `linkAccounts` (pure, possibly in a worker) consumes.
  */
 export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, population?: { context: PopulationContext; summaries: SummarySource }): LinkInput {
+  return assembleLinkInput(tracker, params, population, null);
+}
+
+/** Kinds an account's own traffic alone decides (templates too, while the population's set of templates holds). */
+const OWN_KINDS = ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key', 'prompt', 'activity'] as const;
+const TEMPLATE_KINDS = [
+  ['prompt_template', 'prompt'],
+  ['system_template', 'system'],
+] as const;
+/** Every template's standing changed (or no earlier build): no account's template rows hold. */
+const ALL = 'all';
+
+/** What one build leaves for the next: its rows, and what they were read at. */
+interface LastBuild {
+  revision: number;
+  params: LinkParams;
+  accountCount: number;
+  accountKeys: Uint32Array;
+  memberships: KindMemberships[];
+  /** Rows per kind, to tell arrays a caller has since transferred to another thread (detached, length 0). */
+  rows: number[];
+  varied: ReadonlySet<number> | undefined;
+}
+
+/**
+ * Builds a store's link inputs one after another, as a live engine or a backtest relinks: an
+ * account that has not changed since the last build (its `changedAt` is not past that build's
+ * revision) keeps the rows it had, copied instead of read again from its sketches, templates and
+ * hours. Between two relinks most accounts send nothing, and reading every account's traits was
+ * most of a relink's snapshot (docs/performance.md, "policy backtest"). Traits that depend on the
+ * whole population (sign-up bursts, which templates count) or on the account records are read
+ * again every time; each input is the one `buildLinkInput` would make, row for row.
+ */
+export class LinkInputBuilder {
+  private last: LastBuild | null = null;
+
+  build(tracker: BehaviourTracker, params: LinkParams, population?: { context: PopulationContext; summaries: SummarySource }): LinkInput {
+    const last = this.last;
+    // Let the old rows go as soon as the new ones are made, not after the caller is done.
+    this.last = null;
+    const input = assembleLinkInput(tracker, params, population, last);
+    this.last = {
+      revision: tracker.revision,
+      params,
+      accountCount: input.accountCount,
+      accountKeys: input.accountKeys,
+      memberships: input.memberships,
+      rows: input.memberships.map((m) => m.accounts.length),
+      varied: population?.context.variedTemplates,
+    };
+    return input;
+  }
+}
+
+function assembleLinkInput(
+  tracker: BehaviourTracker,
+  params: LinkParams,
+  population: { context: PopulationContext; summaries: SummarySource } | undefined,
+  last: LastBuild | null,
+): LinkInput {
   const varied = population?.context.variedTemplates;
   const builders = Object.fromEntries(LINK_KINDS.map((kind) => [kind, new MembershipBuilder(kind)])) as Record<LinkKind, MembershipBuilder>;
-  const strings = new Map<string, number>();
-  const intern = (kind: string, value: string) => {
-    const key = `${kind}\u0000${value}`;
-    let id = strings.get(key);
-    if (id === undefined) strings.set(key, (id = strings.size));
-    return id;
-  };
+  // A number per distinct value of each kind: only which accounts share one matters.
+  const payments = new Map<string, number>();
+  const mailDomains = new Map<string, number>();
+  const signupIps = new Map<string, number>();
+  const orgs = new Map<string, number>();
   const signupBuckets = signupBurstBuckets(tracker.accounts, params);
+  const previous =
+    last !== null && last.params === params && last.accountKeys.length === last.accountCount && last.memberships.every((m, k) => m.accounts.length === last.rows[k]) ? last : null;
+  const templateChanges = previous === null ? ALL : changedTemplates(previous.varied, varied);
+  const copier = previous === null ? null : new RowCopier(previous.memberships);
 
   for (const state of tracker.accounts) {
     const a = state.index;
-    for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
-      const limit = params.kinds[kind].perAccount;
-      const sketch = state.indicator(kind);
-      // Most accounts of a flood hold one value a kind: taken without sorting a list of one.
-      if (sketch.length === 1) sketch.forEach((id, count) => builders[kind].add(a, id, count));
-      else {
-        const entries = sketch.entries();
-        for (let i = 0; i < entries.length && i < limit; i++) builders[kind].add(a, entries[i]!.id, entries[i]!.count);
-      }
+    const unchanged = previous !== null && a < previous.accountCount && state.changedAt <= previous.revision;
+    if (unchanged) for (const kind of OWN_KINDS) copier!.copy(builders[kind], a);
+    else addOwnTraits(builders, state, params);
+    for (const [kind, text] of TEMPLATE_KINDS) {
+      if (unchanged && templatesHold(state, text, templateChanges)) copier!.copy(builders[kind], a);
+      else if (state.exchanges > 0) addTemplates(builders[kind], state, text, params, varied);
     }
     const info = state.info;
     if (info !== null) {
-      if (info.paymentFingerprint) builders.payment.add(a, intern('payment', info.paymentFingerprint), 1);
-      if (info.linkableMailDomain) builders.email_domain.add(a, intern('email', info.linkableMailDomain), 1);
-      if (info.signupIp) builders.signup_ip.add(a, intern('signup_ip', info.signupIp), 1);
-      if (info.orgId) builders.org.add(a, intern('org', info.orgId), 1);
+      if (info.paymentFingerprint) builders.payment.add(a, intern(payments, info.paymentFingerprint), 1);
+      if (info.linkableMailDomain) builders.email_domain.add(a, intern(mailDomains, info.linkableMailDomain), 1);
+      if (info.signupIp) builders.signup_ip.add(a, intern(signupIps, info.signupIp), 1);
+      if (info.orgId) builders.org.add(a, intern(orgs, info.orgId), 1);
       if (info.createdAt !== null) {
         const bucket = Math.floor(info.createdAt / (params.signupBucketMinutes * 60_000));
         if (signupBuckets.has(bucket)) builders.signup_time.add(a, bucket, 1);
       }
     }
-    if (state.exchanges > 0) {
-      addTemplates(builders.prompt_template, state, 'prompt', params, varied);
-      addTemplates(builders.system_template, state, 'system', params, varied);
-      const prompts = state.prompts.entries();
-      for (let i = 0; i < prompts.length && i < params.kinds.prompt.perAccount; i++) builders.prompt.add(a, prompts[i]!.hash, prompts[i]!.count);
-      if (state.series.activeHours() >= params.activityMinHours) {
-        const bands = activityBands(state);
-        for (let band = 0; band < bands.length && band < params.kinds.activity.perAccount; band++) builders.activity.add(a, band * 2 ** 32 + bands[band]!, 1);
-      }
-    }
   }
-  const accountKeys = Uint32Array.from(tracker.accounts, (state) => murmur32(state.id, 0x6c696e6b) >>> 0);
+  const accountKeys = new Uint32Array(tracker.accounts.length);
+  const keptKeys = previous === null ? 0 : Math.min(previous.accountCount, accountKeys.length);
+  if (keptKeys > 0) accountKeys.set(previous!.accountKeys.subarray(0, keptKeys));
+  for (let a = keptKeys; a < accountKeys.length; a++) accountKeys[a] = murmur32(tracker.accounts[a]!.id, 0x6c696e6b) >>> 0;
   const input: LinkInput = {
     accountCount: tracker.accounts.length,
     population: linkingPopulation(tracker.accounts),
@@ -242,6 +297,72 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
   };
   if (population !== undefined && params.kinds.profile.strength > 0) input.profiles = buildProfileVectors(population.summaries, params.profileMinExchanges);
   return input;
+}
+
+/** The traits of `OWN_KINDS` from the account's own state. */
+function addOwnTraits(builders: Record<LinkKind, MembershipBuilder>, state: AccountState, params: LinkParams): void {
+  const a = state.index;
+  for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
+    const limit = params.kinds[kind].perAccount;
+    const sketch = state.indicator(kind);
+    // Most accounts of a flood hold one value a kind: taken without sorting a list of one.
+    if (sketch.length === 1) sketch.forEach((id, count) => builders[kind].add(a, id, count));
+    else {
+      const entries = sketch.entries();
+      for (let i = 0; i < entries.length && i < limit; i++) builders[kind].add(a, entries[i]!.id, entries[i]!.count);
+    }
+  }
+  if (state.exchanges > 0) {
+    const prompts = state.prompts.entries();
+    for (let i = 0; i < prompts.length && i < params.kinds.prompt.perAccount; i++) builders.prompt.add(a, prompts[i]!.hash, prompts[i]!.count);
+    if (state.series.activeHours() >= params.activityMinHours) {
+      const bands = activityBands(state);
+      for (let band = 0; band < bands.length && band < params.kinds.activity.perAccount; band++) builders.activity.add(a, band * 2 ** 32 + bands[band]!, 1);
+    }
+  }
+}
+
+/** Copies an account's rows of a kind from the last build, whose rows are in account order. */
+class RowCopier {
+  private readonly cursors: Int32Array;
+  constructor(private readonly memberships: readonly KindMemberships[]) {
+    this.cursors = new Int32Array(memberships.length);
+  }
+
+  copy(builder: MembershipBuilder, account: number): void {
+    const k = builder.kindIndex;
+    const { accounts, values, counts } = this.memberships[k]!;
+    let row = this.cursors[k]!;
+    while (row < accounts.length && accounts[row]! < account) row++;
+    for (; row < accounts.length && accounts[row] === account; row++) builder.add(account, values[row]!, counts[row]!);
+    this.cursors[k] = row;
+  }
+}
+
+function intern(ids: Map<string, number>, value: string): number {
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = ids.size));
+  return id;
+}
+
+/** The templates counted in one build and not the other (`ALL` when either counted every template). */
+function changedTemplates(before: ReadonlySet<number> | undefined, now: ReadonlySet<number> | undefined): ReadonlySet<number> | typeof ALL {
+  if (before === undefined || now === undefined) return before === now ? new Set() : ALL;
+  const changed = new Set<number>();
+  for (const key of before) if (!now.has(key)) changed.add(key);
+  for (const key of now) if (!before.has(key)) changed.add(key);
+  return changed;
+}
+
+/** Whether an unchanged account's rows of a template kind hold: none of its templates changed standing. */
+function templatesHold(state: AccountState, kind: 'prompt' | 'system', changes: ReadonlySet<number> | typeof ALL): boolean {
+  if (changes === ALL) return false;
+  if (changes.size === 0) return true;
+  let hold = true;
+  (kind === 'prompt' ? state.promptTemplates : state.systemTemplates).forEach((id) => {
+    if (changes.has(templateKey(kind, id))) hold = false;
+  });
+  return hold;
 }
 
 function addTemplates(builder: MembershipBuilder, state: AccountState, kind: 'prompt' | 'system', params: LinkParams, varied: ReadonlySet<number> | undefined): void {

@@ -8,7 +8,7 @@ import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
 import { linkAccounts, linkKindBit, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
-import { buildLinkInput, type LinkInput } from '../linking/link-input.js';
+import { buildLinkInput, LinkInputBuilder, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
 import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
@@ -240,6 +240,7 @@ export class DetectionEngine {
    */
   private summaryCache: PopulationSummaries | null = null;
   private readonly holdersCache = new Map<string, (value: string) => number>();
+  private readonly linkInputs = new LinkInputBuilder();
   private partnerSightings: ReadonlyMap<string, readonly PartnerSighting[]> = new Map();
   private bare: { prior: number; threshold: number; assessment: AccountAssessment } | null = null;
 
@@ -298,8 +299,12 @@ export class DetectionEngine {
     this.tracker.observeIndicator(kind, accountIndex, value, count);
   }
 
+  /**
+   * What the next relink needs, as of now. Each call keeps its rows for the next one (a live
+   * engine relinks again and again), so accounts unchanged since are not read again.
+   */
   linkInput(): LinkInput {
-    return buildLinkInput(this.tracker, this.config.linking, this.populationSummaries());
+    return this.linkInputs.build(this.tracker, this.config.linking, this.populationSummaries());
   }
 
   private populationSummaries(): PopulationSummaries {
@@ -339,8 +344,9 @@ export class DetectionEngine {
     return changed;
   }
 
+  /** Links the accounts once, in this thread (the batch analysis): no rows kept for another time. */
   relink(): LinkResult {
-    const links = linkAccounts(this.linkInput());
+    const links = linkAccounts(buildLinkInput(this.tracker, this.config.linking, this.populationSummaries()));
     this.applyLinks(links);
     return links;
   }
