@@ -202,7 +202,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
         for (let cycle = 0; cycle < cycles; cycle++) {
           if (m <= PACKED_MEMBERS) {
             // Rank and member in one number, sorted natively: the order a comparator on (rank,
-            // member) gives, at a fraction of the cost (`npm run bench:hotpaths -- --only cycles`).
+            // member) gives, at a fraction of the cost (`npm run bench:hotpaths -- --only orderings`).
             for (let i = 0; i < m; i++) ranks[i] = rank(accountAt(i), cycle) * PACKED_MEMBERS + i;
             ranks.sort();
             for (let i = 0; i < m; i++) order[i] = ranks[i]! % PACKED_MEMBERS;
