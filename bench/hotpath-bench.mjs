@@ -625,6 +625,38 @@ if (SECTIONS.has('orderings')) {
   row('pair indexes sorted by a comparator on their keys (before)', measure(edges.length, () => {
     sink += byComparator()[0];
   }));
+  // A component's edges as community detection takes them: by the places of their ends in the
+  // accounts' key order, two stable counting passes against a comparator on both ends.
+  const size = 1_300;
+  const place = Int32Array.from({ length: size }, (_, i) => i);
+  const componentEdges = [];
+  const seenEdges = new Set();
+  while (componentEdges.length < 20_000) {
+    const a = Math.floor(random() * size);
+    const b = Math.floor(random() * size);
+    if (a === b || seenEdges.has(Math.min(a, b) * size + Math.max(a, b))) continue;
+    seenEdges.add(Math.min(a, b) * size + Math.max(a, b));
+    componentEdges.push([Math.min(a, b), Math.max(a, b), random()]);
+  }
+  const byPlaces = (list, end) => {
+    const start = new Int32Array(size + 1);
+    for (const edge of list) start[place[edge[end]] + 1]++;
+    for (let p = 0; p < size; p++) start[p + 1] += start[p];
+    const ordered = new Array(list.length);
+    for (const edge of list) ordered[start[place[edge[end]]]++] = edge;
+    return ordered;
+  };
+  const counted = () => byPlaces(byPlaces(componentEdges, 1), 0);
+  const compared = () => [...componentEdges].sort((x, y) => place[x[0]] - place[y[0]] || place[x[1]] - place[y[1]]);
+  const expectedEdges = compared();
+  const sameEdges = counted().every((edge, i) => edge === expectedEdges[i]);
+  console.log(` ${componentEdges.length.toLocaleString('en-US')} edges of a component of ${size.toLocaleString('en-US')} accounts:`);
+  row('two stable counting passes by place (as written)', measure(componentEdges.length, () => {
+    sink += counted().length;
+  }), sameEdges ? 'same order' : 'DIFFERENT ORDER');
+  row('a comparator on both ends\' places (before)', measure(componentEdges.length, () => {
+    sink += compared().length;
+  }));
 }
 
 if (sink === 0.5) console.log(sink);
