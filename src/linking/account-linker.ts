@@ -417,10 +417,11 @@ export function scorePairs(input: LinkInput): ScoredPairs {
   // deterministic whatever order the memberships came in.
   // Keys are distinct, so sorting them natively and finding each one's pair again gives the order
   // a comparator over pair indexes gives, for less.
+  const candidateStrengths = new Float64Array(pairCount);
   let edgeCount = 0;
-  for (let index = 0; index < pairCount; index++) if (1 - Math.exp(logNot[index]!) >= params.minEdge) edgeCount++;
+  for (let i = 0; i < pairCount; i++) if ((candidateStrengths[i] = 1 - Math.exp(logNot[i]!)) >= params.minEdge) edgeCount++;
   const sortedKeys = new Float64Array(edgeCount);
-  for (let index = 0, e = 0; index < pairCount; index++) if (1 - Math.exp(logNot[index]!) >= params.minEdge) sortedKeys[e++] = pairKeys[index]!;
+  for (let index = 0, e = 0; index < pairCount; index++) if (candidateStrengths[index]! >= params.minEdge) sortedKeys[e++] = pairKeys[index]!;
   sortedKeys.sort();
   const keys = Array.from(sortedKeys);
   const strengths = new Float64Array(edgeCount);
@@ -430,14 +431,12 @@ export function scorePairs(input: LinkInput): ScoredPairs {
     const key = sortedKeys[i]!;
     const a = Math.floor(key / n);
     const index = pairIndex.get(a, key - a * n);
-    strengths[i] = 1 - Math.exp(logNot[index]!);
+    strengths[i] = candidateStrengths[index]!;
     weights[i] = strengths[i]! * Math.max(1, multiplicity[index]!) ** params.sampleCompensation;
     kinds[i] = masks[index]!;
   }
   // Views, not copies: a copy would hold both at once at the peak of a flood.
   const candidateKeys = pairKeys.subarray(0, pairCount);
-  const candidateStrengths = new Float64Array(pairCount);
-  for (let i = 0; i < pairCount; i++) candidateStrengths[i] = 1 - Math.exp(logNot[i]!);
   return { n, keys, strengths, weights, kinds, candidates: pairCount, candidateKeys, candidateStrengths, candidateKinds: masks.subarray(0, pairCount) };
 }
 

@@ -194,7 +194,8 @@ export function buildLinkInput(tracker: BehaviourTracker, params: LinkParams, po
 }
 
 /** Kinds an account's own traffic alone decides (templates too, while the population's set of templates holds). */
-const OWN_KINDS = ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key', 'prompt', 'activity'] as const;
+const SKETCH_KINDS = ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const;
+const OWN_KINDS = [...SKETCH_KINDS, 'prompt', 'activity'] as const;
 const TEMPLATE_KINDS = [
   ['prompt_template', 'prompt'],
   ['system_template', 'system'],
@@ -302,7 +303,7 @@ function assembleLinkInput(
 /** The traits of `OWN_KINDS` from the account's own state. */
 function addOwnTraits(builders: Record<LinkKind, MembershipBuilder>, state: AccountState, params: LinkParams): void {
   const a = state.index;
-  for (const kind of ['ip', 'subnet', 'asn', 'user_agent', 'tls', 'api_key'] as const) {
+  for (const kind of SKETCH_KINDS) {
     const limit = params.kinds[kind].perAccount;
     const sketch = state.indicator(kind);
     // Most accounts of a flood hold one value a kind: taken without sorting a list of one.
