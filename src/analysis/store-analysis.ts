@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { loadAcademicMailDomains } from '../config/academic-mail-domains.js';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
 import { distinctExcerpts } from './ask-excerpt.js';
@@ -157,7 +158,7 @@ export async function loadEngineFromStore(
 ): Promise<LoadedStore> {
   const overview = await readStoreOverview(store);
   onOverview(overview);
-  const engine = createDetectionEngine(config, { publicMailDomains: loadPublicMailDomains() });
+  const engine = createDetectionEngine(config, { publicMailDomains: loadPublicMailDomains(), academicMailDomains: loadAcademicMailDomains() });
   engine.registerAccounts(overview.accountIds);
   for (const model of overview.models) engine.tracker.primeModel(model.model, model.firstSeen);
   await registerAnalysisKeys(

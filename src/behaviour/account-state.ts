@@ -48,6 +48,8 @@ export interface AccountInfo {
    * the one linking and the shared-domain detector compare, since strangers share the others.
    */
   linkableMailDomain: string | null;
+  /** Whether the mail domain is a university's or a college's (`isAcademicMailDomain`), public provider's or not. */
+  academicMailDomain: boolean;
   emailLocalShape: string | null;
   signupIp: string | null;
   verification: readonly string[];

@@ -1,3 +1,4 @@
+import { isAcademicMailDomain } from '../config/academic-mail-domains.js';
 import type { Account } from '../model/account.js';
 import { fmix32, murmur32 } from '../util/hash64.js';
 import { CONTENT_FLAG } from '../features/content-signals.js';
@@ -27,6 +28,8 @@ export interface BehaviourOptions {
   maxHours?: number;
   /** Domains of public mail providers (`loadPublicMailDomains`), lower case; none when not given. */
   publicMailDomains?: ReadonlySet<string>;
+  /** Universities' and colleges' domains (`loadAcademicMailDomains`); the academic registries alone when not given. */
+  academicMailDomains?: ReadonlySet<string>;
 }
 
 /** Statistics of one mined template (`key`: prompt id × 2, or system id × 2 + 1). */
@@ -112,6 +115,7 @@ export class BehaviourTracker {
   private readonly thinkingMinEffort: number;
   private readonly maxHours: number | undefined;
   private readonly publicMailDomains: ReadonlySet<string>;
+  private readonly academicMailDomains: ReadonlySet<string>;
   private readonly shape = new Uint16Array(SHAPE_POSITIONS);
   private changes = 0;
   private readonly observed: ObservedExchange = blankObservedExchange();
@@ -121,6 +125,7 @@ export class BehaviourTracker {
     this.thinkingMinEffort = options.thinkingMinEffort ?? 4;
     this.maxHours = options.maxHours;
     this.publicMailDomains = options.publicMailDomains ?? new Set();
+    this.academicMailDomains = options.academicMailDomains ?? new Set();
     this.nearDuplicates = new NearDuplicateTable(options.nearDuplicateMaxEntries);
     this.sentPrompts = new NearDuplicateTable(options.nearDuplicateMaxEntries);
     this.dictionaries = Object.fromEntries(EXCHANGE_INDICATORS.map((kind) => [kind, { ids: new Map(), values: [], hashes: [] }])) as unknown as Record<
@@ -189,6 +194,7 @@ export class BehaviourTracker {
       paymentFingerprint: account.paymentFingerprint,
       emailDomain: account.emailDomain,
       linkableMailDomain: linkableMailDomain(account.emailDomain, this.publicMailDomains),
+      academicMailDomain: account.emailDomain !== null && isAcademicMailDomain(account.emailDomain.toLowerCase(), this.academicMailDomains),
       emailLocalShape: account.emailLocalShape,
       signupIp: account.signupIp,
       verification: account.verification,

@@ -62,9 +62,17 @@ describe('account linking', () => {
   });
 
   it('counts a value many accounts share for less (a popular domain, a big ASN)', () => {
-    const rare = scorePairs(input(N, { email_domain: [[0, 1], [1, 1]] }, ALL_PAIRS));
-    const common = scorePairs(input(N, { email_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }, ALL_PAIRS));
+    const rare = scorePairs(input(N, { academic_domain: [[0, 1], [1, 1]] }, ALL_PAIRS));
+    const common = scorePairs(input(N, { academic_domain: Array.from({ length: 150 }, (_, a) => [a, 1] as [number, number]) }, ALL_PAIRS));
     expect(candidate(common, 0, 1)).toBeLessThan(candidate(rare, 0, 1) / 4);
+  });
+
+  it('links the accounts of one organisation\'s own mail domain, not the students of one university by theirs', () => {
+    const six = (value: number, from: number) => Array.from({ length: 6 }, (_, i) => [from + i, value] as [number, number]);
+    const { clusters } = linkAccounts(input(N, { email_domain: six(1, 0), academic_domain: six(2, 6) }));
+    expect(clusters.map((cluster) => [...cluster.members].sort((x, y) => x - y))).toEqual([[0, 1, 2, 3, 4, 5]]);
+    // The same six on a university's domain, and they are not one operator.
+    expect(linkAccounts(input(N, { academic_domain: six(1, 0) })).clusters).toEqual([]);
   });
 
   it('measures a value\'s rarity against the linking population, not the raw number of accounts', () => {
@@ -82,13 +90,14 @@ describe('account linking', () => {
   });
 
   it('records a shared identity trait as a tie only when it is specific enough to mean one operator', () => {
-    // Accounts 0 and 1 (pair key 0 × n + 1) share a template; in one store also a domain 20 accounts use (listed in full, no sampling).
+    // Accounts 0 and 1 (pair key 0 × n + 1) share a template; in one store also a university's
+    // domain 20 accounts use (listed in full, no sampling).
     const template: [number, number, number?][] = [[0, 5, 90], [1, 5, 80]];
     const kindsOf = (result: ReturnType<typeof scorePairs>) => linkKindsOf(result.candidateKinds[result.candidateKeys.indexOf(1)]!);
-    const common = scorePairs(input(N, { prompt_template: template, email_domain: Array.from({ length: 20 }, (_, a) => [a, 1] as [number, number]) }));
-    const rare = scorePairs(input(N, { prompt_template: template, email_domain: [[0, 1], [1, 1]] }));
+    const common = scorePairs(input(N, { prompt_template: template, academic_domain: Array.from({ length: 20 }, (_, a) => [a, 1] as [number, number]) }));
+    const rare = scorePairs(input(N, { prompt_template: template, academic_domain: [[0, 1], [1, 1]] }));
     expect(kindsOf(common)).toEqual(['prompt_template']);
-    expect(kindsOf(rare)).toEqual(['email_domain', 'prompt_template']);
+    expect(kindsOf(rare)).toEqual(['academic_domain', 'prompt_template']);
     // The common domain still adds its little evidence.
     expect(candidate(common, 0, 1)).toBeGreaterThan(candidate(scorePairs(input(N, { prompt_template: template })), 0, 1));
   });
@@ -326,7 +335,9 @@ describe('account linking', () => {
     const rng = seededRandom(seed);
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = {};
     for (const kind of LINK_KINDS) {
-      if (kind === 'profile') continue;
+      // Strong kinds are payment and sign-up IP here; a third (an organisation's mail domain)
+      // would tie each part into one cluster, and a one-cluster cut cannot move.
+      if (kind === 'profile' || kind === 'email_domain') continue;
       const rows: [number, number, number?][] = [];
       const values = 2 + Math.floor(rng() * 40);
       for (let a = 0; a < n; a++) {

@@ -61,7 +61,7 @@ const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_tem
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
 /** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
 const OPERATOR_LINKS = maskOfKinds(['payment', 'api_key']);
-const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'signup_ip', 'signup_time', 'org']);
+const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'academic_domain', 'signup_ip', 'signup_time', 'org']);
 
 export function linkKindBit(kind: LinkKind): number {
   return 1 << LINK_KINDS.indexOf(kind);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadAcademicMailDomains } from '../config/academic-mail-domains.js';
 import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { createBehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
@@ -37,9 +38,23 @@ describe('link input', () => {
     ]);
     const input = buildLinkInput(tracker, parseDetectionConfig().linking);
     const mail = input.memberships.find((m) => m.kind === 'email_domain')!;
-    expect([...mail.accounts].sort()).toEqual([4, 5, 6]);
+    expect([...mail.accounts].sort()).toEqual([4, 5]);
     expect(mail.values[0]).toBe(mail.values[1]);
-    expect(mail.values[2]).not.toBe(mail.values[0]);
+    expect([...input.memberships.find((m) => m.kind === 'academic_domain')!.accounts]).toEqual([6]);
+  });
+
+  it('tells a university\'s domains from a company\'s or an operator\'s, registry or not', () => {
+    const tracker = createBehaviourTracker({ publicMailDomains: loadPublicMailDomains(), academicMailDomains: loadAcademicMailDomains() });
+    const domains = ['usp.br', 'ime.usp.br', 'ETHZ.ch', 'ox.ac.uk', 'cs.state-univ.edu', 'kiteinbox29.store', 'acme-robotics.com', 'tum.de.example.com'];
+    for (const [i, domain] of domains.entries()) tracker.setAccountInfo(account(`a${i}`, domain));
+    expect(tracker.accounts.map((state) => state.info!.academicMailDomain)).toEqual([true, true, true, true, true, false, false, false]);
+    const input = buildLinkInput(tracker, parseDetectionConfig().linking);
+    expect([...input.memberships.find((m) => m.kind === 'academic_domain')!.accounts].sort()).toEqual([0, 1, 2, 3, 4]);
+    expect([...input.memberships.find((m) => m.kind === 'email_domain')!.accounts].sort()).toEqual([5, 6, 7]);
+    // Without the list only the academic registries are known.
+    const bare = createBehaviourTracker();
+    for (const [i, domain] of domains.entries()) bare.setAccountInfo(account(`a${i}`, domain));
+    expect(bare.accounts.map((state) => state.info!.academicMailDomain)).toEqual([false, false, false, true, true, false, false, false]);
   });
 
   it('keeps every domain when it is given no list of public ones', () => {

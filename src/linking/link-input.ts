@@ -8,11 +8,13 @@ import { buildProfileVectors, type ProfileVectors, type SummarySource } from './
 
 /**
  * The traits two accounts can share, each an edge source of the account graph. Infrastructure
- * and payment come from the exchanges and the accounts file; templates and prompts from the
- * content features; `signup_time` is the half-hour an account was created in (bursts of
- * sign-ups); `activity` a MinHash band of the hours an account was active in (synchronised
- * load-balancing across accounts). `profile` is not a shared value but the similarity of two
- * already-linked accounts' behavioural fingerprints (`profile-vector.ts`).
+ * and payment come from the exchanges and the accounts file (`email_domain` a company's or an
+ * operator's own mail domain, `academic_domain` a university's, whose members sign up on their
+ * own); templates and prompts from the content features; `signup_time` is the half-hour an
+ * account was created in (bursts of sign-ups); `activity` a MinHash band of the hours an account
+ * was active in (synchronised load-balancing across accounts). `profile` is not a shared value
+ * but the similarity of two already-linked accounts' behavioural fingerprints
+ * (`profile-vector.ts`).
  */
 export const LINK_KINDS = [
   'ip',
@@ -23,6 +25,7 @@ export const LINK_KINDS = [
   'api_key',
   'payment',
   'email_domain',
+  'academic_domain',
   'signup_ip',
   'signup_time',
   'org',
@@ -276,7 +279,7 @@ function assembleLinkInput(
     const info = state.info;
     if (info !== null) {
       if (info.paymentFingerprint) builders.payment.add(a, intern(payments, info.paymentFingerprint), 1);
-      if (info.linkableMailDomain) builders.email_domain.add(a, intern(mailDomains, info.linkableMailDomain), 1);
+      if (info.linkableMailDomain) builders[info.academicMailDomain ? 'academic_domain' : 'email_domain'].add(a, intern(mailDomains, info.linkableMailDomain), 1);
       if (info.signupIp) builders.signup_ip.add(a, intern(signupIps, info.signupIp), 1);
       if (info.orgId) builders.org.add(a, intern(orgs, info.orgId), 1);
       if (info.createdAt !== null) {

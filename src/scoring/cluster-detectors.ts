@@ -660,9 +660,6 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
   },
 };
 
-/** An academic registry's domain: `.edu`, or `.edu` or `.ac` under a country (nus.edu.sg, ox.ac.uk). */
-const ACADEMIC_DOMAIN = /(^|\.)(edu|ac)(\.[a-z]{2})?$/;
-
 /**
  * The mail domain of the institution a member writes from: its own domain, or an academic one
  * (by its registry) where the provider checked an academic address (`edu_email`) even though the
@@ -674,7 +671,7 @@ function institutionDomain(info: AccountInfo | null): string | null {
   if (info.linkableMailDomain !== null) return info.linkableMailDomain;
   if (!info.emailDomain || !info.verification.includes('edu_email')) return null;
   const domain = info.emailDomain.toLowerCase();
-  return ACADEMIC_DOMAIN.test(domain) ? domain : null;
+  return info.academicMailDomain ? domain : null;
 }
 
 /** Members per institution mail domain (`institutionDomain`); members with none are left out. */
@@ -698,7 +695,7 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
   const organisationsOf = new Map<string, Set<string>>();
   const domains = view.members.map((member) => {
     let domain = institutionDomain(member.info);
-    if (domain !== null && ACADEMIC_DOMAIN.test(domain) && !member.info!.verification.includes('edu_email')) domain = null;
+    if (domain !== null && member.info!.academicMailDomain && !member.info!.verification.includes('edu_email')) domain = null;
     if (domain !== null) {
       let organisations = organisationsOf.get(domain);
       if (organisations === undefined) organisationsOf.set(domain, (organisations = new Set()));

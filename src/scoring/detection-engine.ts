@@ -225,6 +225,8 @@ export interface TemplateShape {
 export interface DetectionReference {
   /** Public mail providers' domains (`loadPublicMailDomains()` in `src/config`): not linked on. */
   publicMailDomains?: ReadonlySet<string>;
+  /** Universities' and colleges' domains (`loadAcademicMailDomains()` in `src/config`): linked on weakly. */
+  academicMailDomains?: ReadonlySet<string>;
 }
 
 export class DetectionEngine {
@@ -246,7 +248,7 @@ export class DetectionEngine {
 
   constructor(config: DetectionConfig = parseDetectionConfig(), reference: DetectionReference = {}) {
     this.config = config;
-    this.tracker = new BehaviourTracker({ ...config.behaviour, publicMailDomains: reference.publicMailDomains });
+    this.tracker = new BehaviourTracker({ ...config.behaviour, publicMailDomains: reference.publicMailDomains, academicMailDomains: reference.academicMailDomains });
   }
 
   get accountCount(): number {

@@ -1,3 +1,4 @@
+import { loadAcademicMailDomains } from '../../config/academic-mail-domains.js';
 import { loadPublicMailDomains } from '../../config/public-mail-domains.js';
 import { RECORD_INDICATORS, recordColumnBuffers, recordColumns, type RecordColumns } from '../../behaviour/record-columns.js';
 import type { ExchangeRecord } from '../../features/exchange-record.js';
@@ -10,7 +11,7 @@ import type { LiveEngine, LiveEngineModule } from './engine-contract.js';
 
 /** The detection engine (`src/scoring`, the code `analyze` runs) behind the service's engine interface. */
 export function createDetectionLiveEngine(): LiveEngine<ExchangeRecord, LinkInput, LinkResult> {
-  const engine = createDetectionEngine(parseDetectionConfig(), { publicMailDomains: loadPublicMailDomains() });
+  const engine = createDetectionEngine(parseDetectionConfig(), { publicMailDomains: loadPublicMailDomains(), academicMailDomains: loadAcademicMailDomains() });
   return {
     name: engine.name,
     observeAccounts: (accounts) => engine.setAccountInfo(accounts),

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const LIST_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'mail', 'academic-domains.txt.gz');
+
+/** An academic registry's domain: `.edu`, or `.edu` or `.ac` under a country (nus.edu.sg, ox.ac.uk). */
+const ACADEMIC_REGISTRY = /(^|\.)(edu|ac)(\.[a-z]{2})?$/;
+
+let cached: ReadonlySet<string> | null = null;
+
+/**
+ * The domains of universities and colleges (`data/mail/`, a vendored copy of a maintained public
+ * list) and the academic registries' suffixes: many universities write from domains no registry
+ * marks (usp.br, ethz.ch, tum.de). Read once per process.
+ */
+export function loadAcademicMailDomains(): ReadonlySet<string> {
+  if (cached === null) {
+    const text = gunzipSync(readFileSync(LIST_PATH)).toString('utf8');
+    cached = new Set(text.split('\n').filter((line) => line.length > 0));
+  }
+  return cached;
+}
+
+/**
+ * Whether a lower-case mail domain is a university's or a college's: its registry is an academic
+ * one, or it or a domain above it is on `listed` (`loadAcademicMailDomains`; mail.ox.ac.uk and
+ * ime.usp.br are their universities'). An institution's students and staff sign up one by one,
+ * on their own, where the accounts on a company's or an operator's catch-all domain are one
+ * organisation's.
+ */
+export function isAcademicMailDomain(domain: string, listed: ReadonlySet<string>): boolean {
+  if (ACADEMIC_REGISTRY.test(domain)) return true;
+  for (let suffix = domain; ; ) {
+    if (listed.has(suffix)) return true;
+    const dot = suffix.indexOf('.');
+    if (dot === -1) return false;
+    suffix = suffix.slice(dot + 1);
+  }
+}
