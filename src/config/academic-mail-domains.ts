@@ -1,14 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-
-const LIST_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'mail', 'academic-domains.txt.gz');
+import { readDomainList } from './domain-list.js';
 
 /** An academic registry's domain: `.edu`, or `.edu` or `.ac` under a country (nus.edu.sg, ox.ac.uk). */
 const ACADEMIC_REGISTRY = /(^|\.)(edu|ac)(\.[a-z]{2})?$/;
-
-let cached: ReadonlySet<string> | null = null;
 
 /**
  * The domains of universities and colleges (`data/mail/`, a vendored copy of a maintained public
@@ -16,11 +9,7 @@ let cached: ReadonlySet<string> | null = null;
  * marks (usp.br, ethz.ch, tum.de). Read once per process.
  */
 export function loadAcademicMailDomains(): ReadonlySet<string> {
-  if (cached === null) {
-    const text = gunzipSync(readFileSync(LIST_PATH)).toString('utf8');
-    cached = new Set(text.split('\n').filter((line) => line.length > 0));
-  }
-  return cached;
+  return readDomainList('academic-domains.txt.gz');
 }
 
 /**
