@@ -335,8 +335,8 @@ describe('account linking', () => {
     const rng = seededRandom(seed);
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = {};
     for (const kind of LINK_KINDS) {
-      // Strong kinds are payment and sign-up IP here; a third (an organisation's mail domain)
-      // would tie each part into one cluster, and a one-cluster cut cannot move.
+      // Every kind is drawn alike here: one more kind as strong as a sign-up IP (an
+      // organisation's mail domain) ties each part into one cluster, and one cluster cannot move.
       if (kind === 'profile' || kind === 'email_domain') continue;
       const rows: [number, number, number?][] = [];
       const values = 2 + Math.floor(rng() * 40);
