@@ -217,6 +217,28 @@ describe('cluster detectors', () => {
     expect(weight('open_institution', proxied)).toBe(0);
   });
 
+  it('open_institution: several institutions each on their own network count together; two domains behind one pool of exits do not', () => {
+    const mitIps = ['18.3.210.49', '18.3.210.117'];
+    const melbourneIps = ['128.250.104.35', '128.250.104.131'];
+    // Two universities' labs on one benchmark's frames: neither holds half the cluster alone.
+    const twoCampuses = clusterFixture(
+      [
+        ...members('mit', 9, (i) => ({ org: `org_mit_${i % 3}`, emailDomain: 'mit.edu', ips: mitIps })),
+        ...members('mel', 7, (i) => ({ org: `org_mel_${i % 2}`, emailDomain: 'unimelb.edu.au', ips: melbourneIps })),
+        ...members('home', 2, () => ({ emailDomain: 'gmail.com', ips: mitIps })),
+      ],
+      bystanders,
+    ).input;
+    expect(weight('open_institution', twoCampuses)).toBeCloseTo(-2, 6);
+    // Two catch-all domains whose accounts rotate through the same exits: no network is either's own.
+    const exits = ['203.0.113.10', '198.51.100.20', '192.0.2.30', '203.0.114.40'];
+    const twoDomainsOnePool = clusterFixture(
+      members('op', 16, (i) => ({ emailDomain: i % 2 === 0 ? 'orbitbase88.shop' : 'apexmail11.info', ips: exits })),
+      bystanders,
+    ).input;
+    expect(weight('open_institution', twoDomainsOnePool)).toBe(0);
+  });
+
   it('open_institution: a university whose student mail a free-mail list names counts when the provider checked the address as academic', () => {
     const campusIps = ['137.132.68.109', '137.132.68.209'];
     const listed = new Set(['u-example.edu.sg']);

@@ -710,34 +710,85 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
   return own;
 }
 
+/** An institution of a cluster: its mail domain, the network most of its members send from, and how many do each. */
+interface OpenInstitution {
+  domain: string;
+  network: string;
+  domainMembers: number;
+}
+
+/**
+ * The institutions working in the open in a cluster: each mail domain of an institution
+ * (`institutionDomain`) with a network of its own, the subnet most of its members send from,
+ * used by two of them or more and by few members of the cluster's other institution domains (a
+ * fifth at most: a visitor from another campus, not a pool of exits both domains' accounts
+ * rotate through). Two universities' labs on a shared benchmark are two institutions, each on
+ * its own campus network; an operator's two catch-all domains behind one proxy pool are neither.
+ * Largest first, then by domain.
+ */
+function openInstitutions(view: ClusterView): { institutions: OpenInstitution[]; onNetwork: number } {
+  const domainOf = view.members.map((member) => institutionDomain(member.info));
+  const subnets = view.memberValues.subnet;
+  const byDomain = new Map<string, number[]>();
+  domainOf.forEach((domain, position) => {
+    if (domain === null) return;
+    let positions = byDomain.get(domain);
+    if (positions === undefined) byDomain.set(domain, (positions = []));
+    positions.push(position);
+  });
+  const institutions: OpenInstitution[] = [];
+  for (const [domain, positions] of byDomain) {
+    const uses = new Map<string, number>();
+    for (const position of positions) for (const subnet of new Set(subnets[position] ?? [])) uses.set(subnet, (uses.get(subnet) ?? 0) + 1);
+    let network = '';
+    let users = 0;
+    for (const [subnet, count] of uses) if (count > users || (count === users && subnet < network)) [network, users] = [subnet, count];
+    if (users < 2) continue;
+    let others = 0;
+    domainOf.forEach((other, position) => {
+      if (other !== null && other !== domain && (subnets[position] ?? []).includes(network)) others++;
+    });
+    if (others > (users + others) / 5) continue;
+    institutions.push({ domain, network, domainMembers: positions.length });
+  }
+  institutions.sort((a, b) => b.domainMembers - a.domainMembers || (a.domain < b.domain ? -1 : 1));
+  const networks = new Set(institutions.map((institution) => institution.network));
+  let onNetwork = 0;
+  for (const values of subnets) if (values.some((subnet) => networks.has(subnet))) onNetwork++;
+  return { institutions, onNetwork };
+}
+
 export const openInstitutionDetector: ClusterDetector<RampParams> = {
   signal: 'open_institution',
   level: 'cluster',
   role: 'mitigation',
   family: 'organisation',
   description:
-    "Mitigation: most members carry one institution's own mail domain (not a public provider's) and send from one of its networks, and no card is shared across organisations: a university's labs and classes, or a company's teams, working in the open on their campus or office network. A distillation operation hides behind proxy exits, throwaway domains and shared cards instead. Holds for the cluster as the declared organisation does; what the members send is still weighed.",
+    "Mitigation: most members carry an institution's own mail domain (not a public provider's) and send from that institution's network, and no card is shared across organisations: a university's labs and classes, or a company's teams, working in the open on their campus or office network (several institutions count together: two universities' labs on one benchmark each work from their own campus). A distillation operation hides behind proxy exits, throwaway domains and shared cards instead. Holds for the cluster as the declared organisation does; what the members send is still weighed.",
   params: rampParams(2, 0.5, 0.8),
   detect({ view }, params) {
     const size = view.members.length;
     if (size === 0 || view.membersSharingAcrossOrgs.payment > 0) return NOTHING_FOUND;
-    const byDomain = membersByInstitutionDomain(view);
-    let domain = '';
-    let domainMembers = 0;
-    for (const [value, count] of byDomain) if (count > domainMembers || (count === domainMembers && value < domain)) [domain, domainMembers] = [value, count];
-    const network = view.shared.subnet[0];
-    if (domainMembers === 0 || network === undefined) return NOTHING_FOUND;
+    const { institutions, onNetwork } = openInstitutions(view);
+    if (institutions.length === 0) return NOTHING_FOUND;
+    const domainMembers = institutions.reduce((total, institution) => total + institution.domainMembers, 0);
     const domainShare = domainMembers / size;
-    const networkShare = network.accounts / size;
+    const networkShare = onNetwork / size;
     // Both must hold for most members; some of an institution's people use a personal address
     // or work from home, so four in five is full.
     const score = ramp(Math.min(domainShare, networkShare), params.low, params.high);
     if (score === 0) return NOTHING_FOUND;
+    const [first] = institutions;
+    const named =
+      institutions.length === 1
+        ? `the mail domain ${short(first!.domain, 40)}`
+        : `the mail domains of ${formatCount(institutions.length)} institutions (${short(first!.domain, 40)} most)`;
+    const networks = institutions.length === 1 ? `its network ${first!.network}` : 'their own networks';
     const item = evidence(
       'open_institution',
       score,
       params.weight,
-      `${formatShare(domainMembers, size, 'accounts')} use the mail domain ${short(domain, 40)} and ${formatShare(network.accounts, size, 'accounts')} send from its network ${network.value}, with no card shared across organisations: one institution working in the open`,
+      `${formatShare(domainMembers, size, 'accounts')} use ${named} and ${formatShare(onNetwork, size, 'accounts')} send from ${networks}, with no card shared across organisations: ${institutions.length === 1 ? 'one institution' : 'institutions'} working in the open`,
       Math.min(domainShare, networkShare),
     );
     return mitigationFound(score, item);
