@@ -119,6 +119,20 @@ describe('account linking', () => {
     expect(strength(set, 0, 1)).toBeGreaterThan(0);
   });
 
+  it('weighs a set of templates by how much of both accounts\' use the set covers, not each template alone', () => {
+    const s = params.kinds.prompt_template.strength * (1 - Math.log(2) / Math.log(N)) ** params.kinds.prompt_template.specificity;
+    // Both accounts spread all their templated requests over the same four rare templates.
+    const spread = [5, 6, 7, 8].flatMap((t) => [[0, t, 10], [1, t, 10]] as [number, number, number][]);
+    expect(candidate(scorePairs(input(N, { prompt_template: spread }, ALL_PAIRS)), 0, 1)).toBeCloseTo(1 - (1 - s) ** 4, 5);
+    // The same four templates, touched once each beside a template of each account's own: a
+    // tenth of their use, no edge.
+    const inPassing = [5, 6, 7, 8].flatMap((t) => [[0, t, 1], [1, t, 1]] as [number, number, number][]);
+    const own: [number, number, number][] = [[0, 20, 36], [1, 21, 36]];
+    const passing = candidate(scorePairs(input(N, { prompt_template: [...inPassing, ...own] }, ALL_PAIRS)), 0, 1);
+    expect(passing).toBeCloseTo(1 - (1 - s) ** (4 * Math.min(1, 0.1 / params.kinds.prompt_template.fullOverlap)), 5);
+    expect(passing).toBeLessThan(params.minEdge);
+  });
+
   it('never links two accounts by behaviour, shared hours or common client software alone', () => {
     const profiles = { dims: 2, data: new Float32Array(N * 2), profiled: new Uint8Array(N).fill(1) };
     profiles.data[0] = 1;
@@ -229,11 +243,11 @@ describe('account linking', () => {
    * member the same behaviour plus noise, `offset` from the population's centre in one
    * dimension; with `apart`, the second half also behaves another way in a second dimension.
    */
-  function cardHalves(seed: number, offset: number, apart: boolean) {
+  function cardHalves(seed: number, offset: number, apart: boolean, harness = false) {
     const size = 60;
     const dims = 6;
     const rng = seededRandom(seed);
-    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], signup_time: [], subnet: [] };
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { ip: [], payment: [], signup_time: [], subnet: [], system_template: [] };
     const profiles: ProfileVectors = { dims, data: new Float32Array(400 * dims), profiled: new Uint8Array(400) };
     const gaussian = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
     for (let a = 0; a < size; a++) {
@@ -241,11 +255,16 @@ describe('account linking', () => {
       traits.payment!.push([a, 100 + half]);
       traits.signup_time!.push([a, 200 + half]);
       traits.subnet!.push([a, 300]);
+      // With `harness`, every member also rotates two of three system prompts no one else sends.
+      if (harness) traits.system_template!.push([a, 400 + (a % 3), 5], [a, 400 + ((a + 1) % 3), 5]);
       for (let k = 0; k < 4; k++) traits.ip!.push([a, 1000 + Math.floor(rng() * 20)]);
       profiles.profiled[a] = 1;
       for (let d = 0; d < dims; d++) profiles.data[a * dims + d] = (d === 0 ? offset : 0) + (apart && d === 1 && half === 1 ? 3 : 0) + gaussian();
     }
-    return linkAccounts({ ...input(400, traits), profiles });
+    // The system prompts weigh nothing as links here, so the halves are tied as before and only
+    // the split step's reading of them is tested.
+    const kinds = { ...params.kinds, system_template: { ...params.kinds.system_template, strength: 0 } };
+    return linkAccounts({ ...input(400, traits, { kinds }), profiles });
   }
 
   /** The first `n` accounts' clusters, numbered in order of first appearance (-1: none). */
@@ -277,6 +296,17 @@ describe('account linking', () => {
       }
       expect(cut, `offset ${offset}`).toBeGreaterThan(0);
     }
+  });
+
+  it('never cuts apart parts that both send the community\'s own system prompts, however they behave', () => {
+    // The halves of the test above, where each behaves its own way, now rotate one harness's
+    // system prompts: one operation's division of labour, which cut apart would hide the set.
+    let cutWithout = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      if (cardHalves(seed, 1, true).stats.split > 0) cutWithout++;
+      expect(cardHalves(seed, 1, true, true).stats.split, `seed ${seed}`).toBe(0);
+    }
+    expect(cutWithout).toBeGreaterThan(0);
   });
 
   it('takes a declared organisation out of a cluster that only prompts tie it to', () => {
@@ -320,6 +350,24 @@ describe('account linking', () => {
     const late = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
     expect(late.clusterOf[10]).toBe(late.clusterOf[0]);
     expect(late.late[10]).toBe(1);
+  });
+
+  it('never ties an account in late by prompt text alone', () => {
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], signup_time: [], prompt_template: [], subnet: [] };
+    for (let a = 0; a < 10; a++) {
+      traits.payment!.push([a, 500]);
+      traits.ip!.push([a, 600 + (a % 3)]);
+      traits.signup_time!.push([a, 900]);
+    }
+    // Account 10 fills a public kit's frames, each of which one member also fills.
+    for (const member of [1, 2, 3]) traits.prompt_template!.push([member, 39 + member, 10], [10, 39 + member, 10]);
+    const byPrompts = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
+    expect(byPrompts.clusterOf[0]).not.toBe(-1);
+    expect(byPrompts.clusterOf[10]).toBe(-1);
+    // The same, and a subnet of member 1's: a tie where it sends from.
+    traits.subnet!.push([1, 700], [10, 700]);
+    const besideIt = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
+    expect(besideIt.clusterOf[10]).toBe(besideIt.clusterOf[0]);
   });
 
   it('gives the same clusters for the same input, whatever the order of memberships', () => {

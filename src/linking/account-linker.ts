@@ -3,7 +3,7 @@ import { seededRandom } from '../util/seeded-random.js';
 import { fmix32 } from '../util/hash64.js';
 import { grownFloat, grownInt } from '../util/grown-array.js';
 import { louvain, LouvainGraph } from './louvain-graph.js';
-import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams } from './link-input.js';
+import { LINK_KINDS, type LinkInput, type LinkKind, type LinkKindParams, type KindMemberships } from './link-input.js';
 import { profileSimilarity, type ProfileVectors } from './profile-vector.js';
 
 /**
@@ -134,6 +134,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
   let shared = new Float64Array(1024);
   let best = new Float64Array(1024);
   let stands = new Float64Array(1024);
+  let covered = new Float64Array(1024);
   let touchedCount = 0;
 
   // A large group is linked through a few random cycles over its members (each cycle orders
@@ -155,9 +156,11 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
     const overlapMode = kindParams.mode === 'overlap';
     const totals = overlapMode ? usesPerAccount(memberships, n) : null;
     const groups = groupByValue(memberships);
-    // count mode: shared values and the strongest one's strength; overlap mode: each shared
-    // value's evidence (its strength × how much of both accounts' use it covers) combined as
-    // independent evidence, so co-using a set of rare templates counts more than one.
+    // count mode: shared values and the strongest one's strength; overlap mode: the shared
+    // values' strengths combined as independent evidence, scaled by how much of both accounts'
+    // use the shared values cover together, so co-using a set of rare templates counts more than
+    // one, and an account that spreads its work over a harness's set is not taken for one that
+    // touched each of them in passing.
     touched.clear();
     touchedCount = 0;
     const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
@@ -171,15 +174,19 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
           shared = grownFloat(shared);
           best = grownFloat(best);
           stands = grownFloat(stands);
+          covered = grownFloat(covered);
         }
         touchedLow[slot] = a < b ? a : b;
         touchedHigh[slot] = a < b ? b : a;
         shared[slot] = 0;
         best[slot] = 0;
         stands[slot] = 1;
+        covered[slot] = 0;
       }
-      if (overlapMode) shared[slot]! += Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap))));
-      else shared[slot]! += amount;
+      if (overlapMode) {
+        shared[slot]! += Math.log(1 - Math.min(0.999, s));
+        covered[slot]! += amount;
+      } else shared[slot]! += amount;
       if (s > best[slot]!) best[slot] = s;
       if (standsFor > stands[slot]!) stands[slot] = standsFor;
     };
@@ -226,7 +233,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
       let combined: number;
       const s = best[slot]!;
       if (overlapMode) {
-        combined = 1 - Math.exp(amount);
+        combined = 1 - Math.exp(amount * Math.min(1, covered[slot]! / Math.max(1e-9, kindParams.fullOverlap)));
       } else {
         if (amount < kindParams.minShared) continue;
         combined = 1 - (1 - s) ** Math.min(amount - kindParams.minShared + 1, params.repeatCap);
@@ -298,6 +305,7 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
   const meetings = new Float64Array(n);
   const best = new Float64Array(n);
   const overlapLog = new Float64Array(n);
+  const coverage = new Float64Array(n);
   const cycles = Math.max(1, Math.floor(params.sampledDegree / 2));
   for (const memberships of input.memberships) {
     const kindParams = params.kinds[memberships.kind];
@@ -306,6 +314,7 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
     meetings.fill(0);
     best.fill(0);
     overlapLog.fill(0);
+    coverage.fill(0);
     // Grouped here and again when the pairs are gathered: holding every kind's groups at once
     // would cost more memory, at a flood's peak, than grouping twice costs time.
     const groups = groupByValue(memberships);
@@ -321,14 +330,16 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
           meetings[a]! += times;
           if (s > best[a]!) best[a] = s;
         } else {
-          const share = groups.counts[i]! / totals[a]!;
-          overlapLog[a]! += times * Math.log(1 - Math.min(0.999, s * Math.min(1, share / Math.max(1e-9, kindParams.fullOverlap))));
+          // A pair's shared templates cover no more of this account's use than all of its
+          // linkable ones do, counted as often as the pair can meet in each group.
+          overlapLog[a]! += times * Math.log(1 - Math.min(0.999, s));
+          coverage[a]! += (times * groups.counts[i]!) / totals[a]!;
         }
       }
     }
     const target = BACKING_KINDS.has(memberships.kind) ? backingLog : specificLog;
     for (let a = 0; a < n; a++) {
-      if (totals !== null) target[a]! += Math.max(LOG_FLOOR, overlapLog[a]!);
+      if (totals !== null) target[a]! += Math.max(LOG_FLOOR, overlapLog[a]! * Math.min(1, coverage[a]! / Math.max(1e-9, kindParams.fullOverlap)));
       else if (meetings[a]! >= kindParams.minShared) {
         target[a]! += Math.max(LOG_FLOOR, Math.min(meetings[a]! - kindParams.minShared + 1, params.repeatCap) * Math.log(1 - best[a]!));
       }
@@ -453,7 +464,7 @@ export function linkAccounts(input: LinkInput): LinkResult {
   const { modularity, count: communityCount } = communitiesByComponent(pairs, byKey, input.accountKeys, params, community);
 
   const merged = mergeCommunities(community, pairs, params.mergeRatio, params.mergeResolution);
-  const split = splitCommunities(community, pairs, params, input.profiles, byKey, input.accountKeys);
+  const split = splitCommunities(community, pairs, params, input.profiles, byKey, input.accountKeys, input.memberships[LINK_KINDS.indexOf('system_template')]!);
   const separated = separateDeclaredOrganisations(community, pairs, declaredOrganisations(input), params.minClusterSize);
 
   // Attachment: the account's strongest in-cluster links, combined as independent evidence (an
@@ -747,6 +758,9 @@ function attachLate(
   for (const [key, entry] of [...best].sort((x, y) => x[0] - y[0])) {
     const account = Math.floor(key / clusters.length);
     const cluster = key - account * clusters.length;
+    // Prompt text alone never pulls an account in late: a benchmark runner on a public kit's
+    // frames sends what a campaign on the same kit sends.
+    if ((entry.kinds & ~CONTENT_LINKS) === 0) continue;
     let none = 1;
     for (const strength of entry.strengths) none *= 1 - strength;
     const value = 1 - none;
@@ -783,8 +797,20 @@ function splitCommunities(
   profiles: ProfileVectors | undefined,
   byKey: (a: number, b: number) => number,
   accountKeys: Uint32Array,
+  systemTemplates: KindMemberships,
 ): number {
   if (profiles === undefined) return 0;
+  // Each system prompt's holders, and each account's system prompts.
+  const holders = new Map<number, number>();
+  const promptsOf = new Map<number, number[]>();
+  for (let i = 0; i < systemTemplates.accounts.length; i++) {
+    const a = systemTemplates.accounts[i]!;
+    const value = systemTemplates.values[i]!;
+    holders.set(value, (holders.get(value) ?? 0) + 1);
+    let list = promptsOf.get(a);
+    if (list === undefined) promptsOf.set(a, (list = []));
+    list.push(value);
+  }
   const members = new Map<number, number[]>();
   for (let a = 0; a < n; a++) {
     const c = community[a]!;
@@ -851,12 +877,31 @@ function splitCommunities(
       }
     }
     const members = (pieces: ReadonlySet<number>, inside: boolean) => nodes.filter((a) => pieces.has(groupOf.get(a)!) === inside);
+    // The community's own system prompts: held by three of its members or more and by few
+    // accounts outside it (a fifth of their holders at most). A harness rotates such a set over
+    // all of its accounts, whatever task each works on.
+    const heldInside = new Map<number, number>();
+    for (const a of nodes) for (const value of promptsOf.get(a) ?? []) heldInside.set(value, (heldInside.get(value) ?? 0) + 1);
+    const ownPrompts = new Set([...heldInside].filter(([value, count]) => count >= params.minClusterSize && count >= 0.8 * holders.get(value)!).map(([value]) => value));
+    // Parts that both send the community's own system prompts (two members each) are one
+    // harness's division of labour: cut apart, each would lose the rotated set only the whole shows.
+    const shareOwnPrompts = (pieces: ReadonlySet<number>) => {
+      if (ownPrompts.size === 0) return false;
+      const inPiece = new Map<number, number>();
+      const inRest = new Map<number, number>();
+      for (const a of nodes) {
+        const side = pieces.has(groupOf.get(a)!) ? inPiece : inRest;
+        for (const value of promptsOf.get(a) ?? []) if (ownPrompts.has(value)) side.set(value, (side.get(value) ?? 0) + 1);
+      }
+      for (const [value, count] of inPiece) if (count >= 2 && (inRest.get(value) ?? 0) >= 2) return true;
+      return false;
+    };
     // A loosely tied part is split off only if it is another operation: it behaves another way
     // (the parts of one operation behave alike) and it pays with none of the rest's cards or keys
     // (one payer dividing its work among scripts is still one operation), or all that ties it to
     // the rest is prompt text while one side is held together by infrastructure, cards or
     // sign-ups (two operators can use one public prompt kit; they do not share one exit pool or
-    // card).
+    // card); and never while both parts send the community's own system prompts.
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
       let cross = 0;
@@ -869,6 +914,7 @@ function splitCommunities(
         if (inA !== inB) cross |= kinds[e]!;
         else held |= kinds[e]!;
       }
+      if (shareOwnPrompts(set)) return false;
       if ((cross & OPERATOR_LINKS) === 0 && behavesApart(profiles, members(set, true), members(set, false), params)) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };
