@@ -61,6 +61,7 @@ const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_tem
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
 /** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
 const OPERATOR_LINKS = maskOfKinds(['payment', 'api_key']);
+const DECLARED_ORGANISATION = maskOfKinds(['org']);
 const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'academic_domain', 'signup_ip', 'signup_time', 'org']);
 
 export function linkKindBit(kind: LinkKind): number {
@@ -134,7 +135,6 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
   let shared = new Float64Array(1024);
   let best = new Float64Array(1024);
   let stands = new Float64Array(1024);
-  let covered = new Float64Array(1024);
   let touchedCount = 0;
 
   // A large group is linked through a few random cycles over its members (each cycle orders
@@ -156,11 +156,9 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
     const overlapMode = kindParams.mode === 'overlap';
     const totals = overlapMode ? usesPerAccount(memberships, n) : null;
     const groups = groupByValue(memberships);
-    // count mode: shared values and the strongest one's strength; overlap mode: the shared
-    // values' strengths combined as independent evidence, scaled by how much of both accounts'
-    // use the shared values cover together, so co-using a set of rare templates counts more than
-    // one, and an account that spreads its work over a harness's set is not taken for one that
-    // touched each of them in passing.
+    // count mode: shared values and the strongest one's strength; overlap mode: each shared
+    // value's evidence (its strength × how much of both accounts' use it covers) combined as
+    // independent evidence, so co-using a set of rare templates counts more than one.
     touched.clear();
     touchedCount = 0;
     const touch = (a: number, b: number, s: number, amount: number, standsFor: number) => {
@@ -174,19 +172,15 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
           shared = grownFloat(shared);
           best = grownFloat(best);
           stands = grownFloat(stands);
-          covered = grownFloat(covered);
         }
         touchedLow[slot] = a < b ? a : b;
         touchedHigh[slot] = a < b ? b : a;
         shared[slot] = 0;
         best[slot] = 0;
         stands[slot] = 1;
-        covered[slot] = 0;
       }
-      if (overlapMode) {
-        shared[slot]! += Math.log(1 - Math.min(0.999, s));
-        covered[slot]! += amount;
-      } else shared[slot]! += amount;
+      if (overlapMode) shared[slot]! += Math.log(1 - Math.min(0.999, s * Math.min(1, amount / Math.max(1e-9, kindParams.fullOverlap))));
+      else shared[slot]! += amount;
       if (s > best[slot]!) best[slot] = s;
       if (standsFor > stands[slot]!) stands[slot] = standsFor;
     };
@@ -233,7 +227,7 @@ function sharedTraitPairs(input: LinkInput): TraitPairs {
       let combined: number;
       const s = best[slot]!;
       if (overlapMode) {
-        combined = 1 - Math.exp(amount * Math.min(1, covered[slot]! / Math.max(1e-9, kindParams.fullOverlap)));
+        combined = 1 - Math.exp(amount);
       } else {
         if (amount < kindParams.minShared) continue;
         combined = 1 - (1 - s) ** Math.min(amount - kindParams.minShared + 1, params.repeatCap);
@@ -305,7 +299,6 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
   const meetings = new Float64Array(n);
   const best = new Float64Array(n);
   const overlapLog = new Float64Array(n);
-  const coverage = new Float64Array(n);
   const cycles = Math.max(1, Math.floor(params.sampledDegree / 2));
   for (const memberships of input.memberships) {
     const kindParams = params.kinds[memberships.kind];
@@ -314,7 +307,6 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
     meetings.fill(0);
     best.fill(0);
     overlapLog.fill(0);
-    coverage.fill(0);
     // Grouped here and again when the pairs are gathered: holding every kind's groups at once
     // would cost more memory, at a flood's peak, than grouping twice costs time.
     const groups = groupByValue(memberships);
@@ -330,16 +322,14 @@ export function pairStrengthBounds(input: LinkInput): Float64Array {
           meetings[a]! += times;
           if (s > best[a]!) best[a] = s;
         } else {
-          // A pair's shared templates cover no more of this account's use than all of its
-          // linkable ones do, counted as often as the pair can meet in each group.
-          overlapLog[a]! += times * Math.log(1 - Math.min(0.999, s));
-          coverage[a]! += (times * groups.counts[i]!) / totals[a]!;
+          const share = groups.counts[i]! / totals[a]!;
+          overlapLog[a]! += times * Math.log(1 - Math.min(0.999, s * Math.min(1, share / Math.max(1e-9, kindParams.fullOverlap))));
         }
       }
     }
     const target = BACKING_KINDS.has(memberships.kind) ? backingLog : specificLog;
     for (let a = 0; a < n; a++) {
-      if (totals !== null) target[a]! += Math.max(LOG_FLOOR, overlapLog[a]! * Math.min(1, coverage[a]! / Math.max(1e-9, kindParams.fullOverlap)));
+      if (totals !== null) target[a]! += Math.max(LOG_FLOOR, overlapLog[a]!);
       else if (meetings[a]! >= kindParams.minShared) {
         target[a]! += Math.max(LOG_FLOOR, Math.min(meetings[a]! - kindParams.minShared + 1, params.repeatCap) * Math.log(1 - best[a]!));
       }
@@ -901,7 +891,9 @@ function splitCommunities(
     // (one payer dividing its work among scripts is still one operation), or all that ties it to
     // the rest is prompt text while one side is held together by infrastructure, cards or
     // sign-ups (two operators can use one public prompt kit; they do not share one exit pool or
-    // card); and never while both parts send the community's own system prompts.
+    // card); and never while both parts send the community's own system prompts, unless accounts
+    // of one declared organisation are among them (a product running the public kit a campaign
+    // beside it runs is another operator, whatever prompts the two share).
     const accept = (pieces: readonly number[]) => {
       const set = new Set(pieces);
       let cross = 0;
@@ -914,7 +906,7 @@ function splitCommunities(
         if (inA !== inB) cross |= kinds[e]!;
         else held |= kinds[e]!;
       }
-      if (shareOwnPrompts(set)) return false;
+      if ((held & DECLARED_ORGANISATION) === 0 && shareOwnPrompts(set)) return false;
       if ((cross & OPERATOR_LINKS) === 0 && behavesApart(profiles, members(set, true), members(set, false), params)) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };

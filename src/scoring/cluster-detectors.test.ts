@@ -239,6 +239,16 @@ describe('cluster detectors', () => {
     expect(weight('open_institution', twoDomainsOnePool)).toBe(0);
   });
 
+  it('open_institution: students of several universities on one campus network count when the provider checked their academic addresses', () => {
+    const campusIps = ['129.78.230.125', '129.78.230.142'];
+    const domains = ['unimelb.edu.au', 'sydney.edu.au', 'u-example.ac.jp'];
+    const course = (verification: string[]) =>
+      clusterFixture(members('student', 15, (i) => ({ org: `org_student_${i}`, emailDomain: domains[i % 3], ips: campusIps, verification })), bystanders).input;
+    expect(weight('open_institution', course(['email', 'edu_email']))).toBeCloseTo(-2, 6);
+    // Unchecked, three domains on one network are what an operator's sign-ups behind one exit look like.
+    expect(weight('open_institution', course(['email']))).toBe(0);
+  });
+
   it('open_institution: a university whose student mail a free-mail list names counts when the provider checked the address as academic', () => {
     const campusIps = ['137.132.68.109', '137.132.68.209'];
     const listed = new Set(['u-example.edu.sg']);

@@ -744,11 +744,14 @@ function openInstitutions(view: ClusterView): { institutions: OpenInstitution[];
     let users = 0;
     for (const [subnet, count] of uses) if (count > users || (count === users && subnet < network)) [network, users] = [subnet, count];
     if (users < 2) continue;
+    // A university's network may carry other universities' students (a joint course, an
+    // exchange); addresses the provider checked as academic are not an operator's domains.
+    const checkedAcademic = positions.every((position) => view.members[position]!.info?.academicMailDomain === true && view.members[position]!.info!.verification.includes('edu_email'));
     let others = 0;
     domainOf.forEach((other, position) => {
       if (other !== null && other !== domain && (subnets[position] ?? []).includes(network)) others++;
     });
-    if (others > (users + others) / 5) continue;
+    if (!checkedAcademic && others > (users + others) / 5) continue;
     institutions.push({ domain, network, domainMembers: positions.length });
   }
   institutions.sort((a, b) => b.domainMembers - a.domainMembers || (a.domain < b.domain ? -1 : 1));
