@@ -722,7 +722,8 @@ interface OpenInstitution {
  * (`institutionDomain`) with a network of its own, the subnet most of its members send from,
  * used by two of them or more and by few members of the cluster's other institution domains (a
  * fifth at most: a visitor from another campus, not a pool of exits both domains' accounts
- * rotate through). Two universities' labs on a shared benchmark are two institutions, each on
+ * rotate through; universities' checked addresses may share one). Two universities' labs on a
+ * shared benchmark are two institutions, each on
  * its own campus network; an operator's two catch-all domains behind one proxy pool are neither.
  * Largest first, then by domain.
  */
