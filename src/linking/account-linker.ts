@@ -872,18 +872,24 @@ function splitCommunities(
     // all of its accounts, whatever task each works on.
     const heldInside = new Map<number, number>();
     for (const a of nodes) for (const value of promptsOf.get(a) ?? []) heldInside.set(value, (heldInside.get(value) ?? 0) + 1);
-    const ownPrompts = new Set([...heldInside].filter(([value, count]) => count >= params.minClusterSize && count >= 0.8 * holders.get(value)!).map(([value]) => value));
+    // Per own prompt, how many members of each sub-community send it: a candidate's side is a
+    // union of sub-communities, so its count is a sum, not a pass over the members.
+    const ownPerGroup = new Map<number, Float64Array>();
+    for (const [value, count] of heldInside) if (count >= params.minClusterSize && count >= 0.8 * holders.get(value)!) ownPerGroup.set(value, new Float64Array(k));
+    for (const a of nodes) {
+      for (const value of promptsOf.get(a) ?? []) {
+        const perGroup = ownPerGroup.get(value);
+        if (perGroup !== undefined) perGroup[groupOf.get(a)!]!++;
+      }
+    }
     // Parts that both send the community's own system prompts (two members each) are one
     // harness's division of labour: cut apart, each would lose the rotated set only the whole shows.
-    const shareOwnPrompts = (pieces: ReadonlySet<number>) => {
-      if (ownPrompts.size === 0) return false;
-      const inPiece = new Map<number, number>();
-      const inRest = new Map<number, number>();
-      for (const a of nodes) {
-        const side = pieces.has(groupOf.get(a)!) ? inPiece : inRest;
-        for (const value of promptsOf.get(a) ?? []) if (ownPrompts.has(value)) side.set(value, (side.get(value) ?? 0) + 1);
+    const shareOwnPrompts = (pieces: readonly number[]) => {
+      for (const [value, perGroup] of ownPerGroup) {
+        let inPiece = 0;
+        for (const g of pieces) inPiece += perGroup[g]!;
+        if (inPiece >= 2 && heldInside.get(value)! - inPiece >= 2) return true;
       }
-      for (const [value, count] of inPiece) if (count >= 2 && (inRest.get(value) ?? 0) >= 2) return true;
       return false;
     };
     // A loosely tied part is split off only if it is another operation: it behaves another way
@@ -906,7 +912,7 @@ function splitCommunities(
         if (inA !== inB) cross |= kinds[e]!;
         else held |= kinds[e]!;
       }
-      if ((held & DECLARED_ORGANISATION) === 0 && shareOwnPrompts(set)) return false;
+      if ((held & DECLARED_ORGANISATION) === 0 && shareOwnPrompts(pieces)) return false;
       if ((cross & OPERATOR_LINKS) === 0 && behavesApart(profiles, members(set, true), members(set, false), params)) return true;
       return cross !== 0 && (cross & ~CONTENT_LINKS) === 0 && (held & IDENTITY_LINKS) !== 0;
     };

@@ -669,9 +669,12 @@ export const declaredOrganisationDetector: ClusterDetector<RampParams> = {
 function institutionDomain(info: AccountInfo | null): string | null {
   if (info === null) return null;
   if (info.linkableMailDomain !== null) return info.linkableMailDomain;
-  if (!info.emailDomain || !info.verification.includes('edu_email')) return null;
-  const domain = info.emailDomain.toLowerCase();
-  return info.academicMailDomain ? domain : null;
+  return info.emailDomain && checkedAcademicAddress(info) ? info.emailDomain.toLowerCase() : null;
+}
+
+/** Whether the member writes from a university's address that the provider checked (`edu_email`). */
+function checkedAcademicAddress(info: AccountInfo | null): boolean {
+  return info !== null && info.academicMailDomain && info.verification.includes('edu_email');
 }
 
 /** Members per institution mail domain (`institutionDomain`); members with none are left out. */
@@ -695,7 +698,7 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
   const organisationsOf = new Map<string, Set<string>>();
   const domains = view.members.map((member) => {
     let domain = institutionDomain(member.info);
-    if (domain !== null && member.info!.academicMailDomain && !member.info!.verification.includes('edu_email')) domain = null;
+    if (domain !== null && member.info!.academicMailDomain && !checkedAcademicAddress(member.info)) domain = null;
     if (domain !== null) {
       let organisations = organisationsOf.get(domain);
       if (organisations === undefined) organisationsOf.set(domain, (organisations = new Set()));
@@ -740,17 +743,17 @@ function openInstitutions(view: ClusterView): { institutions: OpenInstitution[];
   const institutions: OpenInstitution[] = [];
   for (const [domain, positions] of byDomain) {
     const uses = new Map<string, number>();
-    for (const position of positions) for (const subnet of new Set(subnets[position] ?? [])) uses.set(subnet, (uses.get(subnet) ?? 0) + 1);
+    for (const position of positions) for (const subnet of subnets[position]!) uses.set(subnet, (uses.get(subnet) ?? 0) + 1);
     let network = '';
     let users = 0;
     for (const [subnet, count] of uses) if (count > users || (count === users && subnet < network)) [network, users] = [subnet, count];
     if (users < 2) continue;
     // A university's network may carry other universities' students (a joint course, an
     // exchange); addresses the provider checked as academic are not an operator's domains.
-    const checkedAcademic = positions.every((position) => view.members[position]!.info?.academicMailDomain === true && view.members[position]!.info!.verification.includes('edu_email'));
+    const checkedAcademic = positions.every((position) => checkedAcademicAddress(view.members[position]!.info));
     let others = 0;
     domainOf.forEach((other, position) => {
-      if (other !== null && other !== domain && (subnets[position] ?? []).includes(network)) others++;
+      if (other !== null && other !== domain && subnets[position]!.includes(network)) others++;
     });
     if (!checkedAcademic && others > (users + others) / 5) continue;
     institutions.push({ domain, network, domainMembers: positions.length });
