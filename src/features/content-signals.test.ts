@@ -4,7 +4,7 @@ import { CAPABILITIES, CONTENT_FLAG, PROMPT_LANGUAGES, contentFlagNames, createC
 import { createTextScanner } from './text-scanner.js';
 
 const detector = createContentSignalDetector();
-const plain: RequestShape = { imageCount: 0, toolCount: 0, toolActivity: 0, toolTypes: [] };
+const plain: RequestShape = { imageCount: 0, toolCount: 0, toolActivity: 0, toolTypes: [], toolNames: [] };
 const promptScanner = createTextScanner({ headChars: 640, tailChars: 240, maxTokens: 512, maxWords: 8192 });
 const systemScanner = createTextScanner({ headChars: 320, tailChars: 120, maxTokens: 256, maxWords: 8192 });
 
@@ -112,6 +112,20 @@ describe('content signals', () => {
       expect(signals('Open the browser', { shape: { ...plain, toolCount: 1, toolTypes: ['computer_20250124'] } }).capability).toBe('computer_use');
       expect(signals('What is in this picture?', { shape: { ...plain, imageCount: 1 } }).capability).toBe('vision');
       expect(signals('Continue', { shape: { ...plain, toolCount: 3, toolActivity: 2 } }).capability).toBe('agentic');
+    });
+
+    it.each([
+      [['click', 'double_click', 'scroll', 'type', 'keypress', 'wait', 'screenshot'], 'computer_use'],
+      [['click_element_by_index', 'input_text', 'scroll_down', 'go_to_url', 'done'], 'computer_use'],
+      [['mouseMove', 'leftClick', 'takeScreenshot'], 'computer_use'],
+      [['tap', 'swipe', 'screenshot'], 'computer_use'],
+      [['web_search', 'send_email', 'get_weather', 'sql_query'], 'vision'],
+      [['fetch_url', 'click_link'], 'vision'],
+      [['type_text', 'press_key', 'screenshot'], 'vision'],
+      [['get_api_key', 'list_keys', 'screen_candidates'], 'vision'],
+    ])('labels function tools %j beside a screenshot as %s: a pointer beside a look or a keystroke drives a screen', (toolNames, label) => {
+      const shape = { ...plain, imageCount: 1, toolCount: toolNames.length, toolActivity: 2, toolNames };
+      expect(signals('Continue with the task.', { shape }).capability).toBe(label);
     });
   });
 

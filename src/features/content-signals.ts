@@ -420,6 +420,40 @@ export const CONTENT_PHRASES = {
   languages: LANGUAGE_PHRASES,
 } as const;
 
+/** Words of a tool name that move a pointer over a screen. */
+const POINTER_ACTIONS = new Set(['click', 'dblclick', 'doubleclick', 'drag', 'scroll', 'mouse', 'hover', 'tap', 'swipe']);
+/** Words of a tool name that look at a screen or type into it. */
+const SCREEN_ACTIONS = new Set(['screenshot', 'screen', 'type', 'typing', 'keypress', 'key', 'keys', 'keyboard', 'hotkey', 'input']);
+
+/** A tool name's words: `double_click`, `doubleClick` and `double-click` are all "double click". */
+function toolNameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
+
+/**
+ * Whether a request's function tools drive a screen: one that moves a pointer (click, scroll,
+ * drag) beside one that looks at or types into it (screenshot, type, key). Computer-use agents
+ * built on function calling (chat completions has no computer tool of its own, and many agent
+ * frameworks define their own actions) send such sets on every step; a tool that only clicks,
+ * or only types, does not make one.
+ */
+function controlsScreen(toolNames: readonly string[]): boolean {
+  let pointer = false;
+  let screen = false;
+  for (const name of toolNames) {
+    for (const word of toolNameWords(name)) {
+      if (POINTER_ACTIONS.has(word)) pointer = true;
+      else if (SCREEN_ACTIONS.has(word)) screen = true;
+    }
+    if (pointer && screen) return true;
+  }
+  return false;
+}
+
 /** What the structure of the request says, beside its words. */
 export interface RequestShape {
   imageCount: number;
@@ -428,6 +462,8 @@ export interface RequestShape {
   toolActivity: number;
   /** Server-side tool types, e.g. `computer_20250124`. */
   toolTypes: readonly string[];
+  /** The names of the tools the request defines, as sent. */
+  toolNames: readonly string[];
 }
 
 /** Order in which keyword ties are broken: the more specific capability first. */
@@ -754,6 +790,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
 
   function capabilityOf(prompt: TextScan, shape: RequestShape): number {
     for (const type of shape.toolTypes) if (type.startsWith('computer')) return CAPABILITY_CODE.computer_use;
+    if (controlsScreen(shape.toolNames)) return CAPABILITY_CODE.computer_use;
     if (shape.imageCount > 0) return CAPABILITY_CODE.vision;
     if (shape.toolCount > 0 && shape.toolActivity > 0) return CAPABILITY_CODE.agentic;
     if (prompt.codeBlocks > 0) hits[CAPABILITY_CODE.coding]! += 2;

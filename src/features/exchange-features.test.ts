@@ -44,6 +44,15 @@ describe('exchange features', () => {
     const tool = { name: 'read_file', description: '', schema: '{}', type: null };
     expect(extract(buildExchange({ prompt: 'Continue.', tools: [tool], toolResults: 1 })).capability).toBe(CAPABILITY_CODE.agentic);
   });
+
+  it('labels a computer-use loop built on function tools as computer use, whatever its images', () => {
+    const functions = (...names: string[]) => names.map((name) => ({ name, description: '', schema: '{}', type: null }));
+    const step = (tools: ReturnType<typeof functions>) => extract(buildExchange({ prompt: 'Open the settings and switch to dark mode.', tools, toolResults: 1 })).capability;
+    expect(step(functions('click', 'double_click', 'scroll', 'type_text', 'press_key', 'screenshot'))).toBe(CAPABILITY_CODE.computer_use);
+    expect(step(functions('read_file', 'write_file', 'run_tests'))).toBe(CAPABILITY_CODE.agentic);
+    // The same agent's tools stop being a screen's once the pointer actions are gone.
+    expect(step(functions('type_text', 'press_key', 'screenshot'))).toBe(CAPABILITY_CODE.agentic);
+  });
 });
 
 describe('exchange features: every part the model reads, within a budget', () => {

@@ -95,11 +95,12 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
   // app or agent framework sends the same ones on every call): what a text read whole gave is kept.
   const systemCache = createTextCache<{ flags: number; tokens: number; shape: Uint32Array }>();
   const partCache = createTextCache<number>();
-  const requestShape: { imageCount: number; toolCount: number; toolActivity: number; toolTypes: string[] } = {
+  const requestShape: { imageCount: number; toolCount: number; toolActivity: number; toolTypes: string[]; toolNames: string[] } = {
     imageCount: 0,
     toolCount: 0,
     toolActivity: 0,
     toolTypes: [],
+    toolNames: [],
   };
   const features: ExchangeFeatures = {
     contentFlags: 0,
@@ -207,7 +208,11 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     requestShape.toolCount = request.tools.length;
     requestShape.toolActivity = toolActivity;
     requestShape.toolTypes.length = 0;
-    for (const tool of request.tools) if (tool.type !== null) requestShape.toolTypes.push(tool.type);
+    requestShape.toolNames.length = 0;
+    for (const tool of request.tools) {
+      if (tool.type !== null) requestShape.toolTypes.push(tool.type);
+      requestShape.toolNames.push(tool.name);
+    }
     features.contentFlags = flags;
     const signals = detector.prompt(template, requestShape as RequestShape);
     features.capability = signals.capability;

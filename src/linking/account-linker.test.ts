@@ -327,6 +327,30 @@ describe('account linking', () => {
     expect(together.clusterOf[1]).toBe(together.clusterOf[4]);
   });
 
+  it('takes a company\'s two organisations out together when their mail domain is all that ties them', () => {
+    // A product's four accounts (one organisation) and three developers of the same company (a
+    // second organisation) write from the company's domain; a campaign's six send from one exit.
+    // All ten fill the same twelve templates of a public task list.
+    const traits = (colleagues: 'one organisation' | 'lone accounts'): Partial<Record<LinkKind, [number, number, number?][]>> => ({
+      org: [...[0, 1, 2, 3].map((a) => [a, 1] as [number, number]), ...[4, 5, 6].map((a) => [a, colleagues === 'one organisation' ? 2 : 10 + a] as [number, number])],
+      email_domain: [0, 1, 2, 3, 4, 5, 6].map((a) => [a, 3] as [number, number]),
+      ip: [7, 8, 9, 10, 11, 12].map((a) => [a, 100] as [number, number]),
+      prompt_template: Array.from({ length: 13 }, (_, a) => Array.from({ length: 12 }, (_, t) => [a, 50 + t, 10] as [number, number, number])).flat(),
+    });
+    const coarse = { resolution: 0.05 };
+    const apart = linkAccounts(input(N, traits('one organisation'), coarse));
+    const company = apart.clusterOf[0]!;
+    expect(company).not.toBe(-1);
+    expect(apart.clusterOf[7]).not.toBe(-1);
+    expect(company).not.toBe(apart.clusterOf[7]);
+    for (const a of [1, 2, 3, 4, 5, 6]) expect(apart.clusterOf[a]).toBe(company);
+    for (const a of [8, 9, 10, 11, 12]) expect(apart.clusterOf[a]).toBe(apart.clusterOf[7]);
+    // Three accounts each of an organisation of its own on that domain are how a sign-up farm
+    // looks, not a company: they hold the product in.
+    const farm = linkAccounts(input(N, traits('lone accounts'), coarse));
+    expect(farm.clusterOf[0]).toBe(farm.clusterOf[7]);
+  });
+
   it('ties an account in by several weak links into one cluster', () => {
     const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], subnet: [], user_agent: [], signup_time: [] };
     for (let a = 0; a < 10; a++) {

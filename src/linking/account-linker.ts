@@ -945,7 +945,12 @@ function declaredOrganisations(input: LinkInput): Float64Array {
  * behaviour, common client software: a public prompt kit or a shared task list), they are
  * another operator than the rest and become a community of their own, as `mergeCommunities`
  * never joins two groups tied by prompt text alone when one is held together by identity. A
- * shared exit, card, sign-up or mail domain keeps them in. Returns how many were separated.
+ * shared exit, card, sign-up or mail domain keeps them in, unless it ties them only to another
+ * organisation of several accounts that is in the same position: one company's product team
+ * and its developers on the company's mail domain are one customer too, and leave together.
+ * An account of no organisation, or one that is its organisation's only account in the
+ * community (how sign-up farms look), holds in whatever its identity links reach. Returns how
+ * many groups were separated.
  */
 function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKeys, kinds }: ScoredPairs, organisation: Float64Array, minClusterSize: number): number {
   const members = new Map<number, Map<number, number[]>>();
@@ -965,7 +970,17 @@ function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKey
     if (list === undefined) byOrganisation.set(organisation[a]!, (list = []));
     list.push(a);
   }
-  // An organisation of the community that an identity link ties to an account outside it stays.
+  const slot = (a: number) => community[a]! * organisations + organisation[a]!;
+  const accountsOf = (a: number) => members.get(community[a]!)!.get(organisation[a]!)!.length;
+  // Organisations of one community that identity links tie to each other form a group (union
+  // by slot); one tied to an account of no organisation, or to a lone account, is held in.
+  const parent = new Map<number, number>();
+  const root = (x: number): number => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
   const heldIn = new Set<number>();
   for (let e = 0; e < edgeKeys.length; e++) {
     const key = edgeKeys[e]!;
@@ -973,17 +988,33 @@ function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKey
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
     if ((kinds[e]! & ~CONTENT_LINKS) === 0) continue;
-    if (organisation[a]! >= 0) heldIn.add(community[a]! * organisations + organisation[a]!);
-    if (organisation[b]! >= 0) heldIn.add(community[b]! * organisations + organisation[b]!);
+    const lone = (x: number) => organisation[x]! < 0 || accountsOf(x) < 2;
+    if (lone(a) || lone(b)) {
+      if (organisation[a]! >= 0) heldIn.add(slot(a));
+      if (organisation[b]! >= 0) heldIn.add(slot(b));
+      continue;
+    }
+    const x = root(slot(a));
+    const y = root(slot(b));
+    if (x !== y) parent.set(Math.max(x, y), Math.min(x, y));
   }
   let separated = 0;
   for (const [c, byOrganisation] of [...members].sort((x, y) => x[0] - y[0])) {
-    let remaining = sizes.get(c)!;
+    const groups = new Map<number, { accounts: number[]; largest: number; held: boolean }>();
     for (const [org, accounts] of [...byOrganisation].sort((x, y) => x[0] - y[0])) {
-      if (accounts.length < minClusterSize || accounts.length === remaining || heldIn.has(c * organisations + org)) continue;
+      const key = root(c * organisations + org);
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = { accounts: [], largest: 0, held: false }));
+      group.accounts.push(...accounts);
+      group.largest = Math.max(group.largest, accounts.length);
+      if (heldIn.has(c * organisations + org)) group.held = true;
+    }
+    let remaining = sizes.get(c)!;
+    for (const group of groups.values()) {
+      if (group.largest < minClusterSize || group.accounts.length === remaining || group.held) continue;
       const id = nextCommunity++;
-      for (const a of accounts) community[a] = id;
-      remaining -= accounts.length;
+      for (const a of group.accounts) community[a] = id;
+      remaining -= group.accounts.length;
       separated++;
     }
   }
