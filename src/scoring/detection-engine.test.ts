@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../model/account.js';
-import { linkAccounts } from '../linking/account-linker.js';
+import { linkAccounts, linkKindBit } from '../linking/account-linker.js';
 import { createDetectionEngine, createdBesideOperator, type WeightedSignal } from './detection-engine.js';
 import { parseDetectionConfig } from './detection-config.js';
 import { buildFindings } from './findings-builder.js';
@@ -347,6 +347,47 @@ describe('detection engine: bystanders', () => {
       const assessment = uncarded.engine.scoreAccount(account.accountId)!;
       expect(assessment.clusterId, account.accountId).toBe(uncarded.engine.scoreAccount('acct_op_0')!.clusterId);
       expect(assessment.flagged, account.accountId).toBe(false);
+    }
+  });
+
+  it('does not count an account as the operators\' for its sign-up half-hour alone, however the linker ties it in', () => {
+    // Two people who signed up in the operators' sitting, from home addresses and a public mail
+    // provider, asking ordinary questions: a burst half-hour holds ordinary sign-ups too (a
+    // third of it at the burst factor of 3). Put into the operators' cluster by links of their
+    // sign-up half-hour and behaviour only, they take that context and nothing of the cluster.
+    const START = Date.UTC(2026, 1, 2);
+    const population = syntheticPopulation({ seed: 7, sharedCards: true, benign: 300 });
+    const operator = population.accounts.find((a) => a.accountId === 'acct_op_0')!;
+    const people: Account[] = [0, 1].map((k) => ({ ...operator, accountId: `acct_person_sitting_${k}`, orgId: `org_sitting_${k}`, paymentFingerprint: `card_sitting_${k}`, emailDomain: 'gmail.com', signupIp: `198.51.${100 + k}.7`, createdAt: operator.createdAt! + (3 + 5 * k) * 60_000 + 30_000 }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    people.forEach((account, k) => {
+      for (let i = 0; i < 6; i++) {
+        exchanges.push({ spec: { accountId: account.accountId, ts: START + i * 86_400_000 + (9 + k) * 3_600_000, id: `req_sitting_${k}_${i}`, prompt: `Could you suggest a weekend trip idea number ${i} for a family?` }, clientIp: `198.51.${100 + k}.7`, subnet: `198.51.${100 + k}.0/24`, userAgent: 'Mozilla/5.0' });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const engine = linkedEngine([...population.accounts, ...people], exchanges);
+    const links = structuredClone(engine.linkResult!);
+    const indexOf = (id: string) => engine.tracker.accounts.findIndex((a) => a.id === id);
+    const cluster = links.clusterOf[indexOf('acct_op_0')]!;
+    expect(cluster).not.toBe(-1);
+    for (const account of people) {
+      const index = indexOf(account.accountId);
+      links.clusterOf[index] = cluster;
+      links.attachment[index] = 0.9;
+      links.kindsOf[index] = linkKindBit('signup_time') | linkKindBit('profile');
+      // Tied in firmly, not late (a late member must show value of its own to count at all).
+      links.late[index] = 0;
+      if (!links.clusters[cluster]!.members.includes(index)) links.clusters[cluster]!.members.push(index);
+    }
+    engine.applyLinks(links);
+    const operatorCluster = engine.scoreAccount('acct_op_0')!;
+    expect(operatorCluster.flagged).toBe(true);
+    for (const account of people) {
+      const assessment = engine.scoreAccount(account.accountId)!;
+      expect(assessment.clusterId, account.accountId).toBe(operatorCluster.clusterId);
+      expect(assessment.flagged, account.accountId).toBe(false);
+      expect(assessment.score, account.accountId).toBeLessThan(0.2);
     }
   });
 

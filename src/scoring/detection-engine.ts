@@ -152,9 +152,12 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * shows any of these, an account created from one of its members' sign-up addresses (one that
  * few accounts outside the cluster signed up from) is the operator's too, however little it
  * has sent: a spare account made on the operator's machine; so is one linked to them by a
- * sign-up half-hour the store counts as a burst and created within the burst window of one of
- * the accounts the card or the harness ties to the operator (`createdBesideOperator`): the
- * operator made them in one sitting. Without them, a shared sign-up address is a campus or an
+ * sign-up half-hour the store counts as a burst, created within the burst window of one of the
+ * accounts the card or the harness ties to the operator (`createdBesideOperator`) and sharing
+ * where it is with members of other organisations (exits, network, sign-up address, mail
+ * domain): the operator made them in one sitting. The time alone does not say so: a burst
+ * half-hour holds the ordinary sign-ups of any half-hour too, a third of it at the burst factor
+ * of 3, and more in a store with many. Without them, a shared sign-up address is a campus or an
  * office, and a burst the first day of a course. Shared context (a campus, an office, a sign-up
  * day) and shared prompt templates (an assignment, a published benchmark format) say only that
  * it sits beside the others.
@@ -623,9 +626,11 @@ export class DetectionEngine {
       const madeWithThem = takesPartIn((signal) => SIGNUP_SIGNALS.has(signal.signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
-      const createdWithThem =
-        position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0 ? strongest((signal) => signal.signal === signupBurstDetector.signal && takesPart(signal)) : 0;
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
+      const createdWithThem =
+        sitsWithOthers && position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0
+          ? strongest((signal) => signal.signal === signupBurstDetector.signal && takesPart(signal))
+          : 0;
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
       // A member paying with a card, writing from its own organisation's mail domain (one no
       // member of another organisation in the cluster uses) and sharing no exits, network or
