@@ -153,9 +153,10 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * few accounts outside the cluster signed up from) is the operator's too, however little it
  * has sent: a spare account made on the operator's machine; so is one linked to them by a
  * sign-up half-hour the store counts as a burst, created within the burst window of one of the
- * accounts the card or the harness ties to the operator (`createdBesideOperator`) and sharing
- * where it is with members of other organisations (exits, network, sign-up address, mail
- * domain): the operator made them in one sitting. The time alone does not say so: a burst
+ * accounts the card or the harness ties to the operator (`createdBesideOperator`) and tied to
+ * them by more than the time and what it sends (`SITTING_TRACE_LINKS`, or sharing exits, a
+ * network, a sign-up address or a mail domain with members of other organisations): the
+ * operator made them in one sitting. The time alone does not say so: a burst
  * half-hour holds the ordinary sign-ups of any half-hour too, a third of it at the burst factor
  * of 3, and more in a store with many. Without them, a shared sign-up address is a campus or an
  * office, and a burst the first day of a course. Shared context (a campus, an office, a sign-up
@@ -212,6 +213,12 @@ export function createdBesideOperator(view: ClusterView, signals: readonly Weigh
 
 /** The link kind of a shared sign-up half-hour that is a burst in the store (`linking.signup_bucket_minutes`, `signup_burst_min`). */
 const SIGNUP_TIME_LINK = linkKindBit('signup_time');
+/**
+ * Links that put an account made in the operators' sitting where their accounts are, beside the
+ * time: an address, a network, a sign-up address, a mail domain (a catch-all's or a university
+ * one), a card or a key. Not what it sends, nor its client software or hours.
+ */
+const SITTING_TRACE_LINKS = (['ip', 'subnet', 'signup_ip', 'email_domain', 'academic_domain', 'payment', 'api_key'] as const).reduce((mask, kind) => mask | linkKindBit(kind), 0);
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
@@ -628,7 +635,7 @@ export class DetectionEngine {
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const createdWithThem =
-        sitsWithOthers && position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0
+        position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0 && (sitsWithOthers || (links.kindsOf[index]! & SITTING_TRACE_LINKS) !== 0)
           ? strongest((signal) => signal.signal === signupBurstDetector.signal && takesPart(signal))
           : 0;
       const script = sitsWithOthers ? strongest((signal) => signal.family === TEMPLATES_FAMILY && position !== undefined && signal.rotating?.has(position) === true) : 0;
