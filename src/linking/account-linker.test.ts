@@ -321,6 +321,10 @@ describe('account linking', () => {
     expect(product).not.toBe(campaign);
     for (const a of [1, 2, 3]) expect(apart.clusterOf[a]).toBe(product);
     for (const a of [5, 6, 7, 8, 9]) expect(apart.clusterOf[a]).toBe(campaign);
+    // A campaign exit in the same /24 as the product's servers (a data centre's rack) does not.
+    const neighbours = linkAccounts(input(N, { ...traits(false), subnet: [0, 1, 2, 3, 4].map((a) => [a, 300] as [number, number]) }, coarse));
+    expect(neighbours.clusterOf[0]).not.toBe(-1);
+    expect(neighbours.clusterOf[0]).not.toBe(neighbours.clusterOf[5]);
     // Sending from the campaign's exit ties the organisation to it by more than what it sends.
     const together = linkAccounts(input(N, traits(true), coarse));
     expect(together.clusterOf[0]).toBe(together.clusterOf[4]);

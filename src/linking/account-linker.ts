@@ -62,6 +62,12 @@ const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_tem
 /** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
 const OPERATOR_LINKS = maskOfKinds(['payment', 'api_key']);
 const DECLARED_ORGANISATION = maskOfKinds(['org']);
+/**
+ * Links that hold a declared organisation in a community beside what it sends: not a /24 alone,
+ * which a data centre's or an ISP's unrelated customers share (a campaign's exit in the rack
+ * beside a company's servers), only an address, a card, a key, a sign-up or a mail domain.
+ */
+const HOLDING_LINKS = ~(CONTENT_LINKS | maskOfKinds(['subnet']));
 const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'academic_domain', 'signup_ip', 'signup_time', 'org']);
 
 export function linkKindBit(kind: LinkKind): number {
@@ -945,7 +951,8 @@ function declaredOrganisations(input: LinkInput): Float64Array {
  * behaviour, common client software: a public prompt kit or a shared task list), they are
  * another operator than the rest and become a community of their own, as `mergeCommunities`
  * never joins two groups tied by prompt text alone when one is held together by identity. A
- * shared exit, card, sign-up or mail domain keeps them in, unless it ties them only to another
+ * shared exit, card, sign-up or mail domain keeps them in (a shared /24 alone does not:
+ * `HOLDING_LINKS`), unless it ties them only to another
  * organisation of several accounts that is in the same position: one company's product team
  * and its developers on the company's mail domain are one customer too, and leave together.
  * An account of no organisation, or one that is its organisation's only account in the
@@ -987,7 +994,7 @@ function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKey
     const a = Math.floor(key / n);
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
-    if ((kinds[e]! & ~CONTENT_LINKS) === 0) continue;
+    if ((kinds[e]! & HOLDING_LINKS) === 0) continue;
     const lone = (x: number) => organisation[x]! < 0 || accountsOf(x) < 2;
     if (lone(a) || lone(b)) {
       if (organisation[a]! >= 0) heldIn.add(slot(a));
