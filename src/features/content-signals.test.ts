@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, CONTENT_FLAG, PROMPT_LANGUAGES, contentFlagNames, createContentSignalDetector, partFlags, type RequestShape } from './content-signals.js';
+import { CAPABILITIES, CONTENT_FLAG, PROMPT_LANGUAGES, contentFlagNames, createContentSignalDetector, partFlags, screenActionsOf, type RequestShape } from './content-signals.js';
 import { createTextScanner } from './text-scanner.js';
 
 const detector = createContentSignalDetector();
-const plain: RequestShape = { imageCount: 0, toolCount: 0, toolActivity: 0, toolTypes: [], toolNames: [] };
+const plain: RequestShape = { imageCount: 0, toolCount: 0, toolActivity: 0, toolTypes: [], screenActions: 0 };
 const promptScanner = createTextScanner({ headChars: 640, tailChars: 240, maxTokens: 512, maxWords: 8192 });
 const systemScanner = createTextScanner({ headChars: 320, tailChars: 120, maxTokens: 256, maxWords: 8192 });
 
@@ -124,7 +124,7 @@ describe('content signals', () => {
       [['type_text', 'press_key', 'screenshot'], 'vision'],
       [['get_api_key', 'list_keys', 'screen_candidates'], 'vision'],
     ])('labels function tools %j beside a screenshot as %s: a pointer beside a look or a keystroke drives a screen', (toolNames, label) => {
-      const shape = { ...plain, imageCount: 1, toolCount: toolNames.length, toolActivity: 2, toolNames };
+      const shape = { ...plain, imageCount: 1, toolCount: toolNames.length, toolActivity: 2, screenActions: toolNames.reduce((actions, name) => actions | screenActionsOf(name), 0) };
       expect(signals('Continue with the task.', { shape }).capability).toBe(label);
     });
   });

@@ -434,24 +434,23 @@ function toolNameWords(name: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/** `screenActionsOf` bits: the tool moves a pointer; it looks at the screen or types into it. */
+export const SCREEN_ACTION = { pointer: 1, look: 2 } as const;
+
 /**
- * Whether a request's function tools drive a screen: one that moves a pointer (click, scroll,
- * drag) beside one that looks at or types into it (screenshot, type, key). Computer-use agents
- * built on function calling (chat completions has no computer tool of its own, and many agent
- * frameworks define their own actions) send such sets on every step; a tool that only clicks,
- * or only types, does not make one.
+ * What a function tool does to a screen, by its name's words (`SCREEN_ACTION` bits). A request
+ * whose tools hold both, a pointer action beside one that looks or types, drives a screen:
+ * computer-use agents built on function calling (chat completions has no computer tool of its
+ * own, and many agent frameworks define their own actions) send such sets on every step; a tool
+ * that only clicks, or only types, does not make one.
  */
-function controlsScreen(toolNames: readonly string[]): boolean {
-  let pointer = false;
-  let screen = false;
-  for (const name of toolNames) {
-    for (const word of toolNameWords(name)) {
-      if (POINTER_ACTIONS.has(word)) pointer = true;
-      else if (SCREEN_ACTIONS.has(word)) screen = true;
-    }
-    if (pointer && screen) return true;
+export function screenActionsOf(toolName: string): number {
+  let actions = 0;
+  for (const word of toolNameWords(toolName)) {
+    if (POINTER_ACTIONS.has(word)) actions |= SCREEN_ACTION.pointer;
+    else if (SCREEN_ACTIONS.has(word)) actions |= SCREEN_ACTION.look;
   }
-  return false;
+  return actions;
 }
 
 /** What the structure of the request says, beside its words. */
@@ -462,8 +461,8 @@ export interface RequestShape {
   toolActivity: number;
   /** Server-side tool types, e.g. `computer_20250124`. */
   toolTypes: readonly string[];
-  /** The names of the tools the request defines, as sent. */
-  toolNames: readonly string[];
+  /** The `screenActionsOf` bits of the tools the request defines, together. */
+  screenActions: number;
 }
 
 /** Order in which keyword ties are broken: the more specific capability first. */
@@ -790,7 +789,7 @@ export function createContentSignalDetector(): ContentSignalDetector {
 
   function capabilityOf(prompt: TextScan, shape: RequestShape): number {
     for (const type of shape.toolTypes) if (type.startsWith('computer')) return CAPABILITY_CODE.computer_use;
-    if (controlsScreen(shape.toolNames)) return CAPABILITY_CODE.computer_use;
+    if (shape.screenActions === (SCREEN_ACTION.pointer | SCREEN_ACTION.look)) return CAPABILITY_CODE.computer_use;
     if (shape.imageCount > 0) return CAPABILITY_CODE.vision;
     if (shape.toolCount > 0 && shape.toolActivity > 0) return CAPABILITY_CODE.agentic;
     if (prompt.codeBlocks > 0) hits[CAPABILITY_CODE.coding]! += 2;

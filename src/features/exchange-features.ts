@@ -1,6 +1,6 @@
 import { lastUserText, type Exchange, type Message } from '../model/exchange.js';
 import { fmix32 } from '../util/hash64.js';
-import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, type RequestPart, type RequestShape } from './content-signals.js';
+import { CONTENT_FLAG, createContentSignalDetector, isObfuscated, partFlags, screenActionsOf, type RequestPart, type RequestShape } from './content-signals.js';
 import { SKETCH_BINS, SKETCH_WORDS, computeMinHashSketch } from './minhash-sketch.js';
 import { createTextScanner, isSpace, SLOT_BREAK, SLOT_SENTENCE, WHOLE_QUOTES, wordHash, type TextScan, type TextScannerOptions } from './text-scanner.js';
 import { SHAPE_POSITIONS, SHAPE_WORDS, packShape, shapeOfScan } from './template-shape.js';
@@ -95,12 +95,14 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
   // app or agent framework sends the same ones on every call): what a text read whole gave is kept.
   const systemCache = createTextCache<{ flags: number; tokens: number; shape: Uint32Array }>();
   const partCache = createTextCache<number>();
-  const requestShape: { imageCount: number; toolCount: number; toolActivity: number; toolTypes: string[]; toolNames: string[] } = {
+  // An agent sends the same tool definitions on every step.
+  const toolActionCache = createTextCache<number>();
+  const requestShape: { imageCount: number; toolCount: number; toolActivity: number; toolTypes: string[]; screenActions: number } = {
     imageCount: 0,
     toolCount: 0,
     toolActivity: 0,
     toolTypes: [],
-    toolNames: [],
+    screenActions: 0,
   };
   const features: ExchangeFeatures = {
     contentFlags: 0,
@@ -208,10 +210,12 @@ export function createExchangeFeatureExtractor({ detectionBudget = DETECTION_BUD
     requestShape.toolCount = request.tools.length;
     requestShape.toolActivity = toolActivity;
     requestShape.toolTypes.length = 0;
-    requestShape.toolNames.length = 0;
+    requestShape.screenActions = 0;
     for (const tool of request.tools) {
       if (tool.type !== null) requestShape.toolTypes.push(tool.type);
-      requestShape.toolNames.push(tool.name);
+      let actions = toolActionCache.get(tool.name);
+      if (actions === undefined) toolActionCache.set(tool.name, (actions = screenActionsOf(tool.name)));
+      requestShape.screenActions |= actions;
     }
     features.contentFlags = flags;
     const signals = detector.prompt(template, requestShape as RequestShape);

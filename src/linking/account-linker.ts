@@ -55,20 +55,21 @@ export interface LinkResult {
  */
 const BACKING_KINDS: ReadonlySet<LinkKind> = new Set(['activity', 'asn', 'user_agent', 'tls']);
 const BACKING_MASK = [...BACKING_KINDS].reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
-const maskOfKinds = (kinds: readonly LinkKind[]) => kinds.reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
+/** The bit set of `kinds`, as `LinkResult.kindsOf` holds them. */
+export const linkKindMask = (kinds: readonly LinkKind[]) => kinds.reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
 /** Links through what accounts send (and the backing kinds): a prompt kit can be public. */
-const CONTENT_LINKS = BACKING_MASK | maskOfKinds(['prompt_template', 'system_template', 'prompt', 'profile']);
+const CONTENT_LINKS = BACKING_MASK | linkKindMask(['prompt_template', 'system_template', 'prompt', 'profile']);
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
 /** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
-const OPERATOR_LINKS = maskOfKinds(['payment', 'api_key']);
-const DECLARED_ORGANISATION = maskOfKinds(['org']);
+const OPERATOR_LINKS = linkKindMask(['payment', 'api_key']);
+const DECLARED_ORGANISATION = linkKindMask(['org']);
 /**
  * Links that hold a declared organisation in a community beside what it sends: not a /24 alone,
  * which a data centre's or an ISP's unrelated customers share (a campaign's exit in the rack
  * beside a company's servers), only an address, a card, a key, a sign-up or a mail domain.
  */
-const HOLDING_LINKS = ~(CONTENT_LINKS | maskOfKinds(['subnet']));
-const IDENTITY_LINKS = maskOfKinds(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'academic_domain', 'signup_ip', 'signup_time', 'org']);
+const HOLDING_LINKS = ~(CONTENT_LINKS | linkKindMask(['subnet']));
+const IDENTITY_LINKS = linkKindMask(['ip', 'subnet', 'api_key', 'payment', 'email_domain', 'academic_domain', 'signup_ip', 'signup_time', 'org']);
 
 export function linkKindBit(kind: LinkKind): number {
   return 1 << LINK_KINDS.indexOf(kind);
@@ -978,7 +979,7 @@ function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKey
     list.push(a);
   }
   const slot = (a: number) => community[a]! * organisations + organisation[a]!;
-  const accountsOf = (a: number) => members.get(community[a]!)!.get(organisation[a]!)!.length;
+  const lone = (a: number) => organisation[a]! < 0 || members.get(community[a]!)!.get(organisation[a]!)!.length < 2;
   // Organisations of one community that identity links tie to each other form a group (union
   // by slot); one tied to an account of no organisation, or to a lone account, is held in.
   const parent = new Map<number, number>();
@@ -995,7 +996,6 @@ function separateDeclaredOrganisations(community: Int32Array, { n, keys: edgeKey
     const b = key - a * n;
     if (community[a] === -1 || community[a] !== community[b] || organisation[a] === organisation[b]) continue;
     if ((kinds[e]! & HOLDING_LINKS) === 0) continue;
-    const lone = (x: number) => organisation[x]! < 0 || accountsOf(x) < 2;
     if (lone(a) || lone(b)) {
       if (organisation[a]! >= 0) heldIn.add(slot(a));
       if (organisation[b]! >= 0) heldIn.add(slot(b));

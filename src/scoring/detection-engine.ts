@@ -7,7 +7,7 @@ import type { ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
-import { linkAccounts, linkKindBit, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
+import { linkAccounts, linkKindBit, linkKindMask, linkKindsOf, type LinkResult } from '../linking/account-linker.js';
 import { buildLinkInput, LinkInputBuilder, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
@@ -218,7 +218,7 @@ const SIGNUP_TIME_LINK = linkKindBit('signup_time');
  * time: an address, a network, a sign-up address, a mail domain (a catch-all's or a university
  * one), a card or a key. Not what it sends, nor its client software or hours.
  */
-const SITTING_TRACE_LINKS = (['ip', 'subnet', 'signup_ip', 'email_domain', 'academic_domain', 'payment', 'api_key'] as const).reduce((mask, kind) => mask | linkKindBit(kind), 0);
+const SITTING_TRACE_LINKS = linkKindMask(['ip', 'subnet', 'signup_ip', 'email_domain', 'academic_domain', 'payment', 'api_key']);
 /** Value evidence (log-odds) of its own with which a member of an exit pool counts as run by the operator (about 4.5:1). */
 const OPERATED_OWN_VALUE = 1.5;
 
