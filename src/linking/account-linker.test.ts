@@ -391,6 +391,22 @@ describe('account linking', () => {
     expect(besideIt.clusterOf[10]).toBe(besideIt.clusterOf[0]);
   });
 
+  it('ties an account in late by system prompts it sends with members of one cluster', () => {
+    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], signup_time: [], system_template: [] };
+    for (let a = 0; a < 10; a++) {
+      traits.payment!.push([a, 500]);
+      traits.ip!.push([a, 600 + (a % 3)]);
+      traits.signup_time!.push([a, 900]);
+    }
+    // Account 10 sends three system prompts of the cluster's rotation, each of which one member sends.
+    for (const member of [1, 2, 3]) traits.system_template!.push([member, 39 + member, 10], [10, 39 + member, 10]);
+    const bySystemPrompts = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
+    expect(bySystemPrompts.clusterOf[0]).not.toBe(-1);
+    expect(bySystemPrompts.clusterOf[10]).toBe(bySystemPrompts.clusterOf[0]);
+    expect(bySystemPrompts.late[10]).toBe(1);
+    expect(linkKindsOf(bySystemPrompts.kindsOf[10]!)).toEqual(['system_template']);
+  });
+
   it('gives the same clusters for the same input, whatever the order of memberships', () => {
     const rows = Array.from({ length: 60 }, (_, a) => [a, 10 + (a % 6)] as [number, number]);
     const first = linkAccounts(input(N, { payment: rows, ip: rows.map(([a]) => [a, 90 + (a % 6)] as [number, number]) }));

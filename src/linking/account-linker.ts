@@ -59,6 +59,7 @@ const BACKING_MASK = [...BACKING_KINDS].reduce((mask, kind) => mask | (1 << LINK
 export const linkKindMask = (kinds: readonly LinkKind[]) => kinds.reduce((mask, kind) => mask | (1 << LINK_KINDS.indexOf(kind)), 0);
 /** Links through what accounts send (and the backing kinds): a prompt kit can be public. */
 const CONTENT_LINKS = BACKING_MASK | linkKindMask(['prompt_template', 'system_template', 'prompt', 'profile']);
+const SYSTEM_TEMPLATE_LINK = linkKindMask(['system_template']);
 /** Links through who and where the accounts are: one operator's exits, cards and sign-ups. */
 /** Traits only one operator holds: a card or an API key shared across a cut ties both sides to one payer. */
 const OPERATOR_LINKS = linkKindMask(['payment', 'api_key']);
@@ -756,8 +757,9 @@ function attachLate(
     const account = Math.floor(key / clusters.length);
     const cluster = key - account * clusters.length;
     // Prompt text alone never pulls an account in late: a benchmark runner on a public kit's
-    // frames sends what a campaign on the same kit sends.
-    if ((entry.kinds & ~CONTENT_LINKS) === 0) continue;
+    // frames sends what a campaign on the same kit sends. System prompts may: the client's
+    // operator picks them (scoring then asks for several of the cluster's, or value evidence).
+    if ((entry.kinds & ~CONTENT_LINKS) === 0 && (entry.kinds & SYSTEM_TEMPLATE_LINK) === 0) continue;
     let none = 1;
     for (const strength of entry.strengths) none *= 1 - strength;
     const value = 1 - none;

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../model/account.js';
 import { linkAccounts, linkKindBit } from '../linking/account-linker.js';
-import { createDetectionEngine, createdBesideOperator, type WeightedSignal } from './detection-engine.js';
+import { createDetectionEngine, createdBesideOperator, lateMembersInRotation, type WeightedSignal } from './detection-engine.js';
+import { TopKCounter } from '../behaviour/top-k-counter.js';
+import type { AccountInfo } from '../behaviour/account-state.js';
+import { templateKey } from '../behaviour/behaviour-tracker.js';
 import { parseDetectionConfig } from './detection-config.js';
 import { buildFindings } from './findings-builder.js';
 import { random, sentence, syntheticPopulation, toRecord, type SyntheticExchange } from './test-support/synthetic-traffic.js';
@@ -389,6 +392,87 @@ describe('detection engine: bystanders', () => {
       expect(assessment.flagged, account.accountId).toBe(false);
       expect(assessment.score, account.accountId).toBeLessThan(0.2);
     }
+  });
+
+  it('reads a late member as in the cluster\'s rotation only through system prompts that are the cluster\'s own', () => {
+    // Members 0-3 are firmly tied; 4 joined late sending system prompts 7 and 8, which members fill too.
+    const account = (id: number, org: string, prompts: number[]) => {
+      const systemTemplates = new TopKCounter(16);
+      for (const prompt of prompts) systemTemplates.add(prompt, 3);
+      // Only the organisation is read of an account's details.
+      return { id: `acct_${id}`, info: { orgId: org } as AccountInfo, systemTemplates };
+    };
+    const late = Uint8Array.from([0, 0, 0, 0, 1]);
+    const members = [0, 1, 2, 3, 4];
+    const varied = new Set([7, 8, 9].map((id) => templateKey('system', id)));
+    const holders = (count: number) => new Map([7, 8, 9].map((id) => [templateKey('system', id), count] as [number, number]));
+    const rotationOf = (accounts: ReturnType<typeof account>[], templateAccounts: Map<number, number>) => [...lateMembersInRotation(members, late, accounts, { variedTemplates: varied, templateAccounts })];
+    const operators = [account(0, 'o0', [7, 8, 9]), account(1, 'o1', [7, 8]), account(2, 'o2', [8, 9]), account(3, 'o3', [7, 9])];
+    // The cluster's own: its members fill them, across organisations, and hold every copy but the late account's.
+    expect(rotationOf([...operators, account(4, 'o4', [7, 8])], holders(5))).toEqual([4]);
+    // One of them only: a single shared system prompt can be a public tool's.
+    expect(rotationOf([...operators, account(4, 'o4', [7])], holders(5))).toEqual([]);
+    // A public tool's prompts: forty accounts in the store fill them, four of them in the cluster.
+    expect(rotationOf([...operators, account(4, 'o4', [7, 8])], holders(40))).toEqual([]);
+    // One organisation's application: its members fill them, no one else's.
+    const oneCompany = [account(0, 'co', [7, 8, 9]), account(1, 'co', [7, 8]), account(2, 'co', [8, 9]), account(3, 'co', [7, 9])];
+    expect(rotationOf([...oneCompany, account(4, 'o4', [7, 8])], holders(5))).toEqual([]);
+    // Repeated prompts, not templates, are not a rotation either.
+    expect([...lateMembersInRotation(members, late, [...operators, account(4, 'o4', [7, 8])], { variedTemplates: new Set(), templateAccounts: holders(5) })]).toEqual([]);
+  });
+
+  it('counts a late member with no value of its own only when it sends two or more of its cluster\'s system prompts', () => {
+    // Thin accounts of a campaign send a handful of its rotated harness requests among ordinary
+    // ones: too few for value evidence of their own. One sends two of the operators' system
+    // prompts, the other one of them (which a public tool's user could send too).
+    const START = Date.UTC(2026, 1, 2);
+    const population = syntheticPopulation({ seed: 7, systemPrompts: 5, benign: 300 });
+    const systemsOf = new Map<string, string[]>();
+    for (const exchange of population.exchanges) {
+      if (!exchange.spec.accountId.startsWith('acct_op_') || exchange.spec.system === undefined) continue;
+      const seen = systemsOf.get('op') ?? [];
+      if (!seen.includes(exchange.spec.system)) seen.push(exchange.spec.system);
+      systemsOf.set('op', seen);
+    }
+    const operatorSystems = systemsOf.get('op')!;
+    expect(operatorSystems.length).toBeGreaterThanOrEqual(2);
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    const thin: Account[] = [2, 1].map((shared) => ({ ...person, accountId: `acct_thin_${shared}`, orgId: `org_thin_${shared}`, paymentFingerprint: `card_thin_${shared}`, signupIp: `198.51.${100 + shared}.9` }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    // From the third day, when the operators' system prompts are templates the miner knows.
+    thin.forEach((account, k) => {
+      const shared = 2 - k;
+      for (let i = 0; i < 8; i++) {
+        const system = i < shared ? operatorSystems[i]! : undefined;
+        exchanges.push({
+          spec: { accountId: account.accountId, ts: START + 2 * 86_400_000 + i * 43_200_000 + k * 600_000, id: `req_thin_${k}_${i}`, prompt: `What is a good name for a cafe near the river, idea ${i}?`, ...(system === undefined ? {} : { system }) },
+          clientIp: `198.51.${100 + shared}.9`,
+          subnet: `198.51.${100 + shared}.0/24`,
+          userAgent: 'python-requests/2.31',
+        });
+      }
+    });
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const engine = linkedEngine([...population.accounts, ...thin], exchanges);
+    const links = structuredClone(engine.linkResult!);
+    const indexOf = (id: string) => engine.tracker.accounts.findIndex((a) => a.id === id);
+    const cluster = links.clusterOf[indexOf('acct_op_0')]!;
+    expect(cluster).not.toBe(-1);
+    for (const account of thin) {
+      const index = indexOf(account.accountId);
+      links.clusterOf[index] = cluster;
+      links.attachment[index] = 0.5;
+      links.kindsOf[index] = linkKindBit('system_template');
+      links.late[index] = 1;
+      if (!links.clusters[cluster]!.members.includes(index)) links.clusters[cluster]!.members.push(index);
+    }
+    links.clusters[cluster]!.members.sort((x, y) => x - y);
+    engine.applyLinks(links);
+    const operatorCluster = engine.scoreAccount('acct_op_0')!;
+    expect(operatorCluster.flagged).toBe(true);
+    expect(engine.scoreAccount('acct_thin_2')!.clusterId).toBe(operatorCluster.clusterId);
+    expect(engine.scoreAccount('acct_thin_1')!.clusterId).toBeNull();
+    expect(engine.scoreAccount('acct_thin_1')!.flagged).toBe(false);
   });
 
   it('counts an account that runs the operators\' prompt set from their exits as theirs, but not one that only shares the prompts', () => {

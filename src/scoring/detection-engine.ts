@@ -2,8 +2,8 @@ import type { Account } from '../model/account.js';
 import type { AccountFinding, ClusterFinding, Evidence } from '../model/findings.js';
 import { murmur32 } from '../util/hash64.js';
 import type { ExchangeRecord } from '../features/exchange-record.js';
-import { BehaviourTracker, type TemplateStats } from '../behaviour/behaviour-tracker.js';
-import type { ExchangeIndicator } from '../behaviour/account-state.js';
+import { BehaviourTracker, templateKey, type TemplateStats } from '../behaviour/behaviour-tracker.js';
+import type { AccountState, ExchangeIndicator } from '../behaviour/account-state.js';
 import type { ExchangeBatch } from '../behaviour/exchange-batch.js';
 import { recordColumns, type RecordColumns } from '../behaviour/record-columns.js';
 import { AccountSummaries, measureReferences, summarizeAccount, summarizePopulation, type AccountSummary, type PopulationContext, type PopulationOptions } from '../behaviour/account-summary.js';
@@ -12,7 +12,7 @@ import { buildLinkInput, LinkInputBuilder, type LinkInput } from '../linking/lin
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
 import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
-import { buildClusterView, holderCounts, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
+import { buildClusterView, holderCounts, organisationKey, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
 import { combineFamily, logistic } from './evidence-scale.js';
@@ -446,8 +446,10 @@ export class DetectionEngine {
     if (links !== null) {
       links.clusters.forEach((link, index) => {
         // An account tied in only by weak links must show some training-value traffic of its own
-        // before it counts as a member: its links alone are not enough.
-        const members = link.members.filter((a) => links.late[a] !== 1 || valueLogOdds(this.ownOf(cache, a)) >= this.config.scoring.lateMinOwnLogOdds);
+        // before it counts as a member (its links alone are not enough), unless it runs the
+        // cluster's own rotation of system prompts: two or more of them.
+        const rotation = lateMembersInRotation(link.members, links.late, this.tracker.accounts, context);
+        const members = link.members.filter((a) => links.late[a] !== 1 || rotation.has(a) || valueLogOdds(this.ownOf(cache, a)) >= this.config.scoring.lateMinOwnLogOdds);
         if (members.length < this.config.linking.minClusterSize) return;
         for (const a of members) cache.memberOf[a] = index;
         const view = buildClusterView(index, { ...link, members }, this.tracker, (account) => summaries.of(account), context);
@@ -761,6 +763,53 @@ export class DetectionEngine {
     if (holdersOf === undefined) this.holdersCache.set(kind, (holdersOf = holderCounts(this.tracker, kind)));
     return holdersOf(value);
   }
+}
+
+/**
+ * The late members of a cluster that fill two or more of the cluster's own system prompts: ones
+ * that two or more of its firmly tied members of two or more organisations fill, and that at
+ * least half of their holders in the store are members filling (the harness detectors' rule). A
+ * system prompt is chosen by whoever runs the client, not typed by a user; a campaign rotates its
+ * thin accounts through a set of them, and a late account that sends several of one cluster's set
+ * is run by that harness, where a public tool's prompt is mostly other accounts'.
+ */
+export function lateMembersInRotation(
+  members: readonly number[],
+  late: Uint8Array,
+  accounts: readonly Pick<AccountState, 'id' | 'info' | 'systemTemplates'>[],
+  context: Pick<PopulationContext, 'variedTemplates' | 'templateAccounts'>,
+): Set<number> {
+  const inRotation = new Set<number>();
+  if (!members.some((a) => late[a] === 1)) return inRotation;
+  const fillers = new Map<number, { members: number; organisations: Set<string> }>();
+  for (const a of members) {
+    if (late[a] === 1) continue;
+    const organisation = organisationKey(accounts[a]!);
+    accounts[a]!.systemTemplates.forEach((id) => {
+      const key = templateKey('system', id);
+      if (!context.variedTemplates.has(key)) return;
+      const entry = fillers.get(key);
+      if (entry === undefined) fillers.set(key, { members: 1, organisations: new Set([organisation]) });
+      else {
+        entry.members++;
+        entry.organisations.add(organisation);
+      }
+    });
+  }
+  const own = new Set<number>();
+  for (const [key, { members: count, organisations }] of fillers) {
+    if (count >= 2 && organisations.size >= 2 && count / Math.max(1, context.templateAccounts.get(key) ?? 0) >= 0.5) own.add(key);
+  }
+  if (own.size < 2) return inRotation;
+  for (const a of members) {
+    if (late[a] !== 1) continue;
+    let shared = 0;
+    accounts[a]!.systemTemplates.forEach((id) => {
+      if (own.has(templateKey('system', id))) shared++;
+    });
+    if (shared >= 2) inRotation.add(a);
+  }
+  return inRotation;
 }
 
 /**
