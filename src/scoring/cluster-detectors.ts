@@ -402,6 +402,17 @@ function templateOrganisations(view: ClusterView): Map<number, Set<string>> {
   return organisations;
 }
 
+/**
+ * Whether a template is the cluster's own, from the members that fill it, the accounts in the
+ * store that fill it, and the members' organisations: several members of more than one
+ * organisation, and at least half of its holders in the store among them. A template only one
+ * organisation's accounts fill is that organisation's application; one most holders outside
+ * fill is public.
+ */
+export function isClustersOwnTemplate(members: number, holders: number, organisations: number): boolean {
+  return members >= 2 && organisations >= 2 && members / Math.max(1, holders) >= 0.5;
+}
+
 function harnessDetector(
   signal: string,
   family: string,
@@ -420,18 +431,13 @@ function harnessDetector(
     params: harnessParams(weight, rotation),
     detect({ view, templateHolders, templateName, groupSize }, params) {
       if (view.exchanges === 0) return NOTHING_FOUND;
-      // The cluster's own templates: filled by several members and by few accounts outside it,
-      // and by members of more than one organisation. A template only one organisation's accounts
-      // fill is that organisation's application, as one organisation's accounts count as one
-      // user below: a product whose prompt is linked into a campaign's cluster is not running the
-      // campaign's set.
+      // The cluster's own templates, as one organisation's accounts count as one user below: a
+      // product whose prompt is linked into a campaign's cluster is not running the campaign's set.
       const organisationsOf = templateOrganisations(view);
       const harness = view.templates.filter(
         (template) =>
           template.kind === kind &&
-          template.members >= 2 &&
-          template.members / Math.max(1, templateHolders(template.key)) >= 0.5 &&
-          (organisationsOf.get(template.key)?.size ?? 0) >= 2,
+          isClustersOwnTemplate(template.members, templateHolders(template.key), organisationsOf.get(template.key)?.size ?? 0),
       );
       if (harness.length === 0) return NOTHING_FOUND;
       let exchanges = 0;

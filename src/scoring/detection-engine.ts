@@ -11,7 +11,7 @@ import { linkAccounts, linkKindBit, linkKindMask, linkKindsOf, type LinkResult }
 import { buildLinkInput, LinkInputBuilder, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, isClustersOwnTemplate, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, organisationKey, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
@@ -766,9 +766,8 @@ export class DetectionEngine {
 }
 
 /**
- * The late members of a cluster that fill two or more of the cluster's own system prompts: ones
- * that two or more of its firmly tied members of two or more organisations fill, and that at
- * least half of their holders in the store are members filling (the harness detectors' rule). A
+ * The late members of a cluster that fill two or more of the cluster's own system prompts, as
+ * its firmly tied members fill them (`isClustersOwnTemplate`, the harness detectors' rule). A
  * system prompt is chosen by whoever runs the client, not typed by a user; a campaign rotates its
  * thin accounts through a set of them, and a late account that sends several of one cluster's set
  * is run by that harness, where a public tool's prompt is mostly other accounts'.
@@ -798,7 +797,7 @@ export function lateMembersInRotation(
   }
   const own = new Set<number>();
   for (const [key, { members: count, organisations }] of fillers) {
-    if (count >= 2 && organisations.size >= 2 && count / Math.max(1, context.templateAccounts.get(key) ?? 0) >= 0.5) own.add(key);
+    if (isClustersOwnTemplate(count, context.templateAccounts.get(key) ?? 0, organisations.size)) own.add(key);
   }
   if (own.size < 2) return inRotation;
   for (const a of members) {
