@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDetectionConfig } from './detection-config.js';
-import { CLUSTER_DETECTORS, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, membersOnMintedDomain, type ClusterDetectorInput } from './cluster-detectors.js';
 import { runDetector, type DetectorDefinition, type DetectorResult } from './detector.js';
-import { clusterFixture, members } from './test-support/cluster-fixture.js';
+import { clusterFixture, members, type MemberSpec } from './test-support/cluster-fixture.js';
 
 const config = parseDetectionConfig();
 
@@ -181,6 +181,27 @@ describe('cluster detectors', () => {
     const publicValues = clusterFixture(common.slice(0, 10), common.slice(10)).input;
     expect(weight('shared_email_domain', publicValues)).toBe(0);
     expect(weight('shared_client', publicValues)).toBe(0);
+  });
+
+  it('membersOnMintedDomain: three or more members of other organisations on a domain few outside use; not a pair, one organisation, a university or a domain outsiders share', () => {
+    const minted = (specs: Omit<MemberSpec, 'id'>[], others = bystanders) => {
+      const { view, input } = clusterFixture(specs.map((spec, i) => ({ id: `m${i}`, ...spec })), others);
+      return [...membersOnMintedDomain(view, input.holders)].sort((a, b) => a - b);
+    };
+    const own = (i: number): Omit<MemberSpec, 'id'> => ({ emailDomain: `home-${i}.example` });
+    const on = (emailDomain: string, count: number, org?: string): Omit<MemberSpec, 'id'>[] => Array.from({ length: count }, () => (org === undefined ? { emailDomain } : { emailDomain, org }));
+    // Four accounts of four organisations on a catch-all domain, four on domains of their own.
+    expect(minted(on('relay-box88.top', 4).concat([4, 5, 6, 7].map(own)))).toEqual([0, 1, 2, 3]);
+    // Three are enough; two are the ordinary sharing of an internet provider's or a small firm's mail.
+    expect(minted(on('relay-box88.top', 3).concat([3, 4, 5].map(own)))).toEqual([0, 1, 2]);
+    expect(minted(on('isp-mail.example', 2).concat([2, 3, 4, 5].map(own)))).toEqual([]);
+    // One organisation's staff on its own domain.
+    expect(minted(on('acme.example', 4, 'org_acme').concat([4, 5].map(own)))).toEqual([]);
+    // A university's students, each an organisation of their own.
+    expect(minted(on('u-example.ac.jp', 4).concat([4, 5].map(own)))).toEqual([]);
+    // A domain most of whose holders are outside the cluster.
+    const outside = members('outside', 8, () => ({ emailDomain: 'widely.example' }));
+    expect(minted(on('widely.example', 4).concat([4, 5].map(own)), [...bystanders, ...outside])).toEqual([]);
   });
 
   it('declared_organisation: a mitigation when most members are one declared organisation', () => {

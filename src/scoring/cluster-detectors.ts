@@ -719,6 +719,27 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
   return own;
 }
 
+/**
+ * Positions of the members writing from a mail domain that is neither a public provider's nor a
+ * university's, that members of other organisations in the cluster write from too and that few
+ * accounts outside it use, held by three members or more: addresses minted at a catch-all domain
+ * the operator holds. A domain two accounts share is the commonest ordinary sharing there is (an
+ * internet provider's mail that no list of public providers names, a small firm's), so two do
+ * not make it one, as they do not for `shared_email_domain`'s count.
+ */
+export function membersOnMintedDomain(view: ClusterView, holders: (kind: ClusterIndicatorKind, value: string) => number): Set<number> {
+  const minted = new Set<string>();
+  for (const entry of view.shared.email_domain) {
+    if (entry.accounts >= 3 && entry.orgs >= 2 && insideShare(entry, holders('email_domain', entry.value)) >= 0.5) minted.add(entry.value);
+  }
+  const members = new Set<number>();
+  if (minted.size === 0) return members;
+  view.memberValues.email_domain.forEach((values, position) => {
+    if (view.members[position]!.info?.academicMailDomain !== true && values.some((value) => minted.has(value))) members.add(position);
+  });
+  return members;
+}
+
 /** An institution of a cluster: its mail domain, the network most of its members send from, and how many do each. */
 interface OpenInstitution {
   domain: string;

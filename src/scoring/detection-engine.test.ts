@@ -297,6 +297,33 @@ describe('detection engine: bystanders', () => {
     for (const account of spares) expect(apart.scoreAccount(account.accountId)!.flagged, account.accountId).toBe(false);
   });
 
+  it("counts an account at the operators' catch-all mail domain as theirs once their cards show an operator, however little it has sent", () => {
+    const population = syntheticPopulation({ seed: 7 });
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    // Spare accounts: own cards, own home addresses, created weeks before the operators' burst,
+    // a few ordinary questions each; only where they write from ties them to the operators.
+    const spares = (domains: string[]): Account[] => domains.map((emailDomain, k) => ({ ...person, accountId: `acct_spare_${k}`, orgId: `org_spare_${k}`, paymentFingerprint: `card_spare_${k}`, emailDomain }));
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    for (let k = 0; k < 3; k++) {
+      for (let i = 0; i < 6; i++) {
+        exchanges.push({ spec: { accountId: `acct_spare_${k}`, ts: Date.UTC(2026, 1, 2 + i, 9 + k), id: `req_spare_${k}_${i}`, prompt: `Could you suggest a weekend trip idea number ${i} for a family?` }, clientIp: `198.18.${k}.${20 + i}`, subnet: `198.18.${k}.0/24`, userAgent: 'Mozilla/5.0' });
+      }
+    }
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const operatorDomain = population.accounts.find((a) => a.accountId === 'acct_op_0')!.emailDomain!;
+    // Addresses minted at the domain every operator account writes from, which nobody else uses:
+    // the cluster's cards and traffic speak for them.
+    const minted = linkedEngine([...population.accounts, ...spares([operatorDomain, operatorDomain, operatorDomain])], exchanges);
+    for (const k of [0, 1, 2]) {
+      const assessment = minted.scoreAccount(`acct_spare_${k}`)!;
+      expect(assessment.clusterId).toBe(minted.scoreAccount('acct_op_0')!.clusterId);
+      expect(assessment.flagged, `acct_spare_${k}`).toBe(true);
+    }
+    // Writing from domains of their own, they are the people they look like.
+    const apart = linkedEngine([...population.accounts, ...spares(['home-a.example', 'home-b.example', 'home-c.example'])], exchanges);
+    for (const k of [0, 1, 2]) expect(apart.scoreAccount(`acct_spare_${k}`)!.flagged, `acct_spare_${k}`).toBe(false);
+  });
+
   it('puts beside the operator only the members created within the burst window of an account its card ties to it', () => {
     const at = Date.UTC(2026, 0, 10, 9);
     const minute = 60_000;
@@ -322,10 +349,10 @@ describe('detection engine: bystanders', () => {
     const run = (sharedCards: boolean) => {
       const population = syntheticPopulation({ seed: 7, sharedCards, benign: 300 });
       const operator = population.accounts.find((a) => a.accountId === 'acct_op_0')!;
-      // Two spare accounts made between the operator's own, at its mail domain, each with a card
-      // and an organisation of its own, sending a few ordinary questions with the operator's
-      // client from one of its exits (one each: not rotating through the pool).
-      const spares: Account[] = [0, 1].map((k) => ({ ...operator, accountId: `acct_spare_${k}`, orgId: `org_spare_${k}`, paymentFingerprint: `card_spare_${k}`, createdAt: operator.createdAt! + (3 + 5 * k) * 60_000 + 30_000 }));
+      // Two spare accounts made between the operator's own, each with a card, a mail domain and
+      // an organisation of its own, sending a few ordinary questions with the operator's client
+      // from one of its exits (one each: not rotating through the pool).
+      const spares: Account[] = [0, 1].map((k) => ({ ...operator, accountId: `acct_spare_${k}`, orgId: `org_spare_${k}`, paymentFingerprint: `card_spare_${k}`, emailDomain: `spare-${k}.example`, createdAt: operator.createdAt! + (3 + 5 * k) * 60_000 + 30_000 }));
       const exchanges: SyntheticExchange[] = [...population.exchanges];
       spares.forEach((account, k) => {
         for (let i = 0; i < 6; i++) {

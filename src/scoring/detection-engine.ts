@@ -11,7 +11,7 @@ import { linkAccounts, linkKindBit, linkKindMask, linkKindsOf, type LinkResult }
 import { buildLinkInput, LinkInputBuilder, type LinkInput } from '../linking/link-input.js';
 import { ACCOUNT_DETECTORS, type AccountDetectorInput } from './account-detectors.js';
 import type { PartnerSighting } from './partner-detectors.js';
-import { CLUSTER_DETECTORS, isClustersOwnTemplate, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
+import { CLUSTER_DETECTORS, isClustersOwnTemplate, membersOnMintedDomain, membersOnOwnDomain, rotatedSystemPromptsDetector, sharedEmailDomainDetector, sharedPaymentDetector, signupBurstDetector, type ClusterDetectorInput } from './cluster-detectors.js';
 import { buildClusterView, holderCounts, organisationKey, type ClusterIndicatorKind, type ClusterView } from './cluster-view.js';
 import { parseDetectionConfig, type DetectionConfig } from './detection-config.js';
 import { evidence as evidenceItem, formatCount, round, runDetector, type DetectorDefinition, type DetectorRole } from './detector.js';
@@ -66,6 +66,8 @@ export interface ClusterAssessment {
   positionOf: Map<number, number>;
   /** Positions of the members writing from a mail domain of their own organisation's (`membersOnOwnDomain`). */
   onOwnDomain: Set<number>;
+  /** Positions of the members writing from an address minted at the operators' mail domain (`membersOnMintedDomain`). */
+  onMintedDomain: Set<number>;
   /** Positions of the members created beside one of the operator's own accounts (`createdBesideOperator`). */
   besideOperator: Set<number>;
   evidence: Evidence[];
@@ -151,7 +153,9 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * proxy and VPN providers sell the same rotating exits to ordinary customers. Once a cluster
  * shows any of these, an account created from one of its members' sign-up addresses (one that
  * few accounts outside the cluster signed up from) is the operator's too, however little it
- * has sent: a spare account made on the operator's machine; so is one linked to them by a
+ * has sent: a spare account made on the operator's machine; so is one writing from an address
+ * at a domain three or more members of other organisations write from and few outsiders use
+ * (`membersOnMintedDomain`: minted at a catch-all domain the operator holds); so is one linked to them by a
  * sign-up half-hour the store counts as a burst, created within the burst window of one of the
  * accounts the card or the harness ties to the operator (`createdBesideOperator`) and tied to
  * them by more than the time and what it sends (`SITTING_TRACE_LINKS`, or sharing exits, a
@@ -567,6 +571,7 @@ export class DetectionEngine {
       coordination: signals.filter((signal) => signal.role === 'coordination'),
       positionOf: new Map(view.link.members.map((account, position) => [account, position])),
       onOwnDomain: membersOnOwnDomain(view),
+      onMintedDomain: membersOnMintedDomain(view, input.holders),
       besideOperator: createdBesideOperator(view, signals, this.signupWindowMs()),
       evidence: items,
       view,
@@ -635,6 +640,8 @@ export class DetectionEngine {
       const madeWithThem = takesPartIn((signal) => SIGNUP_SIGNALS.has(signal.signal));
       const operatorShown = cluster.coordination.some((signal) => HIDDEN_FAMILIES.has(signal.family) && signal.weight > 0);
       const signedUpWithThem = strongest((signal) => signal.signal === 'shared_signup_ip' && takesPart(signal));
+      const mailedWithThem =
+        position !== undefined && cluster.onMintedDomain.has(position) ? strongest((signal) => signal.signal === sharedEmailDomainDetector.signal && takesPart(signal)) : 0;
       const sitsWithOthers = takesPartIn((signal) => CROSS_ORGANISATION_TIES.has(signal.signal));
       const createdWithThem =
         position !== undefined && cluster.besideOperator.has(position) && (links.kindsOf[index]! & SIGNUP_TIME_LINK) !== 0 && (sitsWithOthers || (links.kindsOf[index]! & SITTING_TRACE_LINKS) !== 0)
@@ -651,7 +658,7 @@ export class DetectionEngine {
       const certainty = Math.max(
         strongest((signal) => OPERATOR_FAMILIES.has(signal.family) && takesPart(signal) && !(independent && signal.family === rotatedSystemPromptsDetector.family)),
         ownValue >= OPERATED_OWN_VALUE || madeWithThem ? pool : 0,
-        operatorShown ? Math.max(signedUpWithThem, createdWithThem, script) : 0,
+        operatorShown ? Math.max(signedUpWithThem, mailedWithThem, createdWithThem, script) : 0,
       );
       const operated = certainty > 0;
       const unsharedShare = Math.max(this.config.scoring.bystanderShare, certainty);
