@@ -183,7 +183,7 @@ describe('cluster detectors', () => {
     expect(weight('shared_client', publicValues)).toBe(0);
   });
 
-  it('membersOnMintedDomain: three or more members of other organisations on a domain few outside use; not a pair, one organisation, a university or a domain outsiders share', () => {
+  it('membersOnMintedDomain: three or more verified members of other organisations on a domain few outside use; not a pair, one organisation, a university, typed-in addresses or a domain outsiders share', () => {
     const minted = (specs: Omit<MemberSpec, 'id'>[], others = bystanders) => {
       const { view, input } = clusterFixture(specs.map((spec, i) => ({ id: `m${i}`, ...spec })), others);
       return [...membersOnMintedDomain(view, input.holders)].sort((a, b) => a - b);
@@ -199,6 +199,11 @@ describe('cluster detectors', () => {
     expect(minted(on('acme.example', 4, 'org_acme').concat([4, 5].map(own)))).toEqual([]);
     // A university's students, each an organisation of their own.
     expect(minted(on('u-example.ac.jp', 4).concat([4, 5].map(own)))).toEqual([]);
+    // Addresses nobody proved they receive mail at: typed in at sign-up, they may be anyone's
+    // domain (three unverified sign-ups at a company's domain beside its two staff accounts).
+    const typed = (count: number): Omit<MemberSpec, 'id'>[] => on('victim.example', count).map((spec) => ({ ...spec, verification: ['card'] }));
+    expect(minted(typed(4).concat([4, 5].map(own)))).toEqual([]);
+    expect(minted(typed(3).concat(on('victim.example', 2, 'org_victim'), [5, 6].map(own)))).toEqual([]);
     // A domain most of whose holders are outside the cluster.
     const outside = members('outside', 8, () => ({ emailDomain: 'widely.example' }));
     expect(minted(on('widely.example', 4).concat([4, 5].map(own)), [...bystanders, ...outside])).toEqual([]);

@@ -719,23 +719,43 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
   return own;
 }
 
+/** Verification items that say the holder received mail at the address: it is theirs, not typed in. */
+const MAILBOX_CHECKS: ReadonlySet<string> = new Set(['email', 'edu_email']);
+
+function mailboxVerified(info: AccountInfo | null): boolean {
+  return info !== null && info.verification.some((item) => MAILBOX_CHECKS.has(item.toLowerCase()));
+}
+
 /**
  * Positions of the members writing from a mail domain that is neither a public provider's nor a
- * university's, that members of other organisations in the cluster write from too and that few
- * accounts outside it use, held by three members or more: addresses minted at a catch-all domain
- * the operator holds. A domain two accounts share is the commonest ordinary sharing there is (an
+ * university's, that few accounts outside the cluster use, and at which three or more members of
+ * two or more organisations proved they receive mail: addresses minted at a catch-all domain the
+ * operator holds. A domain two accounts share is the commonest ordinary sharing there is (an
  * internet provider's mail that no list of public providers names, a small firm's), so two do
- * not make it one, as they do not for `shared_email_domain`'s count.
+ * not make it one, as they do not for `shared_email_domain`'s count. Only verified addresses
+ * count towards it: an address at someone else's domain costs nothing to type, and unverified
+ * sign-ups at a company's domain must not make the company's own accounts an operator's.
  */
 export function membersOnMintedDomain(view: ClusterView, holders: (kind: ClusterIndicatorKind, value: string) => number): Set<number> {
+  const verified = new Map<string, { accounts: number; orgs: Set<string> }>();
+  view.members.forEach((member, position) => {
+    if (member.info?.academicMailDomain !== false || !mailboxVerified(member.info)) return;
+    for (const value of view.memberValues.email_domain[position]!) {
+      const entry = verified.get(value) ?? { accounts: 0, orgs: new Set<string>() };
+      entry.accounts++;
+      entry.orgs.add(organisationKey(member));
+      verified.set(value, entry);
+    }
+  });
   const minted = new Set<string>();
   for (const entry of view.shared.email_domain) {
-    if (entry.accounts >= 3 && entry.orgs >= 2 && insideShare(entry, holders('email_domain', entry.value)) >= 0.5) minted.add(entry.value);
+    const proven = verified.get(entry.value);
+    if (proven !== undefined && proven.accounts >= 3 && proven.orgs.size >= 2 && insideShare(entry, holders('email_domain', entry.value)) >= 0.5) minted.add(entry.value);
   }
   const members = new Set<number>();
   if (minted.size === 0) return members;
   view.memberValues.email_domain.forEach((values, position) => {
-    if (view.members[position]!.info?.academicMailDomain !== true && values.some((value) => minted.has(value))) members.add(position);
+    if (view.members[position]!.info?.academicMailDomain === false && values.some((value) => minted.has(value))) members.add(position);
   });
   return members;
 }

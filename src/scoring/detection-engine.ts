@@ -154,8 +154,8 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * shows any of these, an account created from one of its members' sign-up addresses (one that
  * few accounts outside the cluster signed up from) is the operator's too, however little it
  * has sent: a spare account made on the operator's machine; so is one writing from an address
- * at a domain three or more members of other organisations write from and few outsiders use
- * (`membersOnMintedDomain`: minted at a catch-all domain the operator holds); so is one linked to them by a
+ * at a domain few outsiders use, at which three or more members of other organisations verified
+ * theirs (`membersOnMintedDomain`: minted at a catch-all domain the operator holds); so is one linked to them by a
  * sign-up half-hour the store counts as a burst, created within the burst window of one of the
  * accounts the card or the harness ties to the operator (`createdBesideOperator`) and tied to
  * them by more than the time and what it sends (`SITTING_TRACE_LINKS`, or sharing exits, a
