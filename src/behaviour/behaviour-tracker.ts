@@ -194,7 +194,7 @@ export class BehaviourTracker {
       paymentFingerprint: account.paymentFingerprint,
       emailDomain: account.emailDomain,
       linkableMailDomain: linkableMailDomain(account.emailDomain, this.publicMailDomains),
-      academicMailDomain: account.emailDomain !== null && isAcademicMailDomain(account.emailDomain.toLowerCase(), this.academicMailDomains),
+      academicMailDomain: account.emailDomain !== null && isAcademicMailDomain(account.emailDomain.toLowerCase(), this.academicMailDomains, this.publicMailDomains),
       emailLocalShape: account.emailLocalShape,
       signupIp: account.signupIp,
       verification: account.verification,

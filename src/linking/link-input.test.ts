@@ -43,6 +43,19 @@ describe('link input', () => {
     expect([...input.memberships.find((m) => m.kind === 'academic_domain')!.accounts]).toEqual([6]);
   });
 
+  it('does not take a public mail provider\'s domain for a university\'s, whichever list names it', () => {
+    // The university list names gmail.com and outlook.com (universities whose mail they host);
+    // a provider's domain counts as academic only by its registry (nus.edu.sg, which the free-mail
+    // list also names).
+    const listed = loadAcademicMailDomains();
+    const providers = loadPublicMailDomains();
+    expect(['gmail.com', 'outlook.com', 'nus.edu.sg'].every((domain) => listed.has(domain) && providers.has(domain))).toBe(true);
+    const tracker = createBehaviourTracker({ publicMailDomains: providers, academicMailDomains: listed });
+    const domains = ['gmail.com', 'outlook.com', 'nus.edu.sg', 'usp.br'];
+    for (const [i, domain] of domains.entries()) tracker.setAccountInfo({ ...account(`a${i}`, domain), verification: ['email', 'edu_email'] });
+    expect(tracker.accounts.map((state) => state.info!.academicMailDomain)).toEqual([false, false, true, true]);
+  });
+
   it('tells a university\'s domains from a company\'s or an operator\'s, registry or not', () => {
     const tracker = createBehaviourTracker({ publicMailDomains: loadPublicMailDomains(), academicMailDomains: loadAcademicMailDomains() });
     const domains = ['usp.br', 'ime.usp.br', 'ETHZ.ch', 'ox.ac.uk', 'cs.state-univ.edu', 'kiteinbox29.store', 'acme-robotics.com', 'tum.de.example.com'];
