@@ -155,12 +155,13 @@ const NO_OWN_EVIDENCE: OwnAssessment = Object.freeze({ items: Object.freeze([]),
  * few accounts outside the cluster signed up from) is the operator's too, however little it
  * has sent: a spare account made on the operator's machine; so is one writing from an address
  * at a domain few outsiders use, at which three or more members of other organisations verified
- * theirs (`membersOnMintedDomain`: minted at a catch-all domain the operator holds); so is one linked to them by a
- * sign-up half-hour the store counts as a burst, created within the burst window of one of the
- * accounts the card or the harness ties to the operator (`createdBesideOperator`) and tied to
- * them by more than the time and what it sends (`SITTING_TRACE_LINKS`, or sharing exits, a
- * network, a sign-up address or a mail domain with members of other organisations): the
- * operator made them in one sitting. The time alone does not say so: a burst
+ * theirs (`membersOnMintedDomain`: minted at a catch-all domain the operator holds); so is one
+ * linked to them by a sign-up half-hour the store counts as a burst, created within the burst
+ * window of one of the accounts the card or the harness ties to the operator
+ * (`createdBesideOperator`) and tied to them by more than the time and what it sends
+ * (`SITTING_TRACE_LINKS`, or sharing exits, a network, a sign-up address or a mail domain with
+ * members of other organisations): the operator made them in one sitting. The time alone does
+ * not say so: a burst
  * half-hour holds the ordinary sign-ups of any half-hour too, a third of it at the burst factor
  * of 3, and more in a store with many. Without them, a shared sign-up address is a campus or an
  * office, and a burst the first day of a course. Shared context (a campus, an office, a sign-up
