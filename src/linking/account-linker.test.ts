@@ -40,6 +40,21 @@ function candidate(result: ReturnType<typeof scorePairs>, a: number, b: number):
 // 200 accounts so that the shared values below are rare in the population.
 const N = 200;
 
+/**
+ * Accounts 0-9 on one card, three addresses and one sign-up half-hour: a cluster for a test to tie
+ * account 10 to. The other `kinds` start empty, for the test to fill.
+ */
+function tenOnOneCard(...kinds: LinkKind[]): Partial<Record<LinkKind, [number, number, number?][]>> {
+  const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], signup_time: [] };
+  for (const kind of kinds) traits[kind] = [];
+  for (let a = 0; a < 10; a++) {
+    traits.payment!.push([a, 500]);
+    traits.ip!.push([a, 600 + (a % 3)]);
+    traits.signup_time!.push([a, 900]);
+  }
+  return traits;
+}
+
 /** Every pair recorded, edge or not: a pair of two accounts that can reach no edge is otherwise skipped. */
 const ALL_PAIRS = { minEdge: 0 };
 
@@ -356,12 +371,7 @@ describe('account linking', () => {
   });
 
   it('ties an account in by several weak links into one cluster', () => {
-    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], subnet: [], user_agent: [], signup_time: [] };
-    for (let a = 0; a < 10; a++) {
-      traits.payment!.push([a, 500]);
-      traits.ip!.push([a, 600 + (a % 3)]);
-      traits.signup_time!.push([a, 900]);
-    }
+    const traits = tenOnOneCard('subnet', 'user_agent');
     // Account 10 shares a subnet with member 1, a rare user agent with member 2 and the user
     // agent again with member 3: no single edge, one weak link each.
     traits.subnet!.push([1, 700], [10, 700], [2, 701], [10, 701], [3, 702], [10, 702]);
@@ -374,12 +384,7 @@ describe('account linking', () => {
   });
 
   it('never ties an account in late by prompt text alone', () => {
-    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], signup_time: [], prompt_template: [], subnet: [] };
-    for (let a = 0; a < 10; a++) {
-      traits.payment!.push([a, 500]);
-      traits.ip!.push([a, 600 + (a % 3)]);
-      traits.signup_time!.push([a, 900]);
-    }
+    const traits = tenOnOneCard('prompt_template', 'subnet');
     // Account 10 fills a public kit's frames, each of which one member also fills.
     for (const member of [1, 2, 3]) traits.prompt_template!.push([member, 39 + member, 10], [10, 39 + member, 10]);
     const byPrompts = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));
@@ -392,12 +397,7 @@ describe('account linking', () => {
   });
 
   it('ties an account in late by system prompts it sends with members of one cluster', () => {
-    const traits: Partial<Record<LinkKind, [number, number, number?][]>> = { payment: [], ip: [], signup_time: [], system_template: [] };
-    for (let a = 0; a < 10; a++) {
-      traits.payment!.push([a, 500]);
-      traits.ip!.push([a, 600 + (a % 3)]);
-      traits.signup_time!.push([a, 900]);
-    }
+    const traits = tenOnOneCard('system_template');
     // Account 10 sends three system prompts of the cluster's rotation, each of which one member sends.
     for (const member of [1, 2, 3]) traits.system_template!.push([member, 39 + member, 10], [10, 39 + member, 10]);
     const bySystemPrompts = linkAccounts(input(N, traits, { lateAttachment: 0.2 }));

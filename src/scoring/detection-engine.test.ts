@@ -33,6 +33,27 @@ function linkedEngine(accounts: readonly Account[], exchanges: readonly Syntheti
   return engine;
 }
 
+/**
+ * Puts `accounts` into the cluster of `acct_op_0`, tied as given (how firmly, by which link kinds,
+ * late or not), as if the linker had put them there, and applies the links.
+ */
+function tieIntoOperatorCluster(engine: ReturnType<typeof linkedEngine>, accounts: readonly Account[], tie: { attachment: number; kinds: number; late: 0 | 1 }): void {
+  const links = structuredClone(engine.linkResult!);
+  const indexOf = (id: string) => engine.tracker.accounts.findIndex((a) => a.id === id);
+  const cluster = links.clusterOf[indexOf('acct_op_0')]!;
+  expect(cluster).not.toBe(-1);
+  for (const account of accounts) {
+    const index = indexOf(account.accountId);
+    links.clusterOf[index] = cluster;
+    links.attachment[index] = tie.attachment;
+    links.kindsOf[index] = tie.kinds;
+    links.late[index] = tie.late;
+    if (!links.clusters[cluster]!.members.includes(index)) links.clusters[cluster]!.members.push(index);
+  }
+  links.clusters[cluster]!.members.sort((x, y) => x - y);
+  engine.applyLinks(links);
+}
+
 /** A pool's exit for `customer`'s `request`-th request: many subnets, each customer rotating through them. */
 const poolExit = (customer: number, request: number) => `45.${(customer * 7 + request * 13) % 40}.9.${10 + ((customer + request) % 5)}`;
 
@@ -397,20 +418,8 @@ describe('detection engine: bystanders', () => {
     });
     exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
     const engine = linkedEngine([...population.accounts, ...people], exchanges);
-    const links = structuredClone(engine.linkResult!);
-    const indexOf = (id: string) => engine.tracker.accounts.findIndex((a) => a.id === id);
-    const cluster = links.clusterOf[indexOf('acct_op_0')]!;
-    expect(cluster).not.toBe(-1);
-    for (const account of people) {
-      const index = indexOf(account.accountId);
-      links.clusterOf[index] = cluster;
-      links.attachment[index] = 0.9;
-      links.kindsOf[index] = linkKindBit('signup_time') | linkKindBit('profile');
-      // Tied in firmly, not late (a late member must show value of its own to count at all).
-      links.late[index] = 0;
-      if (!links.clusters[cluster]!.members.includes(index)) links.clusters[cluster]!.members.push(index);
-    }
-    engine.applyLinks(links);
+    // Tied in firmly, not late (a late member must show value of its own to count at all).
+    tieIntoOperatorCluster(engine, people, { attachment: 0.9, kinds: linkKindBit('signup_time') | linkKindBit('profile'), late: 0 });
     const operatorCluster = engine.scoreAccount('acct_op_0')!;
     expect(operatorCluster.flagged).toBe(true);
     for (const account of people) {
@@ -481,20 +490,7 @@ describe('detection engine: bystanders', () => {
     });
     exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
     const engine = linkedEngine([...population.accounts, ...thin], exchanges);
-    const links = structuredClone(engine.linkResult!);
-    const indexOf = (id: string) => engine.tracker.accounts.findIndex((a) => a.id === id);
-    const cluster = links.clusterOf[indexOf('acct_op_0')]!;
-    expect(cluster).not.toBe(-1);
-    for (const account of thin) {
-      const index = indexOf(account.accountId);
-      links.clusterOf[index] = cluster;
-      links.attachment[index] = 0.5;
-      links.kindsOf[index] = linkKindBit('system_template');
-      links.late[index] = 1;
-      if (!links.clusters[cluster]!.members.includes(index)) links.clusters[cluster]!.members.push(index);
-    }
-    links.clusters[cluster]!.members.sort((x, y) => x - y);
-    engine.applyLinks(links);
+    tieIntoOperatorCluster(engine, thin, { attachment: 0.5, kinds: linkKindBit('system_template'), late: 1 });
     const operatorCluster = engine.scoreAccount('acct_op_0')!;
     expect(operatorCluster.flagged).toBe(true);
     expect(engine.scoreAccount('acct_thin_2')!.clusterId).toBe(operatorCluster.clusterId);
