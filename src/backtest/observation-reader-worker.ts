@@ -24,6 +24,7 @@ const hand = (message: Message): void => {
 
 void (async () => {
   const store = await DuckDbStore.open({ path: dbPath, readOnly: true, memoryLimit });
+  let last: Message;
   try {
     const { liveEngineModule } = (await import(engineModuleUrl)) as { liveEngineModule: LiveEngineModule };
     // Chunks of the store's own size, or, read as rows (which come a few thousand at a time),
@@ -43,10 +44,13 @@ void (async () => {
         await gathered(chunk, transfer);
       });
     const { chunk, transfer } = observationsOfRows(batch, liveEngineModule);
-    hand(encodeChunk(chunk, transfer, true));
+    last = encodeChunk(chunk, transfer, true);
   } finally {
     store.close();
   }
+  // The last chunk only once the store is closed: the reader is ended as soon as it has the
+  // last chunk, and ending this thread while DuckDB closes aborts the whole process.
+  hand(last);
 })().catch((error: Error) => {
   failed = error;
   for (const next of waiting.splice(0)) next(undefined as never);

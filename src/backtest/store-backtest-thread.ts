@@ -14,8 +14,9 @@ const post = (message: StoreBacktestMessage): void => parentPort!.postMessage(me
 
 void (async () => {
   const store = await DuckDbStore.open({ path: request.dbPath, readOnly: true, memoryLimit: request.memoryLimit });
+  let result: Awaited<ReturnType<typeof runPolicyBacktest>>;
   try {
-    const result = await runPolicyBacktest(store, {
+    result = await runPolicyBacktest(store, {
       policies: request.policies.map(backtestPolicyOf),
       labels: request.labels,
       fromMs: request.fromMs,
@@ -28,10 +29,12 @@ void (async () => {
       traceCacheDir: request.traceCacheDir,
       onProgress: (rows, total, seconds) => post({ kind: 'progress', rows, total, seconds }),
     });
-    post({ kind: 'done', result });
   } finally {
     store.close();
   }
+  // Only once the store is closed: the caller ends this thread on the answer, and ending it
+  // while DuckDB closes aborts the whole process.
+  post({ kind: 'done', result });
 })().catch((error: unknown) => {
   const failure = error instanceof Error ? error : new Error(String(error));
   post({ kind: 'failed', message: failure.message, stack: failure.stack });
