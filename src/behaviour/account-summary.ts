@@ -2,6 +2,7 @@ import { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG } from '../features/content
 import { OUTPUT_HISTOGRAM_BUCKETS, type AccountState } from './account-state.js';
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
+import { signupOrder, type SignupOrder } from './signup-order.js';
 import { EMPTY_REFERENCE, ReferenceBuilder, ShareReferenceBuilder, weightedMedian, referenceWeight, type Reference } from './population-reference.js';
 import { sortShortList } from '../util/short-list-sort.js';
 
@@ -41,6 +42,8 @@ export interface PopulationContext {
   modelReferences: Map<number, ModelReference>;
   /** Per measure: the population's centre and spread (see `measureReferences`); empty until set. */
   references: Record<MeasureName, Reference>;
+  /** The store's accounts in sign-up order. */
+  signups: SignupOrder;
 }
 
 /**
@@ -132,6 +135,7 @@ export function summarizePopulation(
     variedTemplates,
     modelReferences: modelReferences(tracker),
     references: emptyReferences(),
+    signups: signupOrder(tracker),
   };
 }
 

@@ -173,6 +173,28 @@ describe('cluster detectors', () => {
     expect(weight('signup_burst', spread)).toBe(0);
   });
 
+  it('signup_burst: accounts of other organisations made two at a time, next to each other in a store that signs up slowly', () => {
+    const t = Date.UTC(2026, 0, 10);
+    const HOUR = 3_600_000;
+    // 600 customers, one every four hours; the operator's ten accounts in five pairs a week apart.
+    const customers = members('customer', 600, (i) => ({ createdAt: t - 60 * 86_400_000 + i * 4 * HOUR + 1_234 }));
+    const pairs = (org: (i: number) => string) => members('op', 10, (i) => ({ createdAt: t + HOUR - Math.floor(i / 2) * 7 * 86_400_000 + (i % 2) * 120_000, org: org(i) }));
+    const operator = clusterFixture(pairs((i) => `org_op_${i}`), customers);
+    expect(weight('signup_burst', operator.input)).toBeGreaterThan(0);
+    expect(run('signup_burst', operator.input).members!.size).toBe(10);
+    // Each pair one organisation: a team signing up together, which never counts.
+    expect(weight('signup_burst', clusterFixture(pairs((i) => `org_team_${Math.floor(i / 2)}`), customers).input)).toBe(0);
+    // A busy store: sixty customers sign up within the hour of each pair, so chance puts an
+    // account of the cluster that close as often as not.
+    const rush = [0, 1, 2, 3, 4].flatMap((pair) => members(`rush${pair}_`, 60, (i) => ({ createdAt: t + HOUR - pair * 7 * 86_400_000 - 30 * 60_000 + i * 60_000 + 7 })));
+    expect(weight('signup_burst', clusterFixture(pairs((i) => `org_op_${i}`), [...customers, ...rush]).input)).toBe(0);
+    // Creation dates kept to the day: every account of a pair's day counts as between them.
+    const day = (at: number) => Math.floor(at / 86_400_000) * 86_400_000;
+    const dated = (specs: MemberSpec[]) => specs.map((spec) => ({ ...spec, createdAt: day(spec.createdAt!) }));
+    const busyDays = [0, 1, 2, 3, 4].flatMap((pair) => members(`day${pair}_`, 30, () => ({ createdAt: day(t - pair * 7 * 86_400_000) })));
+    expect(weight('signup_burst', clusterFixture(dated(pairs((i) => `org_op_${i}`)), [...customers, ...busyDays]).input)).toBe(0);
+  });
+
   it('shared_email_domain and shared_client: rare values only, never a public mail provider or a common SDK', () => {
     const rare = clusterFixture(members('c', 10, () => ({ emailDomain: 'cheapmail-42.shop', userAgent: 'harvester/0.1' })), bystanders).input;
     expect(weight('shared_email_domain', rare)).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountInfo } from '../behaviour/account-state.js';
+import type { SignupOrder } from '../behaviour/signup-order.js';
 import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, mitigationFound, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
 
@@ -24,6 +25,8 @@ export interface ClusterDetectorInput {
   holders(kind: ClusterIndicatorKind, value: string): number;
   /** Accounts in the whole store with traffic or account details. */
   population: number;
+  /** The whole store's accounts in sign-up order. */
+  signups: SignupOrder;
   /** Accounts in the whole store filling a template (key: `templateKey`). */
   templateHolders(key: number): number;
   templateName(template: { kind: 'prompt' | 'system'; templateId: number }): string;
@@ -293,12 +296,13 @@ export const sharedClientDetector: ClusterDetector<RampParams> = {
   },
 };
 
-export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes: number; min_burst: number }> = {
+export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes: number; min_burst: number; pair_chance: number }> = {
   signal: 'signup_burst',
   level: 'cluster',
   role: 'coordination',
   family: 'context',
-  description: 'Shared context: members created in bursts, at least `min_burst` sign-ups within `window_minutes` of each other (a script, or the first day of a course).',
+  description:
+    'Shared context: members created in bursts, at least `min_burst` sign-ups within `window_minutes` of each other (a script, or the first day of a course), or next to a member of another organisation in the store\'s sign-up order, closer than chance puts them once in 1/`pair_chance` (an operator making accounts a few at a time).',
   params: z
     .object({
       weight: z.number().min(0).max(10).default(1),
@@ -306,13 +310,14 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
       high: z.number().min(0).max(1).default(0.7),
       window_minutes: z.number().min(1).default(60),
       min_burst: z.number().int().min(2).default(3),
+      pair_chance: z.number().min(0).max(1).default(0.05),
     })
     .strict()
     .default({}),
-  detect({ view, groupSize }, params) {
+  detect({ view, groupSize, signups }, params) {
     const times = view.members
-      .map((state, position) => ({ position, at: state.info?.createdAt ?? null }))
-      .filter((entry): entry is { position: number; at: number } => entry.at !== null)
+      .map((state, position) => ({ position, at: state.info?.createdAt ?? null, organisation: organisationKey(state) }))
+      .filter((entry): entry is { position: number; at: number; organisation: string } => entry.at !== null)
       .sort((a, b) => a.at - b.at || a.position - b.position);
     if (times.length < params.min_burst) return NOTHING_FOUND;
     const window = params.window_minutes * 60_000;
@@ -331,25 +336,65 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
       }
       i = j + 1;
     }
+    const paired = pairedInSignupOrder(times, signups, params.pair_chance);
+    let pairedOnly = 0;
+    for (const position of paired) {
+      if (members.has(position)) continue;
+      members.add(position);
+      pairedOnly++;
+    }
     const inBursts = members.size;
     const share = inBursts / view.members.length;
-    const score = ramp(share, params.low, params.high) * groupSize(inBursts);
+    // A pair made together ties one account to another, as a couple's shared card does: two
+    // paired members count as one account tied.
+    const tied = inBursts - pairedOnly + Math.ceil(pairedOnly / 2);
+    const score = ramp(share, params.low, params.high) * groupSize(tied);
     if (score === 0) return NOTHING_FOUND;
+    const inBurstsText = `in ${formatCount(bursts)} burst${bursts === 1 ? '' : 's'} (up to ${formatCount(largest)} accounts less than ${params.window_minutes} minutes apart)`;
+    const pairedText = "next to another organisation's member in the store's sign-up order";
+    const how = pairedOnly === 0 ? inBurstsText : bursts === 0 ? pairedText : `${inBurstsText} or, ${formatCount(pairedOnly)} more, ${pairedText}`;
     return {
       score,
       members,
-      evidence: [
-        evidence(
-          'signup_burst',
-          score,
-          params.weight,
-          `${formatShare(inBursts, view.members.length, 'accounts')} signed up in ${formatCount(bursts)} burst${bursts === 1 ? '' : 's'} (up to ${formatCount(largest)} accounts less than ${params.window_minutes} minutes apart)`,
-          share,
-        ),
-      ],
+      evidence: [evidence('signup_burst', score, params.weight, `${formatShare(inBursts, view.members.length, 'accounts')} signed up ${how}`, share)],
     };
   },
 };
+
+/**
+ * Members (positions) that signed up next to a member of another organisation: so few of the
+ * store's accounts were created between the two that the cluster's other organisations' members,
+ * placed at random in the store's sign-up order, would come that close to it with a chance of at
+ * most `chance`. Measured in accounts, not minutes, the test follows the store's own pace.
+ */
+export function pairedInSignupOrder(times: readonly { position: number; at: number; organisation: string }[], signups: SignupOrder, chance: number): Set<number> {
+  const paired = new Set<number>();
+  if (signups.accounts === 0 || times.length < 2) return paired;
+  const ofOrganisation = new Map<string, number>();
+  for (const entry of times) ofOrganisation.set(entry.organisation, (ofOrganisation.get(entry.organisation) ?? 0) + 1);
+  // Nearest entry on each side from another organisation: a run of one organisation's members
+  // passes its neighbour on, so the scan is linear however large an organisation is.
+  const left = new Int32Array(times.length).fill(-1);
+  const right = new Int32Array(times.length).fill(-1);
+  for (let i = 1; i < times.length; i++) left[i] = times[i - 1]!.organisation !== times[i]!.organisation ? i - 1 : left[i - 1]!;
+  for (let i = times.length - 2; i >= 0; i--) right[i] = times[i + 1]!.organisation !== times[i]!.organisation ? i + 1 : right[i + 1]!;
+  for (let i = 0; i < times.length; i++) {
+    const entry = times[i]!;
+    const others = times.length - ofOrganisation.get(entry.organisation)!;
+    let between = Infinity;
+    for (const j of [left[i]!, right[i]!]) {
+      if (j < 0) continue;
+      const other = times[j]!;
+      // The store's accounts created from one sign-up to the other, the two left out.
+      between = Math.min(between, Math.max(0, signups.between(Math.min(entry.at, other.at), Math.max(entry.at, other.at)) - 2));
+    }
+    if (between === Infinity) continue;
+    // Each of the `others` lands within `between + 1` places on either side of this member with
+    // a chance of about 2 (between + 1) / accounts.
+    if ((others * 2 * (between + 1)) / signups.accounts <= chance) paired.add(entry.position);
+  }
+  return paired;
+}
 
 export interface HarnessParams {
   weight: number;

@@ -543,6 +543,7 @@ export class DetectionEngine {
       view,
       holders: (kind, value) => this.holders(kind, value),
       population: context.accountsWithTraffic,
+      signups: context.signups,
       templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
       templateName,
       groupSize: (accounts) => groupSize(accounts, this.config.scoring.groupAccounts),

@@ -96,6 +96,7 @@ export function clusterFixture(members: MemberSpec[], others: MemberSpec[] = [],
       return holdersOf(value);
     },
     population: tracker.accounts.length,
+    signups: context.signups,
     templateHolders: (key) => context.templateAccounts.get(key) ?? 0,
     templateName,
     groupSize: (accounts) => groupSize(accounts, 8),

@@ -1,0 +1,55 @@
+import type { BehaviourTracker } from './behaviour-tracker.js';
+
+/**
+ * The store's accounts in the order they signed up: how many accounts were created between two
+ * moments. Counting accounts rather than minutes makes "signed up together" relative to the
+ * store's own pace (a term's first day, a launch, the hours people sign up in), whatever the
+ * time precision of the accounts file: accounts created at the same recorded moment all count.
+ */
+export interface SignupOrder {
+  /** Accounts with a known creation time. */
+  readonly accounts: number;
+  /** Accounts created from `from` to `to` (ms since the epoch), both ends included. */
+  between(from: number, to: number): number;
+}
+
+export const NO_SIGNUPS: SignupOrder = { accounts: 0, between: () => 0 };
+
+export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): SignupOrder {
+  let count = 0;
+  for (const state of tracker.accounts) if (state.info?.createdAt != null) count++;
+  if (count === 0) return NO_SIGNUPS;
+  const times = new Float64Array(count);
+  let next = 0;
+  for (const state of tracker.accounts) {
+    const at = state.info?.createdAt;
+    if (at != null) times[next++] = at;
+  }
+  times.sort();
+  return {
+    accounts: count,
+    between: (from, to) => (from > to ? 0 : firstAbove(times, to) - firstAtOrAbove(times, from)),
+  };
+}
+
+function firstAtOrAbove(times: Float64Array, at: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle]! < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function firstAbove(times: Float64Array, at: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle]! <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
