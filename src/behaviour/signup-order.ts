@@ -15,20 +15,26 @@ export interface SignupOrder {
 
 export const NO_SIGNUPS: SignupOrder = { accounts: 0, between: () => 0 };
 
+/**
+ * The order is sorted when first asked for, not when made: a live engine summarises its
+ * population after every step, and only cluster assessments, at a relink, read it.
+ */
 export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): SignupOrder {
-  let count = 0;
-  for (const state of tracker.accounts) if (state.info?.createdAt != null) count++;
-  if (count === 0) return NO_SIGNUPS;
-  const times = new Float64Array(count);
-  let next = 0;
-  for (const state of tracker.accounts) {
-    const at = state.info?.createdAt;
-    if (at != null) times[next++] = at;
-  }
-  times.sort();
+  let times: Float64Array | null = null;
+  const sorted = (): Float64Array => {
+    if (times !== null) return times;
+    const known: number[] = [];
+    for (const state of tracker.accounts) {
+      const at = state.info?.createdAt;
+      if (at != null) known.push(at);
+    }
+    return (times = Float64Array.from(known).sort());
+  };
   return {
-    accounts: count,
-    between: (from, to) => (from > to ? 0 : firstAbove(times, to) - firstAtOrAbove(times, from)),
+    get accounts() {
+      return sorted().length;
+    },
+    between: (from, to) => (from > to ? 0 : firstAbove(sorted(), to) - firstAtOrAbove(sorted(), from)),
   };
 }
 
