@@ -367,7 +367,7 @@ export const signupBurstDetector: ClusterDetector<RampParams & { window_minutes:
  * placed at random in the store's sign-up order, would come that close to it with a chance of at
  * most `chance`. Measured in accounts, not minutes, the test follows the store's own pace.
  */
-export function pairedInSignupOrder(times: readonly { position: number; at: number; organisation: string }[], signups: SignupOrder, chance: number): Set<number> {
+function pairedInSignupOrder(times: readonly { position: number; at: number; organisation: string }[], signups: SignupOrder, chance: number): Set<number> {
   const paired = new Set<number>();
   if (signups.accounts === 0 || times.length < 2) return paired;
   const ofOrganisation = new Map<string, number>();
