@@ -1,6 +1,7 @@
 import type { AccountTier } from '../model/account.js';
 import { actionSeverity, DECISION_ACTIONS, type DecisionAction } from '../service/decisions/decision-policy.js';
 import { STOP_SEVERITY, type AccountOutcome } from './policy-tally.js';
+import { firstAtOrAbove } from '../util/sorted-search.js';
 
 /** What is known afterwards about an account: an analyst's verdict, or a labels file. */
 export interface AccountTruth {
@@ -263,7 +264,8 @@ export function campaignOutcomes(outcomes: ReadonlyMap<string, AccountOutcome>, 
     let beforeFirstStop = exchanges;
     if (firstStop !== null) {
       beforeFirstStop = 0;
-      for (const outcome of active) beforeFirstStop += outcome.times === null ? Math.min(outcome.beforeStop, outcome.exchanges) : countBefore(outcome.times, firstStop);
+      // The exchanges sent before the first stop: the times strictly before it.
+      for (const outcome of active) beforeFirstStop += outcome.times === null ? Math.min(outcome.beforeStop, outcome.exchanges) : firstAtOrAbove(outcome.times, firstStop);
     }
     result.push({
       campaign,
@@ -280,18 +282,6 @@ export function campaignOutcomes(outcomes: ReadonlyMap<string, AccountOutcome>, 
     });
   }
   return result.sort((a, b) => b.exchanges - a.exchanges || a.campaign.localeCompare(b.campaign));
-}
-
-/** Times (ascending) strictly before `ts`. */
-function countBefore(times: readonly number[], ts: number): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (times[middle]! < ts) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 export interface AccountChange {

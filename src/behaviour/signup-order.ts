@@ -1,3 +1,4 @@
+import { firstAbove, firstAtOrAbove } from '../util/sorted-search.js';
 import type { BehaviourTracker } from './behaviour-tracker.js';
 
 /**
@@ -36,26 +37,4 @@ export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): Signup
     },
     between: (from, to) => (from > to ? 0 : firstAbove(sorted(), to) - firstAtOrAbove(sorted(), from)),
   };
-}
-
-function firstAtOrAbove(times: Float64Array, at: number): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (times[middle]! < at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-function firstAbove(times: Float64Array, at: number): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (times[middle]! <= at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

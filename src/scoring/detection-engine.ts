@@ -19,6 +19,7 @@ import { combineFamily, logistic } from './evidence-scale.js';
 import { TRAFFIC_DETECTORS, identityVerifiedDetector, type TrafficInput } from './traffic-detectors.js';
 import { buildAccountFinding, buildClusterFinding, type FindingTexts } from './findings-builder.js';
 import { sortShortList } from '../util/short-list-sort.js';
+import { firstAtOrAbove } from '../util/sorted-search.js';
 
 /**
  * The detection engine: one object that the batch analysis and the live service both drive.
@@ -203,13 +204,7 @@ export function createdBesideOperator(view: ClusterView, signals: readonly Weigh
   view.members.forEach((member, position) => {
     const at = member.info?.createdAt;
     if (at == null || operated.has(position)) return;
-    let low = 0;
-    let high = times.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (times[middle]! < at) low = middle + 1;
-      else high = middle;
-    }
+    const low = firstAtOrAbove(times, at);
     const nearest = Math.min(low < times.length ? times[low]! - at : Infinity, low > 0 ? at - times[low - 1]! : Infinity);
     if (nearest <= windowMs) beside.add(position);
   });
