@@ -17,8 +17,8 @@ export interface SignupOrder {
 export const NO_SIGNUPS: SignupOrder = { accounts: 0, between: () => 0 };
 
 /**
- * The order is sorted when first asked for, not when made: a live engine summarises its
- * population after every step, and only cluster assessments, at a relink, read it.
+ * The order is sorted when first asked for, not when made: the population is summarised for the
+ * linker's input too, which never reads it; only cluster assessments do.
  */
 export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): SignupOrder {
   let times: Float64Array | null = null;
