@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountState } from './account-state.js';
 import { signupOrder } from './signup-order.js';
 
-const state = (createdAt: number | null) => ({ info: createdAt === null ? null : { createdAt } }) as unknown as AccountState;
+const state = (createdAt: number | null, exchanges = 20) => ({ exchanges, info: createdAt === null ? null : { createdAt } }) as unknown as AccountState;
 
 describe('signup order', () => {
   it('counts the accounts created between two moments, both ends and every tie included', () => {
@@ -13,6 +13,15 @@ describe('signup order', () => {
     expect(order.between(30, 30)).toBe(2);
     expect(order.between(31, 49)).toBe(0);
     expect(order.between(50, 10)).toBe(0);
+  });
+
+  it('counts at most twice the accounts with a session of traffic, however many light ones signed up', () => {
+    const active = Array.from({ length: 100 }, (_, i) => state(i));
+    const light = Array.from({ length: 5_000 }, (_, i) => state(1_000 + i, 1));
+    const order = signupOrder({ accounts: [...active, ...light] });
+    expect(order.accounts).toBe(200);
+    // Every light account still stands between the sign-ups it came between.
+    expect(order.between(0, 5_999)).toBe(5_100);
   });
 
   it('knows no order in a store without creation times', () => {

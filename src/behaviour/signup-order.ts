@@ -1,4 +1,5 @@
 import { firstAbove, firstAtOrAbove } from '../util/sorted-search.js';
+import { rarityPopulation } from './rarity-population.js';
 import type { BehaviourTracker } from './behaviour-tracker.js';
 
 /**
@@ -8,7 +9,11 @@ import type { BehaviourTracker } from './behaviour-tracker.js';
  * time precision of the accounts file: accounts created at the same recorded moment all count.
  */
 export interface SignupOrder {
-  /** Accounts with a known creation time. */
+  /**
+   * Accounts with a known creation time, at most the rarity population (`rarityPopulation`): a
+   * flood of light accounts signed up at other times would make neighbours in the order look
+   * rarer than they are.
+   */
   readonly accounts: number;
   /** Accounts created from `from` to `to` (ms since the epoch), both ends included. */
   between(from: number, to: number): number;
@@ -22,6 +27,7 @@ export const NO_SIGNUPS: SignupOrder = { accounts: 0, between: () => 0 };
  */
 export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): SignupOrder {
   let times: Float64Array | null = null;
+  let bound = -1;
   const sorted = (): Float64Array => {
     if (times !== null) return times;
     const known: number[] = [];
@@ -33,7 +39,8 @@ export function signupOrder(tracker: Pick<BehaviourTracker, 'accounts'>): Signup
   };
   return {
     get accounts() {
-      return sorted().length;
+      if (bound < 0) bound = rarityPopulation(tracker.accounts);
+      return Math.min(sorted().length, bound);
     },
     between: (from, to) => (from > to ? 0 : firstAbove(sorted(), to) - firstAtOrAbove(sorted(), from)),
   };

@@ -3,7 +3,8 @@ import { fmix32 } from '../util/hash64.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
 import { linkAccounts, linkKindsOf, pairStrengthBounds, scorePairs } from './account-linker.js';
 import { seededRandom } from '../util/seeded-random.js';
-import { LINK_KINDS, linkingPopulation, type LinkInput, type LinkKind } from './link-input.js';
+import { LINK_KINDS, type LinkInput, type LinkKind } from './link-input.js';
+import { rarityPopulation } from '../behaviour/rarity-population.js';
 import type { ProfileVectors } from './profile-vector.js';
 
 const params = parseDetectionConfig().linking;
@@ -94,7 +95,7 @@ describe('account linking', () => {
     const shared: [number, number][] = Array.from({ length: 6 }, (_, a) => [a, 7] as [number, number]);
     const active = scorePairs(input(400, { ip: shared }, ALL_PAIRS));
     // The same 400 accounts plus 3,000 one-request accounts.
-    const population = linkingPopulation([...Array.from({ length: 400 }, () => ({ exchanges: 120 })), ...Array.from({ length: 3_000 }, () => ({ exchanges: 1 }))]);
+    const population = rarityPopulation([...Array.from({ length: 400 }, () => ({ exchanges: 120 })), ...Array.from({ length: 3_000 }, () => ({ exchanges: 1 }))]);
     const flooded = scorePairs({ ...input(3_400, { ip: shared }, ALL_PAIRS), population });
     const rawCount = scorePairs(input(3_400, { ip: shared }, ALL_PAIRS));
     // Counted raw, the flood makes the shared IP look rarer; capped, far less so.

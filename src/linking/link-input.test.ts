@@ -4,7 +4,8 @@ import { loadPublicMailDomains } from '../config/public-mail-domains.js';
 import { createBehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { parseDetectionConfig } from '../scoring/detection-config.js';
 import type { Account } from '../model/account.js';
-import { buildLinkInput, linkingPopulation } from './link-input.js';
+import { buildLinkInput } from './link-input.js';
+import { rarityPopulation } from '../behaviour/rarity-population.js';
 
 function account(accountId: string, emailDomain: string): Account {
   return {
@@ -77,19 +78,19 @@ describe('link input', () => {
   });
 });
 
-describe('linking population', () => {
+describe('rarity population', () => {
   const accounts = (count: number, exchanges: number) => Array.from({ length: count }, () => ({ exchanges }));
 
   it('is the number of accounts while light accounts stay within twice those with a session of traffic', () => {
-    expect(linkingPopulation([...accounts(300, 120), ...accounts(100, 1), { exchanges: 0 }])).toBe(401);
-    expect(linkingPopulation([...accounts(300, 10), ...accounts(300, 9)])).toBe(600);
+    expect(rarityPopulation([...accounts(300, 120), ...accounts(100, 1), { exchanges: 0 }])).toBe(401);
+    expect(rarityPopulation([...accounts(300, 10), ...accounts(300, 9)])).toBe(600);
   });
 
   it('does not grow with a flood of accounts below a session of traffic, whatever its size', () => {
     const active = accounts(400, 120);
-    expect(linkingPopulation([...active, ...accounts(3_000, 1)])).toBe(800);
-    expect(linkingPopulation([...active, ...accounts(300_000, 9)])).toBe(800);
+    expect(rarityPopulation([...active, ...accounts(3_000, 1)])).toBe(800);
+    expect(rarityPopulation([...active, ...accounts(300_000, 9)])).toBe(800);
     // Each account that does move it costs a session of traffic.
-    expect(linkingPopulation([...active, ...accounts(3_000, 1), ...accounts(100, 10)])).toBe(1_000);
+    expect(rarityPopulation([...active, ...accounts(3_000, 1), ...accounts(100, 10)])).toBe(1_000);
   });
 });

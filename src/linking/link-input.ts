@@ -4,6 +4,7 @@ import type { BehaviourTracker } from '../behaviour/behaviour-tracker.js';
 import { templateKey } from '../behaviour/behaviour-tracker.js';
 import type { AccountState } from '../behaviour/account-state.js';
 import type { PopulationContext } from '../behaviour/account-summary.js';
+import { rarityPopulation } from '../behaviour/rarity-population.js';
 import { buildProfileVectors, type ProfileVectors, type SummarySource } from './profile-vector.js';
 
 /**
@@ -115,29 +116,6 @@ export interface LinkParams {
   seed: number;
 }
 
-/**
- * Exchanges from which an account counts in the linking population: about a session's worth,
- * enough to show the clients, networks and prompts it habitually uses.
- */
-const HABIT_EXCHANGES = 10;
-
-/**
- * The population a shared value's rarity (1 − ln m / ln N) is measured against: the number of
- * accounts, but at most twice the number with a session of traffic (10 exchanges or more).
- * Light accounts are part of any real store and count in full while they stay within that bound
- * (in the simulated stores measured, there are 1.4 accounts per account with a session); a flood
- * of one-request accounts past it would make every shared value look rarer and merge unrelated
- * campaigns, so the surplus is not counted. An account below a session adds nothing to the
- * bound, so moving N costs a session of traffic per account added; since N enters through its
- * logarithm, a store with more light accounts than the bound loses little (three light accounts
- * per active one lowers ln N by ln 2).
- */
-export function linkingPopulation(accounts: readonly { exchanges: number }[]): number {
-  let habitual = 0;
-  for (const account of accounts) if (account.exchanges >= HABIT_EXCHANGES) habitual++;
-  return Math.min(accounts.length, 2 * habitual);
-}
-
 /** One kind's memberships: account `accounts[i]` has value `values[i]` (with `counts[i]` uses). */
 export interface KindMemberships {
   kind: LinkKind;
@@ -151,7 +129,7 @@ export interface LinkInput {
   accountCount: number;
   /**
    * The population a shared value's rarity is measured against: accounts weighted by how much
-   * traffic they had to share anything with (`linkingPopulation`). Defaults to `accountCount`.
+   * traffic they had to share anything with (`rarityPopulation`). Defaults to `accountCount`.
    */
   population?: number;
   /** A hash of each account's id: what sampling ranks by, so numbering order changes nothing. */
@@ -294,7 +272,7 @@ function assembleLinkInput(
   for (let a = keptKeys; a < accountKeys.length; a++) accountKeys[a] = murmur32(tracker.accounts[a]!.id, 0x6c696e6b) >>> 0;
   const input: LinkInput = {
     accountCount: tracker.accounts.length,
-    population: linkingPopulation(tracker.accounts),
+    population: rarityPopulation(tracker.accounts),
     accountKeys,
     memberships: LINK_KINDS.map((kind) => builders[kind].build()),
     params,

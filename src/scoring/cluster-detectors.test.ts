@@ -195,6 +195,21 @@ describe('cluster detectors', () => {
     expect(weight('signup_burst', clusterFixture(dated(pairs((i) => `org_op_${i}`)), [...customers, ...busyDays]).input)).toBe(0);
   });
 
+  it('signup_burst: a flood of light accounts signed up elsewhere does not make ordinary neighbours a pair', () => {
+    const t = Date.UTC(2026, 0, 10);
+    const HOUR = 3_600_000;
+    const start = t - 60 * 86_400_000;
+    const customers = members('customer', 600, (i) => ({ createdAt: start + i * 4 * HOUR }));
+    // Ten customers of a shared tool, each four sign-ups after the last: nothing unusual in a
+    // store of 610 accounts.
+    const users = members('user', 10, (i) => ({ createdAt: start + (i * 4 + 0.5) * 4 * HOUR }));
+    expect(weight('signup_burst', clusterFixture(users, customers).input)).toBe(0);
+    // Five thousand accounts without traffic, signed up a year before, would make the same
+    // neighbours rare if every account counted.
+    const flood = members('light', 5_000, (i) => ({ createdAt: start - 365 * 86_400_000 + i * 60_000, requests: 0 }));
+    expect(weight('signup_burst', clusterFixture(users, [...customers, ...flood]).input)).toBe(0);
+  });
+
   it('shared_email_domain and shared_client: rare values only, never a public mail provider or a common SDK', () => {
     const rare = clusterFixture(members('c', 10, () => ({ emailDomain: 'cheapmail-42.shop', userAgent: 'harvester/0.1' })), bystanders).input;
     expect(weight('shared_email_domain', rare)).toBeGreaterThan(0);
