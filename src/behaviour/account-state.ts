@@ -55,6 +55,11 @@ export interface AccountInfo {
   verification: readonly string[];
 }
 
+/** Whether the accounts file lists one of `checks` among the account's verified items, in any case. */
+export function verifiedBy(info: AccountInfo | null, checks: ReadonlySet<string>): boolean {
+  return info !== null && info.verification.some((item) => checks.has(item.toLowerCase()));
+}
+
 /** One exchange as the accumulator sees it, after the engine's per-exchange work. */
 export interface ObservedExchange {
   ts: number;

@@ -1,5 +1,5 @@
 import { CAPABILITIES, CAPABILITY_CODE, CONTENT_FLAG } from '../features/content-signals.js';
-import { OUTPUT_HISTOGRAM_BUCKETS, type AccountState } from './account-state.js';
+import { OUTPUT_HISTOGRAM_BUCKETS, verifiedBy, type AccountState } from './account-state.js';
 import { isVariedTemplate, templateKey, type BehaviourTracker } from './behaviour-tracker.js';
 import { HOUR_MS } from './hour-series.js';
 import { signupOrder, type SignupOrder } from './signup-order.js';
@@ -475,7 +475,7 @@ function accountMeasures(state: AccountState, context: PopulationContext, active
     newModelEarly: newModel,
     evaluationRepeats: { count: state.evaluationRepeats, total: state.singleTurnPrompts },
     // Per account, not per request: one of one when an identity document (or KYC) was checked.
-    identityVerified: { count: state.info?.verification.some((item) => IDENTITY_CHECKS.has(item.toLowerCase())) ? 1 : 0, total: state.info === null ? 0 : 1 },
+    identityVerified: { count: verifiedBy(state.info, IDENTITY_CHECKS) ? 1 : 0, total: state.info === null ? 0 : 1 },
     maxTokens: modelExcess(state, context, 'maxTokens'),
     outputLength: modelExcess(state, context, 'output'),
     volume: n === 0 ? null : { value: Math.log10(n / activeDays), noise: LOG10_E / Math.sqrt(n), total: n },

@@ -19,8 +19,6 @@ export interface SignupOrder {
   between(from: number, to: number): number;
 }
 
-export const NO_SIGNUPS: SignupOrder = { accounts: 0, between: () => 0 };
-
 /**
  * The order is sorted when first asked for, not when made: the population is summarised for the
  * linker's input too, which never reads it; only cluster assessments do.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccountInfo } from '../behaviour/account-state.js';
+import { verifiedBy, type AccountInfo } from '../behaviour/account-state.js';
 import type { SignupOrder } from '../behaviour/signup-order.js';
 import { organisationKey, type ClusterIndicatorKind, type ClusterView, type SharedValue } from './cluster-view.js';
 import { evidence, formatCount, formatPercent, formatShare, mitigationFound, NOTHING_FOUND, ramp, type DetectorDefinition } from './detector.js';
@@ -767,10 +767,6 @@ export function membersOnOwnDomain(view: ClusterView): Set<number> {
 /** Verification items that say the holder received mail at the address: it is theirs, not typed in. */
 const MAILBOX_CHECKS: ReadonlySet<string> = new Set(['email', 'edu_email']);
 
-function mailboxVerified(info: AccountInfo | null): boolean {
-  return info !== null && info.verification.some((item) => MAILBOX_CHECKS.has(item.toLowerCase()));
-}
-
 /**
  * Positions of the members writing from a mail domain that is neither a public provider's nor a
  * university's, that few accounts outside the cluster use, and at which three or more members of
@@ -784,7 +780,7 @@ function mailboxVerified(info: AccountInfo | null): boolean {
 export function membersOnMintedDomain(view: ClusterView, holders: (kind: ClusterIndicatorKind, value: string) => number): Set<number> {
   const verified = new Map<string, { accounts: number; orgs: Set<string> }>();
   view.members.forEach((member, position) => {
-    if (member.info?.academicMailDomain !== false || !mailboxVerified(member.info)) return;
+    if (member.info?.academicMailDomain !== false || !verifiedBy(member.info, MAILBOX_CHECKS)) return;
     for (const value of view.memberValues.email_domain[position]!) {
       const entry = verified.get(value) ?? { accounts: 0, orgs: new Set<string>() };
       entry.accounts++;

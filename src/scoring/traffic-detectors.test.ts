@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEVEL_MEASURES, SHARE_MEASURES, type Measures, type MeasureName, type PopulationContext } from '../behaviour/account-summary.js';
 import type { Reference } from '../behaviour/population-reference.js';
-import { NO_SIGNUPS } from '../behaviour/signup-order.js';
+import { signupOrder } from '../behaviour/signup-order.js';
 import { parseDetectionConfig } from './detection-config.js';
 import { runDetector, type DetectorDefinition } from './detector.js';
 import { TRAFFIC_DETECTORS, type TrafficInput } from './traffic-detectors.js';
@@ -30,7 +30,7 @@ function context(references: Partial<Record<MeasureName, Reference>> = {}): Popu
     variedTemplates: new Set(),
     modelReferences: new Map(),
     references: { ...base, ...references } as PopulationContext['references'],
-    signups: NO_SIGNUPS,
+    signups: signupOrder({ accounts: [] }),
   };
 }
 
