@@ -308,6 +308,8 @@ describe('cluster detectors', () => {
     const course = (verification: string[]) =>
       clusterFixture(members('student', 15, (i) => ({ org: `org_student_${i}`, emailDomain: domains[i % 3], ips: campusIps, verification })), bystanders).input;
     expect(weight('open_institution', course(['email', 'edu_email']))).toBeCloseTo(-2, 6);
+    // Verification items are read in any case, as every other check reads them.
+    expect(weight('open_institution', course(['Email', 'EDU_EMAIL']))).toBeCloseTo(-2, 6);
     // Unchecked, three domains on one network are what an operator's sign-ups behind one exit look like.
     expect(weight('open_institution', course(['email']))).toBe(0);
   });

@@ -723,9 +723,11 @@ function institutionDomain(info: AccountInfo | null): string | null {
   return info.emailDomain && checkedAcademicAddress(info) ? info.emailDomain.toLowerCase() : null;
 }
 
+const ACADEMIC_ADDRESS_CHECK: ReadonlySet<string> = new Set(['edu_email']);
+
 /** Whether the member writes from a university's address that the provider checked (`edu_email`). */
 function checkedAcademicAddress(info: AccountInfo | null): boolean {
-  return info !== null && info.academicMailDomain && info.verification.includes('edu_email');
+  return info !== null && info.academicMailDomain && verifiedBy(info, ACADEMIC_ADDRESS_CHECK);
 }
 
 /** Members per institution mail domain (`institutionDomain`); members with none are left out. */
