@@ -30,7 +30,13 @@ export interface SharedValue {
 interface ValueCount {
   accounts: number;
   exchanges: number;
-  orgs: Set<string>;
+  /** The first member's organisation; `orgs` is made only when a second one comes (most values have one holder). */
+  firstOrg: string;
+  orgs: Set<string> | null;
+}
+
+function organisationsOf(entry: ValueCount): number {
+  return entry.orgs?.size ?? 1;
 }
 
 export interface ClusterTemplate {
@@ -99,23 +105,34 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   let org = '';
   const note = (kind: ClusterIndicatorKind, value: string | number, exchanges: number) => {
     const entry = counts[kind].get(value);
-    if (entry === undefined) counts[kind].set(value, { accounts: 1, exchanges, orgs: new Set([org]) });
+    if (entry === undefined) counts[kind].set(value, { accounts: 1, exchanges, firstOrg: org, orgs: null });
     else {
       entry.accounts++;
       entry.exchanges += exchanges;
-      entry.orgs.add(org);
+      if (entry.orgs !== null) entry.orgs.add(org);
+      else if (org !== entry.firstOrg) entry.orgs = new Set([entry.firstOrg, org]);
     }
   };
-  // Each member's template counters, read once for the three uses below.
-  const templateUses = members.map((state) => [
-    ['prompt', state.promptTemplates.entries()],
-    ['system', state.systemTemplates.entries()],
-  ] as const);
   const flags = new Uint32Array(CONTENT_FLAG_BITS);
   const capabilityCounts = new Uint32Array(CAPABILITIES.length);
   const tiers: Record<string, number> = {};
   const createdAts: number[] = [];
   const templateCounts = new Map<number, ClusterTemplate>();
+  const memberTemplates: Map<number, number>[] = [];
+  let uses = new Map<number, number>();
+  const noteTemplate = (kind: 'prompt' | 'system', id: number, count: number) => {
+    const key = templateKey(kind, id);
+    if (!context.variedTemplates.has(key)) return;
+    uses.set(key, count);
+    const entry = templateCounts.get(key);
+    if (entry === undefined) templateCounts.set(key, { key, kind, templateId: id, exchanges: count, members: 1 });
+    else {
+      entry.exchanges += count;
+      entry.members++;
+    }
+  };
+  const notePromptTemplate = (id: number, count: number) => noteTemplate('prompt', id, count);
+  const noteSystemTemplate = (id: number, count: number) => noteTemplate('system', id, count);
   const models = new Map<string, number>();
   const hourly = new Map<number, { exchanges: number; members: number }>();
   let exchanges = 0;
@@ -155,18 +172,10 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       const tier = info.tier ?? 'unknown';
       tiers[tier] = (tiers[tier] ?? 0) + 1;
     }
-    for (const [kind, entries] of templateUses[m]!) {
-      for (const [id, count] of entries) {
-        const key = templateKey(kind, id);
-        if (!context.variedTemplates.has(key)) continue;
-        const entry = templateCounts.get(key);
-        if (entry === undefined) templateCounts.set(key, { key, kind, templateId: id, exchanges: count, members: 1 });
-        else {
-          entry.exchanges += count;
-          entry.members++;
-        }
-      }
-    }
+    uses = new Map<number, number>();
+    state.promptTemplates.forEach(notePromptTemplate);
+    state.systemTemplates.forEach(noteSystemTemplate);
+    memberTemplates.push(uses);
     for (const use of state.models) {
       const name = tracker.models[use.model]!.name;
       models.set(name, (models.get(name) ?? 0) + use.count);
@@ -194,9 +203,9 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     for (const [key, entry] of counts[kind]) {
       if (entry.accounts < 2) continue;
       const value = exchangeKind === null ? (key as string) : tracker.indicatorValue(exchangeKind, key as number);
-      list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: entry.orgs.size });
+      list.push({ value, accounts: entry.accounts, exchanges: entry.exchanges, orgs: organisationsOf(entry) });
       sharedKeys.add(key);
-      if (entry.orgs.size >= 2) acrossOrgs.add(key);
+      if (organisationsOf(entry) >= 2) acrossOrgs.add(key);
     }
     list.sort((a, b) => b.accounts - a.accounts || b.exchanges - a.exchanges || (a.value < b.value ? -1 : 1));
     shared[kind] = list;
@@ -235,17 +244,12 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
     if (template.kind === 'prompt') sharedPrompt += template.exchanges;
     else sharedSystem += template.exchanges;
   }
-  const sharedKeys = new Set(templates.filter((t) => t.members >= 2).map((t) => t.key));
-  const memberTemplates = templateUses.map((kinds) => {
-    const uses = new Map<number, number>();
-    for (const [kind, entries] of kinds) {
-      for (const [id, count] of entries) if (context.variedTemplates.has(templateKey(kind, id))) uses.set(templateKey(kind, id), count);
-    }
-    return uses;
-  });
-  templateUses.forEach((kinds, i) => {
-    for (const [kind, entries] of kinds) {
-      for (const [id] of entries) if (sharedKeys.has(templateKey(kind, id))) inShared.add(i);
+  memberTemplates.forEach((member, i) => {
+    for (const key of member.keys()) {
+      if (templateCounts.get(key)!.members >= 2) {
+        inShared.add(i);
+        break;
+      }
     }
   });
 
