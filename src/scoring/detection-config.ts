@@ -133,6 +133,7 @@ const scoringSchema = z
     bystander_share: unit().default(0.5),
     full_attachment: unit().default(0.6),
     late_min_own_log_odds: z.number().min(0).default(2),
+    habit_share: unit().default(0.5),
     reference_min_exchanges: z.number().int().min(1).default(5),
     group_accounts: z.number().int().min(3).default(8),
   })
@@ -174,7 +175,7 @@ export interface DetectionConfig {
   thresholds: { account: number; cluster: number };
   behaviour: BehaviourOptions & { newModelAfterHours: number; newModelMinExchanges: number; templateMinDistinct: number; templateMinVariety: number };
   linking: LinkParams;
-  scoring: { priorLogOdds: number; familyDecay: number; valueDecay: number; bystanderShare: number; fullAttachment: number; lateMinOwnLogOdds: number; referenceMinExchanges: number; groupAccounts: number };
+  scoring: { priorLogOdds: number; familyDecay: number; valueDecay: number; bystanderShare: number; fullAttachment: number; lateMinOwnLogOdds: number; habitShare: number; referenceMinExchanges: number; groupAccounts: number };
   /** Parameters per detector signal (snake_case as in the file). */
   detectors: Record<'traffic' | 'account' | 'cluster', Record<string, { weight: number } & Record<string, unknown>>>;
   report: { timelineBucketHours: number; maxTemplates: number; maxIndicators: number; examplesPerEvidence: number; maxEvidence: number };
@@ -265,6 +266,7 @@ export function parseDetectionConfig(raw: unknown = {}): DetectionConfig {
       bystanderShare: file.scoring.bystander_share,
       fullAttachment: file.scoring.full_attachment,
       lateMinOwnLogOdds: file.scoring.late_min_own_log_odds,
+      habitShare: file.scoring.habit_share,
       referenceMinExchanges: file.scoring.reference_min_exchanges,
       groupAccounts: file.scoring.group_accounts,
     },

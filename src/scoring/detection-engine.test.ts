@@ -752,3 +752,84 @@ describe('detection engine: bystanders', () => {
     expect(engine.assess().accounts.map((account) => account.score)).toEqual(fresh.assess().accounts.map((account) => account.score));
   });
 });
+
+describe("detection engine: members that share a cluster's habit", () => {
+  /**
+   * Twelve accounts of twelve organisations, each with a card of its own, signed up from two
+   * addresses and sending from two: shared context, no operator shown. Four send a step-by-step
+   * harness all day, six send it in every other request, two ask ordinary questions.
+   */
+  function club({ mailDomain = 'gmail.com', publicDomain = true, sharedCard = false, sharedSignup = true } = {}) {
+    const population = syntheticPopulation({ seed: 9 });
+    const rng = random(31);
+    const person = population.accounts.find((a) => a.accountId === 'acct_person_0')!;
+    const accounts: Account[] = [];
+    const exchanges: SyntheticExchange[] = [...population.exchanges];
+    for (let k = 0; k < 12; k++) {
+      const id = `acct_club_${k}`;
+      const card = sharedCard && k < 4 ? 'card_club_shared' : `card_club_${k}`;
+      accounts.push({ ...person, accountId: id, orgId: `org_club_${k}`, paymentFingerprint: card, signupIp: sharedSignup ? `100.70.2.${7 + (k % 2)}` : `100.71.${k}.7`, emailDomain: mailDomain, createdAt: Date.UTC(2025, 10 + (k % 2), 1 + k * 2) });
+      const requests = k < 4 ? 150 : k < 10 ? 40 : 20;
+      for (let i = 0; i < requests; i++) {
+        const ask = k < 4 || (k < 10 && i % 2 === 0);
+        const question = sentence(rng, 14);
+        exchanges.push({
+          spec: {
+            accountId: id,
+            ts: Date.UTC(2026, 1, 2 + (i % 6), 8 + ((k + i) % 10), i % 60),
+            id: `req_club_${k}_${i}`,
+            prompt: ask ? `Problem: ${question}? Explain your reasoning step by step, then give the final answer.` : `${question}?`,
+            maxTokens: ask ? 16000 : 1024,
+            outputTokens: ask ? 800 : 150,
+          },
+          clientIp: `100.70.1.${20 + ((k + i) % 2)}`,
+          subnet: '100.70.1.0/24',
+          userAgent: 'python-httpx/0.27.0',
+        });
+      }
+    }
+    exchanges.sort((x, y) => x.spec.ts - y.spec.ts || (x.spec.id < y.spec.id ? -1 : 1));
+    const scores = (habitShare: number) => {
+      const engine = createDetectionEngine(parseDetectionConfig({ scoring: { habit_share: habitShare } }), { publicMailDomains: new Set(publicDomain ? [mailDomain] : []) });
+      engine.setAccountInfo([...population.accounts, ...accounts]);
+      const records = exchanges.map(toRecord);
+      for (let i = 0; i < records.length; i += 500) engine.observe(records.slice(i, i + 500));
+      engine.relink();
+      const cluster = engine.clusters().find((c) => c.accounts.includes('acct_club_0'))!;
+      expect(cluster.accounts.filter((id) => id.startsWith('acct_club_'))).toHaveLength(12);
+      return { cluster, of: (k: number) => engine.scoreAccount(`acct_club_${k}`)! };
+    };
+    // At a share of 1 a member must show the cluster's strongest habit at the cluster's own level:
+    // the every-other-request members do not, so it stands for the rule switched off.
+    return { shared: scores(0.5), strict: scores(1) };
+  }
+
+  it('measures a member that shows the habit a context-only cluster is flagged for by the pooled traffic', () => {
+    const { shared, strict } = club();
+    expect(shared.cluster.flagged).toBe(true);
+    expect(shared.cluster.evidence.some((item) => item.weight < 0)).toBe(false);
+    for (let k = 4; k < 10; k++) {
+      expect(strict.of(k).flagged, `member ${k} on its own traffic`).toBe(false);
+      expect(shared.of(k).flagged, `member ${k} with the pooled traffic`).toBe(true);
+    }
+    // The all-day members are measured as before, and so are the two that ask ordinary questions
+    // from the same network: their traffic shows no habit.
+    for (const k of [0, 1, 2, 3, 10, 11]) expect(shared.of(k).score, `member ${k}`).toBe(strict.of(k).score);
+    expect(shared.of(10).flagged).toBe(false);
+  });
+
+  it('does not pool where the cluster looks like one institution working in the open', () => {
+    // One mail domain, not a public provider's, on one network: `open_institution`.
+    const { shared, strict } = club({ mailDomain: 'club.example', publicDomain: false });
+    expect(shared.cluster.evidence.some((item) => item.signal === 'open_institution' && item.weight < 0)).toBe(true);
+    for (let k = 0; k < 12; k++) expect(shared.of(k).score, `member ${k}`).toBe(strict.of(k).score);
+  });
+
+  it('leaves membership to the operator\'s coordination where a card shows an operator', () => {
+    // The all-day members pay with one card: a member paying with its own, signed up on its own
+    // and sharing only the network, is a bystander, whatever it sends.
+    const { shared, strict } = club({ sharedCard: true, sharedSignup: false });
+    expect(shared.cluster.evidence.some((item) => item.signal === 'shared_payment' && item.weight > 0)).toBe(true);
+    for (let k = 4; k < 12; k++) expect(shared.of(k).score, `member ${k}`).toBe(strict.of(k).score);
+  });
+});

@@ -658,6 +658,22 @@ export class DetectionEngine {
         operatorShown ? Math.max(signedUpWithThem, mailedWithThem, createdWithThem, script) : 0,
       );
       const operated = certainty > 0;
+      // In a cluster that shows no operator (no card, exits or rotated prompts only one holds)
+      // and no sign of separate customers (no mitigation), what flags it is shared context and the
+      // pooled traffic. A member that takes part in that context and whose own traffic shows the
+      // habit the cluster is judged on (its own evidence of the cluster's strongest value family
+      // at `scoring.habit_share` of the cluster's or more) is measured by the pooled traffic as an
+      // operated member is: its own shares are the same habit over fewer requests, and volume
+      // across the members is not visible in one account. A member whose traffic does not show
+      // the habit (an ordinary customer on the same network) keeps its own. Where the cluster shows
+      // an operator, membership is decided by taking part in the operator's coordination, and a
+      // member that takes no part is a bystander whatever it sends.
+      const sharesTheHabit =
+        !operated &&
+        !operatorShown &&
+        !hasMitigation(cluster.families) &&
+        showsClusterHabit(own, cluster.families, this.config.scoring.habitShare) &&
+        cluster.coordination.some((signal) => signal.weight > 0 && signal.members !== undefined && takesPart(signal));
       const unsharedShare = Math.max(this.config.scoring.bystanderShare, certainty);
       const merged = new Map<string, FamilyLogit>();
       // An exit pool the member rotates through but nothing else ties it to: it may be one of the
@@ -703,13 +719,14 @@ export class DetectionEngine {
           : `it sends cluster ${cluster.clusterId}'s rotated system prompts from the cluster's pool of exits`;
         items = items.map((item) => (item.signal === identityVerifiedDetector.signal ? { ...item, weight: 0, detail: `${item.detail}; not counted: ${why}` } : item));
       }
-      // Value and mitigation: the account's own and, for a member the operator runs, its
-      // cluster's pooled traffic are two views of one habit; the stronger counts.
+      // Value and mitigation: the account's own and, for a member the operator runs or one that
+      // shares the habit above, its cluster's pooled traffic are two views of one habit; the
+      // stronger counts.
       const mergeFamily = (name: string): void => {
         if (identityVoided && name === identity) return;
         const mine = own.families.get(name);
         const theirs = cluster.families.get(name);
-        if (theirs === undefined || theirs.role === 'coordination' || (!operated && theirs.role === 'value')) {
+        if (theirs === undefined || theirs.role === 'coordination' || (!operated && !sharesTheHabit && theirs.role === 'value')) {
           if (mine !== undefined) merged.set(name, mine);
           return;
         }
@@ -841,6 +858,24 @@ export function groupSize(accounts: number, full: number): number {
 }
 
 /** The value families of an account's own evidence, summed: what its traffic alone shows. */
+function hasMitigation(families: ReadonlyMap<string, FamilyLogit>): boolean {
+  for (const family of families.values()) if (family.role === 'mitigation' && family.logOdds < 0) return true;
+  return false;
+}
+
+/** Whether the account's own evidence of the cluster's strongest value family is at least `share` of the cluster's. */
+function showsClusterHabit(own: OwnAssessment, cluster: ReadonlyMap<string, FamilyLogit>, share: number): boolean {
+  let strongest: string | null = null;
+  let best = 0;
+  for (const [name, family] of cluster) {
+    if (family.role === 'value' && family.logOdds > best) {
+      best = family.logOdds;
+      strongest = name;
+    }
+  }
+  return strongest !== null && (own.families.get(strongest)?.logOdds ?? 0) >= share * best;
+}
+
 function valueLogOdds(own: OwnAssessment): number {
   let total = 0;
   for (const family of own.families.values()) if (family.role === 'value') total += family.logOdds;
