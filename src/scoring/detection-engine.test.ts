@@ -811,6 +811,7 @@ describe("detection engine: members that share a cluster's habit", () => {
     for (let k = 4; k < 10; k++) {
       expect(strict.of(k).flagged, `member ${k} on its own traffic`).toBe(false);
       expect(shared.of(k).flagged, `member ${k} with the pooled traffic`).toBe(true);
+      expect(shared.of(k).evidence.find((item) => item.signal === 'cluster_member')!.detail).toContain('shows the habit the cluster is judged on');
     }
     // The all-day members are measured as before, and so are the two that ask ordinary questions
     // from the same network: their traffic shows no habit.

@@ -748,6 +748,7 @@ export class DetectionEngine {
           round(added, 4),
           `member of cluster ${cluster.clusterId} (score ${cluster.score.toFixed(2)}, ${formatCount(cluster.view.members.length)} accounts), linked to it by shared ${kinds}` +
             (links.late[index] === 1 ? ' (several weak links)' : '') +
+            (sharesTheHabit ? "; its own traffic shows the habit the cluster is judged on, so the cluster's pooled traffic measures it" : '') +
             `; its evidence adds ${added >= 0 ? '+' : ''}${added.toFixed(2)} log-odds`,
           attachment,
         ),
