@@ -3,6 +3,7 @@ import type { AccountInfo, AccountState } from '../behaviour/account-state.js';
 import { EXCHANGE_INDICATORS } from '../behaviour/account-state.js';
 import { LEVEL_MEASURES, SHARE_MEASURES, type AccountSummary, type LevelMeasure, type Measures, type PopulationContext } from '../behaviour/account-summary.js';
 import { templateKey, type BehaviourTracker } from '../behaviour/behaviour-tracker.js';
+import type { TopKCounter } from '../behaviour/top-k-counter.js';
 import type { LinkedCluster } from '../linking/account-linker.js';
 
 /**
@@ -119,20 +120,19 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
   const createdAts: number[] = [];
   const templateCounts = new Map<number, ClusterTemplate>();
   const memberTemplates: Map<number, number>[] = [];
-  let uses = new Map<number, number>();
-  const noteTemplate = (kind: 'prompt' | 'system', id: number, count: number) => {
-    const key = templateKey(kind, id);
-    if (!context.variedTemplates.has(key)) return;
-    uses.set(key, count);
-    const entry = templateCounts.get(key);
-    if (entry === undefined) templateCounts.set(key, { key, kind, templateId: id, exchanges: count, members: 1 });
-    else {
-      entry.exchanges += count;
-      entry.members++;
-    }
-  };
-  const notePromptTemplate = (id: number, count: number) => noteTemplate('prompt', id, count);
-  const noteSystemTemplate = (id: number, count: number) => noteTemplate('system', id, count);
+  /** Counts a member's varied templates of one kind into the cluster's, and into `uses`, the member's own. */
+  const noteTemplates = (kind: 'prompt' | 'system', counter: TopKCounter, uses: Map<number, number>) =>
+    counter.forEach((id, count) => {
+      const key = templateKey(kind, id);
+      if (!context.variedTemplates.has(key)) return;
+      uses.set(key, count);
+      const entry = templateCounts.get(key);
+      if (entry === undefined) templateCounts.set(key, { key, kind, templateId: id, exchanges: count, members: 1 });
+      else {
+        entry.exchanges += count;
+        entry.members++;
+      }
+    });
   const models = new Map<string, number>();
   const hourly = new Map<number, { exchanges: number; members: number }>();
   let exchanges = 0;
@@ -172,9 +172,9 @@ export function buildClusterView(index: number, link: LinkedCluster, tracker: Be
       const tier = info.tier ?? 'unknown';
       tiers[tier] = (tiers[tier] ?? 0) + 1;
     }
-    uses = new Map<number, number>();
-    state.promptTemplates.forEach(notePromptTemplate);
-    state.systemTemplates.forEach(noteSystemTemplate);
+    const uses = new Map<number, number>();
+    noteTemplates('prompt', state.promptTemplates, uses);
+    noteTemplates('system', state.systemTemplates, uses);
     memberTemplates.push(uses);
     for (const use of state.models) {
       const name = tracker.models[use.model]!.name;
